@@ -1,0 +1,3 @@
+from vrapport.cli import main
+
+main()

@@ -1,0 +1,206 @@
+"""The vrapport command line. Thin: parse options, call the library, print with rich.
+
+Exit codes: 0 success, 1 findings that block (validation errors), 2 usage or I/O problem.
+Heavy libraries (pandas, pandera, xlsxwriter) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from vrapport.findings import Finding
+    from vrapport.period import Period
+    from vrapport.spec import Specs
+
+app = typer.Typer(
+    help="vrapport: fra avdelingenes Excel-maler til styrets virksomhetsrapport.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+SchemasOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
+    typer.Option("--schemas", help="Mappe med egne spesifikasjoner (report.yaml og maler)."),
+]
+
+
+def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    _console(stderr=True).print(f"[bold red]Feil:[/] {message}")
+    return typer.Exit(code)
+
+
+def _period(text: str) -> Period:
+    from vrapport.period import Period, PeriodError
+
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _specs(folder: Path | None) -> Specs:
+    from vrapport.spec import SpecError, load_specs
+
+    try:
+        return load_specs(folder)
+    except SpecError as exc:
+        raise _fail(f"spesifikasjonene kan ikke leses: {exc}") from None
+
+
+def _print_findings(findings: list[Finding], title: str) -> None:
+    from rich.table import Table
+
+    console = _console()
+    if not findings:
+        return
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("Nivå", no_wrap=True)
+    table.add_column("Sted", overflow="fold")
+    table.add_column("Melding", overflow="fold")
+    for finding in findings:
+        level = "[red]feil[/]" if finding.severity == "error" else "[yellow]advarsel[/]"
+        table.add_row(level, finding.location, finding.message)
+    console.print(table)
+
+
+def _summary(findings: list[Finding], files: int) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    return f"{files} fil(er) kontrollert: {errors} feil, {warnings} advarsler."
+
+
+@app.command()
+def templates(
+    period: Annotated[str, typer.Argument(help="Rapportperioden, f.eks. 2024-03.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Mappe malene skrives til.")] = Path(
+        "maler"
+    ),
+    only: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--only", help="Bare denne malen (kan gjentas), f.eks. okonomi."),
+    ] = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Lag tomme maler for perioden, én per avdeling."""
+    from vrapport.templates import template_filename, write_template
+
+    the_period = _period(period)
+    specs = _specs(schemas)
+    wanted = only or sorted(specs.templates)
+    unknown = [t for t in wanted if t not in specs.templates]
+    if unknown:
+        raise _fail(
+            f"ukjent mal {', '.join(unknown)}; kjente: {', '.join(sorted(specs.templates))}"
+        )
+    console = _console()
+    for template_id in wanted:
+        spec = specs.template(template_id)
+        try:
+            path = write_template(
+                spec, specs.report, the_period, out / template_filename(spec, the_period)
+            )
+        except OSError as exc:
+            raise _fail(f"kan ikke skrive til {out}: {exc.strerror or exc}") from None
+        console.print(f"Skrev {path}")
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Filer eller mapper med innsendte maler.")],
+    period: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--period", "-p", help="Perioden filene skal gjelde, f.eks. 2024-03."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv funnene som JSON.")] = False,
+    schemas: SchemasOption = None,
+) -> None:
+    """Kontroller innsendte maler og vis hver feil med fil, ark og celle."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
+    the_period = _period(period) if period else None
+    specs = _specs(schemas)
+
+    from vrapport.validation import check_duplicates, check_files, collect_files
+
+    files = collect_files(paths)
+    if not files:
+        raise _fail("fant ingen filer å kontrollere i " + ", ".join(str(p) for p in paths))
+    submissions = check_files(files, specs, the_period)
+    findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
+    if as_json:
+        payload = {
+            "files": [
+                {
+                    "file": s.display,
+                    "template": s.template_id,
+                    "sha256": s.sha256,
+                    "errors": sum(f.severity == "error" for f in s.findings),
+                    "warnings": sum(f.severity == "warning" for f in s.findings),
+                }
+                for s in submissions
+            ],
+            "findings": [f.to_dict() for f in findings],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_findings(findings, "Funn")
+        _console().print(_summary(findings, len(files)))
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def build(
+    folder: Annotated[list[Path], typer.Argument(help="Mappe(r) eller filer med innsendte maler.")],
+    period: Annotated[str, typer.Option("--period", "-p", help="Rapportperioden, f.eks. 2024-03.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Rapportfilen som skal skrives.")],
+    no_narrative: Annotated[
+        bool, typer.Option("--no-narrative", help="Ikke lag tekstutkast fra tallene.")
+    ] = False,
+    schemas: SchemasOption = None,
+) -> None:
+    """Kontroller innsendingene og skriv virksomhetsrapporten (.xlsx)."""
+    missing = [p for p in folder if not p.exists()]
+    if missing:
+        raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
+    if out.suffix.lower() != ".xlsx":
+        raise _fail(f"rapportfilen må slutte på .xlsx: {out}")
+    if out.exists() and out.is_dir():
+        raise _fail(f"{out} er en mappe")
+    the_period = _period(period)
+    specs = _specs(schemas)
+
+    from vrapport.pipeline import build as build_report
+
+    try:
+        outcome = build_report(folder, the_period, out, specs, narrative=not no_narrative)
+    except OSError as exc:
+        raise _fail(f"kan ikke skrive {out}: {exc.strerror or exc}") from None
+    _print_findings(outcome.findings, "Funn")
+    if outcome.blocked or outcome.path is None:
+        _console(stderr=True).print(
+            "[bold red]Rapporten ble ikke laget:[/] rett feilene over og kjør på nytt."
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+    _console().print(f"Skrev {outcome.path} ({len(outcome.report.sections)} kapitler).")
+
+
+def main() -> None:
+    app()

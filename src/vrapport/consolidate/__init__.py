@@ -1,0 +1,1 @@
+"""Consolidation: pure functions from validated frames to report sections, one module each."""

@@ -1,0 +1,432 @@
+"""Chapter 2, Økonomi: result vs budget, investments, liquidity and FTE.
+
+Amounts arrive in kroner and are computed unrounded; the tables show thousands rounded
+half away from zero. Variances are positive when favourable: income and financial items
+actual − budget, costs budget − actual, result lines actual − budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.numbers import format_millions, format_number, thousands
+from vrapport.period import MONTHS_SHORT_NB, Period
+from vrapport.reader import MONTH, ROW_KEY
+from vrapport.report.model import (
+    COUNT,
+    Chart,
+    HeaderCell,
+    Row,
+    Section,
+    Series,
+    Table,
+    Text,
+)
+
+TEMPLATE = "okonomi"
+CAPTION_THOUSANDS = "Tall vises i 1000 kr"
+CAPTION_ALL = "Alle beløp i 1000 kr"
+SIGN = {"income": 1, "cost": -1, "financial": 1, "result": 1}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the result table, in kroner, unrounded."""
+
+    key: str
+    label: str
+    kind: str
+    month_actual: float
+    month_budget: float
+    ytd_actual: float
+    ytd_budget: float
+    annual_budget: float
+    style: str = "normal"
+
+    @property
+    def month_variance(self) -> float:
+        return SIGN[self.kind] * (self.month_actual - self.month_budget)
+
+    @property
+    def ytd_variance(self) -> float:
+        return SIGN[self.kind] * (self.ytd_actual - self.ytd_budget)
+
+    def row(self) -> Row:
+        values = (
+            self.month_actual,
+            self.month_budget,
+            self.month_variance,
+            self.ytd_actual,
+            self.ytd_budget,
+            self.ytd_variance,
+            self.annual_budget,
+        )
+        return Row(self.key, self.label, tuple(thousands(v) for v in values), self.style)
+
+
+def _total(
+    key: str, label: str, kind: str, parts: list[tuple[int, Line]], style: str = "bold"
+) -> Line:
+    def add(attr: str) -> float:
+        return sum(sign * getattr(line, attr) for sign, line in parts)
+
+    return Line(
+        key,
+        label,
+        kind,
+        add("month_actual"),
+        add("month_budget"),
+        add("ytd_actual"),
+        add("ytd_budget"),
+        add("annual_budget"),
+        style,
+    )
+
+
+def result_lines(
+    frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Period, subtotals: dict[str, str]
+) -> list[Line]:
+    """Every line of the result table in the seed's order, subtotals included."""
+    values = frame.assign(
+        actual=pd.to_numeric(frame["actual"]), budget=pd.to_numeric(frame["budget"])
+    )
+    month = values[values[MONTH] == period.month].groupby(ROW_KEY)[["actual", "budget"]].sum()
+    ytd = values[values[MONTH] <= period.month].groupby(ROW_KEY)[["actual", "budget"]].sum()
+    annual = values.groupby(ROW_KEY)["budget"].sum()
+    lines = {
+        item["key"]: Line(
+            item["key"],
+            item["label"],
+            item["kind"],
+            float(month.at[item["key"], "actual"]),
+            float(month.at[item["key"], "budget"]),
+            float(ytd.at[item["key"], "actual"]),
+            float(ytd.at[item["key"], "budget"]),
+            float(annual.at[item["key"]]),
+        )
+        for item in catalogue
+    }
+    of = {
+        kind: [line for line in lines.values() if line.kind == kind]
+        for kind in ("income", "cost", "financial")
+    }
+    revenue = _total(
+        "operating_revenue",
+        subtotals["operating_revenue"],
+        "income",
+        [(1, line) for line in of["income"]],
+    )
+    expenses = _total(
+        "operating_expenses",
+        subtotals["operating_expenses"],
+        "cost",
+        [(1, line) for line in of["cost"]],
+    )
+    operating = _total(
+        "operating_result", subtotals["operating_result"], "result", [(1, revenue), (-1, expenses)]
+    )
+    net = _total(
+        "net_result",
+        subtotals["net_result"],
+        "result",
+        [(1, operating)] + [(1, line) for line in of["financial"]],
+    )
+    return [revenue, *of["income"], expenses, *of["cost"], operating, *of["financial"], net]
+
+
+def result_table(lines: list[Line], period: Period) -> Table:
+    month = f"{period.month_name.capitalize()} {period.year}"
+    header = (
+        (
+            HeaderCell(""),
+            HeaderCell(month, 3),
+            HeaderCell(f"{month}, hittil i år", 3),
+            HeaderCell("Budsjett"),
+        ),
+        (
+            HeaderCell(""),
+            *(HeaderCell(t) for t in ("Faktisk", "Budsjett", "Avvik") * 2),
+            HeaderCell(str(period.year)),
+        ),
+    )
+    return Table(
+        "result",
+        f"Resultatrapport {period.year}",
+        header,
+        tuple(line.row() for line in lines),
+        caption=CAPTION_THOUSANDS,
+    )
+
+
+def monthly_result(frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Period) -> Table:
+    """Net result per month (actual up to the period, budget for the year), in 1000 kr."""
+    sign = {item["key"]: (-1 if item["kind"] == "cost" else 1) for item in catalogue}
+    signed = frame.assign(
+        s=frame[ROW_KEY].map(sign),
+        actual=pd.to_numeric(frame["actual"]),
+        budget=pd.to_numeric(frame["budget"]),
+    )
+    actual = (signed["actual"] * signed["s"]).groupby(signed[MONTH]).sum()
+    budget = (signed["budget"] * signed["s"]).groupby(signed[MONTH]).sum()
+    months = range(1, 13)
+    header = (
+        (HeaderCell("Resultat per måned"), *(HeaderCell(MONTHS_SHORT_NB[m - 1]) for m in months)),
+    )
+    rows = (
+        Row(
+            "actual",
+            "Faktisk",
+            tuple(thousands(actual[m]) if m <= period.month else None for m in months),
+        ),
+        Row("budget", "Budsjett", tuple(thousands(budget[m]) for m in months)),
+    )
+    return Table(
+        "monthly_result",
+        f"Resultat per måned {period.year}",
+        header,
+        rows,
+        caption=CAPTION_THOUSANDS,
+    )
+
+
+def investment_table(
+    frame: pd.DataFrame, catalogue: tuple[dict, ...], groups: tuple[dict, ...], period: Period
+) -> Table:
+    by_key = frame.set_index(ROW_KEY)
+    group_labels = {g["key"]: g["label"] for g in groups}
+    rows: list[Row] = []
+    pending: dict[str, list[tuple[float, float]]] = {}
+
+    def amounts(key: str) -> tuple[float, float]:
+        return float(by_key.at[key, "annual_budget"]), float(by_key.at[key, "actual_ytd"])
+
+    for index, item in enumerate(catalogue):
+        budget, actual = amounts(item["key"])
+        group = item.get("group")
+        if group:
+            rows.append(Row(item["key"], item["label"], (thousands(budget), thousands(actual))))
+            pending.setdefault(group, []).append((budget, actual))
+            following = catalogue[index + 1].get("group") if index + 1 < len(catalogue) else None
+            if following != group:
+                parts = pending.pop(group)
+                rows.append(
+                    Row(
+                        group,
+                        group_labels.get(group, group),
+                        (thousands(sum(p[0] for p in parts)), thousands(sum(p[1] for p in parts))),
+                        "bold",
+                    )
+                )
+        else:
+            rows.append(
+                Row(item["key"], item["label"], (thousands(budget), thousands(actual)), "bold")
+            )
+    header = (
+        (
+            HeaderCell(""),
+            HeaderCell("Årsbudsjett Vedtatte og finansierte prosjekter"),
+            HeaderCell(f"Regnskap per {period.month_name}"),
+        ),
+    )
+    return Table(
+        "investments",
+        f"Prosjekt- og investeringsbudsjett {period.year}",
+        header,
+        tuple(rows),
+        caption=CAPTION_ALL,
+    )
+
+
+@dataclass(frozen=True)
+class Liquidity:
+    opening: float
+    movements: float
+    limit: float
+
+    @property
+    def closing(self) -> float:
+        return self.opening + self.movements
+
+    @property
+    def unused(self) -> float:
+        """A drawn credit is negative: unused = limit + closing balance."""
+        return self.limit + self.closing
+
+
+def liquidity(frame: pd.DataFrame, period: Period) -> Liquidity:
+    by_key = frame.set_index(ROW_KEY)["amount"]
+    months = frame[pd.to_numeric(frame[MONTH], errors="coerce") <= period.month]
+    return Liquidity(
+        float(by_key["opening_balance"]),
+        float(pd.to_numeric(months["amount"]).sum()),
+        float(by_key["credit_limit"]),
+    )
+
+
+def liquidity_table(liq: Liquidity, period: Period) -> Table:
+    rows = (
+        Row("opening", f"IB 1.1.{period.year}", (thousands(liq.opening),)),
+        Row("movements", "Bevegelser hittil i år", (thousands(liq.movements),)),
+        Row("closing", f"UB per {period.end_short}", (thousands(liq.closing),), "bold"),
+        Row("limit", "Kassekredittramme", (thousands(liq.limit),)),
+        Row("unused", "Ubrukt kassekreditt", (thousands(liq.unused),), "bold"),
+    )
+    return Table(
+        "liquidity",
+        "Kassakreditt",
+        ((HeaderCell(""), HeaderCell("Beløp")),),
+        rows,
+        caption=CAPTION_ALL,
+    )
+
+
+@dataclass(frozen=True)
+class Fte:
+    year_start: float
+    now: float
+
+    @property
+    def change(self) -> float:
+        return self.now - self.year_start
+
+
+def fte(frame: pd.DataFrame, period: Period) -> Fte:
+    by_key = frame.set_index(ROW_KEY)["fte"]
+    return Fte(float(by_key["year_start"]), float(by_key[f"m{period.month:02d}"]))
+
+
+def fte_table(value: Fte, period: Period) -> Table:
+    rows = (
+        Row("year_start", "Årsverk ved årsskiftet", (value.year_start,)),
+        Row("now", f"Årsverk pr. {period.month_name} {period.year}", (value.now,), "bold"),
+        Row("change", "Endring siden årsskiftet", (value.change,), number_format="+#,##0;-#,##0;0"),
+    )
+    return Table(
+        "fte",
+        "Årsverk (FTE)",
+        ((HeaderCell(""), HeaderCell("Årsverk")),),
+        rows,
+        number_format=COUNT,
+    )
+
+
+def _millions(kroner: float) -> str:
+    text = format_millions(abs(kroner))
+    return text.replace(",0\u00a0", "\u00a0")
+
+
+def _direction(kroner: float) -> str:
+    return "positivt" if kroner >= 0 else "negativt"
+
+
+def narrative(
+    lines: list[Line], liq: Liquidity, staff: Fte, period: Period, materiality: float
+) -> dict[str, list[str]]:
+    """Drafted sentences per subsection, modelled on the seed's own."""
+    by_key = {line.key: line for line in lines}
+    month, net = period.month_name, by_key["net_result"]
+    out: dict[str, list[str]] = {"result": [], "income": [], "costs": [], "liquidity": []}
+    out["result"].append(
+        f"{month.capitalize()}-måned har et {_direction(net.month_variance)} budsjettavvik på "
+        f"{_millions(net.month_variance)}, mens resultatet pr. {month} viser et "
+        f"{_direction(net.ytd_variance)} budsjettavvik på {_millions(net.ytd_variance)}."
+    )
+    for part, key, noun in (
+        ("income", "operating_revenue", "Inntektene"),
+        ("costs", "operating_expenses", "Driftskostnadene"),
+    ):
+        total = by_key[key]
+        diff = total.ytd_actual - total.ytd_budget
+        out[part].append(
+            f"{noun} pr. {month} er samlet sett {_millions(diff)} "
+            f"{'høyere' if diff > 0 else 'lavere'} enn budsjettet."
+        )
+        kind = "income" if part == "income" else "cost"
+        for line in lines:
+            diff = line.ytd_actual - line.ytd_budget
+            if line.kind == kind and line.style == "normal" and abs(diff) >= materiality:
+                out[part].append(
+                    f"{line.label.lstrip('- ')} ligger pr. {month} {_millions(diff)} "
+                    f"{'over' if diff > 0 else 'under'} budsjett."
+                )
+    change = round(staff.change)
+    trend = "en økning" if change > 0 else ("en nedgang" if change < 0 else "ingen endring")
+    amount = f" på {format_number(abs(change))}" if change else ""
+    out["costs"].append(
+        f"Antallet årsverk pr. {month} er {format_number(staff.now)}. "
+        f"Dette er {trend}{amount} siden årsskiftet."
+    )
+    drawn = "økt" if liq.movements < 0 else "redusert"
+    out["liquidity"].append(
+        f"Trekket på kassekreditten er {drawn} med {_millions(liq.movements)} så langt i "
+        f"{period.year}. Kassekredittrammen er på {_millions(liq.limit)}. Ubrukt kassekreditt "
+        f"er {_millions(liq.unused)} pr. {period.last_day}.{period.month}."
+    )
+    return out
+
+
+@section("finance")
+def build(inputs: SectionInput) -> Section:
+    period, config = inputs.period, inputs.config
+    result = inputs.sheet(TEMPLATE, "result")
+    catalogue = config.catalogue("finance_lines")
+    subtotals = inputs.setting("finance", "subtotals")
+    lines = result_lines(result, catalogue, period, subtotals)
+    liq = liquidity(inputs.sheet(TEMPLATE, "liquidity"), period)
+    staff = fte(inputs.sheet(TEMPLATE, "fte"), period)
+    notes = inputs.sheet(TEMPLATE, "comments")
+    materiality = float(inputs.setting("narrative", "materiality_kroner", default=500_000))
+    draft = (
+        narrative(lines, liq, staff, period, materiality)
+        if inputs.narrative
+        else {"result": [], "income": [], "costs": [], "liquidity": []}
+    )
+    chapter = inputs.chapter
+    monthly = monthly_result(result, catalogue, period)
+    blocks = [
+        Text(f"{chapter.number}. {chapter.title}", "heading1"),
+        Text(f"Resultat {period.month_name}", "heading2"),
+        Text(f"Tabellen under viser budsjett og resultat for {period.month_name}."),
+        result_table(lines, period),
+        *drafted(draft["result"]),
+        *comments(notes, "Resultat"),
+        monthly,
+        Chart(
+            "monthly_result_chart",
+            f"Resultat per måned {period.year}, faktisk og budsjett (1000 kr)",
+            "monthly_result",
+            (Series("actual"), Series("budget")),
+            number_format="#,##0",
+        ),
+        Text("Inntekter", "heading2"),
+        *drafted(draft["income"]),
+        *comments(notes, "Inntekter"),
+        Text("Kostnader", "heading2"),
+        *drafted(draft["costs"]),
+        *comments(notes, "Kostnader"),
+        fte_table(staff, period),
+        Text("Oppsummert", "heading2"),
+        *comments(notes, "Oppsummert"),
+        Text("Prosjekt- og investeringsbudsjett", "heading2"),
+        investment_table(
+            inputs.sheet(TEMPLATE, "investments"),
+            config.catalogue("investment_categories"),
+            config.catalogue("investment_groups"),
+            period,
+        ),
+        *comments(notes, "Investeringer"),
+        Text("Likviditet", "heading2"),
+        liquidity_table(liq, period),
+        *drafted(draft["liquidity"]),
+        *comments(notes, "Likviditet"),
+    ]
+    facts = {
+        "net_result_ytd_variance": next(x for x in lines if x.key == "net_result").ytd_variance,
+        "fte": staff.now,
+        "fte_change": staff.change,
+        "unused_credit": liq.unused,
+    }
+    return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)

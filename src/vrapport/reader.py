@@ -1,0 +1,408 @@
+"""Read a submission into tidy DataFrames, remembering the source cell of every value.
+
+Sheets, header rows and rows are found by their labels, not by fixed coordinates, so users
+may insert rows and columns or move a table. A grid (rows × months × measures) is melted
+into one row per (row key, month). Values are kept as read (raw); typing and checking is
+validation's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from vrapport.cellscan import FORMULA_WITHOUT_VALUE, scan_cells
+from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.period import MONTHS_NB
+from vrapport.preflight import preflight
+from vrapport.spec import SheetSpec, Specs, TemplateSpec
+from vrapport.templates import META_SHEET
+
+ROW_KEY = "_row"
+MONTH = "_month"
+LABEL = "_label"
+
+Grid = list[list[Any]]
+
+
+def norm(text: Any) -> str:
+    """Normalise a label for matching: NFKC, no extra spaces, case-folded."""
+    if not isinstance(text, str):
+        return ""
+    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@dataclass
+class SheetData:
+    """One sheet as a tidy frame plus the A1 cell of every value in it."""
+
+    spec: SheetSpec
+    name: str
+    frame: pd.DataFrame
+    cells: pd.DataFrame
+    header_row: int = 0
+    columns: dict[str, int] = field(default_factory=dict)
+
+    def cell(self, index: Any, column: str) -> str:
+        return str(self.cells.at[index, column])
+
+
+@dataclass
+class Submission:
+    path: Path
+    display: str
+    sha256: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    template: TemplateSpec | None = None
+    sheets: dict[str, SheetData] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def template_id(self) -> str:
+        return self.template.id if self.template else self.meta.get("template_id", "")
+
+    def sheet(self, key: str) -> SheetData:
+        return self.sheets[key]
+
+    def add(
+        self, sheet: str, cell: str, severity: str, code: str, message: str, column: str = ""
+    ) -> None:
+        self.findings.append(Finding(self.display, sheet, cell, severity, code, message, column))  # type: ignore[arg-type]
+
+
+def _value(raw: Any) -> Any:
+    if isinstance(raw, str) and not raw.strip():
+        return None
+    return raw
+
+
+def _find_label(grid: Grid, label: str) -> tuple[int, int] | None:
+    wanted = norm(label)
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and norm(value) == wanted:
+                return r, c
+    return None
+
+
+def _at(grid: Grid, r: int, c: int) -> Any:
+    if r < len(grid) and c < len(grid[r]):
+        return _value(grid[r][c])
+    return None
+
+
+def _header_columns(grid: Grid, r: int, start: int) -> dict[str, int]:
+    """Normalised header label -> column index, along row r from `start`."""
+    found: dict[str, int] = {}
+    for c in range(start, len(grid[r]) if r < len(grid) else 0):
+        label = norm(grid[r][c])
+        if label and label not in found:
+            found[label] = c
+    return found
+
+
+def _month_number(label: Any) -> int | None:
+    text = norm(label)
+    for number, name in enumerate(MONTHS_NB, start=1):
+        if text == name or text.startswith(name + " ") or text == name[:3]:
+            return number
+    return None
+
+
+def _label_rows(
+    grid: Grid, sub: Submission, sheet: SheetSpec, name: str, first: int, col: int
+) -> dict[str, int]:
+    """Row key -> grid row, matching the pre-filled labels in column `col` below `first`."""
+    wanted = {norm(row.label): row.key for row in sheet.rows}
+    found: dict[str, int] = {}
+    for r in range(first, len(grid)):
+        label = _at(grid, r, col)
+        if label is None:
+            continue
+        key = wanted.get(norm(label))
+        if key is None:
+            sub.add(
+                name,
+                xl_rowcol_to_cell(r, col),
+                WARNING,
+                "unknown-row",
+                f"Raden «{label}» finnes ikke i malen og blir ikke lest.",
+            )
+        elif key in found:
+            sub.add(
+                name,
+                xl_rowcol_to_cell(r, col),
+                ERROR,
+                "duplicate-row",
+                f"Raden «{label}» står to ganger (også i rad {found[key] + 1}).",
+            )
+        else:
+            found[key] = r
+    for row in sheet.rows:
+        if row.key not in found:
+            sub.add(name, "", ERROR, "missing-row", f"Fant ikke raden «{row.label}».")
+    return found
+
+
+def _frame(
+    records: list[dict[str, Any]], cells: list[dict[str, Any]], columns: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    meta_columns = [ROW_KEY, MONTH, LABEL]
+    frame = pd.DataFrame(records, columns=meta_columns + columns, dtype=object)
+    cell_frame = pd.DataFrame(cells, columns=columns, dtype=object)
+    return frame, cell_frame
+
+
+def _read_grid(
+    grid: Grid, sub: Submission, sheet: SheetSpec, name: str, anchor: tuple[int, int]
+) -> SheetData | None:
+    anchor_row, key_col = anchor
+    # The label cell may be merged over both header rows (then it is on the month row).
+    months_here = any(_month_number(v) for v in grid[anchor_row][key_col + 1 :])
+    month_row, measure_row = (
+        (anchor_row, anchor_row + 1) if months_here else (anchor_row - 1, anchor_row)
+    )
+    if month_row < 0 or measure_row >= len(grid):
+        sub.add(
+            name,
+            xl_rowcol_to_cell(*anchor),
+            ERROR,
+            "missing-header",
+            "Fant ikke raden med månedsnavn over overskriften.",
+        )
+        return None
+    # Month labels are merged over their measures: carry each to the right.
+    positions: dict[tuple[int, str], int] = {}
+    current: int | None = None
+    wanted = {norm(m.label): m.key for m in sheet.measures}
+    for c in range(key_col + 1, len(grid[measure_row])):
+        month = _month_number(_at(grid, month_row, c))
+        if month is not None:
+            current = month
+        if len(sheet.measures) == 1 and month is None:
+            current = None
+        key = wanted.get(norm(_at(grid, measure_row, c)))
+        if current is not None and key is not None and (current, key) not in positions:
+            positions[(current, key)] = c
+    missing = [
+        f"{m.label} {MONTHS_NB[mo - 1]}"
+        for mo in range(1, 13)
+        for m in sheet.measures
+        if (mo, m.key) not in positions
+    ]
+    if missing:
+        sub.add(
+            name,
+            xl_rowcol_to_cell(measure_row, key_col),
+            ERROR,
+            "missing-column",
+            "Fant ikke kolonnene: " + ", ".join(missing[:6]) + (" …" if len(missing) > 6 else ""),
+        )
+        return None
+    rows = _label_rows(grid, sub, sheet, name, measure_row + 1, key_col)
+    keys = [m.key for m in sheet.measures]
+    records, cells = [], []
+    for row in sheet.rows:
+        if row.key not in rows:
+            continue
+        r = rows[row.key]
+        for month in range(1, 13):
+            record: dict[str, Any] = {ROW_KEY: row.key, MONTH: month, LABEL: row.label}
+            where: dict[str, Any] = {}
+            for key in keys:
+                c = positions[(month, key)]
+                record[key] = _at(grid, r, c)
+                where[key] = xl_rowcol_to_cell(r, c)
+            records.append(record)
+            cells.append(where)
+    frame, cell_frame = _frame(records, cells, keys)
+    return SheetData(sheet, name, frame, cell_frame)
+
+
+def _columns(
+    grid: Grid, sub: Submission, sheet: SheetSpec, name: str, header: int, start: int
+) -> dict[str, int] | None:
+    found = _header_columns(grid, header, start)
+    positions = {}
+    missing = []
+    for column in sheet.columns:
+        c = found.get(norm(column.label))
+        if c is None:
+            missing.append(column.label)
+        else:
+            positions[column.key] = c
+    if missing:
+        sub.add(
+            name,
+            xl_rowcol_to_cell(header, start),
+            ERROR,
+            "missing-column",
+            "Fant ikke kolonnen " + ", ".join(f"«{m}»" for m in missing) + ".",
+        )
+        return None
+    return positions
+
+
+def _read_table(
+    grid: Grid, sub: Submission, sheet: SheetSpec, name: str, anchor: tuple[int, int]
+) -> SheetData | None:
+    header, key_col = anchor
+    positions = _columns(grid, sub, sheet, name, header, key_col + 1)
+    if positions is None:
+        return None
+    rows = _label_rows(grid, sub, sheet, name, header + 1, key_col)
+    records, cells = [], []
+    for row in sheet.rows:
+        if row.key not in rows:
+            continue
+        r = rows[row.key]
+        records.append(
+            {ROW_KEY: row.key, MONTH: row.month, LABEL: row.label}
+            | {k: _at(grid, r, c) for k, c in positions.items()}
+        )
+        cells.append({k: xl_rowcol_to_cell(r, c) for k, c in positions.items()})
+    frame, cell_frame = _frame(records, cells, list(positions))
+    return SheetData(sheet, name, frame, cell_frame)
+
+
+def _read_records(
+    grid: Grid, sub: Submission, sheet: SheetSpec, name: str, anchor: tuple[int, int]
+) -> SheetData | None:
+    header, first_col = anchor
+    positions = _columns(grid, sub, sheet, name, header, first_col)
+    if positions is None:
+        return None
+    records, cells = [], []
+    for r in range(header + 1, len(grid)):
+        values = {k: _at(grid, r, c) for k, c in positions.items()}
+        if all(v is None for v in values.values()):
+            continue
+        records.append({ROW_KEY: str(r + 1), MONTH: None, LABEL: f"rad {r + 1}"} | values)
+        cells.append({k: xl_rowcol_to_cell(r, c) for k, c in positions.items()})
+    frame, cell_frame = _frame(records, cells, list(positions))
+    return SheetData(sheet, name, frame, cell_frame, header, positions)
+
+
+READERS = {"grid": _read_grid, "table": _read_table, "records": _read_records}
+
+
+def _read_meta(grid: Grid) -> dict[str, str]:
+    meta = {}
+    for row in grid:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
+            value = row[1]
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            meta[row[0].strip()] = "" if value is None else str(value).strip()
+    return meta
+
+
+def _sheet_lookup(names: list[str]) -> dict[str, str]:
+    return {norm(n): n for n in names}
+
+
+def read_submission(path: Path, specs: Specs, display: str | None = None) -> Submission:
+    """Read one file. Problems become findings on the returned Submission; nothing raises."""
+    from python_calamine import CalamineWorkbook
+
+    sub = Submission(path=path, display=display or path.name)
+    sub.findings += preflight(path, sub.display)
+    if any(f.severity == ERROR for f in sub.findings):
+        return sub
+    sub.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+        lookup = _sheet_lookup(names)
+        if META_SHEET not in names:
+            sub.add(
+                "",
+                "",
+                ERROR,
+                "missing-meta",
+                "Filen mangler det skjulte arket _meta og er ikke laget fra en vrapport-mal. "
+                "Bruk malen fra «vrapport templates».",
+            )
+            return sub
+        sub.meta = _read_meta(workbook.get_sheet_by_name(META_SHEET).to_python())
+        template = specs.templates.get(sub.meta.get("template_id", ""))
+        if template is None:
+            sub.add(
+                META_SHEET,
+                "B2",
+                ERROR,
+                "unknown-template",
+                f"Ukjent mal «{sub.meta.get('template_id', '')}». Kjente maler: "
+                + ", ".join(sorted(specs.templates))
+                + ".",
+            )
+            return sub
+        sub.template = template
+        actual = {s.key: lookup.get(norm(s.name)) for s in template.sheets}
+        special = scan_cells(path, {n for n in actual.values() if n})
+        for sheet in template.sheets:
+            name = actual[sheet.key]
+            if name is None:
+                sub.add(
+                    sheet.name,
+                    "",
+                    ERROR,
+                    "missing-sheet",
+                    f"Arket «{sheet.name}» mangler. Bruk malen uten å slette eller gi nytt navn "
+                    "til ark.",
+                )
+                continue
+            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            anchor = _find_label(grid, sheet.row_header)
+            if anchor is None:
+                sub.add(
+                    name,
+                    "",
+                    ERROR,
+                    "missing-header",
+                    f"Fant ikke overskriften «{sheet.row_header}» på arket.",
+                )
+                continue
+            data = READERS[sheet.kind](grid, sub, sheet, name, anchor)
+            if data is not None:
+                _mark_special(data, special.get(name, {}))
+                sub.sheets[sheet.key] = data
+    except Exception as exc:  # noqa: BLE001 - a parser failure on user input is a finding
+        sub.add(
+            "",
+            "",
+            ERROR,
+            "corrupt-file",
+            f"Filen kunne ikke leses som Excel-arbeidsbok ({type(exc).__name__}: {exc}).",
+        )
+    return sub
+
+
+class SpecialCell:
+    """An error value or a formula without a cached value, standing in a value's place."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"SpecialCell({self.text!r})"
+
+
+def _mark_special(data: SheetData, special: dict[str, str]) -> None:
+    if not special:
+        return
+    for column in data.cells.columns:
+        for index, cell in data.cells[column].items():
+            if cell in special:
+                data.frame.at[index, column] = SpecialCell(special[cell])
+
+
+__all__ = ["FORMULA_WITHOUT_VALUE", "SheetData", "SpecialCell", "Submission", "read_submission"]

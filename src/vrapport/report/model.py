@@ -1,0 +1,148 @@
+"""The report model: sections of generic blocks (text, table, chart, key figures).
+
+Consolidation builds these objects; the writer renders any of them. A new report section
+needs new consolidation code only, never new writer code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vrapport.period import Period
+
+TextStyle = Literal["heading1", "heading2", "heading3", "body", "caption", "drafted", "note"]
+RowStyle = Literal["normal", "bold", "total"]
+THOUSANDS = "#,##0;[Red]-#,##0"
+VARIANCE = "#,##0;[Red]-#,##0"
+PERCENT = "0%"
+COUNT = "#,##0"
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    style: TextStyle = "body"
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    span: int = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    values: tuple[Any, ...]
+    style: RowStyle = "normal"
+    number_format: str | None = None
+    # Optional per-cell fill colours (traffic lights, targets missed), same length as values.
+    fills: tuple[str | None, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    header: tuple[tuple[HeaderCell, ...], ...]
+    rows: tuple[Row, ...]
+    number_format: str = THOUSANDS
+    column_formats: tuple[str | None, ...] | None = None
+    caption: str = ""
+    label_header: str = ""
+
+    @property
+    def width(self) -> int:
+        """Number of value columns."""
+        return max((len(r.values) for r in self.rows), default=0)
+
+    def row(self, key: str) -> Row:
+        for row in self.rows:
+            if row.key == key:
+                return row
+        raise KeyError(key)
+
+    def row_index(self, key: str) -> int:
+        for index, row in enumerate(self.rows):
+            if row.key == key:
+                return index
+        raise KeyError(key)
+
+    def format_for(self, row: Row, column: int) -> str:
+        if row.number_format:
+            return row.number_format
+        if self.column_formats and column < len(self.column_formats):
+            return self.column_formats[column] or self.number_format
+        return self.number_format
+
+
+@dataclass(frozen=True)
+class Series:
+    """A chart series: one row of a table, over the chart's category columns."""
+
+    row: str
+    name: str = ""
+    kind: Literal["column", "line"] | None = None
+    color: str | None = None
+    dash: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    table: str
+    series: tuple[Series, ...]
+    kind: Literal["column", "line"] = "column"
+    first_column: int = 0
+    last_column: int | None = None
+    y_title: str = ""
+    number_format: str = COUNT
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: float | None
+    number_format: str = COUNT
+    status: Literal["green", "yellow", "red"] | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    title: str
+    items: tuple[KeyFigure, ...]
+
+
+Block = Text | Table | Chart | KeyFigures
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    sheet: str
+    title: str
+    blocks: tuple[Block, ...]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, key: str) -> Table:
+        for block in self.blocks:
+            if isinstance(block, Table) and block.key == key:
+                return block
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    organisation: str
+    period: Period
+    sections: tuple[Section, ...]
+
+    @property
+    def heading(self) -> str:
+        """'Virksomhetsrapport pr. 31. mars 2024'"""
+        return f"{self.title} {self.period.as_of}"

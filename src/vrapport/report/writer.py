@@ -1,0 +1,245 @@
+"""Render a Report to an .xlsx workbook with xlsxwriter.
+
+One small function per block type. Tables are written with numbers as numbers (already
+rounded for display, so every reader sees the printed figure) and number formats; charts
+take their ranges from where their table was written, never from typed coordinates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_range_abs
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from vrapport import __version__
+from vrapport.atomic import atomic_path
+from vrapport.report.model import Block, Chart, KeyFigures, Report, Section, Table, Text
+from vrapport.report.styles import CHART_ROWS, LABEL_WIDTH, SERIES_COLORS, VALUE_WIDTH, Styles
+
+TEXT_COLUMNS = 8
+CHARS_PER_LINE = int((LABEL_WIDTH + (TEXT_COLUMNS - 1) * VALUE_WIDTH) * 1.15)
+
+
+class WriteError(RuntimeError):
+    """xlsxwriter refused a value (out of range, string too long)."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a table was written: its first data row and first value column."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    category_row: int
+    table: Table
+
+
+def _ok(code: int, what: str) -> None:
+    if code < 0:
+        raise WriteError(f"kunne ikke skrive {what} (xlsxwriter-kode {code})")
+
+
+class _SheetWriter:
+    def __init__(
+        self, workbook: Workbook, styles: Styles, section: Section, report: Report
+    ) -> None:
+        self.workbook = workbook
+        self.styles = styles
+        self.section = section
+        self.ws: Worksheet = workbook.add_worksheet(section.sheet)
+        self.row = 0
+        self.placed: dict[str, Placed] = {}
+        self._setup(report)
+
+    def _setup(self, report: Report) -> None:
+        ws = self.ws
+        ws.set_column(0, 0, LABEL_WIDTH)
+        ws.set_column(1, 14, VALUE_WIDTH)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer(f"&L{report.organisation}&R{report.title} {report.period} – side &P av &N")
+        ws.hide_gridlines(2)
+
+    def write(self, block: Block) -> None:
+        if isinstance(block, Text):
+            self._text(block)
+        elif isinstance(block, Table):
+            self._table(block)
+        elif isinstance(block, Chart):
+            self._chart(block)
+        elif isinstance(block, KeyFigures):
+            self._key_figures(block)
+        else:  # pragma: no cover - the model is closed
+            raise TypeError(type(block))
+
+    def _text(self, block: Text) -> None:
+        fmt = self.styles.text(block.style)
+        if block.style in ("body", "drafted", "note"):
+            lines = max(
+                1,
+                sum(
+                    math.ceil(max(len(part), 1) / CHARS_PER_LINE) for part in block.text.split("\n")
+                ),
+            )
+            self.ws.merge_range(self.row, 0, self.row, TEXT_COLUMNS - 1, "", fmt)
+            _ok(self.ws.write_string(self.row, 0, block.text, fmt), "tekst")
+            self.ws.set_row(self.row, 15 * lines + 2)
+            self.row += 2
+            return
+        _ok(self.ws.write_string(self.row, 0, block.text, fmt), "overskrift")
+        self.row += 2 if block.style == "heading1" else 1
+
+    def _table(self, table: Table) -> None:
+        ws, styles = self.ws, self.styles
+        if table.title:
+            _ok(ws.write_string(self.row, 0, table.title, styles.table_title()), "tabelltittel")
+            self.row += 1
+        for level, header in enumerate(table.header):
+            col = 0
+            for cell in header:
+                fmt = styles.header(first=col == 0)
+                text = (
+                    cell.text
+                    if col or level < len(table.header) - 1
+                    else (cell.text or table.label_header)
+                )
+                if cell.span > 1:
+                    ws.merge_range(self.row, col, self.row, col + cell.span - 1, text, fmt)
+                else:
+                    _ok(ws.write_string(self.row, col, text, fmt), "kolonneoverskrift")
+                col += cell.span
+            self.row += 1
+        category_row = self.row - 1
+        first_row = self.row
+        for row in table.rows:
+            _ok(ws.write_string(self.row, 0, row.label, styles.label(row.style)), "radnavn")
+            for c, value in enumerate(row.values):
+                fill = row.fills[c] if row.fills else None
+                fmt = styles.value(row.style, table.format_for(row, c), fill)
+                self._value(self.row, c + 1, value, fmt)
+            self.row += 1
+        self.placed[table.key] = Placed(self.section.sheet, first_row, 1, category_row, table)
+        if table.caption:
+            _ok(ws.write_string(self.row, 0, table.caption, styles.text("caption")), "tekst")
+            self.row += 1
+        self.row += 1
+
+    def _value(self, row: int, col: int, value: Any, fmt: Any) -> None:
+        if value is None:
+            self.ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            _ok(self.ws.write_boolean(row, col, value, fmt), "verdi")
+        elif isinstance(value, int | float):
+            _ok(self.ws.write_number(row, col, value, fmt), "tall")
+        else:
+            _ok(self.ws.write_string(row, col, str(value), fmt), "tekst")
+
+    def _chart(self, block: Chart) -> None:
+        placed = self.placed.get(block.table)
+        if placed is None:
+            raise WriteError(
+                f"figuren «{block.title}» viser til tabellen «{block.table}», "
+                "som ikke er skrevet før den"
+            )
+        table = placed.table
+        last = block.last_column if block.last_column is not None else table.width - 1
+        c0, c1 = placed.first_col + block.first_column, placed.first_col + last
+        sheet = quote_sheetname(placed.sheet)
+        chart = self.workbook.add_chart({"type": block.kind})
+        categories = f"={sheet}!{xl_range_abs(placed.category_row, c0, placed.category_row, c1)}"
+        secondary = []
+        for number, series in enumerate(block.series):
+            r = placed.first_row + table.row_index(series.row)
+            color = series.color or SERIES_COLORS[number % len(SERIES_COLORS)]
+            spec: dict[str, Any] = {
+                "name": series.name or table.row(series.row).label,
+                "categories": categories,
+                "values": f"={sheet}!{xl_range_abs(r, c0, r, c1)}",
+            }
+            kind = series.kind or block.kind
+            if kind == "line":
+                spec["line"] = {
+                    "color": color,
+                    "width": 2.25,
+                    "dash_type": "dash" if series.dash else "solid",
+                }
+                spec["marker"] = {"type": "none"} if series.dash else {"type": "circle", "size": 5}
+            else:
+                spec["fill"] = {"color": color}
+                spec["border"] = {"none": True}
+            if kind != block.kind:
+                secondary.append((kind, spec))
+            else:
+                chart.add_series(spec)
+        if secondary:
+            extra = self.workbook.add_chart({"type": secondary[0][0]})
+            for _kind, spec in secondary:
+                extra.add_series(spec)
+            chart.combine(extra)
+        chart.set_title({"name": block.title, "name_font": {"size": 12}})
+        chart.set_y_axis(
+            {
+                "num_format": block.number_format,
+                "name": block.y_title,
+                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+            }
+        )
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 760, "height": 320})
+        self.ws.insert_chart(self.row, 0, chart, {"x_offset": 5, "y_offset": 5})
+        self.row += CHART_ROWS
+
+    def _key_figures(self, block: KeyFigures) -> None:
+        ws, styles = self.ws, self.styles
+        _ok(ws.write_string(self.row, 0, block.title, styles.table_title()), "tittel")
+        self.row += 1
+        for item in block.items:
+            ws.write_string(self.row, 0, item.label, styles.label("normal"))
+            self._value(
+                self.row, 1, item.value, styles.value("bold", item.number_format, item.status)
+            )
+            if item.note:
+                ws.write_string(self.row, 2, item.note, styles.text("caption"))
+            self.row += 1
+        self.row += 1
+
+
+def write_report(report: Report, path: Path) -> Path:
+    """Write `report` to `path` atomically; the same report gives the same bytes."""
+    with atomic_path(path) as tmp:
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        period = report.period
+        workbook.set_properties(
+            {
+                "title": report.heading,
+                "subject": report.title,
+                "author": report.organisation,
+                "company": report.organisation,
+                "comments": f"Laget av vrapport {__version__}",
+                "created": dt.datetime(period.year, period.month, period.last_day),
+            }
+        )
+        styles = Styles(workbook)
+        for section in report.sections:
+            writer = _SheetWriter(workbook, styles, section, report)
+            for block in section.blocks:
+                writer.write(block)
+        workbook.close()
+    return path

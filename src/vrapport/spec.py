@@ -1,0 +1,296 @@
+"""Load the specs in schemas/*.yaml into small frozen dataclasses.
+
+A department template spec declares sheets and, per sheet, its rows and columns: key,
+Norwegian label, type, requiredness, allowed values, range and help text. report.yaml
+declares the organisation, the chapters, the catalogues (finance lines, investment
+categories) and the targets. Everything else (the Excel template, the reader's mapping,
+the pandera schemas) is derived from these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from vrapport.period import month_label
+from vrapport.resources import schemas_dir
+
+ColumnType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
+Required = Literal["always", "to_period", "never"]
+SheetKind = Literal["grid", "table", "records"]
+
+COLUMN_TYPES: tuple[str, ...] = ("text", "integer", "decimal", "percent", "date", "choice")
+REQUIRED: tuple[str, ...] = ("always", "to_period", "never")
+SHEET_KINDS: tuple[str, ...] = ("grid", "table", "records")
+REPORT_FILE = "report.yaml"
+
+
+class SpecError(ValueError):
+    """A spec file that does not follow the spec format."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    label: str
+    type: ColumnType = "decimal"
+    required: Required = "never"
+    choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    help: str = ""
+    width: float | None = None
+    number_format: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("integer", "decimal", "percent")
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A pre-filled row of a table or grid. `month` is set for month rows (1–12)."""
+
+    key: str
+    label: str
+    month: int | None = None
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    name: str
+    kind: SheetKind
+    title: str
+    help: str
+    row_header: str
+    rows: tuple[RowSpec, ...] = ()
+    columns: tuple[ColumnSpec, ...] = ()
+    checks: tuple[str, ...] = ()
+    blank_rows: int = 30
+
+    @property
+    def measures(self) -> tuple[ColumnSpec, ...]:
+        """The measures of a grid (each repeated once per month)."""
+        return self.columns
+
+    def column(self, key: str) -> ColumnSpec:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def row(self, key: str) -> RowSpec:
+        for row in self.rows:
+            if row.key == key:
+                return row
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    id: str
+    version: int
+    title: str
+    department: str
+    instructions: tuple[str, ...]
+    sheets: tuple[SheetSpec, ...]
+    checks: tuple[str, ...] = ()
+    path: Path | None = None
+
+    def sheet(self, key: str) -> SheetSpec:
+        for sheet in self.sheets:
+            if sheet.key == key:
+                return sheet
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    key: str
+    number: int
+    title: str
+    sheet: str
+    section: str
+    templates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    organisation: str
+    short_name: str
+    title: str
+    chapters: tuple[Chapter, ...]
+    catalogues: dict[str, tuple[dict[str, Any], ...]]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def catalogue(self, name: str) -> tuple[dict[str, Any], ...]:
+        try:
+            return self.catalogues[name]
+        except KeyError:
+            raise SpecError(f"{REPORT_FILE}: katalogen «{name}» finnes ikke") from None
+
+
+@dataclass(frozen=True)
+class Specs:
+    """Everything in one schemas folder."""
+
+    report: ReportConfig
+    templates: dict[str, TemplateSpec]
+    folder: Path
+
+    def template(self, template_id: str) -> TemplateSpec:
+        return self.templates[template_id]
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path.name}: kan ikke leses ({exc})") from exc
+    if not isinstance(data, dict):
+        raise SpecError(f"{path.name}: forventet en YAML-mapping øverst")
+    return data
+
+
+def _need(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data:
+        raise SpecError(f"{where}: mangler «{key}»")
+    return data[key]
+
+
+def _column(data: dict[str, Any], where: str) -> ColumnSpec:
+    where = f"{where}.{data.get('key', '?')}"
+    kind = data.get("type", "decimal")
+    required = data.get("required", "never")
+    if kind not in COLUMN_TYPES:
+        raise SpecError(f"{where}: ukjent type «{kind}» (gyldige: {', '.join(COLUMN_TYPES)})")
+    if required not in REQUIRED:
+        raise SpecError(f"{where}: ukjent required «{required}»")
+    choices = tuple(str(c) for c in data.get("choices", ()))
+    if kind == "choice" and not choices:
+        raise SpecError(f"{where}: type choice krever choices")
+    return ColumnSpec(
+        key=_need(data, "key", where),
+        label=_need(data, "label", where),
+        type=kind,
+        required=required,
+        choices=choices,
+        min=data.get("min"),
+        max=data.get("max"),
+        max_length=data.get("max_length"),
+        help=data.get("help", ""),
+        width=data.get("width"),
+        number_format=data.get("number_format"),
+    )
+
+
+def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        raise SpecError(f"{where}.rows: forventet en mapping")
+    if "catalogue" in data:
+        return tuple(
+            RowSpec(item["key"], item["label"]) for item in report.catalogue(data["catalogue"])
+        )
+    rows = [RowSpec(item["key"], item["label"]) for item in data.get("before", ())]
+    if "months" in data:
+        pattern = data["months"] if isinstance(data["months"], str) else "{month}"
+        for month in range(1, 13):
+            name = month_label(month)
+            label = pattern.format(month=name if pattern.startswith("{") else name.lower())
+            rows.append(RowSpec(f"m{month:02d}", label, month))
+    rows += [RowSpec(item["key"], item["label"]) for item in data.get("after", ())]
+    return tuple(rows)
+
+
+def _sheet(data: dict[str, Any], report: ReportConfig, where: str) -> SheetSpec:
+    where = f"{where}.{data.get('key', '?')}"
+    kind = _need(data, "kind", where)
+    if kind not in SHEET_KINDS:
+        raise SpecError(f"{where}: ukjent kind «{kind}» (gyldige: {', '.join(SHEET_KINDS)})")
+    column_data = data.get("measures") if kind == "grid" else data.get("columns")
+    columns = tuple(_column(c, where) for c in column_data or ())
+    if not columns:
+        raise SpecError(f"{where}: arket har ingen kolonner")
+    rows = _rows(data.get("rows"), report, where)
+    if kind in ("grid", "table") and not rows:
+        raise SpecError(f"{where}: {kind} krever rows")
+    first_label = columns[0].label if kind == "records" else data.get("row_header", "")
+    return SheetSpec(
+        key=_need(data, "key", where),
+        name=_need(data, "name", where),
+        kind=kind,
+        title=data.get("title", data["name"]),
+        help=data.get("help", ""),
+        row_header=first_label,
+        rows=rows,
+        columns=columns,
+        checks=tuple(data.get("checks", ())),
+        blank_rows=int(data.get("blank_rows", 30)),
+    )
+
+
+def load_report(folder: Path) -> ReportConfig:
+    data = _load_yaml(folder / REPORT_FILE)
+    organisation = _need(data, "organisation", REPORT_FILE)
+    report = _need(data, "report", REPORT_FILE)
+    chapters = tuple(
+        Chapter(
+            key=c["key"],
+            number=int(c["number"]),
+            title=c["title"],
+            sheet=c.get("sheet", f"{c['number']} {c['title']}")[:31],
+            section=c["section"],
+            templates=tuple(c.get("templates", ())),
+        )
+        for c in report.get("chapters", ())
+    )
+    catalogues = {name: tuple(items) for name, items in data.get("catalogues", {}).items()}
+    settings = {k: v for k, v in data.items() if k not in ("organisation", "report", "catalogues")}
+    return ReportConfig(
+        organisation=organisation["name"],
+        short_name=organisation.get("short_name", organisation["name"]),
+        title=report.get("title", "Virksomhetsrapport"),
+        chapters=chapters,
+        catalogues=catalogues,
+        settings=settings,
+    )
+
+
+def load_template(path: Path, report: ReportConfig) -> TemplateSpec:
+    data = _load_yaml(path)
+    where = path.name
+    sheets = tuple(_sheet(s, report, f"{where}.sheets") for s in _need(data, "sheets", where))
+    return TemplateSpec(
+        id=_need(data, "id", where),
+        version=int(_need(data, "version", where)),
+        title=_need(data, "title", where),
+        department=data.get("department", data["title"]),
+        instructions=tuple(data.get("instructions", ())),
+        sheets=sheets,
+        checks=tuple(data.get("checks", ())),
+        path=path,
+    )
+
+
+def load_specs(folder: Path | None = None) -> Specs:
+    """Load report.yaml and every department spec in `folder` (default: the packaged one)."""
+    folder = folder or schemas_dir()
+    if not (folder / REPORT_FILE).is_file():
+        raise SpecError(f"{folder}: fant ikke {REPORT_FILE}")
+    report = load_report(folder)
+    templates: dict[str, TemplateSpec] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == REPORT_FILE:
+            continue
+        spec = load_template(path, report)
+        if spec.id in templates:
+            raise SpecError(f"{path.name}: malen «{spec.id}» er definert to ganger")
+        templates[spec.id] = spec
+    return Specs(report=report, templates=templates, folder=folder)

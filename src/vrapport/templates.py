@@ -1,0 +1,323 @@
+"""Write a department's Excel template from its spec (xlsxwriter).
+
+Layout of every data sheet: title in row 1, help text in row 2, the header from row 4
+(a grid has two header rows: months, then measures), data below. The first column holds
+the row labels (locked, grey); input cells are unlocked and tinted, with Excel data
+validation and a Norwegian input message. The reader does not rely on these coordinates:
+it finds sheets, headers and rows by their labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from vrapport import __version__
+from vrapport.atomic import atomic_path
+from vrapport.period import Period, month_label
+from vrapport.spec import ColumnSpec, ReportConfig, SheetSpec, TemplateSpec
+
+META_SHEET = "_meta"
+INSTRUCTIONS_SHEET = "Veiledning"
+TITLE_ROW = 0
+HELP_ROW = 1
+HEADER_ROW = 3
+LABEL_WIDTH = 46
+FIXED_DATE = dt.datetime(2000, 1, 1)
+DEFAULT_FORMATS = {
+    "integer": "#,##0",
+    "decimal": "#,##0",
+    "percent": "0.0 %",
+    "date": "dd.mm.yyyy",
+}
+INPUT_TINT = "#FFF2CC"
+KEY_TINT = "#E7E6E6"
+HEADER_TINT = "#D9E1F2"
+NUMBER_LIMIT = 1e13
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the hidden _meta sheet holds."""
+
+    template_id: str
+    spec_version: int
+    period: str
+    organisation: str
+    generator: str
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("template_id", self.template_id),
+            ("spec_version", str(self.spec_version)),
+            ("period", self.period),
+            ("organisation", self.organisation),
+            ("generator", self.generator),
+        ]
+
+
+def template_filename(spec: TemplateSpec, period: Period | None) -> str:
+    return f"{spec.id}.xlsx" if period is None else f"{spec.id}_{period}.xlsx"
+
+
+class _Formats:
+    def __init__(self, workbook: Workbook) -> None:
+        self._workbook = workbook
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.help = workbook.add_format({"italic": True, "font_color": "#595959"})
+        self.header = workbook.add_format(
+            {
+                "bold": True,
+                "bg_color": HEADER_TINT,
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+            }
+        )
+        self.key = workbook.add_format({"bg_color": KEY_TINT, "border": 1})
+        self.text = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.bold = workbook.add_format({"bold": True})
+        self.meta = workbook.add_format({})
+
+    def input(self, column: ColumnSpec) -> Any:
+        number_format = column.number_format or DEFAULT_FORMATS.get(column.type)
+        key = ("input", number_format, column.type == "text")
+        if key not in self._cache:
+            props: dict[str, Any] = {"bg_color": INPUT_TINT, "border": 1, "locked": False}
+            if number_format:
+                props["num_format"] = number_format
+            if column.type == "text":
+                props.update(text_wrap=True, valign="top")
+            self._cache[key] = self._workbook.add_format(props)
+        return self._cache[key]
+
+
+def _limit(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _validation(column: ColumnSpec) -> dict[str, Any]:
+    """Excel data validation for one column, with Norwegian messages."""
+    low = column.min if column.min is not None else -NUMBER_LIMIT
+    high = column.max if column.max is not None else NUMBER_LIMIT
+    if column.type in ("decimal", "percent"):
+        rule: dict[str, Any] = {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": low,
+            "maximum": high,
+        }
+        error = "Skriv et tall" + (
+            f" mellom {low:g} og {high:g}."
+            if column.min is not None or column.max is not None
+            else "."
+        )
+    elif column.type == "integer":
+        rule = {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": int(low),
+            "maximum": int(high),
+        }
+        error = "Skriv et heltall" + (
+            f" mellom {low:g} og {high:g}."
+            if column.min is not None or column.max is not None
+            else "."
+        )
+    elif column.type == "date":
+        rule = {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.date(2000, 1, 1),
+            "maximum": dt.date(2100, 12, 31),
+        }
+        error = "Skriv en dato, f.eks. 31.03.2024."
+    elif column.type == "choice":
+        rule = {"validate": "list", "source": list(column.choices)}
+        error = "Velg en verdi fra listen: " + ", ".join(column.choices)
+    else:
+        rule = {"validate": "length", "criteria": "<=", "value": column.max_length or 32767}
+        error = f"Teksten kan være høyst {column.max_length or 32767} tegn."
+    rule.update(
+        input_title=_limit(column.label, 32),
+        input_message=_limit(column.help or column.label, 255),
+        error_title="Ugyldig verdi",
+        error_message=_limit(error, 255),
+        error_type="stop",
+    )
+    return rule
+
+
+def _heading(ws: Worksheet, sheet: SheetSpec, period: Period | None, fmt: _Formats) -> None:
+    year = "" if period is None else str(period.year)
+    title = " ".join(sheet.title.format(year=year).split())
+    ws.write_string(TITLE_ROW, 0, title, fmt.title)
+    ws.write_string(HELP_ROW, 0, sheet.help, fmt.help)
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: users can unprotect on purpose, but not by accident.
+    ws.protect(
+        "",
+        {"format_columns": True, "format_rows": True, "insert_rows": True, "insert_columns": True},
+    )
+
+
+def _write_grid(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
+    measures = sheet.measures
+    month_row, measure_row, first = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
+    ws.merge_range(month_row, 0, measure_row, 0, sheet.row_header, fmt.header)
+    for month in range(1, 13):
+        col = 1 + (month - 1) * len(measures)
+        label = month_label(month)
+        if len(measures) > 1:
+            ws.merge_range(month_row, col, month_row, col + len(measures) - 1, label, fmt.header)
+        else:
+            ws.write_string(month_row, col, label, fmt.header)
+        for offset, measure in enumerate(measures):
+            ws.write_string(measure_row, col + offset, measure.label, fmt.header)
+            ws.set_column(col + offset, col + offset, measure.width or 14)
+    last_row = first + len(sheet.rows) - 1
+    for i, row in enumerate(sheet.rows):
+        ws.write_string(first + i, 0, row.label, fmt.key)
+    for offset, measure in enumerate(measures):
+        for month in range(1, 13):
+            col = 1 + (month - 1) * len(measures) + offset
+            for r in range(first, last_row + 1):
+                ws.write_blank(r, col, None, fmt.input(measure))
+            ws.data_validation(first, col, last_row, col, _validation(measure))
+    ws.set_column(0, 0, LABEL_WIDTH)
+    ws.freeze_panes(first, 1)
+    _protect(ws)
+
+
+def _write_table(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
+    first = HEADER_ROW + 1
+    ws.write_string(HEADER_ROW, 0, sheet.row_header, fmt.header)
+    for i, row in enumerate(sheet.rows):
+        ws.write_string(first + i, 0, row.label, fmt.key)
+    last_row = first + len(sheet.rows) - 1
+    for c, column in enumerate(sheet.columns, start=1):
+        ws.write_string(HEADER_ROW, c, column.label, fmt.header)
+        for r in range(first, last_row + 1):
+            ws.write_blank(r, c, None, fmt.input(column))
+        ws.data_validation(first, c, last_row, c, _validation(column))
+        ws.set_column(c, c, column.width or 20)
+    ws.set_column(0, 0, LABEL_WIDTH)
+    ws.set_row(HEADER_ROW, 30)
+    ws.freeze_panes(first, 1)
+    _protect(ws)
+
+
+def _write_records(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
+    first = HEADER_ROW + 1
+    last_row = first + sheet.blank_rows - 1
+    last_col = len(sheet.columns) - 1
+    ws.add_table(
+        HEADER_ROW,
+        0,
+        last_row,
+        last_col,
+        {
+            "name": f"T_{sheet.key}",
+            "style": "Table Style Light 9",
+            "autofilter": False,
+            "columns": [
+                {"header": c.label, "header_format": fmt.header, "format": fmt.input(c)}
+                for c in sheet.columns
+            ],
+        },
+    )
+    for c, column in enumerate(sheet.columns):
+        ws.data_validation(first, c, last_row, c, _validation(column))
+        ws.set_column(c, c, column.width or 20)
+    ws.freeze_panes(first, 0)
+
+
+def _write_instructions(
+    ws: Worksheet, spec: TemplateSpec, report: ReportConfig, period: Period | None, fmt: _Formats
+) -> None:
+    ws.set_column(0, 0, 4)
+    ws.set_column(1, 1, 110)
+    when = period.as_of if period else "(periode fylles inn av vrapport)"
+    ws.write_string(0, 1, f"{spec.title} – innrapportering til virksomhetsrapporten", fmt.title)
+    ws.write_string(1, 1, f"{report.organisation}, {when}", fmt.help)
+    ws.write_string(3, 1, "Slik fyller du ut malen", fmt.bold)
+    row = 4
+    for number, line in enumerate(spec.instructions, start=1):
+        ws.write_number(row, 0, number)
+        ws.write_string(row, 1, line, fmt.text)
+        row += 1
+    row += 1
+    ws.write_string(row, 1, "Arkene i malen", fmt.bold)
+    row += 1
+    for sheet in spec.sheets:
+        ws.write_url(row, 0, f"internal:'{sheet.name}'!A1", string="→")
+        ws.write_string(row, 1, f"{sheet.name}: {sheet.help}", fmt.text)
+        row += 1
+    row += 1
+    ws.write_string(row, 1, f"Malversjon {spec.id} v{spec.version}. Laget av vrapport.", fmt.help)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.activate()
+
+
+def _write_meta(ws: Worksheet, meta: Meta, fmt: _Formats) -> None:
+    ws.write_string(0, 0, "key", fmt.bold)
+    ws.write_string(0, 1, "value", fmt.bold)
+    for r, (key, value) in enumerate(meta.rows(), start=1):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+    ws.set_column(0, 1, 24)
+    ws.protect()
+    ws.hide()
+
+
+WRITERS = {"grid": _write_grid, "table": _write_table, "records": _write_records}
+
+
+def write_template(
+    spec: TemplateSpec, report: ReportConfig, period: Period | None, path: Path
+) -> Path:
+    """Write the template for `spec` (and `period`, or a period-neutral blank) to `path`.
+
+    The bytes depend only on the spec, the report configuration and the period. The file is
+    written next to `path` and renamed into place.
+    """
+    meta = Meta(
+        spec.id,
+        spec.version,
+        "" if period is None else str(period),
+        report.organisation,
+        f"vrapport {__version__}",
+    )
+    with atomic_path(path) as tmp:
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        workbook.set_properties(
+            {
+                "title": f"{spec.title} – mal",
+                "author": "vrapport",
+                "company": report.organisation,
+                "created": FIXED_DATE,
+            }
+        )
+        workbook.set_custom_property("vrapport_template", f"{spec.id}@{spec.version}")
+        fmt = _Formats(workbook)
+        _write_instructions(workbook.add_worksheet(INSTRUCTIONS_SHEET), spec, report, period, fmt)
+        for sheet in spec.sheets:
+            ws = workbook.add_worksheet(sheet.name)
+            _heading(ws, sheet, period, fmt)
+            WRITERS[sheet.kind](ws, sheet, fmt)
+        _write_meta(workbook.add_worksheet(META_SHEET), meta, fmt)
+        workbook.close()
+    return path

@@ -1,0 +1,313 @@
+"""Validate submissions: meta and period, pandera schemas derived from the spec, and the
+named cross-checks. The only place that maps pandera's failure cases back to Excel cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from vrapport.checks import CHECKS, CheckContext
+from vrapport.coerce import coerce_sheet
+from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.numbers import format_number
+from vrapport.period import Period, PeriodError
+from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
+from vrapport.spec import ColumnSpec, SheetSpec, Specs
+from vrapport.templates import META_SHEET
+
+SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".pdf"}
+REQUIRED_PREFIX = "required::"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _type_check(column: ColumnSpec) -> pa.Check:
+    if column.type == "integer":
+        return pa.Check(
+            lambda v: isinstance(v, int) and not isinstance(v, bool),
+            element_wise=True,
+            ignore_na=True,
+            name="not-an-integer",
+        )
+    if column.numeric:
+        return pa.Check(_is_number, element_wise=True, ignore_na=True, name="not-a-number")
+    if column.type == "date":
+        return pa.Check(
+            lambda v: isinstance(v, dt.date), element_wise=True, ignore_na=True, name="not-a-date"
+        )
+    if column.type == "choice":
+        allowed = set(column.choices)
+        return pa.Check(
+            lambda v: v in allowed, element_wise=True, ignore_na=True, name="not-in-list"
+        )
+    return pa.Check(
+        lambda v: isinstance(v, str), element_wise=True, ignore_na=True, name="not-text"
+    )
+
+
+def _checks(column: ColumnSpec) -> list[pa.Check]:
+    checks = [_type_check(column)]
+    if column.min is not None:
+        low = column.min
+        checks.append(
+            pa.Check(
+                lambda v: not _is_number(v) or v >= low,
+                element_wise=True,
+                ignore_na=True,
+                name="below-minimum",
+            )
+        )
+    if column.max is not None:
+        high = column.max
+        checks.append(
+            pa.Check(
+                lambda v: not _is_number(v) or v <= high,
+                element_wise=True,
+                ignore_na=True,
+                name="above-maximum",
+            )
+        )
+    if column.max_length is not None:
+        length = column.max_length
+        checks.append(
+            pa.Check(
+                lambda v: not isinstance(v, str) or len(v) <= length,
+                element_wise=True,
+                ignore_na=True,
+                name="too-long",
+            )
+        )
+    return checks
+
+
+def _required_mask(frame: pd.DataFrame, column: ColumnSpec, period: Period) -> pd.Series:
+    if column.required == "always":
+        return pd.Series(True, index=frame.index)
+    if column.required == "to_period":
+        months = pd.to_numeric(frame[MONTH], errors="coerce")
+        return months.isna() | (months <= period.month)
+    return pd.Series(False, index=frame.index)
+
+
+def pandera_schema(sheet: SheetSpec, period: Period) -> pa.DataFrameSchema:
+    """The pandera schema of one sheet's tidy frame, derived from the spec."""
+    columns = {
+        c.key: pa.Column(object, nullable=True, checks=_checks(c), coerce=False)
+        for c in sheet.columns
+    }
+    wide = []
+    for column in sheet.columns:
+        if column.required == "never":
+            continue
+        wide.append(
+            pa.Check(
+                lambda df, c=column: df[c.key].notna() | ~_required_mask(df, c, period),
+                name=REQUIRED_PREFIX + column.key,
+            )
+        )
+    return pa.DataFrameSchema(columns, checks=wide, strict=False)
+
+
+def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
+    shown = format_number(value, 2) if _is_number(value) else str(value)
+    if isinstance(value, SpecialCell):
+        if value.text == "formula-without-value":
+            return (
+                "Cellen har en formel uten lagret verdi. Åpne filen i Excel, la den "
+                "beregne, og lagre på nytt – eller skriv inn verdien."
+            )
+        return f"Cellen inneholder feilverdien {value.text}."
+    if code == "not-a-number":
+        return f"«{shown}» er ikke et tall ({column.label}, {label})."
+    if code == "not-an-integer":
+        return f"«{shown}» er ikke et heltall ({column.label}, {label})."
+    if code == "not-a-date":
+        return f"«{shown}» er ikke en dato ({column.label}, {label})."
+    if code == "not-in-list":
+        return f"«{shown}» er ikke et gyldig valg. Gyldige verdier: {', '.join(column.choices)}."
+    if code == "not-text":
+        return f"«{shown}» er ikke tekst ({column.label})."
+    if code == "below-minimum":
+        return (
+            f"{shown} er mindre enn minsteverdien {format_number(column.min or 0, 0)} "
+            f"({column.label}, {label})."
+        )
+    if code == "above-maximum":
+        return (
+            f"{shown} er større enn største tillatte verdi {format_number(column.max or 0, 0)} "
+            f"({column.label}, {label})."
+        )
+    if code == "too-long":
+        return f"Teksten er {len(str(value))} tegn; høyst {column.max_length} er tillatt."
+    if code == "required":
+        return f"Mangler verdi: {column.label} for {label}."
+    return f"{code}: «{shown}»"
+
+
+def findings_from_failures(
+    sub: Submission, data: SheetData, failures: pd.DataFrame
+) -> list[Finding]:
+    """The adapter from pandera's failure_cases table to findings with their cells."""
+    found: list[Finding] = []
+    for failure in failures.itertuples(index=False):
+        check = str(failure.check)
+        index = failure.index
+        if index is None or (isinstance(index, float) and index != index):
+            continue
+        if check.startswith(REQUIRED_PREFIX):
+            key, code = check[len(REQUIRED_PREFIX) :], "required"
+            value: Any = None
+        else:
+            key, code, value = str(failure.column), check, data.frame.at[index, failure.column]
+        if isinstance(value, SpecialCell):
+            code = "error-value" if value.text != "formula-without-value" else value.text
+        column = data.spec.column(key)
+        label = str(data.frame.at[index, "_label"])
+        finding = Finding(
+            sub.display,
+            data.name,
+            data.cell(index, key),
+            ERROR,
+            code,
+            _message(code, value, column, label),
+            column.label,
+        )
+        if finding not in found:
+            found.append(finding)
+    return found
+
+
+def _validate_sheet(sub: Submission, data: SheetData, period: Period) -> None:
+    coerce_sheet(sub, data)
+    schema = pandera_schema(data.spec, period)
+    try:
+        schema.validate(data.frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        sub.findings += findings_from_failures(sub, data, exc.failure_cases)
+
+
+def _check_meta(sub: Submission, period: Period | None) -> Period | None:
+    """Check the template version and period stamped in _meta; return the period to use."""
+    template = sub.template
+    assert template is not None
+    version = sub.meta.get("spec_version", "")
+    if version != str(template.version):
+        sub.add(
+            META_SHEET,
+            "B3",
+            ERROR,
+            "wrong-version",
+            f"Filen er laget fra versjon {version or '?'} av malen «{template.id}», men "
+            f"gjeldende versjon er {template.version}. Hent ny mal med «vrapport templates».",
+        )
+    stamped_text = sub.meta.get("period", "")
+    stamped: Period | None = None
+    if stamped_text:
+        try:
+            stamped = Period.parse(stamped_text)
+        except PeriodError:
+            sub.add(META_SHEET, "B4", ERROR, "bad-period", f"Ugyldig periode «{stamped_text}».")
+            return None
+    if period is not None and stamped is not None and stamped != period:
+        sub.add(
+            META_SHEET,
+            "B4",
+            ERROR,
+            "wrong-period",
+            f"Filen gjelder {stamped.label}, men rapporten gjelder {period.label}.",
+        )
+        return None
+    if stamped is None:
+        if period is None:
+            sub.add(
+                META_SHEET,
+                "B4",
+                ERROR,
+                "no-period",
+                "Malen er ikke stemplet med periode. Oppgi perioden med --period.",
+            )
+            return None
+        sub.add(
+            META_SHEET,
+            "B4",
+            WARNING,
+            "period-not-stamped",
+            f"Malen er ikke stemplet med periode; leses som {period.label}.",
+        )
+    return period or stamped
+
+
+def validate_submission(sub: Submission, specs: Specs, period: Period | None) -> Period | None:
+    """Add every finding of `sub` to sub.findings; return the period it was checked against."""
+    if sub.template is None:
+        return None
+    effective = _check_meta(sub, period)
+    if effective is None:
+        return None
+    for data in sub.sheets.values():
+        _validate_sheet(sub, data, effective)
+    context = CheckContext(sub=sub, period=effective, specs=specs)
+    names = list(sub.template.checks) + [n for s in sub.template.sheets for n in s.checks]
+    for name in names:
+        sub.findings += list(CHECKS[name](context))
+    return effective
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files given directly, plus the spreadsheet-like files in given folders."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in SUBMISSION_SUFFIXES
+                and not p.name.startswith(("~$", "."))
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def check_files(files: Iterable[Path], specs: Specs, period: Period | None) -> list[Submission]:
+    """Read and validate each file; every problem is a finding, nothing raises."""
+    submissions = []
+    for path in files:
+        sub = read_submission(path, specs, display=path.name)
+        validate_submission(sub, specs, period)
+        submissions.append(sub)
+    return submissions
+
+
+def check_duplicates(submissions: list[Submission]) -> list[Finding]:
+    seen: dict[str, Submission] = {}
+    found = []
+    for sub in submissions:
+        if not sub.template_id or sub.template is None:
+            continue
+        if sub.template_id in seen:
+            found.append(
+                Finding(
+                    sub.display,
+                    "",
+                    "",
+                    ERROR,
+                    "duplicate-template",
+                    f"To filer er levert fra malen «{sub.template_id}»: "
+                    f"{seen[sub.template_id].display} og {sub.display}.",
+                )
+            )
+        else:
+            seen[sub.template_id] = sub
+    return found
+
+
+__all__ = ["Path", "check_duplicates", "check_files", "collect_files", "validate_submission"]
