@@ -1,19 +1,19 @@
 """Make the example submissions in examples/2024-03/ from the generated templates.
 
-The figures are chosen so that the built report prints every figure of the reference
-report (Virksomhetsrapport pr. 31. mars 2024) exactly: the seed prints thousands; the
-kroner amounts below round (half away from zero) to the seed's figure in every line,
-subtotal and variance. Months the seed does not show are invented so that the
-year-to-date sums hold.
+Each module in examples/data/ names a TEMPLATE and its DATA (see vrapport.fill for the
+shape). The figures are chosen so that the built report prints every figure of the
+reference report (Virksomhetsrapport pr. 31. mars 2024) exactly.
 
     python examples/make_examples.py            # rewrites examples/2024-03/*.xlsx
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 from vrapport.fill import fill_template
 from vrapport.period import Period
@@ -23,126 +23,39 @@ from vrapport.templates import write_template
 HERE = Path(__file__).resolve().parent
 PERIOD = Period(2024, 3)
 
-# line: (March actual, March budget, YTD actual, YTD budget, annual budget), in kroner.
-FINANCE = {
-    "sla": (34185330, 35593169, 102147208, 106779204, 427285992),
-    "project_income": (16538861, 14189362, 43176714, 42568111, 153981897),
-    "rebilling": (44919630, 46341969, 135360602, 139026818, 556332110),
-    "payroll": (41595725, 41771224, 123043771, 125922796, 472740927),
-    "capitalized_payroll": (-2698584, -3348763, -10359271, -10046042, -40199938),
-    "licenses": (19695690, 22034717, 61150051, 66105909, 274529956),
-    "depreciation": (19904500, 19915636, 59683878, 59748377, 239088826),
-    "lines": (2731353, 2470854, 8029056, 7412718, 29665262),
-    "premises": (2784036, 3053651, 9365042, 9161725, 36660584),
-    "consultants": (4452685, 4325185, 10945999, 12975499, 51920674),
-    "other_costs": (6288095, 5446175, 16309499, 16336998, 55373209),
-    "net_financial_items": (-1471820, -1484342, -4880156, -4452943, -17820296),
-}
-# How January's share of January+February varies by line (invented, plausible).
-JANUARY_SHARE = (0.48, 0.53, 0.50, 0.49, 0.55, 0.47, 0.50, 0.51, 0.52, 0.44, 0.46, 0.51)
-# The shape of the budget for April–December (July low, December high).
-REST_OF_YEAR = (1.0, 1.0, 1.0, 1.0, 0.6, 1.0, 1.0, 1.0, 1.4)
 
-
-def _split(total: int, weights: tuple[float, ...]) -> list[int]:
-    parts = [int(total * w / sum(weights)) for w in weights]
-    parts[-1] += total - sum(parts)
-    return parts
-
-
-def finance_result() -> dict[str, dict[tuple[str, int], int]]:
-    rows: dict[str, dict[tuple[str, int], int]] = {}
-    for (line, (mar_a, mar_b, ytd_a, ytd_b, annual)), share in zip(
-        FINANCE.items(), JANUARY_SHARE, strict=True
-    ):
-        jan_a, feb_a = _split(ytd_a - mar_a, (share, 1 - share))
-        jan_b, feb_b = _split(ytd_b - mar_b, (0.5, 0.5))
-        later = _split(annual - ytd_b, REST_OF_YEAR)
-        actual = [jan_a, feb_a, mar_a]
-        budget = [jan_b, feb_b, mar_b, *later]
-        cells = {("budget", m): v for m, v in enumerate(budget, start=1)}
-        cells |= {("actual", m): v for m, v in enumerate(actual, start=1)}
-        rows[line] = cells
-    return rows
-
-
-OKONOMI = {
-    "result": finance_result(),
-    "fte": {
-        "year_start": {"fte": 470.0},
-        "m01": {"fte": 473.6},
-        "m02": {"fte": 478.2},
-        "m03": {"fte": 483.0},
-    },
-    "investments": {
-        "project_capex": {"annual_budget": 146_000_000, "actual_ytd": 28_399_612},
-        "project_opex": {"annual_budget": 59_000_000, "actual_ytd": 18_800_240},
-        "operating_capex": {"annual_budget": 95_000_000, "actual_ytd": 15_400_118},
-        "acquisitions": {"annual_budget": 222_000_000, "actual_ytd": 0},
-    },
-    "liquidity": {
-        "opening_balance": {"amount": -306_489_612},
-        "m01": {"amount": -31_204_118},
-        "m02": {"amount": 12_480_335},
-        "m03": {"amount": -47_626_418},
-        "credit_limit": {"amount": 640_000_000},
-    },
-    "comments": [
-        {
-            "topic": "Inntekter",
-            "text": "Avviket på inntekter til drift og forvaltning (SLA) "
-            "skyldes dels periodiseringseffekter. Viderefaktureringsinntektene må særlig ses i "
-            "sammenheng med mindreforbruk på lisenser- og supportkostnader så langt i år.",
-        },
-        {
-            "topic": "Kostnader",
-            "text": "Det positive avviket på personalkostnader skyldes fast "
-            "og variabel lønn, inkludert sosiale kostnader: +3,1 mill. kr, refusjoner: +0,3 mill. "
-            "kr og annet: -0,5 mill. kr (herunder kurs, seminarer og velferdstiltak).",
-        },
-        {
-            "topic": "Kostnader",
-            "text": "Posten lisenser, service og support har mindreforbruk i "
-            "forhold til budsjett så langt i år. Det samme gjelder konsulentkostnader, mens "
-            "postene linjeleie (Norsk helsenett) og finans/renter viser et merforbruk pr. mars. "
-            "De øvrige postene har mindre avvik.",
-        },
-        {
-            "topic": "Oppsummert",
-            "text": "Resultatet viser et positivt budsjettavvik pr. mars, og "
-            "prognosen for årsresultatet er balanse (null). Det er imidlertid en del usikkerhet "
-            "knyttet til prognosen. Økonomien følges opp tett, og det vil bli gjort en nærmere "
-            "prognosegjennomgang løpet av april.",
-        },
-        {
-            "topic": "Investeringer",
-            "text": "Tabellen viser utgifter knyttet til vedtatte "
-            "prosjekter i 2024 (både aktiverbare og ikke-aktiverbare utgifter). Videre vises "
-            "ordinære driftsinvesteringer (reinvestering/utvidelser av IKT-infrastruktur).",
-        },
-        {
-            "topic": "Investeringer",
-            "text": "I tillegg kommer planlagte oppkjøp av "
-            "anlegg/investeringer fra RHF/FRESK. Oppkjøp av anlegg vil normalt skje i desember.",
-        },
-        {"topic": "Likviditet", "text": "Likviditetssituasjonen er tilfredsstillende."},
-    ],
-}
-
-EXAMPLES = {"okonomi": OKONOMI}
+def data_modules() -> list[ModuleType]:
+    modules = []
+    for path in sorted((HERE / "data").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"example_{path.stem}", path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        modules.append(module)
+    return modules
 
 
 def main(out_dir: Path = HERE / str(PERIOD)) -> None:
     specs = load_specs()
     with tempfile.TemporaryDirectory() as tmp:
-        for template_id, data in EXAMPLES.items():
+        for module in data_modules():
+            template_id = module.TEMPLATE
             blank = write_template(
                 specs.template(template_id), specs.report, PERIOD, Path(tmp) / f"{template_id}.xlsx"
             )
-            out = fill_template(blank, data, out_dir / f"{template_id}.xlsx", specs)
-            print(
-                f"wrote {out.relative_to(HERE.parent) if out.is_relative_to(HERE.parent) else out}"
-            )
+            out = fill_template(blank, module.DATA, out_dir / f"{template_id}.xlsx", specs)
+            print(f"wrote {out}")
+            for extra in getattr(module, "EXTRA_FILES", ()):
+                # (template id, period, data, file name relative to examples/): e.g. the
+                # previous period's submission that trend arrows compare with.
+                extra_id, extra_period, extra_data, name = extra
+                blank = write_template(
+                    specs.template(extra_id),
+                    specs.report,
+                    extra_period,
+                    Path(tmp) / f"{extra_id}_{extra_period}.xlsx",
+                )
+                print(f"wrote {fill_template(blank, extra_data, HERE / name, specs)}")
 
 
 if __name__ == "__main__":

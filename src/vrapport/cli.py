@@ -87,7 +87,10 @@ def _summary(findings: list[Finding], files: int) -> str:
 
 @app.command()
 def templates(
-    period: Annotated[str, typer.Argument(help="Rapportperioden, f.eks. 2024-03.")],
+    period: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="Rapportperioden, f.eks. 2024-03."),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Mappe malene skrives til.")] = Path(
         "maler"
     ),
@@ -95,28 +98,32 @@ def templates(
         Optional[list[str]],  # noqa: UP045
         typer.Option("--only", help="Bare denne malen (kan gjentas), f.eks. okonomi."),
     ] = None,
+    blank: Annotated[
+        bool,
+        typer.Option("--blank", help="Maler uten periode (slik de ligger i templates/xlsx/)."),
+    ] = False,
     schemas: SchemasOption = None,
 ) -> None:
     """Lag tomme maler for perioden, én per avdeling."""
     from vrapport.templates import template_filename, write_template
 
-    the_period = _period(period)
+    if (period is None) == (not blank):
+        raise _fail("oppgi perioden (f.eks. 2024-03), eller --blank for maler uten periode")
+    the_period = _period(period) if period else None
     specs = _specs(schemas)
     wanted = only or sorted(specs.templates)
     unknown = [t for t in wanted if t not in specs.templates]
     if unknown:
-        raise _fail(
-            f"ukjent mal {', '.join(unknown)}; kjente: {', '.join(sorted(specs.templates))}"
-        )
+        known = ", ".join(sorted(specs.templates))
+        raise _fail(f"ukjent mal {', '.join(unknown)}; kjente: {known}")
     console = _console()
     for template_id in wanted:
         spec = specs.template(template_id)
+        target = out / template_filename(spec, the_period)
         try:
-            path = write_template(
-                spec, specs.report, the_period, out / template_filename(spec, the_period)
-            )
+            path = write_template(spec, specs.report, the_period, target)
         except OSError as exc:
-            raise _fail(f"kan ikke skrive til {out}: {exc.strerror or exc}") from None
+            raise _fail(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
         console.print(f"Skrev {path}")
 
 
@@ -174,10 +181,14 @@ def build(
     no_narrative: Annotated[
         bool, typer.Option("--no-narrative", help="Ikke lag tekstutkast fra tallene.")
     ] = False,
+    previous: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--previous", help="Mappe med forrige rapports innsendinger (for trender)."),
+    ] = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Kontroller innsendingene og skriv virksomhetsrapporten (.xlsx)."""
-    missing = [p for p in folder if not p.exists()]
+    missing = [p for p in [*folder, *(previous or [])] if not p.exists()]
     if missing:
         raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
     if out.suffix.lower() != ".xlsx":
@@ -190,7 +201,9 @@ def build(
     from vrapport.pipeline import build as build_report
 
     try:
-        outcome = build_report(folder, the_period, out, specs, narrative=not no_narrative)
+        outcome = build_report(
+            folder, the_period, out, specs, narrative=not no_narrative, previous=previous
+        )
     except OSError as exc:
         raise _fail(f"kan ikke skrive {out}: {exc.strerror or exc}") from None
     _print_findings(outcome.findings, "Funn")
@@ -203,4 +216,17 @@ def build(
 
 
 def main() -> None:
-    app()
+    """Entry point. An unexpected error is reported in one line (exit 2), not a traceback;
+    set VRAPPORT_DEBUG=1 to see the traceback."""
+    import os
+
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
+        if os.environ.get("VRAPPORT_DEBUG"):
+            raise
+        _console(stderr=True).print(
+            f"[bold red]Intern feil:[/] {type(exc).__name__}: {exc}\n"
+            "Ingen filer er endret. Kjør med VRAPPORT_DEBUG=1 for detaljer, og meld feilen."
+        )
+        sys.exit(EXIT_USAGE)

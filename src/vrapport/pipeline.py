@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vrapport.consolidate.base import SECTIONS, SectionInput
+from vrapport.consolidate.base import SECTIONS, Frames, SectionInput
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.period import Period
 from vrapport.reader import Submission
@@ -14,8 +15,6 @@ from vrapport.report.model import Report, Section
 from vrapport.report.writer import write_report
 from vrapport.spec import Specs
 from vrapport.validation import check_duplicates, check_files, collect_files
-
-SECTION_MODULES = ("finance",)
 
 
 @dataclass
@@ -31,38 +30,67 @@ class BuildOutcome:
 
 
 def _load_sections() -> None:
-    for name in SECTION_MODULES:
-        importlib.import_module(f"vrapport.consolidate.{name}")
+    """Import every consolidation module; each registers its section builders."""
+    import vrapport.consolidate as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
 
 
-def build(
-    paths: list[Path], period: Period, out: Path, specs: Specs, narrative: bool = True
-) -> BuildOutcome:
-    """Check the submissions in `paths`; if nothing blocks, write the report to `out`."""
-    submissions = check_files(collect_files(paths), specs, period)
-    outcome = BuildOutcome(submissions)
-    for sub in submissions:
-        outcome.findings += sub.findings
-    outcome.findings += check_duplicates(submissions)
-    if not submissions:
-        outcome.findings.append(
-            Finding(
-                ", ".join(str(p) for p in paths),
+def _frames(submissions: list[Submission]) -> Frames:
+    return {s.template_id: {k: d.frame for k, d in s.sheets.items()} for s in submissions}
+
+
+def _check_previous(paths: list[Path], specs: Specs, period: Period) -> list[Submission]:
+    """The previous report's submissions, each checked against the period stamped in it."""
+    earlier = check_files(collect_files(paths), specs, None)
+    for sub in earlier:
+        stamped = sub.meta.get("period", "")
+        if sub.template is not None and stamped and stamped >= str(period):
+            sub.add(
                 "",
                 "",
                 ERROR,
-                "no-submissions",
-                "Fant ingen innsendte filer (.xlsx).",
+                "previous-not-earlier",
+                f"Filen skal gjelde forrige rapport, men gjelder {stamped}, som ikke er "
+                f"før {period}.",
             )
+    return earlier
+
+
+def build(
+    paths: list[Path],
+    period: Period,
+    out: Path,
+    specs: Specs,
+    narrative: bool = True,
+    previous: list[Path] | None = None,
+) -> BuildOutcome:
+    """Check the submissions in `paths`; if nothing blocks, write the report to `out`.
+
+    `previous` names the previous report's submissions, for the comparisons some chapters
+    make (e.g. the portfolio's trend arrows).
+    """
+    submissions = check_files(collect_files(paths), specs, period)
+    earlier = _check_previous(previous, specs, period) if previous else []
+    outcome = BuildOutcome(submissions)
+    for sub in submissions + earlier:
+        outcome.findings += sub.findings
+    outcome.findings += check_duplicates(submissions) + check_duplicates(earlier)
+    if not submissions:
+        where = ", ".join(str(p) for p in paths)
+        outcome.findings.append(
+            Finding(where, "", "", ERROR, "no-submissions", "Fant ingen innsendte filer (.xlsx).")
         )
     if outcome.blocked:
         return outcome
-    frames = {sub.template_id: {k: d.frame for k, d in sub.sheets.items()} for sub in submissions}
+    frames, previous_frames = _frames(submissions), _frames(earlier)
     _load_sections()
     sections: list[Section] = []
     for chapter in specs.report.chapters:
         missing = [t for t in chapter.templates if t not in frames]
         if missing:
+            names = ", ".join(f"«{m}»" for m in missing)
             outcome.findings.append(
                 Finding(
                     "",
@@ -70,14 +98,19 @@ def build(
                     "",
                     WARNING,
                     "missing-submission",
-                    f"Kapittel {chapter.number} {chapter.title} utelates: ingen innsending fra "
-                    + ", ".join(f"«{m}»" for m in missing)
-                    + ".",
+                    f"Kapittel {chapter.number} {chapter.title} utelates: "
+                    f"ingen innsending fra {names}.",
                 )
             )
             continue
-        builder = SECTIONS[chapter.section]
-        sections.append(builder(SectionInput(chapter, period, specs.report, frames, narrative)))
+        builder = SECTIONS.get(chapter.section)
+        if builder is None:
+            raise KeyError(
+                f"report.yaml: chapter {chapter.key!r} names unknown section "
+                f"{chapter.section!r}; known: {sorted(SECTIONS)}"
+            )
+        inputs = SectionInput(chapter, period, specs.report, frames, narrative, previous_frames)
+        sections.append(builder(inputs))
     if not sections:
         outcome.findings.append(
             Finding(

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from vrapport.checks import CHECKS, CheckContext
+from vrapport.checks import CheckContext, load_checks
 from vrapport.coerce import coerce_sheet
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_number
@@ -256,7 +256,7 @@ def validate_submission(sub: Submission, specs: Specs, period: Period | None) ->
     context = CheckContext(sub=sub, period=effective, specs=specs)
     names = list(sub.template.checks) + [n for s in sub.template.sheets for n in s.checks]
     for name in names:
-        sub.findings += list(CHECKS[name](context))
+        sub.findings += list(load_checks()[name](context))
     return effective
 
 

@@ -52,6 +52,9 @@ class Table:
     column_formats: tuple[str | None, ...] | None = None
     caption: str = ""
     label_header: str = ""
+    # Widths (characters) of the label column and the value columns, for tables of text
+    # (e.g. risks); None keeps the sheet's default widths. Text values wrap.
+    column_widths: tuple[float, ...] | None = None
 
     @property
     def width(self) -> int:

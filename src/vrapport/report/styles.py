@@ -58,14 +58,18 @@ class Styles:
             valign="vcenter",
         )
 
-    def label(self, style: str) -> Any:
+    def label(self, style: str, wrap: bool = False) -> Any:
         bold = style in ("bold", "total")
         props: dict[str, Any] = {"bold": bold, "bottom": 4, "bottom_color": "#BFBFBF"}
+        if wrap:
+            props.update(text_wrap=True, valign="top")
         if style == "total":
             props.update(bg_color=TOTAL_FILL, top=1)
         return self.get(**props)
 
-    def value(self, style: str, number_format: str, fill: str | None = None) -> Any:
+    def value(
+        self, style: str, number_format: str, fill: str | None = None, wrap: bool = False
+    ) -> Any:
         bold = style in ("bold", "total")
         props: dict[str, Any] = {
             "bold": bold,
@@ -73,6 +77,8 @@ class Styles:
             "bottom": 4,
             "bottom_color": "#BFBFBF",
         }
+        if wrap:
+            props.update(text_wrap=True, valign="top")
         if style == "total":
             props.update(bg_color=TOTAL_FILL, top=1)
         if fill:

@@ -121,12 +121,20 @@ class _SheetWriter:
             self.row += 1
         category_row = self.row - 1
         first_row = self.row
+        if table.column_widths:
+            for c, width in enumerate(table.column_widths):
+                ws.set_column(c, c, width)
         for row in table.rows:
-            _ok(ws.write_string(self.row, 0, row.label, styles.label(row.style)), "radnavn")
+            wrap = bool(table.column_widths)
+            _ok(ws.write_string(self.row, 0, row.label, styles.label(row.style, wrap)), "radnavn")
             for c, value in enumerate(row.values):
                 fill = row.fills[c] if row.fills else None
-                fmt = styles.value(row.style, table.format_for(row, c), fill)
+                fmt = styles.value(
+                    row.style, table.format_for(row, c), fill, wrap and isinstance(value, str)
+                )
                 self._value(self.row, c + 1, value, fmt)
+            if table.column_widths:
+                self.ws.set_row(self.row, _wrapped_height(row, table.column_widths))
             self.row += 1
         self.placed[table.key] = Placed(self.section.sheet, first_row, 1, category_row, table)
         if table.caption:
@@ -212,6 +220,16 @@ class _SheetWriter:
                 ws.write_string(self.row, 2, item.note, styles.text("caption"))
             self.row += 1
         self.row += 1
+
+
+def _wrapped_height(row: Any, widths: tuple[float, ...]) -> float:
+    """Row height (points) that shows every wrapped text cell of `row` in full."""
+    cells = [row.label, *row.values]
+    lines = 1
+    for text, width in zip(cells, widths, strict=False):
+        if isinstance(text, str):
+            lines = max(lines, math.ceil(len(text) / max(width * 1.1, 1)))
+    return 15 * lines + 3
 
 
 def write_report(report: Report, path: Path) -> Path:

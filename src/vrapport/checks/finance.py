@@ -1,34 +1,13 @@
-"""Named cross-checks. A spec refers to them by name (`checks: [actuals-after-period]`);
-each is one function that yields findings."""
+"""Cross-checks of the finance template (okonomi)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
+from vrapport.checks import CheckContext, check
 from vrapport.findings import WARNING, Finding
-from vrapport.period import Period, month_label
-from vrapport.reader import MONTH, Submission
-from vrapport.spec import Specs
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    sub: Submission
-    period: Period
-    specs: Specs
-
-
-Check = Callable[[CheckContext], Iterator[Finding]]
-CHECKS: dict[str, Check] = {}
-
-
-def check(name: str) -> Callable[[Check], Check]:
-    def register(function: Check) -> Check:
-        CHECKS[name] = function
-        return function
-
-    return register
+from vrapport.period import month_label
+from vrapport.reader import MONTH
 
 
 @check("actuals-after-period")
