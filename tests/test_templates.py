@@ -1,0 +1,106 @@
+"""Templates are derived from the specs: committed blanks match the generator, bytes are
+deterministic, and a template carries what a user needs (validation, protection, _meta)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import PERIOD, ROOT
+from vrapport.period import Period
+from vrapport.reader import read_submission
+from vrapport.spec import Specs, load_specs
+from vrapport.templates import META_SHEET, template_filename, write_template
+from vrapport.validation import validate_submission
+
+TEMPLATE_IDS = sorted(load_specs(ROOT / "schemas").templates)
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_committed_blank_template_equals_generator(specs: Specs, tmp_path: Path, template_id: str):
+    committed = ROOT / "templates" / "xlsx" / f"{template_id}.xlsx"
+    assert committed.is_file(), (
+        f"run: vrapport templates --blank --out templates/xlsx --only {template_id}"
+    )
+    fresh = write_template(specs.template(template_id), specs.report, None, tmp_path / "t.xlsx")
+    assert _parts(fresh) == _parts(committed), (
+        f"templates/xlsx/{template_id}.xlsx is stale: "
+        f"vrapport templates --blank --out templates/xlsx --only {template_id}"
+    )
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_template_bytes_are_deterministic(specs: Specs, tmp_path: Path, template_id: str):
+    spec = specs.template(template_id)
+    first = write_template(spec, specs.report, PERIOD, tmp_path / "a.xlsx")
+    second = write_template(spec, specs.report, PERIOD, tmp_path / "b.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_blank_template_reads_back_without_structural_findings(
+    specs: Specs, make_template, template_id: str
+):
+    sub = read_submission(make_template(template_id), specs)
+    structural = [f for f in sub.findings if f.code.startswith(("missing", "unknown", "corrupt"))]
+    assert structural == []
+    assert sub.template is not None and sub.template.id == template_id
+    assert set(sub.sheets) == {s.key for s in sub.template.sheets}
+
+
+def test_meta_sheet_is_hidden_and_stamped(specs: Specs, make_template):
+    path = make_template("okonomi", Period(2024, 3))
+    workbook = openpyxl.load_workbook(path)
+    meta = workbook[META_SHEET]
+    assert meta.sheet_state == "hidden"
+    values = {row[0].value: row[1].value for row in meta.iter_rows(min_row=2)}
+    assert values["template_id"] == "okonomi"
+    assert values["spec_version"] == str(specs.template("okonomi").version)
+    assert values["period"] == "2024-03"
+    assert values["organisation"] == "Helse Nord IKT"
+    assert workbook.sheetnames[0] == "Veiledning"
+
+
+def test_okonomi_template_layout(make_template):
+    workbook = openpyxl.load_workbook(make_template("okonomi"))
+    result = workbook["Resultat"]
+    assert result.protection.sheet is True
+    labels = [result.cell(r, 1).value for r in range(1, 25)]
+    assert "SLA (tjenesteavtaler)" in labels and "Finansposter" in labels
+    row = labels.index("SLA (tjenesteavtaler)") + 1
+    # Row labels are locked; input cells are unlocked and tinted.
+    assert result.cell(row, 1).protection.locked is True
+    assert result.cell(row, 2).protection.locked is False
+    assert result.cell(row, 2).fill.fgColor.rgb.endswith("FFF2CC")
+    assert result.freeze_panes == "B6"
+    # Data validation covers the input cells, with a Norwegian error message.
+    rules = result.data_validations.dataValidation
+    assert any(r.type == "decimal" and f"B{row}" in str(r.sqref) for r in rules)
+    assert all(r.error and "tall" in r.error.lower() for r in rules if r.type == "decimal")
+    comments = workbook["Kommentar"]
+    topic = next(r for r in comments.data_validations.dataValidation if r.type == "list")
+    assert "Inntekter" in topic.formula1
+    assert "T_comments" in comments.tables
+
+
+def test_template_filename_carries_period(specs: Specs):
+    spec = specs.template("okonomi")
+    assert template_filename(spec, Period(2024, 3)) == "okonomi_2024-03.xlsx"
+    assert template_filename(spec, None) == "okonomi.xlsx"
+
+
+def test_blank_template_is_refused_until_filled(specs: Specs, make_template):
+    sub = read_submission(make_template("okonomi"), specs)
+    validate_submission(sub, specs, PERIOD)
+    required = [f for f in sub.findings if f.code == "required"]
+    # 12 lines × 3 months of actuals + 12 × 12 budgets + FTE + investments + liquidity.
+    assert len(required) == 12 * 3 + 12 * 12 + 4 + 8 + 5
+    assert all(f.sheet and f.cell for f in required)
