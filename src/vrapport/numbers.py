@@ -57,4 +57,4 @@ def format_number(value: float, decimals: int = 0) -> str:
 
 def format_millions(kroner: float) -> str:
     """66 350 000 -> '66,4 mill. kr'."""
-    return f"{format_number(kroner / 1_000_000, 1)}{NBSP}mill. kr"
+    return f"{format_number(kroner / 1_000_000, 1)}{NBSP}mill.{NBSP}kr"

@@ -1,0 +1,277 @@
+"""`vrapport check`: every problem is a finding naming file, sheet and cell; never a traceback."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, PERIOD, set_cells
+from vrapport.cli import app
+from vrapport.period import Period
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+runner = CliRunner()
+
+
+def findings_of(path: Path, specs: Specs, period: Period | None = PERIOD):
+    (sub,) = check_files([path], specs, period)
+    return sub.findings
+
+
+def only(findings, code: str):
+    hits = [f for f in findings if f.code == code]
+    assert hits, f"no {code} in {[(f.code, f.cell) for f in findings]}"
+    return hits
+
+
+def test_example_submissions_are_clean(specs: Specs):
+    for path in sorted(EXAMPLES.glob("*.xlsx")):
+        errors = [str(f) for f in findings_of(path, specs) if f.severity == "error"]
+        assert errors == [], path.name
+
+
+def test_text_in_a_number_cell_names_file_sheet_and_cell(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})  # SLA, mars faktisk
+    (finding,) = only(findings_of(path, specs), "not-a-number")
+    assert (finding.file, finding.sheet, finding.cell) == ("okonomi.xlsx", "Resultat", "F6")
+    assert finding.severity == "error"
+    assert str(finding) == (
+        "okonomi.xlsx › Resultat › F6: «abc» er ikke et tall (Faktisk, SLA (tjenesteavtaler))."
+    )
+
+
+def test_missing_actual_up_to_the_period_is_an_error(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F7": None})  # Prosjekt, mars
+    (finding,) = only(findings_of(path, specs), "required")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "F7", "error")
+    assert "Prosjekt/oppdrag/annet" in finding.message
+
+
+def test_missing_actual_after_the_period_is_fine(specs: Specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    assert not [f for f in findings_of(path, specs) if f.code == "required"]
+
+
+def test_actual_after_the_period_is_a_warning(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"H6": 1000})  # SLA, april
+    (finding,) = only(findings_of(path, specs), "actual-after-period")
+    assert (finding.cell, finding.severity) == ("H6", "warning")
+
+
+def test_norwegian_number_text_is_read_with_a_warning(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Investeringer", {"C5": "28 399 612"})
+    findings = findings_of(path, specs)
+    (warning,) = only(findings, "number-as-text")
+    assert (warning.sheet, warning.cell, warning.severity) == ("Investeringer", "C5", "warning")
+    assert not [f for f in findings if f.severity == "error"]
+    (sub,) = check_files([path], specs, PERIOD)
+    frame = sub.sheets["investments"].frame.set_index("_row")
+    assert frame.at["project_capex", "actual_ytd"] == 28_399_612
+
+
+def test_ambiguous_number_text_is_an_error(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Investeringer", {"C5": "1.5"})
+    (finding,) = only(findings_of(path, specs), "not-a-number")
+    assert finding.cell == "C5"
+
+
+def test_below_minimum_names_the_cell(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Årsverk", {"B7": -3})  # februar
+    (finding,) = only(findings_of(path, specs), "below-minimum")
+    assert (finding.sheet, finding.cell) == ("Årsverk", "B7")
+
+
+def test_choice_outside_the_list(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Kommentar", {"A5": "Diverse"})
+    (finding,) = only(findings_of(path, specs), "not-in-list")
+    assert (finding.sheet, finding.cell) == ("Kommentar", "A5")
+
+
+def test_error_value_and_formula_without_cached_value(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F8": "=1/0", "G8": "=SUM(B8:E8)"})
+    findings = findings_of(path, specs)
+    cells = {f.cell: f.code for f in findings if f.severity == "error"}
+    # openpyxl writes formulas without cached values: both are findings, not blanks.
+    assert cells == {"F8": "formula-without-value", "G8": "formula-without-value"}
+
+
+def test_submission_for_another_period(specs: Specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    (finding,) = only(findings_of(path, specs, Period(2024, 4)), "wrong-period")
+    assert (finding.sheet, finding.cell) == ("_meta", "B4")
+    assert "mars 2024" in finding.message and "april 2024" in finding.message
+
+
+def test_meta_of_another_template(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "_meta", {"B2": "lonn"})
+    (finding,) = only(findings_of(path, specs), "unknown-template")
+    assert finding.cell == "B2"
+
+
+def test_older_spec_version(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "_meta", {"B3": "0"})
+    (finding,) = only(findings_of(path, specs), "wrong-version")
+    assert "versjon 0" in finding.message
+
+
+def test_missing_sheet(specs: Specs, example_copy):
+    import openpyxl
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    del workbook["Likviditet"]
+    workbook.save(path)
+    (finding,) = only(findings_of(path, specs), "missing-sheet")
+    assert finding.sheet == "Likviditet" and "mangler" in finding.message
+
+
+def test_moved_table_is_still_found(specs: Specs, example_copy):
+    import openpyxl
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook["Investeringer"]
+    ws.protection.sheet = False
+    ws.insert_rows(3, amount=2)
+    ws.insert_cols(1)
+    workbook.save(path)
+    findings = findings_of(path, specs)
+    assert [f for f in findings if f.severity == "error"] == []
+    (sub,) = check_files([path], specs, PERIOD)
+    assert sub.sheets["investments"].cells.iloc[0]["actual_ytd"] == "D7"
+
+
+def _bad_file(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "words"),
+    [
+        ("rapport.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "not-xlsx", "PDF"),
+        ("tom.xlsx", b"", "empty-file", "tom"),
+        ("skadet.xlsx", b"PK\x03\x04" + b"\x00" * 200, "corrupt-file", "skadet"),
+        ("html.xlsx", b"<!DOCTYPE html><html><body>x</body></html>", "not-xlsx", "HTML"),
+        (
+            "kryptert.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + b"\x00" * 500
+            + "EncryptedPackage".encode("utf-16-le"),
+            "encrypted-file",
+            "kryptert",
+        ),
+        ("gammel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old-xls", ".xls"),
+    ],
+)
+def test_files_that_are_not_workbooks(specs, tmp_path, name, data, code, words):
+    path = _bad_file(tmp_path, name, data)
+    (finding,) = findings_of(path, specs)
+    assert (finding.file, finding.code, finding.severity) == (name, code, "error")
+    assert words in finding.message
+
+
+def test_zip_that_is_not_a_workbook(specs, tmp_path):
+    path = tmp_path / "arkiv.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    (finding,) = findings_of(path, specs)
+    assert finding.code == "not-xlsx" and ".ods" in finding.message
+
+
+def test_zip_bomb_is_refused_before_parsing(specs, tmp_path):
+    path = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (60 * 1024 * 1024))
+    (finding,) = findings_of(path, specs)
+    assert finding.code == "suspicious-file"
+
+
+def test_xml_entities_are_refused(specs, tmp_path, example_copy):
+    source = example_copy("okonomi.xlsx")
+    path = tmp_path / "entity.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b"<workbook", b'<!DOCTYPE x [<!ENTITY a "b">]><workbook', 1)
+            dst.writestr(item, data)
+    (finding,) = findings_of(path, specs)
+    assert finding.code == "suspicious-file"
+
+
+def test_input_files_are_never_modified(specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    before = path.read_bytes()
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03"])
+    assert result.exit_code == 0
+    assert path.read_bytes() == before
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def test_cli_check_clean_example_exits_0(specs):
+    result = runner.invoke(app, ["check", str(EXAMPLES / "okonomi.xlsx"), "--period", "2024-03"])
+    assert result.exit_code == 0, result.output
+    assert "0 feil" in result.output
+
+
+def test_cli_check_abc_names_file_sheet_cell_and_exits_1(example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    result = runner.invoke(app, ["check", str(path.parent)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "okonomi.xlsx › Resultat › F6" in result.output
+    assert "«abc» er ikke et tall" in result.output
+
+
+def test_cli_check_json(example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    (finding,) = [f for f in payload["findings"] if f["severity"] == "error"]
+    assert finding | {"message": ""} == {
+        "file": "okonomi.xlsx",
+        "sheet": "Resultat",
+        "cell": "F6",
+        "column": "Faktisk",
+        "severity": "error",
+        "code": "not-a-number",
+        "message": "",
+        "location": "okonomi.xlsx › Resultat › F6",
+    }
+    assert payload["files"][0]["template"] == "okonomi"
+    assert len(payload["files"][0]["sha256"]) == 64
+
+
+def test_cli_check_pdf_renamed_to_xlsx(tmp_path):
+    path = _bad_file(tmp_path, "okonomi.xlsx", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    result = runner.invoke(app, ["check", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "okonomi.xlsx" in result.output and "PDF" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_check_missing_path_is_usage_error(tmp_path):
+    result = runner.invoke(app, ["check", str(tmp_path / "finnes-ikke.xlsx")])
+    assert result.exit_code == 2
+    assert "finnes ikke" in result.output
+
+
+def test_cli_check_bad_period_is_usage_error():
+    result = runner.invoke(app, ["check", str(EXAMPLES), "--period", "mars"])
+    assert result.exit_code == 2
+    assert "ÅÅÅÅ-MM" in result.output
+
+
+def test_cli_check_empty_folder(tmp_path):
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2

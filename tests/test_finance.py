@@ -1,0 +1,176 @@
+"""Chapter 2, Økonomi: the built example report prints every economy figure of the seed.
+
+The report is read back with python-calamine (cached values, as any reader but Excel sees
+them); the expected figures are copied from the seed report, pr. 31. mars 2024.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.conftest import PERIOD, find_label, row_values
+from vrapport.consolidate.finance import Liquidity, result_lines
+from vrapport.period import Period
+
+SHEET = "2 Økonomi"
+
+# label regex: March actual, budget, variance; YTD actual, budget, variance; annual budget.
+SEED_RESULT = {
+    r"^driftsinntekter$": [95644, 96125, -481, 280685, 288374, -7690, 1137600],
+    r"^sla \(tjenesteavtaler\)$": [34185, 35593, -1408, 102147, 106779, -4632, 427286],
+    r"^prosjekt/oppdrag/annet$": [16539, 14189, 2349, 43177, 42568, 609, 153982],
+    r"^viderefakturering$": [44920, 46342, -1422, 135361, 139027, -3666, 556332],
+    r"^driftskostnader$": [94754, 95669, 915, 278168, 287618, 9450, 1119780],
+    r"^personalkostnader$": [41596, 41771, 175, 123044, 125923, 2879, 472741],
+    r"^- aktiverte lønnsutg\. prosjekter$": [-2699, -3349, -650, -10359, -10046, 313, -40200],
+    r"^lisenser, service og support$": [19696, 22035, 2339, 61150, 66106, 4956, 274530],
+    r"^avskrivninger$": [19905, 19916, 11, 59684, 59748, 64, 239089],
+    r"^linjeleie$": [2731, 2471, -260, 8029, 7413, -616, 29665],
+    r"^lokaler$": [2784, 3054, 270, 9365, 9162, -203, 36661],
+    r"^konsulent$": [4453, 4325, -128, 10946, 12975, 2030, 51921],
+    r"^annet$": [6288, 5446, -842, 16309, 16337, 27, 55373],
+    r"^driftsresultat$": [890, 456, 435, 2516, 756, 1760, 17820],
+    r"^finansposter$": [-1472, -1484, 13, -4880, -4453, -427, -17820],
+    r"^resultat$": [-581, -1029, 447, -2364, -3697, 1333, 0],
+}
+SEED_INVESTMENTS = {
+    r"^prosjektinvesteringer hn ikt": [146000, 28400],
+    r"^prosjektkostnader hn ikt": [59000, 18800],
+    r"^sum prosjekter$": [205000, 47200],
+    r"^ordinære driftsinvesteringer": [95000, 15400],
+    r"^oppkjøp anlegg rhf": [222000, 0],
+}
+SEED_LIQUIDITY = {
+    r"^ib 1\.1\.2024$": -306490,
+    r"^bevegelser hittil i år$": -66350,
+    r"^ub per 31\.3\.2024$": -372840,
+    r"^kassekredittramme$": 640000,
+    r"^ubrukt kassekreditt$": 267160,
+}
+
+
+@pytest.mark.parametrize(("label", "expected"), SEED_RESULT.items())
+def test_result_table_prints_seed_figures(report_grids, label, expected):
+    assert row_values(report_grids, label, SHEET)[:7] == expected
+
+
+@pytest.mark.parametrize(("label", "expected"), SEED_INVESTMENTS.items())
+def test_investment_table_prints_seed_figures(report_grids, label, expected):
+    assert row_values(report_grids, label, SHEET)[:2] == expected
+
+
+@pytest.mark.parametrize(("label", "expected"), SEED_LIQUIDITY.items())
+def test_liquidity_table_prints_seed_figures(report_grids, label, expected):
+    assert row_values(report_grids, label, SHEET)[0] == expected
+
+
+def test_result_table_headers_and_caption(report_grids):
+    sheet, r, c = find_label(report_grids, r"^driftsinntekter$", SHEET)[0]
+    grid = report_grids[sheet]
+    assert grid[r - 2][c + 1] == "Mars 2024"
+    assert grid[r - 2][c + 4] == "Mars 2024, hittil i år"
+    assert grid[r - 1][c + 1 : c + 8] == ["Faktisk", "Budsjett", "Avvik"] * 2 + ["2024"]
+    assert find_label(report_grids, r"^tall vises i 1000 kr$", SHEET)
+    assert find_label(report_grids, r"^resultatrapport 2024$", SHEET)
+
+
+def test_fte_now_and_change_since_turn_of_year(report_grids):
+    assert row_values(report_grids, r"^årsverk pr\. mars 2024$", SHEET)[0] == pytest.approx(483)
+    assert row_values(report_grids, r"^endring siden årsskiftet$", SHEET)[0] == pytest.approx(13)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mars-måned har et positivt budsjettavvik på 0,4\u00a0mill.\u00a0kr, mens resultatet pr. "
+        "mars viser et positivt budsjettavvik på 1,3\u00a0mill.\u00a0kr.",
+        "Inntektene pr. mars er samlet sett 7,7\u00a0mill.\u00a0kr lavere enn budsjettet.",
+        "SLA (tjenesteavtaler) ligger pr. mars 4,6\u00a0mill.\u00a0kr under budsjett.",
+        "Prosjekt/oppdrag/annet ligger pr. mars 0,6\u00a0mill.\u00a0kr over budsjett.",
+        "Viderefakturering ligger pr. mars 3,7\u00a0mill.\u00a0kr under budsjett.",
+        "Personalkostnader ligger pr. mars 2,9\u00a0mill.\u00a0kr under budsjett.",
+        "Antallet årsverk pr. mars er 483. Dette er en økning på 13 siden årsskiftet.",
+        "Trekket på kassekreditten er økt med 66,4\u00a0mill.\u00a0kr så langt i 2024.",
+        "Ubrukt kassekreditt er 267,2\u00a0mill.\u00a0kr pr. 31.3.",
+    ],
+)
+def test_drafted_narrative_has_the_seed_sentences(report_grids, text):
+    texts = [v for row in report_grids[SHEET] for v in row if isinstance(v, str)]
+    assert any(text in t for t in texts), text
+
+
+def test_department_commentary_appears_as_written(report_grids):
+    texts = [v for row in report_grids[SHEET] for v in row if isinstance(v, str)]
+    assert "Likviditetssituasjonen er tilfredsstillende." in texts
+
+
+def test_numbers_are_numeric_cells_with_thousands_format(example_report):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(example_report)[SHEET]
+    row = next(r for r in ws.iter_rows() if r[0].value == "Driftsinntekter")
+    assert all(isinstance(c.value, int | float) for c in row[1:8])
+    assert "#,##0" in row[1].number_format
+    assert "[Red]" in row[3].number_format  # negative variances red
+
+
+def test_monthly_result_chart_covers_the_year(example_report):
+    import zipfile
+
+    with zipfile.ZipFile(example_report) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        xml = archive.read(charts[0]).decode()
+    assert "$B$" in xml and "$M$" in xml  # Jan..Des value columns
+    assert xml.count("<c:ser>") == 2
+
+
+def _frame(rows: dict[str, list[tuple[float, float]]]) -> pd.DataFrame:
+    records = []
+    for key, months in rows.items():
+        for month, (actual, budget) in enumerate(months, start=1):
+            records.append({"_row": key, "_month": month, "actual": actual, "budget": budget})
+    return pd.DataFrame(records)
+
+
+CATALOGUE = (
+    {"key": "inc", "label": "Inntekt", "kind": "income"},
+    {"key": "cost", "label": "Kostnad", "kind": "cost"},
+    {"key": "fin", "label": "Finans", "kind": "financial"},
+)
+SUBTOTALS = {
+    "operating_revenue": "Driftsinntekter",
+    "operating_expenses": "Driftskostnader",
+    "operating_result": "DRIFTSRESULTAT",
+    "net_result": "RESULTAT",
+}
+
+
+def test_variance_sign_is_favourable_positive():
+    frame = _frame({
+        "inc": [(1000.0, 800.0), (0.0, 0.0)],
+        "cost": [(700.0, 900.0), (0.0, 0.0)],
+        "fin": [(-50.0, -20.0), (0.0, 0.0)],
+    })
+    lines = {line.key: line for line in result_lines(frame, CATALOGUE, Period(2024, 1), SUBTOTALS)}
+    assert lines["inc"].month_variance == 200  # more income than budget: favourable
+    assert lines["cost"].month_variance == 200  # less cost than budget: favourable
+    assert lines["fin"].month_variance == -30
+    assert lines["operating_result"].month_actual == 300
+    assert lines["net_result"].month_actual == 250
+    assert lines["net_result"].month_variance == 250 - (-120)
+
+
+def test_ytd_sums_months_up_to_the_period_and_annual_budget_all_twelve():
+    months = [(float(m), 10.0) for m in range(1, 13)]
+    frame = _frame({"inc": months, "cost": [(0.0, 0.0)] * 12, "fin": [(0.0, 0.0)] * 12})
+    lines = {x.key: x for x in result_lines(frame, CATALOGUE, PERIOD, SUBTOTALS)}
+    assert lines["inc"].ytd_actual == 1 + 2 + 3
+    assert lines["inc"].ytd_budget == 30
+    assert lines["inc"].annual_budget == 120
+
+
+def test_liquidity_unused_credit_is_limit_plus_drawn_balance():
+    liquidity = Liquidity(opening=-306_000_000, movements=-66_000_000, limit=640_000_000)
+    assert liquidity.closing == -372_000_000
+    assert liquidity.unused == 268_000_000
