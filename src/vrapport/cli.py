@@ -212,7 +212,8 @@ def build(
             "[bold red]Rapporten ble ikke laget:[/] rett feilene over og kjør på nytt."
         )
         raise typer.Exit(EXIT_FINDINGS)
-    _console().print(f"Skrev {outcome.path} ({len(outcome.report.sections)} kapitler).")
+    chapters = len(outcome.report.sections) - 2  # the front page and Kilder are not chapters
+    _console().print(f"Skrev {outcome.path} ({chapters} kapitler).")
 
 
 def main() -> None:

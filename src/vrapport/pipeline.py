@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import pkgutil
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vrapport import __version__
 from vrapport.consolidate.base import SECTIONS, Frames, SectionInput
 from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.reader import Submission
+from vrapport.report.front import FileRecord, front_section, lineage, sources_section
 from vrapport.report.model import Report, Section
 from vrapport.report.writer import write_report
 from vrapport.spec import Specs
@@ -23,6 +29,9 @@ class BuildOutcome:
     findings: list[Finding] = field(default_factory=list)
     report: Report | None = None
     path: Path | None = None
+    files: list[FileRecord] = field(default_factory=list)
+    lineage: list[dict] = field(default_factory=list)
+    build_time: dt.datetime | None = None
 
     @property
     def blocked(self) -> bool:
@@ -39,6 +48,49 @@ def _load_sections() -> None:
 
 def _frames(submissions: list[Submission]) -> Frames:
     return {s.template_id: {k: d.frame for k, d in s.sheets.items()} for s in submissions}
+
+
+def _sources(submissions: list[Submission]) -> dict[str, dict[str, SheetSource]]:
+    return {
+        s.template_id: {k: SheetSource(s.display, d.name, d.cells) for k, d in s.sheets.items()}
+        for s in submissions
+    }
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
+
+
+def inputs_time(submissions: list[Submission], period: Period) -> dt.datetime:
+    """The build time written on Kilder, taken from the inputs so that a rebuild is exact: the
+    latest 'last saved' stamp inside the submissions (docProps/core.xml), else the period's
+    last day."""
+    stamps = []
+    for sub in submissions:
+        try:
+            with zipfile.ZipFile(sub.path) as archive:
+                match = _MODIFIED.search(archive.read("docProps/core.xml"))
+            if match:
+                text = match.group(1).decode().strip().replace("Z", "+00:00")
+                stamps.append(dt.datetime.fromisoformat(text).replace(tzinfo=None))
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            continue
+    return max(stamps, default=dt.datetime(period.year, period.month, period.last_day))
+
+
+def _file_records(submissions: list[Submission], role: str) -> list[FileRecord]:
+    return [
+        FileRecord(
+            s.display,
+            s.template_id,
+            s.meta.get("spec_version", ""),
+            s.meta.get("period", ""),
+            s.sha256,
+            sum(f.severity == ERROR for f in s.findings),
+            sum(f.severity == WARNING for f in s.findings),
+            role,
+        )
+        for s in submissions
+    ]
 
 
 def _check_previous(paths: list[Path], specs: Specs, period: Period) -> list[Submission]:
@@ -65,6 +117,7 @@ def build(
     specs: Specs,
     narrative: bool = True,
     previous: list[Path] | None = None,
+    build_time: dt.datetime | None = None,
 ) -> BuildOutcome:
     """Check the submissions in `paths`; if nothing blocks, write the report to `out`.
 
@@ -85,6 +138,7 @@ def build(
     if outcome.blocked:
         return outcome
     frames, previous_frames = _frames(submissions), _frames(earlier)
+    sources = _sources(submissions)
     _load_sections()
     sections: list[Section] = []
     for chapter in specs.report.chapters:
@@ -109,7 +163,9 @@ def build(
                 f"report.yaml: chapter {chapter.key!r} names unknown section "
                 f"{chapter.section!r}; known: {sorted(SECTIONS)}"
             )
-        inputs = SectionInput(chapter, period, specs.report, frames, narrative, previous_frames)
+        inputs = SectionInput(
+            chapter, period, specs.report, frames, narrative, previous_frames, sources
+        )
         sections.append(builder(inputs))
     if not sections:
         outcome.findings.append(
@@ -118,7 +174,19 @@ def build(
             )
         )
         return outcome
-    report = Report(specs.report.title, specs.report.organisation, period, tuple(sections))
+    chapters = Report(specs.report.title, specs.report.organisation, period, tuple(sections))
+    facts = {f"{s.key}.{k}": v for s in sections for k, v in s.facts.items()}
+    contents = [
+        (f"{c.number}. {c.title}", c.sheet)
+        for c in specs.report.chapters
+        if any(s.sheet == c.sheet for s in sections)
+    ]
+    front = front_section(chapters, contents, specs.report.settings.get("front_page", {}), facts)
+    outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")
+    outcome.lineage = lineage(sections)
+    outcome.build_time = build_time or inputs_time(submissions, period)
+    kilder = sources_section(outcome.files, outcome.lineage, __version__, outcome.build_time)
+    report = Report(chapters.title, chapters.organisation, period, (front, *sections, kilder))
     outcome.report = report
     outcome.path = write_report(report, out)
     return outcome

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.report.model import Section, Text
 from vrapport.spec import Chapter, ReportConfig
@@ -24,9 +25,23 @@ class SectionInput:
     frames: Frames
     narrative: bool = True
     previous: Frames = field(default_factory=dict)
+    # template id -> sheet key -> where its values came from (file, sheet, cells)
+    sources: Mapping[str, Mapping[str, SheetSource]] = field(default_factory=dict)
 
     def sheet(self, template_id: str, sheet_key: str) -> pd.DataFrame:
         return self.frames[template_id][sheet_key]
+
+    def cite(
+        self,
+        template_id: str,
+        sheet_key: str,
+        rows: pd.Series | pd.Index | None,
+        columns: list[str],
+    ) -> str | None:
+        """`okonomi.xlsx › Resultat › B6:B8` for the given rows (mask or index) and columns,
+        or None when the sources are not known (e.g. consolidation called directly)."""
+        source = self.sources.get(template_id, {}).get(sheet_key)
+        return None if source is None else source.cite(rows, columns)
 
     def setting(self, *path: str, default: Any = None) -> Any:
         value: Any = self.config.settings

@@ -7,6 +7,7 @@ actual − budget, costs budget − actual, result lines actual − budget.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,6 +31,8 @@ TEMPLATE = "okonomi"
 CAPTION_THOUSANDS = "Tall vises i 1000 kr"
 CAPTION_ALL = "Alle beløp i 1000 kr"
 SIGN = {"income": 1, "cost": -1, "financial": 1, "result": 1}
+# cite(line keys, months, columns) -> "okonomi.xlsx › Resultat › B6:B8" (or None)
+Cite = Callable[[tuple[str, ...], list[int], list[str]], str | None]
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Line:
     ytd_budget: float
     annual_budget: float
     style: str = "normal"
+    members: tuple[str, ...] = ()  # the catalogue lines summed into this one
 
     @property
     def month_variance(self) -> float:
@@ -54,8 +58,9 @@ class Line:
     def ytd_variance(self) -> float:
         return SIGN[self.kind] * (self.ytd_actual - self.ytd_budget)
 
-    def row(self) -> Row:
-        values = (
+    def values(self) -> tuple[float, ...]:
+        """Month actual, budget, variance; YTD actual, budget, variance; annual budget."""
+        return (
             self.month_actual,
             self.month_budget,
             self.month_variance,
@@ -64,7 +69,23 @@ class Line:
             self.ytd_variance,
             self.annual_budget,
         )
-        return Row(self.key, self.label, tuple(thousands(v) for v in values), self.style)
+
+    def row(self, period: Period, cite: Cite) -> Row:
+        """The table row in 1000 kr; `cite(lines, months, columns)` names the source cells."""
+        lines = self.members or (self.key,)
+        month, ytd, year = [period.month], list(period.ytd_months()), list(range(1, 13))
+        where = (
+            (month, ["actual"]),
+            (month, ["budget"]),
+            (month, ["actual", "budget"]),
+            (ytd, ["actual"]),
+            (ytd, ["budget"]),
+            (ytd, ["actual", "budget"]),
+            (year, ["budget"]),
+        )
+        sources = tuple(cite(lines, months, columns) for months, columns in where)
+        values = tuple(thousands(v) for v in self.values())
+        return Row(self.key, self.label, values, self.style, sources=sources)
 
 
 def _total(
@@ -83,6 +104,7 @@ def _total(
         add("ytd_budget"),
         add("annual_budget"),
         style,
+        tuple(m for _, line in parts for m in (line.members or (line.key,))),
     )
 
 
@@ -137,7 +159,11 @@ def result_lines(
     return [revenue, *of["income"], expenses, *of["cost"], operating, *of["financial"], net]
 
 
-def result_table(lines: list[Line], period: Period) -> Table:
+def _no_source(*_args: object) -> None:
+    return None
+
+
+def result_table(lines: list[Line], period: Period, cite: Cite = _no_source) -> Table:
     month = f"{period.month_name.capitalize()} {period.year}"
     header = (
         (
@@ -156,7 +182,7 @@ def result_table(lines: list[Line], period: Period) -> Table:
         "result",
         f"Resultatrapport {period.year}",
         header,
-        tuple(line.row() for line in lines),
+        tuple(line.row(period, cite) for line in lines),
         caption=CAPTION_THOUSANDS,
     )
 
@@ -192,38 +218,37 @@ def monthly_result(frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Per
     )
 
 
+# cite_rows(row keys, columns) -> "okonomi.xlsx › Investeringer › B5:C6" (or None)
+CiteRows = Callable[[list[str], list[str]], str | None]
+
+
 def investment_table(
-    frame: pd.DataFrame, catalogue: tuple[dict, ...], groups: tuple[dict, ...], period: Period
+    frame: pd.DataFrame,
+    catalogue: tuple[dict, ...],
+    groups: tuple[dict, ...],
+    period: Period,
+    cite: CiteRows = _no_source,
 ) -> Table:
     by_key = frame.set_index(ROW_KEY)
     group_labels = {g["key"]: g["label"] for g in groups}
+    members: dict[str, list[str]] = {}
+    for item in catalogue:
+        if item.get("group"):
+            members.setdefault(item["group"], []).append(item["key"])
+
+    def row(key: str, label: str, keys: list[str], style: str) -> Row:
+        budget = sum(float(by_key.at[k, "annual_budget"]) for k in keys)
+        actual = sum(float(by_key.at[k, "actual_ytd"]) for k in keys)
+        sources = (cite(keys, ["annual_budget"]), cite(keys, ["actual_ytd"]))
+        return Row(key, label, (thousands(budget), thousands(actual)), style, sources=sources)
+
     rows: list[Row] = []
-    pending: dict[str, list[tuple[float, float]]] = {}
-
-    def amounts(key: str) -> tuple[float, float]:
-        return float(by_key.at[key, "annual_budget"]), float(by_key.at[key, "actual_ytd"])
-
     for index, item in enumerate(catalogue):
-        budget, actual = amounts(item["key"])
         group = item.get("group")
-        if group:
-            rows.append(Row(item["key"], item["label"], (thousands(budget), thousands(actual))))
-            pending.setdefault(group, []).append((budget, actual))
-            following = catalogue[index + 1].get("group") if index + 1 < len(catalogue) else None
-            if following != group:
-                parts = pending.pop(group)
-                rows.append(
-                    Row(
-                        group,
-                        group_labels.get(group, group),
-                        (thousands(sum(p[0] for p in parts)), thousands(sum(p[1] for p in parts))),
-                        "bold",
-                    )
-                )
-        else:
-            rows.append(
-                Row(item["key"], item["label"], (thousands(budget), thousands(actual)), "bold")
-            )
+        rows.append(row(item["key"], item["label"], [item["key"]], "normal" if group else "bold"))
+        following = catalogue[index + 1].get("group") if index + 1 < len(catalogue) else None
+        if group and following != group:
+            rows.append(row(group, group_labels.get(group, group), members[group], "bold"))
     header = (
         (
             HeaderCell(""),
@@ -266,19 +291,24 @@ def liquidity(frame: pd.DataFrame, period: Period) -> Liquidity:
     )
 
 
-def liquidity_table(liq: Liquidity, period: Period) -> Table:
+def liquidity_table(liq: Liquidity, period: Period, cite: CiteRows = _no_source) -> Table:
+    months = [f"m{m:02d}" for m in period.ytd_months()]
+    everything = ["opening_balance", *months]
     rows = (
-        Row("opening", f"IB 1.1.{period.year}", (thousands(liq.opening),)),
-        Row("movements", "Bevegelser hittil i år", (thousands(liq.movements),)),
-        Row("closing", f"UB per {period.end_short}", (thousands(liq.closing),), "bold"),
-        Row("limit", "Kassekredittramme", (thousands(liq.limit),)),
-        Row("unused", "Ubrukt kassekreditt", (thousands(liq.unused),), "bold"),
+        ("opening", f"IB 1.1.{period.year}", liq.opening, "normal", ["opening_balance"]),
+        ("movements", "Bevegelser hittil i år", liq.movements, "normal", months),
+        ("closing", f"UB per {period.end_short}", liq.closing, "bold", everything),
+        ("limit", "Kassekredittramme", liq.limit, "normal", ["credit_limit"]),
+        ("unused", "Ubrukt kassekreditt", liq.unused, "bold", [*everything, "credit_limit"]),
     )
     return Table(
         "liquidity",
         "Kassakreditt",
         ((HeaderCell(""), HeaderCell("Beløp")),),
-        rows,
+        tuple(
+            Row(key, label, (thousands(value),), style, sources=(cite(keys, ["amount"]),))
+            for key, label, value, style, keys in rows
+        ),
         caption=CAPTION_ALL,
     )
 
@@ -298,11 +328,29 @@ def fte(frame: pd.DataFrame, period: Period) -> Fte:
     return Fte(float(by_key["year_start"]), float(by_key[f"m{period.month:02d}"]))
 
 
-def fte_table(value: Fte, period: Period) -> Table:
+def fte_table(value: Fte, period: Period, cite: CiteRows = _no_source) -> Table:
+    now = f"m{period.month:02d}"
     rows = (
-        Row("year_start", "Årsverk ved årsskiftet", (value.year_start,)),
-        Row("now", f"Årsverk pr. {period.month_name} {period.year}", (value.now,), "bold"),
-        Row("change", "Endring siden årsskiftet", (value.change,), number_format="+#,##0;-#,##0;0"),
+        Row(
+            "year_start",
+            "Årsverk ved årsskiftet",
+            (value.year_start,),
+            sources=(cite(["year_start"], ["fte"]),),
+        ),
+        Row(
+            "now",
+            f"Årsverk pr. {period.month_name} {period.year}",
+            (value.now,),
+            "bold",
+            sources=(cite([now], ["fte"]),),
+        ),
+        Row(
+            "change",
+            "Endring siden årsskiftet",
+            (value.change,),
+            number_format="+#,##0;-#,##0;0",
+            sources=(cite(["year_start", now], ["fte"]),),
+        ),
     )
     return Table(
         "fte",
@@ -386,11 +434,22 @@ def build(inputs: SectionInput) -> Section:
     )
     chapter = inputs.chapter
     monthly = monthly_result(result, catalogue, period)
+
+    def cite(lines: tuple[str, ...], months: list[int], columns: list[str]) -> str | None:
+        mask = result[ROW_KEY].isin(lines) & result[MONTH].isin(months)
+        return inputs.cite(TEMPLATE, "result", mask, columns)
+
+    def rows_of(sheet: str) -> CiteRows:
+        frame = inputs.sheet(TEMPLATE, sheet)
+        return lambda keys, columns: inputs.cite(
+            TEMPLATE, sheet, frame[ROW_KEY].isin(keys), columns
+        )
+
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         Text(f"Resultat {period.month_name}", "heading2"),
         Text(f"Tabellen under viser budsjett og resultat for {period.month_name}."),
-        result_table(lines, period),
+        result_table(lines, period, cite),
         *drafted(draft["result"]),
         *comments(notes, "Resultat"),
         monthly,
@@ -407,7 +466,7 @@ def build(inputs: SectionInput) -> Section:
         Text("Kostnader", "heading2"),
         *drafted(draft["costs"]),
         *comments(notes, "Kostnader"),
-        fte_table(staff, period),
+        fte_table(staff, period, rows_of("fte")),
         Text("Oppsummert", "heading2"),
         *comments(notes, "Oppsummert"),
         Text("Prosjekt- og investeringsbudsjett", "heading2"),
@@ -416,10 +475,11 @@ def build(inputs: SectionInput) -> Section:
             config.catalogue("investment_categories"),
             config.catalogue("investment_groups"),
             period,
+            rows_of("investments"),
         ),
         *comments(notes, "Investeringer"),
         Text("Likviditet", "heading2"),
-        liquidity_table(liq, period),
+        liquidity_table(liq, period, rows_of("liquidity")),
         *drafted(draft["liquidity"]),
         *comments(notes, "Likviditet"),
     ]

@@ -23,6 +23,8 @@ COUNT = "#,##0"
 class Text:
     text: str
     style: TextStyle = "body"
+    # The name of a sheet to link to (a table of contents entry).
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class Row:
     number_format: str | None = None
     # Optional per-cell fill colours (traffic lights, targets missed), same length as values.
     fills: tuple[str | None, ...] | None = None
+    # Optional lineage: per value, the source cells it was computed from
+    # ("okonomi.xlsx › Resultat › B6:B8"), shown on the Kilder sheet.
+    sources: tuple[str | None, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class _SheetWriter:
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer(f"&L{report.organisation}&R{report.title} {report.period} – side &P av &N")
         ws.hide_gridlines(2)
+        ws.repeat_rows(0)
 
     def write(self, block: Block) -> None:
         if isinstance(block, Text):
@@ -96,6 +97,12 @@ class _SheetWriter:
             self.ws.set_row(self.row, 15 * lines + 2)
             self.row += 2
             return
+        if block.link:
+            target = f"internal:{quote_sheetname(block.link)}!A1"
+            link_fmt = self.styles.get(font_color="#0563C1", underline=1, font_size=12)
+            _ok(self.ws.write_url(self.row, 0, target, link_fmt, block.text), "lenke")
+            self.row += 1
+            return
         _ok(self.ws.write_string(self.row, 0, block.text, fmt), "overskrift")
         self.row += 2 if block.style == "heading1" else 1
 
@@ -104,7 +111,9 @@ class _SheetWriter:
         if table.title:
             _ok(ws.write_string(self.row, 0, table.title, styles.table_title()), "tabelltittel")
             self.row += 1
+        widths = table.column_widths or (LABEL_WIDTH,) + (VALUE_WIDTH,) * table.width
         for level, header in enumerate(table.header):
+            ws.set_row(self.row, _header_height(header, widths))
             col = 0
             for cell in header:
                 fmt = styles.header(first=col == 0)
@@ -220,6 +229,16 @@ class _SheetWriter:
                 ws.write_string(self.row, 2, item.note, styles.text("caption"))
             self.row += 1
         self.row += 1
+
+
+def _header_height(header: tuple[Any, ...], widths: tuple[float, ...]) -> float:
+    """Row height (points) that shows each header text in full, wrapped over its span."""
+    lines, col = 1, 0
+    for cell in header:
+        span_width = sum(widths[col : col + cell.span]) or VALUE_WIDTH
+        lines = max(lines, math.ceil(len(cell.text) / max(span_width * 1.05, 1)))
+        col += cell.span
+    return 15 * lines + 3
 
 
 def _wrapped_height(row: Any, widths: tuple[float, ...]) -> float:

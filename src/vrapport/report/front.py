@@ -1,0 +1,217 @@
+"""The sheets around the chapters: the front page (title, contents, key figures with traffic
+lights) and Kilder (every input file, and the lineage of every figure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vrapport.report.model import (
+    HeaderCell,
+    KeyFigure,
+    KeyFigures,
+    Report,
+    Row,
+    Section,
+    Table,
+    Text,
+)
+
+FRONT_SHEET = "Forside"
+SOURCES_SHEET = "Kilder"
+# Column widths shared by the two tables of the Kilder sheet.
+WIDTHS = (30.0, 34.0, 34.0, 26.0, 12.0, 70.0, 8.0, 10.0)
+UNITS = {
+    "mill": ('0.0 "mill. kr"', 1e-6),
+    "percent": ("0.0%", 1.0),
+    "count": ("#,##0", 1.0),
+}
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What the Kilder sheet says about one input file."""
+
+    file: str
+    template: str
+    version: str
+    period: str
+    sha256: str
+    errors: int
+    warnings: int
+    role: str = "innsending"
+
+
+def _meets(value: float, rule: Mapping[str, float] | None) -> bool:
+    if not rule:
+        return False
+    return value >= rule.get("min", float("-inf")) and value <= rule.get("max", float("inf"))
+
+
+def key_figures(config: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]) -> KeyFigures:
+    """The key-figure panel: each configured fact that a chapter reported, with its status."""
+    items = []
+    for entry in config:
+        value = facts.get(entry["fact"])
+        if value is None:
+            continue
+        number_format, scale = UNITS[entry.get("unit", "count")]
+        status = (
+            "green"
+            if _meets(value, entry.get("green"))
+            else ("yellow" if _meets(value, entry.get("yellow")) else "red")
+        )
+        note = entry.get("note", "")
+        previous = facts.get(entry.get("compare", ""))
+        if previous is not None:
+            arrow = "↑" if value > previous else ("↓" if value < previous else "→")
+            shown = f"{previous * scale:.1f}" if entry.get("unit") == "mill" else previous
+            if entry.get("unit") == "percent":
+                shown = f"{previous * 100:.1f} %".replace(".", ",")
+            note = f"{arrow} forrige: {shown}" + (f" · {note}" if note else "")
+        word = {"green": "Grønn", "yellow": "Gul", "red": "Rød"}[status]
+        items.append(
+            KeyFigure(
+                entry["label"], value * scale, number_format, status, f"{word}. {note}".strip()
+            )
+        )
+    return KeyFigures("Nøkkeltall", tuple(items))
+
+
+def front_section(
+    report: Report,
+    contents: Sequence[tuple[str, str]],
+    config: Mapping[str, Any],
+    facts: Mapping[str, Any],
+) -> Section:
+    """`contents`: (entry text, sheet name) per chapter, in order."""
+    blocks: list[Any] = [
+        Text(report.heading, "heading1"),
+        Text(report.organisation, "heading2"),
+        Text("Innhold", "heading2"),
+    ]
+    for text, sheet in contents:
+        blocks.append(Text(text, "heading3", link=sheet))
+    blocks.append(Text(SOURCES_SHEET, "heading3", link=SOURCES_SHEET))
+    blocks.append(Text("", "heading3"))
+    panel = key_figures(config.get("key_figures", ()), facts)
+    if panel.items:
+        blocks.append(panel)
+        blocks.append(
+            Text(
+                "Trafikklys etter terskler i report.yaml (front_page.key_figures). "
+                "Pil viser utviklingen siden forrige måned.",
+                "note",
+            )
+        )
+    return Section("front", FRONT_SHEET, report.heading, tuple(blocks))
+
+
+def _column_names(table: Table) -> list[str]:
+    """A name per value column: the header texts above it, joined (e.g. 'Mars 2024 · Faktisk')."""
+    names = [[] for _ in range(table.width)]
+    for level in table.header:
+        col = 0
+        for cell in level:
+            for c in range(col, col + cell.span):
+                if 1 <= c <= table.width and cell.text:
+                    names[c - 1].append(cell.text)
+            col += cell.span
+    return [" · ".join(n) for n in names]
+
+
+def lineage(sections: Sequence[Section]) -> list[dict[str, Any]]:
+    """Every figure that has a known source: where it is shown and what it came from."""
+    records = []
+    for section in sections:
+        for block in section.blocks:
+            if not isinstance(block, Table):
+                continue
+            names = _column_names(block)
+            for row in block.rows:
+                if not row.sources:
+                    continue
+                for c, (value, source) in enumerate(zip(row.values, row.sources, strict=False)):
+                    if source is None or value is None:
+                        continue
+                    records.append(
+                        {
+                            "sheet": section.sheet,
+                            "table": block.title or block.key,
+                            "row": row.label,
+                            "column": names[c] if c < len(names) else str(c + 1),
+                            "value": value,
+                            "source": source,
+                        }
+                    )
+    return records
+
+
+def sources_section(
+    files: Sequence[FileRecord],
+    records: Sequence[Mapping[str, Any]],
+    version: str,
+    build_time: dt.datetime,
+) -> Section:
+    file_rows = tuple(
+        Row(
+            f"file{i}",
+            f.file,
+            (f.template, f.role, f.period, f.version, f.sha256, f.errors, f.warnings),
+        )
+        for i, f in enumerate(files)
+    )
+    files_table = Table(
+        "files",
+        "Innsendte filer",
+        (
+            (
+                HeaderCell("Fil"),
+                HeaderCell("Mal"),
+                HeaderCell("Rolle"),
+                HeaderCell("Periode"),
+                HeaderCell("Versjon"),
+                HeaderCell("SHA-256"),
+                HeaderCell("Feil"),
+                HeaderCell("Advarsler"),
+            ),
+        ),
+        file_rows,
+        number_format="0",
+        column_widths=WIDTHS,
+    )
+    lineage_rows = tuple(
+        Row(f"l{i}", r["sheet"], (r["table"], r["row"], r["column"], r["value"], r["source"]))
+        for i, r in enumerate(records)
+    )
+    lineage_table = Table(
+        "lineage",
+        "Sporbarhet: hvert tall i rapportens tabeller og cellene det er beregnet fra",
+        (
+            (
+                HeaderCell("Ark"),
+                HeaderCell("Tabell"),
+                HeaderCell("Rad"),
+                HeaderCell("Kolonne"),
+                HeaderCell("Verdi"),
+                HeaderCell("Kilde"),
+            ),
+        ),
+        lineage_rows,
+        number_format="#,##0.###",
+        column_widths=WIDTHS,
+    )
+    stamp = build_time.strftime("%d.%m.%Y %H:%M")
+    return Section(
+        "sources",
+        SOURCES_SHEET,
+        "Kilder",
+        (
+            Text("Kilder", "heading1"),
+            Text(f"Laget av vrapport {version}, {stamp}. Samme innsendinger gir samme rapport."),
+            files_table,
+            lineage_table,
+        ),
+    )
