@@ -53,7 +53,8 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class RowSpec:
-    """A pre-filled row of a table or grid. `month` is set for month rows (1–12)."""
+    """A pre-filled row of a table or grid. `month` is set for month rows: 1–12 in the period's
+    year, 0 to -11 for December to January of the year before (`months_back`)."""
 
     key: str
     label: str
@@ -163,7 +164,16 @@ def _need(data: dict[str, Any], key: str, where: str) -> Any:
     return data[key]
 
 
-def _column(data: dict[str, Any], where: str) -> ColumnSpec:
+def _choices(data: Any, report: ReportConfig | None, where: str) -> tuple[str, ...]:
+    """A list of choices, or `{catalogue: name}`: the labels of a report.yaml catalogue."""
+    if isinstance(data, dict):
+        if "catalogue" not in data or report is None:
+            raise SpecError(f"{where}: choices er en liste eller {{catalogue: navn}}")
+        return tuple(str(item["label"]) for item in report.catalogue(data["catalogue"]))
+    return tuple(str(c) for c in data)
+
+
+def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None) -> ColumnSpec:
     where = f"{where}.{data.get('key', '?')}"
     kind = data.get("type", "decimal")
     required = data.get("required", "never")
@@ -171,7 +181,7 @@ def _column(data: dict[str, Any], where: str) -> ColumnSpec:
         raise SpecError(f"{where}: ukjent type «{kind}» (gyldige: {', '.join(COLUMN_TYPES)})")
     if required not in REQUIRED:
         raise SpecError(f"{where}: ukjent required «{required}»")
-    choices = tuple(str(c) for c in data.get("choices", ()))
+    choices = _choices(data.get("choices", ()), report, where)
     if kind == "choice" and not choices:
         raise SpecError(f"{where}: type choice krever choices")
     return ColumnSpec(
@@ -189,6 +199,23 @@ def _column(data: dict[str, Any], where: str) -> ColumnSpec:
     )
 
 
+def _months_back(data: dict[str, Any], where: str) -> list[RowSpec]:
+    """Rows for the last `months_back` months of the year before the period's year (a rolling
+    window reaching back over New Year). Keys p01..p12; `month` counts on from the period's
+    year backwards: 0 is December, -11 January, so the rows sort before m01..m12 and
+    `to_period` treats them as before the period."""
+    count = data["months_back"]
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 12:
+        raise SpecError(f"{where}.rows.months_back: forventet et heltall fra 1 til 12")
+    pattern = data.get("months_back_label", "{month} i fjor")
+    rows = []
+    for month in range(13 - count, 13):
+        name = month_label(month)
+        label = pattern.format(month=name if pattern.startswith("{") else name.lower())
+        rows.append(RowSpec(f"p{month:02d}", label, month - 12))
+    return rows
+
+
 def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
     if data is None:
         return ()
@@ -199,6 +226,8 @@ def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
             RowSpec(item["key"], item["label"]) for item in report.catalogue(data["catalogue"])
         )
     rows = [RowSpec(item["key"], item["label"]) for item in data.get("before", ())]
+    if "months_back" in data:
+        rows += _months_back(data, where)
     if "months" in data:
         pattern = data["months"] if isinstance(data["months"], str) else "{month}"
         for month in range(1, 13):
@@ -215,7 +244,7 @@ def _sheet(data: dict[str, Any], report: ReportConfig, where: str) -> SheetSpec:
     if kind not in SHEET_KINDS:
         raise SpecError(f"{where}: ukjent kind «{kind}» (gyldige: {', '.join(SHEET_KINDS)})")
     column_data = data.get("measures") if kind == "grid" else data.get("columns")
-    columns = tuple(_column(c, where) for c in column_data or ())
+    columns = tuple(_column(c, where, report) for c in column_data or ())
     if not columns:
         raise SpecError(f"{where}: arket har ingen kolonner")
     rows = _rows(data.get("rows"), report, where)
