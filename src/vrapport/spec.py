@@ -54,11 +54,13 @@ class ColumnSpec:
 @dataclass(frozen=True)
 class RowSpec:
     """A pre-filled row of a table or grid. `month` is set for month rows: 1–12 in the period's
-    year, 0 to -11 for December to January of the year before (`months_back`)."""
+    year, 0 to -11 for December to January of the year before (`months_back`); `help` is
+    shown as the input message of the row's label cell."""
 
     key: str
     label: str
     month: int | None = None
+    help: str = ""
 
 
 @dataclass(frozen=True)
@@ -221,11 +223,13 @@ def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
         return ()
     if not isinstance(data, dict):
         raise SpecError(f"{where}.rows: forventet en mapping")
+
+    def fixed(item: dict[str, Any]) -> RowSpec:
+        return RowSpec(item["key"], item["label"], help=item.get("help", ""))
+
     if "catalogue" in data:
-        return tuple(
-            RowSpec(item["key"], item["label"]) for item in report.catalogue(data["catalogue"])
-        )
-    rows = [RowSpec(item["key"], item["label"]) for item in data.get("before", ())]
+        return tuple(fixed(item) for item in report.catalogue(data["catalogue"]))
+    rows = [fixed(item) for item in data.get("before", ())]
     if "months_back" in data:
         rows += _months_back(data, where)
     if "months" in data:
@@ -234,7 +238,7 @@ def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
             name = month_label(month)
             label = pattern.format(month=name if pattern.startswith("{") else name.lower())
             rows.append(RowSpec(f"m{month:02d}", label, month))
-    rows += [RowSpec(item["key"], item["label"]) for item in data.get("after", ())]
+    rows += [fixed(item) for item in data.get("after", ())]
     return tuple(rows)
 
 

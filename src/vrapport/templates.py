@@ -156,6 +156,24 @@ def _validation(column: ColumnSpec) -> dict[str, Any]:
     return rule
 
 
+def _row_labels(ws: Worksheet, sheet: SheetSpec, first: int, fmt: _Formats) -> None:
+    """The locked row labels from row `first`; a row's help text is its label's input message."""
+    for i, row in enumerate(sheet.rows):
+        ws.write_string(first + i, 0, row.label, fmt.key)
+        if row.help:
+            ws.data_validation(
+                first + i,
+                0,
+                first + i,
+                0,
+                {
+                    "validate": "any",
+                    "input_title": _limit(row.label, 32),
+                    "input_message": _limit(row.help, 255),
+                },
+            )
+
+
 def _heading(ws: Worksheet, sheet: SheetSpec, period: Period | None, fmt: _Formats) -> None:
     year = "" if period is None else str(period.year)
     title = " ".join(sheet.title.format(year=year).split())
@@ -186,8 +204,7 @@ def _write_grid(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
             ws.write_string(measure_row, col + offset, measure.label, fmt.header)
             ws.set_column(col + offset, col + offset, measure.width or 14)
     last_row = first + len(sheet.rows) - 1
-    for i, row in enumerate(sheet.rows):
-        ws.write_string(first + i, 0, row.label, fmt.key)
+    _row_labels(ws, sheet, first, fmt)
     for offset, measure in enumerate(measures):
         for month in range(1, 13):
             col = 1 + (month - 1) * len(measures) + offset
@@ -202,8 +219,7 @@ def _write_grid(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
 def _write_table(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
     first = HEADER_ROW + 1
     ws.write_string(HEADER_ROW, 0, sheet.row_header, fmt.header)
-    for i, row in enumerate(sheet.rows):
-        ws.write_string(first + i, 0, row.label, fmt.key)
+    _row_labels(ws, sheet, first, fmt)
     last_row = first + len(sheet.rows) - 1
     for c, column in enumerate(sheet.columns, start=1):
         ws.write_string(HEADER_ROW, c, column.label, fmt.header)
