@@ -1,0 +1,218 @@
+"""Cross-checks of chapter 3's templates: user support (brukerstotte), new services
+(nye_tjenester) and operations (drift).
+
+The generic checks (`month-rows-in-order`, `record-dates-in-range`, `record-ids-unique`) apply to
+every sheet of the submission that lists them in its spec, so another template can reuse them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from vrapport.checks import CheckContext, check
+from vrapport.consolidate.services import month_period, report_window, window_setting
+from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.numbers import format_number
+from vrapport.reader import LABEL, MONTH, SheetData
+
+SERVICE_DESK_SHEET = "contacts"
+OPERATIONS_SHEET = "operations"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return float(value)
+
+
+def _month_name(ctx: CheckContext, month: int) -> str:
+    """'februar 2024' for month 2, 'september 2023' for month -3 (period year 2024)."""
+    return month_period(ctx.period, month).label
+
+
+def _sheets_listing(ctx: CheckContext, name: str) -> Iterator[SheetData]:
+    for data in ctx.sub.sheets.values():
+        if name in data.spec.checks:
+            yield data
+
+
+def _finding(
+    ctx: CheckContext, data: SheetData, index: Any, column: str, severity: str, code: str, text: str
+) -> Finding:
+    return Finding(
+        ctx.sub.display,
+        data.name,
+        data.cell(index, column),
+        severity,  # type: ignore[arg-type]
+        code,
+        text,
+        data.spec.column(column).label,
+    )
+
+
+@check("service-desk-counts")
+def service_desk_counts(ctx: CheckContext) -> Iterator[Finding]:
+    """Answered within 60 s ≤ phone contacts ≤ all contacts; resolved in first line ≤ all."""
+    data = ctx.sub.sheets.get(SERVICE_DESK_SHEET)
+    if data is None:
+        return
+    rules = (
+        ("answered_60s", "phone", "answered-exceeds-phone"),
+        ("phone", "contacts", "phone-exceeds-contacts"),
+        ("first_line", "contacts", "resolved-exceeds-contacts"),
+    )
+    for index, row in data.frame.iterrows():
+        for part, whole, code in rules:
+            low, high = _number(row[part]), _number(row[whole])
+            if low is None or high is None or low <= high:
+                continue
+            part_label = data.spec.column(part).label
+            whole_label = data.spec.column(whole).label
+            yield _finding(
+                ctx,
+                data,
+                index,
+                part,
+                ERROR,
+                code,
+                f"{part_label} ({format_number(low)}) er flere enn {whole_label.lower()} "
+                f"({format_number(high)}) for {str(row[LABEL]).lower()}.",
+            )
+
+
+def _window_complete(ctx: CheckContext, sheet_key: str, setting: str) -> Iterator[Finding]:
+    """Every value of the months the report shows (the window ending with the period)."""
+    data = ctx.sub.sheets.get(sheet_key)
+    if data is None:
+        return
+    months = report_window(ctx.period, window_setting(ctx.specs.report.settings, setting))
+    shown = f"{_month_name(ctx, months[0])}–{_month_name(ctx, months[-1])}"
+    for index, row in data.frame.iterrows():
+        if row[MONTH] not in months:
+            continue
+        for column in data.spec.columns:
+            if row[column.key] is None:
+                yield _finding(
+                    ctx,
+                    data,
+                    index,
+                    column.key,
+                    ERROR,
+                    "required",
+                    f"Mangler verdi: {column.label} for {str(row[LABEL]).lower()}. "
+                    f"Rapporten viser {shown}.",
+                )
+
+
+@check("service-desk-window")
+def service_desk_window(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _window_complete(ctx, SERVICE_DESK_SHEET, "service_desk_months")
+
+
+@check("operations-window")
+def operations_window(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _window_complete(ctx, OPERATIONS_SHEET, "operations_months")
+
+
+def _sheet_row(cell: str) -> int:
+    return int(re.sub(r"\D", "", cell))
+
+
+@check("month-rows-in-order")
+def month_rows_in_order(ctx: CheckContext) -> Iterator[Finding]:
+    """Month rows: no figures after the period, and the rows in calendar order on the sheet."""
+    for data in _sheets_listing(ctx, "month-rows-in-order"):
+        frame = data.frame[data.frame[MONTH].notna()]
+        first = data.spec.columns[0].key
+        for index, row in frame.iterrows():
+            if row[MONTH] <= ctx.period.month:
+                continue
+            for column in data.spec.columns:
+                if row[column.key] is not None:
+                    yield _finding(
+                        ctx,
+                        data,
+                        index,
+                        column.key,
+                        WARNING,
+                        "value-after-period",
+                        f"{column.label} for {_month_name(ctx, int(row[MONTH]))} er fylt ut, "
+                        f"men rapporten gjelder {ctx.period.label}. Tallet blir ikke brukt.",
+                    )
+        previous: tuple[int, str] | None = None
+        for index, row in frame.sort_values(MONTH).iterrows():
+            at = _sheet_row(data.cell(index, first))
+            if previous is not None and at < previous[0]:
+                yield _finding(
+                    ctx,
+                    data,
+                    index,
+                    first,
+                    WARNING,
+                    "months-out-of-order",
+                    f"Raden «{row[LABEL]}» står foran «{previous[1]}». Tallene leses etter "
+                    "radnavnet, men kontroller at hvert tall står på riktig måned.",
+                )
+            previous = (at, str(row[LABEL]))
+
+
+@check("record-dates-in-range")
+def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
+    """Dates in a register lie in the period's year or the year before, up to the period's end."""
+    first = dt.date(ctx.period.year - 1, 1, 1)
+    last = dt.date(ctx.period.year, ctx.period.month, ctx.period.last_day)
+    for data in _sheets_listing(ctx, "record-dates-in-range"):
+        for column in (c for c in data.spec.columns if c.type == "date"):
+            for index, value in data.frame[column.key].items():
+                if not isinstance(value, dt.date):
+                    continue
+                shown = f"{value.day}.{value.month}.{value.year}"
+                if value > last:
+                    yield _finding(
+                        ctx,
+                        data,
+                        index,
+                        column.key,
+                        ERROR,
+                        "date-after-period",
+                        f"{column.label} {shown} er etter rapportperioden "
+                        f"(til og med {ctx.period.end_short}).",
+                    )
+                elif value < first:
+                    yield _finding(
+                        ctx,
+                        data,
+                        index,
+                        column.key,
+                        WARNING,
+                        "date-before-range",
+                        f"{column.label} {shown} er før {first.year}. Raden telles ikke "
+                        f"(rapporten bruker {first.year} og {ctx.period.year}).",
+                    )
+
+
+@check("record-ids-unique")
+def record_ids_unique(ctx: CheckContext) -> Iterator[Finding]:
+    """The `id` column of a register names each record once (case and spaces ignored)."""
+    for data in _sheets_listing(ctx, "record-ids-unique"):
+        seen: dict[str, str] = {}
+        for index, value in data.frame["id"].items():
+            if not isinstance(value, str) or not value.strip():
+                continue
+            key = " ".join(value.split()).casefold()
+            if key in seen:
+                yield _finding(
+                    ctx,
+                    data,
+                    index,
+                    "id",
+                    ERROR,
+                    "duplicate-id",
+                    f"{data.spec.column('id').label} «{value}» står to ganger "
+                    f"(også i {seen[key]}).",
+                )
+            else:
+                seen[key] = data.cell(index, "id")

@@ -1,0 +1,559 @@
+"""Chapter 3, Tjenester/produksjon: user support, new services and operations.
+
+User support and operations are monthly tables over a rolling window ending with the period
+(its length is configuration; it may reach back into the year before). Month rows carry a
+month index counted from the period's year: 1–12 this year, 0 to -11 December to January of
+the year before. Shares are ratios of counts, computed unrounded; the report's number format
+rounds them for display. New services are counted from the register of delivered orders
+(by delivery date) and the hours per month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+import pandas as pd
+
+from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.numbers import format_number, round_half_away
+from vrapport.period import MONTHS_SHORT_NB, Period
+from vrapport.reader import MONTH
+from vrapport.report.model import (
+    COUNT,
+    PERCENT,
+    Chart,
+    HeaderCell,
+    Row,
+    Section,
+    Series,
+    Table,
+    Text,
+)
+
+SUPPORT, NEW_SERVICES, OPERATIONS = "brukerstotte", "nye_tjenester", "drift"
+DEFAULT_WINDOW = 12
+MAX_WINDOW = 24
+INTRO, ASSESSMENT = "Innledning", "Vurdering"
+BELOW_TARGET = "red"
+TARGET_COLOR = "#C00000"
+NUMBER_WORDS = (
+    "ingen",
+    "en",
+    "to",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "sju",
+    "åtte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
+)
+
+
+# --- months and windows ---------------------------------------------------------------------
+
+
+def month_period(period: Period, month: int) -> Period:
+    """The calendar month of a month index: 1–12 in the period's year, 0 = December before."""
+    return Period(period.year, 1).shift(month - 1)
+
+
+def month_index(period: Period, year: int, month: int) -> int:
+    """The inverse of `month_period`."""
+    return (year - period.year) * 12 + month
+
+
+def window_setting(settings: Mapping[str, Any], name: str) -> int:
+    """A window length from report.yaml's `services:` section (months, 1–24)."""
+    services = settings.get("services") or {}
+    value = services.get(name, DEFAULT_WINDOW) if isinstance(services, Mapping) else None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_WINDOW:
+        raise ValueError(
+            f"report.yaml: services.{name} må være et helt antall måneder fra 1 til {MAX_WINDOW}"
+        )
+    return value
+
+
+def report_window(period: Period, length: int) -> list[int]:
+    """The month indexes of the `length` months ending with the period, oldest first."""
+    return list(range(period.month - length + 1, period.month + 1))
+
+
+def month_header(period: Period, months: list[int]) -> tuple[tuple[HeaderCell, ...], ...]:
+    """Two header rows: the years (spanning their months), then the short month names."""
+    calendar = [month_period(period, m) for m in months]
+    years = tuple(
+        HeaderCell(str(year), len(list(group)))
+        for year, group in groupby(calendar, key=lambda p: p.year)
+    )
+    names = tuple(HeaderCell(MONTHS_SHORT_NB[p.month - 1]) for p in calendar)
+    return ((HeaderCell(""), *years), (HeaderCell(""), *names))
+
+
+def _years(period: Period, months: list[int]) -> str:
+    years = sorted({month_period(period, m).year for m in months})
+    return "/".join(str(y) for y in years)
+
+
+def _by_month(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[int, dict[str, float | None]]:
+    """Month index -> {column: number or None} for the month rows of a table sheet."""
+    out: dict[int, dict[str, float | None]] = {}
+    for _, row in frame[frame[MONTH].notna()].iterrows():
+        values = pd.to_numeric(pd.Series([row[c] for c in columns]), errors="coerce")
+        out[int(row[MONTH])] = {
+            c: (None if pd.isna(v) else float(v)) for c, v in zip(columns, values, strict=True)
+        }
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def join_months(periods: list[Period]) -> str:
+    """'februar og mars 2024'; 'desember 2023 og januar 2024' across a New Year."""
+    if len({p.year for p in periods}) == 1:
+        return f"{_join([p.month_name for p in periods])} {periods[0].year}"
+    return _join([p.label for p in periods])
+
+
+def count_words(count: int) -> str:
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else format_number(count)
+
+
+def _percent(share: float) -> str:
+    return f"{format_number(round_half_away(share * 100))}\u00a0%"
+
+
+# --- user support ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportMonth:
+    """One month of user support, as counts."""
+
+    month: int
+    contacts: float | None
+    phone: float | None
+    answered_60s: float | None
+    first_line: float | None
+
+    @staticmethod
+    def _ratio(part: float | None, whole: float | None) -> float | None:
+        return None if part is None or not whole else part / whole
+
+    @property
+    def phone_share(self) -> float | None:
+        return self._ratio(self.phone, self.contacts)
+
+    @property
+    def answered_share(self) -> float | None:
+        """Calls answered within 60 seconds, of all phone contacts."""
+        return self._ratio(self.answered_60s, self.phone)
+
+    @property
+    def first_line_share(self) -> float | None:
+        return self._ratio(self.first_line, self.contacts)
+
+
+def service_desk(frame: pd.DataFrame, months: list[int]) -> list[SupportMonth]:
+    values = _by_month(frame, ("contacts", "phone", "answered_60s", "first_line"))
+    empty: dict[str, float | None] = {}
+    return [
+        SupportMonth(
+            m,
+            values.get(m, empty).get("contacts"),
+            values.get(m, empty).get("phone"),
+            values.get(m, empty).get("answered_60s"),
+            values.get(m, empty).get("first_line"),
+        )
+        for m in months
+    ]
+
+
+def below_target(months: list[SupportMonth], target: float) -> list[SupportMonth]:
+    return [m for m in months if m.answered_share is not None and m.answered_share < target]
+
+
+def service_desk_table(months: list[SupportMonth], period: Period, target: float) -> Table:
+    index = [m.month for m in months]
+    answered = tuple(m.answered_share for m in months)
+    fills = tuple(BELOW_TARGET if v is not None and v < target else None for v in answered)
+    rows = (
+        Row("contacts", "Totalt antall henvendelser", tuple(m.contacts for m in months)),
+        Row(
+            "phone_share",
+            "Andel telefonhenvendelser",
+            tuple(m.phone_share for m in months),
+            number_format=PERCENT,
+        ),
+        Row(
+            "answered_60s",
+            "Andel besvart innen 1. minutt",
+            answered,
+            number_format=PERCENT,
+            fills=fills,
+        ),
+        Row(
+            "first_line",
+            "Andel henvendelser løst i førstelinje",
+            tuple(m.first_line_share for m in months),
+            number_format=PERCENT,
+        ),
+        Row(
+            "target",
+            f"Målsetting: {_percent(target)} besvart innen 1. minutt",
+            tuple(target for _ in months),
+            number_format=PERCENT,
+        ),
+    )
+    return Table(
+        "service_desk",
+        f"Henvendelser til brukerstøtte {_years(period, index)}",
+        month_header(period, index),
+        rows,
+        number_format=COUNT,
+        caption="Måneder under målsettingen er markert med rødt.",
+    )
+
+
+def service_desk_chart() -> Chart:
+    return Chart(
+        "service_desk_chart",
+        "Andel telefonhenvendelser besvart innen 1. minutt",
+        "service_desk",
+        (
+            Series("answered_60s"),
+            Series("target", kind="line", color=TARGET_COLOR, dash=True),
+        ),
+        number_format=PERCENT,
+    )
+
+
+def service_desk_narrative(months: list[SupportMonth], period: Period, target: float) -> list[str]:
+    sentences = []
+    current = months[-1]
+    if current.contacts is not None:
+        text = (
+            f"Totalt antall henvendelser til brukerstøtte i {period.label} var "
+            f"{format_number(current.contacts)}"
+        )
+        if len(months) > 1 and months[-2].contacts is not None:
+            before = month_period(period, months[-2].month)
+            text += f", mot {format_number(months[-2].contacts)} i {before.month_name}"
+        sentences.append(text + ".")
+    missed = below_target(months, target)
+    if missed:
+        sentences.append(
+            f"Målsettingen om å besvare {_percent(target)} av telefonhenvendelsene innen "
+            f"60 sekunder ble ikke nådd i "
+            f"{join_months([month_period(period, m.month) for m in missed])}."
+        )
+    else:
+        sentences.append(
+            f"Målsettingen om å besvare {_percent(target)} av telefonhenvendelsene innen "
+            "60 sekunder ble nådd i alle månedene i tabellen."
+        )
+    return sentences
+
+
+# --- new services ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Hittil i år, samme tidsperiode i fjor, totalt i fjor."""
+
+    ytd: float
+    prior_ytd: float
+    prior_year_total: float
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.ytd + other.ytd,
+            self.prior_ytd + other.prior_ytd,
+            self.prior_year_total + other.prior_year_total,
+        )
+
+    @property
+    def values(self) -> tuple[float, float, float]:
+        return (self.ytd, self.prior_ytd, self.prior_year_total)
+
+
+@dataclass(frozen=True)
+class NewServices:
+    orders: dict[str, Figures]  # category label -> delivered orders
+    order_hours: Figures
+    new_hospital_hours: Figures
+
+    @property
+    def total_orders(self) -> Figures:
+        total = Figures(0, 0, 0)
+        for figures in self.orders.values():
+            total = total + figures
+        return total
+
+    @property
+    def total_hours(self) -> Figures:
+        return self.order_hours + self.new_hospital_hours
+
+
+def delivered_orders(
+    frame: pd.DataFrame, period: Period, categories: list[str]
+) -> dict[str, Figures]:
+    """Delivered orders per category, counted by delivery date."""
+    counts = {c: [0, 0, 0] for c in categories}
+    for category, date in zip(frame["category"], frame["delivered"], strict=True):
+        if category not in counts or not hasattr(date, "year"):
+            continue
+        if date.year == period.year and date.month <= period.month:
+            counts[category][0] += 1
+        if date.year == period.year - 1:
+            counts[category][2] += 1
+            if date.month <= period.month:
+                counts[category][1] += 1
+    return {c: Figures(*v) for c, v in counts.items()}
+
+
+def hours(frame: pd.DataFrame, period: Period, column: str) -> Figures:
+    values = _by_month(frame, (column,))
+
+    def total(months: range) -> float:
+        return sum(values.get(m, {}).get(column) or 0.0 for m in months)
+
+    return Figures(
+        total(range(1, period.month + 1)),
+        total(range(1 - 12, period.month + 1 - 12)),
+        total(range(-11, 1)),
+    )
+
+
+def new_services(
+    orders: pd.DataFrame, hours_frame: pd.DataFrame, period: Period, categories: list[str]
+) -> NewServices:
+    return NewServices(
+        delivered_orders(orders, period, categories),
+        hours(hours_frame, period, "order_hours"),
+        hours(hours_frame, period, "new_hospital_hours"),
+    )
+
+
+def new_services_table(figures: NewServices, labels: dict[str, str]) -> Table:
+    header = (
+        (
+            HeaderCell(""),
+            HeaderCell("Hittil i år"),
+            HeaderCell("Samme tidsperiode i fjor"),
+            HeaderCell("Totaler i fjor"),
+        ),
+    )
+    rows = (
+        Row("orders", "Leverte oppdrag", figures.total_orders.values, "bold"),
+        *(
+            Row(f"orders_{i}", labels.get(category, category), counts.values)
+            for i, (category, counts) in enumerate(figures.orders.items())
+        ),
+        Row("order_hours", "Timer oppdrag", figures.order_hours.values),
+        Row("new_hospital_hours", "Timer nye sykehus", figures.new_hospital_hours.values),
+        Row("hours", "Timepådrag totalt", figures.total_hours.values, "bold"),
+    )
+    return Table("new_services", "Nøkkeltall Nye tjenester", header, rows, number_format=COUNT)
+
+
+def new_services_narrative(
+    figures: NewServices, period: Period, labels: dict[str, str]
+) -> list[str]:
+    last_year = period.year - 1
+    total = figures.total_orders
+    parts = [
+        f"{labels.get(category, category).lower()} {format_number(f.ytd)} mot "
+        f"{format_number(f.prior_ytd)}"
+        for category, f in figures.orders.items()
+    ]
+    hours_total, hospital = figures.total_hours, figures.new_hospital_hours
+    return [
+        f"Status {period.as_of}: Antall leverte oppdrag er {format_number(total.ytd)} mot "
+        f"{format_number(total.prior_ytd)} på samme tid i {last_year} ({_join(parts)}).",
+        f"Timepådrag er {format_number(hours_total.ytd)} mot "
+        f"{format_number(hours_total.prior_ytd)} i {last_year}.",
+        f"Timepådrag nye sykehus er {format_number(hospital.ytd)} i {period.year}.",
+    ]
+
+
+# --- operations -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OperationsMonth:
+    month: int
+    incidents: float | None
+    changes: float | None
+    preparedness: dict[str, int]  # level label -> events
+
+    @property
+    def events(self) -> int:
+        return sum(self.preparedness.values())
+
+
+def preparedness_counts(
+    log: pd.DataFrame, period: Period, levels: list[str]
+) -> dict[int, dict[str, int]]:
+    """Month index -> level -> number of preparedness events that started in that month."""
+    counts: dict[int, dict[str, int]] = {}
+    for date, level in zip(log["date"], log["level"], strict=True):
+        if level not in levels or not hasattr(date, "year"):
+            continue
+        month = counts.setdefault(month_index(period, date.year, date.month), {})
+        month[level] = month.get(level, 0) + 1
+    return counts
+
+
+def operations(
+    frame: pd.DataFrame, log: pd.DataFrame, period: Period, months: list[int], levels: list[str]
+) -> list[OperationsMonth]:
+    values = _by_month(frame, ("incidents", "changes"))
+    events = preparedness_counts(log, period, levels)
+    return [
+        OperationsMonth(
+            m,
+            values.get(m, {}).get("incidents"),
+            values.get(m, {}).get("changes"),
+            {level: events.get(m, {}).get(level, 0) for level in levels},
+        )
+        for m in months
+    ]
+
+
+def operations_table(months: list[OperationsMonth], period: Period, levels: list[str]) -> Table:
+    index = [m.month for m in months]
+    rows = (
+        Row(
+            "incidents", "Antall registrerte feil og hendelser", tuple(m.incidents for m in months)
+        ),
+        # Months without events stay empty, as in the report the board knows.
+        *(
+            Row(
+                f"preparedness_{i}",
+                f"Beredskap {level}",
+                tuple(m.preparedness[level] or None for m in months),
+            )
+            for i, level in enumerate(levels)
+        ),
+        Row("changes", "Antall oppdateringer", tuple(m.changes for m in months)),
+    )
+    return Table(
+        "operations",
+        "Feil og hendelser",
+        month_header(period, index),
+        rows,
+        number_format=COUNT,
+        caption="Beredskap: antall beredskapshendelser per nivå, etter startdato.",
+    )
+
+
+def operations_chart(period: Period, months: list[int]) -> Chart:
+    return Chart(
+        "incidents_chart",
+        f"Registrerte feil og hendelser per måned {_years(period, months)}",
+        "operations",
+        (Series("incidents"),),
+    )
+
+
+def _events(count: int) -> str:
+    noun = "beredskapshendelse" if count == 1 else "beredskapshendelser"
+    return f"{count_words(count)} {noun}"
+
+
+def operations_narrative(months: list[OperationsMonth], period: Period) -> list[str]:
+    recent = months[-2:]
+    named = [(month_period(period, m.month).month_name, m) for m in recent]
+    sentences = [
+        "Det var " + " og ".join(f"{_events(m.events)} i {name}" for name, m in named) + "."
+    ]
+    current = months[-1]
+    if current.incidents is not None:
+        text = (
+            f"Antall registrerte feil og hendelser i {period.month_name} var "
+            f"{format_number(current.incidents)}"
+        )
+        if len(months) > 1 and months[-2].incidents is not None:
+            text += f", mot {format_number(months[-2].incidents)} i {named[0][0]}"
+        sentences.append(text + ".")
+    if current.changes is not None:
+        sentences.append(
+            f"Antall oppdateringer i {period.month_name} var {format_number(current.changes)}."
+        )
+    return sentences
+
+
+# --- the chapter ----------------------------------------------------------------------------
+
+
+@section("services")
+def build(inputs: SectionInput) -> Section:
+    period, config, chapter = inputs.period, inputs.config, inputs.chapter
+    target = float(inputs.setting("targets", "service_desk_answered_60s"))
+    categories = config.catalogue("order_categories")
+    category_labels = [str(c["label"]) for c in categories]
+    report_labels = {str(c["label"]): str(c.get("report_label", c["label"])) for c in categories}
+    levels = [str(level["label"]) for level in config.catalogue("preparedness_levels")]
+
+    support_window = report_window(period, window_setting(config.settings, "service_desk_months"))
+    support = service_desk(inputs.sheet(SUPPORT, "contacts"), support_window)
+    figures = new_services(
+        inputs.sheet(NEW_SERVICES, "orders"),
+        inputs.sheet(NEW_SERVICES, "hours"),
+        period,
+        category_labels,
+    )
+    ops_window = report_window(period, window_setting(config.settings, "operations_months"))
+    ops = operations(
+        inputs.sheet(OPERATIONS, "operations"),
+        inputs.sheet(OPERATIONS, "preparedness"),
+        period,
+        ops_window,
+        levels,
+    )
+    notes = {t: inputs.sheet(t, "comments") for t in (SUPPORT, NEW_SERVICES, OPERATIONS)}
+    draft = inputs.narrative
+    blocks = [
+        Text(f"{chapter.number}. {chapter.title}", "heading1"),
+        Text("Brukerstøtte", "heading2"),
+        *comments(notes[SUPPORT], INTRO),
+        service_desk_table(support, period, target),
+        *drafted(service_desk_narrative(support, period, target) if draft else []),
+        *comments(notes[SUPPORT], ASSESSMENT),
+        service_desk_chart(),
+        Text("Nye tjenester", "heading2"),
+        *comments(notes[NEW_SERVICES], INTRO),
+        *drafted(new_services_narrative(figures, period, report_labels) if draft else []),
+        new_services_table(figures, report_labels),
+        *comments(notes[NEW_SERVICES], ASSESSMENT),
+        Text("Nøkkeltall for drift", "heading2"),
+        *comments(notes[OPERATIONS], INTRO),
+        operations_table(ops, period, levels),
+        *drafted(operations_narrative(ops, period) if draft else []),
+        *comments(notes[OPERATIONS], ASSESSMENT),
+        operations_chart(period, ops_window),
+    ]
+    facts = {
+        "service_desk_answered_60s": {
+            str(month_period(period, m.month)): m.answered_share for m in support
+        },
+        "service_desk_below_target": [
+            str(month_period(period, m.month)) for m in below_target(support, target)
+        ],
+        "delivered_orders": figures.total_orders.values,
+        "order_hours": figures.order_hours.values,
+        "new_hospital_hours": figures.new_hospital_hours.values,
+        "preparedness_events": {str(month_period(period, m.month)): m.events for m in ops},
+        "incidents": {str(month_period(period, m.month)): m.incidents for m in ops},
+    }
+    return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)
