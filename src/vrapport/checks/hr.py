@@ -1,0 +1,118 @@
+"""Cross-checks of the HR/HMS template (hr): lost workdays within the agreed ones, and
+figures typed for months after the period.
+
+The sick-leave sheet holds, per month row, the agreed workdays and the lost workdays split
+into three parts, for the report's year (plain keys) and the year before (keys ending in
+PRIOR). Consolidation uses the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+
+from vrapport.checks import CheckContext, check
+from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.numbers import format_number
+from vrapport.period import month_label
+from vrapport.reader import LABEL, MONTH, SheetData
+
+SICK_LEAVE = "sick_leave"
+AGREED = "agreed"
+PARTS = ("self_certified", "medically_short", "medically_long")
+PRIOR = "_prior"
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _days(value: float) -> str:
+    return format_number(value, 1)
+
+
+def _lost_over_agreed(
+    ctx: CheckContext, data: SheetData, index: Any, row: pd.Series, suffix: str, year: int
+) -> Iterator[Finding]:
+    agreed = row[AGREED + suffix]
+    parts = {key + suffix: row[key + suffix] for key in PARTS if is_number(row[key + suffix])}
+    if not is_number(agreed) or not parts or sum(parts.values()) <= agreed:
+        return
+    month = f"{month_label(int(row[MONTH])).lower()} {year}"
+    agreed_column = data.spec.column(AGREED + suffix)
+    alone = [key for key, value in parts.items() if value > agreed]
+    for key in alone:
+        column = data.spec.column(key)
+        yield Finding(
+            ctx.sub.display,
+            data.name,
+            data.cell(index, key),
+            ERROR,
+            "lost-exceeds-agreed",
+            f"{column.label} ({_days(parts[key])} dagsverk) er større enn "
+            f"{agreed_column.label.lower()} ({_days(agreed)}) for {month}.",
+            column.label,
+        )
+    if alone:
+        return
+    cells = " + ".join(data.cell(index, key) for key in parts)
+    yield Finding(
+        ctx.sub.display,
+        data.name,
+        data.cell(index, AGREED + suffix),
+        ERROR,
+        "lost-exceeds-agreed",
+        f"Tapte dagsverk for {month} er til sammen {_days(sum(parts.values()))} ({cells}), "
+        f"mer enn {agreed_column.label.lower()} ({_days(agreed)}).",
+        agreed_column.label,
+    )
+
+
+@check("lost-within-agreed")
+def lost_within_agreed(ctx: CheckContext) -> Iterator[Finding]:
+    """Each part of the lost workdays, and their sum, is at most the agreed workdays.
+
+    A part that alone exceeds the agreed workdays is named; otherwise the agreed cell is,
+    with the cells of the parts in the message. (Parts ≥ 0 is the spec's `min: 0`.)
+    """
+    data = ctx.sub.sheets.get(SICK_LEAVE)
+    if data is None:
+        return
+    for index, row in data.frame.iterrows():
+        if not is_number(row[MONTH]):
+            continue
+        for suffix, year in (("", ctx.period.year), (PRIOR, ctx.period.year - 1)):
+            yield from _lost_over_agreed(ctx, data, index, row, suffix, year)
+
+
+@check("values-after-period")
+def values_after_period(ctx: CheckContext) -> Iterator[Finding]:
+    """Figures in `to_period` columns for months after the period are not used: say so.
+
+    Applies to every table or grid of the template (list it once, in the template's checks).
+    """
+    for data in ctx.sub.sheets.values():
+        columns = [c for c in data.spec.columns if c.required == "to_period"]
+        if not columns or data.spec.kind == "records":
+            continue
+        months = pd.to_numeric(data.frame[MONTH], errors="coerce")
+        for index, row in data.frame[months > ctx.period.month].iterrows():
+            month = month_label(int(row[MONTH])).lower()
+            label = str(row[LABEL])
+            where = month if label.lower() == month else f"{label}, {month}"
+            for column in columns:
+                value = row[column.key]
+                if value is None or (isinstance(value, float) and value != value):
+                    continue
+                yield Finding(
+                    ctx.sub.display,
+                    data.name,
+                    data.cell(index, column.key),
+                    WARNING,
+                    "value-after-period",
+                    f"{column.label} er fylt ut for {where}, men rapporten gjelder "
+                    f"{ctx.period.label}. Tallet blir ikke brukt.",
+                    column.label,
+                )

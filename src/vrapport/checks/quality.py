@@ -1,0 +1,115 @@
+"""Cross-checks of the quality template (kvalitet): open deviation reports in DocMap,
+counted on the first day of each month.
+
+The report shows the counts in a window of thirteen first-of-month dates, a year back from
+the first day of the month after the period: 1.4.2023–1.4.2024 for March 2024. The count
+on the first day after the period closes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from vrapport.checks import CheckContext, check
+from vrapport.checks.hr import is_number
+from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.numbers import format_number
+from vrapport.period import MONTHS_NB, Period
+
+OPEN_DEVIATIONS = "open_deviations"
+DATE = "date"
+OPEN = "open"
+SPLIT = ("awaiting_internal", "awaiting_trusts")
+
+
+def first_of(period: Period) -> dt.date:
+    return dt.date(period.year, period.month, 1)
+
+
+def count_window(period: Period) -> tuple[dt.date, dt.date]:
+    """First and last counting date the report shows for `period` (both included)."""
+    return first_of(period.shift(-11)), first_of(period.shift(1))
+
+
+def date_label(day: dt.date) -> str:
+    """'1. april 2024'"""
+    return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
+
+
+@check("deviation-counts")
+def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
+    """Counting dates are first days of months, each at most once, not after the window;
+    the optional split does not exceed the count; the count closing the period is there."""
+    data = ctx.sub.sheets.get(OPEN_DEVIATIONS)
+    if data is None:
+        return
+    first, last = count_window(ctx.period)
+    column = data.spec.column(DATE)
+    seen: dict[dt.date, str] = {}
+
+    def finding(index: object, key: str, severity: str, code: str, message: str) -> Finding:
+        return Finding(
+            ctx.sub.display,
+            data.name,
+            data.cell(index, key),
+            severity,  # type: ignore[arg-type]
+            code,
+            message,
+            data.spec.column(key).label,
+        )
+
+    for index, row in data.frame.iterrows():
+        day = row[DATE]
+        if isinstance(day, dt.date):
+            cell = data.cell(index, DATE)
+            if day.day != 1:
+                yield finding(
+                    index,
+                    DATE,
+                    ERROR,
+                    "count-not-first-of-month",
+                    f"Telledatoen {day:%d.%m.%Y} er ikke den 1. i måneden. Avvikene telles "
+                    "den 1. i hver måned.",
+                )
+            elif day in seen:
+                yield finding(
+                    index,
+                    DATE,
+                    ERROR,
+                    "duplicate-count-date",
+                    f"Telledatoen {day:%d.%m.%Y} står to ganger (også i {seen[day]}).",
+                )
+            elif day > last:
+                yield finding(
+                    index,
+                    DATE,
+                    WARNING,
+                    "count-after-period",
+                    f"Telledatoen {day:%d.%m.%Y} er etter {date_label(last)}, siste telling "
+                    f"for rapporten {ctx.period.as_of}. Raden blir ikke brukt.",
+                )
+            seen.setdefault(day, cell)
+        total = row[OPEN]
+        parts = [row[key] for key in SPLIT if is_number(row[key])]
+        if is_number(total) and parts and sum(parts) > total:
+            labels = " og ".join(data.spec.column(key).label.lower() for key in SPLIT)
+            yield finding(
+                index,
+                OPEN,
+                ERROR,
+                "split-exceeds-total",
+                f"Fordelingen ({labels}) er til sammen {format_number(sum(parts))}, mer enn "
+                f"antall åpne avvik ({format_number(total)}).",
+            )
+    if data.frame.empty or last not in seen:
+        yield Finding(
+            ctx.sub.display,
+            data.name,
+            "",
+            WARNING,
+            "missing-closing-count",
+            f"Mangler tellingen pr. {date_label(last)}, som avslutter {ctx.period.label}. "
+            f"Rapporten viser tellingene fra {date_label(first)} som er ført opp.",
+            column.label,
+        )
