@@ -1,0 +1,509 @@
+"""Chapter 5, HR/HMS: sick leave from workdays, and working-time breaches (AML).
+
+A sick-leave rate is lost workdays / agreed workdays. A rate over several months (year to
+date, a quarter) sums the lost and the agreed workdays of those months first; percentages
+are never averaged. Short-term = self-certified + medically certified ≤ 16 days; long-term
+= medically certified > 16 days; medically certified = both medically certified parts.
+Rates are fractions, shown with percent formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+
+import pandas as pd
+
+from vrapport.checks.hr import AGREED, PARTS, PRIOR, SICK_LEAVE
+from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.numbers import format_number
+from vrapport.period import MONTHS_NB, MONTHS_SHORT_NB, Period
+from vrapport.reader import LABEL, MONTH, ROW_KEY
+from vrapport.report.model import COUNT, Chart, HeaderCell, Row, Section, Series, Table, Text
+
+TEMPLATE = "hr"
+BREACHES = "breaches"
+RATE = "0.0%"
+GAP = "+0.0%;-0.0%;0.0%"
+TARGET_COLORS = ("#C00000", "#ED7D31")
+MONTHS = range(1, 13)
+# cite(months, columns) -> "hr.xlsx › Sykefravær › B5:E7" (or None): the cells behind a figure
+Cite = Callable[[list[int], list[str]], str | None]
+
+
+def _no_source(*_args: object) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Workdays:
+    """Agreed and lost workdays of one month, or summed over several."""
+
+    agreed: float = 0.0
+    self_certified: float = 0.0
+    medically_short: float = 0.0
+    medically_long: float = 0.0
+
+    def __add__(self, other: Workdays) -> Workdays:
+        return Workdays(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def lost(self, measure: str) -> float:
+        return sum(getattr(self, part) for part in MEASURES[measure].parts)
+
+    def rate(self, measure: str) -> float | None:
+        return self.lost(measure) / self.agreed if self.agreed > 0 else None
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    parts: tuple[str, ...]
+    target: str | None = None  # key in report.yaml's targets
+
+
+MEASURES = {
+    m.key: m
+    for m in (
+        Measure("total", "Samlet", PARTS, "sick_leave_total"),
+        Measure(
+            "short_term",
+            "Korttid (≤ 16 dager)",
+            ("self_certified", "medically_short"),
+            "sick_leave_short_term",
+        ),
+        Measure("long_term", "Langtid (> 16 dager)", ("medically_long",), "sick_leave_long_term"),
+        Measure("self_certified", "Egenmeldt", ("self_certified",)),
+        Measure("medically_certified", "Legemeldt", ("medically_short", "medically_long")),
+    )
+}
+
+
+def pooled(months: Iterable[Workdays]) -> Workdays:
+    """The workdays of several months added up (numerators and denominators alike)."""
+    return sum(months, Workdays())
+
+
+@dataclass(frozen=True)
+class SickLeave:
+    """Workdays per month: `year` for months 1..P of the period's year, `prior` for the
+    year before."""
+
+    year: dict[int, Workdays]
+    prior: dict[int, Workdays]
+
+    def rate(self, measure: str, months: Iterable[int], prior: bool = False) -> float | None:
+        source = self.prior if prior else self.year
+        return pooled(source[m] for m in months if m in source).rate(measure)
+
+    def monthly(self, measure: str, prior: bool = False) -> tuple[float | None, ...]:
+        return tuple(self.rate(measure, [m], prior) for m in MONTHS)
+
+    def source(
+        self, cite: Cite, measure: str, months: Iterable[int], prior: bool = False
+    ) -> str | None:
+        """The cells a rate is computed from: agreed and lost workdays of those months."""
+        used = [m for m in months if m in (self.prior if prior else self.year)]
+        if not used:
+            return None
+        suffix = PRIOR if prior else ""
+        return cite(used, [AGREED + suffix, *(p + suffix for p in MEASURES[measure].parts)])
+
+
+def _workdays(row: pd.Series, suffix: str) -> Workdays | None:
+    agreed = pd.to_numeric(row[AGREED + suffix], errors="coerce")
+    if pd.isna(agreed):
+        return None
+    parts = pd.to_numeric(pd.Series([row[p + suffix] for p in PARTS]), errors="coerce")
+    return Workdays(float(agreed), *(float(v) for v in parts.fillna(0.0)))
+
+
+def sick_leave(frame: pd.DataFrame, period: Period) -> SickLeave:
+    """Workdays per month from the sick-leave sheet (this year up to the period)."""
+    year: dict[int, Workdays] = {}
+    prior: dict[int, Workdays] = {}
+    for _, row in frame.iterrows():
+        month = int(row[MONTH])
+        now, before = _workdays(row, ""), _workdays(row, PRIOR)
+        if now is not None and month <= period.month:
+            year[month] = now
+        if before is not None:
+            prior[month] = before
+    return SickLeave(year, prior)
+
+
+def quarter_months(period: Period) -> range:
+    """The months of the period's quarter, up to and including the period."""
+    return range(3 * ((period.month - 1) // 3) + 1, period.month + 1)
+
+
+def quarter_label(period: Period) -> str:
+    label = f"{(period.month - 1) // 3 + 1}. kvartal {period.year}"
+    return label if period.month % 3 == 0 else f"{label} hittil"
+
+
+def percent_text(rate: float, decimals: int = 1) -> str:
+    """0.0571 -> '5,7 %'"""
+    return f"{format_number(rate * 100, decimals)}\u00a0%"
+
+
+def target_text(rate: float) -> str:
+    """0.05 -> '5 %', 0.025 -> '2,5 %'"""
+    return percent_text(rate, 0 if round(rate * 100, 6).is_integer() else 1)
+
+
+def summary_table(
+    data: SickLeave, period: Period, targets: dict[str, float], cite: Cite = _no_source
+) -> Table:
+    """Rates for the month, the same month last year, year to date, the same period last
+    year and the quarter, with the target and the year-to-date gap to it."""
+    ytd, quarter, month = period.ytd_months(), quarter_months(period), [period.month]
+    name = period.month_name.capitalize()
+    header = (
+        (
+            HeaderCell(""),
+            HeaderCell(f"{name} {period.year}"),
+            HeaderCell(f"{name} {period.year - 1}"),
+            HeaderCell(f"Hittil i år {period.year}"),
+            HeaderCell(f"Samme periode {period.year - 1}"),
+            HeaderCell(quarter_label(period)),
+            HeaderCell("Mål"),
+            HeaderCell("Over (+) / under (−) mål hittil i år"),
+        ),
+    )
+    rows = []
+    for measure in MEASURES.values():
+        target = targets.get(measure.target) if measure.target else None
+        ytd_rate = data.rate(measure.key, ytd)
+        gap = ytd_rate - target if target is not None and ytd_rate is not None else None
+        values = (
+            data.rate(measure.key, month),
+            data.rate(measure.key, month, prior=True),
+            ytd_rate,
+            data.rate(measure.key, ytd, prior=True),
+            data.rate(measure.key, quarter),
+            target,
+            gap,
+        )
+        fill = None if gap is None else ("red" if gap > 0 else "green")
+        ytd_source = data.source(cite, measure.key, ytd)
+        sources = (
+            data.source(cite, measure.key, month),
+            data.source(cite, measure.key, month, prior=True),
+            ytd_source,
+            data.source(cite, measure.key, ytd, prior=True),
+            data.source(cite, measure.key, quarter),
+            None,
+            ytd_source if gap is not None else None,
+        )
+        rows.append(
+            Row(
+                measure.key,
+                measure.label,
+                values,
+                "bold" if measure.key == "total" else "normal",
+                fills=(None,) * 6 + (fill,),
+                sources=sources,
+            )
+        )
+    return Table(
+        "sick_leave_summary",
+        f"Sykefravær i prosent av avtalte dagsverk, {period.label}",
+        header,
+        tuple(rows),
+        number_format=RATE,
+        column_formats=(RATE,) * 6 + (GAP,),
+        caption="Andeler over flere måneder er summen av tapte dagsverk delt på summen av "
+        "avtalte dagsverk.",
+    )
+
+
+def _month_header(title: str) -> tuple[tuple[HeaderCell, ...], ...]:
+    return ((HeaderCell(title), *(HeaderCell(MONTHS_SHORT_NB[m - 1]) for m in MONTHS)),)
+
+
+def _target_row(key: str, label: str, rate: float) -> Row:
+    return Row(key, f"{label} ({target_text(rate)})", (rate,) * len(MONTHS))
+
+
+def monthly_table(
+    key: str,
+    title: str,
+    data: SickLeave,
+    period: Period,
+    measures: tuple[str, ...],
+    targets: tuple[tuple[str, float], ...],
+    cite: Cite = _no_source,
+) -> Table:
+    """Monthly rates of `measures`, this year then last year, and a row per target."""
+    rows = [
+        Row(
+            f"{measure}_{year}",
+            f"{MEASURES[measure].label} {year}".replace("Samlet ", "Sykefravær "),
+            data.monthly(measure, prior),
+            "bold" if not prior else "normal",
+            sources=tuple(data.source(cite, measure, [m], prior) for m in MONTHS),
+        )
+        for prior, year in ((False, period.year), (True, period.year - 1))
+        for measure in measures
+    ]
+    rows += [_target_row(f"target_{m}", f"Mål {MEASURES[m].label.lower()}", t) for m, t in targets]
+    return Table(key, title, _month_header("Måned"), tuple(rows), number_format=RATE)
+
+
+def sick_leave_chart(
+    key: str, title: str, table: Table, measures: tuple[str, ...], period: Period
+) -> Chart:
+    """This year's rates as columns, last year's as lines, targets as dashed lines."""
+    series = [Series(f"{m}_{period.year}") for m in measures]
+    series += [Series(f"{m}_{period.year - 1}", kind="line") for m in measures]
+    targets = [row.key for row in table.rows if row.key.startswith("target_")]
+    series += [
+        Series(row, kind="line", dash=True, color=TARGET_COLORS[i % len(TARGET_COLORS)])
+        for i, row in enumerate(targets)
+    ]
+    return Chart(key, title, table.key, tuple(series), number_format=RATE)
+
+
+# cite_cells(frame index, columns) -> "hr.xlsx › AML-brudd › B6:B11" (or None)
+CiteCells = Callable[[pd.Index, list[str]], str | None]
+
+
+def breach_table(frame: pd.DataFrame, period: Period, cite: CiteCells = _no_source) -> Table:
+    """Breaches per type (rows in the template's order) and month up to the period, with a
+    Total row. A month without breaches is shown empty, as in the seed."""
+    months = list(period.ytd_months())
+
+    def source(keys: list[str], month: int) -> str | None:
+        return cite(frame.index[frame[ROW_KEY].isin(keys) & (frame[MONTH] == month)], ["count"])
+
+    counts = frame.assign(count=pd.to_numeric(frame["count"], errors="coerce").fillna(0))
+    counts = counts[counts[MONTH].isin(months)]
+    table = counts.pivot_table(index=ROW_KEY, columns=MONTH, values="count", aggfunc="sum")
+    labels = dict(zip(frame[ROW_KEY], frame[LABEL], strict=False))
+    keys = list(dict.fromkeys(frame[ROW_KEY]))
+    rows = [
+        Row(
+            key,
+            labels[key],
+            tuple(int(table.at[key, m]) or None for m in months),
+            sources=tuple(source([key], m) for m in months),
+        )
+        for key in keys
+    ]
+    total = tuple(int(table[m].sum()) for m in months)
+    rows.append(
+        Row("total", "Total", total, "total", sources=tuple(source(keys, m) for m in months))
+    )
+    header = (
+        (
+            HeaderCell("Bruddtype"),
+            *(HeaderCell(f"Antall brudd {MONTHS_SHORT_NB[m - 1]} {period.year}") for m in months),
+        ),
+    )
+    return Table(
+        "working_time_breaches",
+        f"AML-brudd {period.year}",
+        header,
+        tuple(rows),
+        number_format=COUNT,
+    )
+
+
+def joined(parts: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b og c'"""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def months_text(months: list[int]) -> str:
+    """[1, 2, 3] -> 'januar, februar og mars'"""
+    return joined([MONTHS_NB[m - 1] for m in months])
+
+
+def narrative(data: SickLeave, period: Period, targets: dict[str, float]) -> dict[str, list[str]]:
+    """Drafted sentences per subsection, from the figures."""
+    ytd = list(period.ytd_months())
+    out: dict[str, list[str]] = {"total": [], "certified": [], "short": [], "long": []}
+    shown = [m for m in ytd if data.rate("total", [m]) is not None]
+    if not shown:
+        return out
+    total_target = targets["sick_leave_total"]
+    per_month = [
+        f"{percent_text(data.rate('total', [m]) or 0)} i {MONTHS_NB[m - 1]}" for m in shown
+    ]
+    now, before = data.rate("total", ytd), data.rate("total", ytd, prior=True)
+    out["total"].append(
+        f"Samlet sykefravær var {joined(per_month)} {period.year} "
+        f"(mål: høyst {target_text(total_target)})."
+    )
+    if now is not None and before is not None:
+        out["total"].append(
+            f"Hittil i år er sykefraværet {percent_text(now)}, mot {percent_text(before)} i "
+            f"samme periode i {period.year - 1}."
+        )
+    parts = []
+    for key, noun in (("self_certified", "Egenmeldt"), ("medically_certified", "legemeldt")):
+        now, before = data.rate(key, ytd), data.rate(key, ytd, prior=True)
+        if now is not None and before is not None:
+            parts.append(
+                f"{noun} fravær er {percent_text(now)} hittil i år ({percent_text(before)} i "
+                f"samme periode i {period.year - 1})"
+            )
+    if parts:
+        out["certified"].append("; ".join(parts) + ".")
+    short_target = targets["sick_leave_short_term"]
+    over = [m for m in shown if (data.rate("short_term", [m]) or 0) > short_target]
+    under = [m for m in shown if m not in over]
+    said = []
+    if over:
+        said.append(f"over målet på {target_text(short_target)} i {months_text(over)}")
+    if under:
+        target = "målet" if over else f"målet på {target_text(short_target)}"
+        said.append(f"på eller under {target} i {months_text(under)}")
+    out["short"].append(f"Korttidsfraværet var {' og '.join(said)}.")
+    lower = [
+        m
+        for m in shown
+        if (b := data.rate("long_term", [m], prior=True)) is not None
+        and (data.rate("long_term", [m]) or 0) < b
+    ]
+    higher = [m for m in shown if m not in lower]
+    said = []
+    if lower:
+        said.append(f"lavere enn samme måned i {period.year - 1} i {months_text(lower)}")
+    if higher:
+        said.append(f"like høyt eller høyere i {months_text(higher)}")
+    out["long"].append(f"Langtidsfraværet var {' og '.join(said)}.")
+    before = data.rate("long_term", [period.month - 1]) if period.month > 1 else None
+    now = data.rate("long_term", [period.month])
+    if before is not None and now is not None and now != before:
+        out["long"].append(
+            f"Fra {MONTHS_NB[period.month - 2]} til {period.month_name} "
+            f"{'økte' if now > before else 'gikk'} langtidsfraværet "
+            f"{'' if now > before else 'ned '}fra {percent_text(before)} til {percent_text(now)}."
+        )
+    return out
+
+
+def _targets(inputs: SectionInput) -> dict[str, float]:
+    return {
+        key: float(inputs.setting("targets", key))
+        for key in ("sick_leave_total", "sick_leave_short_term", "sick_leave_long_term")
+    }
+
+
+@section("hr")
+def build(inputs: SectionInput) -> Section:
+    period, chapter = inputs.period, inputs.chapter
+    targets = _targets(inputs)
+    sick = inputs.sheet(TEMPLATE, SICK_LEAVE)
+    data = sick_leave(sick, period)
+
+    def cite(months: list[int], columns: list[str]) -> str | None:
+        return inputs.cite(TEMPLATE, SICK_LEAVE, sick.index[sick[MONTH].isin(months)], columns)
+
+    def cite_breaches(index: pd.Index, columns: list[str]) -> str | None:
+        return inputs.cite(TEMPLATE, BREACHES, index, columns)
+
+    notes = inputs.sheet(TEMPLATE, "comments")
+    draft = (
+        narrative(data, period, targets)
+        if inputs.narrative
+        else {"total": [], "certified": [], "short": [], "long": []}
+    )
+    figure = inputs.setting("hr", "figure_number", default=chapter.number)
+    organisation = inputs.config.organisation
+    total, short, long_ = (
+        targets["sick_leave_total"],
+        targets["sick_leave_short_term"],
+        targets["sick_leave_long_term"],
+    )
+    total_table = monthly_table(
+        "sick_leave_total",
+        "Sykefravær samlet per måned, i prosent av avtalte dagsverk",
+        data,
+        period,
+        ("total",),
+        (("total", total),),
+        cite,
+    )
+    certified_table = monthly_table(
+        "sick_leave_certified",
+        "Egenmeldt og legemeldt fravær per måned, i prosent av avtalte dagsverk",
+        data,
+        period,
+        ("self_certified", "medically_certified"),
+        (("total", total),),
+        cite,
+    )
+    duration_table = monthly_table(
+        "sick_leave_duration",
+        "Korttids- og langtidsfravær per måned, i prosent av avtalte dagsverk",
+        data,
+        period,
+        ("short_term", "long_term"),
+        (("short_term", short), ("long_term", long_)),
+        cite,
+    )
+    breaches = breach_table(inputs.sheet(TEMPLATE, BREACHES), period, cite_breaches)
+    first_month = MONTHS_NB[0] if period.month > 1 else ""
+    span = f"{first_month}–{period.month_name}" if first_month else period.month_name
+    blocks = [
+        Text(f"{chapter.number}. {chapter.title}", "heading1"),
+        *comments(notes, "HMS"),
+        Text("Sykefravær", "heading2"),
+        Text(
+            f"{organisation} har et mål om at sykefraværet ikke skal overstige "
+            f"{target_text(total)} ({target_text(long_)} for langtidsfravær > 16 dager og "
+            f"{target_text(short)} for korttidsfravær ≤ 16 dager)."
+        ),
+        summary_table(data, period, targets, cite),
+        total_table,
+        sick_leave_chart(
+            "sick_leave_total_chart",
+            f"Figur {figure}.1 Sykefravær {organisation} samlet",
+            total_table,
+            ("total",),
+            period,
+        ),
+        *drafted(draft["total"]),
+        *comments(notes, "Sykefravær"),
+        certified_table,
+        sick_leave_chart(
+            "sick_leave_certified_chart",
+            f"Figur {figure}.2 Egen- og legemeldt fravær",
+            certified_table,
+            ("self_certified", "medically_certified"),
+            period,
+        ),
+        *drafted(draft["certified"]),
+        *comments(notes, "Egen- og legemeldt"),
+        duration_table,
+        sick_leave_chart(
+            "sick_leave_duration_chart",
+            f"Figur {figure}.3 Kort- og langtidsfravær",
+            duration_table,
+            ("short_term", "long_term"),
+            period,
+        ),
+        Text("Korttidsfravær", "heading3"),
+        *drafted(draft["short"]),
+        *comments(notes, "Korttidsfravær"),
+        Text("Langtidsfravær", "heading3"),
+        *drafted(draft["long"]),
+        *comments(notes, "Langtidsfravær"),
+        Text("AML-brudd", "heading2"),
+        Text(f"Tabellen nedenfor viser antall AML-brudd i perioden {span} {period.year}."),
+        breaches,
+        *comments(notes, "AML-brudd"),
+    ]
+    totals = breaches.row("total").values
+    facts = {
+        "sick_leave_month": data.rate("total", [period.month]),
+        "sick_leave_ytd": data.rate("total", period.ytd_months()),
+        "sick_leave_prior_ytd": data.rate("total", period.ytd_months(), prior=True),
+        "sick_leave_target": total,
+        "working_time_breaches_month": totals[-1],
+        "working_time_breaches_ytd": sum(totals),
+    }
+    return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)

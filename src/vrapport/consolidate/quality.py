@@ -1,0 +1,140 @@
+"""Chapter 6, Avviksmeldinger i DocMap: open deviation reports, counted on the first day of
+each month, over the window that closes on the first day after the period.
+
+Only the counts the department reported are shown (the window has at most thirteen dates;
+a month without a count is left out, not guessed). The optional split by where the reports
+await handling becomes extra rows when it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from vrapport.checks.quality import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window, date_label
+from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.numbers import format_number
+from vrapport.period import Period
+from vrapport.report.model import COUNT, Block, Chart, HeaderCell, Row, Section, Series, Table, Text
+
+TEMPLATE = "kvalitet"
+# cite(frame index, columns) -> "kvalitet.xlsx › Åpne avvik › B6" (or None)
+Cite = Callable[[pd.Index, list[str]], str | None]
+
+
+def _no_source(*_args: object) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Count:
+    """One count of open deviation reports; `index` is its row in the sheet's frame."""
+
+    date: dt.date
+    open: int
+    awaiting_internal: int | None = None
+    awaiting_trusts: int | None = None
+    index: Hashable = None
+
+
+def _count(value: object) -> int | None:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return None if pd.isna(number) else int(number)
+
+
+def counts(frame: pd.DataFrame, period: Period) -> list[Count]:
+    """The counts within the period's window, oldest first (one per date)."""
+    first, last = count_window(period)
+    found: dict[dt.date, Count] = {}
+    for index, row in frame.iterrows():
+        day = row[DATE]
+        total = _count(row[OPEN])
+        if not isinstance(day, dt.date) or total is None or not first <= day <= last:
+            continue
+        split = (_count(row[key]) for key in SPLIT)
+        found.setdefault(day, Count(day, total, *split, index=index))
+    return [found[day] for day in sorted(found)]
+
+
+def deviation_table(found: list[Count], organisation: str, cite: Cite = _no_source) -> Table:
+    """The counts in date order: a Total row, and a row per part of the split when given."""
+
+    def sources(key: str) -> tuple[str | None, ...]:
+        return tuple(cite(pd.Index([c.index]), [key]) for c in found)
+
+    rows = [Row("total", "Total", tuple(c.open for c in found), "bold", sources=sources(OPEN))]
+    for key, where in zip(SPLIT, (organisation, "helseforetakene"), strict=True):
+        values = tuple(getattr(c, key) for c in found)
+        if any(v is not None for v in values):
+            rows.append(
+                Row(key, f"Herav venter på behandling i {where}", values, sources=sources(key))
+            )
+    header = ((HeaderCell(""), *(HeaderCell(date_label(c.date)) for c in found)),)
+    return Table(
+        "open_deviations",
+        "Antall åpne avvik i DocMap",
+        header,
+        tuple(rows),
+        number_format=COUNT,
+    )
+
+
+def narrative(found: list[Count]) -> list[str]:
+    if not found:
+        return []
+    last = found[-1]
+    sentence = f"Pr. {date_label(last.date)} er det {format_number(last.open)} åpne avvik"
+    changes = []
+    # Compared with the count before and with the first count of the window.
+    for earlier in dict.fromkeys(found[-2:-1] + found[:1]):
+        if earlier.date == last.date:
+            continue
+        diff = last.open - earlier.open
+        word = "flere" if diff > 0 else "færre"
+        changes.append(
+            f"{format_number(abs(diff))} {word} enn {date_label(earlier.date)}"
+            if diff
+            else f"like mange som {date_label(earlier.date)}"
+        )
+    return [sentence + (", " + " og ".join(changes) if changes else "") + "."]
+
+
+@section("quality")
+def build(inputs: SectionInput) -> Section:
+    period, chapter = inputs.period, inputs.chapter
+    found = counts(inputs.sheet(TEMPLATE, OPEN_DEVIATIONS), period)
+
+    def cite(index: pd.Index, columns: list[str]) -> str | None:
+        return inputs.cite(TEMPLATE, OPEN_DEVIATIONS, index, columns)
+
+    notes = inputs.sheet(TEMPLATE, "comments")
+    blocks: list[Block] = [Text(f"{chapter.number}. {chapter.title}", "heading1")]
+    blocks += comments(notes)
+    if found:
+        table = deviation_table(found, inputs.config.organisation, cite)
+        blocks += [
+            table,
+            Chart(
+                "open_deviations_chart",
+                "Åpne avvik i DocMap, talt den 1. i måneden",
+                table.key,
+                (Series("total", name="Åpne avvik"),),
+                kind="line",
+            ),
+        ]
+        if inputs.narrative:
+            blocks += drafted(narrative(found))
+    else:
+        first, last = count_window(period)
+        blocks.append(
+            Text(
+                f"Ingen tellinger av åpne avvik mellom {date_label(first)} og "
+                f"{date_label(last)} er rapportert.",
+                "note",
+            )
+        )
+    facts = {"open_deviations": found[-1].open if found else None}
+    return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)
