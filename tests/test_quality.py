@@ -1,0 +1,168 @@
+"""Chapter 6, Avviksmeldinger i DocMap: the seed's ten counts exactly, the counting window,
+the trend chart, the optional split, and the checks of the counting log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+
+import pandas as pd
+import pytest
+
+from tests.conftest import PERIOD, find_label, read_grids, row_values
+from vrapport.checks.quality import count_window, date_label
+from vrapport.consolidate.quality import counts
+from vrapport.period import Period
+from vrapport.pipeline import build
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+SHEET = "6 Avviksmeldinger"
+SEED_COUNTS = [183, 211, 257, 181, 227, 215, 223, 252, 234, 258]
+SEED_DATES = [
+    "1. april 2023",
+    "1. august 2023",
+    "1. september 2023",
+    "1. oktober 2023",
+    "1. november 2023",
+    "1. desember 2023",
+    "1. januar 2024",
+    "1. februar 2024",
+    "1. mars 2024",
+    "1. april 2024",
+]
+
+
+def test_open_deviations_table_prints_seed_counts(report_grids):
+    values = row_values(report_grids, r"^total$", SHEET)
+    assert values[:10] == SEED_COUNTS
+    assert all(v is None for v in values[10:])
+
+
+def test_open_deviations_header_is_the_counting_dates(report_grids):
+    sheet, r, c = find_label(report_grids, r"^total$", SHEET)[0]
+    assert report_grids[sheet][r - 1][c + 1 : c + 11] == SEED_DATES
+    # The example's count of 1 March 2023 lies before the window and is not shown.
+    assert 176 not in report_grids[sheet][r]
+
+
+def test_department_text_and_drafted_trend(report_grids):
+    assert find_label(report_grids, r"^tabellen nedenfor viser antall åpne avvik", SHEET)
+    assert find_label(
+        report_grids,
+        r"pr\. 1\. april 2024 er det 258 åpne avvik, 24 flere enn 1\. mars 2024 "
+        r"og 75 flere enn 1\. april 2023\.$",
+        SHEET,
+    )
+
+
+def test_trend_chart_is_a_line_over_the_total_row(example_report, report_grids):
+    with zipfile.ZipFile(example_report) as archive:
+        xml = [
+            archive.read(n).decode()
+            for n in archive.namelist()
+            if re.fullmatch(r"xl/charts/chart\d+\.xml", n)
+        ]
+    (chart,) = [x for x in xml if "Åpne avvik i DocMap" in x]
+    assert "<c:lineChart>" in chart and "<c:barChart>" not in chart
+    (values,) = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", chart)
+    sheet, r, c = find_label(report_grids, r"^total$", SHEET)[0]
+    assert values == f"'{SHEET}'!$B${r + 1}:$K${r + 1}"
+
+
+@pytest.mark.parametrize(
+    ("period", "first", "last"),
+    [
+        (Period(2024, 3), dt.date(2023, 4, 1), dt.date(2024, 4, 1)),
+        (Period(2024, 1), dt.date(2023, 2, 1), dt.date(2024, 2, 1)),
+        (Period(2024, 12), dt.date(2024, 1, 1), dt.date(2025, 1, 1)),
+    ],
+)
+def test_count_window_spans_a_year_to_the_first_day_after_the_period(period, first, last):
+    assert count_window(period) == (first, last)
+
+
+def test_date_label():
+    assert date_label(dt.date(2023, 9, 1)) == "1. september 2023"
+
+
+def _log(*rows: tuple) -> list[dict]:
+    keys = ("date", "open", "awaiting_internal", "awaiting_trusts")
+    return [dict(zip(keys, row, strict=False)) for row in rows]
+
+
+def test_counts_keep_the_window_in_date_order():
+    frame = pd.DataFrame(
+        _log(
+            (dt.date(2024, 4, 1), 258, None, None),
+            (dt.date(2023, 3, 1), 176, None, None),
+            (dt.date(2023, 4, 1), 183, 100, 83),
+            (dt.date(2024, 5, 1), 300, None, None),
+        )
+    )
+    found = counts(frame, PERIOD)
+    assert [(c.date, c.open) for c in found] == [
+        (dt.date(2023, 4, 1), 183),
+        (dt.date(2024, 4, 1), 258),
+    ]
+    assert (found[0].awaiting_internal, found[0].awaiting_trusts) == (100, 83)
+
+
+def _findings(specs: Specs, make_filled, rows: list[dict]):
+    (sub,) = check_files([make_filled("kvalitet", {"open_deviations": rows})], specs, PERIOD)
+    return sub.findings
+
+
+def test_counting_date_must_be_first_of_month(specs: Specs, make_filled):
+    rows = _log((dt.datetime(2024, 3, 1), 234), (dt.datetime(2024, 4, 2), 258))
+    (error,) = [f for f in _findings(specs, make_filled, rows) if f.severity == "error"]
+    assert (error.code, error.sheet, error.cell) == ("count-not-first-of-month", "Åpne avvik", "A6")
+    assert "02.04.2024" in error.message
+
+
+def test_duplicate_counting_date_is_an_error(specs: Specs, make_filled):
+    rows = _log((dt.datetime(2024, 4, 1), 258), (dt.datetime(2024, 4, 1), 259))
+    (error,) = [f for f in _findings(specs, make_filled, rows) if f.severity == "error"]
+    assert (error.code, error.cell) == ("duplicate-count-date", "A6")
+    assert "A5" in error.message
+
+
+def test_split_exceeding_the_count_names_the_cell(specs: Specs, make_filled):
+    rows = _log((dt.datetime(2024, 4, 1), 258, 200, 100))
+    (error,) = [f for f in _findings(specs, make_filled, rows) if f.severity == "error"]
+    assert (error.code, error.cell) == ("split-exceeds-total", "B5")
+    assert "300" in error.message and "258" in error.message
+
+
+def test_count_after_the_window_and_missing_closing_count_are_warnings(specs, make_filled):
+    rows = _log((dt.datetime(2024, 3, 1), 234), (dt.datetime(2024, 5, 1), 270))
+    findings = _findings(specs, make_filled, rows)
+    assert not [f for f in findings if f.severity == "error"]
+    codes = {(f.code, f.cell) for f in findings}
+    assert codes == {("count-after-period", "A6"), ("missing-closing-count", "")}
+
+
+def test_split_rows_appear_when_given(specs: Specs, make_filled, tmp_path):
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    rows = _log(
+        (dt.datetime(2024, 3, 1), 234, 150, 84),
+        (dt.datetime(2024, 4, 1), 258, 160, 98),
+    )
+    make_filled("kvalitet", {"open_deviations": rows}, name="innsendt/kvalitet.xlsx")
+    outcome = build([folder], PERIOD, tmp_path / "rapport.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings]
+    grids = read_grids(tmp_path / "rapport.xlsx")
+    assert row_values(grids, r"^total$", SHEET)[:2] == [234, 258]
+    internal = row_values(grids, r"^herav venter på behandling i helse nord ikt$", SHEET)
+    assert internal[:2] == [150, 160]
+    trusts = row_values(grids, r"^herav venter på behandling i helseforetakene$", SHEET)
+    assert trusts[:2] == [84, 98]
+
+
+def test_blank_kvalitet_template_reads_without_findings_but_warns_of_missing_count(
+    specs: Specs, make_template
+):
+    (sub,) = check_files([make_template("kvalitet")], specs, PERIOD)
+    assert [(f.code, f.severity) for f in sub.findings] == [("missing-closing-count", "warning")]
