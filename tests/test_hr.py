@@ -224,7 +224,6 @@ def test_target_statement_comes_from_configuration(report_grids):
         r"\(2,5 % for langtidsfravær > 16 dager og 2,5 % for korttidsfravær ≤ 16 dager\)\.$",
         SHEET,
     )
-    assert find_label(report_grids, r"^hms-systemet er vedlikeholdt", SHEET)
     assert find_label(report_grids, r"^aml-bruddene i januar er i stort knyttet", SHEET)
 
 

@@ -61,8 +61,9 @@ def sick_leave() -> dict[str, dict[str, float]]:
     return rows
 
 
+# The chapter's first sentence in the seed ("HMS-systemet er vedlikeholdt …") is its lead
+# paragraph, which comes from the management template (ledelse), not from here.
 COMMENTS = [
-    ("HMS", "HMS-systemet er vedlikeholdt i henhold til gjeldende regelverk."),
     (
         "Sykefravær",
         "Sykefraværet i de tre første månedene i 2024 er over måltallet på 5%. Det arbeides "
