@@ -30,6 +30,7 @@ from vrapport.consolidate.hr import (
 )
 from vrapport.period import Period
 from vrapport.pipeline import build
+from vrapport.reader import MONTH, ROW_KEY, read_submission
 from vrapport.spec import Specs
 from vrapport.validation import check_files
 
@@ -384,3 +385,34 @@ def test_blank_hr_template_requires_this_year_to_period_and_all_of_last_year(
 def test_example_hr_submission_is_clean(specs: Specs):
     (sub,) = check_files([EXAMPLES / "hr.xlsx"], specs, PERIOD)
     assert sub.findings == []
+
+
+def test_drafted_sentences_follow_the_figures(report_grids):
+    drafted = [
+        v
+        for row in report_grids[SHEET]
+        for v in row
+        if isinstance(v, str) and v.startswith("Utkast fra tallene:")
+    ]
+    text = " ".join(drafted).replace("\u00a0", " ")
+    assert "Samlet sykefravær var 5,7 % i januar, 5,2 % i februar og 5,7 % i mars 2024" in text
+    assert (
+        "Korttidsfraværet var over målet på 2,5 % i januar og på eller under målet i februar "
+        "og mars." in text
+    )
+    assert "Langtidsfraværet var lavere enn samme måned i 2023 i januar og februar" in text
+    assert "Fra februar til mars økte langtidsfraværet fra 2,9 % til 3,4 %." in text
+
+
+def test_breaches_after_the_period_are_warned_about(specs: Specs, example_copy):
+    path = example_copy("hr.xlsx")
+    data = read_submission(path, specs).sheet("breaches")
+    index = data.frame.index[(data.frame[ROW_KEY] == "weekly_rest") & (data.frame[MONTH] == 4)]
+    cell = data.cell(index[0], "count")
+    book = openpyxl.load_workbook(path)
+    book["AML-brudd"][cell] = 5
+    book.save(path)
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = [f for f in sub.findings if f.code == "value-after-period"]
+    assert (finding.severity, finding.sheet, finding.cell) == ("warning", "AML-brudd", cell)
+    assert "Ukentlig arbeidsfri, april" in finding.message
