@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from tests.conftest import PERIOD, ROOT, Grid, cell_of, find_label, set_cells
+from tests.conftest import EXAMPLES, PERIOD, ROOT, Grid, cell_of, find_label, set_cells
 from vrapport.cli import app
 from vrapport.consolidate.services import (
     delivered_orders,
@@ -30,7 +30,9 @@ from vrapport.consolidate.services import (
     service_desk_table,
     window_setting,
 )
+from vrapport.lineage import compress
 from vrapport.period import Period
+from vrapport.pipeline import BuildOutcome, build
 from vrapport.reader import read_submission
 from vrapport.spec import SpecError, Specs, load_specs
 from vrapport.validation import check_files, validate_submission
@@ -291,16 +293,104 @@ def test_department_commentary_appears_as_written(report_grids):
     assert any(t.startswith("Antall oppdateringer er på nivå med 2023.") for t in texts)
 
 
-def test_narrative_can_be_left_out(specs: Specs, tmp_path: Path):
-    from vrapport.pipeline import build
+@pytest.fixture(scope="module")
+def built(specs: Specs, tmp_path_factory: pytest.TempPathFactory) -> BuildOutcome:
+    outcome = build([EXAMPLES], PERIOD, tmp_path_factory.mktemp("r") / "r.xlsx", specs)
+    assert outcome.report is not None
+    return outcome
 
-    outcome = build(
-        [ROOT / "examples" / "2024-03"], PERIOD, tmp_path / "r.xlsx", specs, narrative=False
-    )
+
+def _facts(outcome: BuildOutcome) -> dict:
+    assert outcome.report is not None
+    return next(s for s in outcome.report.sections if s.key == "tjenester").facts
+
+
+def test_narrative_can_be_left_out(specs: Specs, tmp_path: Path):
+    outcome = build([EXAMPLES], PERIOD, tmp_path / "r.xlsx", specs, narrative=False)
+    assert outcome.report is not None
     section = next(s for s in outcome.report.sections if s.key == "tjenester")
     assert not [b for b in section.blocks if getattr(b, "style", "") == "drafted"]
-    assert section.facts["service_desk_below_target"] == ["2024-02", "2024-03"]
-    assert section.facts["preparedness_events"]["2024-02"] == 3
+    assert any(getattr(b, "text", "").startswith("Antall henvendelser") for b in section.blocks)
+
+
+def test_facts_for_the_narrative_and_the_front_page(built: BuildOutcome):
+    facts = _facts(built)
+    assert facts["service_desk_below_target"] == ["2024-02", "2024-03"]
+    assert facts["preparedness_events"] == {
+        "2023-07": 1,
+        "2023-08": 1,
+        "2023-09": 0,
+        "2023-10": 1,
+        "2023-11": 0,
+        "2023-12": 0,
+        "2024-01": 2,
+        "2024-02": 3,
+        "2024-03": 1,
+    }
+    assert _percent(facts["service_desk_answered_60s_month"]) == 62
+    assert _percent(facts["service_desk_answered_60s_previous_month"]) == 67
+    assert (facts["delivered_orders_ytd"], facts["delivered_orders_prior_ytd"]) == (13, 38)
+    assert (facts["hours_ytd"], facts["hours_prior_ytd"]) == (4377, 2394)
+    assert (facts["incidents_month"], facts["incidents_previous_month"]) == (648, 863)
+    assert (facts["preparedness_events_month"], facts["preparedness_events_ytd"]) == (1, 6)
+
+
+# --- lineage ------------------------------------------------------------------------------
+
+
+def _sources(outcome: BuildOutcome) -> dict[tuple[str, str], str]:
+    return {(r["row"], r["column"]): r["source"] for r in outcome.lineage if r["sheet"] == SHEET}
+
+
+def _log_rows(path: Path, sheet: str, first_header: str, keep) -> list[int]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    header = next(r for r in ws.iter_rows() if r[0].value == first_header)[0].row
+    return [
+        row[0].row
+        for row in ws.iter_rows(min_row=header + 1)
+        if row[0].value is not None and keep([c.value for c in row])
+    ]
+
+
+def test_shares_cite_the_counts_they_are_computed_from(built: BuildOutcome):
+    path = EXAMPLES / "brukerstotte.xlsx"
+    phone = cell_of(path, "Henvendelser", "Mars", "Telefonhenvendelser")
+    answered = cell_of(path, "Henvendelser", "Mars", "Besvart innen 60 sekunder")
+    september = cell_of(path, "Henvendelser", "September i fjor", "Henvendelser totalt")
+    sources = _sources(built)
+    assert sources[("Andel besvart innen 1. minutt", "2024 · Mar")] == (
+        f"brukerstotte.xlsx › Henvendelser › {compress([phone, answered])}"
+    )
+    assert sources[("Totalt antall henvendelser", "2023 · Sep")] == (
+        f"brukerstotte.xlsx › Henvendelser › {september}"
+    )
+
+
+def test_counted_records_cite_their_rows(built: BuildOutcome):
+    sources = _sources(built)
+    feb_green = _log_rows(
+        EXAMPLES / "drift.xlsx",
+        "Beredskap",
+        "Dato",
+        lambda v: (v[0].year, v[0].month, v[1]) == (2024, 2, "Grønn"),
+    )
+    assert len(feb_green) == 2
+    cells = [f"{c}{r}" for r in feb_green for c in "AB"]
+    assert sources[("Beredskap Grønn", "2024 · Feb")] == (
+        f"drift.xlsx › Beredskap › {compress(cells)}"
+    )
+    this_year = _log_rows(
+        EXAMPLES / "nye_tjenester.xlsx",
+        "Leverte oppdrag",
+        "Oppdrags-ID",
+        lambda v: v[3].year == 2024,
+    )
+    assert len(this_year) == 13
+    cells = [f"{c}{r}" for r in this_year for c in "CD"]
+    assert sources[("Leverte oppdrag", "Hittil i år")] == (
+        f"nye_tjenester.xlsx › Leverte oppdrag › {compress(cells)}"
+    )
+    assert ("Beredskap Rød", "2024 · Feb") not in sources  # an empty cell cites nothing
 
 
 # --- the rolling window -------------------------------------------------------------------

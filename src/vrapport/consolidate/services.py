@@ -10,7 +10,7 @@ rounds them for display. New services are counted from the register of delivered
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -54,6 +54,11 @@ NUMBER_WORDS = (
     "elleve",
     "tolv",
 )
+
+# cite(rows of a sheet's frame, columns) -> "brukerstotte.xlsx › Henvendelser › B12:C12" or None
+Cite = Callable[[pd.Series, list[str]], str | None]
+# row key -> per value, the source cells it was computed from
+Sources = Mapping[str, tuple[str | None, ...]]
 
 
 # --- months and windows ---------------------------------------------------------------------
@@ -110,6 +115,13 @@ def _by_month(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[int, dict[s
             c: (None if pd.isna(v) else float(v)) for c, v in zip(columns, values, strict=True)
         }
     return out
+
+
+def month_sources(
+    frame: pd.DataFrame, months: list[int], columns: list[str], cite: Cite
+) -> tuple[str | None, ...]:
+    """Per month, the cells of `columns` on that month's row."""
+    return tuple(cite(frame[MONTH] == m, columns) for m in months)
 
 
 def _join(parts: list[str]) -> str:
@@ -181,17 +193,34 @@ def below_target(months: list[SupportMonth], target: float) -> list[SupportMonth
     return [m for m in months if m.answered_share is not None and m.answered_share < target]
 
 
-def service_desk_table(months: list[SupportMonth], period: Period, target: float) -> Table:
+SUPPORT_SOURCES = {
+    "contacts": ["contacts"],
+    "phone_share": ["phone", "contacts"],
+    "answered_60s": ["answered_60s", "phone"],
+    "first_line": ["first_line", "contacts"],
+}
+
+
+def service_desk_table(
+    months: list[SupportMonth], period: Period, target: float, sources: Sources | None = None
+) -> Table:
     index = [m.month for m in months]
+    sources = sources or {}
     answered = tuple(m.answered_share for m in months)
     fills = tuple(BELOW_TARGET if v is not None and v < target else None for v in answered)
     rows = (
-        Row("contacts", "Totalt antall henvendelser", tuple(m.contacts for m in months)),
+        Row(
+            "contacts",
+            "Totalt antall henvendelser",
+            tuple(m.contacts for m in months),
+            sources=sources.get("contacts"),
+        ),
         Row(
             "phone_share",
             "Andel telefonhenvendelser",
             tuple(m.phone_share for m in months),
             number_format=PERCENT,
+            sources=sources.get("phone_share"),
         ),
         Row(
             "answered_60s",
@@ -199,12 +228,14 @@ def service_desk_table(months: list[SupportMonth], period: Period, target: float
             answered,
             number_format=PERCENT,
             fills=fills,
+            sources=sources.get("answered_60s"),
         ),
         Row(
             "first_line",
             "Andel henvendelser løst i førstelinje",
             tuple(m.first_line_share for m in months),
             number_format=PERCENT,
+            sources=sources.get("first_line"),
         ),
         Row(
             "target",
@@ -304,21 +335,37 @@ class NewServices:
         return self.order_hours + self.new_hospital_hours
 
 
+def order_spans(frame: pd.DataFrame, period: Period) -> tuple[pd.Series, ...]:
+    """Which orders were delivered hittil i år, samme tidsperiode i fjor, and in fjor."""
+    dates = frame["delivered"]
+    year = pd.to_numeric(dates.map(lambda d: getattr(d, "year", None)), errors="coerce")
+    month = pd.to_numeric(dates.map(lambda d: getattr(d, "month", None)), errors="coerce")
+    last_year = year == period.year - 1
+    return (
+        (year == period.year) & (month <= period.month),
+        last_year & (month <= period.month),
+        last_year,
+    )
+
+
 def delivered_orders(
     frame: pd.DataFrame, period: Period, categories: list[str]
 ) -> dict[str, Figures]:
     """Delivered orders per category, counted by delivery date."""
-    counts = {c: [0, 0, 0] for c in categories}
-    for category, date in zip(frame["category"], frame["delivered"], strict=True):
-        if category not in counts or not hasattr(date, "year"):
-            continue
-        if date.year == period.year and date.month <= period.month:
-            counts[category][0] += 1
-        if date.year == period.year - 1:
-            counts[category][2] += 1
-            if date.month <= period.month:
-                counts[category][1] += 1
-    return {c: Figures(*v) for c, v in counts.items()}
+    spans = order_spans(frame, period)
+    return {
+        c: Figures(*(int((span & (frame["category"] == c)).sum()) for span in spans))
+        for c in categories
+    }
+
+
+def hour_spans(period: Period) -> tuple[range, range, range]:
+    """Month indexes of hittil i år, samme tidsperiode i fjor and the whole of last year."""
+    return (
+        range(1, period.month + 1),
+        range(1 - 12, period.month + 1 - 12),
+        range(-11, 1),
+    )
 
 
 def hours(frame: pd.DataFrame, period: Period, column: str) -> Figures:
@@ -327,11 +374,33 @@ def hours(frame: pd.DataFrame, period: Period, column: str) -> Figures:
     def total(months: range) -> float:
         return sum(values.get(m, {}).get(column) or 0.0 for m in months)
 
-    return Figures(
-        total(range(1, period.month + 1)),
-        total(range(1 - 12, period.month + 1 - 12)),
-        total(range(-11, 1)),
-    )
+    return Figures(*(total(months) for months in hour_spans(period)))
+
+
+def new_services_sources(
+    orders: pd.DataFrame,
+    hours_frame: pd.DataFrame,
+    period: Period,
+    categories: list[str],
+    cite_orders: Cite,
+    cite_hours: Cite,
+) -> dict[str, tuple[str | None, ...]]:
+    """The source cells of every key figure: the orders counted, the months of hours summed."""
+    spans = order_spans(orders, period)
+    listed = orders["category"].isin(categories)
+    out: dict[str, tuple[str | None, ...]] = {
+        "orders": tuple(cite_orders(span & listed, ["category", "delivered"]) for span in spans)
+    }
+    for i, category in enumerate(categories):
+        chosen = orders["category"] == category
+        out[f"orders_{i}"] = tuple(
+            cite_orders(span & chosen, ["category", "delivered"]) for span in spans
+        )
+    months = [hours_frame[MONTH].isin(list(m)) for m in hour_spans(period)]
+    for key in ("order_hours", "new_hospital_hours"):
+        out[key] = tuple(cite_hours(mask, [key]) for mask in months)
+    out["hours"] = tuple(cite_hours(mask, ["order_hours", "new_hospital_hours"]) for mask in months)
+    return out
 
 
 def new_services(
@@ -344,7 +413,10 @@ def new_services(
     )
 
 
-def new_services_table(figures: NewServices, labels: dict[str, str]) -> Table:
+def new_services_table(
+    figures: NewServices, labels: dict[str, str], sources: Sources | None = None
+) -> Table:
+    sources = sources or {}
     header = (
         (
             HeaderCell(""),
@@ -354,14 +426,41 @@ def new_services_table(figures: NewServices, labels: dict[str, str]) -> Table:
         ),
     )
     rows = (
-        Row("orders", "Leverte oppdrag", figures.total_orders.values, "bold"),
+        Row(
+            "orders",
+            "Leverte oppdrag",
+            figures.total_orders.values,
+            "bold",
+            sources=sources.get("orders"),
+        ),
         *(
-            Row(f"orders_{i}", labels.get(category, category), counts.values)
+            Row(
+                f"orders_{i}",
+                labels.get(category, category),
+                counts.values,
+                sources=sources.get(f"orders_{i}"),
+            )
             for i, (category, counts) in enumerate(figures.orders.items())
         ),
-        Row("order_hours", "Timer oppdrag", figures.order_hours.values),
-        Row("new_hospital_hours", "Timer nye sykehus", figures.new_hospital_hours.values),
-        Row("hours", "Timepådrag totalt", figures.total_hours.values, "bold"),
+        Row(
+            "order_hours",
+            "Timer oppdrag",
+            figures.order_hours.values,
+            sources=sources.get("order_hours"),
+        ),
+        Row(
+            "new_hospital_hours",
+            "Timer nye sykehus",
+            figures.new_hospital_hours.values,
+            sources=sources.get("new_hospital_hours"),
+        ),
+        Row(
+            "hours",
+            "Timepådrag totalt",
+            figures.total_hours.values,
+            "bold",
+            sources=sources.get("hours"),
+        ),
     )
     return Table("new_services", "Nøkkeltall Nye tjenester", header, rows, number_format=COUNT)
 
@@ -401,40 +500,59 @@ class OperationsMonth:
         return sum(self.preparedness.values())
 
 
-def preparedness_counts(
-    log: pd.DataFrame, period: Period, levels: list[str]
-) -> dict[int, dict[str, int]]:
-    """Month index -> level -> number of preparedness events that started in that month."""
-    counts: dict[int, dict[str, int]] = {}
-    for date, level in zip(log["date"], log["level"], strict=True):
-        if level not in levels or not hasattr(date, "year"):
-            continue
-        month = counts.setdefault(month_index(period, date.year, date.month), {})
-        month[level] = month.get(level, 0) + 1
-    return counts
+def events_in(log: pd.DataFrame, period: Period, month: int, level: str) -> pd.Series:
+    """Which preparedness events of `level` started in the month with index `month`."""
+    started = log["date"].map(
+        lambda d: month_index(period, d.year, d.month) if hasattr(d, "year") else None
+    )
+    return (started == month) & (log["level"] == level)
 
 
 def operations(
     frame: pd.DataFrame, log: pd.DataFrame, period: Period, months: list[int], levels: list[str]
 ) -> list[OperationsMonth]:
     values = _by_month(frame, ("incidents", "changes"))
-    events = preparedness_counts(log, period, levels)
     return [
         OperationsMonth(
             m,
             values.get(m, {}).get("incidents"),
             values.get(m, {}).get("changes"),
-            {level: events.get(m, {}).get(level, 0) for level in levels},
+            {level: int(events_in(log, period, m, level).sum()) for level in levels},
         )
         for m in months
     ]
 
 
-def operations_table(months: list[OperationsMonth], period: Period, levels: list[str]) -> Table:
+def operations_sources(
+    frame: pd.DataFrame,
+    log: pd.DataFrame,
+    period: Period,
+    months: list[int],
+    levels: list[str],
+    cite_months: Cite,
+    cite_log: Cite,
+) -> dict[str, tuple[str | None, ...]]:
+    out = {
+        key: month_sources(frame, months, [key], cite_months) for key in ("incidents", "changes")
+    }
+    for i, level in enumerate(levels):
+        out[f"preparedness_{i}"] = tuple(
+            cite_log(events_in(log, period, m, level), ["date", "level"]) for m in months
+        )
+    return out
+
+
+def operations_table(
+    months: list[OperationsMonth], period: Period, levels: list[str], sources: Sources | None = None
+) -> Table:
     index = [m.month for m in months]
+    sources = sources or {}
     rows = (
         Row(
-            "incidents", "Antall registrerte feil og hendelser", tuple(m.incidents for m in months)
+            "incidents",
+            "Antall registrerte feil og hendelser",
+            tuple(m.incidents for m in months),
+            sources=sources.get("incidents"),
         ),
         # Months without events stay empty, as in the report the board knows.
         *(
@@ -442,10 +560,16 @@ def operations_table(months: list[OperationsMonth], period: Period, levels: list
                 f"preparedness_{i}",
                 f"Beredskap {level}",
                 tuple(m.preparedness[level] or None for m in months),
+                sources=sources.get(f"preparedness_{i}"),
             )
             for i, level in enumerate(levels)
         ),
-        Row("changes", "Antall oppdateringer", tuple(m.changes for m in months)),
+        Row(
+            "changes",
+            "Antall oppdateringer",
+            tuple(m.changes for m in months),
+            sources=sources.get("changes"),
+        ),
     )
     return Table(
         "operations",
@@ -496,6 +620,15 @@ def operations_narrative(months: list[OperationsMonth], period: Period) -> list[
 # --- the chapter ----------------------------------------------------------------------------
 
 
+def _citer(inputs: SectionInput, template: str, sheet: str) -> Cite:
+    """cite(rows, columns) for one sheet; None when no row is picked or sources are unknown."""
+
+    def cite(rows: pd.Series, columns: list[str]) -> str | None:
+        return inputs.cite(template, sheet, rows, columns) if rows.any() else None
+
+    return cite
+
+
 @section("services")
 def build(inputs: SectionInput) -> Section:
     period, config, chapter = inputs.period, inputs.config, inputs.chapter
@@ -505,55 +638,93 @@ def build(inputs: SectionInput) -> Section:
     report_labels = {str(c["label"]): str(c.get("report_label", c["label"])) for c in categories}
     levels = [str(level["label"]) for level in config.catalogue("preparedness_levels")]
 
+    contacts = inputs.sheet(SUPPORT, "contacts")
     support_window = report_window(period, window_setting(config.settings, "service_desk_months"))
-    support = service_desk(inputs.sheet(SUPPORT, "contacts"), support_window)
-    figures = new_services(
-        inputs.sheet(NEW_SERVICES, "orders"),
-        inputs.sheet(NEW_SERVICES, "hours"),
+    support = service_desk(contacts, support_window)
+    cite_contacts = _citer(inputs, SUPPORT, "contacts")
+    support_sources = {
+        key: month_sources(contacts, support_window, columns, cite_contacts)
+        for key, columns in SUPPORT_SOURCES.items()
+    }
+
+    orders, hours_frame = inputs.sheet(NEW_SERVICES, "orders"), inputs.sheet(NEW_SERVICES, "hours")
+    figures = new_services(orders, hours_frame, period, category_labels)
+    figure_sources = new_services_sources(
+        orders,
+        hours_frame,
         period,
         category_labels,
+        _citer(inputs, NEW_SERVICES, "orders"),
+        _citer(inputs, NEW_SERVICES, "hours"),
     )
+
+    monthly, log = inputs.sheet(OPERATIONS, "operations"), inputs.sheet(OPERATIONS, "preparedness")
     ops_window = report_window(period, window_setting(config.settings, "operations_months"))
-    ops = operations(
-        inputs.sheet(OPERATIONS, "operations"),
-        inputs.sheet(OPERATIONS, "preparedness"),
+    ops = operations(monthly, log, period, ops_window, levels)
+    ops_sources = operations_sources(
+        monthly,
+        log,
         period,
         ops_window,
         levels,
+        _citer(inputs, OPERATIONS, "operations"),
+        _citer(inputs, OPERATIONS, "preparedness"),
     )
+
     notes = {t: inputs.sheet(t, "comments") for t in (SUPPORT, NEW_SERVICES, OPERATIONS)}
     draft = inputs.narrative
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         Text("Brukerstøtte", "heading2"),
         *comments(notes[SUPPORT], INTRO),
-        service_desk_table(support, period, target),
+        service_desk_table(support, period, target, support_sources),
         *drafted(service_desk_narrative(support, period, target) if draft else []),
         *comments(notes[SUPPORT], ASSESSMENT),
         service_desk_chart(),
         Text("Nye tjenester", "heading2"),
         *comments(notes[NEW_SERVICES], INTRO),
         *drafted(new_services_narrative(figures, period, report_labels) if draft else []),
-        new_services_table(figures, report_labels),
+        new_services_table(figures, report_labels, figure_sources),
         *comments(notes[NEW_SERVICES], ASSESSMENT),
         Text("Nøkkeltall for drift", "heading2"),
         *comments(notes[OPERATIONS], INTRO),
-        operations_table(ops, period, levels),
+        operations_table(ops, period, levels, ops_sources),
         *drafted(operations_narrative(ops, period) if draft else []),
         *comments(notes[OPERATIONS], ASSESSMENT),
         operations_chart(period, ops_window),
     ]
+    current, previous = support[-1], support[-2] if len(support) > 1 else None
     facts = {
+        # Scalars, e.g. for the front page's key figures.
+        "service_desk_answered_60s_month": current.answered_share,
+        "service_desk_answered_60s_previous_month": None
+        if previous is None
+        else (previous.answered_share),
+        "service_desk_contacts_month": current.contacts,
+        "delivered_orders_ytd": figures.total_orders.ytd,
+        "delivered_orders_prior_ytd": figures.total_orders.prior_ytd,
+        "hours_ytd": figures.total_hours.ytd,
+        "hours_prior_ytd": figures.total_hours.prior_ytd,
+        "incidents_month": ops[-1].incidents,
+        "incidents_previous_month": ops[-2].incidents if len(ops) > 1 else None,
+        "preparedness_events_month": ops[-1].events,
+        "preparedness_events_ytd": sum(
+            int(events_in(log, period, m, level).sum())
+            for m in period.ytd_months()
+            for level in levels
+        ),
+        # Per month, for the narrative.
         "service_desk_answered_60s": {
             str(month_period(period, m.month)): m.answered_share for m in support
         },
         "service_desk_below_target": [
             str(month_period(period, m.month)) for m in below_target(support, target)
         ],
+        "preparedness_events": {str(month_period(period, m.month)): m.events for m in ops},
+        "incidents": {str(month_period(period, m.month)): m.incidents for m in ops},
+        # (hittil i år, samme tidsperiode i fjor, totalt i fjor)
         "delivered_orders": figures.total_orders.values,
         "order_hours": figures.order_hours.values,
         "new_hospital_hours": figures.new_hospital_hours.values,
-        "preparedness_events": {str(month_period(period, m.month)): m.events for m in ops},
-        "incidents": {str(month_period(period, m.month)): m.incidents for m in ops},
     }
     return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)
