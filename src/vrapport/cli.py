@@ -102,15 +102,33 @@ def templates(
         bool,
         typer.Option("--blank", help="Maler uten periode (slik de ligger i templates/xlsx/)."),
     ] = False,
+    from_: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--from",
+            help="Mappe med forrige periodes innsendinger: forhåndsutfyller det malene "
+            "henter derfra (f.eks. prosjektene og forrige status).",
+        ),
+    ] = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Lag tomme maler for perioden, én per avdeling."""
+    from vrapport.prefill import load_previous, prefill_columns, prefill_rows
     from vrapport.templates import template_filename, write_template
 
     if (period is None) == (not blank):
         raise _fail("oppgi perioden (f.eks. 2024-03), eller --blank for maler uten periode")
+    if from_ and blank:
+        raise _fail("--from kan ikke brukes med --blank (maler uten periode)")
+    missing = [p for p in from_ or [] if not p.exists()]
+    if missing:
+        raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
     the_period = _period(period) if period else None
     specs = _specs(schemas)
+    previous = load_previous(from_, specs, the_period) if from_ and the_period else None
+    if previous is not None and previous.blocked:
+        _print_findings(previous.findings, "Funn i forrige periodes innsendinger")
+        raise _fail("rett feilene i forrige periodes innsendinger, eller kjør uten --from", 1)
     wanted = only or sorted(specs.templates)
     unknown = [t for t in wanted if t not in specs.templates]
     if unknown:
@@ -120,11 +138,19 @@ def templates(
     for template_id in wanted:
         spec = specs.template(template_id)
         target = out / template_filename(spec, the_period)
+        source = previous.submissions.get(template_id) if previous else None
+        prefill = prefill_rows(spec, source) if source else None
+        if previous is not None and source is None and prefill_columns(spec):
+            console.print(
+                f"[yellow]Advarsel:[/] fant ingen innsending av «{template_id}» i "
+                f"{', '.join(str(p) for p in from_ or [])}; malen er ikke forhåndsutfylt."
+            )
         try:
-            path = write_template(spec, specs.report, the_period, target)
+            path = write_template(spec, specs.report, the_period, target, prefill)
         except OSError as exc:
             raise _fail(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
-        console.print(f"Skrev {path}")
+        note = f" (forhåndsutfylt fra {source.display})" if prefill else ""
+        console.print(f"Skrev {path}{note}")
 
 
 @app.command()

@@ -283,7 +283,9 @@ def _read_records(
     records, cells = [], []
     for r in range(header + 1, len(grid)):
         values = {k: _at(grid, r, c) for k, c in positions.items()}
-        if all(v is None for v in values.values()):
+        # A row holding only what vrapport filled in (locked columns, e.g. last period's
+        # status of a project the user has removed) is not a record.
+        if all(v is None for k, v in values.items() if not sheet.column(k).locked):
             continue
         records.append({ROW_KEY: str(r + 1), MONTH: None, LABEL: f"rad {r + 1}"} | values)
         cells.append({k: xl_rowcol_to_cell(r, c) for k, c in positions.items()})

@@ -45,6 +45,11 @@ class ColumnSpec:
     help: str = ""
     width: float | None = None
     number_format: str | None = None
+    # Records sheets: a locked column is filled by vrapport, not by the user. `prefill_from`
+    # names the column of the previous period's submission whose values pre-fill this one
+    # (`vrapport templates PERIOD --from DIR`).
+    locked: bool = False
+    prefill_from: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -198,6 +203,8 @@ def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None
         help=data.get("help", ""),
         width=data.get("width"),
         number_format=data.get("number_format"),
+        locked=bool(data.get("locked", False)),
+        prefill_from=data.get("prefill_from"),
     )
 
 

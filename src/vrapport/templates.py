@@ -10,6 +10,7 @@ it finds sheets, headers and rows by their labels.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,20 @@ class _Formats:
                 props.update(text_wrap=True, valign="top")
             self._cache[key] = self._workbook.add_format(props)
         return self._cache[key]
+
+    def locked(self, column: ColumnSpec) -> Any:
+        """A cell vrapport fills (e.g. last period's status): grey and locked."""
+        number_format = column.number_format or DEFAULT_FORMATS.get(column.type)
+        key = ("locked", number_format)
+        if key not in self._cache:
+            props: dict[str, Any] = {"bg_color": KEY_TINT, "border": 1, "locked": True}
+            if number_format:
+                props["num_format"] = number_format
+            self._cache[key] = self._workbook.add_format(props)
+        return self._cache[key]
+
+    def cell(self, column: ColumnSpec) -> Any:
+        return self.locked(column) if column.locked else self.input(column)
 
 
 def _limit(text: str, length: int) -> str:
@@ -233,9 +248,31 @@ def _write_table(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
     _protect(ws)
 
 
-def _write_records(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
+def _write_cell(ws: Worksheet, row: int, col: int, value: Any, cell_format: Any) -> None:
+    """A pre-filled value, written with the typed method for its type."""
+    if value is None or (isinstance(value, float) and value != value):
+        ws.write_blank(row, col, None, cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, cell_format)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, cell_format)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, value, cell_format)
+    else:
+        ws.write_string(row, col, str(value), cell_format)
+
+
+def _write_records(
+    ws: Worksheet,
+    sheet: SheetSpec,
+    fmt: _Formats,
+    rows: Sequence[Mapping[str, Any]] = (),
+) -> None:
+    """An Excel table with `blank_rows` empty rows after the pre-filled `rows`. A sheet with
+    locked columns is protected (without a password), so those cells stay as vrapport wrote
+    them."""
     first = HEADER_ROW + 1
-    last_row = first + sheet.blank_rows - 1
+    last_row = first + len(rows) + sheet.blank_rows - 1
     last_col = len(sheet.columns) - 1
     ws.add_table(
         HEADER_ROW,
@@ -247,15 +284,24 @@ def _write_records(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
             "style": "Table Style Light 9",
             "autofilter": False,
             "columns": [
-                {"header": c.label, "header_format": fmt.header, "format": fmt.input(c)}
+                {"header": c.label, "header_format": fmt.header, "format": fmt.cell(c)}
                 for c in sheet.columns
             ],
         },
     )
+    # On a protected sheet every cell of the table carries its format (input cells unlocked).
+    protected = any(column.locked for column in sheet.columns)
+    for offset in range(last_row - first + 1):
+        record = rows[offset] if offset < len(rows) else {}
+        for c, column in enumerate(sheet.columns):
+            if protected or column.key in record:
+                _write_cell(ws, first + offset, c, record.get(column.key), fmt.cell(column))
     for c, column in enumerate(sheet.columns):
         ws.data_validation(first, c, last_row, c, _validation(column))
         ws.set_column(c, c, column.width or 20)
     ws.freeze_panes(first, 0)
+    if protected:
+        _protect(ws)
 
 
 def _write_instructions(
@@ -300,12 +346,18 @@ WRITERS = {"grid": _write_grid, "table": _write_table, "records": _write_records
 
 
 def write_template(
-    spec: TemplateSpec, report: ReportConfig, period: Period | None, path: Path
+    spec: TemplateSpec,
+    report: ReportConfig,
+    period: Period | None,
+    path: Path,
+    prefill: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Path:
     """Write the template for `spec` (and `period`, or a period-neutral blank) to `path`.
 
-    The bytes depend only on the spec, the report configuration and the period. The file is
-    written next to `path` and renamed into place.
+    `prefill` gives, per records sheet, rows written before the blank ones (column key ->
+    value), e.g. last period's projects and their status (see vrapport.prefill).
+    The bytes depend only on the spec, the report configuration, the period and `prefill`.
+    The file is written next to `path` and renamed into place.
     """
     meta = Meta(
         spec.id,
@@ -333,7 +385,10 @@ def write_template(
         for sheet in spec.sheets:
             ws = workbook.add_worksheet(sheet.name)
             _heading(ws, sheet, period, fmt)
-            WRITERS[sheet.kind](ws, sheet, fmt)
+            if sheet.kind == "records":
+                _write_records(ws, sheet, fmt, (prefill or {}).get(sheet.key, ()))
+            else:
+                WRITERS[sheet.kind](ws, sheet, fmt)
         _write_meta(workbook.add_worksheet(META_SHEET), meta, fmt)
         workbook.close()
     return path
