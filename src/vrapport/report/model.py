@@ -60,11 +60,21 @@ class Table:
     # Widths (characters) of the label column and the value columns, for tables of text
     # (e.g. risks); None keeps the sheet's default widths. Text values wrap.
     column_widths: tuple[float, ...] | None = None
+    # For tables of text sharing a sheet with narrower tables: how many sheet columns each
+    # value column spans (merged cells), e.g. (4, 4) for two wide text columns. Text values
+    # wrap. None: one sheet column each. Charts assume one sheet column per value.
+    column_spans: tuple[int, ...] | None = None
 
     @property
     def width(self) -> int:
         """Number of value columns."""
         return max((len(r.values) for r in self.rows), default=0)
+
+    @property
+    def spans(self) -> tuple[int, ...]:
+        """Sheet columns per value column."""
+        given = self.column_spans or ()
+        return tuple(given[c] if c < len(given) else 1 for c in range(self.width))
 
     def row(self, key: str) -> Row:
         for row in self.rows:

@@ -111,7 +111,7 @@ class _SheetWriter:
         if table.title:
             _ok(ws.write_string(self.row, 0, table.title, styles.table_title()), "tabelltittel")
             self.row += 1
-        widths = table.column_widths or (LABEL_WIDTH,) + (VALUE_WIDTH,) * table.width
+        widths = table.column_widths or (LABEL_WIDTH,) + tuple(VALUE_WIDTH * s for s in table.spans)
         for level, header in enumerate(table.header):
             ws.set_row(self.row, _header_height(header, widths))
             col = 0
@@ -133,17 +133,21 @@ class _SheetWriter:
         if table.column_widths:
             for c, width in enumerate(table.column_widths):
                 ws.set_column(c, c, width)
+        wrap = bool(table.column_widths or table.column_spans)
         for row in table.rows:
-            wrap = bool(table.column_widths)
             _ok(ws.write_string(self.row, 0, row.label, styles.label(row.style, wrap)), "radnavn")
-            for c, value in enumerate(row.values):
+            col = 1
+            for c, (value, span) in enumerate(zip(row.values, table.spans, strict=False)):
                 fill = row.fills[c] if row.fills else None
                 fmt = styles.value(
                     row.style, table.format_for(row, c), fill, wrap and isinstance(value, str)
                 )
-                self._value(self.row, c + 1, value, fmt)
-            if table.column_widths:
-                self.ws.set_row(self.row, _wrapped_height(row, table.column_widths))
+                if span > 1:
+                    ws.merge_range(self.row, col, self.row, col + span - 1, None, fmt)
+                self._value(self.row, col, value, fmt)
+                col += span
+            if wrap:
+                self.ws.set_row(self.row, _wrapped_height(row, widths))
             self.row += 1
         self.placed[table.key] = Placed(self.section.sheet, first_row, 1, category_row, table)
         if table.caption:
