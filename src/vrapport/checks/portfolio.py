@@ -1,0 +1,70 @@
+"""Cross-checks of the project office's template (prosjekt): project names are unique, and
+every risk names a project on the Prosjekter sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vrapport.checks import CheckContext, check
+from vrapport.findings import ERROR, Finding
+from vrapport.reader import norm
+
+PROJECTS, RISKS, PROJECT = "projects", "risks", "project"
+
+
+def _names(ctx: CheckContext) -> dict[str, str]:
+    """Normalised project name -> the A1 cell it first stands in."""
+    data = ctx.sub.sheets.get(PROJECTS)
+    if data is None:
+        return {}
+    found: dict[str, str] = {}
+    for index, name in data.frame[PROJECT].items():
+        if isinstance(name, str) and name.strip():
+            found.setdefault(norm(name), data.cell(index, PROJECT))
+    return found
+
+
+@check("unique-projects")
+def unique_projects(ctx: CheckContext) -> Iterator[Finding]:
+    """A project stands once: its status and trend would be ambiguous otherwise."""
+    data = ctx.sub.sheets.get(PROJECTS)
+    if data is None:
+        return
+    first = _names(ctx)
+    for index, name in data.frame[PROJECT].items():
+        if not isinstance(name, str) or not name.strip():
+            continue
+        cell = data.cell(index, PROJECT)
+        if first[norm(name)] != cell:
+            yield Finding(
+                ctx.sub.display,
+                data.name,
+                cell,
+                ERROR,
+                "duplicate-project",
+                f"Prosjektet «{name}» står to ganger (også i {first[norm(name)]}).",
+                data.spec.column(PROJECT).label,
+            )
+
+
+@check("risk-project-known")
+def risk_project_known(ctx: CheckContext) -> Iterator[Finding]:
+    """Each risk belongs to a project on the Prosjekter sheet."""
+    risks = ctx.sub.sheets.get(RISKS)
+    projects = ctx.sub.sheets.get(PROJECTS)
+    if risks is None or projects is None:
+        return
+    known = _names(ctx)
+    for index, name in risks.frame[PROJECT].items():
+        if not isinstance(name, str) or not name.strip() or norm(name) in known:
+            continue
+        yield Finding(
+            ctx.sub.display,
+            risks.name,
+            risks.cell(index, PROJECT),
+            ERROR,
+            "unknown-project",
+            f"Prosjektet «{name}» finnes ikke på arket {projects.name}. Skriv navnet "
+            "nøyaktig slik det står der.",
+            risks.spec.column(PROJECT).label,
+        )

@@ -1,0 +1,398 @@
+"""Chapter 4, Prosjektportefølje: project status with trend arrows, and red-zone risks.
+
+Each project has a status overall and per dimension (Grønn / Gul / Rød). The trend arrow of
+a status compares it with the previous report's: ↑ better, → unchanged, ↓ worse, none for a
+new project. The previous status is the template's locked "Forrige …" column (pre-filled by
+`vrapport templates PERIOD --from DIR`) or, where that is empty, the same project's status in
+the previous report's submission (`vrapport build … --previous DIR`).
+
+A risk is in the red zone when its cell (likelihood, impact) is red in the risk matrix of
+report.yaml; the red-zone table is sorted by score (likelihood × impact), highest first,
+ties in the order the project office listed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.reader import norm
+from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
+from vrapport.spec import SpecError
+
+TEMPLATE = "prosjekt"
+# Status dimensions (column keys of the Prosjekter sheet) and their headers in the report.
+DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("status", "Status"),
+    ("schedule", "Fremdrift"),
+    ("cost", "Kostnad"),
+    ("resources", "Ressurser"),
+    ("quality", "Kvalitet/omfang"),
+)
+OVERALL = "status"
+PREVIOUS = "previous_{}"
+UP, SAME, DOWN = "↑", "→", "↓"
+RISK_LEVELS = range(1, 6)
+COMMENT_SPAN = 3
+RISK_TEXT_SPAN = 4
+
+SUMMARY_TEXT = (
+    "Nedenfor vises et sammendrag av status på {organisation} prosjektportefølje. "
+    "Piler indikerer utvikling siden forrige rapportering."
+)
+LEGEND = (
+    f"{UP} bedre, {SAME} uendret, {DOWN} dårligere enn i forrige rapport; uten pil: nytt prosjekt."
+)
+RED_ZONE_TEXT = (
+    "Oversikten under viser enkeltrisikoen fra prosjektene rapportert i «rød sone», samt "
+    "planlagte tiltak. Merk at et prosjekt kan ha «røde» risikoen på denne oversikten, og "
+    "likevel totalt sett vurderes som tilfredsstillende og ha «grønt lys» på sin "
+    "statusrapportering."
+)
+RED_ZONE_TITLE = "Risikoen fra prosjektene rapportert i rød sone"
+NO_RED_ZONE = "Ingen risikoer er rapportert i rød sone."
+
+
+@dataclass(frozen=True)
+class StatusScale:
+    """The status words, best first, and the traffic-light colour of each."""
+
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+
+    def rank(self, label: str | None) -> int | None:
+        return self.labels.index(label) if label in self.labels else None
+
+    def colour(self, label: str | None) -> str | None:
+        rank = self.rank(label)
+        return None if rank is None else self.colours[rank]
+
+    def trend(self, current: str | None, previous: str | None) -> str:
+        """↑ better, → unchanged, ↓ worse; "" when either status is unknown."""
+        now, before = self.rank(current), self.rank(previous)
+        if now is None or before is None:
+            return ""
+        return UP if now < before else SAME if now == before else DOWN
+
+
+def status_scale(settings: Mapping[str, Any]) -> StatusScale:
+    items = settings.get("portfolio", {}).get("statuses")
+    if not items:
+        raise SpecError("report.yaml: portfolio.statuses mangler (statusordene, beste først)")
+    return StatusScale(
+        tuple(str(item["label"]) for item in items), tuple(str(item["colour"]) for item in items)
+    )
+
+
+@dataclass(frozen=True)
+class RiskMatrix:
+    """The red cells of the likelihood × impact matrix."""
+
+    red: frozenset[tuple[int, int]]
+
+    def is_red(self, likelihood: int, impact: int) -> bool:
+        return (likelihood, impact) in self.red
+
+
+def risk_matrix(settings: Mapping[str, Any]) -> RiskMatrix:
+    """The matrix configured in report.yaml: `risk_matrix.red_zone` maps each likelihood
+    (1–5) to the impact levels (1–5) whose cell is red."""
+    zone = settings.get("risk_matrix", {}).get("red_zone")
+    where = "report.yaml: risk_matrix.red_zone"
+    if not isinstance(zone, Mapping):
+        raise SpecError(f"{where} mangler (per sannsynlighet 1–5: konsekvensene i rød sone)")
+    red: set[tuple[int, int]] = set()
+    for likelihood, impacts in zone.items():
+        if likelihood not in RISK_LEVELS or not isinstance(impacts, list):
+            raise SpecError(f"{where}: «{likelihood}» skal være 1–5 med en liste konsekvenser")
+        for impact in impacts:
+            if impact not in RISK_LEVELS:
+                raise SpecError(f"{where}.{likelihood}: konsekvens «{impact}» er ikke 1–5")
+            red.add((int(likelihood), int(impact)))
+    return RiskMatrix(frozenset(red))
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    program: str | None
+    phase: str | None
+    comment: str | None
+    current: dict[str, str | None]
+    previous: dict[str, str | None]
+
+    def trend(self, dimension: str, scale: StatusScale) -> str:
+        return scale.trend(self.current[dimension], self.previous[dimension])
+
+    def cell(self, dimension: str, scale: StatusScale) -> str:
+        """'Gul ↓': the status word, and the arrow when there is a previous status."""
+        return f"{self.current[dimension] or ''} {self.trend(dimension, scale)}".strip()
+
+    @property
+    def is_new(self) -> bool:
+        return all(v is None for v in self.previous.values())
+
+
+def projects(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> list[Project]:
+    """The projects in their order, each with its previous status per dimension: the
+    template's locked column where filled, else the previous submission's status."""
+    earlier: dict[str, dict[str, Any]] = {}
+    if previous is not None:
+        for record in previous.to_dict("records"):
+            name = _text(record.get("project"))
+            if name:
+                earlier.setdefault(norm(name), record)
+    found = []
+    for record in frame.to_dict("records"):
+        name = _text(record.get("project"))
+        if name is None:
+            continue
+        before = earlier.get(norm(name), {})
+        found.append(
+            Project(
+                name=name,
+                program=_text(record.get("program")),
+                phase=_text(record.get("phase")),
+                comment=_text(record.get("comment")),
+                current={key: _text(record.get(key)) for key, _ in DIMENSIONS},
+                previous={
+                    key: _text(record.get(PREVIOUS.format(key))) or _text(before.get(key))
+                    for key, _ in DIMENSIONS
+                },
+            )
+        )
+    return found
+
+
+def _groups(items: list[Project]) -> list[tuple[str | None, list[Project]]]:
+    """Projects by program, in order of first appearance; those without a program last."""
+    groups: dict[str | None, list[Project]] = {}
+    for project in items:
+        groups.setdefault(project.program, []).append(project)
+    ordered = [(p, g) for p, g in groups.items() if p is not None]
+    if None in groups:
+        ordered.append((None, groups[None]))
+    return ordered
+
+
+def status_table(
+    items: list[Project],
+    scale: StatusScale,
+    programs: Mapping[str, str],
+    no_program: str,
+    title: str,
+) -> Table:
+    """The portfolio's status, grouped by program: every status cell coloured as a traffic
+    light, with the word and the trend arrow."""
+    header = (
+        (
+            HeaderCell("Prosjekt"),
+            HeaderCell("Fase"),
+            *(HeaderCell(label) for _, label in DIMENSIONS),
+            HeaderCell("Kommentar", COMMENT_SPAN),
+        ),
+    )
+    width = 2 + len(DIMENSIONS)
+    rows: list[Row] = []
+    groups = _groups(items)
+    for program, members in groups:
+        if len(groups) > 1 or program is not None:
+            label = programs.get(program, program) if program else no_program
+            rows.append(Row(f"program:{program or ''}", label, (None,) * width, "bold"))
+        for project in members:
+            statuses = tuple(project.cell(key, scale) for key, _ in DIMENSIONS)
+            colours = tuple(scale.colour(project.current[key]) for key, _ in DIMENSIONS)
+            rows.append(
+                Row(
+                    project.name,
+                    project.name,
+                    (project.phase, *statuses, project.comment),
+                    fills=(None, *colours, None),
+                )
+            )
+    return Table(
+        "portfolio_status",
+        title,
+        header,
+        tuple(rows),
+        caption=LEGEND,
+        column_spans=(1,) * (width - 1) + (COMMENT_SPAN,),
+    )
+
+
+def status_counts(items: Iterable[Project], scale: StatusScale) -> dict[str, int]:
+    counts = dict.fromkeys(scale.labels, 0)
+    for project in items:
+        label = project.current[OVERALL]
+        if label in counts:
+            counts[label] += 1
+    return counts
+
+
+def count_table(counts: Mapping[str, int], scale: StatusScale) -> Table:
+    rows = [
+        Row(label, label, (counts[label],), fills=(scale.colour(label),)) for label in scale.labels
+    ]
+    rows.append(Row("total", "Totalt", (sum(counts.values()),), "total"))
+    return Table(
+        "portfolio_counts",
+        "Antall prosjekter per status",
+        ((HeaderCell("Status totalt"), HeaderCell("Antall")),),
+        tuple(rows),
+        number_format=COUNT,
+    )
+
+
+@dataclass(frozen=True)
+class Risk:
+    project: str
+    description: str
+    mitigation: str
+    likelihood: int
+    impact: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+def red_zone(frame: pd.DataFrame, matrix: RiskMatrix, names: Iterable[str] = ()) -> list[Risk]:
+    """The risks whose matrix cell is red, by score (highest first), ties in sheet order.
+    A risk's project is shown as the Prosjekter sheet spells it (`names`)."""
+    canonical = {norm(n): n for n in names}
+    found = []
+    for record in frame.to_dict("records"):
+        likelihood, impact = record.get("likelihood"), record.get("impact")
+        if not isinstance(likelihood, int) or not isinstance(impact, int):
+            continue
+        if not matrix.is_red(likelihood, impact):
+            continue
+        project = _text(record.get("project")) or ""
+        found.append(
+            Risk(
+                canonical.get(norm(project), project),
+                _text(record.get("description")) or "",
+                _text(record.get("mitigation")) or "",
+                likelihood,
+                impact,
+            )
+        )
+    return sorted(found, key=lambda risk: -risk.score)
+
+
+def risk_table(risks: list[Risk]) -> Table:
+    header = (
+        (
+            HeaderCell("Prosjekt"),
+            HeaderCell("RISIKOBESKRIVELSE", RISK_TEXT_SPAN),
+            HeaderCell("TILTAK/KOMMENTARER", RISK_TEXT_SPAN),
+        ),
+    )
+    rows = tuple(
+        Row(f"risk:{number}", risk.project, (risk.description, risk.mitigation))
+        for number, risk in enumerate(risks, start=1)
+    )
+    return Table(
+        "red_zone_risks",
+        RED_ZONE_TITLE,
+        header,
+        rows,
+        column_spans=(RISK_TEXT_SPAN, RISK_TEXT_SPAN),
+    )
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def _names(items: list[Project]) -> str:
+    names = [p.name for p in items]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
+def narrative(
+    items: list[Project], counts: Mapping[str, int], risks: list[Risk], scale: StatusScale
+) -> list[str]:
+    """Drafted sentences: status counts, changes in overall status, red-zone risks."""
+    parts = [f"{counts[label]} {label.lower()}" for label in scale.labels]
+    listed = ", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]
+    sentences = [f"{_count(len(items), 'prosjekt', 'prosjekter')} rapporterer status: {listed}."]
+    better = [p for p in items if p.trend(OVERALL, scale) == UP]
+    worse = [p for p in items if p.trend(OVERALL, scale) == DOWN]
+    new = [p for p in items if p.is_new]
+    if better:
+        sentences.append(
+            f"Samlet status er bedret for {_count(len(better), 'prosjekt', 'prosjekter')} "
+            f"siden forrige rapportering ({_names(better)})."
+        )
+    if worse:
+        sentences.append(
+            f"Samlet status er svekket for {_count(len(worse), 'prosjekt', 'prosjekter')} "
+            f"({_names(worse)})."
+        )
+    if new and len(new) == len(items):
+        sentences.append("Forrige rapports status er ikke kjent, så utviklingen vises ikke.")
+    elif new:
+        sentences.append(f"Nye siden forrige rapportering: {_names(new)}.")
+    owners = len({r.project for r in risks})
+    sentences.append(
+        f"{_count(len(risks), 'risiko', 'risikoer')} "
+        f"fra {_count(owners, 'prosjekt', 'prosjekter')} er i rød sone."
+        if risks
+        else "Ingen risikoer er i rød sone."
+    )
+    return sentences
+
+
+def _genitive(name: str) -> str:
+    return name + ("'" if name.endswith(("s", "x", "z")) else "s")
+
+
+@section("portfolio")
+def build(inputs: SectionInput) -> Section:
+    settings = inputs.config.settings
+    scale, matrix = status_scale(settings), risk_matrix(settings)
+    portfolio = settings.get("portfolio", {})
+    previous = inputs.previous.get(TEMPLATE, {}).get("projects")
+    items = projects(inputs.sheet(TEMPLATE, "projects"), previous)
+    counts = status_counts(items, scale)
+    risks = red_zone(inputs.sheet(TEMPLATE, "risks"), matrix, (p.name for p in items))
+    chapter = inputs.chapter
+    blocks = [
+        Text(f"{chapter.number}. {chapter.title}", "heading1"),
+        *comments(inputs.sheet(TEMPLATE, "comments")),
+        *drafted(narrative(items, counts, risks, scale) if inputs.narrative else []),
+        Text(SUMMARY_TEXT.format(organisation=_genitive(inputs.config.organisation))),
+        status_table(
+            items,
+            scale,
+            portfolio.get("programs", {}),
+            portfolio.get("no_program", ""),
+            f"Status for prosjektene {inputs.period.as_of}",
+        ),
+        count_table(counts, scale),
+        Text(RED_ZONE_TEXT),
+        risk_table(risks) if risks else Text(NO_RED_ZONE),
+    ]
+    facts: dict[str, Any] = {
+        "projects": len(items),
+        **{
+            f"projects_{colour}": counts[label]
+            for label, colour in zip(scale.labels, scale.colours, strict=True)
+        },
+        "improved": sum(p.trend(OVERALL, scale) == UP for p in items),
+        "worsened": sum(p.trend(OVERALL, scale) == DOWN for p in items),
+        "new_projects": sum(p.is_new for p in items),
+        "red_zone_risks": len(risks),
+    }
+    return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)
