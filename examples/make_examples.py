@@ -4,7 +4,8 @@ Each module in examples/data/ names a TEMPLATE and its DATA (see vrapport.fill f
 shape). The figures are chosen so that the built report prints every figure of the
 reference report (Virksomhetsrapport pr. 31. mars 2024) exactly.
 
-    python examples/make_examples.py            # rewrites examples/2024-03/*.xlsx
+    python examples/make_examples.py                 # rewrites examples/2024-03/*.xlsx
+    python examples/make_examples.py okonomi hr      # only these templates
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ def data_modules() -> list[ModuleType]:
     return modules
 
 
-def main(out_dir: Path = HERE / str(PERIOD)) -> None:
+def main(only: list[str], out_dir: Path = HERE / str(PERIOD)) -> None:
     specs = load_specs()
     with tempfile.TemporaryDirectory() as tmp:
         for module in data_modules():
             template_id = module.TEMPLATE
+            if only and template_id not in only:
+                continue
             blank = write_template(
                 specs.template(template_id), specs.report, PERIOD, Path(tmp) / f"{template_id}.xlsx"
             )
@@ -59,4 +62,4 @@ def main(out_dir: Path = HERE / str(PERIOD)) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / str(PERIOD))
+    main(sys.argv[1:])

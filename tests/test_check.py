@@ -275,3 +275,27 @@ def test_cli_check_bad_period_is_usage_error():
 def test_cli_check_empty_folder(tmp_path):
     result = runner.invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_feedback_copy_marks_the_cell_and_leaves_the_original(example_copy, tmp_path):
+    import openpyxl
+
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    before = path.read_bytes()
+    out = tmp_path / "retur"
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--feedback", str(out)])
+    assert result.exit_code == 1
+    assert path.read_bytes() == before
+    copy = openpyxl.load_workbook(out / "okonomi_tilbakemelding.xlsx")
+    cell = copy["Resultat"]["F6"]
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "«abc» er ikke et tall" in cell.comment.text
+    summary = copy.worksheets[0]
+    assert summary.title == "Tilbakemelding"
+    assert [c.value for c in summary[2]][:3] == ["Feil", "Resultat", "F6"]
+
+
+def test_feedback_folder_must_differ_from_the_submissions(example_copy):
+    path = example_copy("okonomi.xlsx")
+    result = runner.invoke(app, ["check", str(path), "--feedback", str(path.parent)])
+    assert result.exit_code == 2

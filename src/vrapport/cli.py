@@ -161,6 +161,13 @@ def check(
         typer.Option("--period", "-p", help="Perioden filene skal gjelde, f.eks. 2024-03."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv funnene som JSON.")] = False,
+    feedback: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--feedback",
+            help="Skriv kopier med feilcellene merket og forklart hit (originalene endres ikke).",
+        ),
+    ] = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Kontroller innsendte maler og vis hver feil med fil, ark og celle."""
@@ -195,8 +202,27 @@ def check(
     else:
         _print_findings(findings, "Funn")
         _console().print(_summary(findings, len(files)))
+    if feedback is not None:
+        _write_feedback(submissions, feedback, quiet=as_json)
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _write_feedback(submissions, folder: Path, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    from vrapport.feedback import write_feedback
+
+    inputs = {s.path.resolve().parent for s in submissions}
+    if folder.resolve() in inputs:
+        raise _fail("--feedback må være en annen mappe enn innsendingene")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = [p for s in submissions if (p := write_feedback(s, folder)) is not None]
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise _fail(f"kan ikke skrive tilbakemeldinger til {folder}: {reason}") from None
+    if not quiet:
+        for path in written:
+            _console().print(f"Skrev tilbakemelding {path}")
 
 
 @app.command()
@@ -211,6 +237,21 @@ def build(
         Optional[list[Path]],  # noqa: UP045
         typer.Option("--previous", help="Mappe med forrige rapports innsendinger (for trender)."),
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Lag også PDF (styrepakken) med LibreOffice.")
+    ] = False,
+    trace: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--trace", help="Skriv sporbarheten (tall → kildeceller) som JSON hit."),
+    ] = None,
+    build_time: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--build-time",
+            help="Tidspunktet som står på Kilder, f.eks. 2024-04-10T12:00 "
+            "(standard: siste lagring av innsendingene, så ombygging gir samme fil).",
+        ),
+    ] = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Kontroller innsendingene og skriv virksomhetsrapporten (.xlsx)."""
@@ -222,13 +263,20 @@ def build(
     if out.exists() and out.is_dir():
         raise _fail(f"{out} er en mappe")
     the_period = _period(period)
+    stamp = _timestamp(build_time) if build_time else None
     specs = _specs(schemas)
 
     from vrapport.pipeline import build as build_report
 
     try:
         outcome = build_report(
-            folder, the_period, out, specs, narrative=not no_narrative, previous=previous
+            folder,
+            the_period,
+            out,
+            specs,
+            narrative=not no_narrative,
+            previous=previous,
+            build_time=stamp,
         )
     except OSError as exc:
         raise _fail(f"kan ikke skrive {out}: {exc.strerror or exc}") from None
@@ -240,6 +288,43 @@ def build(
         raise typer.Exit(EXIT_FINDINGS)
     chapters = len(outcome.report.sections) - 2  # the front page and Kilder are not chapters
     _console().print(f"Skrev {outcome.path} ({chapters} kapitler).")
+    if trace is not None:
+        _write_trace(trace, outcome)
+        _console().print(f"Skrev sporbarhet til {trace} ({len(outcome.lineage)} tall).")
+    if pdf:
+        from vrapport.pdf import PdfError, convert_to_pdf
+
+        try:
+            made = convert_to_pdf(out, out.with_suffix(".pdf"))
+        except PdfError as exc:
+            raise _fail(str(exc)) from None
+        _console().print(f"Skrev {made}")
+
+
+def _timestamp(text: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"«{text}» er ikke et tidspunkt på formen 2024-04-10T12:00") from None
+
+
+def _write_trace(path: Path, outcome) -> None:  # type: ignore[no-untyped-def]
+    from vrapport.atomic import atomic_path
+
+    payload = {
+        "report": outcome.report.heading,
+        "period": str(outcome.report.period),
+        "build_time": outcome.build_time.isoformat() if outcome.build_time else None,
+        "files": [vars(f) for f in outcome.files],
+        "figures": outcome.lineage,
+    }
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"kan ikke skrive {path}: {exc.strerror or exc}") from None
 
 
 def main() -> None:

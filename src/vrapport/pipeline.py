@@ -12,6 +12,7 @@ from pathlib import Path
 
 from vrapport import __version__
 from vrapport.consolidate.base import SECTIONS, Frames, SectionInput
+from vrapport.consolidate.ceo import leads, with_lead
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
@@ -139,6 +140,7 @@ def build(
         return outcome
     frames, previous_frames = _frames(submissions), _frames(earlier)
     sources = _sources(submissions)
+    chapter_leads = leads(frames)
     _load_sections()
     sections: list[Section] = []
     for chapter in specs.report.chapters:
@@ -166,7 +168,7 @@ def build(
         inputs = SectionInput(
             chapter, period, specs.report, frames, narrative, previous_frames, sources
         )
-        sections.append(builder(inputs))
+        sections.append(with_lead(builder(inputs), chapter_leads.get(chapter.key)))
     if not sections:
         outcome.findings.append(
             Finding(

@@ -1,0 +1,281 @@
+"""The board workbook as a whole: front page, chapter 1, Kilder and lineage, print setup,
+determinism, atomic writes, user text kept as text, and the PDF board pack."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, PERIOD, find_label, read_grids, row_values, set_cells
+from vrapport.cli import app
+from vrapport.pdf import page_count, soffice
+from vrapport.pipeline import build
+from vrapport.spec import Specs
+
+runner = CliRunner()
+
+
+def test_front_page_title_contents_and_key_figures(example_report: Path, specs: Specs):
+    workbook = openpyxl.load_workbook(example_report)
+    front = workbook.worksheets[0]
+    assert front.title == "Forside"
+    assert front["A1"].value == "Virksomhetsrapport pr. 31. mars 2024"
+    links = {
+        c.value: c.hyperlink.location
+        for row in front.iter_rows()
+        for c in row
+        if c.hyperlink is not None
+    }
+    chapters = [c for c in specs.report.chapters if c.sheet in workbook.sheetnames]
+    for chapter in chapters:
+        assert links[f"{chapter.number}. {chapter.title}"].replace("'", "") == f"{chapter.sheet}!A1"
+    assert links["Kilder"] == "Kilder!A1"
+    # Sheets follow the chapters' order, with Kilder last.
+    assert workbook.sheetnames == ["Forside", *(c.sheet for c in chapters), "Kilder"]
+    figure = next(r for r in front.iter_rows() if r[0].value and "avvik mot budsjett" in r[0].value)
+    assert figure[1].value == pytest.approx(1.333, abs=0.001)  # mill. kr, from the inputs
+    assert figure[1].fill.fgColor.rgb.endswith("63BE7B")  # green: better than budget
+    assert figure[2].value.startswith("Grønn")
+
+
+def test_ceo_assessment_and_chapter_leads(report_grids):
+    texts = [v for row in report_grids["1 Adm. direktørs vurdering"] for v in row if v]
+    assert texts[0] == "1. Administrerende direktørs vurdering"
+    assert texts[1].startswith("Helse Nord IKT er inne i en hektisk periode")
+    assert any(
+        t.startswith("Regnskapet pr. mars viser et positivt budsjettavvik på 1,3 mill.")
+        for t in texts
+    )
+
+
+def test_kilder_lists_every_input_with_checksum(report_grids):
+    grid = report_grids["Kilder"]
+    for path in sorted(EXAMPLES.glob("*.xlsx")):
+        row = next(r for r in grid if r and r[0] == path.name)
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in row
+        assert row[3] == "2024-03"  # period
+
+
+def test_lineage_maps_figures_to_source_cells(report_grids):
+    grid = report_grids["Kilder"]
+    rows = [r for r in grid if r and r[0] == "2 Økonomi"]
+    sla_march = next(
+        r for r in rows if r[2] == "SLA (tjenesteavtaler)" and r[3] == "Mars 2024 · Faktisk"
+    )
+    assert sla_march[4] == 34185
+    assert sla_march[5] == "okonomi.xlsx › Resultat › F6"
+    ytd = next(
+        r
+        for r in rows
+        if r[2] == "SLA (tjenesteavtaler)" and r[3] == "Mars 2024, hittil i år · Faktisk"
+    )
+    assert ytd[5] == "okonomi.xlsx › Resultat › B6, D6, F6"
+    revenue = next(r for r in rows if r[2] == "Driftsinntekter" and r[3] == "Mars 2024 · Budsjett")
+    assert revenue[5] == "okonomi.xlsx › Resultat › G6:G8"
+
+
+def test_every_sheet_prints_a4_landscape_fit_to_width(example_report: Path):
+    workbook = openpyxl.load_workbook(example_report)
+    for ws in workbook.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # One page wide (1 is the file format's default, so it may be left out), any height.
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title
+        assert "Virksomhetsrapport 2024-03 – side &P av &N" in ws.oddFooter.right.text
+        assert ws.print_title_rows.replace("$", "") == "1:1"
+
+
+def test_two_builds_are_byte_identical(specs: Specs, tmp_path: Path):
+    first = build([EXAMPLES], PERIOD, tmp_path / "a.xlsx", specs)
+    second = build([EXAMPLES], PERIOD, tmp_path / "b.xlsx", specs)
+    assert not first.blocked
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert first.build_time == second.build_time
+
+
+def test_build_time_option_is_written_on_kilder(tmp_path: Path):
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(EXAMPLES),
+            "--period",
+            "2024-03",
+            "--out",
+            str(out),
+            "--build-time",
+            "2024-04-10T12:00",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert find_label(read_grids(out), r"10\.04\.2024 12:00", "Kilder")
+
+
+def test_user_text_that_looks_like_a_formula_stays_text(specs: Specs, tmp_path: Path):
+    folder = tmp_path / "innsendt"
+    shutil.copytree(EXAMPLES, folder)
+    path = folder / "okonomi.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    cell = workbook["Kommentar"]["B11"]  # the Likviditet paragraph
+    cell.value = '=HYPERLINK("http://x","y")'
+    cell.data_type = "s"  # typed as text, as Excel stores a text-formatted cell
+    workbook.save(path)
+    outcome = build([folder], PERIOD, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings]
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["2 Økonomi"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x","y")']
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_blocked_build_writes_nothing_and_keeps_an_existing_report(example_copy, tmp_path: Path):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    out = tmp_path / "rapport.xlsx"
+    out.write_bytes(b"the previous report")
+    result = runner.invoke(
+        app,
+        ["build", str(path.parent), "--period", "2024-03", "--out", str(out)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 1
+    assert "okonomi.xlsx › Resultat › F6" in result.output
+    assert out.read_bytes() == b"the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["innsendt", "rapport.xlsx"]
+
+
+def test_build_of_a_wrong_period_is_blocked(tmp_path: Path):
+    result = runner.invoke(
+        app,
+        ["build", str(EXAMPLES), "--period", "2024-04", "--out", str(tmp_path / "r.xlsx")],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 1
+    assert "gjelder mars 2024, men rapporten gjelder april 2024" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_build_usage_errors_exit_2(tmp_path: Path):
+    assert (
+        runner.invoke(
+            app, ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(tmp_path / "r.pdf")]
+        ).exit_code
+        == 2
+    )
+    assert (
+        runner.invoke(
+            app,
+            [
+                "build",
+                str(tmp_path / "nei"),
+                "--period",
+                "2024-03",
+                "--out",
+                str(tmp_path / "r.xlsx"),
+            ],
+        ).exit_code
+        == 2
+    )
+    assert (
+        runner.invoke(
+            app,
+            [
+                "build",
+                str(EXAMPLES),
+                "--period",
+                "2024-03",
+                "--out",
+                str(tmp_path / "r.xlsx"),
+                "--build-time",
+                "i går",
+            ],
+        ).exit_code
+        == 2
+    )
+
+
+def test_trace_json_matches_kilder(tmp_path: Path):
+    out, trace = tmp_path / "r.xlsx", tmp_path / "spor.json"
+    result = runner.invoke(
+        app,
+        ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out), "--trace", str(trace)],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(trace.read_text(encoding="utf-8"))
+    assert payload["period"] == "2024-03"
+    assert {f["file"] for f in payload["files"]} >= {"okonomi.xlsx", "ledelse.xlsx"}
+    figure = next(
+        f
+        for f in payload["figures"]
+        if f["row"] == "RESULTAT" and f["column"] == "Mars 2024, hittil i år · Avvik"
+    )
+    assert figure["value"] == 1333
+    assert figure["source"].startswith("okonomi.xlsx › Resultat › ")
+
+
+def test_no_narrative_drops_the_drafted_sentences(tmp_path: Path):
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(
+        app, ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out), "--no-narrative"]
+    )
+    assert result.exit_code == 0
+    grids = read_grids(out)
+    assert not find_label(grids, "^utkast fra tallene")
+    assert row_values(grids, r"^resultat$", "2 Økonomi")[:7] == [
+        -581,
+        -1029,
+        447,
+        -2364,
+        -3697,
+        1333,
+        0,
+    ]
+
+
+def test_cli_help_does_not_import_pandas_or_pandera():
+    code = (
+        "import sys, vrapport.cli; "
+        "print(sorted(m for m in ('pandas', 'pandera', 'xlsxwriter', 'openpyxl') "
+        "if m in sys.modules))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip() == "[]"
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "templates" in result.output and "check" in result.output and "build" in result.output
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path):
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(
+        app, ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out), "--pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    pdf = out.with_suffix(".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    sheets = openpyxl.load_workbook(out).sheetnames
+    assert page_count(pdf) >= len(sheets)
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(
+        app,
+        ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out), "--pdf"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 2
+    assert "LibreOffice" in result.output
+    assert out.exists()  # the workbook itself was made
