@@ -279,3 +279,25 @@ def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch):
     assert result.exit_code == 2
     assert "LibreOffice" in result.output
     assert out.exists()  # the workbook itself was made
+
+
+def test_key_figure_panel_has_traffic_lights_and_trends(example_report: Path):
+    front = openpyxl.load_workbook(example_report)["Forside"]
+    rows = {r[0].value: r for r in front.iter_rows() if isinstance(r[0].value, str)}
+
+    def figure(prefix: str):
+        return next(row for label, row in rows.items() if label.startswith(prefix))
+
+    answered = figure("Andel telefonsamtaler besvart innen 60 sekunder")
+    assert round(answered[1].value * 100) == 62  # March, as the seed's user-support table
+    assert answered[1].fill.fgColor.rgb.endswith("FFD966")  # yellow: below the 70 % target
+    assert answered[2].value == "Gul. ↓ forrige måned: 66,7\u00a0%"  # February: 67 % in the seed
+    deviations = figure("Åpne avvik i DocMap")
+    assert deviations[1].value == 258
+    assert deviations[2].value == "Rød. ↑ forrige måned: 234"
+    breaches = figure("AML-brudd i måneden")
+    assert breaches[1].value == 80 and "forrige måned: 67" in breaches[2].value
+    assert figure("Risikoer i rød sone")[1].value == 9
+    sick = figure("Sykefravær hittil i år")
+    assert sick[1].value > 0.05  # above the 5 % target all quarter, as the seed says
+    assert not sick[1].fill.fgColor.rgb.endswith("63BE7B")

@@ -30,6 +30,7 @@ TITLE_ROW = 0
 HELP_ROW = 1
 HEADER_ROW = 3
 LABEL_WIDTH = 46
+INSTRUCTIONS_WIDTH = 100
 FIXED_DATE = dt.datetime(2000, 1, 1)
 DEFAULT_FORMATS = {
     "integer": "#,##0",
@@ -194,6 +195,21 @@ def _heading(ws: Worksheet, sheet: SheetSpec, period: Period | None, fmt: _Forma
     title = " ".join(sheet.title.format(year=year).split())
     ws.write_string(TITLE_ROW, 0, title, fmt.title)
     ws.write_string(HELP_ROW, 0, sheet.help, fmt.help)
+    _print_setup(ws)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """A4 landscape, one page wide, so a filled template prints readably."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def _wrapped(ws: Worksheet, row: int, text: str, width: float) -> None:
+    """Give a row holding wrapped text the height its lines need."""
+    lines = max(1, -(-len(text) // int(width * 1.1)))
+    if lines > 1:
+        ws.set_row(row, 15 * lines + 2)
 
 
 def _protect(ws: Worksheet) -> None:
@@ -308,7 +324,8 @@ def _write_instructions(
     ws: Worksheet, spec: TemplateSpec, report: ReportConfig, period: Period | None, fmt: _Formats
 ) -> None:
     ws.set_column(0, 0, 4)
-    ws.set_column(1, 1, 110)
+    ws.set_column(1, 1, INSTRUCTIONS_WIDTH)
+    _print_setup(ws)
     when = period.as_of if period else "(periode fylles inn av vrapport)"
     ws.write_string(0, 1, f"{spec.title} – innrapportering til virksomhetsrapporten", fmt.title)
     ws.write_string(1, 1, f"{report.organisation}, {when}", fmt.help)
@@ -317,6 +334,7 @@ def _write_instructions(
     for number, line in enumerate(spec.instructions, start=1):
         ws.write_number(row, 0, number)
         ws.write_string(row, 1, line, fmt.text)
+        _wrapped(ws, row, line, INSTRUCTIONS_WIDTH)
         row += 1
     row += 1
     ws.write_string(row, 1, "Arkene i malen", fmt.bold)
@@ -324,6 +342,7 @@ def _write_instructions(
     for sheet in spec.sheets:
         ws.write_url(row, 0, f"internal:'{sheet.name}'!A1", string="→")
         ws.write_string(row, 1, f"{sheet.name}: {sheet.help}", fmt.text)
+        _wrapped(ws, row, f"{sheet.name}: {sheet.help}", INSTRUCTIONS_WIDTH)
         row += 1
     row += 1
     ws.write_string(row, 1, f"Malversjon {spec.id} v{spec.version}. Laget av vrapport.", fmt.help)

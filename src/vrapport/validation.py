@@ -115,8 +115,15 @@ def pandera_schema(sheet: SheetSpec, period: Period) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=wide, strict=False)
 
 
+def _number_text(value: float) -> str:
+    """7 -> '7', 1234.5 -> '1 234,5' (as many decimals as the value has, at most 4)."""
+    if float(value).is_integer():
+        return format_number(value, 0)
+    return format_number(value, 4).rstrip("0").rstrip(",")
+
+
 def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
-    shown = format_number(value, 2) if _is_number(value) else str(value)
+    shown = _number_text(value) if _is_number(value) else str(value)
     if isinstance(value, SpecialCell):
         if value.text == "formula-without-value":
             return (
@@ -136,12 +143,12 @@ def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
         return f"«{shown}» er ikke tekst ({column.label})."
     if code == "below-minimum":
         return (
-            f"{shown} er mindre enn minsteverdien {format_number(column.min or 0, 0)} "
+            f"{shown} er mindre enn minsteverdien {_number_text(column.min or 0)} "
             f"({column.label}, {label})."
         )
     if code == "above-maximum":
         return (
-            f"{shown} er større enn største tillatte verdi {format_number(column.max or 0, 0)} "
+            f"{shown} er større enn største tillatte verdi {_number_text(column.max or 0)} "
             f"({column.label}, {label})."
         )
     if code == "too-long":
@@ -254,7 +261,10 @@ def validate_submission(sub: Submission, specs: Specs, period: Period | None) ->
     for data in sub.sheets.values():
         _validate_sheet(sub, data, effective)
     context = CheckContext(sub=sub, period=effective, specs=specs)
-    names = list(sub.template.checks) + [n for s in sub.template.sheets for n in s.checks]
+    # Each named check runs once, even when several sheets list it.
+    names = list(
+        dict.fromkeys([*sub.template.checks, *(n for s in sub.template.sheets for n in s.checks)])
+    )
     for name in names:
         sub.findings += list(load_checks()[name](context))
     return effective

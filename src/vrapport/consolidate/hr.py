@@ -504,6 +504,7 @@ def build(inputs: SectionInput) -> Section:
         "sick_leave_prior_ytd": data.rate("total", period.ytd_months(), prior=True),
         "sick_leave_target": total,
         "working_time_breaches_month": totals[-1],
+        "working_time_breaches_previous_month": totals[-2] if len(totals) > 1 else None,
         "working_time_breaches_ytd": sum(totals),
     }
     return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)

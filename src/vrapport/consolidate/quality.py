@@ -136,5 +136,8 @@ def build(inputs: SectionInput) -> Section:
                 "note",
             )
         )
-    facts = {"open_deviations": found[-1].open if found else None}
+    facts = {
+        "open_deviations": found[-1].open if found else None,
+        "open_deviations_previous": found[-2].open if len(found) > 1 else None,
+    }
     return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)

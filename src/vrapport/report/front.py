@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vrapport.numbers import format_millions, format_number
 from vrapport.report.model import (
     HeaderCell,
     KeyFigure,
@@ -50,6 +51,14 @@ def _meets(value: float, rule: Mapping[str, float] | None) -> bool:
     return value >= rule.get("min", float("-inf")) and value <= rule.get("max", float("inf"))
 
 
+def _shown(value: float, unit: str) -> str:
+    if unit == "mill":
+        return format_millions(value)
+    if unit == "percent":
+        return f"{format_number(value * 100, 1)}\u00a0%"
+    return format_number(value)
+
+
 def key_figures(config: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]) -> KeyFigures:
     """The key-figure panel: each configured fact that a chapter reported, with its status."""
     items = []
@@ -67,10 +76,10 @@ def key_figures(config: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]) -
         previous = facts.get(entry.get("compare", ""))
         if previous is not None:
             arrow = "↑" if value > previous else ("↓" if value < previous else "→")
-            shown = f"{previous * scale:.1f}" if entry.get("unit") == "mill" else previous
-            if entry.get("unit") == "percent":
-                shown = f"{previous * 100:.1f} %".replace(".", ",")
-            note = f"{arrow} forrige: {shown}" + (f" · {note}" if note else "")
+            shown = _shown(previous, entry.get("unit", "count"))
+            note = f"{arrow} {entry.get('compare_label', 'forrige måned')}: {shown}" + (
+                f" · {note}" if note else ""
+            )
         word = {"green": "Grønn", "yellow": "Gul", "red": "Rød"}[status]
         items.append(
             KeyFigure(
@@ -102,7 +111,8 @@ def front_section(
         blocks.append(
             Text(
                 "Trafikklys etter terskler i report.yaml (front_page.key_figures). "
-                "Pil viser utviklingen siden forrige måned.",
+                "Pilen viser utviklingen fra tallet etter kolon (forrige måned eller samme "
+                "periode i fjor).",
                 "note",
             )
         )
