@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from vrapport.findings import Finding
+from vrapport.findings import Finding, Severity
 from vrapport.period import Period
-from vrapport.reader import Submission
+from vrapport.reader import SheetData, Submission
 from vrapport.spec import Specs
 
 
@@ -18,6 +19,20 @@ class CheckContext:
     sub: Submission
     period: Period
     specs: Specs
+
+    def at(
+        self, data: SheetData, index: Any, key: str, severity: Severity, code: str, message: str
+    ) -> Finding:
+        """A finding at the cell of column `key` in row `index` of `data`."""
+        return Finding(
+            self.sub.display,
+            data.name,
+            data.cell(index, key),
+            severity,
+            code,
+            message,
+            data.spec.column(key).label,
+        )
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]

@@ -18,13 +18,12 @@ def actuals_after_period(ctx: CheckContext) -> Iterator[Finding]:
         return
     later = data.frame[(data.frame[MONTH] > ctx.period.month) & data.frame["actual"].notna()]
     for index, row in later.iterrows():
-        yield Finding(
-            ctx.sub.display,
-            data.name,
-            data.cell(index, "actual"),
+        yield ctx.at(
+            data,
+            index,
+            "actual",
             WARNING,
             "actual-after-period",
             f"Faktisk for {month_label(int(row[MONTH])).lower()} er fylt ut, men "
             f"rapporten gjelder {ctx.period.label}. Tallet blir ikke brukt.",
-            data.spec.column("actual").label,
         )

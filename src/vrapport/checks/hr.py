@@ -45,28 +45,26 @@ def _lost_over_agreed(
     alone = [key for key, value in parts.items() if value > agreed]
     for key in alone:
         column = data.spec.column(key)
-        yield Finding(
-            ctx.sub.display,
-            data.name,
-            data.cell(index, key),
+        yield ctx.at(
+            data,
+            index,
+            key,
             ERROR,
             "lost-exceeds-agreed",
             f"{column.label} ({_days(parts[key])} dagsverk) er større enn "
             f"{agreed_column.label.lower()} ({_days(agreed)}) for {month}.",
-            column.label,
         )
     if alone:
         return
     cells = " + ".join(data.cell(index, key) for key in parts)
-    yield Finding(
-        ctx.sub.display,
-        data.name,
-        data.cell(index, AGREED + suffix),
+    yield ctx.at(
+        data,
+        index,
+        AGREED + suffix,
         ERROR,
         "lost-exceeds-agreed",
         f"Tapte dagsverk for {month} er til sammen {_days(sum(parts.values()))} ({cells}), "
         f"mer enn {agreed_column.label.lower()} ({_days(agreed)}).",
-        agreed_column.label,
     )
 
 
@@ -106,13 +104,12 @@ def values_after_period(ctx: CheckContext) -> Iterator[Finding]:
                 value = row[column.key]
                 if value is None or (isinstance(value, float) and value != value):
                     continue
-                yield Finding(
-                    ctx.sub.display,
-                    data.name,
-                    data.cell(index, column.key),
+                yield ctx.at(
+                    data,
+                    index,
+                    column.key,
                     WARNING,
                     "value-after-period",
                     f"{column.label} er fylt ut for {where}, men rapporten gjelder "
                     f"{ctx.period.label}. Tallet blir ikke brukt.",
-                    column.label,
                 )

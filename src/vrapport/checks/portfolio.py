@@ -36,14 +36,13 @@ def unique_projects(ctx: CheckContext) -> Iterator[Finding]:
             continue
         cell = data.cell(index, PROJECT)
         if first[norm(name)] != cell:
-            yield Finding(
-                ctx.sub.display,
-                data.name,
-                cell,
+            yield ctx.at(
+                data,
+                index,
+                PROJECT,
                 ERROR,
                 "duplicate-project",
                 f"Prosjektet «{name}» står to ganger (også i {first[norm(name)]}).",
-                data.spec.column(PROJECT).label,
             )
 
 
@@ -58,13 +57,12 @@ def risk_project_known(ctx: CheckContext) -> Iterator[Finding]:
     for index, name in risks.frame[PROJECT].items():
         if not isinstance(name, str) or not name.strip() or norm(name) in known:
             continue
-        yield Finding(
-            ctx.sub.display,
-            risks.name,
-            risks.cell(index, PROJECT),
+        yield ctx.at(
+            risks,
+            index,
+            PROJECT,
             ERROR,
             "unknown-project",
             f"Prosjektet «{name}» finnes ikke på arket {projects.name}. Skriv navnet "
             "nøyaktig slik det står der.",
-            risks.spec.column(PROJECT).label,
         )

@@ -49,15 +49,7 @@ def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
     seen: dict[dt.date, str] = {}
 
     def finding(index: object, key: str, severity: str, code: str, message: str) -> Finding:
-        return Finding(
-            ctx.sub.display,
-            data.name,
-            data.cell(index, key),
-            severity,  # type: ignore[arg-type]
-            code,
-            message,
-            data.spec.column(key).label,
-        )
+        return ctx.at(data, index, key, severity, code, message)  # type: ignore[arg-type]
 
     for index, row in data.frame.iterrows():
         day = row[DATE]

@@ -42,15 +42,7 @@ def _sheets_listing(ctx: CheckContext, name: str) -> Iterator[SheetData]:
 def _finding(
     ctx: CheckContext, data: SheetData, index: Any, column: str, severity: str, code: str, text: str
 ) -> Finding:
-    return Finding(
-        ctx.sub.display,
-        data.name,
-        data.cell(index, column),
-        severity,  # type: ignore[arg-type]
-        code,
-        text,
-        data.spec.column(column).label,
-    )
+    return ctx.at(data, index, column, severity, code, text)  # type: ignore[arg-type]
 
 
 @check("service-desk-counts")

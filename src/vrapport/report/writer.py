@@ -140,7 +140,7 @@ class _SheetWriter:
             for c, (value, span) in enumerate(zip(row.values, table.spans, strict=False)):
                 fill = row.fills[c] if row.fills else None
                 fmt = styles.value(
-                    row.style, table.format_for(row, c), fill, wrap and isinstance(value, str)
+                    row.style, table.format_for(row, c), fill, wrap
                 )
                 if span > 1:
                     ws.merge_range(self.row, col, self.row, col + span - 1, None, fmt)
