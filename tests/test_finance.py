@@ -174,3 +174,19 @@ def test_liquidity_unused_credit_is_limit_plus_drawn_balance():
     liquidity = Liquidity(opening=-306_000_000, movements=-66_000_000, limit=640_000_000)
     assert liquidity.closing == -372_000_000
     assert liquidity.unused == 268_000_000
+
+
+@pytest.mark.parametrize(
+    ("kroner", "text"),
+    [
+        (640_000_000, "640\u00a0mill.\u00a0kr"),
+        (4_955_859, "5,0\u00a0mill.\u00a0kr"),
+        (-66_350_201, "66,4\u00a0mill.\u00a0kr"),
+        (447_422, "0,4\u00a0mill.\u00a0kr"),
+        (1_250_000, "1,3\u00a0mill.\u00a0kr"),  # half away from zero
+    ],
+)
+def test_millions_in_sentences(kroner, text):
+    from vrapport.consolidate.finance import _millions
+
+    assert _millions(kroner) == text

@@ -362,8 +362,9 @@ def fte_table(value: Fte, period: Period, cite: CiteRows = _no_source) -> Table:
 
 
 def _millions(kroner: float) -> str:
+    """'66,4 mill. kr'; a whole number of millions (a credit limit) as '640 mill. kr'."""
     text = format_millions(abs(kroner))
-    return text.replace(",0\u00a0", "\u00a0")
+    return text.replace(",0\u00a0", "\u00a0") if kroner % 1_000_000 == 0 else text
 
 
 def _direction(kroner: float) -> str:
