@@ -41,7 +41,8 @@ def test_text_in_a_number_cell_names_file_sheet_and_cell(specs: Specs, example_c
     assert (finding.file, finding.sheet, finding.cell) == ("okonomi.xlsx", "Resultat", "F6")
     assert finding.severity == "error"
     assert str(finding) == (
-        "okonomi.xlsx › Resultat › F6: «abc» er ikke et tall (Faktisk, SLA (tjenesteavtaler))."
+        "okonomi.xlsx › Resultat › F6: «abc» er ikke et tall "
+        "(Faktisk, SLA (tjenesteavtaler), mars)."
     )
 
 
@@ -299,3 +300,53 @@ def test_feedback_folder_must_differ_from_the_submissions(example_copy):
     path = example_copy("okonomi.xlsx")
     result = runner.invoke(app, ["check", str(path), "--feedback", str(path.parent)])
     assert result.exit_code == 2
+
+
+def test_damaged_member_is_a_finding_not_a_crash(specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    data = bytearray(path.read_bytes())
+    for i in range(6000, 6100):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    (finding,) = findings_of(path, specs)
+    assert (finding.code, finding.severity) == ("corrupt-file", "error")
+    result = runner.invoke(app, ["check", str(path.parent), str(EXAMPLES / "ledelse.xlsx")])
+    assert result.exit_code == 1  # the other file is still checked; no "Intern feil"
+    assert "Intern feil" not in result.output
+
+
+def test_absurd_amount_is_refused(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": 1e20})
+    (finding,) = only(findings_of(path, specs), "above-maximum")
+    assert finding.cell == "F6"
+    assert "10\u00a0000\u00a0000\u00a0000\u00a0000" in finding.message
+
+
+@pytest.mark.parametrize("text", ["1,234", "1.234", "1.5", "12,345"])
+def test_number_text_an_english_reader_would_read_differently_is_an_error(
+    specs: Specs, example_copy, text
+):
+    path = set_cells(example_copy("okonomi.xlsx"), "Investeringer", {"C5": text})
+    (finding,) = only(findings_of(path, specs), "not-a-number")
+    assert finding.cell == "C5" and f"«{text}»" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1.234.567", 1234567), ("1.234,5", 1234.5), ("1 234,25", 1234.25)]
+)
+def test_unambiguous_number_text_is_read_exactly(specs: Specs, example_copy, text, value):
+    path = set_cells(example_copy("okonomi.xlsx"), "Investeringer", {"C5": text})
+    (warning,) = only(findings_of(path, specs), "number-as-text")
+    from vrapport.numbers import format_plain
+
+    assert f"lest som {format_plain(value)}." in warning.message
+    (sub,) = check_files([path], specs, PERIOD)
+    assert (
+        sub.sheets["investments"].frame.set_index("_row").at["project_capex", "actual_ytd"] == value
+    )
+
+
+def test_grid_messages_name_the_month(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"Y6": None})  # SLA, des. budsjett
+    (finding,) = only(findings_of(path, specs), "required")
+    assert finding.message == "Mangler verdi: Budsjett for SLA (tjenesteavtaler), desember."

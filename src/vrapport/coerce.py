@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from vrapport.findings import WARNING
-from vrapport.numbers import format_number, parse_number_text
+from vrapport.numbers import format_plain, parse_number_text
 from vrapport.reader import SheetData, Submission
 from vrapport.spec import ColumnSpec
 
@@ -26,7 +26,7 @@ def _number(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
     if isinstance(value, str):
         parsed = parse_number_text(value)
         if parsed is not None:
-            shown = format_number(parsed, 2 if not float(parsed).is_integer() else 0)
+            shown = format_plain(parsed)
             return (
                 parsed,
                 f"Tallet «{value}» var skrevet som tekst og er lest som {shown}. "

@@ -26,15 +26,21 @@ _NUMBER_TEXT = re.compile(r"^[+-−]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?$|^[
 def parse_number_text(text: str) -> float | None:
     """Read unambiguous Norwegian number text ("1 234,5", "-12", "12 %") or return None.
 
-    A percent sign divides by 100. A point is taken as a thousands separator only in
-    groups of three ("1.234.567"); "1.5" is ambiguous and is not converted.
+    A percent sign divides by 100. Text an English reader would read differently is
+    ambiguous and not converted: a lone point ("1.5", "1.234") and a comma before exactly
+    three digits ("1,234"). Points as thousands separators in two or more groups
+    ("1.234.567") or followed by a decimal comma ("1.234,5") are unambiguous.
     """
     raw = text.strip()
     percent = raw.endswith("%")
     if percent:
         raw = raw[:-1].strip()
     raw = raw.replace("\u2212", "-")
-    if raw.count(".") and not re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", raw):
+    if raw.count(".") and not re.fullmatch(
+        r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d{3})+,\d+", raw
+    ):
+        return None
+    if re.fullmatch(r"[+-]?\d{1,3},\d{3}", raw):
         return None
     if not _NUMBER_TEXT.match(raw):
         return None
@@ -53,6 +59,13 @@ def format_number(value: float, decimals: int = 0) -> str:
     rounded = round_half_away(value, decimals)
     text = f"{abs(rounded):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
     return ("-" if rounded < 0 else "") + text
+
+
+def format_plain(value: float) -> str:
+    """7 -> '7', 1234.5 -> '1 234,5': as many decimals as the value has (at most 4)."""
+    if float(value).is_integer():
+        return format_number(value, 0)
+    return format_number(value, 4).rstrip("0").rstrip(",")
 
 
 def format_millions(kroner: float) -> str:

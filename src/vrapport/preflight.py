@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from vrapport.findings import ERROR, WARNING, Finding
@@ -100,7 +101,15 @@ def preflight(path: Path, display: str) -> list[Finding]:
     try:
         with zipfile.ZipFile(path) as archive:
             return _check_archive(archive, fail)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         return fail("corrupt-file", f"Filen er skadet og kan ikke åpnes som .xlsx ({exc}).")
 
 

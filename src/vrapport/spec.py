@@ -26,6 +26,7 @@ COLUMN_TYPES: tuple[str, ...] = ("text", "integer", "decimal", "percent", "date"
 REQUIRED: tuple[str, ...] = ("always", "to_period", "never")
 SHEET_KINDS: tuple[str, ...] = ("grid", "table", "records")
 REPORT_FILE = "report.yaml"
+NUMBER_LIMIT = 1e13
 
 
 class SpecError(ValueError):
@@ -54,6 +55,14 @@ class ColumnSpec:
     @property
     def numeric(self) -> bool:
         return self.type in ("integer", "decimal", "percent")
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The allowed range of a number: the spec's min/max, else ±NUMBER_LIMIT (no amount in
+        a department's report comes near; a larger one is a typing error)."""
+        low = self.min if self.min is not None else -NUMBER_LIMIT
+        high = self.max if self.max is not None else NUMBER_LIMIT
+        return low, high
 
 
 @dataclass(frozen=True)

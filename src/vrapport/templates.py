@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from vrapport import __version__
 from vrapport.atomic import atomic_path
+from vrapport.numbers import format_plain
 from vrapport.period import Period, month_label
 from vrapport.spec import ColumnSpec, ReportConfig, SheetSpec, TemplateSpec
 
@@ -41,7 +42,6 @@ DEFAULT_FORMATS = {
 INPUT_TINT = "#FFF2CC"
 KEY_TINT = "#E7E6E6"
 HEADER_TINT = "#D9E1F2"
-NUMBER_LIMIT = 1e13
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,20 @@ def _limit(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def _range_text(column: ColumnSpec) -> str:
+    """' mellom 1 og 5', ' på minst 0', ' på høyst 100 000' or ''."""
+    if column.min is not None and column.max is not None:
+        return f" mellom {format_plain(column.min)} og {format_plain(column.max)}"
+    if column.min is not None:
+        return f" på minst {format_plain(column.min)}"
+    if column.max is not None:
+        return f" på høyst {format_plain(column.max)}"
+    return ""
+
+
 def _validation(column: ColumnSpec) -> dict[str, Any]:
     """Excel data validation for one column, with Norwegian messages."""
-    low = column.min if column.min is not None else -NUMBER_LIMIT
-    high = column.max if column.max is not None else NUMBER_LIMIT
+    low, high = column.bounds if column.numeric else (0.0, 0.0)
     if column.type in ("decimal", "percent"):
         rule: dict[str, Any] = {
             "validate": "decimal",
@@ -131,11 +141,7 @@ def _validation(column: ColumnSpec) -> dict[str, Any]:
             "minimum": low,
             "maximum": high,
         }
-        error = "Skriv et tall" + (
-            f" mellom {low:g} og {high:g}."
-            if column.min is not None or column.max is not None
-            else "."
-        )
+        error = f"Skriv et tall{_range_text(column)}."
     elif column.type == "integer":
         rule = {
             "validate": "integer",
@@ -143,11 +149,7 @@ def _validation(column: ColumnSpec) -> dict[str, Any]:
             "minimum": int(low),
             "maximum": int(high),
         }
-        error = "Skriv et heltall" + (
-            f" mellom {low:g} og {high:g}."
-            if column.min is not None or column.max is not None
-            else "."
-        )
+        error = f"Skriv et heltall{_range_text(column)}."
     elif column.type == "date":
         rule = {
             "validate": "date",

@@ -14,8 +14,8 @@ import pandera.pandas as pa
 from vrapport.checks import CheckContext, load_checks
 from vrapport.coerce import coerce_sheet
 from vrapport.findings import ERROR, WARNING, Finding
-from vrapport.numbers import format_number
-from vrapport.period import Period, PeriodError
+from vrapport.numbers import format_plain
+from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
 from vrapport.spec import ColumnSpec, SheetSpec, Specs
 from vrapport.templates import META_SHEET
@@ -54,8 +54,8 @@ def _type_check(column: ColumnSpec) -> pa.Check:
 
 def _checks(column: ColumnSpec) -> list[pa.Check]:
     checks = [_type_check(column)]
-    if column.min is not None:
-        low = column.min
+    if column.numeric:
+        low, high = column.bounds
         checks.append(
             pa.Check(
                 lambda v: not _is_number(v) or v >= low,
@@ -64,8 +64,6 @@ def _checks(column: ColumnSpec) -> list[pa.Check]:
                 name="below-minimum",
             )
         )
-    if column.max is not None:
-        high = column.max
         checks.append(
             pa.Check(
                 lambda v: not _is_number(v) or v <= high,
@@ -115,15 +113,8 @@ def pandera_schema(sheet: SheetSpec, period: Period) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=wide, strict=False)
 
 
-def _number_text(value: float) -> str:
-    """7 -> '7', 1234.5 -> '1 234,5' (as many decimals as the value has, at most 4)."""
-    if float(value).is_integer():
-        return format_number(value, 0)
-    return format_number(value, 4).rstrip("0").rstrip(",")
-
-
 def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
-    shown = _number_text(value) if _is_number(value) else str(value)
+    shown = format_plain(value) if _is_number(value) else str(value)
     if isinstance(value, SpecialCell):
         if value.text == "formula-without-value":
             return (
@@ -143,12 +134,12 @@ def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
         return f"«{shown}» er ikke tekst ({column.label})."
     if code == "below-minimum":
         return (
-            f"{shown} er mindre enn minsteverdien {_number_text(column.min or 0)} "
+            f"{shown} er mindre enn minsteverdien {format_plain(column.bounds[0])} "
             f"({column.label}, {label})."
         )
     if code == "above-maximum":
         return (
-            f"{shown} er større enn største tillatte verdi {_number_text(column.max or 0)} "
+            f"{shown} er større enn største tillatte verdi {format_plain(column.bounds[1])} "
             f"({column.label}, {label})."
         )
     if code == "too-long":
@@ -177,6 +168,8 @@ def findings_from_failures(
             code = "error-value" if value.text != "formula-without-value" else value.text
         column = data.spec.column(key)
         label = str(data.frame.at[index, "_label"])
+        if data.spec.kind == "grid":
+            label = f"{label}, {month_label(int(data.frame.at[index, MONTH])).lower()}"
         finding = Finding(
             sub.display,
             data.name,
