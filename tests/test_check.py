@@ -350,3 +350,112 @@ def test_grid_messages_name_the_month(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"Y6": None})  # SLA, des. budsjett
     (finding,) = only(findings_of(path, specs), "required")
     assert finding.message == "Mangler verdi: Budsjett for SLA (tjenesteavtaler), desember."
+
+
+def test_findings_come_in_reading_order(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F8": "x", "B7": "y", "D7": "z"})
+    cells = [f.cell for f in findings_of(path, specs) if f.sheet == "Resultat"]
+    assert cells == ["B7", "D7", "F8"]
+
+
+def test_a_file_named_twice_is_checked_once():
+    result = runner.invoke(
+        app, ["check", str(EXAMPLES), str(EXAMPLES / "okonomi.xlsx"), "--period", "2024-03"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "duplicate-template" not in result.output and "To filer" not in result.output
+
+
+def test_same_file_name_in_two_folders_is_told_apart(specs: Specs, tmp_path):
+    import shutil
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(EXAMPLES / "okonomi.xlsx", tmp_path / folder / "okonomi.xlsx")
+    result = runner.invoke(app, ["check", str(tmp_path / "a"), str(tmp_path / "b"), "--json"])
+    payload = json.loads(result.stdout)
+    assert [f["file"] for f in payload["files"]] == ["a/okonomi.xlsx", "b/okonomi.xlsx"]
+    (duplicate,) = [f for f in payload["findings"] if f["code"] == "duplicate-template"]
+    assert "a/okonomi.xlsx og b/okonomi.xlsx" in duplicate["message"]
+
+
+def test_files_of_different_periods_checked_together(tmp_path):
+    import shutil
+
+    shutil.copy(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx")
+    shutil.copy(EXAMPLES.parent / "2024-02" / "prosjekt.xlsx", tmp_path / "prosjekt.xlsx")
+    result = runner.invoke(app, ["check", str(tmp_path), "--json"])
+    assert result.exit_code == 1
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "mixed-periods"]
+    assert "2024-02: prosjekt.xlsx" in finding["message"]
+    assert "2024-03: okonomi.xlsx" in finding["message"]
+
+
+def test_feedback_copies_of_same_named_files_do_not_overwrite(tmp_path):
+    import shutil
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        path = Path(shutil.copy(EXAMPLES / "okonomi.xlsx", tmp_path / folder / "okonomi.xlsx"))
+        set_cells(path, "Resultat", {"F6": "abc"})
+    out = tmp_path / "retur"
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(tmp_path / "a"),
+            str(tmp_path / "b"),
+            "--period",
+            "2024-03",
+            "--feedback",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a_okonomi_tilbakemelding.xlsx",
+        "b_okonomi_tilbakemelding.xlsx",
+    ]
+
+
+def test_templates_do_not_overwrite_without_asking(tmp_path):
+    first = runner.invoke(
+        app, ["templates", "2024-04", "--out", str(tmp_path), "--only", "okonomi"]
+    )
+    assert first.exit_code == 0
+    target = tmp_path / "okonomi_2024-04.xlsx"
+    target.write_bytes(b"filled in by the department")
+    again = runner.invoke(
+        app, ["templates", "2024-04", "--out", str(tmp_path), "--only", "okonomi"]
+    )
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    assert target.read_bytes() == b"filled in by the department"
+    forced = runner.invoke(
+        app, ["templates", "2024-04", "--out", str(tmp_path), "--only", "okonomi", "--overwrite"]
+    )
+    assert forced.exit_code == 0 and target.read_bytes().startswith(b"PK")
+
+
+def test_templates_from_only_checks_what_it_prefills(tmp_path):
+    import shutil
+
+    previous = tmp_path / "forrige"
+    previous.mkdir()
+    shutil.copy(EXAMPLES.parent / "2024-02" / "prosjekt.xlsx", previous / "prosjekt.xlsx")
+    bad = Path(shutil.copy(EXAMPLES / "okonomi.xlsx", previous / "okonomi.xlsx"))
+    set_cells(bad, "Resultat", {"F6": "abc"})
+    result = runner.invoke(
+        app,
+        [
+            "templates",
+            "2024-04",
+            "--out",
+            str(tmp_path / "maler"),
+            "--only",
+            "prosjekt",
+            "--from",
+            str(previous),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "forhåndsutfylt" in result.output

@@ -28,12 +28,12 @@ def _parts(path: Path) -> dict[str, bytes]:
 def test_committed_blank_template_equals_generator(specs: Specs, tmp_path: Path, template_id: str):
     committed = ROOT / "templates" / "xlsx" / f"{template_id}.xlsx"
     assert committed.is_file(), (
-        f"run: vrapport templates --blank --out templates/xlsx --only {template_id}"
+        f"run: vrapport templates --blank --out templates/xlsx --overwrite --only {template_id}"
     )
     fresh = write_template(specs.template(template_id), specs.report, None, tmp_path / "t.xlsx")
     assert _parts(fresh) == _parts(committed), (
         f"templates/xlsx/{template_id}.xlsx is stale: "
-        f"vrapport templates --blank --out templates/xlsx --only {template_id}"
+        f"vrapport templates --blank --out templates/xlsx --overwrite --only {template_id}"
     )
 
 

@@ -110,6 +110,9 @@ def templates(
             "henter derfra (f.eks. prosjektene og forrige status).",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Erstatt maler som finnes fra før i mappen.")
+    ] = False,
     schemas: SchemasOption = None,
 ) -> None:
     """Lag tomme maler for perioden, én per avdeling."""
@@ -125,19 +128,33 @@ def templates(
         raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
     the_period = _period(period) if period else None
     specs = _specs(schemas)
-    previous = load_previous(from_, specs, the_period) if from_ and the_period else None
-    if previous is not None and previous.blocked:
-        _print_findings(previous.findings, "Funn i forrige periodes innsendinger")
-        raise _fail("rett feilene i forrige periodes innsendinger, eller kjør uten --from", 1)
     wanted = only or sorted(specs.templates)
     unknown = [t for t in wanted if t not in specs.templates]
     if unknown:
         known = ", ".join(sorted(specs.templates))
         raise _fail(f"ukjent mal {', '.join(unknown)}; kjente: {known}")
+    if out.exists() and not out.is_dir():
+        raise _fail(f"{out} finnes og er ikke en mappe")
+    targets = [out / template_filename(specs.template(t), the_period) for t in wanted]
+    existing = [t for t in targets if t.exists()]
+    if existing and not overwrite:
+        names = ", ".join(str(t) for t in existing)
+        raise _fail(f"finnes fra før: {names}. Bruk --overwrite for å erstatte dem.")
+    previous = load_previous(from_, specs, the_period) if from_ and the_period else None
+    if previous is not None:
+        # Only the files that will pre-fill a wanted template need to be free of errors.
+        used = {
+            s.display
+            for t, s in previous.submissions.items()
+            if t in wanted and prefill_columns(specs.template(t))
+        }
+        blocking = [f for f in previous.findings if f.severity == "error" and f.file in used]
+        if blocking:
+            _print_findings(blocking, "Funn i forrige periodes innsendinger")
+            raise _fail("rett feilene i forrige periodes innsendinger, eller kjør uten --from", 1)
     console = _console()
-    for template_id in wanted:
+    for template_id, target in zip(wanted, targets, strict=True):
         spec = specs.template(template_id)
-        target = out / template_filename(spec, the_period)
         source = previous.submissions.get(template_id) if previous else None
         prefill = prefill_rows(spec, source) if source else None
         if previous is not None and source is None and prefill_columns(spec):
@@ -177,13 +194,15 @@ def check(
     the_period = _period(period) if period else None
     specs = _specs(schemas)
 
-    from vrapport.validation import check_duplicates, check_files, collect_files
+    from vrapport.validation import check_duplicates, check_files, check_periods, collect_files
 
     files = collect_files(paths)
     if not files:
         raise _fail("fant ingen filer å kontrollere i " + ", ".join(str(p) for p in paths))
     submissions = check_files(files, specs, the_period)
     findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
+    if the_period is None:
+        findings += check_periods(submissions)
     if as_json:
         payload = {
             "files": [
@@ -216,7 +235,8 @@ def _write_feedback(submissions, folder: Path, quiet: bool) -> None:  # type: ig
         raise _fail("--feedback må være en annen mappe enn innsendingene")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        written = [p for s in submissions if (p := write_feedback(s, folder)) is not None]
+        taken: set[str] = set()
+        written = [p for s in submissions if (p := write_feedback(s, folder, taken)) is not None]
     except OSError as exc:
         reason = exc.strerror or exc
         raise _fail(f"kan ikke skrive tilbakemeldinger til {folder}: {reason}") from None

@@ -17,11 +17,17 @@ AUTHOR = "vrapport"
 SUMMARY_SHEET = "Tilbakemelding"
 
 
-def feedback_name(sub: Submission) -> str:
-    return f"{sub.path.stem}_tilbakemelding.xlsx"
+def feedback_name(sub: Submission, taken: set[str]) -> str:
+    """'okonomi_tilbakemelding.xlsx', made unique among the names in `taken`."""
+    stem = Path(sub.display.replace("/", "_")).stem
+    name, number = f"{stem}_tilbakemelding.xlsx", 2
+    while name in taken:
+        name, number = f"{stem}_tilbakemelding_{number}.xlsx", number + 1
+    taken.add(name)
+    return name
 
 
-def write_feedback(sub: Submission, folder: Path) -> Path | None:
+def write_feedback(sub: Submission, folder: Path, taken: set[str] | None = None) -> Path | None:
     """Write the annotated copy of `sub` into `folder`; None when the file could not be
     opened as a workbook (its findings are about the file itself)."""
     import openpyxl
@@ -55,7 +61,7 @@ def write_feedback(sub: Submission, folder: Path) -> Path | None:
     for row in summary.iter_rows(min_row=2):
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
     workbook.active = 0
-    out = folder / feedback_name(sub)
+    out = folder / feedback_name(sub, set() if taken is None else taken)
     with atomic_path(out) as tmp:
         workbook.save(tmp)
     return out

@@ -96,7 +96,7 @@ def _file_records(submissions: list[Submission], role: str) -> list[FileRecord]:
 
 def _check_previous(paths: list[Path], specs: Specs, period: Period) -> list[Submission]:
     """The previous report's submissions, each checked against the period stamped in it."""
-    earlier = check_files(collect_files(paths), specs, None)
+    earlier = check_files(collect_files(paths), specs, None, prefix="forrige periode: ")
     for sub in earlier:
         stamped = sub.meta.get("period", "")
         if sub.template is not None and stamped and stamped >= str(period):

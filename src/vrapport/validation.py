@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+from xlsxwriter.utility import xl_cell_to_rowcol
 
 from vrapport.checks import CheckContext, load_checks
 from vrapport.coerce import coerce_sheet
@@ -260,11 +261,27 @@ def validate_submission(sub: Submission, specs: Specs, period: Period | None) ->
     )
     for name in names:
         sub.findings += list(load_checks()[name](context))
+    sort_findings(sub)
     return effective
 
 
+def sort_findings(sub: Submission) -> None:
+    """Findings in reading order: file-level first, then sheet by sheet (template order),
+    row by row, left to right. Findings on one cell keep the order they were made in."""
+    order = {s.name: i for i, s in enumerate(sub.template.sheets)} if sub.template else {}
+    names = {d.name: order.get(d.spec.name, 0) for d in sub.sheets.values()}
+
+    def key(finding: Finding) -> tuple[int, int, int]:
+        sheet = -1 if not finding.sheet else names.get(finding.sheet, order.get(finding.sheet, 99))
+        row, col = xl_cell_to_rowcol(finding.cell) if finding.cell else (-1, -1)
+        return sheet, row, col
+
+    sub.findings.sort(key=key)
+
+
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files given directly, plus the spreadsheet-like files in given folders."""
+    """Files given directly, plus the spreadsheet-like files in given folders; a file named
+    twice (directly and through its folder) is checked once."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -277,17 +294,56 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
             )
         else:
             files.append(path)
-    return files
-
-
-def check_files(files: Iterable[Path], specs: Specs, period: Period | None) -> list[Submission]:
-    """Read and validate each file; every problem is a finding, nothing raises."""
-    submissions = []
+    unique: dict[Path, Path] = {}
     for path in files:
-        sub = read_submission(path, specs, display=path.name)
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def display_names(files: list[Path]) -> dict[Path, str]:
+    """The name a finding gives each file: its file name, or folder/name where two files
+    share a name."""
+    counts: dict[str, int] = {}
+    for path in files:
+        counts[path.name] = counts.get(path.name, 0) + 1
+    return {p: p.name if counts[p.name] == 1 else f"{p.parent.name}/{p.name}" for p in files}
+
+
+def check_files(
+    files: Iterable[Path], specs: Specs, period: Period | None, prefix: str = ""
+) -> list[Submission]:
+    """Read and validate each file; every problem is a finding, nothing raises. `prefix`
+    goes before each file's name in findings (e.g. the folder of last period's files)."""
+    submissions = []
+    files = list(files)
+    names = display_names(files)
+    for path in files:
+        sub = read_submission(path, specs, display=prefix + names[path])
         validate_submission(sub, specs, period)
         submissions.append(sub)
     return submissions
+
+
+def check_periods(submissions: list[Submission]) -> list[Finding]:
+    """Files checked together should be for one period (when no --period says which)."""
+    stamped: dict[str, list[str]] = {}
+    for sub in submissions:
+        if sub.template is not None and sub.meta.get("period"):
+            stamped.setdefault(sub.meta["period"], []).append(sub.display)
+    if len(stamped) < 2:
+        return []
+    parts = "; ".join(f"{p}: {', '.join(names)}" for p, names in sorted(stamped.items()))
+    return [
+        Finding(
+            "",
+            "",
+            "",
+            ERROR,
+            "mixed-periods",
+            f"Filene gjelder ulike perioder ({parts}). Kontroller én periode om gangen, "
+            "eller oppgi perioden med --period.",
+        )
+    ]
 
 
 def check_duplicates(submissions: list[Submission]) -> list[Finding]:
