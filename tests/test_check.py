@@ -459,3 +459,10 @@ def test_templates_from_only_checks_what_it_prefills(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "forhåndsutfylt" in result.output
+
+
+def test_unfilled_records_template_is_refused(specs: Specs, make_template):
+    path = make_template("prosjekt")
+    (finding,) = only(findings_of(path, specs), "too-few-rows")
+    assert (finding.sheet, finding.severity) == ("Prosjekter", "error")
+    assert "Er malen fylt ut?" in finding.message

@@ -147,11 +147,13 @@ SUBTOTALS = {
 
 
 def test_variance_sign_is_favourable_positive():
-    frame = _frame({
-        "inc": [(1000.0, 800.0), (0.0, 0.0)],
-        "cost": [(700.0, 900.0), (0.0, 0.0)],
-        "fin": [(-50.0, -20.0), (0.0, 0.0)],
-    })
+    frame = _frame(
+        {
+            "inc": [(1000.0, 800.0), (0.0, 0.0)],
+            "cost": [(700.0, 900.0), (0.0, 0.0)],
+            "fin": [(-50.0, -20.0), (0.0, 0.0)],
+        }
+    )
     lines = {line.key: line for line in result_lines(frame, CATALOGUE, Period(2024, 1), SUBTOTALS)}
     assert lines["inc"].month_variance == 200  # more income than budget: favourable
     assert lines["cost"].month_variance == 200  # less cost than budget: favourable

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from tests.conftest import EXAMPLES, PERIOD, find_label, read_grids, row_values, set_cells
 from vrapport.cli import app
 from vrapport.pdf import page_count, soffice
+from vrapport.period import Period
 from vrapport.pipeline import build
 from vrapport.spec import Specs
 
@@ -301,3 +302,32 @@ def test_key_figure_panel_has_traffic_lights_and_trends(example_report: Path):
     sick = figure("Sykefravær hittil i år")
     assert sick[1].value > 0.05  # above the 5 % target all quarter, as the seed says
     assert not sick[1].fill.fgColor.rgb.endswith("63BE7B")
+
+
+def test_missing_department_keeps_its_chapter_with_a_notice(specs: Specs, tmp_path: Path):
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "okonomi.xlsx", folder)
+    outcome = build([folder], PERIOD, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked
+    assert {f.code for f in outcome.findings} == {"missing-submission"}
+    workbook = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert workbook.sheetnames == ["Forside", *(c.sheet for c in specs.report.chapters), "Kilder"]
+    hr = [c.value for row in workbook["5 HR-HMS"].iter_rows() for c in row if c.value]
+    assert hr == [
+        "5. HR/HMS",
+        "Ikke levert: kapittelet mangler fordi det ikke kom inn noen "
+        "innsending fra «hr» for mars 2024.",
+    ]
+
+
+def test_only_missing_chapters_is_an_error(specs: Specs, tmp_path: Path):
+    folder = tmp_path / "tom"
+    folder.mkdir()
+    shutil.copy(EXAMPLES.parent / "2024-02" / "prosjekt.xlsx", folder)
+    outcome = build([folder], Period(2024, 2), tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked  # prosjekt alone makes a chapter
+    empty = tmp_path / "ingen"
+    empty.mkdir()
+    assert build([empty], PERIOD, tmp_path / "s.xlsx", specs).blocked
+    assert not (tmp_path / "s.xlsx").exists()

@@ -18,9 +18,9 @@ from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.reader import Submission
 from vrapport.report.front import FileRecord, front_section, lineage, sources_section
-from vrapport.report.model import Report, Section
+from vrapport.report.model import Report, Section, Text
 from vrapport.report.writer import write_report
-from vrapport.spec import Specs
+from vrapport.spec import Chapter, Specs
 from vrapport.validation import check_duplicates, check_files, collect_files
 
 
@@ -94,6 +94,23 @@ def _file_records(submissions: list[Submission], role: str) -> list[FileRecord]:
     ]
 
 
+def _missing_chapter(chapter: Chapter, names: str, period: Period) -> Section:
+    """A chapter whose submission did not come: its place in the report says so."""
+    return Section(
+        chapter.key,
+        chapter.sheet,
+        chapter.title,
+        (
+            Text(f"{chapter.number}. {chapter.title}", "heading1"),
+            Text(
+                f"Ikke levert: kapittelet mangler fordi det ikke kom inn noen innsending fra "
+                f"{names} for {period.label}.",
+                "note",
+            ),
+        ),
+    )
+
+
 def _check_previous(paths: list[Path], specs: Specs, period: Period) -> list[Submission]:
     """The previous report's submissions, each checked against the period stamped in it."""
     earlier = check_files(collect_files(paths), specs, None, prefix="forrige periode: ")
@@ -143,10 +160,13 @@ def build(
     chapter_leads = leads(frames)
     _load_sections()
     sections: list[Section] = []
+    missing_chapters: list[str] = []
     for chapter in specs.report.chapters:
         missing = [t for t in chapter.templates if t not in frames]
         if missing:
             names = ", ".join(f"«{m}»" for m in missing)
+            sections.append(_missing_chapter(chapter, names, period))
+            missing_chapters.append(chapter.key)
             outcome.findings.append(
                 Finding(
                     "",
@@ -169,7 +189,7 @@ def build(
             chapter, period, specs.report, frames, narrative, previous_frames, sources
         )
         sections.append(with_lead(builder(inputs), chapter_leads.get(chapter.key)))
-    if not sections:
+    if len(sections) == len(missing_chapters):
         outcome.findings.append(
             Finding(
                 "", "", "", ERROR, "no-chapters", "Ingen kapitler kunne lages av innsendingene."

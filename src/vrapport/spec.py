@@ -89,6 +89,8 @@ class SheetSpec:
     columns: tuple[ColumnSpec, ...] = ()
     checks: tuple[str, ...] = ()
     blank_rows: int = 30
+    # A records sheet with fewer rows than this is an error (e.g. no projects at all).
+    min_records: int = 0
 
     @property
     def measures(self) -> tuple[ColumnSpec, ...]:
@@ -282,6 +284,7 @@ def _sheet(data: dict[str, Any], report: ReportConfig, where: str) -> SheetSpec:
         columns=columns,
         checks=tuple(data.get("checks", ())),
         blank_rows=int(data.get("blank_rows", 30)),
+        min_records=int(data.get("min_records", 0)),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
-from xlsxwriter.utility import xl_cell_to_rowcol
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from vrapport.checks import CheckContext, load_checks
 from vrapport.coerce import coerce_sheet
@@ -186,6 +186,16 @@ def findings_from_failures(
 
 
 def _validate_sheet(sub: Submission, data: SheetData, period: Period) -> None:
+    if data.spec.kind == "records" and len(data.frame) < data.spec.min_records:
+        first = min(data.columns.values(), default=0)
+        sub.add(
+            data.name,
+            xl_rowcol_to_cell(data.header_row + 1, first),
+            ERROR,
+            "too-few-rows",
+            f"Arket har {len(data.frame)} utfylte rader; minst {data.spec.min_records} "
+            "kreves. Er malen fylt ut?",
+        )
     coerce_sheet(sub, data)
     schema = pandera_schema(data.spec, period)
     try:
