@@ -466,3 +466,13 @@ def test_unfilled_records_template_is_refused(specs: Specs, make_template):
     (finding,) = only(findings_of(path, specs), "too-few-rows")
     assert (finding.sheet, finding.severity) == ("Prosjekter", "error")
     assert "Er malen fylt ut?" in finding.message
+
+
+def test_cost_with_the_wrong_sign_is_a_warning(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F9": -41595725})  # payroll
+    findings = findings_of(path, specs)
+    (finding,) = only(findings, "unexpected-sign")
+    assert (finding.cell, finding.severity) == ("F9", "warning")
+    assert finding.message.startswith("Personalkostnader føres normalt som positivt beløp")
+    # Capitalised payroll is negative by design: no warning for it.
+    assert not [f for f in findings if f.code == "unexpected-sign" and f.cell.endswith("10")]
