@@ -91,7 +91,7 @@ def test_every_sheet_prints_a4_landscape_fit_to_width(example_report: Path):
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         # One page wide (1 is the file format's default, so it may be left out), any height.
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title
-        assert "Virksomhetsrapport 2024-03 – side &P av &N" in ws.oddFooter.right.text
+        assert "Virksomhetsrapport pr. 31. mars 2024 – side &P av &N" in ws.oddFooter.right.text
         assert ws.print_title_rows.replace("$", "") == "1:1"
 
 
@@ -266,7 +266,7 @@ def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path):
     pdf = out.with_suffix(".pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
     sheets = openpyxl.load_workbook(out).sheetnames
-    assert page_count(pdf) >= len(sheets)
+    assert page_count(pdf) >= len(sheets) - 1  # every sheet but Kilder (audit, not board)
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch):
@@ -331,3 +331,9 @@ def test_only_missing_chapters_is_an_error(specs: Specs, tmp_path: Path):
     empty.mkdir()
     assert build([empty], PERIOD, tmp_path / "s.xlsx", specs).blocked
     assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_version_and_short_help():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("vrapport ")
+    assert runner.invoke(app, ["-h"]).exit_code == 0

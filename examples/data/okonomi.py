@@ -26,7 +26,7 @@ FINANCE = {
     "net_financial_items": (-1471820, -1484342, -4880156, -4452943, -17820296),
 }
 # How January's share of January+February varies by line (invented, plausible).
-JANUARY_SHARE = (0.48, 0.53, 0.50, 0.49, 0.55, 0.47, 0.50, 0.51, 0.52, 0.44, 0.46, 0.51)
+JANUARY_SHARE = (0.497, 0.503, 0.5, 0.499, 0.505, 0.497, 0.5, 0.501, 0.502, 0.494, 0.496, 0.501)
 # The shape of the budget for April–December (July low, December high).
 REST_OF_YEAR = (1.0, 1.0, 1.0, 1.0, 0.6, 1.0, 1.0, 1.0, 1.4)
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     help="vrapport: fra avdelingenes Excel-maler til styrets virksomhetsrapport.",
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -32,6 +33,24 @@ SchemasOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
     typer.Option("--schemas", help="Mappe med egne spesifikasjoner (report.yaml og maler)."),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from vrapport import __version__
+
+        typer.echo(f"vrapport {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen."),
+    ] = False,
+) -> None:
+    """vrapport: fra avdelingenes Excel-maler til styrets virksomhetsrapport."""
 
 
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
@@ -82,7 +101,9 @@ def _print_findings(findings: list[Finding], title: str) -> None:
 def _summary(findings: list[Finding], files: int) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
-    return f"{files} fil(er) kontrollert: {errors} feil, {warnings} advarsler."
+    noun = "fil" if files == 1 else "filer"
+    warned = "advarsel" if warnings == 1 else "advarsler"
+    return f"{files} {noun} kontrollert: {errors} feil, {warnings} {warned}."
 
 
 @app.command()
@@ -187,7 +208,7 @@ def check(
     ] = None,
     schemas: SchemasOption = None,
 ) -> None:
-    """Kontroller innsendte maler og vis hver feil med fil, ark og celle."""
+    """Kontroller innsendinger: hver feil med fil, ark og celle."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
@@ -312,10 +333,10 @@ def build(
         _write_trace(trace, outcome)
         _console().print(f"Skrev sporbarhet til {trace} ({len(outcome.lineage)} tall).")
     if pdf:
-        from vrapport.pdf import PdfError, convert_to_pdf
+        from vrapport.pdf import PdfError, board_pack
 
         try:
-            made = convert_to_pdf(out, out.with_suffix(".pdf"))
+            made = board_pack(outcome.report, out.with_suffix(".pdf"))
         except PdfError as exc:
             raise _fail(str(exc)) from None
         _console().print(f"Skrev {made}")

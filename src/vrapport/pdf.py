@@ -5,15 +5,19 @@ LibreOffice exits 0 even when a conversion fails, so success is judged by the ou
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from vrapport.atomic import atomic_path
+from vrapport.report.model import Report
 
 TIMEOUT_SECONDS = 300
+LOCALE = "nb_NO.UTF-8"
 _PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
 
@@ -46,8 +50,10 @@ def convert_to_pdf(workbook: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) ->
             str(folder),
             str(workbook.resolve()),
         ]
+        # Number formats print with the locale's separators: Norwegian, whatever the machine.
+        env = os.environ | {"LC_ALL": LOCALE, "LANG": LOCALE, "LANGUAGE": "nb"}
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except subprocess.TimeoutExpired:
             raise PdfError(f"PDF ble ikke laget: LibreOffice brukte mer enn {timeout} s.") from None
         produced = folder / f"{workbook.stem}.pdf"
@@ -56,6 +62,18 @@ def convert_to_pdf(workbook: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) ->
         with atomic_path(pdf) as target:
             shutil.copyfile(produced, target)
     return pdf
+
+
+def board_pack(report: Report, pdf: Path) -> Path:
+    """The PDF the board reads: the report without the Kilder sheet (audit material that
+    stays in the workbook)."""
+    from vrapport.report.front import SOURCES_SHEET
+    from vrapport.report.writer import write_report
+
+    sections = tuple(s for s in report.sections if s.sheet != SOURCES_SHEET)
+    with tempfile.TemporaryDirectory(prefix="vrapport-pack-") as tmp:
+        workbook = write_report(replace(report, sections=sections), Path(tmp) / f"{pdf.stem}.xlsx")
+        return convert_to_pdf(workbook, pdf)
 
 
 def page_count(pdf: Path) -> int:

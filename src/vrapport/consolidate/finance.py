@@ -18,6 +18,8 @@ from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH, ROW_KEY
 from vrapport.report.model import (
     COUNT,
+    THOUSANDS,
+    VARIANCE,
     Chart,
     HeaderCell,
     Row,
@@ -183,6 +185,7 @@ def result_table(lines: list[Line], period: Period, cite: Cite = _no_source) -> 
         f"Resultatrapport {period.year}",
         header,
         tuple(line.row(period, cite) for line in lines),
+        column_formats=(THOUSANDS, THOUSANDS, VARIANCE) * 2 + (THOUSANDS,),
         caption=CAPTION_THOUSANDS,
     )
 

@@ -83,7 +83,11 @@ def key_figures(config: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]) -
         word = {"green": "Grønn", "yellow": "Gul", "red": "Rød"}[status]
         items.append(
             KeyFigure(
-                entry["label"], value * scale, number_format, status, f"{word}. {note}".strip()
+                entry["label"],
+                value * scale,
+                number_format,
+                status,
+                f"{word}. {note}" if note else word,
             )
         )
     return KeyFigures("Nøkkeltall", tuple(items))

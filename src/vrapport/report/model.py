@@ -13,8 +13,8 @@ from vrapport.period import Period
 
 TextStyle = Literal["heading1", "heading2", "heading3", "body", "caption", "drafted", "note"]
 RowStyle = Literal["normal", "bold", "total"]
-THOUSANDS = "#,##0;[Red]-#,##0"
-VARIANCE = "#,##0;[Red]-#,##0"
+THOUSANDS = "#,##0"
+VARIANCE = "#,##0;[Red]-#,##0"  # negative (unfavourable) variances in red
 PERCENT = "0%"
 COUNT = "#,##0"
 

@@ -21,9 +21,11 @@ from xlsxwriter.worksheet import Worksheet
 from vrapport import __version__
 from vrapport.atomic import atomic_path
 from vrapport.report.model import Block, Chart, KeyFigures, Report, Section, Table, Text
+from vrapport.report.pages import Extent, column_points, page_breaks, page_height
 from vrapport.report.styles import CHART_ROWS, LABEL_WIDTH, SERIES_COLORS, VALUE_WIDTH, Styles
 
 TEXT_COLUMNS = 8
+CHART_WIDTH = 760  # pixels
 CHARS_PER_LINE = int((LABEL_WIDTH + (TEXT_COLUMNS - 1) * VALUE_WIDTH) * 1.15)
 
 
@@ -57,7 +59,28 @@ class _SheetWriter:
         self.ws: Worksheet = workbook.add_worksheet(section.sheet)
         self.row = 0
         self.placed: dict[str, Placed] = {}
+        self.heights: dict[int, float] = {}
+        self.widths: dict[int, float] = {0: LABEL_WIDTH} | dict.fromkeys(range(1, 15), VALUE_WIDTH)
+        self.last_col = 0
+        self.extents: list[Extent] = []
         self._setup(report)
+
+    def _set_row(self, row: int, height: float) -> None:
+        self.heights[row] = height
+        self.ws.set_row(row, height)
+
+    def _used(self, last_col: int) -> None:
+        self.last_col = max(self.last_col, last_col)
+
+    def finish(self) -> None:
+        """Set page breaks so that no heading, table or chart is split needlessly."""
+        width = sum(
+            column_points(self.widths.get(c, VALUE_WIDTH)) for c in range(self.last_col + 1)
+        )
+        page = page_height(width, self.heights.get(0, 21.0))
+        breaks = page_breaks(self.extents, self.heights, page)
+        if breaks:
+            self.ws.set_h_pagebreaks(breaks)
 
     def _setup(self, report: Report) -> None:
         ws = self.ws
@@ -67,11 +90,17 @@ class _SheetWriter:
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        ws.set_footer(f"&L{report.organisation}&R{report.title} {report.period} – side &P av &N")
+        ws.set_footer(f"&L{report.organisation}&R{report.heading} – side &P av &N")
         ws.hide_gridlines(2)
         ws.repeat_rows(0)
 
     def write(self, block: Block) -> None:
+        first = self.row
+        self._write(block)
+        heading = isinstance(block, Text) and block.style.startswith("heading") and not block.link
+        self.extents.append(Extent(first, self.row, keep_with_next=heading))
+
+    def _write(self, block: Block) -> None:
         if isinstance(block, Text):
             self._text(block)
         elif isinstance(block, Table):
@@ -94,7 +123,8 @@ class _SheetWriter:
             )
             self.ws.merge_range(self.row, 0, self.row, TEXT_COLUMNS - 1, "", fmt)
             _ok(self.ws.write_string(self.row, 0, block.text, fmt), "tekst")
-            self.ws.set_row(self.row, 15 * lines + 2)
+            self._set_row(self.row, 15 * lines + 2)
+            self._used(TEXT_COLUMNS - 1)
             self.row += 2
             return
         if block.link:
@@ -113,7 +143,7 @@ class _SheetWriter:
             self.row += 1
         widths = table.column_widths or (LABEL_WIDTH,) + tuple(VALUE_WIDTH * s for s in table.spans)
         for level, header in enumerate(table.header):
-            ws.set_row(self.row, _header_height(header, widths))
+            self._set_row(self.row, _header_height(header, widths))
             col = 0
             for cell in header:
                 fmt = styles.header(first=col == 0)
@@ -133,27 +163,36 @@ class _SheetWriter:
         if table.column_widths:
             for c, width in enumerate(table.column_widths):
                 ws.set_column(c, c, width)
+                self.widths[c] = width
         wrap = bool(table.column_widths or table.column_spans)
         for row in table.rows:
             _ok(ws.write_string(self.row, 0, row.label, styles.label(row.style, wrap)), "radnavn")
             col = 1
             for c, (value, span) in enumerate(zip(row.values, table.spans, strict=False)):
                 fill = row.fills[c] if row.fills else None
-                fmt = styles.value(
-                    row.style, table.format_for(row, c), fill, wrap
-                )
+                fmt = styles.value(row.style, table.format_for(row, c), fill, wrap)
                 if span > 1:
                     ws.merge_range(self.row, col, self.row, col + span - 1, None, fmt)
                 self._value(self.row, col, value, fmt)
                 col += span
             if wrap:
-                self.ws.set_row(self.row, _wrapped_height(row, widths))
+                self._set_row(self.row, _wrapped_height(row, widths))
+            self._used(col - 1)
             self.row += 1
         self.placed[table.key] = Placed(self.section.sheet, first_row, 1, category_row, table)
         if table.caption:
             _ok(ws.write_string(self.row, 0, table.caption, styles.text("caption")), "tekst")
             self.row += 1
         self.row += 1
+
+    def _columns_within(self, pixels: int) -> int:
+        """The last column a drawing `pixels` wide, placed at column A, reaches."""
+        col, used = 0, 0
+        while True:
+            used += int(self.widths.get(col, VALUE_WIDTH) * 7 + 5)
+            if used >= pixels:
+                return col
+            col += 1
 
     def _value(self, row: int, col: int, value: Any, fmt: Any) -> None:
         if value is None:
@@ -216,8 +255,10 @@ class _SheetWriter:
             }
         )
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": 320})
+        chart.set_size({"width": CHART_WIDTH, "height": 320})
+        chart.set_x_axis({"label_position": "low"})
         self.ws.insert_chart(self.row, 0, chart, {"x_offset": 5, "y_offset": 5})
+        self._used(self._columns_within(CHART_WIDTH))
         self.row += CHART_ROWS
 
     def _key_figures(self, block: KeyFigures) -> None:
@@ -231,6 +272,7 @@ class _SheetWriter:
             )
             if item.note:
                 ws.write_string(self.row, 2, item.note, styles.text("caption"))
+            self._used(2)
             self.row += 1
         self.row += 1
 
@@ -282,5 +324,6 @@ def write_report(report: Report, path: Path) -> Path:
             writer = _SheetWriter(workbook, styles, section, report)
             for block in section.blocks:
                 writer.write(block)
+            writer.finish()
         workbook.close()
     return path
