@@ -476,3 +476,24 @@ def test_cost_with_the_wrong_sign_is_a_warning(specs: Specs, example_copy):
     assert finding.message.startswith("Personalkostnader føres normalt som positivt beløp")
     # Capitalised payroll is negative by design: no warning for it.
     assert not [f for f in findings if f.code == "unexpected-sign" and f.cell.endswith("10")]
+
+
+def test_console_condenses_a_sheet_that_is_not_filled_in(make_template):
+    path = make_template("okonomi")
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "180 celler mangler verdi (B6, C6, D6, E6, F6 …). Er arket fylt ut?" in result.output
+    as_json = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    required = [f for f in json.loads(as_json.stdout)["findings"] if f["code"] == "required"]
+    assert len(required) == 197  # JSON keeps every finding
+
+
+def test_values_in_messages_look_as_in_norwegian_excel(specs: Specs, example_copy):
+    import datetime as dt
+
+    path = set_cells(
+        example_copy("okonomi.xlsx"), "Resultat", {"F6": True, "F7": dt.datetime(2024, 3, 1)}
+    )
+    messages = {f.cell: f.message for f in findings_of(path, specs) if f.code == "not-a-number"}
+    assert messages["F6"].startswith("«SANN» er ikke et tall")
+    assert messages["F7"].startswith("«01.03.2024» er ikke et tall")

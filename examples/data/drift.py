@@ -56,11 +56,11 @@ PREPAREDNESS = [
 COMMENTS = [
     (
         "Vurdering",
-        "Det var tre beredskapshendelser i februar og en beredskapshendelse i mars. I februar "
-        "var beredskapshendelsene knyttet til utfordringer i VDI-løsningen, treghet og ustabil "
-        "nettværk, og en stamnetthendelse forårsaket av uværet Ingunn. I mars var det en "
-        "oppdatering som førte til feilmelding i dokumentliste og oppdateringen førte til flere "
-        "følgefeil. Beredskapshendelsene ble håndtert i tråd med våre beredskapsrutiner.",
+        "I februar var beredskapshendelsene knyttet til utfordringer i VDI-løsningen, treghet "
+        "og ustabil nettværk, og en stamnetthendelse forårsaket av uværet Ingunn. I mars var "
+        "det en oppdatering som førte til feilmelding i dokumentliste og oppdateringen førte "
+        "til flere følgefeil. Beredskapshendelsene ble håndtert i tråd med våre "
+        "beredskapsrutiner.",
     ),
     (
         "Vurdering",

@@ -28,10 +28,13 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+CONDENSE_AFTER = 10  # missing values on one sheet listed one by one, at most
 
 SchemasOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
-    typer.Option("--schemas", help="Mappe med egne spesifikasjoner (report.yaml og maler)."),
+    typer.Option(
+        "--schemas", metavar="MAPPE", help="Mappe med egne spesifikasjoner (report.yaml og maler)."
+    ),
 ]
 
 
@@ -92,10 +95,36 @@ def _print_findings(findings: list[Finding], title: str) -> None:
     table.add_column("Nivå", no_wrap=True)
     table.add_column("Sted", overflow="fold")
     table.add_column("Melding", overflow="fold")
-    for finding in findings:
-        level = "[red]feil[/]" if finding.severity == "error" else "[yellow]advarsel[/]"
-        table.add_row(level, finding.location, finding.message)
+    for severity, location, message in _condensed(findings):
+        level = "[red]feil[/]" if severity == "error" else "[yellow]advarsel[/]"
+        table.add_row(level, location, message)
     console.print(table)
+
+
+def _condensed(findings: list[Finding]) -> list[tuple[str, str, str]]:
+    """Rows for the console: many missing values on one sheet (a sheet not filled in) are
+    one row; --json keeps every finding."""
+    missing: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.code == "required":
+            missing.setdefault((finding.file, finding.sheet), []).append(finding)
+    rows, shown = [], set()
+    for finding in findings:
+        group = missing.get((finding.file, finding.sheet), [])
+        if finding.code == "required" and len(group) > CONDENSE_AFTER:
+            if (finding.file, finding.sheet) not in shown:
+                shown.add((finding.file, finding.sheet))
+                cells = ", ".join(f.cell for f in group[:5])
+                rows.append(
+                    (
+                        "error",
+                        f"{finding.file} › {finding.sheet}",
+                        f"{len(group)} celler mangler verdi ({cells} …). Er arket fylt ut?",
+                    )
+                )
+            continue
+        rows.append((finding.severity, finding.location, finding.message))
+    return rows
 
 
 def _summary(findings: list[Finding], files: int) -> str:
@@ -110,14 +139,18 @@ def _summary(findings: list[Finding], files: int) -> str:
 def templates(
     period: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Argument(help="Rapportperioden, f.eks. 2024-03."),
+        typer.Argument(
+            metavar="[PERIODE]", help="Rapportperioden, f.eks. 2024-03.", show_default=False
+        ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Mappe malene skrives til.")] = Path(
-        "maler"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="MAPPE", help="Mappe malene skrives til.")
+    ] = Path("maler"),
     only: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--only", help="Bare denne malen (kan gjentas), f.eks. okonomi."),
+        typer.Option(
+            "--only", metavar="MAL", help="Bare denne malen (kan gjentas), f.eks. okonomi."
+        ),
     ] = None,
     blank: Annotated[
         bool,
@@ -127,6 +160,7 @@ def templates(
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
             "--from",
+            metavar="MAPPE",
             help="Mappe med forrige periodes innsendinger: forhåndsutfyller det malene "
             "henter derfra (f.eks. prosjektene og forrige status).",
         ),
@@ -140,7 +174,9 @@ def templates(
     from vrapport.prefill import load_previous, prefill_columns, prefill_rows
     from vrapport.templates import template_filename, write_template
 
-    if (period is None) == (not blank):
+    if period is not None and blank:
+        raise _fail("oppgi enten en periode eller --blank, ikke begge")
+    if period is None and not blank:
         raise _fail("oppgi perioden (f.eks. 2024-03), eller --blank for maler uten periode")
     if from_ and blank:
         raise _fail("--from kan ikke brukes med --blank (maler uten periode)")
@@ -193,17 +229,26 @@ def templates(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Filer eller mapper med innsendte maler.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FIL_ELLER_MAPPE...", help="Filer eller mapper med innsendte maler."
+        ),
+    ],
     period: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--period", "-p", help="Perioden filene skal gjelde, f.eks. 2024-03."),
+        typer.Option(
+            "--period", "-p", metavar="ÅÅÅÅ-MM", help="Perioden filene skal gjelde, f.eks. 2024-03."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv funnene som JSON.")] = False,
     feedback: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--feedback",
-            help="Skriv kopier med feilcellene merket og forklart hit (originalene endres ikke).",
+            metavar="MAPPE",
+            help="Mappe for kopier der hver feilcelle er merket og forklart "
+            "(originalene endres ikke).",
         ),
     ] = None,
     schemas: SchemasOption = None,
@@ -268,27 +313,44 @@ def _write_feedback(submissions, folder: Path, quiet: bool) -> None:  # type: ig
 
 @app.command()
 def build(
-    folder: Annotated[list[Path], typer.Argument(help="Mappe(r) eller filer med innsendte maler.")],
-    period: Annotated[str, typer.Option("--period", "-p", help="Rapportperioden, f.eks. 2024-03.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Rapportfilen som skal skrives.")],
+    folder: Annotated[
+        list[Path],
+        typer.Argument(help="Mappe(r) eller filer med innsendte maler."),
+    ],
+    period: Annotated[
+        str,
+        typer.Option("--period", "-p", metavar="ÅÅÅÅ-MM", help="Rapportperioden, f.eks. 2024-03."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FIL.xlsx", help="Rapportfilen som skal skrives.")
+    ],
     no_narrative: Annotated[
         bool, typer.Option("--no-narrative", help="Ikke lag tekstutkast fra tallene.")
     ] = False,
     previous: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--previous", help="Mappe med forrige rapports innsendinger (for trender)."),
+        typer.Option(
+            "--previous",
+            metavar="MAPPE",
+            help="Mappe med forrige rapports innsendinger (for trender).",
+        ),
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Lag også PDF (styrepakken) med LibreOffice.")
     ] = False,
     trace: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--trace", help="Skriv sporbarheten (tall → kildeceller) som JSON hit."),
+        typer.Option(
+            "--trace",
+            metavar="FIL.json",
+            help="Fil for sporbarheten (tall → kildeceller) som JSON.",
+        ),
     ] = None,
     build_time: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
             "--build-time",
+            metavar="TIDSPUNKT",
             help="Tidspunktet som står på Kilder, f.eks. 2024-04-10T12:00 "
             "(standard: siste lagring av innsendingene, så ombygging gir samme fil).",
         ),

@@ -16,6 +16,7 @@ from vrapport.reader import SheetData, Submission
 from vrapport.spec import ColumnSpec
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 
 def _number(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
@@ -49,8 +50,12 @@ def _date(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
         return value, None
     if isinstance(value, str):
         match = _DATE_TEXT.match(value)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
+        iso = _ISO_DATE.match(value)
+        if match or iso:
+            if match:
+                day, month, year = (int(g) for g in match.groups())
+            else:
+                year, month, day = (int(g) for g in iso.groups())  # type: ignore[union-attr]
             try:
                 return dt.date(year, month, day), (
                     f"Datoen «{value}» var skrevet som tekst og er "

@@ -214,6 +214,12 @@ def _wrapped(ws: Worksheet, row: int, text: str, width: float) -> None:
         ws.set_row(row, 15 * lines + 2)
 
 
+def _header_row(ws: Worksheet, cells: list[tuple[str, float]]) -> None:
+    """Make the header row tall enough to show every (wrapped) label in full."""
+    lines = max(-(-len(label) // max(int(width * 1.1), 1)) for label, width in cells)
+    ws.set_row(HEADER_ROW, max(30, 15 * lines + 4))
+
+
 def _protect(ws: Worksheet) -> None:
     # No password: users can unprotect on purpose, but not by accident.
     ws.protect(
@@ -261,7 +267,9 @@ def _write_table(ws: Worksheet, sheet: SheetSpec, fmt: _Formats) -> None:
         ws.data_validation(first, c, last_row, c, _validation(column))
         ws.set_column(c, c, column.width or 20)
     ws.set_column(0, 0, LABEL_WIDTH)
-    ws.set_row(HEADER_ROW, 30)
+    _header_row(
+        ws, [(sheet.row_header, LABEL_WIDTH)] + [(c.label, c.width or 20) for c in sheet.columns]
+    )
     ws.freeze_panes(first, 1)
     _protect(ws)
 
@@ -317,6 +325,7 @@ def _write_records(
     for c, column in enumerate(sheet.columns):
         ws.data_validation(first, c, last_row, c, _validation(column))
         ws.set_column(c, c, column.width or 20)
+    _header_row(ws, [(c.label, c.width or 20) for c in sheet.columns])
     ws.freeze_panes(first, 0)
     if protected:
         _protect(ws)

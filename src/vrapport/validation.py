@@ -114,8 +114,19 @@ def pandera_schema(sheet: SheetSpec, period: Period) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=wide, strict=False)
 
 
+def _shown(value: Any) -> str:
+    """A cell value as the user sees it in Norwegian Excel."""
+    if isinstance(value, bool):
+        return "SANN" if value else "USANN"
+    if _is_number(value):
+        return format_plain(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
 def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
-    shown = format_plain(value) if _is_number(value) else str(value)
+    shown = _shown(value)
     if isinstance(value, SpecialCell):
         if value.text == "formula-without-value":
             return (
