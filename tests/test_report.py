@@ -337,3 +337,34 @@ def test_version_and_short_help():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("vrapport ")
     assert runner.invoke(app, ["-h"]).exit_code == 0
+
+
+def test_lineage_covers_every_chapter_with_figures(tmp_path: Path):
+    trace = tmp_path / "spor.json"
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(EXAMPLES),
+            "--period",
+            "2024-03",
+            "--out",
+            str(tmp_path / "r.xlsx"),
+            "--trace",
+            str(trace),
+            "--previous",
+            str(EXAMPLES.parent / "2024-02"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(trace.read_text(encoding="utf-8"))["figures"]
+    sheets = {f["sheet"] for f in figures}
+    assert sheets == {
+        "2 Økonomi",
+        "3 Tjenester",
+        "4 Prosjektportefølje",
+        "5 HR-HMS",
+        "6 Avviksmeldinger",
+    }
+    green = next(f for f in figures if f["sheet"] == "4 Prosjektportefølje" and f["row"] == "Grønn")
+    assert green["value"] == 7 and green["source"].startswith("prosjekt.xlsx › Prosjekter › D")

@@ -23,9 +23,12 @@ class SheetSource:
     sheet: str
     cells: pd.DataFrame
 
-    def cite(self, rows: pd.Series | pd.Index | None, columns: Iterable[str]) -> str:
+    def cite(self, rows: pd.Series | pd.Index | None, columns: Iterable[str]) -> str | None:
+        """The cells of `columns` in `rows`, or None when there are none (a count of zero)."""
         picked = self.cells if rows is None else self.cells.loc[rows]
         addresses = [a for c in columns for a in picked[c].tolist() if isinstance(a, str) and a]
+        if not addresses:
+            return None
         return f"{self.file} › {self.sheet} › {compress(addresses)}"
 
 

@@ -13,7 +13,7 @@ ties in the order the project office listed them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,11 +239,17 @@ def status_counts(items: Iterable[Project], scale: StatusScale) -> dict[str, int
     return counts
 
 
-def count_table(counts: Mapping[str, int], scale: StatusScale) -> Table:
+def count_table(
+    counts: Mapping[str, int],
+    scale: StatusScale,
+    cite: Callable[[str | None], str | None] = lambda _label: None,
+) -> Table:
+    """Projects per overall status; `cite(label)` names the status cells counted (None: all)."""
     rows = [
-        Row(label, label, (counts[label],), fills=(scale.colour(label),)) for label in scale.labels
+        Row(label, label, (counts[label],), fills=(scale.colour(label),), sources=(cite(label),))
+        for label in scale.labels
     ]
-    rows.append(Row("total", "Totalt", (sum(counts.values()),), "total"))
+    rows.append(Row("total", "Totalt", (sum(counts.values()),), "total", sources=(cite(None),)))
     return Table(
         "portfolio_counts",
         "Antall prosjekter per status",
@@ -368,6 +374,12 @@ def build(inputs: SectionInput) -> Section:
     counts = status_counts(items, scale)
     risks = red_zone(inputs.sheet(TEMPLATE, "risks"), matrix, (p.name for p in items))
     chapter = inputs.chapter
+    frame = inputs.sheet(TEMPLATE, "projects")
+
+    def cite_status(label: str | None) -> str | None:
+        rows = frame[OVERALL].notna() if label is None else frame[OVERALL] == label
+        return inputs.cite(TEMPLATE, "projects", rows, [OVERALL])
+
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         *comments(inputs.sheet(TEMPLATE, "comments")),
@@ -380,7 +392,7 @@ def build(inputs: SectionInput) -> Section:
             portfolio.get("no_program", ""),
             f"Status for prosjektene {inputs.period.as_of}",
         ),
-        count_table(counts, scale),
+        count_table(counts, scale, cite_status),
         Text(RED_ZONE_TEXT),
         risk_table(risks) if risks else Text(NO_RED_ZONE),
     ]
