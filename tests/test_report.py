@@ -267,6 +267,22 @@ def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path):
     assert pdf.read_bytes().startswith(b"%PDF-")
     sheets = openpyxl.load_workbook(out).sheetnames
     assert page_count(pdf) >= len(sheets) - 1  # every sheet but Kilder (audit, not board)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for heading in (
+            "Virksomhetsrapport pr. 31. mars 2024",
+            "1. Administrerende direktørs",
+            "2. Økonomi",
+            "3. Tjenester/produksjon",
+            "4. Status for prosjektporteføljen",
+            "5. HR/HMS",
+            "6. Avviksmeldinger i DocMap",
+        ):
+            assert heading in text, heading
+        assert "95 644" in text.replace("\u00a0", " ")  # Norwegian digit grouping
+        assert "Sporbarhet" not in text  # Kilder stays in the workbook
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch):
