@@ -171,7 +171,8 @@ def templates(
     schemas: SchemasOption = None,
 ) -> None:
     """Lag tomme maler for perioden, én per avdeling."""
-    from vrapport.prefill import load_previous, prefill_columns, prefill_rows
+    from vrapport.fill import fill_template
+    from vrapport.prefill import carried_values, load_previous, prefill_rows
     from vrapport.templates import template_filename, write_template
 
     if period is not None and blank:
@@ -200,11 +201,7 @@ def templates(
     previous = load_previous(from_, specs, the_period) if from_ and the_period else None
     if previous is not None:
         # Only the files that will pre-fill a wanted template need to be free of errors.
-        used = {
-            s.display
-            for t, s in previous.submissions.items()
-            if t in wanted and prefill_columns(specs.template(t))
-        }
+        used = {s.display for t, s in previous.submissions.items() if t in wanted}
         blocking = [f for f in previous.findings if f.severity == "error" and f.file in used]
         if blocking:
             _print_findings(blocking, "Funn i forrige periodes innsendinger")
@@ -214,16 +211,19 @@ def templates(
         spec = specs.template(template_id)
         source = previous.submissions.get(template_id) if previous else None
         prefill = prefill_rows(spec, source) if source else None
-        if previous is not None and source is None and prefill_columns(spec):
+        if previous is not None and source is None:
             console.print(
                 f"[yellow]Advarsel:[/] fant ingen innsending av «{template_id}» i "
                 f"{', '.join(str(p) for p in from_ or [])}; malen er ikke forhåndsutfylt."
             )
+        carried = carried_values(spec, source, the_period) if source and the_period else {}
         try:
             path = write_template(spec, specs.report, the_period, target, prefill)
+            if carried:
+                fill_template(path, carried, path, specs)
         except OSError as exc:
             raise _fail(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
-        note = f" (forhåndsutfylt fra {source.display})" if prefill else ""
+        note = f" (forhåndsutfylt fra {source.display})" if prefill or carried else ""
         console.print(f"Skrev {path}{note}")
 
 

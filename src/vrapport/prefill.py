@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vrapport.fill import FillData
 from vrapport.findings import ERROR, Finding
 from vrapport.period import Period
-from vrapport.reader import Submission
+from vrapport.reader import MONTH, ROW_KEY, Submission
 from vrapport.spec import SpecError, Specs, TemplateSpec
 from vrapport.validation import check_duplicates, check_files, collect_files
 
@@ -77,7 +78,10 @@ def prefill_columns(spec: TemplateSpec) -> dict[str, dict[str, str]]:
 
 
 def _plain(value: Any) -> Any:
-    return None if isinstance(value, float) and value != value else value
+    """None for a missing value (NaN in a frame), else the value."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value
 
 
 def prefill_rows(spec: TemplateSpec, previous: Submission) -> PrefillRows:
@@ -93,3 +97,51 @@ def prefill_rows(spec: TemplateSpec, previous: Submission) -> PrefillRows:
             for record in data.frame.to_dict("records")
         ]
     return rows
+
+
+def carried_values(spec: TemplateSpec, previous: Submission, period: Period) -> FillData:
+    """Values of table and grid sheets carried over from `previous` (a checked submission of
+    the same template for an earlier period): the months before `period` (history, matched
+    by calendar month, so a rolling window reaches back over New Year), and, within the same
+    year, the columns and rows marked `carry` (budgets, last year's figures, the opening
+    balance). What the department must enter for the period itself is left empty."""
+    stamped = previous.meta.get("period", "")
+    if not stamped:
+        return {}
+    before = Period.parse(stamped)
+    same_year = before.year == period.year
+    now = _absolute(period.year, period.month)
+    carried: dict[str, dict[str, dict[Any, Any]]] = {}
+    for sheet in spec.sheets:
+        data = previous.sheets.get(sheet.key)
+        if data is None or sheet.kind not in ("table", "grid"):
+            continue
+        rows = {_absolute(period.year, r.month): r.key for r in sheet.rows if r.month is not None}
+        fixed = {r.key for r in sheet.rows if r.carry}
+        cells: dict[str, dict[Any, Any]] = {}
+        for record in data.frame.to_dict("records"):
+            month = _plain(record.get(MONTH))
+            for column in sheet.columns:
+                value = _plain(record.get(column.key))
+                if value is None:
+                    continue
+                if sheet.kind == "grid":
+                    if same_year and (month < period.month or column.carry):
+                        cells.setdefault(record[ROW_KEY], {})[(column.key, month)] = value
+                elif month is None:
+                    if same_year and (column.carry or record[ROW_KEY] in fixed):
+                        cells.setdefault(record[ROW_KEY], {})[column.key] = value
+                else:
+                    absolute = _absolute(before.year, int(month))
+                    key = rows.get(absolute)
+                    if key is not None and (absolute < now or (same_year and column.carry)):
+                        cells.setdefault(key, {})[column.key] = value
+        if cells:
+            carried[sheet.key] = cells
+    return carried
+
+
+def _absolute(year: int, month: int) -> int:
+    """A month as a number that orders across years (`month` may be 0 or negative: the
+    months before the year, as rolling-window rows count them)."""
+    return year * 12 + month - 1

@@ -51,6 +51,9 @@ class ColumnSpec:
     # (`vrapport templates PERIOD --from DIR`).
     locked: bool = False
     prefill_from: str | None = None
+    # Table and grid sheets: a value that stays the same all year (a budget, last year's
+    # figures) is carried over by `templates --from` from the previous period of the year.
+    carry: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -75,6 +78,9 @@ class RowSpec:
     label: str
     month: int | None = None
     help: str = ""
+    # A fixed row whose values stay the same all year (an opening balance, a credit limit),
+    # carried over by `templates --from` from the previous period of the year.
+    carry: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,6 +222,7 @@ def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None
         number_format=data.get("number_format"),
         locked=bool(data.get("locked", False)),
         prefill_from=data.get("prefill_from"),
+        carry=bool(data.get("carry", False)),
     )
 
 
@@ -243,7 +250,9 @@ def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
         raise SpecError(f"{where}.rows: forventet en mapping")
 
     def fixed(item: dict[str, Any]) -> RowSpec:
-        return RowSpec(item["key"], item["label"], help=item.get("help", ""))
+        return RowSpec(
+            item["key"], item["label"], help=item.get("help", ""), carry=bool(item.get("carry"))
+        )
 
     if "catalogue" in data:
         return tuple(fixed(item) for item in report.catalogue(data["catalogue"]))

@@ -1,0 +1,84 @@
+"""`vrapport templates PERIOD --from DIR` carries what does not change into next period's
+templates: the months before the period (history, across New Year too), and, within the
+year, the columns and rows marked `carry` (budgets, last year's figures, opening balance)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from vrapport.cli import app
+from vrapport.period import Period
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+runner = CliRunner()
+
+
+def _make(tmp_path: Path, period: str, *only: str) -> Path:
+    out = tmp_path / "maler"
+    args = ["templates", period, "--out", str(out), "--from", str(EXAMPLES)]
+    for template_id in only:
+        args += ["--only", template_id]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "forhåndsutfylt fra" in result.output
+    return out
+
+
+def _frames(path: Path, specs: Specs, period: Period):
+    (sub,) = check_files([path], specs, period)
+    return sub, {k: d.frame for k, d in sub.sheets.items()}
+
+
+def test_next_month_of_the_same_year(tmp_path: Path, specs: Specs):
+    out = _make(tmp_path, "2024-04", "okonomi")
+    april, new = _frames(out / "okonomi_2024-04.xlsx", specs, Period(2024, 4))
+    _, old = _frames(EXAMPLES / "okonomi.xlsx", specs, Period(2024, 3))
+    result, before = new["result"], old["result"]
+    history = result["_month"] <= 3
+    assert result.loc[history, "actual"].tolist() == before.loc[history, "actual"].tolist()
+    assert result["budget"].tolist() == before["budget"].tolist()  # carried: whole year
+    assert result.loc[~history, "actual"].isna().all()  # April onwards: the department's
+    liquidity = new["liquidity"].set_index("_row")["amount"]
+    previous = old["liquidity"].set_index("_row")["amount"]
+    for key in ("opening_balance", "m01", "m02", "m03", "credit_limit"):
+        assert liquidity[key] == previous[key]
+    assert liquidity[["m04", "m05"]].isna().all()
+    assert new["fte"].set_index("_row").at["year_start", "fte"] == 470
+    investments = new["investments"]
+    assert investments["annual_budget"].notna().all()
+    assert investments["actual_ytd"].isna().all()  # changes every month: not carried
+    # What is left to fill in is exactly April's figures.
+    required = {(f.sheet, f.cell) for f in april.findings if f.code == "required"}
+    assert len(required) == 12 + 1 + 1 + 4  # result lines, movement, FTE, investments
+
+
+def test_rolling_window_reaches_back_over_new_year(tmp_path: Path, specs: Specs):
+    out = _make(tmp_path, "2025-01", "brukerstotte", "hr")
+    _, new = _frames(out / "brukerstotte_2025-01.xlsx", specs, Period(2025, 1))
+    _, old = _frames(EXAMPLES / "brukerstotte.xlsx", specs, Period(2024, 3))
+    contacts = new["contacts"].set_index("_row")["contacts"]
+    previous = old["contacts"].set_index("_row")["contacts"]
+    # January–March 2024 were this year's months in March 2024; in January 2025 they are
+    # last year's.
+    for month in (1, 2, 3):
+        assert contacts[f"p{month:02d}"] == previous[f"m{month:02d}"]
+    assert contacts[["p04", "m01"]].isna().all()
+    # Last year's sick leave is carried only within the year; a new year brings new figures.
+    _, hr = _frames(out / "hr_2025-01.xlsx", specs, Period(2025, 1))
+    assert hr["sick_leave"]["agreed_prior"].isna().all()
+
+
+@pytest.mark.parametrize("template_id", ["kvalitet", "nye_tjenester", "drift"])
+def test_record_history_is_carried(tmp_path: Path, specs: Specs, template_id: str):
+    out = _make(tmp_path, "2024-04", template_id)
+    _, new = _frames(out / f"{template_id}_2024-04.xlsx", specs, Period(2024, 4))
+    _, old = _frames(EXAMPLES / f"{template_id}.xlsx", specs, Period(2024, 3))
+    sheet = {"kvalitet": "open_deviations", "nye_tjenester": "orders", "drift": "preparedness"}[
+        template_id
+    ]
+    assert len(new[sheet]) == len(old[sheet]) > 0
