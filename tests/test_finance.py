@@ -192,3 +192,9 @@ def test_millions_in_sentences(kroner, text):
     from vrapport.consolidate.finance import _millions
 
     assert _millions(kroner) == text
+
+
+def test_sentence_rounds_from_the_thousands_the_table_shows():
+    from vrapport.consolidate.finance import _millions
+
+    assert _millions(9_449_955) == "9,5\u00a0mill.\u00a0kr"  # the table shows 9 450

@@ -68,9 +68,14 @@ def test_rolling_window_reaches_back_over_new_year(tmp_path: Path, specs: Specs)
     for month in (1, 2, 3):
         assert contacts[f"p{month:02d}"] == previous[f"m{month:02d}"]
     assert contacts[["p04", "m01"]].isna().all()
-    # Last year's sick leave is carried only within the year; a new year brings new figures.
+    # At New Year, 2024's own sick-leave figures become the new template's "i fjor" columns.
     _, hr = _frames(out / "hr_2025-01.xlsx", specs, Period(2025, 1))
-    assert hr["sick_leave"]["agreed_prior"].isna().all()
+    _, hr_old = _frames(EXAMPLES / "hr.xlsx", specs, Period(2024, 3))
+    prior = hr["sick_leave"].set_index("_row")["agreed_prior"]
+    agreed = hr_old["sick_leave"].set_index("_row")["agreed"]
+    assert prior[["m01", "m02", "m03"]].tolist() == agreed[["m01", "m02", "m03"]].tolist()
+    assert prior[["m04", "m12"]].isna().all()
+    assert hr["sick_leave"]["agreed"].isna().all()
 
 
 @pytest.mark.parametrize("template_id", ["kvalitet", "nye_tjenester", "drift"])
@@ -82,3 +87,23 @@ def test_record_history_is_carried(tmp_path: Path, specs: Specs, template_id: st
         template_id
     ]
     assert len(new[sheet]) == len(old[sheet]) > 0
+
+
+def test_at_new_year_this_years_figures_become_last_years(specs: Specs):
+    from vrapport.prefill import carried_values
+
+    (previous,) = check_files([EXAMPLES / "hr.xlsx"], specs, Period(2024, 3))
+    previous.meta["period"] = "2023-12"  # as if these were the figures of the year before
+    carried = carried_values(specs.template("hr"), previous, Period(2024, 1))["sick_leave"]
+    frame = previous.sheets["sick_leave"].frame.set_index("_row")
+    for month in ("m01", "m02", "m03"):
+        assert carried[month]["agreed_prior"] == frame.at[month, "agreed"]
+        assert carried[month]["medically_long_prior"] == frame.at[month, "medically_long"]
+        assert "agreed" not in carried[month]  # the new year's own figures start empty
+
+
+def test_risk_register_is_carried(tmp_path: Path, specs: Specs):
+    out = _make(tmp_path, "2024-04", "prosjekt")
+    _, new = _frames(out / "prosjekt_2024-04.xlsx", specs, Period(2024, 4))
+    _, old = _frames(EXAMPLES / "prosjekt.xlsx", specs, Period(2024, 3))
+    assert new["risks"]["description"].tolist() == old["risks"]["description"].tolist()

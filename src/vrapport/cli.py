@@ -367,6 +367,10 @@ def build(
         raise _fail(f"{out} er en mappe")
     the_period = _period(period)
     stamp = _timestamp(build_time) if build_time else None
+    _refuse_inputs_as_outputs(
+        [*folder, *(previous or [])],
+        [out, *([out.with_suffix(".pdf")] if pdf else []), *([trace] if trace else [])],
+    )
     specs = _specs(schemas)
 
     from vrapport.pipeline import build as build_report
@@ -390,7 +394,9 @@ def build(
         )
         raise typer.Exit(EXIT_FINDINGS)
     chapters = len(outcome.report.sections) - 2  # the front page and Kilder are not chapters
-    _console().print(f"Skrev {outcome.path} ({chapters} kapitler).")
+    made = chapters - len(outcome.missing)
+    lacking = f"; ikke levert: {', '.join(outcome.missing)}" if outcome.missing else ""
+    _console().print(f"Skrev {outcome.path} ({made} av {chapters} kapitler{lacking}).")
     if trace is not None:
         _write_trace(trace, outcome)
         _console().print(f"Skrev sporbarhet til {trace} ({len(outcome.lineage)} tall).")
@@ -402,6 +408,16 @@ def build(
         except PdfError as exc:
             raise _fail(str(exc)) from None
         _console().print(f"Skrev {made}")
+
+
+def _refuse_inputs_as_outputs(inputs: list[Path], outputs: list[Path]) -> None:
+    """Input files are never modified: an output that names one of them is a usage error."""
+    from vrapport.validation import collect_files
+
+    taken = {p.resolve() for p in collect_files(inputs)}
+    clash = [o for o in outputs if o.resolve() in taken]
+    if clash:
+        raise _fail(f"{clash[0]} er en av innsendingene; velg et annet navn for rapporten")
 
 
 def _timestamp(text: str):  # type: ignore[no-untyped-def]

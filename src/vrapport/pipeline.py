@@ -12,7 +12,7 @@ from pathlib import Path
 
 from vrapport import __version__
 from vrapport.consolidate.base import SECTIONS, Frames, SectionInput
-from vrapport.consolidate.ceo import leads, with_lead
+from vrapport.consolidate.ceo import leads, with_lead, without_empty_headings
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
@@ -33,6 +33,7 @@ class BuildOutcome:
     files: list[FileRecord] = field(default_factory=list)
     lineage: list[dict] = field(default_factory=list)
     build_time: dt.datetime | None = None
+    missing: list[str] = field(default_factory=list)  # titles of chapters not delivered
 
     @property
     def blocked(self) -> bool:
@@ -116,6 +117,15 @@ def _check_previous(paths: list[Path], specs: Specs, period: Period) -> list[Sub
     earlier = check_files(collect_files(paths), specs, None, prefix="forrige periode: ")
     for sub in earlier:
         stamped = sub.meta.get("period", "")
+        if sub.template is not None and stamped and stamped < str(period.shift(-1)):
+            sub.add(
+                "",
+                "",
+                WARNING,
+                "previous-not-last-month",
+                f"Filen gjelder {stamped}; forrige rapport var {period.shift(-1)}. "
+                "Utviklingen vises mot denne eldre perioden.",
+            )
         if sub.template is not None and stamped and stamped >= str(period):
             sub.add(
                 "",
@@ -188,7 +198,8 @@ def build(
         inputs = SectionInput(
             chapter, period, specs.report, frames, narrative, previous_frames, sources
         )
-        sections.append(with_lead(builder(inputs), chapter_leads.get(chapter.key)))
+        built = without_empty_headings(builder(inputs))
+        sections.append(with_lead(built, chapter_leads.get(chapter.key)))
     if len(sections) == len(missing_chapters):
         outcome.findings.append(
             Finding(
@@ -203,7 +214,10 @@ def build(
         for c in specs.report.chapters
         if any(s.sheet == c.sheet for s in sections)
     ]
-    front = front_section(chapters, contents, specs.report.settings.get("front_page", {}), facts)
+    front = front_section(
+        chapters, contents, specs.report.settings.get("front_page", {}), facts, missing_chapters
+    )
+    outcome.missing = [c.title for c in specs.report.chapters if c.key in missing_chapters]
     outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")
     outcome.lineage = lineage(sections)
     outcome.build_time = build_time or inputs_time(submissions, period)

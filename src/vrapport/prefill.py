@@ -136,6 +136,13 @@ def carried_values(spec: TemplateSpec, previous: Submission, period: Period) -> 
                     key = rows.get(absolute)
                     if key is not None and (absolute < now or (same_year and column.carry)):
                         cells.setdefault(key, {})[column.key] = value
+            if sheet.kind == "table" and before.year == period.year - 1 and month is not None:
+                # This year's figures of the old year are last year's figures of the new one.
+                key = rows.get(_absolute(period.year, int(month)))
+                for column in sheet.columns:
+                    value = _plain(record.get(column.from_last_year or ""))
+                    if key is not None and value is not None and 1 <= int(month) <= 12:
+                        cells.setdefault(key, {})[column.key] = value
         if cells:
             carried[sheet.key] = cells
     return carried

@@ -26,6 +26,7 @@ from vrapport.spec import SheetSpec, Specs, TemplateSpec
 from vrapport.templates import META_SHEET
 
 ROW_KEY = "_row"
+REPORT_SHEETS = {"Forside", "Kilder"}  # sheets every report from vrapport has
 MONTH = "_month"
 LABEL = "_label"
 
@@ -324,6 +325,15 @@ def read_submission(path: Path, specs: Specs, display: str | None = None) -> Sub
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
         lookup = _sheet_lookup(names)
+        if META_SHEET not in names and REPORT_SHEETS <= set(names):
+            sub.add(
+                "",
+                "",
+                WARNING,
+                "report-file",
+                "Filen er en rapport laget av vrapport, ikke en innsending; den hoppes over.",
+            )
+            return sub
         if META_SHEET not in names:
             sub.add(
                 "",

@@ -54,6 +54,9 @@ class ColumnSpec:
     # Table and grid sheets: a value that stays the same all year (a budget, last year's
     # figures) is carried over by `templates --from` from the previous period of the year.
     carry: bool = False
+    # Table sheets: at a new year, this column of the month rows takes the values of the
+    # named column of the previous year's submission (this year's figures become last year's).
+    from_last_year: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -223,6 +226,7 @@ def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None
         locked=bool(data.get("locked", False)),
         prefill_from=data.get("prefill_from"),
         carry=bool(data.get("carry", False)),
+        from_last_year=data.get("from_last_year"),
     )
 
 

@@ -21,7 +21,8 @@ from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_subm
 from vrapport.spec import ColumnSpec, SheetSpec, Specs
 from vrapport.templates import META_SHEET
 
-SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".pdf"}
+# Spreadsheet-like files in a folder are read (a wrong kind is reported, not skipped).
+SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 REQUIRED_PREFIX = "required::"
 
 

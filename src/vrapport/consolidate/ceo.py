@@ -35,6 +35,25 @@ def leads(frames: dict[str, dict[str, pd.DataFrame]]) -> dict[str, str]:
     }
 
 
+def without_empty_headings(built: Section) -> Section:
+    """Drop sub-headings that nothing follows (e.g. a subsection whose commentary and drafted
+    sentences are both absent)."""
+    level = {"heading1": 1, "heading2": 2, "heading3": 3}
+    blocks = list(built.blocks)
+    kept = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, Text) and block.style in ("heading2", "heading3") and not block.link:
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if following is None or (
+                isinstance(following, Text)
+                and level.get(following.style, 9) <= level[block.style]
+                and not following.link
+            ):
+                continue
+        kept.append(block)
+    return Section(built.key, built.sheet, built.title, tuple(kept), built.facts)
+
+
 def with_lead(built: Section, lead: str | None) -> Section:
     """The section with its lead paragraph placed right after the chapter heading."""
     if not lead:

@@ -190,8 +190,11 @@ def result_table(lines: list[Line], period: Period, cite: Cite = _no_source) -> 
     )
 
 
-def monthly_result(frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Period) -> Table:
+def monthly_result(
+    frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Period, cite: Cite = _no_source
+) -> Table:
     """Net result per month (actual up to the period, budget for the year), in 1000 kr."""
+    lines = tuple(item["key"] for item in catalogue)
     sign = {item["key"]: (-1 if item["kind"] == "cost" else 1) for item in catalogue}
     signed = frame.assign(
         s=frame[ROW_KEY].map(sign),
@@ -201,16 +204,20 @@ def monthly_result(frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Per
     actual = (signed["actual"] * signed["s"]).groupby(signed[MONTH]).sum()
     budget = (signed["budget"] * signed["s"]).groupby(signed[MONTH]).sum()
     months = range(1, 13)
-    header = (
-        (HeaderCell("Resultat per måned"), *(HeaderCell(MONTHS_SHORT_NB[m - 1]) for m in months)),
-    )
+    header = ((HeaderCell("1000 kr"), *(HeaderCell(MONTHS_SHORT_NB[m - 1]) for m in months)),)
     rows = (
         Row(
             "actual",
             "Faktisk",
             tuple(thousands(actual[m]) if m <= period.month else None for m in months),
+            sources=tuple(cite(lines, [m], ["actual"]) for m in months),
         ),
-        Row("budget", "Budsjett", tuple(thousands(budget[m]) for m in months)),
+        Row(
+            "budget",
+            "Budsjett",
+            tuple(thousands(budget[m]) for m in months),
+            sources=tuple(cite(lines, [m], ["budget"]) for m in months),
+        ),
     )
     return Table(
         "monthly_result",
@@ -365,8 +372,10 @@ def fte_table(value: Fte, period: Period, cite: CiteRows = _no_source) -> Table:
 
 
 def _millions(kroner: float) -> str:
-    """'66,4 mill. kr'; a whole number of millions (a credit limit) as '640 mill. kr'."""
-    text = format_millions(abs(kroner))
+    """'66,4 mill. kr'; a whole number of millions (a credit limit) as '640 mill. kr'.
+    Rounded from the thousands the tables show, so a sentence never disagrees with its
+    table (9 449 955 kr shows as 9 450 in the table, hence 9,5 mill. kr, not 9,4)."""
+    text = format_millions(abs(thousands(kroner)) * 1000)
     return text.replace(",0\u00a0", "\u00a0") if kroner % 1_000_000 == 0 else text
 
 
@@ -437,11 +446,12 @@ def build(inputs: SectionInput) -> Section:
         else {"result": [], "income": [], "costs": [], "liquidity": []}
     )
     chapter = inputs.chapter
-    monthly = monthly_result(result, catalogue, period)
 
     def cite(lines: tuple[str, ...], months: list[int], columns: list[str]) -> str | None:
         mask = result[ROW_KEY].isin(lines) & result[MONTH].isin(months)
         return inputs.cite(TEMPLATE, "result", mask, columns)
+
+    monthly = monthly_result(result, catalogue, period, cite)
 
     def rows_of(sheet: str) -> CiteRows:
         frame = inputs.sheet(TEMPLATE, sheet)

@@ -4,7 +4,7 @@ lights) and Kilder (every input file, and the lineage of every figure)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,12 +59,28 @@ def _shown(value: float, unit: str) -> str:
     return format_number(value)
 
 
-def key_figures(config: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]) -> KeyFigures:
-    """The key-figure panel: each configured fact that a chapter reported, with its status."""
+def _judgement(entry: Mapping[str, Any], value: float, previous: float) -> str:
+    """'bedre' or 'dårligere' by the direction the green threshold points; '' if unchanged."""
+    green = entry.get("green") or {}
+    higher_is_better = "min" in green and "max" not in green
+    if value == previous or not green:
+        return ""
+    return "bedre" if (value > previous) == higher_is_better else "dårligere"
+
+
+def key_figures(
+    config: Sequence[Mapping[str, Any]],
+    facts: Mapping[str, Any],
+    missing: Collection[str] = (),
+) -> KeyFigures:
+    """The key-figure panel: each configured fact that a chapter reported, with its status;
+    a figure whose chapter was not delivered says so (`missing`: chapter keys)."""
     items = []
     for entry in config:
         value = facts.get(entry["fact"])
         if value is None:
+            if entry["fact"].split(".")[0] in missing:
+                items.append(KeyFigure(entry["label"], None, note="Ikke levert"))
             continue
         number_format, scale = UNITS[entry.get("unit", "count")]
         status = (
@@ -77,8 +93,11 @@ def key_figures(config: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]) -
         if previous is not None:
             arrow = "↑" if value > previous else ("↓" if value < previous else "→")
             shown = _shown(previous, entry.get("unit", "count"))
-            note = f"{arrow} {entry.get('compare_label', 'forrige måned')}: {shown}" + (
-                f" · {note}" if note else ""
+            judgement = _judgement(entry, value, previous)
+            note = (
+                f"{arrow} {entry.get('compare_label', 'forrige måned')}: {shown}"
+                + (f" ({judgement})" if judgement else "")
+                + (f" · {note}" if note else "")
             )
         word = {"green": "Grønn", "yellow": "Gul", "red": "Rød"}[status]
         items.append(
@@ -98,8 +117,10 @@ def front_section(
     contents: Sequence[tuple[str, str]],
     config: Mapping[str, Any],
     facts: Mapping[str, Any],
+    missing: Collection[str] = (),
 ) -> Section:
-    """`contents`: (entry text, sheet name) per chapter, in order."""
+    """`contents`: (entry text, sheet name) per chapter, in order; `missing`: the keys of
+    chapters not delivered."""
     blocks: list[Any] = [
         Text(report.heading, "heading1"),
         Text(report.organisation, "heading2"),
@@ -109,14 +130,13 @@ def front_section(
         blocks.append(Text(text, "heading3", link=sheet))
     blocks.append(Text(SOURCES_SHEET, "heading3", link=SOURCES_SHEET))
     blocks.append(Text("", "heading3"))
-    panel = key_figures(config.get("key_figures", ()), facts)
+    panel = key_figures(config.get("key_figures", ()), facts, missing)
     if panel.items:
         blocks.append(panel)
         blocks.append(
             Text(
-                "Trafikklys etter terskler i report.yaml (front_page.key_figures). "
-                "Pilen viser utviklingen fra tallet etter kolon (forrige måned eller samme "
-                "periode i fjor).",
+                "Trafikklys: grønn er innenfor målet, gul nær målet, rød utenfor. Pilen viser "
+                "endringen fra tallet etter kolon, og om den er til det bedre eller dårligere.",
                 "note",
             )
         )

@@ -282,7 +282,8 @@ def _header_height(header: tuple[Any, ...], widths: tuple[float, ...]) -> float:
     lines, col = 1, 0
     for cell in header:
         span_width = sum(widths[col : col + cell.span]) or VALUE_WIDTH
-        lines = max(lines, math.ceil(len(cell.text) / max(span_width * 1.05, 1)))
+        # Wrapping breaks at words, so a line holds fewer characters than the width.
+        lines = max(lines, math.ceil(len(cell.text) / max(span_width * 0.85, 1)))
         col += cell.span
     return 15 * lines + 3
 
