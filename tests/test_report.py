@@ -454,3 +454,54 @@ def test_subheadings_without_content_are_left_out(specs: Specs, tmp_path: Path):
     texts = [row[0] for row in grid if row and isinstance(row[0], str) and row[0]]
     index = texts.index("Inntekter")  # the department's commentary still follows it
     assert texts[index + 1].startswith("Avviket på inntekter")
+
+
+def test_changed_history_is_reported_at_its_cell(specs: Specs, tmp_path: Path):
+    previous, current = tmp_path / "februar", tmp_path / "mars"
+    previous.mkdir()
+    shutil.copytree(EXAMPLES, current)
+    set_cells(
+        Path(shutil.copy(EXAMPLES / "okonomi.xlsx", previous / "okonomi.xlsx")),
+        "_meta",
+        {"B4": "2024-02"},
+    )
+    set_cells(current / "okonomi.xlsx", "Resultat", {"B6": 37_621_701})  # SLA, January actual
+    outcome = build([current], PERIOD, tmp_path / "r.xlsx", specs, previous=[previous])
+    assert not outcome.blocked
+    (change,) = [f for f in outcome.findings if f.code == "changed-since-previous"]
+    assert (change.file, change.sheet, change.cell, change.severity) == (
+        "okonomi.xlsx",
+        "Resultat",
+        "B6",
+        "warning",
+    )
+    assert change.message.endswith("→ 37\u00a0621\u00a0701.")
+    assert "Faktisk for SLA (tjenesteavtaler), januar er endret siden forrige rapport" in (
+        change.message
+    )
+
+
+def test_a_project_no_longer_reported_is_mentioned(specs: Specs, tmp_path: Path):
+    folder = tmp_path / "innsendt"
+    shutil.copytree(EXAMPLES, folder)
+    workbook = openpyxl.load_workbook(folder / "prosjekt.xlsx")
+    ws = workbook["Prosjekter"]
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "iFront")
+    ws.delete_rows(row)
+    risks = workbook["Risikoer"]
+    for row in sorted(
+        (r[0].row for r in risks.iter_rows() if r[0].value == "iFront"), reverse=True
+    ):
+        risks.delete_rows(row)
+    workbook.save(folder / "prosjekt.xlsx")
+    outcome = build(
+        [folder], PERIOD, tmp_path / "r.xlsx", specs, previous=[EXAMPLES.parent / "2024-02"]
+    )
+    assert not outcome.blocked, [str(f) for f in outcome.findings if f.severity == "error"]
+    texts = [
+        v
+        for row in read_grids(tmp_path / "r.xlsx")["4 Prosjektportefølje"]
+        for v in row
+        if isinstance(v, str)
+    ]
+    assert any("Ikke lenger med siden forrige rapportering: iFront." in t for t in texts)

@@ -14,6 +14,7 @@ from vrapport import __version__
 from vrapport.consolidate.base import SECTIONS, Frames, SectionInput
 from vrapport.consolidate.ceo import leads, with_lead, without_empty_headings
 from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.history import history_changes
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.reader import Submission
@@ -158,6 +159,7 @@ def build(
     for sub in submissions + earlier:
         outcome.findings += sub.findings
     outcome.findings += check_duplicates(submissions) + check_duplicates(earlier)
+    outcome.findings += history_changes(submissions, earlier)
     if not submissions:
         where = ", ".join(str(p) for p in paths)
         outcome.findings.append(

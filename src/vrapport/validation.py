@@ -115,7 +115,7 @@ def pandera_schema(sheet: SheetSpec, period: Period) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=wide, strict=False)
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
     """A cell value as the user sees it in Norwegian Excel."""
     if isinstance(value, bool):
         return "SANN" if value else "USANN"
@@ -127,7 +127,7 @@ def _shown(value: Any) -> str:
 
 
 def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
-    shown = _shown(value)
+    shown = shown_value(value)
     if isinstance(value, SpecialCell):
         if value.text == "formula-without-value":
             return (

@@ -13,7 +13,7 @@ ties in the order the project office listed them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -326,10 +326,24 @@ def _names(items: list[Project]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
 
+def removed(previous: pd.DataFrame | None, items: Iterable[Project]) -> list[str]:
+    """Projects of the previous report that the current one no longer lists."""
+    if previous is None or "project" not in previous:
+        return []
+    current = {norm(p.name) for p in items}
+    names = [n for n in previous["project"] if isinstance(n, str) and n.strip()]
+    return [n for n in names if norm(n) not in current]
+
+
 def narrative(
-    items: list[Project], counts: Mapping[str, int], risks: list[Risk], scale: StatusScale
+    items: list[Project],
+    counts: Mapping[str, int],
+    risks: list[Risk],
+    scale: StatusScale,
+    gone: Sequence[str] = (),
 ) -> list[str]:
-    """Drafted sentences: status counts, changes in overall status, red-zone risks."""
+    """Drafted sentences: status counts, changes in overall status, projects no longer
+    reported (`gone`), red-zone risks."""
     parts = [f"{counts[label]} {label.lower()}" for label in scale.labels]
     listed = ", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]
     sentences = [f"{_count(len(items), 'prosjekt', 'prosjekter')} rapporterer status: {listed}."]
@@ -346,6 +360,8 @@ def narrative(
             f"Samlet status er svekket for {_count(len(worse), 'prosjekt', 'prosjekter')} "
             f"({_names(worse)})."
         )
+    if gone:
+        sentences.append(f"Ikke lenger med siden forrige rapportering: {', '.join(gone)}.")
     if new and len(new) == len(items):
         sentences.append("Forrige rapports status er ikke kjent, så utviklingen vises ikke.")
     elif new:
@@ -383,7 +399,11 @@ def build(inputs: SectionInput) -> Section:
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         *comments(inputs.sheet(TEMPLATE, "comments")),
-        *drafted(narrative(items, counts, risks, scale) if inputs.narrative else []),
+        *drafted(
+            narrative(items, counts, risks, scale, removed(previous, items))
+            if inputs.narrative
+            else []
+        ),
         Text(SUMMARY_TEXT.format(organisation=_genitive(inputs.config.organisation))),
         status_table(
             items,

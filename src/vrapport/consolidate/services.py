@@ -280,6 +280,13 @@ def service_desk_narrative(months: list[SupportMonth], period: Period, target: f
             text += f", mot {format_number(months[-2].contacts)} i {before.month_name}"
         sentences.append(text + ".")
     missed = below_target(months, target)
+    share = current.answered_share
+    if share is not None:
+        reached = "nådde" if share >= target else "nådde ikke"
+        sentences.append(
+            f"I {period.month_name} {reached} brukerstøtte målet: {_percent(share)} av "
+            f"telefonhenvendelsene ble besvart innen 60 sekunder (mål {_percent(target)})."
+        )
     if missed:
         sentences.append(
             f"Målsettingen om å besvare {_percent(target)} av telefonhenvendelsene innen "
