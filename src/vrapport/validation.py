@@ -181,6 +181,10 @@ def findings_from_failures(
             code = "error-value" if value.text != "formula-without-value" else value.text
         column = data.spec.column(key)
         label = str(data.frame.at[index, "_label"])
+        month = data.frame.at[index, MONTH]
+        if isinstance(month, int | float) and month == month and 1 <= month <= 12:
+            if label == month_label(int(month)):
+                label = label.lower()  # 'for april', as in running text
         if data.spec.kind == "grid":
             label = f"{label}, {month_label(int(data.frame.at[index, MONTH])).lower()}"
         finding = Finding(

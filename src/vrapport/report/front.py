@@ -26,7 +26,7 @@ SOURCES_SHEET = "Kilder"
 WIDTHS = (30.0, 34.0, 34.0, 26.0, 12.0, 70.0, 8.0, 10.0)
 UNITS = {
     "mill": ('0.0 "mill. kr"', 1e-6),
-    "percent": ("0.0%", 1.0),
+    "percent": ("0.0 %", 1.0),
     "count": ("#,##0", 1.0),
 }
 
