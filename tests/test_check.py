@@ -497,3 +497,9 @@ def test_values_in_messages_look_as_in_norwegian_excel(specs: Specs, example_cop
     messages = {f.cell: f.message for f in findings_of(path, specs) if f.code == "not-a-number"}
     assert messages["F6"].startswith("«SANN» er ikke et tall")
     assert messages["F7"].startswith("«01.03.2024» er ikke et tall")
+
+
+def test_month_rows_are_named_in_running_text(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Årsverk", {"B8": None})  # mars
+    (finding,) = only(findings_of(path, specs), "required")
+    assert finding.message == "Mangler verdi: Årsverk for mars."
