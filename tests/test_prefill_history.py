@@ -107,3 +107,30 @@ def test_risk_register_is_carried(tmp_path: Path, specs: Specs):
     _, new = _frames(out / "prosjekt_2024-04.xlsx", specs, Period(2024, 4))
     _, old = _frames(EXAMPLES / "prosjekt.xlsx", specs, Period(2024, 3))
     assert new["risks"]["description"].tolist() == old["risks"]["description"].tolist()
+
+
+def test_new_year_opens_with_last_years_closing_figures(specs: Specs, make_filled):
+    from vrapport.prefill import carried_values
+
+    movements = {f"m{m:02d}": {"amount": -1_000_000 * m} for m in range(1, 13)}
+    december = make_filled(
+        "okonomi",
+        {
+            "fte": {"year_start": {"fte": 470.0}}
+            | {f"m{m:02d}": {"fte": 470.0 + m} for m in range(1, 13)},
+            "liquidity": {
+                "opening_balance": {"amount": -300_000_000},
+                "credit_limit": {"amount": 640_000_000},
+            }
+            | movements,
+        },
+        period=Period(2024, 12),
+    )
+    (previous,) = check_files([december], specs, Period(2024, 12))
+    carried = carried_values(specs.template("okonomi"), previous, Period(2025, 1))
+    assert carried["fte"]["year_start"]["fte"] == 482.0  # December's FTE
+    liquidity = carried["liquidity"]
+    assert liquidity["opening_balance"]["amount"] == -300_000_000 - 78_000_000  # closing 2024
+    assert liquidity["credit_limit"]["amount"] == 640_000_000
+    assert "m01" not in liquidity  # the new year's movements are the department's
+    assert "result" not in carried  # a new year has a new budget

@@ -17,8 +17,8 @@ from typing import Any
 from vrapport.fill import FillData
 from vrapport.findings import ERROR, Finding
 from vrapport.period import Period
-from vrapport.reader import MONTH, ROW_KEY, Submission
-from vrapport.spec import SpecError, Specs, TemplateSpec
+from vrapport.reader import MONTH, ROW_KEY, SheetData, Submission
+from vrapport.spec import SheetSpec, SpecError, Specs, TemplateSpec
 from vrapport.validation import check_duplicates, check_files, collect_files
 
 PrefillRows = dict[str, list[dict[str, Any]]]
@@ -143,9 +143,27 @@ def carried_values(spec: TemplateSpec, previous: Submission, period: Period) -> 
                     value = _plain(record.get(column.from_last_year or ""))
                     if key is not None and value is not None and 1 <= int(month) <= 12:
                         cells.setdefault(key, {})[column.key] = value
+        if sheet.kind == "table" and before.year == period.year - 1 and before.month == 12:
+            _year_end_rows(sheet, data, cells)
         if cells:
             carried[sheet.key] = cells
     return carried
+
+
+def _year_end_rows(sheet: SheetSpec, data: SheetData, cells: dict[str, dict[Any, Any]]) -> None:
+    """Rows that a new year takes from the closed year: the sum of the named rows of the
+    December submission (opening balance = last year's opening balance + its movements)."""
+    frame = data.frame.set_index(ROW_KEY)
+    for row in sheet.rows:
+        if not row.from_last_year:
+            continue
+        for column in sheet.columns:
+            values = [
+                _plain(frame.at[k, column.key]) for k in row.from_last_year if k in frame.index
+            ]
+            numbers = [v for v in values if isinstance(v, int | float)]
+            if numbers and len(numbers) == len(row.from_last_year):
+                cells.setdefault(row.key, {})[column.key] = sum(numbers)
 
 
 def _absolute(year: int, month: int) -> int:

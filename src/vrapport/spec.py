@@ -84,6 +84,9 @@ class RowSpec:
     # A fixed row whose values stay the same all year (an opening balance, a credit limit),
     # carried over by `templates --from` from the previous period of the year.
     carry: bool = False
+    # At a new year, the row takes the sum of these rows of the previous year's submission
+    # (e.g. the opening balance = last year's opening balance + its movements).
+    from_last_year: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,11 @@ def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
 
     def fixed(item: dict[str, Any]) -> RowSpec:
         return RowSpec(
-            item["key"], item["label"], help=item.get("help", ""), carry=bool(item.get("carry"))
+            item["key"],
+            item["label"],
+            help=item.get("help", ""),
+            carry=bool(item.get("carry")),
+            from_last_year=tuple(item.get("from_last_year", ())),
         )
 
     if "catalogue" in data:
