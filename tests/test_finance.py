@@ -198,3 +198,24 @@ def test_sentence_rounds_from_the_thousands_the_table_shows():
     from vrapport.consolidate.finance import _millions
 
     assert _millions(9_449_955) == "9,5\u00a0mill.\u00a0kr"  # the table shows 9 450
+
+
+def test_materiality_needs_both_amount_and_percent():
+    from vrapport.consolidate.finance import Fte, Line, Liquidity, narrative
+
+    def line(key: str, actual: float, budget: float) -> Line:
+        return Line(key, key.capitalize(), "cost", 0, 0, actual, budget, budget * 4)
+
+    lines = [
+        Line("operating_revenue", "Driftsinntekter", "income", 0, 0, 1, 1, 4),
+        line("big", 100_000_000, 101_000_400),  # 1,0 mill. kr but only 1 % of budget
+        line("small", 1_000_000, 1_600_000),  # 0,6 mill. kr and 37,5 %
+        Line("operating_expenses", "Driftskostnader", "cost", 0, 0, 1, 1, 4, "bold"),
+        Line("net_result", "RESULTAT", "result", 0, 0, 0, 0, 0, "bold"),
+    ]
+    liquidity, staff = Liquidity(-1e8, -1e6, 6.4e8), Fte(470, 483)
+    text = " ".join(narrative(lines, liquidity, staff, PERIOD, 500_000, 0.02)["costs"])
+    assert "Small ligger pr. mars 0,6\u00a0mill.\u00a0kr under budsjett." in text
+    assert "Big ligger" not in text
+    text = " ".join(narrative(lines, liquidity, staff, PERIOD, 500_000, 0.0)["costs"])
+    assert "Big ligger pr. mars 1,0\u00a0mill.\u00a0kr under budsjett." in text

@@ -384,7 +384,12 @@ def _direction(kroner: float) -> str:
 
 
 def narrative(
-    lines: list[Line], liq: Liquidity, staff: Fte, period: Period, materiality: float
+    lines: list[Line],
+    liq: Liquidity,
+    staff: Fte,
+    period: Period,
+    materiality: float,
+    materiality_share: float = 0.0,
 ) -> dict[str, list[str]]:
     """Drafted sentences per subsection, modelled on the seed's own."""
     by_key = {line.key: line for line in lines}
@@ -408,7 +413,9 @@ def narrative(
         kind = "income" if part == "income" else "cost"
         for line in lines:
             diff = line.ytd_actual - line.ytd_budget
-            if line.kind == kind and line.style == "normal" and abs(diff) >= materiality:
+            share = abs(diff) / abs(line.ytd_budget) if line.ytd_budget else 1.0
+            material = abs(diff) >= materiality and share >= materiality_share
+            if line.kind == kind and line.style == "normal" and material:
                 out[part].append(
                     f"{line.label.lstrip('- ')} ligger pr. {month} {_millions(diff)} "
                     f"{'over' if diff > 0 else 'under'} budsjett."
@@ -440,8 +447,9 @@ def build(inputs: SectionInput) -> Section:
     staff = fte(inputs.sheet(TEMPLATE, "fte"), period)
     notes = inputs.sheet(TEMPLATE, "comments")
     materiality = float(inputs.setting("narrative", "materiality_kroner", default=500_000))
+    materiality_share = float(inputs.setting("narrative", "materiality_percent", default=0)) / 100
     draft = (
-        narrative(lines, liq, staff, period, materiality)
+        narrative(lines, liq, staff, period, materiality, materiality_share)
         if inputs.narrative
         else {"result": [], "income": [], "costs": [], "liquidity": []}
     )
