@@ -503,3 +503,18 @@ def test_month_rows_are_named_in_running_text(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "Årsverk", {"B8": None})  # mars
     (finding,) = only(findings_of(path, specs), "required")
     assert finding.message == "Mangler verdi: Årsverk for mars."
+
+
+def test_merged_input_cells_and_extra_sheets(specs: Specs, example_copy):
+    import openpyxl
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Investeringer"].merge_cells("B5:C5")
+    workbook.create_sheet("Notater")
+    workbook.save(path)
+    findings = findings_of(path, specs)
+    (merged,) = only(findings, "merged-input-cells")
+    assert (merged.sheet, merged.cell, merged.severity) == ("Investeringer", "B5:C5", "error")
+    (extra,) = only(findings, "extra-sheet")
+    assert (extra.sheet, extra.severity) == ("Notater", "warning")

@@ -23,7 +23,7 @@ from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.period import MONTHS_NB
 from vrapport.preflight import preflight
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
-from vrapport.templates import META_SHEET
+from vrapport.templates import INSTRUCTIONS_SHEET, META_SHEET
 
 ROW_KEY = "_row"
 REPORT_SHEETS = {"Forside", "Kilder"}  # sheets every report from vrapport has
@@ -386,7 +386,18 @@ def read_submission(path: Path, specs: Specs, display: str | None = None) -> Sub
             data = READERS[sheet.kind](grid, sub, sheet, name, anchor)
             if data is not None:
                 _mark_special(data, special.get(name, {}))
+                _merged_inputs(sub, data, workbook.get_sheet_by_name(name).merged_cell_ranges)
                 sub.sheets[sheet.key] = data
+        known = {n for n in actual.values() if n} | {META_SHEET, INSTRUCTIONS_SHEET}
+        for name in names:
+            if name not in known:
+                sub.add(
+                    name,
+                    "",
+                    WARNING,
+                    "extra-sheet",
+                    f"Arket «{name}» er ikke en del av malen og blir ikke lest.",
+                )
     except Exception as exc:  # noqa: BLE001 - a parser failure on user input is a finding
         sub.add(
             "",
@@ -406,6 +417,23 @@ class SpecialCell:
 
     def __repr__(self) -> str:
         return f"SpecialCell({self.text!r})"
+
+
+def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:
+    """Merged cells over input cells hide values from every reader but the first cell's."""
+    inputs = {c for column in data.cells.columns for c in data.cells[column] if c}
+    for (r0, c0), (r1, c1) in merged:
+        cells = {xl_rowcol_to_cell(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        if cells & inputs:
+            first, last = xl_rowcol_to_cell(r0, c0), xl_rowcol_to_cell(r1, c1)
+            sub.add(
+                data.name,
+                f"{first}:{last}",
+                ERROR,
+                "merged-input-cells",
+                f"Cellene {first}:{last} er slått sammen. Opphev sammenslåingen; hver celle "
+                "skal ha sin egen verdi.",
+            )
 
 
 def _mark_special(data: SheetData, special: dict[str, str]) -> None:
