@@ -518,3 +518,14 @@ def test_merged_input_cells_and_extra_sheets(specs: Specs, example_copy):
     assert (merged.sheet, merged.cell, merged.severity) == ("Investeringer", "B5:C5", "error")
     (extra,) = only(findings, "extra-sheet")
     assert (extra.sheet, extra.severity) == ("Notater", "warning")
+
+
+def test_hidden_row_with_inputs_is_warned_about(specs: Specs, example_copy):
+    import openpyxl
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Resultat"].row_dimensions[9].hidden = True  # Personalkostnader
+    workbook.save(path)
+    (finding,) = only(findings_of(path, specs), "hidden-row")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "A9", "warning")

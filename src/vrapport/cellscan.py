@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml import ElementTree
@@ -31,28 +32,40 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def scan_cells(path: Path, sheets: set[str]) -> dict[str, dict[str, str]]:
-    """For each named sheet: {cell: error text or FORMULA_WITHOUT_VALUE}."""
-    found: dict[str, dict[str, str]] = {}
+@dataclass
+class SheetScan:
+    """What the value reader cannot see in one sheet."""
+
+    special: dict[str, str] = field(default_factory=dict)  # cell -> error text / no value
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
+
+
+def scan_cells(path: Path, sheets: set[str]) -> dict[str, SheetScan]:
+    """For each named sheet: error cells, formulas without a cached value, hidden rows."""
+    found: dict[str, SheetScan] = {}
     with zipfile.ZipFile(path) as archive:
         paths = _sheet_paths(archive)
         for name in sheets:
             member = paths.get(name)
             if not member or member not in archive.namelist():
                 continue
-            cells: dict[str, str] = {}
+            scan = SheetScan()
             with archive.open(member) as handle:
                 for _event, element in ElementTree.iterparse(handle):
+                    if element.tag == f"{NS}row":
+                        if element.get("hidden") in ("1", "true") and element.get("r"):
+                            scan.hidden_rows.add(int(element.get("r", "0")))
+                        element.clear()
+                        continue
                     if element.tag != f"{NS}c":
                         continue
                     value = element.find(f"{NS}v")
                     if element.get("t") == "e":
-                        cells[element.get("r", "")] = value.text if value is not None else "#FEIL"
+                        text = value.text if value is not None else "#FEIL"
+                        scan.special[element.get("r", "")] = text or "#FEIL"
                     elif element.find(f"{NS}f") is not None and (
                         value is None or value.text is None
                     ):
-                        cells[element.get("r", "")] = FORMULA_WITHOUT_VALUE
-                    element.clear()
-            if cells:
-                found[name] = cells
+                        scan.special[element.get("r", "")] = FORMULA_WITHOUT_VALUE
+            found[name] = scan
     return found

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from vrapport.cellscan import FORMULA_WITHOUT_VALUE, scan_cells
+from vrapport.cellscan import FORMULA_WITHOUT_VALUE, SheetScan, scan_cells
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.period import MONTHS_NB
 from vrapport.preflight import preflight
@@ -385,7 +385,9 @@ def read_submission(path: Path, specs: Specs, display: str | None = None) -> Sub
                 continue
             data = READERS[sheet.kind](grid, sub, sheet, name, anchor)
             if data is not None:
-                _mark_special(data, special.get(name, {}))
+                scan = special.get(name, SheetScan())
+                _mark_special(data, scan.special)
+                _hidden_inputs(sub, data, scan.hidden_rows)
                 _merged_inputs(sub, data, workbook.get_sheet_by_name(name).merged_cell_ranges)
                 sub.sheets[sheet.key] = data
         known = {n for n in actual.values() if n} | {META_SHEET, INSTRUCTIONS_SHEET}
@@ -417,6 +419,24 @@ class SpecialCell:
 
     def __repr__(self) -> str:
         return f"SpecialCell({self.text!r})"
+
+
+def _hidden_inputs(sub: Submission, data: SheetData, hidden: set[int]) -> None:
+    """A hidden row with input cells: its values are read, but nobody sees them in Excel."""
+    if not hidden:
+        return
+    rows = sorted(
+        {xl_cell_to_rowcol(c)[0] + 1 for col in data.cells.columns for c in data.cells[col] if c}
+        & hidden
+    )
+    for row in rows:
+        sub.add(
+            data.name,
+            f"A{row}",
+            WARNING,
+            "hidden-row",
+            f"Rad {row} er skjult, men verdiene i den leses. Vis raden og kontroller den.",
+        )
 
 
 def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:
