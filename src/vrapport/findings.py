@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -33,11 +32,3 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"location": self.location}
-
-
-def errors(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == ERROR]
-
-
-def warnings(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == WARNING]

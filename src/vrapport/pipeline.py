@@ -22,7 +22,7 @@ from vrapport.report.front import FileRecord, front_section, lineage, sources_se
 from vrapport.report.model import Report, Section, Text
 from vrapport.report.writer import write_report
 from vrapport.spec import Chapter, Specs
-from vrapport.validation import check_duplicates, check_files, collect_files
+from vrapport.validation import check_duplicates, check_files, check_previous, collect_files
 
 
 @dataclass
@@ -113,32 +113,6 @@ def _missing_chapter(chapter: Chapter, names: str, period: Period) -> Section:
     )
 
 
-def _check_previous(paths: list[Path], specs: Specs, period: Period) -> list[Submission]:
-    """The previous report's submissions, each checked against the period stamped in it."""
-    earlier = check_files(collect_files(paths), specs, None, prefix="forrige periode: ")
-    for sub in earlier:
-        stamped = sub.meta.get("period", "")
-        if sub.template is not None and stamped and stamped < str(period.shift(-1)):
-            sub.add(
-                "",
-                "",
-                WARNING,
-                "previous-not-last-month",
-                f"Filen gjelder {stamped}; forrige rapport var {period.shift(-1)}. "
-                "Utviklingen vises mot denne eldre perioden.",
-            )
-        if sub.template is not None and stamped and stamped >= str(period):
-            sub.add(
-                "",
-                "",
-                ERROR,
-                "previous-not-earlier",
-                f"Filen skal gjelde forrige rapport, men gjelder {stamped}, som ikke er "
-                f"før {period}.",
-            )
-    return earlier
-
-
 def build(
     paths: list[Path],
     period: Period,
@@ -154,7 +128,7 @@ def build(
     make (e.g. the portfolio's trend arrows).
     """
     submissions = check_files(collect_files(paths), specs, period)
-    earlier = _check_previous(previous, specs, period) if previous else []
+    earlier = check_previous(previous, specs, period) if previous else []
     outcome = BuildOutcome(submissions)
     for sub in submissions + earlier:
         outcome.findings += sub.findings

@@ -19,7 +19,7 @@ from vrapport.findings import ERROR, Finding
 from vrapport.period import Period
 from vrapport.reader import MONTH, ROW_KEY, SheetData, Submission
 from vrapport.spec import SheetSpec, SpecError, Specs, TemplateSpec
-from vrapport.validation import check_duplicates, check_files, collect_files
+from vrapport.validation import check_duplicates, check_previous
 
 PrefillRows = dict[str, list[dict[str, Any]]]
 
@@ -39,19 +39,9 @@ class Previous:
 def load_previous(paths: Iterable[Path], specs: Specs, period: Period) -> Previous:
     """Read and check the submissions in `paths`, each against the period stamped in it,
     which must be earlier than `period`."""
-    submissions = check_files(collect_files(paths), specs, None)
+    submissions = check_previous(paths, specs, period)
     previous = Previous()
     for sub in submissions:
-        stamped = sub.meta.get("period", "")
-        if sub.template is not None and (not stamped or stamped >= str(period)):
-            sub.add(
-                "",
-                "",
-                ERROR,
-                "previous-not-earlier",
-                f"Filen skal gjelde en tidligere periode enn {period}, men gjelder "
-                f"{stamped or 'ingen periode'}.",
-            )
         previous.findings += sub.findings
         if sub.template is not None:
             previous.submissions.setdefault(sub.template_id, sub)

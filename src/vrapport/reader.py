@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from vrapport.cellscan import FORMULA_WITHOUT_VALUE, SheetScan, scan_cells
+from vrapport.cellscan import SheetScan, scan_cells
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.period import MONTHS_NB
 from vrapport.preflight import preflight
@@ -463,6 +463,3 @@ def _mark_special(data: SheetData, special: dict[str, str]) -> None:
         for index, cell in data.cells[column].items():
             if cell in special:
                 data.frame.at[index, column] = SpecialCell(special[cell])
-
-
-__all__ = ["FORMULA_WITHOUT_VALUE", "SheetData", "SpecialCell", "Submission", "read_submission"]

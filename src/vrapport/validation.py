@@ -12,6 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from vrapport.cellscan import FORMULA_WITHOUT_VALUE
 from vrapport.checks import CheckContext, load_checks
 from vrapport.coerce import coerce_sheet
 from vrapport.findings import ERROR, WARNING, Finding
@@ -129,7 +130,7 @@ def shown_value(value: Any) -> str:
 def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
     shown = shown_value(value)
     if isinstance(value, SpecialCell):
-        if value.text == "formula-without-value":
+        if value.text == FORMULA_WITHOUT_VALUE:
             return (
                 "Cellen har en formel uten lagret verdi. Åpne filen i Excel, la den "
                 "beregne, og lagre på nytt – eller skriv inn verdien."
@@ -178,7 +179,7 @@ def findings_from_failures(
         else:
             key, code, value = str(failure.column), check, data.frame.at[index, failure.column]
         if isinstance(value, SpecialCell):
-            code = "error-value" if value.text != "formula-without-value" else value.text
+            code = "error-value" if value.text != FORMULA_WITHOUT_VALUE else value.text
         column = data.spec.column(key)
         label = str(data.frame.at[index, "_label"])
         month = data.frame.at[index, MONTH]
@@ -350,6 +351,37 @@ def check_files(
     return submissions
 
 
+def check_previous(paths: Iterable[Path], specs: Specs, period: Period) -> list[Submission]:
+    """The previous period's submissions (for `build --previous` and `templates --from`),
+    each checked against the period stamped in it, which must be before `period`; one older
+    than the month before is allowed, with a warning."""
+    earlier = check_files(collect_files(paths), specs, None, prefix="forrige periode: ")
+    last_month = str(period.shift(-1))
+    for sub in earlier:
+        if sub.template is None:
+            continue
+        stamped = sub.meta.get("period", "")
+        if not stamped or stamped >= str(period):
+            sub.add(
+                "",
+                "",
+                ERROR,
+                "previous-not-earlier",
+                f"Filen skal gjelde en tidligere periode enn {period}, men gjelder "
+                f"{stamped or 'ingen periode'}.",
+            )
+        elif stamped < last_month:
+            sub.add(
+                "",
+                "",
+                WARNING,
+                "previous-not-last-month",
+                f"Filen gjelder {stamped}; forrige rapport var {last_month}. "
+                "Utviklingen vises mot denne eldre perioden.",
+            )
+    return earlier
+
+
 def check_periods(submissions: list[Submission]) -> list[Finding]:
     """Files checked together should be for one period (when no --period says which)."""
     stamped: dict[str, list[str]] = {}
@@ -393,6 +425,3 @@ def check_duplicates(submissions: list[Submission]) -> list[Finding]:
         else:
             seen[sub.template_id] = sub
     return found
-
-
-__all__ = ["Path", "check_duplicates", "check_files", "collect_files", "validate_submission"]
