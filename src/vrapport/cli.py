@@ -59,11 +59,26 @@ def _main(
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # No emoji codes: «:warning:» in a cell is printed as typed.
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
+
+
+# Control characters other than tab and newline, shown as escapes instead of being sent to the
+# terminal (an ESC in a cell must not move the cursor or recolour the screen).
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c not in (9, 10)}
+
+
+def _data(value: object) -> str:
+    """Text from a file, a path or an exception, ready to be put into console markup: printed
+    verbatim, never read as markup (`[/b]`, `[inkl. sosiale kostnader]`)."""
+    from rich.markup import escape
+
+    return escape(str(value).translate(_CONTROLS))
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    _console(stderr=True).print(f"[bold red]Feil:[/] {message}")
+    """`message` is data: it may name paths and quote what a file holds."""
+    _console(stderr=True).print(f"[bold red]Feil:[/] {_data(message)}")
     return typer.Exit(code)
 
 
@@ -97,7 +112,7 @@ def _print_findings(findings: list[Finding], title: str) -> None:
     table.add_column("Melding", overflow="fold")
     for severity, location, message in _condensed(findings):
         level = "[red]feil[/]" if severity == "error" else "[yellow]advarsel[/]"
-        table.add_row(level, location, message)
+        table.add_row(level, _data(location), _data(message))
     console.print(table)
 
 
@@ -213,8 +228,8 @@ def templates(
         prefill = prefill_rows(spec, source) if source else None
         if previous is not None and source is None:
             console.print(
-                f"[yellow]Advarsel:[/] fant ingen innsending av «{template_id}» i "
-                f"{', '.join(str(p) for p in from_ or [])}; malen er ikke forhåndsutfylt."
+                f"[yellow]Advarsel:[/] fant ingen innsending av «{_data(template_id)}» i "
+                f"{_data(', '.join(str(p) for p in from_ or []))}; malen er ikke forhåndsutfylt."
             )
         carried = carried_values(spec, source, the_period) if source and the_period else {}
         try:
@@ -224,7 +239,7 @@ def templates(
         except OSError as exc:
             raise _fail(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
         note = f" (forhåndsutfylt fra {source.display})" if prefill or carried else ""
-        console.print(f"Skrev {path}{note}")
+        console.print(_data(f"Skrev {path}{note}"))
 
 
 @app.command()
@@ -308,7 +323,7 @@ def _write_feedback(submissions, folder: Path, quiet: bool) -> None:  # type: ig
         raise _fail(f"kan ikke skrive tilbakemeldinger til {folder}: {reason}") from None
     if not quiet:
         for path in written:
-            _console().print(f"Skrev tilbakemelding {path}")
+            _console().print(_data(f"Skrev tilbakemelding {path}"))
 
 
 @app.command()
@@ -396,10 +411,10 @@ def build(
     chapters = len(outcome.report.sections) - 2  # the front page and Kilder are not chapters
     made = chapters - len(outcome.missing)
     lacking = f"; ikke levert: {', '.join(outcome.missing)}" if outcome.missing else ""
-    _console().print(f"Skrev {outcome.path} ({made} av {chapters} kapitler{lacking}).")
+    _console().print(_data(f"Skrev {outcome.path} ({made} av {chapters} kapitler{lacking})."))
     if trace is not None:
         _write_trace(trace, outcome)
-        _console().print(f"Skrev sporbarhet til {trace} ({len(outcome.lineage)} tall).")
+        _console().print(_data(f"Skrev sporbarhet til {trace} ({len(outcome.lineage)} tall)."))
     if pdf:
         from vrapport.pdf import PdfError, board_pack
 
@@ -407,7 +422,7 @@ def build(
             made = board_pack(outcome.report, out.with_suffix(".pdf"))
         except PdfError as exc:
             raise _fail(str(exc)) from None
-        _console().print(f"Skrev {made}")
+        _console().print(_data(f"Skrev {made}"))
 
 
 def _refuse_inputs_as_outputs(inputs: list[Path], outputs: list[Path]) -> None:
@@ -457,7 +472,7 @@ def main() -> None:
         if os.environ.get("VRAPPORT_DEBUG"):
             raise
         _console(stderr=True).print(
-            f"[bold red]Intern feil:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]Intern feil:[/] {type(exc).__name__}: {_data(exc)}\n"
             "Ingen filer er endret. Kjør med VRAPPORT_DEBUG=1 for detaljer, og meld feilen."
         )
         sys.exit(EXIT_USAGE)

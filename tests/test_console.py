@@ -1,0 +1,110 @@
+"""User text is data on the console: labels, cell values and file names are printed as they are
+written, never read as rich markup or emoji codes, and never end a command in a traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from vrapport.cli import app
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "400"}
+LABEL = "Personalkostnader [inkl. sosiale kostnader]"
+
+
+def _tampered(folder: Path, name: str = "okonomi [endelig].xlsx") -> Path:
+    """The finance example with markup-like text in a row label, a comment's theme and a cell,
+    saved under a file name with brackets."""
+    folder.mkdir(exist_ok=True)
+    workbook = openpyxl.load_workbook(EXAMPLES / "okonomi.xlsx")
+    workbook["Resultat"]["A9"] = LABEL
+    workbook["Resultat"]["F6"] = "[bold]34 185 330 :warning:"
+    workbook["Kommentar"]["A5"] = "[/b]"
+    path = folder / name
+    workbook.save(path)
+    return path
+
+
+def test_markup_in_labels_values_and_file_names_is_printed_verbatim(tmp_path):
+    path = _tampered(tmp_path / "innsendt")
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03"], env=WIDE)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "Intern feil" not in result.output
+    out = result.output
+    assert "okonomi [endelig].xlsx › Resultat › A9" in out
+    assert f"Raden «{LABEL}» finnes ikke i malen" in out
+    assert "«[bold]34 185 330 :warning:» er ikke et tall" in out
+    assert "okonomi [endelig].xlsx › Kommentar › A5" in out
+    assert "«[/b]» er ikke et gyldig valg" in out
+
+
+def test_check_with_feedback_writes_the_copy_despite_markup(tmp_path):
+    path = _tampered(tmp_path / "innsendt")
+    out = tmp_path / "retur [mars]"
+    result = runner.invoke(
+        app, ["check", str(path), "--period", "2024-03", "--feedback", str(out)], env=WIDE
+    )
+    assert result.exit_code == 1, result.output
+    copy = out / "okonomi [endelig]_tilbakemelding.xlsx"
+    assert copy.is_file()
+    assert f"Skrev tilbakemelding {copy}" in result.output
+    comment = openpyxl.load_workbook(copy)["Kommentar"]["A5"].comment
+    assert "«[/b]» er ikke et gyldig valg" in comment.text
+
+
+def test_a_missing_path_with_brackets_is_named_verbatim(tmp_path):
+    missing = tmp_path / "okonomi [/b][endelig].xlsx"
+    result = runner.invoke(app, ["check", str(missing)], env=WIDE)
+    assert result.exit_code == 2
+    assert f"finnes ikke: {missing}" in result.output
+
+
+def test_build_prints_markup_findings_verbatim_and_writes_nothing(tmp_path):
+    folder = tmp_path / "innsendt [mars]"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "okonomi.xlsx").unlink()
+    _tampered(folder)
+    out = tmp_path / "rapport.xlsx"
+    result = runner.invoke(
+        app, ["build", str(folder), "--period", "2024-03", "--out", str(out)], env=WIDE
+    )
+    assert result.exit_code == 1, result.output
+    assert "«[/b]» er ikke et gyldig valg" in result.output
+    assert "Rapporten ble ikke laget" in result.output
+    assert not out.exists()
+
+
+def test_control_characters_are_shown_not_sent_to_the_terminal(tmp_path):
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    workbook = openpyxl.load_workbook(EXAMPLES / "okonomi.xlsx")
+    # ESC [2J clears a terminal; the file format writes the ESC as _x001B_.
+    workbook["Kommentar"]["A5"] = "Inntekter_x001B_[2J"
+    workbook.save(folder / "okonomi.xlsx")
+    result = runner.invoke(app, ["check", str(folder), "--period", "2024-03"], env=WIDE)
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output
+    assert "«Inntekter\\x1b[2J» er ikke et gyldig valg" in result.output
+
+
+def test_an_internal_error_quoting_markup_is_one_line(monkeypatch, capsys):
+    import vrapport.validation
+    from vrapport.cli import main
+
+    def broken(*args, **kwargs):
+        raise ValueError("uventet [/b] i «[inkl. sosiale kostnader]»")
+
+    monkeypatch.setattr(vrapport.validation, "check_files", broken)
+    monkeypatch.setattr("sys.argv", ["vrapport", "check", str(EXAMPLES / "okonomi.xlsx")])
+    monkeypatch.delenv("VRAPPORT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "Intern feil: ValueError: uventet [/b] i «[inkl. sosiale kostnader]»" in err
