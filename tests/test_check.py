@@ -246,8 +246,20 @@ def test_cli_check_json(example_copy):
         "column": "Faktisk",
         "severity": "error",
         "code": "not-a-number",
+        "category": "value",
         "message": "",
         "location": "okonomi.xlsx › Resultat › F6",
+        "where": {
+            "file": "okonomi.xlsx",
+            "sheet": "Resultat",
+            "kind": "cell",
+            "ref": "F6",
+            "cell": "F6",
+            "row": 6,
+            "column_key": "actual",
+            "column": "Faktisk",
+        },
+        "params": {"shown": "abc", "label": "SLA (tjenesteavtaler), mars"},
     }
     assert payload["files"][0]["template"] == "okonomi"
     assert len(payload["files"][0]["sha256"]) == 64
@@ -515,7 +527,12 @@ def test_merged_input_cells_and_extra_sheets(specs: Specs, example_copy):
     workbook.save(path)
     findings = findings_of(path, specs)
     (merged,) = only(findings, "merged-input-cells")
-    assert (merged.sheet, merged.cell, merged.severity) == ("Investeringer", "B5:C5", "error")
+    assert (merged.sheet, merged.ref, merged.severity) == ("Investeringer", "B5:C5", "error")
+    assert (merged.kind, merged.cell, merged.location) == (
+        "range",
+        "B5",
+        "okonomi.xlsx › Investeringer › B5:C5",
+    )
     (extra,) = only(findings, "extra-sheet")
     assert (extra.sheet, extra.severity) == ("Notater", "warning")
 
@@ -529,3 +546,8 @@ def test_hidden_row_with_inputs_is_warned_about(specs: Specs, example_copy):
     workbook.save(path)
     (finding,) = only(findings_of(path, specs), "hidden-row")
     assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "A9", "warning")
+    assert (finding.kind, finding.ref, finding.location) == (
+        "row",
+        "9:9",
+        "okonomi.xlsx › Resultat › rad 9",
+    )

@@ -1,34 +1,353 @@
-"""Findings: what validation says about a submission, each with its place (file › sheet › cell)."""
+"""Findings: what validation says about a submission, as records.
+
+A finding is a registered `code`, a severity, a structured place (file › sheet › a cell, a
+range, a row or the whole sheet, plus the column) and a Norwegian message. Every code lives
+in `CODES` below with its category and default severity; a `Finding` with an unregistered
+code cannot be made, and a test collects every code literal in `src/` and fails on one that
+is not registered.
+
+How to add a code: add one `Code(...)` line to `CODES` in the block of its category, then
+use it, either with your own message as today,
+
+    Finding(file, sheet, "F6", ERROR, "my-code", "Norsk melding.", column_label, key="actual")
+    sub.add(sheet, "F6", ERROR, "my-code", "Norsk melding.")          # reader / validation
+    ctx.at(data, index, "actual", ERROR, "my-code", "Norsk melding.")  # named cross-checks
+
+or, when the code has a `template`, with the message rendered from parameters:
+
+    Finding.make("required", file, sheet, "F6", column="Faktisk", label="mars")
+
+The third positional field is the place on the sheet in A1 notation: a cell ("F6"), a range
+("B5:C6"), a whole row ("9:9", see `row_ref`), or "" for the whole sheet (and, with no sheet
+either, the whole file). `Finding.kind` says which; `Finding.cell` is always one cell (the
+range's first cell, column A of a row) or "", for code that marks cells.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 
+Category = Literal["file", "structure", "value", "cross-check", "history"]
+LocationKind = Literal["file", "sheet", "cell", "range", "row"]
+
 
 @dataclass(frozen=True)
-class Finding:
-    """One problem in one place. `code` is stable (kebab-case); `message` is Norwegian."""
+class Code:
+    """One kind of finding. `template` (str.format, named fields) renders the message from
+    parameters; "" when every use words its own message."""
+
+    name: str
+    category: Category
+    severity: Severity
+    template: str = ""
+
+
+def _table(*codes: Code) -> Mapping[str, Code]:
+    table = {c.name: c for c in codes}
+    assert len(table) == len(codes), "a finding code is registered twice"
+    return MappingProxyType(table)
+
+
+CODES: Mapping[str, Code] = _table(
+    # --- file: the file as a whole (pre-flight, _meta, period, the set of files) ---------
+    Code("not-xlsx", "file", ERROR),
+    Code("old-xls", "file", ERROR),
+    Code("macro-workbook", "file", ERROR),
+    Code("encrypted-file", "file", ERROR),
+    Code("empty-file", "file", ERROR),
+    Code("empty-zip", "file", ERROR),
+    Code("file-too-large", "file", ERROR),
+    Code("sheet-too-large", "file", ERROR),
+    Code("suspicious-file", "file", ERROR),
+    Code("external-links", "file", WARNING),
+    Code("unreadable-file", "file", ERROR),
+    Code(
+        "corrupt-file",
+        "file",
+        ERROR,
+        "Filen kunne ikke leses som Excel-arbeidsbok ({error}).",
+    ),
+    Code(
+        "internal-error",
+        "file",
+        ERROR,
+        "Feil i vrapport, ikke i filen: kontrollen av filen stoppet ({error}). Filen er ikke "
+        "kontrollert ferdig. Meld feilen (kjør med VRAPPORT_DEBUG=1 for detaljer).",
+    ),
+    Code("report-file", "file", WARNING),
+    Code("missing-meta", "file", ERROR),
+    Code("unknown-template", "file", ERROR),
+    Code("wrong-version", "file", ERROR),
+    Code("bad-period", "file", ERROR, "Ugyldig periode «{period}»."),
+    Code("wrong-period", "file", ERROR),
+    Code("no-period", "file", ERROR),
+    Code("period-not-stamped", "file", WARNING),
+    Code("duplicate-template", "file", ERROR),
+    Code("mixed-periods", "file", ERROR),
+    Code("previous-not-earlier", "file", ERROR),
+    Code("previous-not-last-month", "file", WARNING),
+    Code("no-submissions", "file", ERROR, "Fant ingen innsendte filer (.xlsx)."),
+    Code("missing-submission", "file", WARNING),
+    Code("no-chapters", "file", ERROR, "Ingen kapitler kunne lages av innsendingene."),
+    # --- structure: sheets, headers, rows and cells of the template ----------------------
+    Code("missing-sheet", "structure", ERROR),
+    Code(
+        "extra-sheet",
+        "structure",
+        WARNING,
+        "Arket «{sheet}» er ikke en del av malen og blir ikke lest.",
+    ),
+    Code("missing-header", "structure", ERROR),
+    Code("missing-column", "structure", ERROR),
+    Code("missing-row", "structure", ERROR, "Fant ikke raden «{row}»."),
+    Code(
+        "unknown-row", "structure", WARNING, "Raden «{row}» finnes ikke i malen og blir ikke lest."
+    ),
+    Code("duplicate-row", "structure", ERROR),
+    Code("too-few-rows", "structure", ERROR),
+    Code("hidden-row", "structure", WARNING),
+    Code("merged-input-cells", "structure", ERROR),
+    # --- value: one value against its column's type, range and requiredness --------------
+    Code("required", "value", ERROR, "Mangler verdi: {column} for {label}."),
+    Code("not-a-number", "value", ERROR, "«{shown}» er ikke et tall ({column}, {label})."),
+    Code("not-an-integer", "value", ERROR, "«{shown}» er ikke et heltall ({column}, {label})."),
+    Code("not-a-date", "value", ERROR, "«{shown}» er ikke en dato ({column}, {label})."),
+    Code(
+        "not-in-list",
+        "value",
+        ERROR,
+        "«{shown}» er ikke et gyldig valg. Gyldige verdier: {choices}.",
+    ),
+    Code("not-text", "value", ERROR, "«{shown}» er ikke tekst ({column})."),
+    Code(
+        "below-minimum",
+        "value",
+        ERROR,
+        "{shown} er mindre enn minsteverdien {limit} ({column}, {label}).",
+    ),
+    Code(
+        "above-maximum",
+        "value",
+        ERROR,
+        "{shown} er større enn største tillatte verdi {limit} ({column}, {label}).",
+    ),
+    Code("too-long", "value", ERROR, "Teksten er {length} tegn; høyst {limit} er tillatt."),
+    Code("error-value", "value", ERROR, "Cellen inneholder feilverdien {value}."),
+    Code(
+        "formula-without-value",
+        "value",
+        ERROR,
+        "Cellen har en formel uten lagret verdi. Åpne filen i Excel, la den beregne, og "
+        "lagre på nytt – eller skriv inn verdien.",
+    ),
+    Code("number-as-text", "value", WARNING),
+    Code("date-as-text", "value", WARNING),
+    # --- cross-check: named checks between values (checks/) ------------------------------
+    Code("actual-after-period", "cross-check", WARNING),
+    Code("unexpected-sign", "cross-check", WARNING),
+    Code("lost-exceeds-agreed", "cross-check", ERROR),
+    Code("value-after-period", "cross-check", WARNING),
+    Code("duplicate-project", "cross-check", ERROR),
+    Code("unknown-project", "cross-check", ERROR),
+    Code("count-not-first-of-month", "cross-check", ERROR),
+    Code("duplicate-count-date", "cross-check", ERROR),
+    Code("count-after-period", "cross-check", WARNING),
+    Code("split-exceeds-total", "cross-check", ERROR),
+    Code("missing-closing-count", "cross-check", WARNING),
+    Code("answered-exceeds-phone", "cross-check", ERROR),
+    Code("phone-exceeds-contacts", "cross-check", ERROR),
+    Code("resolved-exceeds-contacts", "cross-check", ERROR),
+    Code("months-out-of-order", "cross-check", WARNING),
+    Code("date-after-period", "cross-check", ERROR),
+    Code("date-before-range", "cross-check", WARNING),
+    Code("duplicate-id", "cross-check", ERROR),
+    # --- history: against the previous period's submissions ------------------------------
+    Code("changed-since-previous", "history", WARNING),
+)
+
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([1-9][0-9]*)$")
+_RANGE = re.compile(r"^\$?[A-Z]{1,3}\$?[1-9][0-9]*:\$?[A-Z]{1,3}\$?[1-9][0-9]*$")
+_ROW = re.compile(r"^([1-9][0-9]*):\1$")
+
+
+def row_ref(row: int) -> str:
+    """The A1 reference of a whole (1-based) sheet row, as Excel writes it: 9 -> '9:9'."""
+    return f"{row}:{row}"
+
+
+def location_kind(sheet: str, ref: str) -> LocationKind:
+    """What an A1 reference names: a cell, a range, a row, or (empty) the whole sheet or
+    file. Anything else is a bug in vrapport (ValueError)."""
+    if not ref:
+        return "sheet" if sheet else "file"
+    if _CELL.match(ref):
+        return "cell"
+    if _ROW.match(ref):
+        return "row"
+    if _RANGE.match(ref):
+        return "range"
+    raise ValueError(f"not an A1 cell, range or row: {ref!r}")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is: file, sheet, one place on the sheet (kind + A1 reference), and
+    the column (its key in the spec and its label as the user sees it)."""
 
     file: str
     sheet: str
-    cell: str
+    kind: LocationKind
+    ref: str
+    column_key: str = ""
+    column: str = ""
+
+    @property
+    def cell(self) -> str:
+        """One cell standing for the place: the cell, a range's first cell, column A of a
+        row; "" for a whole sheet or file."""
+        if self.kind == "cell":
+            return self.ref
+        if self.kind == "range":
+            return self.ref.split(":")[0]
+        if self.kind == "row":
+            return f"A{self.ref.split(':')[0]}"
+        return ""
+
+    @property
+    def row(self) -> int | None:
+        """The 1-based row of a cell or row place (a range's first row); None otherwise."""
+        if self.kind == "row":
+            return int(self.ref.split(":")[0])
+        match = _CELL.match(self.cell) if self.cell else None
+        return int(match.group(2)) if match else None
+
+    @property
+    def text(self) -> str:
+        """file › sheet › place, as findings are printed."""
+        place = f"rad {self.row}" if self.kind == "row" else self.ref
+        return " › ".join(p for p in (self.file, self.sheet, place) if p)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "kind": self.kind,
+            "ref": self.ref,
+            "cell": self.cell,
+            "row": self.row,
+            "column_key": self.column_key,
+            "column": self.column,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one place. `code` is registered in `CODES` (kebab-case, stable);
+    `message` is Norwegian; `ref` is the A1 place on `sheet` (see the module docstring);
+    `column` is the column's label, `key` its key in the spec; `params` the values the
+    message was rendered from (for machine readers)."""
+
+    file: str
+    sheet: str
+    ref: str
     severity: Severity
     code: str
     message: str
     column: str = ""
+    key: str = ""
+    params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(
+                f"unregistered finding code {self.code!r}: add it to CODES in vrapport/findings.py"
+            )
+        if self.severity not in (ERROR, WARNING):
+            raise ValueError(f"not a severity: {self.severity!r}")
+        location_kind(self.sheet, self.ref)  # raises on a malformed reference
+
+    @classmethod
+    def make(
+        cls,
+        code: str,
+        file: str,
+        sheet: str = "",
+        ref: str = "",
+        *,
+        severity: Severity | None = None,
+        column: str = "",
+        key: str = "",
+        **params: Any,
+    ) -> Finding:
+        """A finding whose message is rendered from the code's template. `column` (the
+        label) is also a template field; the code's default severity unless given."""
+        entry = CODES.get(code)
+        if entry is None or not entry.template:
+            raise ValueError(f"finding code {code!r} has no message template")
+        fields = {"column": column, "sheet": sheet} | params
+        return cls(
+            file,
+            sheet,
+            ref,
+            severity or entry.severity,
+            code,
+            entry.template.format(**fields),
+            column,
+            key,
+            tuple(params.items()),
+        )
+
+    @property
+    def category(self) -> Category:
+        return CODES[self.code].category
+
+    @property
+    def kind(self) -> LocationKind:
+        return location_kind(self.sheet, self.ref)
+
+    @property
+    def where(self) -> Location:
+        return Location(self.file, self.sheet, self.kind, self.ref, self.key, self.column)
+
+    @property
+    def cell(self) -> str:
+        """One cell for the place (see `Location.cell`): what cell-marking code uses."""
+        return self.where.cell
 
     @property
     def location(self) -> str:
-        parts = [p for p in (self.file, self.sheet, self.cell) if p]
-        return " › ".join(parts)
+        return self.where.text
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"location": self.location}
+        """The JSON form: code, category, severity, message, parameters, the place (flat,
+        as before: file, sheet, cell, column) and the structured place under `where`."""
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "category": self.category,
+            "message": self.message,
+            "location": self.location,
+            "where": self.where.to_dict(),
+            "params": {k: _jsonable(v) for k, v in self.params},
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -19,7 +19,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from vrapport.cellscan import SheetScan, scan_cells
-from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
 from vrapport.period import MONTHS_NB
 from vrapport.preflight import preflight
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
@@ -74,9 +74,19 @@ class Submission:
         return self.sheets[key]
 
     def add(
-        self, sheet: str, cell: str, severity: str, code: str, message: str, column: str = ""
+        self,
+        sheet: str,
+        ref: str,
+        severity: Severity,
+        code: str,
+        message: str,
+        column: str = "",
+        key: str = "",
     ) -> None:
-        self.findings.append(Finding(self.display, sheet, cell, severity, code, message, column))  # type: ignore[arg-type]
+        """A finding on this file (`ref`: a cell, range, row or "", see vrapport.findings)."""
+        self.findings.append(
+            Finding(self.display, sheet, ref, severity, code, message, column, key)
+        )
 
 
 def _value(raw: Any) -> Any:
@@ -432,7 +442,7 @@ def _hidden_inputs(sub: Submission, data: SheetData, hidden: set[int]) -> None:
     for row in rows:
         sub.add(
             data.name,
-            f"A{row}",
+            row_ref(row),
             WARNING,
             "hidden-row",
             f"Rad {row} er skjult, men verdiene i den leses. Vis raden og kontroller den.",

@@ -127,40 +127,22 @@ def shown_value(value: Any) -> str:
     return str(value)
 
 
-def _message(code: str, value: Any, column: ColumnSpec, label: str) -> str:
+def _params(code: str, value: Any, column: ColumnSpec, label: str) -> dict[str, Any]:
+    """The template fields of a value finding (see vrapport.findings.CODES)."""
     shown = shown_value(value)
-    if isinstance(value, SpecialCell):
-        if value.text == FORMULA_WITHOUT_VALUE:
-            return (
-                "Cellen har en formel uten lagret verdi. Åpne filen i Excel, la den "
-                "beregne, og lagre på nytt – eller skriv inn verdien."
-            )
-        return f"Cellen inneholder feilverdien {value.text}."
-    if code == "not-a-number":
-        return f"«{shown}» er ikke et tall ({column.label}, {label})."
-    if code == "not-an-integer":
-        return f"«{shown}» er ikke et heltall ({column.label}, {label})."
-    if code == "not-a-date":
-        return f"«{shown}» er ikke en dato ({column.label}, {label})."
+    if code == "error-value":
+        return {"value": value.text}
     if code == "not-in-list":
-        return f"«{shown}» er ikke et gyldig valg. Gyldige verdier: {', '.join(column.choices)}."
-    if code == "not-text":
-        return f"«{shown}» er ikke tekst ({column.label})."
+        return {"shown": shown, "choices": ", ".join(column.choices)}
     if code == "below-minimum":
-        return (
-            f"{shown} er mindre enn minsteverdien {format_plain(column.bounds[0])} "
-            f"({column.label}, {label})."
-        )
+        return {"shown": shown, "limit": format_plain(column.bounds[0]), "label": label}
     if code == "above-maximum":
-        return (
-            f"{shown} er større enn største tillatte verdi {format_plain(column.bounds[1])} "
-            f"({column.label}, {label})."
-        )
+        return {"shown": shown, "limit": format_plain(column.bounds[1]), "label": label}
     if code == "too-long":
-        return f"Teksten er {len(str(value))} tegn; høyst {column.max_length} er tillatt."
-    if code == "required":
-        return f"Mangler verdi: {column.label} for {label}."
-    return f"{code}: «{shown}»"
+        return {"length": len(str(value)), "limit": column.max_length}
+    if code in ("required", "not-text", FORMULA_WITHOUT_VALUE):
+        return {"label": label} if code == "required" else {}
+    return {"shown": shown, "label": label}
 
 
 def findings_from_failures(
@@ -188,14 +170,14 @@ def findings_from_failures(
                 label = label.lower()  # 'for april', as in running text
         if data.spec.kind == "grid":
             label = f"{label}, {month_label(int(data.frame.at[index, MONTH])).lower()}"
-        finding = Finding(
+        finding = Finding.make(
+            code,
             sub.display,
             data.name,
             data.cell(index, key),
-            ERROR,
-            code,
-            _message(code, value, column, label),
-            column.label,
+            column=column.label,
+            key=key,
+            **_params(code, value, column, label),
         )
         if finding not in found:
             found.append(finding)
