@@ -551,3 +551,56 @@ def test_hidden_row_with_inputs_is_warned_about(specs: Specs, example_copy):
         "9:9",
         "okonomi.xlsx › Resultat › rad 9",
     )
+
+
+# --- a bug in vrapport while checking one file ---------------------------------------------
+
+
+def _broken_for(display: str, original):
+    def reader(grid, sub, *args):
+        if sub.display == display:
+            raise KeyError("intern nøkkel")
+        return original(grid, sub, *args)
+
+    return reader
+
+
+def test_a_bug_while_reading_one_file_is_reported_for_that_file(monkeypatch, tmp_path):
+    import shutil
+
+    from vrapport import reader
+
+    folder = tmp_path / "inn"
+    shutil.copytree(EXAMPLES, folder)
+    monkeypatch.delenv("VRAPPORT_DEBUG", raising=False)
+    monkeypatch.setitem(reader.READERS, "grid", _broken_for("okonomi.xlsx", reader._read_grid))
+    result = runner.invoke(app, ["check", str(folder), "--period", "2024-03", "--json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    errors = [f for f in payload["findings"] if f["severity"] == "error"]
+    assert [(f["file"], f["code"]) for f in errors] == [("okonomi.xlsx", "internal-error")]
+    assert errors[0]["message"].startswith(
+        "Feil i vrapport, ikke i filen: kontrollen av filen stoppet (KeyError: 'intern nøkkel')."
+    )
+    assert errors[0]["where"]["kind"] == "file"
+    # Every other file was read and checked: recognised, and clean as the examples are.
+    others = [f for f in payload["files"] if f["file"] != "okonomi.xlsx"]
+    assert len(others) == len(list(EXAMPLES.glob("*.xlsx"))) - 1
+    assert all(f["template"] and f["errors"] == 0 for f in others)
+
+
+def test_a_bug_in_a_cross_check_is_not_reported_as_a_corrupt_file(monkeypatch, specs, tmp_path):
+    from vrapport.checks import load_checks
+
+    def broken(ctx):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.delenv("VRAPPORT_DEBUG", raising=False)
+    monkeypatch.setitem(load_checks(), "finance-signs", broken)
+    okonomi, hr = EXAMPLES / "okonomi.xlsx", EXAMPLES / "hr.xlsx"
+    by_file = {s.display: s for s in check_files([okonomi, hr], specs, PERIOD)}
+    assert [f.code for f in by_file["okonomi.xlsx"].findings if f.severity == "error"] == [
+        "internal-error"
+    ]
+    assert not [f for f in by_file["hr.xlsx"].findings if f.severity == "error"]
+    assert "corrupt-file" not in {f.code for s in by_file.values() for f in s.findings}

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
@@ -31,6 +32,7 @@ MONTH = "_month"
 LABEL = "_label"
 
 Grid = list[list[Any]]
+T = TypeVar("T")
 
 
 def norm(text: Any) -> str:
@@ -322,8 +324,33 @@ def _sheet_lookup(names: list[str]) -> dict[str, str]:
     return {norm(n): n for n in names}
 
 
+class Unreadable(Exception):
+    """A parser could not read the file (the file's problem, not vrapport's)."""
+
+
+def parser_errors() -> tuple[type[Exception], ...]:
+    """What the parsers raise on a file they cannot read."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from python_calamine import CalamineError
+
+    return (CalamineError, zipfile.BadZipFile, ParseError, DefusedXmlException, EOFError)
+
+
+def _parse(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one parser call; its failure on the file becomes `Unreadable`. Anything else that
+    goes wrong while reading is a bug in vrapport and propagates (see check_files)."""
+    try:
+        return call(*args, **kwargs)
+    except parser_errors() as exc:
+        raise Unreadable(f"{type(exc).__name__}: {exc}") from exc
+
+
 def read_submission(path: Path, specs: Specs, display: str | None = None) -> Submission:
-    """Read one file. Problems become findings on the returned Submission; nothing raises."""
+    """Read one file. Problems in the file become findings on the returned Submission; a
+    bug in vrapport raises (check_files reports it for this file)."""
     from python_calamine import CalamineWorkbook
 
     sub = Submission(path=path, display=display or path.name)
@@ -332,93 +359,92 @@ def read_submission(path: Path, specs: Specs, display: str | None = None) -> Sub
         return sub
     sub.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = list(workbook.sheet_names)
-        lookup = _sheet_lookup(names)
-        if META_SHEET not in names and REPORT_SHEETS <= set(names):
-            sub.add(
-                "",
-                "",
-                WARNING,
-                "report-file",
-                "Filen er en rapport laget av vrapport, ikke en innsending; den hoppes over.",
-            )
-            return sub
-        if META_SHEET not in names:
-            sub.add(
-                "",
-                "",
-                ERROR,
-                "missing-meta",
-                "Filen mangler det skjulte arket _meta og er ikke laget fra en vrapport-mal. "
-                "Bruk malen fra «vrapport templates».",
-            )
-            return sub
-        sub.meta = _read_meta(workbook.get_sheet_by_name(META_SHEET).to_python())
-        template = specs.templates.get(sub.meta.get("template_id", ""))
-        if template is None:
-            sub.add(
-                META_SHEET,
-                "B2",
-                ERROR,
-                "unknown-template",
-                f"Ukjent mal «{sub.meta.get('template_id', '')}». Kjente maler: "
-                + ", ".join(sorted(specs.templates))
-                + ".",
-            )
-            return sub
-        sub.template = template
-        actual = {s.key: lookup.get(norm(s.name)) for s in template.sheets}
-        special = scan_cells(path, {n for n in actual.values() if n})
-        for sheet in template.sheets:
-            name = actual[sheet.key]
-            if name is None:
-                sub.add(
-                    sheet.name,
-                    "",
-                    ERROR,
-                    "missing-sheet",
-                    f"Arket «{sheet.name}» mangler. Bruk malen uten å slette eller gi nytt navn "
-                    "til ark.",
-                )
-                continue
-            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            anchor = _find_label(grid, sheet.row_header)
-            if anchor is None:
-                sub.add(
-                    name,
-                    "",
-                    ERROR,
-                    "missing-header",
-                    f"Fant ikke overskriften «{sheet.row_header}» på arket.",
-                )
-                continue
-            data = READERS[sheet.kind](grid, sub, sheet, name, anchor)
-            if data is not None:
-                scan = special.get(name, SheetScan())
-                _mark_special(data, scan.special)
-                _hidden_inputs(sub, data, scan.hidden_rows)
-                _merged_inputs(sub, data, workbook.get_sheet_by_name(name).merged_cell_ranges)
-                sub.sheets[sheet.key] = data
-        known = {n for n in actual.values() if n} | {META_SHEET, INSTRUCTIONS_SHEET}
-        for name in names:
-            if name not in known:
-                sub.add(
-                    name,
-                    "",
-                    WARNING,
-                    "extra-sheet",
-                    f"Arket «{name}» er ikke en del av malen og blir ikke lest.",
-                )
-    except Exception as exc:  # noqa: BLE001 - a parser failure on user input is a finding
+        _read_workbook(sub, _parse(CalamineWorkbook.from_path, str(path)), specs)
+    except Unreadable as exc:
+        sub.sheets.clear()
+        sub.findings.append(Finding.make("corrupt-file", sub.display, error=str(exc)))
+    return sub
+
+
+def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
+    names = list(workbook.sheet_names)
+    lookup = _sheet_lookup(names)
+    if META_SHEET not in names and REPORT_SHEETS <= set(names):
+        sub.add(
+            "",
+            "",
+            WARNING,
+            "report-file",
+            "Filen er en rapport laget av vrapport, ikke en innsending; den hoppes over.",
+        )
+        return
+    if META_SHEET not in names:
         sub.add(
             "",
             "",
             ERROR,
-            "corrupt-file",
-            f"Filen kunne ikke leses som Excel-arbeidsbok ({type(exc).__name__}: {exc}).",
+            "missing-meta",
+            "Filen mangler det skjulte arket _meta og er ikke laget fra en vrapport-mal. "
+            "Bruk malen fra «vrapport templates».",
         )
-    return sub
+        return
+    sub.meta = _read_meta(_parse(workbook.get_sheet_by_name(META_SHEET).to_python))
+    template = specs.templates.get(sub.meta.get("template_id", ""))
+    if template is None:
+        sub.add(
+            META_SHEET,
+            "B2",
+            ERROR,
+            "unknown-template",
+            f"Ukjent mal «{sub.meta.get('template_id', '')}». Kjente maler: "
+            + ", ".join(sorted(specs.templates))
+            + ".",
+        )
+        return
+    sub.template = template
+    actual = {s.key: lookup.get(norm(s.name)) for s in template.sheets}
+    special = _parse(scan_cells, sub.path, {n for n in actual.values() if n})
+    for sheet in template.sheets:
+        name = actual[sheet.key]
+        if name is None:
+            sub.add(
+                sheet.name,
+                "",
+                ERROR,
+                "missing-sheet",
+                f"Arket «{sheet.name}» mangler. Bruk malen uten å slette eller gi nytt navn "
+                "til ark.",
+            )
+            continue
+        worksheet = _parse(workbook.get_sheet_by_name, name)
+        grid = _parse(worksheet.to_python, skip_empty_area=False)
+        anchor = _find_label(grid, sheet.row_header)
+        if anchor is None:
+            sub.add(
+                name,
+                "",
+                ERROR,
+                "missing-header",
+                f"Fant ikke overskriften «{sheet.row_header}» på arket.",
+            )
+            continue
+        data = READERS[sheet.kind](grid, sub, sheet, name, anchor)
+        if data is not None:
+            scan = special.get(name, SheetScan())
+            _mark_special(data, scan.special)
+            _hidden_inputs(sub, data, scan.hidden_rows)
+            _merged_inputs(sub, data, _parse(getattr, worksheet, "merged_cell_ranges"))
+            sub.sheets[sheet.key] = data
+    known = {n for n in actual.values() if n} | {META_SHEET, INSTRUCTIONS_SHEET}
+    for name in names:
+        if name not in known:
+            sub.add(
+                name,
+                "",
+                WARNING,
+                "extra-sheet",
+                f"Arket «{name}» er ikke en del av malen og blir ikke lest.",
+            )
 
 
 class SpecialCell:

@@ -4,6 +4,7 @@ named cross-checks. The only place that maps pandera's failure cases back to Exc
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -321,14 +322,24 @@ def display_names(files: list[Path]) -> dict[Path, str]:
 def check_files(
     files: Iterable[Path], specs: Specs, period: Period | None, prefix: str = ""
 ) -> list[Submission]:
-    """Read and validate each file; every problem is a finding, nothing raises. `prefix`
-    goes before each file's name in findings (e.g. the folder of last period's files)."""
+    """Read and validate each file; every problem is a finding, nothing raises. A bug in
+    vrapport while checking one file is an `internal-error` finding on that file (never "the
+    file is corrupt"), and the other files are still checked. `prefix` goes before each
+    file's name in findings (e.g. the folder of last period's files)."""
     submissions = []
     files = list(files)
     names = display_names(files)
     for path in files:
-        sub = read_submission(path, specs, display=prefix + names[path])
-        validate_submission(sub, specs, period)
+        sub = Submission(path=path, display=prefix + names[path])
+        try:
+            sub = read_submission(path, specs, display=sub.display)
+            validate_submission(sub, specs, period)
+        except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for this file
+            if os.environ.get("VRAPPORT_DEBUG"):
+                raise
+            sub.findings.append(
+                Finding.make("internal-error", sub.display, error=f"{type(exc).__name__}: {exc}")
+            )
         submissions.append(sub)
     return submissions
 
