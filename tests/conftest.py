@@ -94,6 +94,23 @@ def numbers(values: list[Any]) -> list[float]:
 
 
 @pytest.fixture
+def schemas_copy(tmp_path: Path) -> Callable[..., Path]:
+    """A copy of schemas/ with text edits: {file name: (old, new)}, each old text required."""
+
+    def copy(edits: dict[str, tuple[str, str]] | None = None) -> Path:
+        folder = tmp_path / "schemas"
+        shutil.copytree(ROOT / "schemas", folder, dirs_exist_ok=True)
+        for name, (old, new) in (edits or {}).items():
+            path = folder / name
+            text = path.read_text(encoding="utf-8")
+            assert old in text, (name, old)
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return folder
+
+    return copy
+
+
+@pytest.fixture
 def make_template(specs: Specs, tmp_path: Path) -> Callable[..., Path]:
     def make(template_id: str, period: Period | None = PERIOD) -> Path:
         name = f"blank_{template_id}_{period}.xlsx"

@@ -27,7 +27,8 @@ from vrapport.period import Period
 from vrapport.pipeline import build
 from vrapport.reader import read_submission
 from vrapport.report.styles import TRAFFIC
-from vrapport.spec import SpecError, Specs
+from vrapport.reportfile import RiskMatrixSettings
+from vrapport.spec import SpecError, Specs, load_specs
 from vrapport.validation import validate_submission
 
 runner = CliRunner()
@@ -178,7 +179,7 @@ def test_red_zone_table_holds_exactly_the_seeds_nine_risks(report_grids):
 
 def test_red_zone_is_decided_by_the_matrix_and_sorted_by_score(report_grids, specs: Specs):
     risks = submission_frames(EXAMPLES / "prosjekt.xlsx", specs)["risks"]
-    matrix = risk_matrix(specs.report.settings)
+    matrix = risk_matrix(specs.report.model.risk_matrix)
     score = {r.description: r.likelihood * r.impact for r in risks.itertuples()}
     red = [r.description for r in risks.itertuples() if matrix.is_red(r.likelihood, r.impact)]
     outside = [r.description for r in risks.itertuples() if r.description not in red]
@@ -228,7 +229,7 @@ def test_arrows_for_improved_worsened_unchanged_and_new_projects(report_grids):
 
 
 def test_status_cells_are_traffic_lights(example_report: Path, specs: Specs):
-    scale = status_scale(specs.report.settings)
+    scale = status_scale(specs.report.model.portfolio)
     ws = openpyxl.load_workbook(example_report)[SHEET]
     seen: dict[str, int] = {}
     for row in ws.iter_rows():
@@ -307,7 +308,7 @@ def test_risk_table_texts_wrap_in_merged_cells(example_report: Path):
 
 
 def test_risk_matrix_comes_from_configuration_cell_by_cell(specs: Specs):
-    matrix = risk_matrix(specs.report.settings)
+    matrix = risk_matrix(specs.report.model.risk_matrix)
     assert matrix.is_red(2, 5) and not matrix.is_red(5, 2)  # same score, different cells
     assert not any(matrix.is_red(1, impact) for impact in range(1, 6))
     frame = pd.DataFrame(
@@ -318,23 +319,36 @@ def test_risk_matrix_comes_from_configuration_cell_by_cell(specs: Specs):
         ]
     )
     assert [r.description for r in red_zone(frame, matrix)] == ["høyest", "høy"]
-    everything = risk_matrix(
-        {"risk_matrix": {"red_zone": {k: [1, 2, 3, 4, 5] for k in range(1, 6)}}}
-    )
+    everything = risk_matrix(RiskMatrixSettings(red_zone={k: [1, 2, 3, 4, 5] for k in range(1, 6)}))
     assert [r.description for r in red_zone(frame, everything)] == ["høyest", "høy", "lav"]
 
 
 @pytest.mark.parametrize(
-    "settings",
-    [{}, {"risk_matrix": {"red_zone": {6: [1]}}}, {"risk_matrix": {"red_zone": {5: [0]}}}],
+    ("zone", "message"),
+    [
+        ("", "report.yaml › risk_matrix: mangler; kapittel 4 .* leser det"),
+        (
+            "risk_matrix: {red_zone: {6: [1]}}",
+            r"risk_matrix\.red_zone\[6\]: «6» er utenfor området; må være ≤ 5",
+        ),
+        (
+            "risk_matrix: {red_zone: {5: [0]}}",
+            r"risk_matrix\.red_zone\[5\]\[0\]: «0» er utenfor området; må være ≥ 1",
+        ),
+    ],
 )
-def test_a_broken_risk_matrix_is_a_configuration_error(settings):
-    with pytest.raises(SpecError, match="risk_matrix"):
-        risk_matrix(settings)
+def test_a_broken_risk_matrix_is_refused_when_the_specs_load(schemas_copy, zone, message):
+    folder = schemas_copy()
+    path = folder / "report.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("risk_matrix:"), text.index("targets:")
+    path.write_text(text[:start] + zone + "\n\n" + text[end:], encoding="utf-8")
+    with pytest.raises(SpecError, match=message):
+        load_specs(folder)
 
 
 def test_status_words_of_template_and_configuration_agree(specs: Specs):
-    scale = status_scale(specs.report.settings)
+    scale = status_scale(specs.report.model.portfolio)
     sheet = specs.template("prosjekt").sheet("projects")
     for key in DIMENSIONS:
         assert sheet.column(key).choices == scale.labels
@@ -350,7 +364,7 @@ def _project(name: str, statuses: tuple[str, ...], previous: tuple[str | None, .
 
 
 def test_previous_status_from_template_column_else_previous_submission(specs: Specs):
-    scale = status_scale(specs.report.settings)
+    scale = status_scale(specs.report.model.portfolio)
     now = pd.DataFrame(
         [
             _project("Med kolonne", (G,) * 5, (R,) * 5),

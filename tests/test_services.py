@@ -131,7 +131,7 @@ def test_target_comes_from_configuration(specs: Specs):
     assert strict.row("answered_60s").fills == ("red",)
     assert lenient.row("answered_60s").fills == (None,)
     assert strict.row("target").values == (0.85,)
-    assert specs.report.settings["targets"]["service_desk_answered_60s"] == 0.70
+    assert specs.report.targets["service_desk_answered_60s"] == 0.70
 
 
 # --- golden figures: new services ---------------------------------------------------------
@@ -410,10 +410,14 @@ def test_report_window_reaches_into_the_year_before():
 
 
 def test_window_lengths_come_from_report_yaml(specs: Specs):
-    assert window_setting(specs.report.settings, "service_desk_months") == 7
-    assert window_setting(specs.report.settings, "operations_months") == 9
-    with pytest.raises(ValueError, match="services.operations_months"):
-        window_setting({"services": {"operations_months": 0}}, "operations_months")
+    assert window_setting(specs.report, "service_desk_months") == 7
+    assert window_setting(specs.report, "operations_months") == 9
+
+
+def test_a_window_length_out_of_range_is_refused_when_the_specs_load(schemas_copy):
+    folder = schemas_copy({"report.yaml": ("operations_months: 9", "operations_months: 0")})
+    with pytest.raises(SpecError, match=r"report.yaml › services.operations_months: «0» .*≥ 1"):
+        load_specs(folder)
 
 
 def test_months_back_rows_in_the_spec(specs: Specs):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vrapport import __version__
-from vrapport.consolidate.base import SECTIONS, Frames, SectionInput
-from vrapport.consolidate.ceo import leads, with_lead, without_empty_headings
+from vrapport.consolidate.base import Frames, SectionInput, load_sections
+from vrapport.consolidate.transforms import leads, with_lead, without_empty_headings
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.history import history_changes
 from vrapport.lineage import SheetSource
@@ -39,14 +37,6 @@ class BuildOutcome:
     @property
     def blocked(self) -> bool:
         return any(f.severity == ERROR for f in self.findings)
-
-
-def _load_sections() -> None:
-    """Import every consolidation module; each registers its section builders."""
-    import vrapport.consolidate as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
 
 
 def _frames(submissions: list[Submission]) -> Frames:
@@ -143,8 +133,8 @@ def build(
         return outcome
     frames, previous_frames = _frames(submissions), _frames(earlier)
     sources = _sources(submissions)
-    chapter_leads = leads(frames)
-    _load_sections()
+    chapter_leads = leads(frames, specs.report.model.report.leads)
+    sections_known = load_sections()
     sections: list[Section] = []
     missing_chapters: list[str] = []
     for chapter in specs.report.chapters:
@@ -165,16 +155,13 @@ def build(
                 )
             )
             continue
-        builder = SECTIONS.get(chapter.section)
-        if builder is None:
-            raise KeyError(
-                f"report.yaml: chapter {chapter.key!r} names unknown section "
-                f"{chapter.section!r}; known: {sorted(SECTIONS)}"
-            )
-        inputs = SectionInput(
-            chapter, period, specs.report, frames, narrative, previous_frames, sources
-        )
-        built = without_empty_headings(builder(inputs))
+        # The section exists and reads what the specs hold: checked when the specs loaded.
+        declared = sections_known[chapter.section]
+        inputs = SectionInput(chapter, period, specs, frames, narrative, previous_frames, sources)
+        built = without_empty_headings(declared.build(inputs))
+        undeclared = set(built.facts) - set(declared.facts)
+        if undeclared:
+            raise RuntimeError(f"section {declared.name!r} reports undeclared facts {undeclared}")
         sections.append(with_lead(built, chapter_leads.get(chapter.key)))
     if len(sections) == len(missing_chapters):
         outcome.findings.append(
@@ -191,7 +178,7 @@ def build(
         if any(s.sheet == c.sheet for s in sections)
     ]
     front = front_section(
-        chapters, contents, specs.report.settings.get("front_page", {}), facts, missing_chapters
+        chapters, contents, specs.report.model.front_page, facts, missing_chapters
     )
     outcome.missing = [c.title for c in specs.report.chapters if c.key in missing_chapters]
     outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")

@@ -9,6 +9,7 @@ the pandera schemas) is derived from these objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +17,11 @@ from typing import Any, Literal
 import yaml
 
 from vrapport.period import month_label
+from vrapport.reportfile import ReportFile
 from vrapport.resources import schemas_dir
+
+# The C loader when PyYAML was built with libyaml (much faster), else the pure-Python one.
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
 Required = Literal["always", "to_period", "never"]
@@ -40,6 +45,9 @@ class ColumnSpec:
     type: ColumnType = "decimal"
     required: Required = "never"
     choices: tuple[str, ...] = ()
+    # The key of each choice (code refers to a choice by key; the label is what users see).
+    # Plain-text choices are their own keys.
+    choice_keys: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
     max_length: int | None = None
@@ -61,6 +69,10 @@ class ColumnSpec:
     @property
     def numeric(self) -> bool:
         return self.type in ("integer", "decimal", "percent")
+
+    def choice(self, key: str) -> str:
+        """The label of the choice with key `key`."""
+        return self.choices[self.choice_keys.index(key)]
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -148,6 +160,10 @@ class Chapter:
     sheet: str
     section: str
     templates: tuple[str, ...]
+    # Role (as the section names it) -> template id; resolved against the section when the
+    # specs load (report.yaml may list the templates in the section's order, or map them).
+    roles: Mapping[str, str] = field(default_factory=dict)
+    index: int = 0  # its place in report.yaml's chapter list, for messages
 
 
 @dataclass(frozen=True)
@@ -156,14 +172,31 @@ class ReportConfig:
     short_name: str
     title: str
     chapters: tuple[Chapter, ...]
-    catalogues: dict[str, tuple[dict[str, Any], ...]]
-    settings: dict[str, Any] = field(default_factory=dict)
+    model: ReportFile
+
+    @property
+    def catalogues(self) -> dict[str, tuple[dict[str, Any], ...]]:
+        dumped = self.model.catalogues.model_dump(exclude_none=True)
+        return {name: tuple(items) for name, items in dumped.items()}
 
     def catalogue(self, name: str) -> tuple[dict[str, Any], ...]:
         try:
             return self.catalogues[name]
         except KeyError:
-            raise SpecError(f"{REPORT_FILE}: katalogen «{name}» finnes ikke") from None
+            known = ", ".join(self.catalogues)
+            raise SpecError(
+                f"{REPORT_FILE} › catalogues.{name}: finnes ikke; kjente: {known}"
+            ) from None
+
+    @property
+    def targets(self) -> Mapping[str, float]:
+        return self.model.targets
+
+    def chapter(self, key: str) -> Chapter:
+        for chapter in self.chapters:
+            if chapter.key == key:
+                return chapter
+        raise KeyError(key)
 
 
 @dataclass(frozen=True)
@@ -180,7 +213,7 @@ class Specs:
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"{path.name}: kan ikke leses ({exc})") from exc
     if not isinstance(data, dict):
@@ -194,13 +227,30 @@ def _need(data: dict[str, Any], key: str, where: str) -> Any:
     return data[key]
 
 
-def _choices(data: Any, report: ReportConfig | None, where: str) -> tuple[str, ...]:
-    """A list of choices, or `{catalogue: name}`: the labels of a report.yaml catalogue."""
+def _choices(
+    data: Any, report: ReportConfig | None, where: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(labels, keys) of a column's choices: a list of texts or of `{key, label}` mappings,
+    or `{catalogue: name}` (the items of a report.yaml catalogue)."""
     if isinstance(data, dict):
         if "catalogue" not in data or report is None:
             raise SpecError(f"{where}: choices er en liste eller {{catalogue: navn}}")
-        return tuple(str(item["label"]) for item in report.catalogue(data["catalogue"]))
-    return tuple(str(c) for c in data)
+        items: Any = report.catalogue(data["catalogue"])
+    elif isinstance(data, list | tuple):
+        items = data
+    else:
+        raise SpecError(f"{where}.choices: forventet en liste")
+    labels, keys = [], []
+    for item in items:
+        if isinstance(item, dict):
+            if "key" not in item or "label" not in item:
+                raise SpecError(f"{where}.choices: hvert valg er en tekst eller {{key, label}}")
+            keys.append(str(item["key"]))
+            labels.append(str(item["label"]))
+        else:
+            keys.append(str(item))
+            labels.append(str(item))
+    return tuple(labels), tuple(keys)
 
 
 def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None) -> ColumnSpec:
@@ -211,7 +261,7 @@ def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None
         raise SpecError(f"{where}: ukjent type «{kind}» (gyldige: {', '.join(COLUMN_TYPES)})")
     if required not in REQUIRED:
         raise SpecError(f"{where}: ukjent required «{required}»")
-    choices = _choices(data.get("choices", ()), report, where)
+    choices, choice_keys = _choices(data.get("choices", ()), report, where)
     if kind == "choice" and not choices:
         raise SpecError(f"{where}: type choice krever choices")
     return ColumnSpec(
@@ -220,6 +270,7 @@ def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None
         type=kind,
         required=required,
         choices=choices,
+        choice_keys=choice_keys,
         min=data.get("min"),
         max=data.get("max"),
         max_length=data.get("max_length"),
@@ -309,29 +360,35 @@ def _sheet(data: dict[str, Any], report: ReportConfig, where: str) -> SheetSpec:
 
 
 def load_report(folder: Path) -> ReportConfig:
+    """report.yaml, validated against its typed model (unknown keys are refused)."""
+    from pydantic import ValidationError
+
+    from vrapport.reportfile import first_error
+
     data = _load_yaml(folder / REPORT_FILE)
-    organisation = _need(data, "organisation", REPORT_FILE)
-    report = _need(data, "report", REPORT_FILE)
+    try:
+        model = ReportFile.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(f"{REPORT_FILE} › {first_error(exc, ReportFile)}") from None
     chapters = tuple(
         Chapter(
-            key=c["key"],
-            number=int(c["number"]),
-            title=c["title"],
-            sheet=c.get("sheet", f"{c['number']} {c['title']}")[:31],
-            section=c["section"],
-            templates=tuple(c.get("templates", ())),
+            key=c.key,
+            number=c.number,
+            title=c.title,
+            sheet=(c.sheet or f"{c.number} {c.title}")[:31],
+            section=c.section,
+            templates=tuple(c.templates.values() if isinstance(c.templates, dict) else c.templates),
+            roles=dict(c.templates) if isinstance(c.templates, dict) else {},
+            index=index,
         )
-        for c in report.get("chapters", ())
+        for index, c in enumerate(model.report.chapters)
     )
-    catalogues = {name: tuple(items) for name, items in data.get("catalogues", {}).items()}
-    settings = {k: v for k, v in data.items() if k not in ("organisation", "report", "catalogues")}
     return ReportConfig(
-        organisation=organisation["name"],
-        short_name=organisation.get("short_name", organisation["name"]),
-        title=report.get("title", "Virksomhetsrapport"),
+        organisation=model.organisation.name,
+        short_name=model.organisation.short_name or model.organisation.name,
+        title=model.report.title,
         chapters=chapters,
-        catalogues=catalogues,
-        settings=settings,
+        model=model,
     )
 
 
@@ -351,8 +408,10 @@ def load_template(path: Path, report: ReportConfig) -> TemplateSpec:
     )
 
 
-def load_specs(folder: Path | None = None) -> Specs:
-    """Load report.yaml and every department spec in `folder` (default: the packaged one)."""
+def load_specs(folder: Path | None = None, contract: bool = True) -> Specs:
+    """Load report.yaml and every department spec in `folder` (default: the packaged one),
+    and check everything they share with the code (vrapport.contract) unless `contract` is
+    False. Any violation is a SpecError naming the file and the key."""
     folder = folder or schemas_dir()
     if not (folder / REPORT_FILE).is_file():
         raise SpecError(f"{folder}: fant ikke {REPORT_FILE}")
@@ -365,4 +424,9 @@ def load_specs(folder: Path | None = None) -> Specs:
         if spec.id in templates:
             raise SpecError(f"{path.name}: malen «{spec.id}» er definert to ganger")
         templates[spec.id] = spec
-    return Specs(report=report, templates=templates, folder=folder)
+    specs = Specs(report=report, templates=templates, folder=folder)
+    if not contract:
+        return specs
+    from vrapport.contract import check_contract
+
+    return check_contract(specs)

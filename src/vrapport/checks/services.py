@@ -80,7 +80,7 @@ def _window_complete(ctx: CheckContext, sheet_key: str, setting: str) -> Iterato
     data = ctx.sub.sheets.get(sheet_key)
     if data is None:
         return
-    months = report_window(ctx.period, window_setting(ctx.specs.report.settings, setting))
+    months = report_window(ctx.period, window_setting(ctx.specs.report, setting))
     shown = f"{_month_name(ctx, months[0])}–{_month_name(ctx, months[-1])}"
     for index, row in data.frame.iterrows():
         if row[MONTH] not in months:

@@ -1,69 +1,151 @@
-"""What every section builder receives, and the registry of section builders."""
+"""What every section builder receives, and the registry of section builders with what each
+declares it reads and reports (checked against the specs when they load, vrapport.contract)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.report.model import Section, Text
-from vrapport.spec import Chapter, ReportConfig
+from vrapport.spec import Chapter, ReportConfig, Specs
 
 # template id -> sheet key -> tidy frame
 Frames = Mapping[str, Mapping[str, pd.DataFrame]]
 
 
 @dataclass(frozen=True)
+class Reads:
+    """What a section reads of one template: per sheet key the column keys and the row keys,
+    and the keys of the comment topics (choices of `topic_sheet`'s `topic` column) it places.
+    Checked against the template's spec when the specs load."""
+
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rows: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: tuple[str, ...] = ()
+    topic_sheet: str = "comments"
+    topic_column: str = "topic"
+
+
+@dataclass(frozen=True)
 class SectionInput:
     chapter: Chapter
     period: Period
-    config: ReportConfig
+    specs: Specs
     frames: Frames
     narrative: bool = True
     previous: Frames = field(default_factory=dict)
     # template id -> sheet key -> where its values came from (file, sheet, cells)
     sources: Mapping[str, Mapping[str, SheetSource]] = field(default_factory=dict)
 
-    def sheet(self, template_id: str, sheet_key: str) -> pd.DataFrame:
-        return self.frames[template_id][sheet_key]
+    @property
+    def config(self) -> ReportConfig:
+        return self.specs.report
+
+    @property
+    def reads(self) -> Mapping[str, Reads]:
+        return SECTIONS[self.chapter.section].reads
+
+    def template(self, role: str) -> str:
+        """The template id that plays `role` in this chapter (report.yaml's `templates`)."""
+        return self.chapter.roles[role]
+
+    def _declared(self, role: str, sheet_key: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Only the columns the section declared (and the reader's own), so that a section
+        cannot read what the contract does not check."""
+        reads = self.reads[role]
+        wanted = set(reads.columns.get(sheet_key, ()))
+        if sheet_key == reads.topic_sheet and reads.topics:
+            wanted.add(reads.topic_column)
+        return frame[[c for c in frame.columns if c.startswith("_") or c in wanted]]
+
+    def sheet(self, role: str, sheet_key: str) -> pd.DataFrame:
+        frame = self.frames[self.template(role)][sheet_key]
+        return self._declared(role, sheet_key, frame)
+
+    def previous_sheet(self, role: str, sheet_key: str) -> pd.DataFrame | None:
+        """The sheet of the previous report's submission (`build --previous`), if given."""
+        frame = self.previous.get(self.template(role), {}).get(sheet_key)
+        return None if frame is None else self._declared(role, sheet_key, frame)
 
     def cite(
         self,
-        template_id: str,
+        role: str,
         sheet_key: str,
         rows: pd.Series | pd.Index | None,
         columns: list[str],
     ) -> str | None:
         """`okonomi.xlsx › Resultat › B6:B8` for the given rows (mask or index) and columns,
         or None when the sources are not known (e.g. consolidation called directly)."""
-        source = self.sources.get(template_id, {}).get(sheet_key)
+        source = self.sources.get(self.template(role), {}).get(sheet_key)
         return None if source is None else source.cite(rows, columns)
 
-    def setting(self, *path: str, default: Any = None) -> Any:
-        value: Any = self.config.settings
-        for key in path:
-            if not isinstance(value, Mapping) or key not in value:
-                return default
-            value = value[key]
-        return value
+    def comments(self, role: str, topic: str | None = None) -> list[Text]:
+        """The department's own paragraphs for the topic with key `topic` (all when None).
+        The topic's label, as the department chose it, comes from the template's spec."""
+        reads = self.reads[role]
+        frame = self.sheet(role, reads.topic_sheet)
+        label = None
+        if topic is not None:
+            spec = self.specs.template(self.template(role)).sheet(reads.topic_sheet)
+            label = spec.column(reads.topic_column).choice(topic)
+        return comments(frame, label, reads.topic_column)
 
 
 SectionBuilder = Callable[[SectionInput], Section]
-SECTIONS: dict[str, SectionBuilder] = {}
 
 
-def section(name: str) -> Callable[[SectionBuilder], SectionBuilder]:
-    """Register a section builder under the name report.yaml's chapters use."""
+@dataclass(frozen=True)
+class SectionSpec:
+    """A registered section builder and everything it shares with the specs: the templates
+    it reads (by role, in the order report.yaml lists them), the facts it reports (for the
+    front page), and the targets, report.yaml blocks and catalogues it needs."""
+
+    name: str
+    build: SectionBuilder
+    reads: Mapping[str, Reads]
+    facts: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
+    catalogues: tuple[str, ...] = ()
+
+
+SECTIONS: dict[str, SectionSpec] = {}
+
+
+def section(
+    name: str,
+    reads: Mapping[str, Reads],
+    facts: tuple[str, ...] = (),
+    targets: tuple[str, ...] = (),
+    settings: tuple[str, ...] = (),
+    catalogues: tuple[str, ...] = (),
+) -> Callable[[SectionBuilder], SectionBuilder]:
+    """Register a section builder under the name report.yaml's chapters use, with what it
+    reads and reports (see SectionSpec)."""
 
     def register(function: SectionBuilder) -> SectionBuilder:
-        SECTIONS[name] = function
+        SECTIONS[name] = SectionSpec(
+            name, function, dict(reads), facts, targets, settings, catalogues
+        )
         return function
 
     return register
+
+
+def load_sections() -> dict[str, SectionSpec]:
+    """Import every consolidation module of this package; each registers its sections."""
+    import importlib
+    import pkgutil
+
+    import vrapport.consolidate as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    return SECTIONS
 
 
 def comments(

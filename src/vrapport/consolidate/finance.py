@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_millions, format_number, thousands
 from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH, ROW_KEY
@@ -29,7 +29,19 @@ from vrapport.report.model import (
     Text,
 )
 
-TEMPLATE = "okonomi"
+ROLE = "finance"
+READS = Reads(
+    columns={
+        "result": ("actual", "budget"),
+        "fte": ("fte",),
+        "investments": ("annual_budget", "actual_ytd"),
+        "liquidity": ("amount",),
+        "comments": ("text",),
+    },
+    rows={"fte": ("year_start",), "liquidity": ("opening_balance", "credit_limit")},
+    topics=("result", "income", "costs", "summary", "investments", "liquidity"),
+)
+FACTS = ("net_result_ytd_variance", "fte", "fte_change", "unused_credit")
 CAPTION_THOUSANDS = "Tall vises i 1000 kr"
 CAPTION_ALL = "Alle beløp i 1000 kr"
 SIGN = {"income": 1, "cost": -1, "financial": 1, "result": 1}
@@ -436,18 +448,24 @@ def narrative(
     return out
 
 
-@section("finance")
+@section(
+    "finance",
+    reads={ROLE: READS},
+    facts=FACTS,
+    settings=("finance",),
+    catalogues=("finance_lines", "investment_categories"),
+)
 def build(inputs: SectionInput) -> Section:
     period, config = inputs.period, inputs.config
-    result = inputs.sheet(TEMPLATE, "result")
+    result = inputs.sheet(ROLE, "result")
     catalogue = config.catalogue("finance_lines")
-    subtotals = inputs.setting("finance", "subtotals")
+    assert config.model.finance is not None  # the contract requires it
+    subtotals = config.model.finance.subtotals.model_dump()
     lines = result_lines(result, catalogue, period, subtotals)
-    liq = liquidity(inputs.sheet(TEMPLATE, "liquidity"), period)
-    staff = fte(inputs.sheet(TEMPLATE, "fte"), period)
-    notes = inputs.sheet(TEMPLATE, "comments")
-    materiality = float(inputs.setting("narrative", "materiality_kroner", default=500_000))
-    materiality_share = float(inputs.setting("narrative", "materiality_percent", default=0)) / 100
+    liq = liquidity(inputs.sheet(ROLE, "liquidity"), period)
+    staff = fte(inputs.sheet(ROLE, "fte"), period)
+    materiality = config.model.narrative.materiality_kroner
+    materiality_share = config.model.narrative.materiality_percent / 100
     draft = (
         narrative(lines, liq, staff, period, materiality, materiality_share)
         if inputs.narrative
@@ -457,15 +475,13 @@ def build(inputs: SectionInput) -> Section:
 
     def cite(lines: tuple[str, ...], months: list[int], columns: list[str]) -> str | None:
         mask = result[ROW_KEY].isin(lines) & result[MONTH].isin(months)
-        return inputs.cite(TEMPLATE, "result", mask, columns)
+        return inputs.cite(ROLE, "result", mask, columns)
 
     monthly = monthly_result(result, catalogue, period, cite)
 
     def rows_of(sheet: str) -> CiteRows:
-        frame = inputs.sheet(TEMPLATE, sheet)
-        return lambda keys, columns: inputs.cite(
-            TEMPLATE, sheet, frame[ROW_KEY].isin(keys), columns
-        )
+        frame = inputs.sheet(ROLE, sheet)
+        return lambda keys, columns: inputs.cite(ROLE, sheet, frame[ROW_KEY].isin(keys), columns)
 
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
@@ -473,7 +489,7 @@ def build(inputs: SectionInput) -> Section:
         Text(f"Tabellen under viser budsjett og resultat for {period.month_name}."),
         result_table(lines, period, cite),
         *drafted(draft["result"]),
-        *comments(notes, "Resultat"),
+        *inputs.comments(ROLE, "result"),
         monthly,
         Chart(
             "monthly_result_chart",
@@ -484,26 +500,26 @@ def build(inputs: SectionInput) -> Section:
         ),
         Text("Inntekter", "heading2"),
         *drafted(draft["income"]),
-        *comments(notes, "Inntekter"),
+        *inputs.comments(ROLE, "income"),
         Text("Kostnader", "heading2"),
         *drafted(draft["costs"]),
-        *comments(notes, "Kostnader"),
+        *inputs.comments(ROLE, "costs"),
         fte_table(staff, period, rows_of("fte")),
         Text("Oppsummert", "heading2"),
-        *comments(notes, "Oppsummert"),
+        *inputs.comments(ROLE, "summary"),
         Text("Prosjekt- og investeringsbudsjett", "heading2"),
         investment_table(
-            inputs.sheet(TEMPLATE, "investments"),
+            inputs.sheet(ROLE, "investments"),
             config.catalogue("investment_categories"),
             config.catalogue("investment_groups"),
             period,
             rows_of("investments"),
         ),
-        *comments(notes, "Investeringer"),
+        *inputs.comments(ROLE, "investments"),
         Text("Likviditet", "heading2"),
         liquidity_table(liq, period, rows_of("liquidity")),
         *drafted(draft["liquidity"]),
-        *comments(notes, "Likviditet"),
+        *inputs.comments(ROLE, "liquidity"),
     ]
     facts = {
         "net_result_ytd_variance": next(x for x in lines if x.key == "net_result").ytd_variance,

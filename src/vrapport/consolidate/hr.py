@@ -15,14 +15,32 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from vrapport.checks.hr import AGREED, PARTS, PRIOR, SICK_LEAVE
-from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number
 from vrapport.period import MONTHS_NB, MONTHS_SHORT_NB, Period
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 from vrapport.report.model import COUNT, Chart, HeaderCell, Row, Section, Series, Table, Text
 
-TEMPLATE = "hr"
+ROLE = "hr"
 BREACHES = "breaches"
+TARGETS = ("sick_leave_total", "sick_leave_short_term", "sick_leave_long_term")
+READS = Reads(
+    columns={
+        SICK_LEAVE: tuple(key + suffix for suffix in ("", PRIOR) for key in (AGREED, *PARTS)),
+        BREACHES: ("count",),
+        "comments": ("text",),
+    },
+    topics=("hms", "sick_leave", "certified", "short_term", "long_term", "breaches"),
+)
+FACTS = (
+    "sick_leave_month",
+    "sick_leave_ytd",
+    "sick_leave_prior_ytd",
+    "sick_leave_target",
+    "working_time_breaches_month",
+    "working_time_breaches_previous_month",
+    "working_time_breaches_ytd",
+)
 RATE = "0.0%"
 GAP = "+0.0%;-0.0%;0.0%"
 TARGET_COLORS = ("#C00000", "#ED7D31")
@@ -386,32 +404,28 @@ def narrative(data: SickLeave, period: Period, targets: dict[str, float]) -> dic
 
 
 def _targets(inputs: SectionInput) -> dict[str, float]:
-    return {
-        key: float(inputs.setting("targets", key))
-        for key in ("sick_leave_total", "sick_leave_short_term", "sick_leave_long_term")
-    }
+    return {key: float(inputs.config.targets[key]) for key in TARGETS}
 
 
-@section("hr")
+@section("hr", reads={ROLE: READS}, facts=FACTS, targets=TARGETS)
 def build(inputs: SectionInput) -> Section:
     period, chapter = inputs.period, inputs.chapter
     targets = _targets(inputs)
-    sick = inputs.sheet(TEMPLATE, SICK_LEAVE)
+    sick = inputs.sheet(ROLE, SICK_LEAVE)
     data = sick_leave(sick, period)
 
     def cite(months: list[int], columns: list[str]) -> str | None:
-        return inputs.cite(TEMPLATE, SICK_LEAVE, sick.index[sick[MONTH].isin(months)], columns)
+        return inputs.cite(ROLE, SICK_LEAVE, sick.index[sick[MONTH].isin(months)], columns)
 
     def cite_breaches(index: pd.Index, columns: list[str]) -> str | None:
-        return inputs.cite(TEMPLATE, BREACHES, index, columns)
+        return inputs.cite(ROLE, BREACHES, index, columns)
 
-    notes = inputs.sheet(TEMPLATE, "comments")
     draft = (
         narrative(data, period, targets)
         if inputs.narrative
         else {"total": [], "certified": [], "short": [], "long": []}
     )
-    figure = inputs.setting("hr", "figure_number", default=chapter.number)
+    figure = chapter.number
     organisation = inputs.config.organisation
     total, short, long_ = (
         targets["sick_leave_total"],
@@ -445,12 +459,12 @@ def build(inputs: SectionInput) -> Section:
         (("short_term", short), ("long_term", long_)),
         cite,
     )
-    breaches = breach_table(inputs.sheet(TEMPLATE, BREACHES), period, cite_breaches)
+    breaches = breach_table(inputs.sheet(ROLE, BREACHES), period, cite_breaches)
     first_month = MONTHS_NB[0] if period.month > 1 else ""
     span = f"{first_month}–{period.month_name}" if first_month else period.month_name
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
-        *comments(notes, "HMS"),
+        *inputs.comments(ROLE, "hms"),
         Text("Sykefravær", "heading2"),
         Text(
             f"{organisation} har et mål om at sykefraværet ikke skal overstige "
@@ -467,7 +481,7 @@ def build(inputs: SectionInput) -> Section:
             period,
         ),
         *drafted(draft["total"]),
-        *comments(notes, "Sykefravær"),
+        *inputs.comments(ROLE, "sick_leave"),
         certified_table,
         sick_leave_chart(
             "sick_leave_certified_chart",
@@ -477,7 +491,7 @@ def build(inputs: SectionInput) -> Section:
             period,
         ),
         *drafted(draft["certified"]),
-        *comments(notes, "Egen- og legemeldt"),
+        *inputs.comments(ROLE, "certified"),
         duration_table,
         sick_leave_chart(
             "sick_leave_duration_chart",
@@ -488,14 +502,14 @@ def build(inputs: SectionInput) -> Section:
         ),
         Text("Korttidsfravær", "heading3"),
         *drafted(draft["short"]),
-        *comments(notes, "Korttidsfravær"),
+        *inputs.comments(ROLE, "short_term"),
         Text("Langtidsfravær", "heading3"),
         *drafted(draft["long"]),
-        *comments(notes, "Langtidsfravær"),
+        *inputs.comments(ROLE, "long_term"),
         Text("AML-brudd", "heading2"),
         Text(f"Tabellen nedenfor viser antall AML-brudd i perioden {span} {period.year}."),
         breaches,
-        *comments(notes, "AML-brudd"),
+        *inputs.comments(ROLE, "breaches"),
     ]
     totals = breaches.row("total").values
     facts = {

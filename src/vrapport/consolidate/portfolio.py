@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.reader import norm
 from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
-from vrapport.spec import SpecError
+from vrapport.reportfile import PortfolioSettings, RiskMatrixSettings
 
-TEMPLATE = "prosjekt"
+ROLE = "portfolio"
 # Status dimensions (column keys of the Prosjekter sheet) and their headers in the report.
 DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
@@ -79,12 +79,11 @@ class StatusScale:
         return UP if now < before else SAME if now == before else DOWN
 
 
-def status_scale(settings: Mapping[str, Any]) -> StatusScale:
-    items = settings.get("portfolio", {}).get("statuses")
-    if not items:
-        raise SpecError("report.yaml: portfolio.statuses mangler (statusordene, beste først)")
+def status_scale(settings: PortfolioSettings) -> StatusScale:
+    """The status words of report.yaml's `portfolio.statuses`, best first."""
     return StatusScale(
-        tuple(str(item["label"]) for item in items), tuple(str(item["colour"]) for item in items)
+        tuple(item.label for item in settings.statuses),
+        tuple(item.colour for item in settings.statuses),
     )
 
 
@@ -98,22 +97,16 @@ class RiskMatrix:
         return (likelihood, impact) in self.red
 
 
-def risk_matrix(settings: Mapping[str, Any]) -> RiskMatrix:
+def risk_matrix(settings: RiskMatrixSettings) -> RiskMatrix:
     """The matrix configured in report.yaml: `risk_matrix.red_zone` maps each likelihood
-    (1–5) to the impact levels (1–5) whose cell is red."""
-    zone = settings.get("risk_matrix", {}).get("red_zone")
-    where = "report.yaml: risk_matrix.red_zone"
-    if not isinstance(zone, Mapping):
-        raise SpecError(f"{where} mangler (per sannsynlighet 1–5: konsekvensene i rød sone)")
-    red: set[tuple[int, int]] = set()
-    for likelihood, impacts in zone.items():
-        if likelihood not in RISK_LEVELS or not isinstance(impacts, list):
-            raise SpecError(f"{where}: «{likelihood}» skal være 1–5 med en liste konsekvenser")
-        for impact in impacts:
-            if impact not in RISK_LEVELS:
-                raise SpecError(f"{where}.{likelihood}: konsekvens «{impact}» er ikke 1–5")
-            red.add((int(likelihood), int(impact)))
-    return RiskMatrix(frozenset(red))
+    (1–5) to the impact levels (1–5) whose cell is red (the ranges are checked at load)."""
+    return RiskMatrix(
+        frozenset(
+            (likelihood, impact)
+            for likelihood, impacts in settings.red_zone.items()
+            for impact in impacts
+        )
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -380,25 +373,52 @@ def _genitive(name: str) -> str:
     return name + ("'" if name.endswith(("s", "x", "z")) else "s")
 
 
-@section("portfolio")
+READS = Reads(
+    columns={
+        "projects": (
+            "project",
+            "program",
+            "phase",
+            "comment",
+            *(key for key, _ in DIMENSIONS),
+            *(PREVIOUS.format(key) for key, _ in DIMENSIONS),
+        ),
+        "risks": ("project", "description", "mitigation", "likelihood", "impact"),
+        "comments": ("text",),
+    }
+)
+FACTS = (
+    "projects",
+    "projects_green",
+    "projects_yellow",
+    "projects_red",
+    "improved",
+    "worsened",
+    "new_projects",
+    "red_zone_risks",
+)
+
+
+@section("portfolio", reads={ROLE: READS}, facts=FACTS, settings=("portfolio", "risk_matrix"))
 def build(inputs: SectionInput) -> Section:
-    settings = inputs.config.settings
-    scale, matrix = status_scale(settings), risk_matrix(settings)
-    portfolio = settings.get("portfolio", {})
-    previous = inputs.previous.get(TEMPLATE, {}).get("projects")
-    items = projects(inputs.sheet(TEMPLATE, "projects"), previous)
+    model = inputs.config.model
+    assert model.portfolio is not None and model.risk_matrix is not None  # the contract's
+    portfolio = model.portfolio
+    scale, matrix = status_scale(portfolio), risk_matrix(model.risk_matrix)
+    previous = inputs.previous_sheet(ROLE, "projects")
+    items = projects(inputs.sheet(ROLE, "projects"), previous)
     counts = status_counts(items, scale)
-    risks = red_zone(inputs.sheet(TEMPLATE, "risks"), matrix, (p.name for p in items))
+    risks = red_zone(inputs.sheet(ROLE, "risks"), matrix, (p.name for p in items))
     chapter = inputs.chapter
-    frame = inputs.sheet(TEMPLATE, "projects")
+    frame = inputs.sheet(ROLE, "projects")
 
     def cite_status(label: str | None) -> str | None:
         rows = frame[OVERALL].notna() if label is None else frame[OVERALL] == label
-        return inputs.cite(TEMPLATE, "projects", rows, [OVERALL])
+        return inputs.cite(ROLE, "projects", rows, [OVERALL])
 
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
-        *comments(inputs.sheet(TEMPLATE, "comments")),
+        *inputs.comments(ROLE),
         *drafted(
             narrative(items, counts, risks, scale, removed(previous, items))
             if inputs.narrative
@@ -408,8 +428,8 @@ def build(inputs: SectionInput) -> Section:
         status_table(
             items,
             scale,
-            portfolio.get("programs", {}),
-            portfolio.get("no_program", ""),
+            portfolio.programs,
+            portfolio.no_program,
             f"Status for prosjektene {inputs.period.as_of}",
         ),
         count_table(counts, scale, cite_status),

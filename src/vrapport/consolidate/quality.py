@@ -15,12 +15,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from vrapport.checks.quality import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window, date_label
-from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number
 from vrapport.period import Period
 from vrapport.report.model import COUNT, Block, Chart, HeaderCell, Row, Section, Series, Table, Text
 
-TEMPLATE = "kvalitet"
+ROLE = "quality"
+READS = Reads(columns={OPEN_DEVIATIONS: (DATE, OPEN, *SPLIT), "comments": ("text",)})
+FACTS = ("open_deviations", "open_deviations_previous")
 # cite(frame index, columns) -> "kvalitet.xlsx › Åpne avvik › B6" (or None)
 Cite = Callable[[pd.Index, list[str]], str | None]
 
@@ -102,17 +104,16 @@ def narrative(found: list[Count]) -> list[str]:
     return [sentence + (", " + " og ".join(changes) if changes else "") + "."]
 
 
-@section("quality")
+@section("quality", reads={ROLE: READS}, facts=FACTS)
 def build(inputs: SectionInput) -> Section:
     period, chapter = inputs.period, inputs.chapter
-    found = counts(inputs.sheet(TEMPLATE, OPEN_DEVIATIONS), period)
+    found = counts(inputs.sheet(ROLE, OPEN_DEVIATIONS), period)
 
     def cite(index: pd.Index, columns: list[str]) -> str | None:
-        return inputs.cite(TEMPLATE, OPEN_DEVIATIONS, index, columns)
+        return inputs.cite(ROLE, OPEN_DEVIATIONS, index, columns)
 
-    notes = inputs.sheet(TEMPLATE, "comments")
     blocks: list[Block] = [Text(f"{chapter.number}. {chapter.title}", "heading1")]
-    blocks += comments(notes)
+    blocks += inputs.comments(ROLE)
     if found:
         table = deviation_table(found, inputs.config.organisation, cite)
         blocks += [

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
 
 import pandas as pd
 
-from vrapport.consolidate.base import SectionInput, comments, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number, round_half_away
 from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH
@@ -32,11 +31,59 @@ from vrapport.report.model import (
     Table,
     Text,
 )
+from vrapport.spec import ReportConfig
 
-SUPPORT, NEW_SERVICES, OPERATIONS = "brukerstotte", "nye_tjenester", "drift"
-DEFAULT_WINDOW = 12
-MAX_WINDOW = 24
-INTRO, ASSESSMENT = "Innledning", "Vurdering"
+# The roles of the chapter's templates, in the order report.yaml lists them.
+SUPPORT, NEW_SERVICES, OPERATIONS = "support", "new_services", "operations"
+INTRO, ASSESSMENT = "intro", "assessment"
+TOPICS = (INTRO, ASSESSMENT)
+COMMENTS = ("text",)
+TARGET = "service_desk_answered_60s"
+READS = {
+    SUPPORT: Reads(
+        columns={
+            "contacts": ("contacts", "phone", "answered_60s", "first_line"),
+            "comments": COMMENTS,
+        },
+        topics=TOPICS,
+    ),
+    NEW_SERVICES: Reads(
+        columns={
+            "orders": ("delivered", "category"),
+            "hours": ("order_hours", "new_hospital_hours"),
+            "comments": COMMENTS,
+        },
+        topics=TOPICS,
+    ),
+    OPERATIONS: Reads(
+        columns={
+            "operations": ("incidents", "changes"),
+            "preparedness": ("date", "level"),
+            "comments": COMMENTS,
+        },
+        topics=TOPICS,
+    ),
+}
+FACTS = (
+    "service_desk_answered_60s_month",
+    "service_desk_answered_60s_previous_month",
+    "service_desk_contacts_month",
+    "delivered_orders_ytd",
+    "delivered_orders_prior_ytd",
+    "hours_ytd",
+    "hours_prior_ytd",
+    "incidents_month",
+    "incidents_previous_month",
+    "preparedness_events_month",
+    "preparedness_events_ytd",
+    "service_desk_answered_60s",
+    "service_desk_below_target",
+    "preparedness_events",
+    "incidents",
+    "delivered_orders",
+    "order_hours",
+    "new_hospital_hours",
+)
 BELOW_TARGET = "red"
 TARGET_COLOR = "#C00000"
 NUMBER_WORDS = (
@@ -74,15 +121,9 @@ def month_index(period: Period, year: int, month: int) -> int:
     return (year - period.year) * 12 + month
 
 
-def window_setting(settings: Mapping[str, Any], name: str) -> int:
-    """A window length from report.yaml's `services:` section (months, 1–24)."""
-    services = settings.get("services") or {}
-    value = services.get(name, DEFAULT_WINDOW) if isinstance(services, Mapping) else None
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_WINDOW:
-        raise ValueError(
-            f"report.yaml: services.{name} må være et helt antall måneder fra 1 til {MAX_WINDOW}"
-        )
-    return value
+def window_setting(config: ReportConfig, name: str) -> int:
+    """A window length from report.yaml's `services:` section (months, 1–24, typed there)."""
+    return int(getattr(config.model.services, name))
 
 
 def report_window(period: Period, length: int) -> list[int]:
@@ -627,26 +668,32 @@ def operations_narrative(months: list[OperationsMonth], period: Period) -> list[
 # --- the chapter ----------------------------------------------------------------------------
 
 
-def _citer(inputs: SectionInput, template: str, sheet: str) -> Cite:
+def _citer(inputs: SectionInput, role: str, sheet: str) -> Cite:
     """cite(rows, columns) for one sheet; None when no row is picked or sources are unknown."""
 
     def cite(rows: pd.Series, columns: list[str]) -> str | None:
-        return inputs.cite(template, sheet, rows, columns) if rows.any() else None
+        return inputs.cite(role, sheet, rows, columns) if rows.any() else None
 
     return cite
 
 
-@section("services")
+@section(
+    "services",
+    reads=READS,
+    facts=FACTS,
+    targets=(TARGET,),
+    catalogues=("order_categories", "preparedness_levels"),
+)
 def build(inputs: SectionInput) -> Section:
     period, config, chapter = inputs.period, inputs.config, inputs.chapter
-    target = float(inputs.setting("targets", "service_desk_answered_60s"))
+    target = float(config.targets[TARGET])
     categories = config.catalogue("order_categories")
     category_labels = [str(c["label"]) for c in categories]
     report_labels = {str(c["label"]): str(c.get("report_label", c["label"])) for c in categories}
     levels = [str(level["label"]) for level in config.catalogue("preparedness_levels")]
 
     contacts = inputs.sheet(SUPPORT, "contacts")
-    support_window = report_window(period, window_setting(config.settings, "service_desk_months"))
+    support_window = report_window(period, window_setting(config, "service_desk_months"))
     support = service_desk(contacts, support_window)
     cite_contacts = _citer(inputs, SUPPORT, "contacts")
     support_sources = {
@@ -666,7 +713,7 @@ def build(inputs: SectionInput) -> Section:
     )
 
     monthly, log = inputs.sheet(OPERATIONS, "operations"), inputs.sheet(OPERATIONS, "preparedness")
-    ops_window = report_window(period, window_setting(config.settings, "operations_months"))
+    ops_window = report_window(period, window_setting(config, "operations_months"))
     ops = operations(monthly, log, period, ops_window, levels)
     ops_sources = operations_sources(
         monthly,
@@ -678,26 +725,25 @@ def build(inputs: SectionInput) -> Section:
         _citer(inputs, OPERATIONS, "preparedness"),
     )
 
-    notes = {t: inputs.sheet(t, "comments") for t in (SUPPORT, NEW_SERVICES, OPERATIONS)}
     draft = inputs.narrative
     blocks = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         Text("Brukerstøtte", "heading2"),
-        *comments(notes[SUPPORT], INTRO),
+        *inputs.comments(SUPPORT, INTRO),
         service_desk_table(support, period, target, support_sources),
         *drafted(service_desk_narrative(support, period, target) if draft else []),
-        *comments(notes[SUPPORT], ASSESSMENT),
+        *inputs.comments(SUPPORT, ASSESSMENT),
         service_desk_chart(),
         Text("Nye tjenester", "heading2"),
-        *comments(notes[NEW_SERVICES], INTRO),
+        *inputs.comments(NEW_SERVICES, INTRO),
         *drafted(new_services_narrative(figures, period, report_labels) if draft else []),
         new_services_table(figures, report_labels, figure_sources),
-        *comments(notes[NEW_SERVICES], ASSESSMENT),
+        *inputs.comments(NEW_SERVICES, ASSESSMENT),
         Text("Nøkkeltall for drift", "heading2"),
-        *comments(notes[OPERATIONS], INTRO),
+        *inputs.comments(OPERATIONS, INTRO),
         operations_table(ops, period, levels, ops_sources),
         *drafted(operations_narrative(ops, period) if draft else []),
-        *comments(notes[OPERATIONS], ASSESSMENT),
+        *inputs.comments(OPERATIONS, ASSESSMENT),
         operations_chart(period, ops_window),
     ]
     current, previous = support[-1], support[-2] if len(support) > 1 else None

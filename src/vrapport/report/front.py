@@ -19,6 +19,7 @@ from vrapport.report.model import (
     Table,
     Text,
 )
+from vrapport.reportfile import FrontPage, KeyFigureEntry, Threshold
 
 FRONT_SHEET = "Forside"
 SOURCES_SHEET = "Kilder"
@@ -45,10 +46,12 @@ class FileRecord:
     role: str = "innsending"
 
 
-def _meets(value: float, rule: Mapping[str, float] | None) -> bool:
-    if not rule:
+def _meets(value: float, rule: Threshold | None) -> bool:
+    if rule is None:
         return False
-    return value >= rule.get("min", float("-inf")) and value <= rule.get("max", float("inf"))
+    low = rule.min if rule.min is not None else float("-inf")
+    high = rule.max if rule.max is not None else float("inf")
+    return low <= value <= high
 
 
 def _shown(value: float, unit: str) -> str:
@@ -59,50 +62,51 @@ def _shown(value: float, unit: str) -> str:
     return format_number(value)
 
 
-def _judgement(entry: Mapping[str, Any], value: float, previous: float) -> str:
+def _judgement(entry: KeyFigureEntry, value: float, previous: float) -> str:
     """'bedre' or 'dårligere' by the direction the green threshold points; '' if unchanged."""
-    green = entry.get("green") or {}
-    higher_is_better = "min" in green and "max" not in green
-    if value == previous or not green:
+    green = entry.green
+    if value == previous or green is None or (green.min is None and green.max is None):
         return ""
+    higher_is_better = green.min is not None and green.max is None
     return "bedre" if (value > previous) == higher_is_better else "dårligere"
 
 
 def key_figures(
-    config: Sequence[Mapping[str, Any]],
+    config: Sequence[KeyFigureEntry],
     facts: Mapping[str, Any],
     missing: Collection[str] = (),
 ) -> KeyFigures:
     """The key-figure panel: each configured fact that a chapter reported, with its status;
-    a figure whose chapter was not delivered says so (`missing`: chapter keys)."""
+    a figure whose chapter was not delivered says so (`missing`: chapter keys). That every
+    configured fact is one a section reports is checked when the specs load."""
     items = []
     for entry in config:
-        value = facts.get(entry["fact"])
+        value = facts.get(entry.fact)
         if value is None:
-            if entry["fact"].split(".")[0] in missing:
-                items.append(KeyFigure(entry["label"], None, note="Ikke levert"))
+            if entry.fact.split(".")[0] in missing:
+                items.append(KeyFigure(entry.label, None, note="Ikke levert"))
             continue
-        number_format, scale = UNITS[entry.get("unit", "count")]
+        number_format, scale = UNITS[entry.unit]
         status = (
             "green"
-            if _meets(value, entry.get("green"))
-            else ("yellow" if _meets(value, entry.get("yellow")) else "red")
+            if _meets(value, entry.green)
+            else ("yellow" if _meets(value, entry.yellow) else "red")
         )
-        note = entry.get("note", "")
-        previous = facts.get(entry.get("compare", ""))
+        note = entry.note
+        previous = facts.get(entry.compare) if entry.compare else None
         if previous is not None:
             arrow = "↑" if value > previous else ("↓" if value < previous else "→")
-            shown = _shown(previous, entry.get("unit", "count"))
+            shown = _shown(previous, entry.unit)
             judgement = _judgement(entry, value, previous)
             note = (
-                f"{arrow} {entry.get('compare_label', 'forrige måned')}: {shown}"
+                f"{arrow} {entry.compare_label}: {shown}"
                 + (f" ({judgement})" if judgement else "")
                 + (f" · {note}" if note else "")
             )
         word = {"green": "Grønn", "yellow": "Gul", "red": "Rød"}[status]
         items.append(
             KeyFigure(
-                entry["label"],
+                entry.label,
                 value * scale,
                 number_format,
                 status,
@@ -115,7 +119,7 @@ def key_figures(
 def front_section(
     report: Report,
     contents: Sequence[tuple[str, str]],
-    config: Mapping[str, Any],
+    config: FrontPage,
     facts: Mapping[str, Any],
     missing: Collection[str] = (),
 ) -> Section:
@@ -130,7 +134,7 @@ def front_section(
         blocks.append(Text(text, "heading3", link=sheet))
     blocks.append(Text(SOURCES_SHEET, "heading3", link=SOURCES_SHEET))
     blocks.append(Text("", "heading3"))
-    panel = key_figures(config.get("key_figures", ()), facts, missing)
+    panel = key_figures(config.key_figures, facts, missing)
     if panel.items:
         blocks.append(panel)
         blocks.append(

@@ -1,0 +1,222 @@
+"""The contract between the specs (schemas/*.yaml) and the code, checked when the specs load,
+before any template is written or any file read.
+
+The code declares what it shares with the YAML once: each named check registers itself
+(`@check`), each section declares the templates it reads by role, the sheets, columns, rows
+and comment topics it reads of each, the facts it reports, and the targets, report.yaml
+blocks and catalogues it needs (`@section`). Here every name the YAML uses is looked up in
+those declarations and every name the code uses in the YAML. A violation is a SpecError of
+one Norwegian line: the YAML file, the key path, what is wrong and what would be valid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterable
+
+from vrapport.spec import REPORT_FILE, Chapter, SpecError, Specs, TemplateSpec
+
+CHAPTERS = "report.chapters"
+
+
+def _known(names: Iterable[str]) -> str:
+    listed = sorted(set(names))
+    return ", ".join(listed) if listed else "(ingen)"
+
+
+def _fail(file: str, path: str, text: str) -> SpecError:
+    return SpecError(f"{file} › {path}: {text}")
+
+
+def _file(template: TemplateSpec) -> str:
+    return template.path.name if template.path else f"{template.id}.yaml"
+
+
+def _check_names(specs: Specs, known: Collection[str]) -> None:
+    for template in specs.templates.values():
+        for name in template.checks:
+            if name not in known:
+                raise _fail(
+                    _file(template), "checks", f"«{name}» finnes ikke; kjente: {_known(known)}"
+                )
+        for sheet in template.sheets:
+            for name in sheet.checks:
+                if name not in known:
+                    raise _fail(
+                        _file(template),
+                        f"sheets.{sheet.key}.checks",
+                        f"«{name}» finnes ikke; kjente: {_known(known)}",
+                    )
+
+
+def _roles(chapter: Chapter, roles: list[str]) -> dict[str, str]:
+    """Role -> template id: report.yaml maps them, or lists the templates in role order."""
+    where = f"{CHAPTERS}[{chapter.index}].templates"
+    wanted = f"seksjonen «{chapter.section}» leser {len(roles)} (roller: {', '.join(roles)})"
+    if chapter.roles:
+        if set(chapter.roles) != set(roles):
+            raise _fail(
+                REPORT_FILE, where, f"rollene {_known(chapter.roles)} passer ikke; {wanted}"
+            )
+        return {role: chapter.roles[role] for role in roles}
+    if len(chapter.templates) != len(roles):
+        raise _fail(REPORT_FILE, where, f"{len(chapter.templates)} maler oppgitt; {wanted}")
+    return dict(zip(roles, chapter.templates, strict=True))
+
+
+def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type: ignore[type-arg]
+    where = f"{CHAPTERS}[{chapter.index}]"
+    declared = sections.get(chapter.section)
+    if declared is None:
+        raise _fail(
+            REPORT_FILE,
+            f"{where}.section",
+            f"«{chapter.section}» finnes ikke; kjente: {_known(sections)}",
+        )
+    roles = _roles(chapter, list(declared.reads))
+    reader = f"kapittel {chapter.number} {chapter.title} (seksjonen «{chapter.section}») leser"
+    for role, template_id in roles.items():
+        template = specs.templates.get(template_id)
+        if template is None:
+            raise _fail(
+                REPORT_FILE,
+                f"{where}.templates",
+                f"malen «{template_id}» finnes ikke; kjente: {_known(specs.templates)}",
+            )
+        reads = declared.reads[role]
+        file = _file(template)
+        sheets = {s.key: s for s in template.sheets}
+        wanted = set(reads.columns) | set(reads.rows)
+        if reads.topics:
+            wanted.add(reads.topic_sheet)
+        for sheet_key in sorted(wanted):
+            if sheet_key not in sheets:
+                raise _fail(
+                    file,
+                    "sheets",
+                    f"arket «{sheet_key}» mangler; {reader} det; kjente: {_known(sheets)}",
+                )
+        for sheet_key, columns in reads.columns.items():
+            have = [c.key for c in sheets[sheet_key].columns]
+            for key in columns:
+                if key not in have:
+                    raise _fail(
+                        file,
+                        f"sheets.{sheet_key}.columns",
+                        f"«{key}» mangler; {reader} den; kjente: {_known(have)}",
+                    )
+        for sheet_key, rows in reads.rows.items():
+            have = [r.key for r in sheets[sheet_key].rows]
+            for key in rows:
+                if key not in have:
+                    raise _fail(
+                        file,
+                        f"sheets.{sheet_key}.rows",
+                        f"raden «{key}» mangler; {reader} den; kjente: {_known(have)}",
+                    )
+        if reads.topics:
+            sheet = sheets[reads.topic_sheet]
+            column = next((c for c in sheet.columns if c.key == reads.topic_column), None)
+            path = f"sheets.{reads.topic_sheet}.columns.{reads.topic_column}"
+            if column is None:
+                raise _fail(
+                    file,
+                    f"sheets.{reads.topic_sheet}.columns",
+                    f"«{reads.topic_column}» mangler; {reader} den",
+                )
+            for topic in reads.topics:
+                if topic not in column.choice_keys:
+                    raise _fail(
+                        file,
+                        f"{path}.choices",
+                        f"temaet «{topic}» mangler; {reader} det; kjente: "
+                        f"{_known(column.choice_keys)}",
+                    )
+    model = specs.report.model
+    for target in declared.targets:
+        if target not in model.targets:
+            raise _fail(
+                REPORT_FILE,
+                f"targets.{target}",
+                f"mangler; {reader} målet (en andel 0–1); kjente: {_known(model.targets)}",
+            )
+    for block in declared.settings:
+        if getattr(model, block) is None:
+            raise _fail(REPORT_FILE, block, f"mangler; {reader} det")
+    for name in declared.catalogues:
+        if not getattr(model.catalogues, name):
+            raise _fail(REPORT_FILE, f"catalogues.{name}", f"mangler eller er tom; {reader} den")
+    return dataclasses.replace(chapter, roles=roles)
+
+
+def _leads(specs: Specs, chapters: Iterable[Chapter]) -> None:
+    leads = specs.report.model.report.leads
+    if leads is None:
+        return
+    where = "report.leads"
+    template = specs.templates.get(leads.template)
+    if template is None:
+        raise _fail(
+            REPORT_FILE,
+            f"{where}.template",
+            f"«{leads.template}» finnes ikke; kjente: {_known(specs.templates)}",
+        )
+    sheet = next((s for s in template.sheets if s.key == leads.sheet), None)
+    if sheet is None:
+        raise _fail(
+            REPORT_FILE,
+            f"{where}.sheet",
+            f"«{leads.sheet}» finnes ikke i {_file(template)}; kjente: "
+            f"{_known(s.key for s in template.sheets)}",
+        )
+    if leads.column not in (c.key for c in sheet.columns):
+        raise _fail(
+            REPORT_FILE,
+            f"{where}.column",
+            f"«{leads.column}» finnes ikke; kjente: {_known(c.key for c in sheet.columns)}",
+        )
+    keys = {c.key for c in chapters}
+    for row in sheet.rows:
+        if row.key not in keys:
+            raise _fail(
+                _file(template),
+                f"sheets.{sheet.key}.rows",
+                f"«{row.key}» er ikke et kapittel i {REPORT_FILE}; kjente: {_known(keys)}",
+            )
+
+
+def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
+    known = {f"{c.key}.{fact}" for c in chapters for fact in sections[c.section].facts}
+    for index, entry in enumerate(specs.report.model.front_page.key_figures):
+        for name in ("fact", "compare"):
+            value = getattr(entry, name)
+            if value is not None and value not in known:
+                raise _fail(
+                    REPORT_FILE,
+                    f"front_page.key_figures[{index}].{name}",
+                    f"«{value}» finnes ikke; kjente: {_known(known)}",
+                )
+
+
+def check_contract(specs: Specs) -> Specs:
+    """Check everything `specs` shares with the code; return them with each chapter's
+    template roles resolved. Raises SpecError at the first violation."""
+    from vrapport.checks import load_checks
+    from vrapport.consolidate.base import load_sections
+
+    _check_names(specs, load_checks())
+    sections = load_sections()
+    seen: dict[str, int] = {}
+    for chapter in specs.report.chapters:
+        if chapter.key in seen:
+            raise _fail(
+                REPORT_FILE,
+                f"{CHAPTERS}[{chapter.index}].key",
+                f"«{chapter.key}» står to ganger (også i {CHAPTERS}[{seen[chapter.key]}])",
+            )
+        seen[chapter.key] = chapter.index
+    chapters = tuple(_chapter(c, specs, sections) for c in specs.report.chapters)
+    _leads(specs, chapters)
+    _facts(specs, chapters, sections)
+    report = dataclasses.replace(specs.report, chapters=chapters)
+    return dataclasses.replace(specs, report=report)

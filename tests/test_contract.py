@@ -1,0 +1,183 @@
+"""The spec–code contract, checked when the specs load: a controller's edit of schemas/ that
+breaks what the code reads is refused by `templates`, `check` and `build` alike, with exit 2,
+one Norwegian line naming the YAML file and the key, and nothing written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, ROOT
+from vrapport.cli import app
+from vrapport.spec import SpecError, load_specs
+
+runner = CliRunner()
+
+# (edits to a copy of schemas/, the message expected, as a regex)
+CASES = {
+    "check-name typo": (
+        {
+            "okonomi.yaml": (
+                "checks: [actuals-after-period, finance-signs]",
+                "checks: [actuals-after-period, finance-sign]",
+            )
+        },
+        r"okonomi\.yaml › sheets\.result\.checks: «finance-sign» finnes ikke; "
+        r"kjente: .*finance-signs",
+    ),
+    "renamed column key": (
+        {"okonomi.yaml": ("key: actual_ytd", "key: actual_ytd_kr")},
+        r"okonomi\.yaml › sheets\.investments\.columns: «actual_ytd» mangler; kapittel 2 Økonomi "
+        r"\(seksjonen «finance»\) leser den; kjente: actual_ytd_kr, annual_budget",
+    ),
+    "removed target": (
+        {"report.yaml": ("  sick_leave_total: 0.05\n", "")},
+        r"report\.yaml › targets\.sick_leave_total: mangler; kapittel 5 HR/HMS \(seksjonen «hr»\) "
+        r"leser målet",
+    ),
+    "renamed comment topic": (
+        {
+            "okonomi.yaml": (
+                "{key: liquidity, label: Likviditet}",
+                "{key: likviditet, label: Likviditet}",
+            )
+        },
+        r"okonomi\.yaml › sheets\.comments\.columns\.topic\.choices: temaet «liquidity» mangler; "
+        r"kapittel 2 Økonomi .* kjente: .*likviditet",
+    ),
+    "front-page fact typo": (
+        {
+            "report.yaml": (
+                "fact: okonomi.net_result_ytd_variance",
+                "fact: okonomi.net_result_ytd_varianse",
+            )
+        },
+        r"report\.yaml › front_page\.key_figures\[0\]\.fact: «okonomi\.net_result_ytd_varianse» "
+        r"finnes ikke; kjente: .*okonomi\.net_result_ytd_variance",
+    ),
+}
+
+
+def _one_line(output: str) -> str:
+    return " ".join(output.split())
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_broken_spec_is_refused_at_load(schemas_copy, case):
+    edits, message = CASES[case]
+    with pytest.raises(SpecError, match=message):
+        load_specs(schemas_copy(edits))
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("command", ["templates", "check", "build"])
+def test_every_command_refuses_a_broken_spec_and_writes_nothing(
+    schemas_copy, tmp_path: Path, case, command
+):
+    edits, message = CASES[case]
+    schemas = schemas_copy(edits)
+    out = tmp_path / "ut"
+    args = {
+        "templates": ["templates", "2024-03", "--out", str(out)],
+        "check": ["check", str(EXAMPLES), "--period", "2024-03", "--feedback", str(out)],
+        "build": ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out / "r.xlsx")],
+    }[command]
+    result = runner.invoke(app, [*args, "--schemas", str(schemas)])
+    assert result.exit_code == 2, result.output
+    text = _one_line(result.output)
+    assert re.search(message, text), text
+    assert "Intern feil" not in text and "Traceback" not in text
+    assert not out.exists()
+
+
+def test_the_packaged_specs_keep_the_contract():
+    specs = load_specs(ROOT / "schemas")
+    services = specs.report.chapter("tjenester")
+    assert services.roles == {
+        "support": "brukerstotte",
+        "new_services": "nye_tjenester",
+        "operations": "drift",
+    }
+
+
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        (
+            {"report.yaml": ("section: finance", "section: finans")},
+            r"report\.yaml › report\.chapters\[1\]\.section: «finans» finnes ikke; kjente: "
+            r"ceo, finance, hr, portfolio, quality, services",
+        ),
+        (
+            {
+                "report.yaml": (
+                    "templates: [brukerstotte, nye_tjenester, drift]",
+                    "templates: [brukerstotte, drift]",
+                )
+            },
+            r"report\.yaml › report\.chapters\[2\]\.templates: 2 maler oppgitt; seksjonen "
+            r"«services» leser 3 \(roller: support, new_services, operations\)",
+        ),
+        (
+            {"report.yaml": ("templates: [okonomi]", "templates: [økonomi2]")},
+            r"report\.yaml › report\.chapters\[1\]\.templates\[0\]: «økonomi2» er ikke en "
+            r"gyldig nøkkel",
+        ),
+        (
+            {"report.yaml": ("templates: [okonomi]", "templates: [finans]")},
+            r"report\.yaml › report\.chapters\[1\]\.templates: malen «finans» finnes ikke",
+        ),
+        (
+            {"report.yaml": ("narrative:", "narrativ:")},
+            r"report\.yaml › narrativ: ukjent nøkkel; gyldige: version, organisation, report, ",
+        ),
+        (
+            {"report.yaml": ("materiality_percent: 1", "materiality_percent: mye")},
+            r"report\.yaml › narrative\.materiality_percent: forventet et tall, fant «mye»",
+        ),
+        (
+            {"report.yaml": ("unit: mill", "unit: millioner")},
+            r"report\.yaml › front_page\.key_figures\[0\]\.unit: «millioner» er ikke gyldig; "
+            r"gyldige: 'mill', 'percent' or 'count'",
+        ),
+        (
+            {"report.yaml": ("compare: hr.sick_leave_prior_ytd", "compare: hr.sick_leave_prior")},
+            r"report\.yaml › front_page\.key_figures\[2\]\.compare: «hr\.sick_leave_prior» "
+            r"finnes ikke",
+        ),
+        (
+            {"ledelse.yaml": ('{key: hr, label: "5. HR/HMS"}', '{key: hms, label: "5. HR/HMS"}')},
+            r"ledelse\.yaml › sheets\.leads\.rows: «hms» er ikke et kapittel i report\.yaml",
+        ),
+        (
+            {"hr.yaml": ("checks: [values-after-period]", "checks: [values-after-periode]")},
+            r"hr\.yaml › checks: «values-after-periode» finnes ikke",
+        ),
+    ],
+)
+def test_other_contract_breaches_name_the_key(schemas_copy, edits, message):
+    with pytest.raises(SpecError, match=message):
+        load_specs(schemas_copy(edits))
+
+
+def test_templates_may_be_mapped_to_roles(schemas_copy):
+    mapped = "templates: {operations: drift, support: brukerstotte, new_services: nye_tjenester}"
+    folder = schemas_copy(
+        {"report.yaml": ("templates: [brukerstotte, nye_tjenester, drift]", mapped)}
+    )
+    assert load_specs(folder).report.chapter("tjenester").roles == {
+        "support": "brukerstotte",
+        "new_services": "nye_tjenester",
+        "operations": "drift",
+    }
+
+
+def test_yaml_is_read_with_the_c_loader_when_there_is_one():
+    import yaml
+
+    from vrapport.spec import YAML_LOADER
+
+    assert YAML_LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
