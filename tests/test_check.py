@@ -604,3 +604,31 @@ def test_a_bug_in_a_cross_check_is_not_reported_as_a_corrupt_file(monkeypatch, s
     ]
     assert not [f for f in by_file["hr.xlsx"].findings if f.severity == "error"]
     assert "corrupt-file" not in {f.code for s in by_file.values() for f in s.findings}
+
+
+def test_percent_text_in_an_amount_cell_is_an_error(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Investeringer", {"C5": "12 %"})
+    findings = findings_of(path, specs)
+    (finding,) = only(findings, "percent-in-number")
+    assert (finding.cell, finding.severity) == ("C5", "error")
+    assert "«12 %» er en prosent" in finding.message and "uten %" in finding.message
+    assert not [f for f in findings if f.code == "not-a-number"]
+    assert not [f for f in findings if f.code == "number-as-text"]
+
+
+@pytest.mark.parametrize("kind", ["decimal", "percent", "integer", "date", "text", "choice"])
+def test_whole_column_coercion_equals_converting_each_value(kind):
+    import datetime as dt
+
+    from vrapport.coerce import COERCERS, coerce_column
+    from vrapport.spec import ColumnSpec
+
+    column = ColumnSpec("x", "X", kind, choices=("Grønn", "Gul") if kind == "choice" else ())
+    values = [None, 1, 2.0, 2.5, True, " 1 234,5 ", "12 %", "1.5", "abc", " gul ", "GRØNN",
+              dt.datetime(2024, 3, 1, 12), dt.date(2024, 3, 2), "01.03.2024", "2024-03-31",
+              "31.02.2024", 7.0]  # fmt: skip
+    converted, noted = coerce_column(values, column)
+    expected = [(None, None) if v is None else COERCERS[kind](v, column) for v in values]
+    assert [(type(v), v) for v in converted] == [(type(v), v) for v, _ in expected]
+    assert noted == [(i, note) for i, (_, note) in enumerate(expected) if note]
+    assert bool(noted) == (kind not in ("text", "choice")), "number and date text is noted"

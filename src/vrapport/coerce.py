@@ -1,14 +1,23 @@
 """Turn raw cell values into typed values where the meaning is certain, and say so.
 
-Numbers typed as Norwegian text ("1 234,5", "12 %") are converted with a warning;
-anything ambiguous is left as it is, for validation to reject with a clear message.
+Numbers typed as Norwegian text ("1 234,5"; "12 %" in a percent column) are converted with a
+warning; anything ambiguous is left as it is, for validation to reject with a clear message.
+A percent typed where an amount or a count belongs ("12 %" in a kroner cell) is not
+converted: validation rejects it, with a message saying why (`percent_in_number`).
+
+Coercion works a whole column at a time: values that already have the column's type pass
+through a cheap type test, only the rest go through the converters below, and the column is
+written back once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
+
+import pandas as pd
 
 from vrapport.findings import WARNING
 from vrapport.numbers import format_plain, parse_number_text
@@ -18,6 +27,22 @@ from vrapport.spec import ColumnSpec
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
+Converter = Callable[[Any, ColumnSpec], tuple[Any, str | None]]
+
+
+def _is_percent_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().endswith("%")
+
+
+def percent_in_number(value: Any, column: ColumnSpec) -> bool:
+    """A percent ("12 %") typed in a number column that is no percent (an amount, a count):
+    not converted, an error at its cell."""
+    return (
+        column.type != "percent"
+        and _is_percent_text(value)
+        and (parse_number_text(value) is not None)
+    )
+
 
 def _number(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
     if isinstance(value, bool):
@@ -25,6 +50,8 @@ def _number(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
     if isinstance(value, int | float):
         return float(value), None
     if isinstance(value, str):
+        if column.type != "percent" and _is_percent_text(value):
+            return value, None  # "12 %" is no amount: validation says so at the cell
         parsed = parse_number_text(value)
         if parsed is not None:
             shown = format_plain(parsed)
@@ -85,7 +112,7 @@ def _choice(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
     return text, None
 
 
-COERCERS = {
+COERCERS: dict[str, Converter] = {
     "decimal": _number,
     "percent": _number,
     "integer": _integer,
@@ -94,24 +121,53 @@ COERCERS = {
     "choice": _choice,
 }
 
+# Values of exactly these types come out of a column's converter unchanged (a float that is
+# a whole number is not final in an integer column: it becomes an int).
+_FINAL: dict[str, tuple[type, ...]] = {
+    "decimal": (float,),
+    "percent": (float,),
+    "integer": (int,),
+    "date": (dt.date,),
+    "text": (),
+    "choice": (),
+}
+
+
+def coerce_column(values: list[Any], column: ColumnSpec) -> tuple[list[Any], list[tuple[int, str]]]:
+    """The converted values, and (position, note) of each conversion worth a warning:
+    exactly what converting each value on its own gives."""
+    convert = COERCERS[column.type]
+    final = _FINAL[column.type]
+    choices = {c.casefold(): c for c in reversed(column.choices)}
+    out: list[Any] = []
+    noted: list[tuple[int, str]] = []
+    for position, raw in enumerate(values):
+        kind = type(raw)
+        if raw is None or kind in final:
+            out.append(raw)
+        elif kind is str and column.type == "text":
+            out.append(raw.strip())
+        elif kind is str and column.type == "choice":
+            text = raw.strip()
+            out.append(choices.get(text.casefold(), text))
+        else:
+            value, note = convert(raw, column)
+            out.append(value)
+            if note:
+                noted.append((position, note))
+    return out, noted
+
 
 def coerce_sheet(sub: Submission, data: SheetData) -> None:
-    """Convert `data.frame` in place; conversions that change a value's type are warnings."""
+    """Convert `data.frame` column by column; conversions that change a value's type are
+    warnings at their cells."""
+    frame = data.frame
     for column in data.spec.columns:
-        if column.key not in data.frame.columns:
+        if column.key not in frame.columns:
             continue
-        convert = COERCERS[column.type]
-        for index, raw in data.frame[column.key].items():
-            if raw is None:
-                continue
-            value, note = convert(raw, column)
-            data.frame.at[index, column.key] = value
-            if note:
-                sub.add(
-                    data.name,
-                    data.cell(index, column.key),
-                    WARNING,
-                    "number-as-text" if column.type != "date" else "date-as-text",
-                    note,
-                    column.label,
-                )
+        values, noted = coerce_column(frame[column.key].tolist(), column)
+        frame[column.key] = pd.Series(values, index=frame.index, dtype=object)
+        code = "number-as-text" if column.type != "date" else "date-as-text"
+        for position, note in noted:
+            cell = data.cell(frame.index[position], column.key)
+            sub.add(data.name, cell, WARNING, code, note, column.label)

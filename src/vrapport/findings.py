@@ -119,6 +119,12 @@ CODES: Mapping[str, Code] = _table(
     Code("required", "value", ERROR, "Mangler verdi: {column} for {label}."),
     Code("not-a-number", "value", ERROR, "«{shown}» er ikke et tall ({column}, {label})."),
     Code("not-an-integer", "value", ERROR, "«{shown}» er ikke et heltall ({column}, {label})."),
+    Code(
+        "percent-in-number",
+        "value",
+        ERROR,
+        "«{shown}» er en prosent, men {column} er ikke en prosent ({label}). Skriv tallet uten %.",
+    ),
     Code("not-a-date", "value", ERROR, "«{shown}» er ikke en dato ({column}, {label})."),
     Code(
         "not-in-list",

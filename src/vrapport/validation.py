@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from vrapport.cellscan import FORMULA_WITHOUT_VALUE
 from vrapport.checks import CheckContext, load_checks
-from vrapport.coerce import coerce_sheet
+from vrapport.coerce import coerce_sheet, percent_in_number
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_plain
 from vrapport.period import Period, PeriodError, month_label
@@ -164,6 +164,8 @@ def findings_from_failures(
         if isinstance(value, SpecialCell):
             code = "error-value" if value.text != FORMULA_WITHOUT_VALUE else value.text
         column = data.spec.column(key)
+        if code in ("not-a-number", "not-an-integer") and percent_in_number(value, column):
+            code = "percent-in-number"
         label = str(data.frame.at[index, "_label"])
         month = data.frame.at[index, MONTH]
         if isinstance(month, int | float) and month == month and 1 <= month <= 12:
