@@ -1,17 +1,22 @@
 """Lineage: which source cells a report figure was computed from.
 
 A citation reads like a finding's location: `okonomi.xlsx › Resultat › B6:B8, D6`. Cells
-are compressed into rectangles (runs along a row, merged over consecutive rows) so a sum
-over a block of a grid stays one short line.
+are compressed per column into runs of consecutive rows (`B5:B15004`), and runs over the same
+rows of neighbouring columns into rectangles, so a sum over a block of a grid or a whole
+register column stays one short range. Work is vectorised: the A1 addresses of a sheet are
+parsed once, each citation is a few array operations over the rows it names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
+SEPARATOR = " › "
 
 
 @dataclass(frozen=True)
@@ -22,44 +27,113 @@ class SheetSource:
     file: str
     sheet: str
     cells: pd.DataFrame
+    # column -> (0-based sheet row, 0-based sheet column) per frame row, -1 where no cell
+    _coords: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _column(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        found = self._coords.get(column)
+        if found is None:
+            found = self._coords[column] = parse_cells(self.cells[column])
+        return found
+
+    def _positions(self, rows: pd.Series | pd.Index | None) -> np.ndarray | slice:
+        if rows is None:
+            return slice(None)
+        index = self.cells.index
+        if isinstance(rows, pd.Series) and rows.dtype == bool:
+            mask = rows if rows.index.equals(index) else rows.reindex(index, fill_value=False)
+            return np.flatnonzero(mask.to_numpy(dtype=bool))
+        positions = index.get_indexer(pd.Index(rows))
+        if (positions < 0).any():
+            raise KeyError(f"rows not in the sheet's frame: {list(pd.Index(rows)[positions < 0])}")
+        return positions
 
     def cite(self, rows: pd.Series | pd.Index | None, columns: Iterable[str]) -> str | None:
         """The cells of `columns` in `rows`, or None when there are none (a count of zero)."""
-        picked = self.cells if rows is None else self.cells.loc[rows]
-        addresses = [a for c in columns for a in picked[c].tolist() if isinstance(a, str) and a]
-        if not addresses:
+        picked = self._positions(rows)
+        row_parts, col_parts = [], []
+        for column in columns:
+            sheet_rows, sheet_cols = self._column(column)
+            row_parts.append(sheet_rows[picked])
+            col_parts.append(sheet_cols[picked])
+        if not row_parts:
             return None
-        return f"{self.file} › {self.sheet} › {compress(addresses)}"
+        text = compress_coords(np.concatenate(row_parts), np.concatenate(col_parts))
+        return f"{self.file}{SEPARATOR}{self.sheet}{SEPARATOR}{text}" if text else None
+
+
+def parse_cells(addresses: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A1 addresses -> arrays of 0-based rows and columns (-1 where there is no address)."""
+    text = addresses.where(addresses.map(lambda a: isinstance(a, str) and a != ""), None)
+    parts = text.astype(object).str.extract(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+    valid = parts[0].notna().to_numpy()
+    rows = np.full(len(addresses), -1, dtype=np.int64)
+    cols = np.full(len(addresses), -1, dtype=np.int64)
+    if valid.any():
+        rows[valid] = parts[1][valid].astype(np.int64).to_numpy() - 1
+        letters = parts[0][valid]
+        numbers = {name: xl_cell_to_rowcol(f"{name}1")[1] for name in letters.unique()}
+        cols[valid] = letters.map(numbers).astype(np.int64).to_numpy()
+    return rows, cols
 
 
 def compress(addresses: Iterable[str]) -> str:
-    """['B6', 'C6', 'B7', 'C7', 'F6'] -> 'B6:C7, F6' (rows and columns in sheet order)."""
-    cells = sorted({xl_cell_to_rowcol(a) for a in addresses})
-    by_row: dict[int, list[int]] = {}
-    for row, col in cells:
-        by_row.setdefault(row, []).append(col)
-    runs: list[tuple[int, int, int]] = []  # (row, first col, last col)
-    for row, cols in by_row.items():
-        start = previous = cols[0]
-        for col in cols[1:]:
-            if col != previous + 1:
-                runs.append((row, start, previous))
-                start = col
-            previous = col
-        runs.append((row, start, previous))
-    # Merge identical column runs on consecutive rows into rectangles.
-    rectangles: list[list[int]] = []  # [first row, last row, first col, last col]
-    open_runs: dict[tuple[int, int], list[int]] = {}
-    for row, first, last in sorted(runs):
-        rect = open_runs.get((first, last))
-        if rect is not None and rect[1] == row - 1:
-            rect[1] = row
-        else:
-            rect = [row, row, first, last]
-            rectangles.append(rect)
-            open_runs[(first, last)] = rect
+    """['B6', 'C6', 'B7', 'C7', 'F6'] -> 'B6:C7, F6' (columns, then rows, in sheet order)."""
+    rows, cols = parse_cells(pd.Series(list(addresses), dtype=object))
+    return compress_coords(rows, cols)
+
+
+def compress_coords(rows: np.ndarray, cols: np.ndarray) -> str:
+    """Cells given as 0-based row and column arrays (negative: none) as compressed ranges."""
+    keep = (rows >= 0) & (cols >= 0)
+    if not keep.any():
+        return ""
+    cells = np.unique(np.stack([cols[keep], rows[keep]], axis=1), axis=0)  # by column, row
+    c, r = cells[:, 0], cells[:, 1]
+    # Runs of consecutive rows within a column.
+    starts = np.ones(len(c), dtype=bool)
+    starts[1:] = (c[1:] != c[:-1]) | (r[1:] != r[:-1] + 1)
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:] - 1, len(c) - 1)
+    run_col, run_top, run_bottom = c[first], r[first], r[last]
+    # Runs over the same rows in neighbouring columns become one rectangle.
+    order = np.lexsort((run_col, run_bottom, run_top))
+    run_col, run_top, run_bottom = run_col[order], run_top[order], run_bottom[order]
+    new = np.ones(len(run_col), dtype=bool)
+    new[1:] = (
+        (run_top[1:] != run_top[:-1])
+        | (run_bottom[1:] != run_bottom[:-1])
+        | (run_col[1:] != run_col[:-1] + 1)
+    )
+    head = np.flatnonzero(new)
+    tail = np.append(head[1:] - 1, len(run_col) - 1)
+    c0, c1, r0, r1 = run_col[head], run_col[tail], run_top[head], run_bottom[tail]
     parts = []
-    for r0, r1, c0, c1 in sorted(rectangles, key=lambda r: (r[2], r[0])):
-        top, bottom = xl_rowcol_to_cell(r0, c0), xl_rowcol_to_cell(r1, c1)
+    for i in np.lexsort((r0, c0)):
+        top = f"{xl_col_to_name(int(c0[i]))}{r0[i] + 1}"
+        bottom = f"{xl_col_to_name(int(c1[i]))}{r1[i] + 1}"
         parts.append(top if top == bottom else f"{top}:{bottom}")
     return ", ".join(parts)
+
+
+def split_citation(citation: str, limit: int) -> list[str]:
+    """A citation longer than `limit` characters as several, each naming its file and sheet
+    and at most `limit` long: 'f › s › A1:A9, C4' -> ['f › s › A1:A9', 'f › s › C4']."""
+    if len(citation) <= limit:
+        return [citation]
+    head, sep, ranges = citation.rpartition(SEPARATOR)
+    prefix = head + sep
+    room = max(limit - len(prefix), 1)
+    pieces: list[str] = []
+    current = ""
+    for part in ranges.split(", "):
+        candidate = f"{current}, {part}" if current else part
+        if current and len(candidate) > room:
+            pieces.append(prefix + current)
+            current = part
+        else:
+            current = candidate
+    pieces.append(prefix + current)
+    return pieces

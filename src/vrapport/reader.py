@@ -53,9 +53,16 @@ class SheetData:
     cells: pd.DataFrame
     header_row: int = 0
     columns: dict[str, int] = field(default_factory=dict)
+    _cell_maps: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def cell(self, index: Any, column: str) -> str:
-        return str(self.cells.at[index, column])
+        """The A1 cell of the value in row `index`, column `column` (constant time)."""
+        by_index = self._cell_maps.get(column)
+        if by_index is None:
+            by_index = self._cell_maps[column] = dict(
+                zip(self.cells.index, self.cells[column], strict=True)
+            )
+        return str(by_index[index])
 
 
 @dataclass

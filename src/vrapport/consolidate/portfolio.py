@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from vrapport.consolidate.base import Reads, SectionInput, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, listing, section
+from vrapport.numbers import format_number
 from vrapport.reader import norm
 from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
 from vrapport.reportfile import PortfolioSettings, RiskMatrixSettings
@@ -311,12 +312,11 @@ def risk_table(risks: list[Risk]) -> Table:
 
 
 def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
+    return f"{format_number(number)} {singular if number == 1 else plural}"
 
 
-def _names(items: list[Project]) -> str:
-    names = [p.name for p in items]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+def _names(items: Sequence[Project] | Sequence[str]) -> str:
+    return listing([p if isinstance(p, str) else p.name for p in items], "prosjekter")
 
 
 def removed(previous: pd.DataFrame | None, items: Iterable[Project]) -> list[str]:
@@ -337,7 +337,7 @@ def narrative(
 ) -> list[str]:
     """Drafted sentences: status counts, changes in overall status, projects no longer
     reported (`gone`), red-zone risks."""
-    parts = [f"{counts[label]} {label.lower()}" for label in scale.labels]
+    parts = [f"{format_number(counts[label])} {label.lower()}" for label in scale.labels]
     listed = ", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]
     sentences = [f"{_count(len(items), 'prosjekt', 'prosjekter')} rapporterer status: {listed}."]
     better = [p for p in items if p.trend(OVERALL, scale) == UP]
@@ -354,7 +354,7 @@ def narrative(
             f"({_names(worse)})."
         )
     if gone:
-        sentences.append(f"Ikke lenger med siden forrige rapportering: {', '.join(gone)}.")
+        sentences.append(f"Ikke lenger med siden forrige rapportering: {_names(gone)}.")
     if new and len(new) == len(items):
         sentences.append("Forrige rapports status er ikke kjent, så utviklingen vises ikke.")
     elif new:

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vrapport.lineage import split_citation
 from vrapport.numbers import format_millions, format_number
 from vrapport.report.model import (
     HeaderCell,
@@ -25,6 +26,9 @@ FRONT_SHEET = "Forside"
 SOURCES_SHEET = "Kilder"
 # Column widths shared by the two tables of the Kilder sheet.
 WIDTHS = (30.0, 34.0, 34.0, 26.0, 12.0, 70.0, 8.0, 10.0)
+# Characters of a citation on one row of Kilder (a longer one continues on the next rows):
+# well below Excel's cell limit, and short enough for the row to show it in full.
+CITATION_CHARS = 2_000
 UNITS = {
     "mill": ('0.0 "mill. kr"', 1e-6),
     "percent": ("0.0 %", 1.0),
@@ -220,9 +224,16 @@ def sources_section(
         number_format="0",
         column_widths=WIDTHS,
     )
+    # A long citation continues on the rows below, each naming its file and sheet; the
+    # value stands on the first.
     lineage_rows = tuple(
-        Row(f"l{i}", r["sheet"], (r["table"], r["row"], r["column"], r["value"], r["source"]))
+        Row(
+            f"l{i}" if not k else f"l{i}.{k}",
+            r["sheet"],
+            (r["table"], r["row"], r["column"], None if k else r["value"], piece),
+        )
         for i, r in enumerate(records)
+        for k, piece in enumerate(split_citation(r["source"], CITATION_CHARS))
     )
     lineage_table = Table(
         "lineage",

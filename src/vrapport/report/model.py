@@ -7,6 +7,7 @@ needs new consolidation code only, never new writer code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from vrapport.period import Period
@@ -65,12 +66,13 @@ class Table:
     # wrap. None: one sheet column each. Charts assume one sheet column per value.
     column_spans: tuple[int, ...] | None = None
 
-    @property
+    # Computed once per table (they look at every row); a table is immutable.
+    @cached_property
     def width(self) -> int:
         """Number of value columns."""
         return max((len(r.values) for r in self.rows), default=0)
 
-    @property
+    @cached_property
     def spans(self) -> tuple[int, ...]:
         """Sheet columns per value column."""
         given = self.column_spans or ()

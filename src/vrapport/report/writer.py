@@ -27,6 +27,63 @@ from vrapport.report.styles import CHART_ROWS, LABEL_WIDTH, SERIES_COLORS, VALUE
 TEXT_COLUMNS = 8
 CHART_WIDTH = 760  # pixels
 CHARS_PER_LINE = int((LABEL_WIDTH + (TEXT_COLUMNS - 1) * VALUE_WIDTH) * 1.15)
+# Excel's limits (Excel specifications and limits): characters in a cell, row height in
+# points, rows and columns of a sheet. Nothing this writer writes goes beyond them.
+MAX_CELL_CHARS = 32_767
+MAX_ROW_HEIGHT = 409.0
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+ELLIPSIS = " …"
+# Lines of body text one row shows (a longer text continues on the next rows).
+LINES_PER_ROW = int((MAX_ROW_HEIGHT - 2) // 15)
+
+
+def fit_cell(text: str) -> str:
+    """`text` as one cell can hold it: cut, with a visible mark, beyond Excel's limit. Texts
+    vrapport makes long (citations, drafted lists) are split or summarised before they get
+    here; this is the writer's guarantee, not the way long texts are handled."""
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    return text[: MAX_CELL_CHARS - len(ELLIPSIS)] + ELLIPSIS
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in consecutive pieces of at most `limit` characters, broken after a sentence
+    or at a space where there is one."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind(". ", 0, limit - 1) + 1
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    pieces.append(text)
+    return pieces
+
+
+def _lines(text: str) -> int:
+    """Lines a body text takes, wrapped over the text columns."""
+    return max(1, sum(math.ceil(max(len(part), 1) / CHARS_PER_LINE) for part in text.split("\n")))
+
+
+def _row_texts(text: str) -> list[str]:
+    """A body text in pieces that one row each shows in full (most texts: one piece)."""
+    if _lines(text) <= LINES_PER_ROW:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for part in text.split("\n"):
+        for chunk in split_text(part, (LINES_PER_ROW - 1) * CHARS_PER_LINE):
+            candidate = f"{current}\n{chunk}" if current else chunk
+            if current and _lines(candidate) > LINES_PER_ROW:
+                pieces.append(current)
+                current = chunk
+            else:
+                current = candidate
+    pieces.append(current)
+    return pieces
 
 
 class WriteError(RuntimeError):
@@ -66,8 +123,14 @@ class _SheetWriter:
         self._setup(report)
 
     def _set_row(self, row: int, height: float) -> None:
+        height = min(height, MAX_ROW_HEIGHT)
         self.heights[row] = height
         self.ws.set_row(row, height)
+
+    def _string(self, row: int, col: int, text: str, fmt: Any, what: str) -> None:
+        if row >= MAX_ROWS or col >= MAX_COLS:
+            raise WriteError(f"{what} får ikke plass på arket «{self.section.sheet}»")
+        _ok(self.ws.write_string(row, col, fit_cell(text), fmt), what)
 
     def _used(self, last_col: int) -> None:
         self.last_col = max(self.last_col, last_col)
@@ -115,33 +178,30 @@ class _SheetWriter:
     def _text(self, block: Text) -> None:
         fmt = self.styles.text(block.style)
         if block.style in ("body", "drafted", "note"):
-            lines = max(
-                1,
-                sum(
-                    math.ceil(max(len(part), 1) / CHARS_PER_LINE) for part in block.text.split("\n")
-                ),
-            )
-            self.ws.merge_range(self.row, 0, self.row, TEXT_COLUMNS - 1, "", fmt)
-            _ok(self.ws.write_string(self.row, 0, block.text, fmt), "tekst")
-            self._set_row(self.row, 15 * lines + 2)
+            for piece in _row_texts(block.text):
+                self.ws.merge_range(self.row, 0, self.row, TEXT_COLUMNS - 1, "", fmt)
+                self._string(self.row, 0, piece, fmt, "tekst")
+                self._set_row(self.row, 15 * _lines(piece) + 2)
+                self.row += 1
             self._used(TEXT_COLUMNS - 1)
-            self.row += 2
+            self.row += 1
             return
         if block.link:
             target = f"internal:{quote_sheetname(block.link)}!A1"
             link_fmt = self.styles.get(font_color="#0563C1", underline=1, font_size=12)
-            _ok(self.ws.write_url(self.row, 0, target, link_fmt, block.text), "lenke")
+            _ok(self.ws.write_url(self.row, 0, target, link_fmt, fit_cell(block.text)), "lenke")
             self.row += 1
             return
-        _ok(self.ws.write_string(self.row, 0, block.text, fmt), "overskrift")
+        self._string(self.row, 0, block.text, fmt, "overskrift")
         self.row += 2 if block.style == "heading1" else 1
 
     def _table(self, table: Table) -> None:
         ws, styles = self.ws, self.styles
         if table.title:
-            _ok(ws.write_string(self.row, 0, table.title, styles.table_title()), "tabelltittel")
+            self._string(self.row, 0, table.title, styles.table_title(), "tabelltittel")
             self.row += 1
-        widths = table.column_widths or (LABEL_WIDTH,) + tuple(VALUE_WIDTH * s for s in table.spans)
+        spans = table.spans  # once per table: it looks at every row
+        widths = table.column_widths or (LABEL_WIDTH,) + tuple(VALUE_WIDTH * s for s in spans)
         for level, header in enumerate(table.header):
             self._set_row(self.row, _header_height(header, widths))
             col = 0
@@ -153,9 +213,10 @@ class _SheetWriter:
                     else (cell.text or table.label_header)
                 )
                 if cell.span > 1:
-                    ws.merge_range(self.row, col, self.row, col + cell.span - 1, text, fmt)
+                    ws.merge_range(self.row, col, self.row, col + cell.span - 1, "", fmt)
+                    self._string(self.row, col, text, fmt, "kolonneoverskrift")
                 else:
-                    _ok(ws.write_string(self.row, col, text, fmt), "kolonneoverskrift")
+                    self._string(self.row, col, text, fmt, "kolonneoverskrift")
                 col += cell.span
             self.row += 1
         category_row = self.row - 1
@@ -166,9 +227,9 @@ class _SheetWriter:
                 self.widths[c] = width
         wrap = bool(table.column_widths or table.column_spans)
         for row in table.rows:
-            _ok(ws.write_string(self.row, 0, row.label, styles.label(row.style, wrap)), "radnavn")
+            self._string(self.row, 0, row.label, styles.label(row.style, wrap), "radnavn")
             col = 1
-            for c, (value, span) in enumerate(zip(row.values, table.spans, strict=False)):
+            for c, (value, span) in enumerate(zip(row.values, spans, strict=False)):
                 fill = row.fills[c] if row.fills else None
                 fmt = styles.value(row.style, table.format_for(row, c), fill, wrap)
                 if span > 1:
@@ -181,7 +242,7 @@ class _SheetWriter:
             self.row += 1
         self.placed[table.key] = Placed(self.section.sheet, first_row, 1, category_row, table)
         if table.caption:
-            _ok(ws.write_string(self.row, 0, table.caption, styles.text("caption")), "tekst")
+            self._string(self.row, 0, table.caption, styles.text("caption"), "tekst")
             self.row += 1
         self.row += 1
 
@@ -202,7 +263,7 @@ class _SheetWriter:
         elif isinstance(value, int | float):
             _ok(self.ws.write_number(row, col, value, fmt), "tall")
         else:
-            _ok(self.ws.write_string(row, col, str(value), fmt), "tekst")
+            self._string(row, col, str(value), fmt, "tekst")
 
     def _chart(self, block: Chart) -> None:
         placed = self.placed.get(block.table)
@@ -262,16 +323,16 @@ class _SheetWriter:
         self.row += CHART_ROWS
 
     def _key_figures(self, block: KeyFigures) -> None:
-        ws, styles = self.ws, self.styles
-        _ok(ws.write_string(self.row, 0, block.title, styles.table_title()), "tittel")
+        styles = self.styles
+        self._string(self.row, 0, block.title, styles.table_title(), "tittel")
         self.row += 1
         for item in block.items:
-            ws.write_string(self.row, 0, item.label, styles.label("normal"))
+            self._string(self.row, 0, item.label, styles.label("normal"), "radnavn")
             self._value(
                 self.row, 1, item.value, styles.value("bold", item.number_format, item.status)
             )
             if item.note:
-                ws.write_string(self.row, 2, item.note, styles.text("caption"))
+                self._string(self.row, 2, item.note, styles.text("caption"), "tekst")
             self._used(2)
             self.row += 1
         self.row += 1

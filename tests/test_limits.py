@@ -1,0 +1,114 @@
+"""Excel's limits are never exceeded by what vrapport writes, however long its texts: long
+body texts continue on the next rows, long citations on the next rows of Kilder, long lists in
+drafted sentences are summarised; the writer itself cuts nothing it has not been asked to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import read_grids
+from vrapport.consolidate.base import listing
+from vrapport.lineage import compress, compress_coords, split_citation
+from vrapport.period import Period
+from vrapport.report.front import CITATION_CHARS, sources_section
+from vrapport.report.model import HeaderCell, Report, Row, Section, Table, Text
+from vrapport.report.writer import MAX_CELL_CHARS, MAX_ROW_HEIGHT, fit_cell, write_report
+
+SENTENCE = "Prosjektet leverer i tråd med planen og innenfor budsjett. "
+
+
+def _report(*blocks) -> Report:
+    return Report(
+        "Virksomhetsrapport", "Helse Nord IKT", Period(2024, 3), (Section("s", "S", "S", blocks),)
+    )
+
+
+def _row_heights(path: Path, sheet: str) -> list[float]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [d.height for d in ws.row_dimensions.values() if d.height is not None]
+
+
+def test_long_body_text_continues_on_the_next_rows_in_full(tmp_path: Path):
+    text = SENTENCE * 1500  # 90 000 characters: more than a cell holds
+    out = write_report(_report(Text(text.strip()), Text("Neste avsnitt.")), tmp_path / "r.xlsx")
+    grid = read_grids(out)["S"]
+    cells = [v for row in grid for v in row if isinstance(v, str) and v]
+    assert all(len(v) <= MAX_CELL_CHARS for v in cells)
+    assert len(cells) > 3 and cells[-1] == "Neste avsnitt."
+    # Nothing lost, nothing repeated: the pieces are the text, in order.
+    assert " ".join(cells[:-1]).split() == text.split()
+    assert max(_row_heights(out, "S")) <= MAX_ROW_HEIGHT
+
+
+def test_a_table_cell_beyond_excels_limit_is_cut_visibly_not_an_internal_error(tmp_path: Path):
+    huge = "x" * (MAX_CELL_CHARS + 10)
+    table = Table("t", "T", ((HeaderCell(""), HeaderCell("A")),), (Row("r", huge, (huge,)),))
+    grid = read_grids(write_report(_report(table), tmp_path / "r.xlsx"))["S"]
+    texts = [v for row in grid for v in row if isinstance(v, str) and v.startswith("xx")]
+    assert [len(t) for t in texts] == [MAX_CELL_CHARS, MAX_CELL_CHARS]
+    assert all(t.endswith(" …") for t in texts)
+    assert fit_cell("kort") == "kort"
+
+
+def test_long_citations_continue_on_the_next_rows_of_kilder(tmp_path: Path):
+    rows = np.arange(4, 60_000, 2)  # every other row: no run to compress
+    citation = "nye_tjenester.xlsx › Leverte oppdrag › " + compress_coords(
+        rows, np.full(len(rows), 3)
+    )
+    assert len(citation) > MAX_CELL_CHARS
+    record = {"sheet": "3 Tjenester", "table": "Oppdrag", "row": "Nettverk", "column": "I år"}
+    section = sources_section(
+        [],
+        [record | {"value": 7, "source": citation}],
+        "1",
+        dt.datetime(2024, 4, 2),
+    )
+    out = write_report(Report("V", "O", Period(2024, 3), (section,)), tmp_path / "r.xlsx")
+    grid = read_grids(out)["Kilder"]
+    lines = [row for row in grid if any(isinstance(v, str) and "xlsx ›" in v for v in row)]
+    sources = [v for row in lines for v in row if isinstance(v, str) and "xlsx ›" in v]
+    assert len(sources) > 1 and all(len(s) <= CITATION_CHARS for s in sources)
+    assert all(s.startswith("nye_tjenester.xlsx › Leverte oppdrag › ") for s in sources)
+    cited = [c for s in sources for c in s.rpartition(" › ")[2].split(", ")]
+    assert cited == [f"D{r + 1}" for r in rows]
+    values = [
+        v for row in lines for v in row if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    assert values == [7]  # the value stands once, on the first row
+    assert max(_row_heights(out, "Kilder")) <= MAX_ROW_HEIGHT
+
+
+def test_citations_are_runs_per_column():
+    assert compress([f"B{r}" for r in range(5, 15005)]) == "B5:B15004"
+    assert compress(["B6", "C6", "B7", "C7", "F6"]) == "B6:C7, F6"
+    assert compress(["C9", "A1", "A2", "A4", "C8"]) == "A1:A2, A4, C8:C9"
+    assert compress([]) == ""
+
+
+def test_split_citation_keeps_every_range_once():
+    citation = "f.xlsx › Ark › " + ", ".join(f"A{r}" for r in range(1, 2000, 2))
+    pieces = split_citation(citation, 200)
+    assert all(len(p) <= 200 and p.startswith("f.xlsx › Ark › ") for p in pieces)
+    assert ", ".join(p.removeprefix("f.xlsx › Ark › ") for p in pieces) == citation.removeprefix(
+        "f.xlsx › Ark › "
+    )
+    assert split_citation("f › s › A1", 200) == ["f › s › A1"]
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "P1"),
+        (2, "P1 og P2"),
+        (11, "P1, P2, P3, P4, P5, P6, P7, P8, P9, P10 og P11"),
+        (1190, "P1, P2, P3, P4, P5, P6, P7, P8, P9, P10 og 1\u00a0180 andre prosjekter"),
+    ],
+)
+def test_long_lists_in_drafted_sentences_are_summarised(count: int, expected: str):
+    assert listing([f"P{n}" for n in range(1, count + 1)], "prosjekter") == expected
