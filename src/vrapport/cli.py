@@ -1,4 +1,5 @@
-"""The vrapport command line. Thin: parse options, call the library, print with rich.
+"""The vrapport command line. Thin: parse options, call the library API (vrapport.api),
+print with rich.
 
 Exit codes: 0 success, 1 findings that block (validation errors), 2 usage or I/O problem.
 Heavy libraries (pandas, pandera, xlsxwriter) are imported inside the commands.
@@ -6,17 +7,18 @@ Heavy libraries (pandas, pandera, xlsxwriter) are imported inside the commands.
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from vrapport.findings import Finding
-    from vrapport.period import Period
-    from vrapport.spec import Specs
 
 app = typer.Typer(
     help="vrapport: fra avdelingenes Excel-maler til styrets virksomhetsrapport.",
@@ -82,20 +84,18 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _period(text: str) -> Period:
-    from vrapport.period import Period, PeriodError
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """The library's refusals (a bad period, unreadable specs, a request it cannot carry
+    out) as one Norwegian line and exit 2."""
+    from vrapport.api import UsageError
+    from vrapport.period import PeriodError
+    from vrapport.spec import SpecError
 
     try:
-        return Period.parse(text)
-    except PeriodError as exc:
+        yield
+    except (UsageError, PeriodError) as exc:
         raise _fail(str(exc)) from None
-
-
-def _specs(folder: Path | None) -> Specs:
-    from vrapport.spec import SpecError, load_specs
-
-    try:
-        return load_specs(folder)
     except SpecError as exc:
         raise _fail(f"spesifikasjonene kan ikke leses: {exc}") from None
 
@@ -186,9 +186,7 @@ def templates(
     schemas: SchemasOption = None,
 ) -> None:
     """Lag tomme maler for perioden, én per avdeling."""
-    from vrapport.fill import fill_template
-    from vrapport.prefill import carried_values, load_previous, prefill_rows
-    from vrapport.templates import template_filename, write_template
+    from vrapport.api import make_templates
 
     if period is not None and blank:
         raise _fail("oppgi enten en periode eller --blank, ikke begge")
@@ -196,50 +194,19 @@ def templates(
         raise _fail("oppgi perioden (f.eks. 2024-03), eller --blank for maler uten periode")
     if from_ and blank:
         raise _fail("--from kan ikke brukes med --blank (maler uten periode)")
-    missing = [p for p in from_ or [] if not p.exists()]
-    if missing:
-        raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
-    the_period = _period(period) if period else None
-    specs = _specs(schemas)
-    wanted = only or sorted(specs.templates)
-    unknown = [t for t in wanted if t not in specs.templates]
-    if unknown:
-        known = ", ".join(sorted(specs.templates))
-        raise _fail(f"ukjent mal {', '.join(unknown)}; kjente: {known}")
-    if out.exists() and not out.is_dir():
-        raise _fail(f"{out} finnes og er ikke en mappe")
-    targets = [out / template_filename(specs.template(t), the_period) for t in wanted]
-    existing = [t for t in targets if t.exists()]
-    if existing and not overwrite:
-        names = ", ".join(str(t) for t in existing)
-        raise _fail(f"finnes fra før: {names}. Bruk --overwrite for å erstatte dem.")
-    previous = load_previous(from_, specs, the_period) if from_ and the_period else None
-    if previous is not None:
-        # Only the files that will pre-fill a wanted template need to be free of errors.
-        used = {s.display for t, s in previous.submissions.items() if t in wanted}
-        blocking = [f for f in previous.findings if f.severity == "error" and f.file in used]
-        if blocking:
-            _print_findings(blocking, "Funn i forrige periodes innsendinger")
-            raise _fail("rett feilene i forrige periodes innsendinger, eller kjør uten --from", 1)
+    with _usage_errors():
+        outcome = make_templates(
+            period, out, only=only, previous=from_, overwrite=overwrite, specs=schemas
+        )
+    if outcome.blocked:
+        _print_findings(outcome.findings, "Funn i forrige periodes innsendinger")
+        raise _fail("rett feilene i forrige periodes innsendinger, eller kjør uten --from", 1)
     console = _console()
-    for template_id, target in zip(wanted, targets, strict=True):
-        spec = specs.template(template_id)
-        source = previous.submissions.get(template_id) if previous else None
-        prefill = prefill_rows(spec, source) if source else None
-        if previous is not None and source is None:
-            console.print(
-                f"[yellow]Advarsel:[/] fant ingen innsending av «{_data(template_id)}» i "
-                f"{_data(', '.join(str(p) for p in from_ or []))}; malen er ikke forhåndsutfylt."
-            )
-        carried = carried_values(spec, source, the_period) if source and the_period else {}
-        try:
-            path = write_template(spec, specs.report, the_period, target, prefill)
-            if carried:
-                fill_template(path, carried, path, specs)
-        except OSError as exc:
-            raise _fail(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
-        note = f" (forhåndsutfylt fra {source.display})" if prefill or carried else ""
-        console.print(_data(f"Skrev {path}{note}"))
+    for written in outcome.written:
+        if written.note:
+            console.print(f"[yellow]Advarsel:[/] {_data(written.note)}")
+        filled = f" (forhåndsutfylt fra {written.prefilled_from})" if written.prefilled_from else ""
+        console.print(_data(f"Skrev {written.path}{filled}"))
 
 
 @app.command()
@@ -269,61 +236,23 @@ def check(
     schemas: SchemasOption = None,
 ) -> None:
     """Kontroller innsendinger: hver feil med fil, ark og celle."""
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
-    the_period = _period(period) if period else None
-    specs = _specs(schemas)
+    from vrapport.api import check as check_files
 
-    from vrapport.validation import check_duplicates, check_files, check_periods, collect_files
-
-    files = collect_files(paths)
-    if not files:
-        raise _fail("fant ingen filer å kontrollere i " + ", ".join(str(p) for p in paths))
-    submissions = check_files(files, specs, the_period)
-    findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
-    if the_period is None:
-        findings += check_periods(submissions)
+    with _usage_errors():
+        report = check_files(paths, period, specs=schemas)
     if as_json:
-        payload = {
-            "files": [
-                {
-                    "file": s.display,
-                    "template": s.template_id,
-                    "sha256": s.sha256,
-                    "errors": sum(f.severity == "error" for f in s.findings),
-                    "warnings": sum(f.severity == "warning" for f in s.findings),
-                }
-                for s in submissions
-            ],
-            "findings": [f.to_dict() for f in findings],
-        }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(report.to_json() + "\n")
     else:
-        _print_findings(findings, "Funn")
-        _console().print(_summary(findings, len(files)))
+        _print_findings(report.findings, "Funn")
+        _console().print(_summary(report.findings, len(report.submissions)))
     if feedback is not None:
-        _write_feedback(submissions, feedback, quiet=as_json)
-    if any(f.severity == "error" for f in findings):
+        with _usage_errors():
+            written = report.write_feedback(feedback)
+        if not as_json:
+            for path in written:
+                _console().print(_data(f"Skrev tilbakemelding {path}"))
+    if not report.valid:
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _write_feedback(submissions, folder: Path, quiet: bool) -> None:  # type: ignore[no-untyped-def]
-    from vrapport.feedback import write_feedback
-
-    inputs = {s.path.resolve().parent for s in submissions}
-    if folder.resolve() in inputs:
-        raise _fail("--feedback må være en annen mappe enn innsendingene")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        taken: set[str] = set()
-        written = [p for s in submissions if (p := write_feedback(s, folder, taken)) is not None]
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise _fail(f"kan ikke skrive tilbakemeldinger til {folder}: {reason}") from None
-    if not quiet:
-        for path in written:
-            _console().print(_data(f"Skrev tilbakemelding {path}"))
 
 
 @app.command()
@@ -373,92 +302,49 @@ def build(
     schemas: SchemasOption = None,
 ) -> None:
     """Kontroller innsendingene og skriv virksomhetsrapporten (.xlsx)."""
-    missing = [p for p in [*folder, *(previous or [])] if not p.exists()]
-    if missing:
-        raise _fail("finnes ikke: " + ", ".join(str(p) for p in missing))
-    if out.suffix.lower() != ".xlsx":
-        raise _fail(f"rapportfilen må slutte på .xlsx: {out}")
-    if out.exists() and out.is_dir():
-        raise _fail(f"{out} er en mappe")
-    the_period = _period(period)
+    from vrapport.api import build as build_report
+
     stamp = _timestamp(build_time) if build_time else None
-    _refuse_inputs_as_outputs(
-        [*folder, *(previous or [])],
-        [out, *([out.with_suffix(".pdf")] if pdf else []), *([trace] if trace else [])],
-    )
-    specs = _specs(schemas)
-
-    from vrapport.pipeline import build as build_report
-
-    try:
+    with _usage_errors():
         outcome = build_report(
             folder,
-            the_period,
+            period,
             out,
-            specs,
-            narrative=not no_narrative,
             previous=previous,
+            narrative=not no_narrative,
             build_time=stamp,
+            trace=trace,
+            pdf=pdf,
+            specs=schemas,
         )
-    except OSError as exc:
-        raise _fail(f"kan ikke skrive {out}: {exc.strerror or exc}") from None
     _print_findings(outcome.findings, "Funn")
     if outcome.blocked or outcome.path is None:
         _console(stderr=True).print(
             "[bold red]Rapporten ble ikke laget:[/] rett feilene over og kjør på nytt."
         )
         raise typer.Exit(EXIT_FINDINGS)
-    chapters = len(outcome.report.sections) - 2  # the front page and Kilder are not chapters
-    made = chapters - len(outcome.missing)
+    made = outcome.chapters - len(outcome.missing)
     lacking = f"; ikke levert: {', '.join(outcome.missing)}" if outcome.missing else ""
-    _console().print(_data(f"Skrev {outcome.path} ({made} av {chapters} kapitler{lacking})."))
-    if trace is not None:
-        _write_trace(trace, outcome)
-        _console().print(_data(f"Skrev sporbarhet til {trace} ({len(outcome.lineage)} tall)."))
-    if pdf:
-        from vrapport.pdf import PdfError, board_pack
-
-        try:
-            made = board_pack(outcome.report, out.with_suffix(".pdf"))
-        except PdfError as exc:
-            raise _fail(str(exc)) from None
-        _console().print(_data(f"Skrev {made}"))
-
-
-def _refuse_inputs_as_outputs(inputs: list[Path], outputs: list[Path]) -> None:
-    """Input files are never modified: an output that names one of them is a usage error."""
-    from vrapport.validation import collect_files
-
-    taken = {p.resolve() for p in collect_files(inputs)}
-    clash = [o for o in outputs if o.resolve() in taken]
-    if clash:
-        raise _fail(f"{clash[0]} er en av innsendingene; velg et annet navn for rapporten")
+    _console().print(
+        _data(f"Skrev {outcome.path} ({made} av {outcome.chapters} kapitler{lacking}).")
+    )
+    if outcome.trace is not None:
+        _console().print(
+            _data(f"Skrev sporbarhet til {outcome.trace} ({len(outcome.lineage)} tall).")
+        )
+    if outcome.pdf_error:
+        raise _fail(outcome.pdf_error)
+    if outcome.pdf is not None:
+        _console().print(_data(f"Skrev {outcome.pdf}"))
 
 
-def _timestamp(text: str):  # type: ignore[no-untyped-def]
-    import datetime as dt
+def _timestamp(text: str) -> dt.datetime:
+    import datetime
 
     try:
-        return dt.datetime.fromisoformat(text)
+        return datetime.datetime.fromisoformat(text)
     except ValueError:
         raise _fail(f"«{text}» er ikke et tidspunkt på formen 2024-04-10T12:00") from None
-
-
-def _write_trace(path: Path, outcome) -> None:  # type: ignore[no-untyped-def]
-    from vrapport.atomic import atomic_path
-
-    payload = {
-        "report": outcome.report.heading,
-        "period": str(outcome.report.period),
-        "build_time": outcome.build_time.isoformat() if outcome.build_time else None,
-        "files": [vars(f) for f in outcome.files],
-        "figures": outcome.lineage,
-    }
-    try:
-        with atomic_path(path) as tmp:
-            tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"kan ikke skrive {path}: {exc.strerror or exc}") from None
 
 
 def main() -> None:

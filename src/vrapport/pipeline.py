@@ -7,6 +7,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vrapport import __version__
 from vrapport.consolidate.base import Frames, SectionInput, load_sections
@@ -33,10 +34,28 @@ class BuildOutcome:
     lineage: list[dict] = field(default_factory=list)
     build_time: dt.datetime | None = None
     missing: list[str] = field(default_factory=list)  # titles of chapters not delivered
+    trace: Path | None = None  # the lineage JSON, when asked for
+    pdf: Path | None = None  # the PDF board pack, when asked for and made
+    pdf_error: str = ""  # why the PDF asked for could not be made (Norwegian)
 
     @property
     def blocked(self) -> bool:
         return any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def chapters(self) -> int:
+        """Chapters in the report (the front page and Kilder are not chapters)."""
+        return len(self.report.sections) - 2 if self.report else 0
+
+    def trace_dict(self) -> dict[str, Any]:
+        """The lineage as JSON (`build --trace`): every figure and its source cells."""
+        return {
+            "report": self.report.heading if self.report else "",
+            "period": str(self.report.period) if self.report else "",
+            "build_time": self.build_time.isoformat() if self.build_time else None,
+            "files": [vars(f) for f in self.files],
+            "figures": self.lineage,
+        }
 
 
 def _frames(submissions: list[Submission]) -> Frames:

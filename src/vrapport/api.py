@@ -1,0 +1,359 @@
+"""The library API: `check`, `make_templates` and `build`, importable from `vrapport`.
+
+What the CLI does, as functions that return objects and never print or exit, so that other
+programs (the collection service, scripts, tests) can use vrapport without the command line:
+
+    from vrapport import check, make_templates, build
+    report = check([Path("innsendt/2024-03")], "2024-03")
+    report.valid, report.counts, report.findings, report.to_json()
+
+A request that cannot be carried out (a path that does not exist, an unknown template, a
+file in the way) raises `UsageError` with a Norwegian message for the user; the specs raise
+`SpecError`, a period `PeriodError`. Problems in the submitted files are never exceptions:
+they are findings in the result.
+
+Heavy libraries are imported inside the functions: `make_templates` without `previous`
+imports neither pandas nor pandera.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.period import Period
+from vrapport.spec import Specs, load_specs
+
+if TYPE_CHECKING:
+    from vrapport.pipeline import BuildOutcome
+    from vrapport.reader import Submission
+
+
+class UsageError(Exception):
+    """A request vrapport cannot carry out; the message says why, in Norwegian."""
+
+
+def _period(period: Period | str | None) -> Period | None:
+    if period is None or isinstance(period, Period):
+        return period
+    return Period.parse(period)
+
+
+def _specs(specs: Specs | Path | None) -> Specs:
+    return specs if isinstance(specs, Specs) else load_specs(specs)
+
+
+def _must_exist(paths: Iterable[Path]) -> None:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError("finnes ikke: " + ", ".join(str(p) for p in missing))
+
+
+def _errors(findings: Iterable[Finding]) -> int:
+    return sum(f.severity == ERROR for f in findings)
+
+
+def _warnings(findings: Iterable[Finding]) -> int:
+    return sum(f.severity == WARNING for f in findings)
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One checked file: its name in findings, its template, its hash, what was found."""
+
+    file: str
+    path: Path
+    template: str
+    sha256: str
+    errors: int
+    warnings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "template": self.template,
+            "sha256": self.sha256,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class CheckReport:
+    """What `check` found: the files (read and validated) and every finding, the cross-file
+    ones included. `valid` when no finding is an error (warnings allowed)."""
+
+    submissions: list[Submission]
+    findings: list[Finding]
+    period: Period | None = None
+
+    @property
+    def files(self) -> list[FileResult]:
+        return [
+            FileResult(
+                s.display,
+                s.path,
+                s.template_id,
+                s.sha256,
+                _errors(s.findings),
+                _warnings(s.findings),
+            )
+            for s in self.submissions
+        ]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": len(self.submissions),
+            "errors": _errors(self.findings),
+            "warnings": _warnings(self.findings),
+        }
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == ERROR for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": str(self.period) if self.period else None,
+            "valid": self.valid,
+            "counts": self.counts,
+            "files": [f.to_dict() for f in self.files],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def write_feedback(self, folder: Path) -> list[Path]:
+        """A copy of each file with its findings marked, into `folder` (not an input
+        folder); the paths written. Raises UsageError when the folder cannot be written."""
+        from vrapport.feedback import write_feedback
+
+        inputs = {s.path.resolve().parent for s in self.submissions}
+        if folder.resolve() in inputs:
+            raise UsageError("--feedback må være en annen mappe enn innsendingene")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            taken: set[str] = set()
+            return [
+                p for s in self.submissions if (p := write_feedback(s, folder, taken)) is not None
+            ]
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise UsageError(f"kan ikke skrive tilbakemeldinger til {folder}: {reason}") from None
+
+
+def check(
+    paths: Sequence[Path],
+    period: Period | str | None = None,
+    *,
+    specs: Specs | Path | None = None,
+) -> CheckReport:
+    """Read and validate the files and folders in `paths` (a folder one level deep), with
+    the checks between files: one submission per template, and, when no `period` says which,
+    one period for all. `specs`: loaded specs or a folder of them (default: the bundled)."""
+    from vrapport.validation import check_duplicates, check_files, check_periods, collect_files
+
+    paths = [Path(p) for p in paths]
+    _must_exist(paths)
+    the_period = _period(period)
+    loaded = _specs(specs)
+    files = collect_files(paths)
+    if not files:
+        raise UsageError("fant ingen filer å kontrollere i " + ", ".join(str(p) for p in paths))
+    submissions = check_files(files, loaded, the_period)
+    findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
+    if the_period is None:
+        findings += check_periods(submissions)
+    return CheckReport(submissions, findings, the_period)
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrittenTemplate:
+    template: str
+    path: Path
+    prefilled_from: str = ""  # the previous submission it was pre-filled from, if any
+    note: str = ""  # a warning for the user about this template (Norwegian)
+
+
+@dataclass
+class TemplatesOutcome:
+    """What `make_templates` wrote. When last period's files (`previous`) have errors in
+    the files the wanted templates are filled from, nothing is written: `blocked`, with
+    those `findings`."""
+
+    written: list[WrittenTemplate] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return any(f.severity == ERROR for f in self.findings)
+
+
+def make_templates(
+    period: Period | str | None,
+    out: Path,
+    *,
+    only: Sequence[str] | None = None,
+    previous: Sequence[Path] | None = None,
+    overwrite: bool = False,
+    specs: Specs | Path | None = None,
+) -> TemplatesOutcome:
+    """Write one template per department into `out` (`only`: these template ids). `period`
+    None writes period-neutral templates. `previous`: last period's submissions, to pre-fill
+    from (see README, `templates --from`). Existing files are replaced only with
+    `overwrite`; nothing is written when one is in the way."""
+    from vrapport.templates import template_filename, write_template
+
+    out = Path(out)
+    previous = [Path(p) for p in previous or []]
+    the_period = _period(period)
+    if previous and the_period is None:
+        raise UsageError("--from kan ikke brukes med --blank (maler uten periode)")
+    _must_exist(previous)
+    loaded = _specs(specs)
+    wanted = list(only or sorted(loaded.templates))
+    unknown = [t for t in wanted if t not in loaded.templates]
+    if unknown:
+        known = ", ".join(sorted(loaded.templates))
+        raise UsageError(f"ukjent mal {', '.join(unknown)}; kjente: {known}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} finnes og er ikke en mappe")
+    targets = [out / template_filename(loaded.template(t), the_period) for t in wanted]
+    existing = [t for t in targets if t.exists()]
+    if existing and not overwrite:
+        names = ", ".join(str(t) for t in existing)
+        raise UsageError(f"finnes fra før: {names}. Bruk --overwrite for å erstatte dem.")
+    outcome = TemplatesOutcome()
+    sources: dict[str, Submission] = {}
+    if previous and the_period is not None:
+        from vrapport.prefill import load_previous
+
+        last = load_previous(previous, loaded, the_period)
+        # Only the files that will pre-fill a wanted template need to be free of errors.
+        used = {s.display for t, s in last.submissions.items() if t in wanted}
+        outcome.findings = [f for f in last.findings if f.severity == ERROR and f.file in used]
+        if outcome.blocked:
+            return outcome
+        sources = last.submissions
+    for template_id, target in zip(wanted, targets, strict=True):
+        spec = loaded.template(template_id)
+        source = sources.get(template_id)
+        note = ""
+        if previous and source is None:
+            note = (
+                f"fant ingen innsending av «{template_id}» i "
+                f"{', '.join(str(p) for p in previous)}; malen er ikke forhåndsutfylt."
+            )
+        try:
+            if source is not None and the_period is not None:
+                from vrapport.fill import fill_template
+                from vrapport.prefill import carried_values, prefill_rows
+
+                prefill = prefill_rows(spec, source)
+                carried = carried_values(spec, source, the_period)
+                path = write_template(spec, loaded.report, the_period, target, prefill)
+                if carried:
+                    fill_template(path, carried, path, loaded)
+                filled = source.display if prefill or carried else ""
+            else:
+                path, filled = write_template(spec, loaded.report, the_period, target), ""
+        except OSError as exc:
+            raise UsageError(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
+        outcome.written.append(WrittenTemplate(template_id, path, filled, note))
+    return outcome
+
+
+# --- build ---------------------------------------------------------------------------------
+
+
+def build(
+    paths: Sequence[Path],
+    period: Period | str,
+    out: Path,
+    *,
+    previous: Sequence[Path] | None = None,
+    narrative: bool = True,
+    build_time: dt.datetime | None = None,
+    trace: Path | None = None,
+    pdf: bool = False,
+    specs: Specs | Path | None = None,
+) -> BuildOutcome:
+    """Check the submissions in `paths` and, when no error blocks, write the report to `out`
+    (atomically); `outcome.blocked` says when it did not. `previous`: last period's
+    submissions (trend arrows, changed figures). `trace`: also write the lineage as JSON.
+    `pdf`: also write the PDF board pack beside `out` (`outcome.pdf`, or the reason it could
+    not be made in `outcome.pdf_error`; the report is written either way)."""
+    from vrapport.pipeline import build as build_report
+
+    paths, out = [Path(p) for p in paths], Path(out)
+    previous = [Path(p) for p in previous or []]
+    _must_exist([*paths, *previous])
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"rapportfilen må slutte på .xlsx: {out}")
+    if out.exists() and out.is_dir():
+        raise UsageError(f"{out} er en mappe")
+    the_period = _period(period)
+    assert the_period is not None
+    pdf_path = out.with_suffix(".pdf")
+    _refuse_inputs_as_outputs(
+        [*paths, *previous], [out, *([pdf_path] if pdf else []), *([trace] if trace else [])]
+    )
+    loaded = _specs(specs)
+    try:
+        outcome = build_report(
+            paths,
+            the_period,
+            out,
+            loaded,
+            narrative=narrative,
+            previous=previous or None,
+            build_time=build_time,
+        )
+    except OSError as exc:
+        raise UsageError(f"kan ikke skrive {out}: {exc.strerror or exc}") from None
+    if outcome.blocked or outcome.report is None:
+        return outcome
+    if trace is not None:
+        _write_json(trace, outcome.trace_dict())
+        outcome.trace = trace
+    if pdf:
+        from vrapport.pdf import PdfError, board_pack
+
+        try:
+            outcome.pdf = board_pack(outcome.report, pdf_path)
+        except PdfError as exc:
+            outcome.pdf_error = str(exc)
+    return outcome
+
+
+def _refuse_inputs_as_outputs(inputs: list[Path], outputs: list[Path]) -> None:
+    """Input files are never modified: an output that names one of them is a usage error."""
+    from vrapport.validation import collect_files
+
+    taken = {p.resolve() for p in collect_files(inputs)}
+    clash = [o for o in outputs if o.resolve() in taken]
+    if clash:
+        raise UsageError(f"{clash[0]} er en av innsendingene; velg et annet navn for rapporten")
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
+    from vrapport.atomic import atomic_path
+
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"kan ikke skrive {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,160 @@
+"""The library API (`vrapport.check`, `make_templates`, `build`): results as objects, no
+printing, no exit; and `import vrapport` / `vrapport templates` stay light."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import vrapport
+from tests.conftest import EXAMPLES, PERIOD, ROOT, set_cells
+
+SRC = str(ROOT / "src")
+
+
+def _imported_after(code: str, cwd: Path) -> list[str]:
+    """Which heavy libraries a fresh interpreter has imported after running `code`."""
+    probe = (
+        f"{code}\nimport sys\nprint(sorted(m for m in ('pandas', 'pandera', 'openpyxl', "
+        "'numpy') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1].replace("'", '"'))
+
+
+def test_import_vrapport_is_light(tmp_path):
+    assert _imported_after("import vrapport; vrapport.__version__", tmp_path) == []
+
+
+def test_templates_without_from_imports_neither_pandas_nor_pandera(tmp_path):
+    code = (
+        "from vrapport.cli import app\n"
+        "try:\n"
+        "    app(['templates', '2024-03', '--out', 'maler'])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+    )
+    assert _imported_after(code, tmp_path) == []
+    assert len(list((tmp_path / "maler").glob("*_2024-03.xlsx"))) == len(
+        list(EXAMPLES.glob("*.xlsx"))
+    )
+
+
+def test_every_public_name_resolves():
+    for name in vrapport.__all__:
+        assert getattr(vrapport, name) is not None
+    with pytest.raises(AttributeError):
+        vrapport.no_such_name  # noqa: B018
+
+
+def test_check_returns_a_report_and_prints_nothing(capsys, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    report = vrapport.check([path], "2024-03")
+    assert capsys.readouterr() == ("", "")
+    assert not report.valid
+    assert report.counts == {"files": 1, "errors": 1, "warnings": 0}
+    (finding,) = report.findings
+    assert (finding.code, finding.cell, finding.where.column_key) == (
+        "not-a-number",
+        "F6",
+        "actual",
+    )
+    (file,) = report.files
+    assert (file.file, file.template, file.errors, len(file.sha256)) == (
+        "okonomi.xlsx",
+        "okonomi",
+        1,
+        64,
+    )
+    payload = json.loads(report.to_json())
+    assert (payload["valid"], payload["period"], payload["counts"]["errors"]) == (
+        False,
+        "2024-03",
+        1,
+    )
+    assert payload["findings"][0]["where"]["ref"] == "F6"
+
+
+def test_check_runs_the_checks_between_files(tmp_path, example_copy):
+    first = example_copy("okonomi.xlsx")
+    second = tmp_path / "kopi" / "okonomi.xlsx"
+    second.parent.mkdir()
+    second.write_bytes(first.read_bytes())
+    report = vrapport.check([first, second], PERIOD)
+    assert [f.code for f in report.findings if f.severity == "error"] == ["duplicate-template"]
+
+
+def test_check_of_the_examples_is_valid():
+    report = vrapport.check([EXAMPLES], PERIOD)
+    assert report.valid and report.counts["errors"] == 0
+    assert {f.template for f in report.files} == {p.stem for p in EXAMPLES.glob("*.xlsx")}
+
+
+def test_a_request_that_cannot_be_carried_out_raises_usage_error(tmp_path):
+    with pytest.raises(vrapport.UsageError, match="finnes ikke"):
+        vrapport.check([tmp_path / "borte"], PERIOD)
+    with pytest.raises(vrapport.UsageError, match="fant ingen filer"):
+        vrapport.check([tmp_path], PERIOD)
+    with pytest.raises(vrapport.PeriodError):
+        vrapport.check([EXAMPLES], "2024-13")
+    with pytest.raises(vrapport.UsageError, match="ukjent mal"):
+        vrapport.make_templates(PERIOD, tmp_path, only=["okonomi", "ingen"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_make_templates_returns_what_it_wrote(capsys, tmp_path):
+    outcome = vrapport.make_templates("2024-04", tmp_path, only=["okonomi"])
+    assert capsys.readouterr() == ("", "")
+    (written,) = outcome.written
+    assert (written.template, written.path) == ("okonomi", tmp_path / "okonomi_2024-04.xlsx")
+    meta = openpyxl.load_workbook(written.path)["_meta"]
+    assert {r[0]: r[1] for r in meta.iter_rows(values_only=True)}["period"] == "2024-04"
+    with pytest.raises(vrapport.UsageError, match="finnes fra før"):
+        vrapport.make_templates("2024-04", tmp_path, only=["okonomi"])
+
+
+def test_make_templates_from_last_period(tmp_path):
+    outcome = vrapport.make_templates(
+        "2024-04", tmp_path, only=["prosjekt", "okonomi"], previous=[EXAMPLES]
+    )
+    assert not outcome.blocked
+    assert {w.template: w.prefilled_from for w in outcome.written} == {
+        "prosjekt": "forrige periode: prosjekt.xlsx",
+        "okonomi": "forrige periode: okonomi.xlsx",
+    }
+
+
+def test_build_returns_the_outcome_and_prints_nothing(capsys, tmp_path):
+    out = tmp_path / "rapport.xlsx"
+    trace = tmp_path / "spor.json"
+    outcome = vrapport.build([EXAMPLES], "2024-03", out, trace=trace)
+    assert capsys.readouterr() == ("", "")
+    assert isinstance(outcome, vrapport.BuildOutcome)
+    assert (outcome.blocked, outcome.path, outcome.trace) == (False, out, trace)
+    assert outcome.chapters == 6 and outcome.missing == []
+    figures = json.loads(trace.read_text(encoding="utf-8"))["figures"]
+    assert len(figures) == len(outcome.lineage) > 0
+
+
+def test_build_blocked_by_errors_writes_nothing(tmp_path, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    out = tmp_path / "rapport.xlsx"
+    outcome = vrapport.build([path.parent], PERIOD, out)
+    assert outcome.blocked and outcome.path is None and not out.exists()
+    assert "not-a-number" in {f.code for f in outcome.findings}
+
+
+def test_build_refuses_to_overwrite_an_input(example_copy):
+    path = example_copy("okonomi.xlsx")
+    with pytest.raises(vrapport.UsageError, match="er en av innsendingene"):
+        vrapport.build([path.parent], PERIOD, path)
