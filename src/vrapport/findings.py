@@ -85,6 +85,7 @@ CODES: Mapping[str, Code] = _table(
     Code("report-file", "file", WARNING),
     Code("missing-meta", "file", ERROR),
     Code("unknown-template", "file", ERROR),
+    Code("wrong-organisation", "file", ERROR),
     Code("wrong-version", "file", ERROR),
     Code("bad-period", "file", ERROR, "Ugyldig periode «{period}»."),
     Code("wrong-period", "file", ERROR),
@@ -99,18 +100,13 @@ CODES: Mapping[str, Code] = _table(
     Code("no-chapters", "file", ERROR, "Ingen kapitler kunne lages av innsendingene."),
     # --- structure: sheets, headers, rows and cells of the template ----------------------
     Code("missing-sheet", "structure", ERROR),
-    Code(
-        "extra-sheet",
-        "structure",
-        WARNING,
-        "Arket «{sheet}» er ikke en del av malen og blir ikke lest.",
-    ),
+    Code("ambiguous-sheet", "structure", ERROR),
+    Code("hidden-sheet", "structure", ERROR),
+    Code("extra-sheet", "structure", WARNING),
     Code("missing-header", "structure", ERROR),
     Code("missing-column", "structure", ERROR),
-    Code("missing-row", "structure", ERROR, "Fant ikke raden «{row}»."),
-    Code(
-        "unknown-row", "structure", WARNING, "Raden «{row}» finnes ikke i malen og blir ikke lest."
-    ),
+    Code("missing-row", "structure", ERROR),
+    Code("unknown-row", "structure", WARNING),
     Code("duplicate-row", "structure", ERROR),
     Code("too-few-rows", "structure", ERROR),
     Code("hidden-row", "structure", WARNING),

@@ -9,9 +9,7 @@ validation's job.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +19,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from vrapport.cellscan import SheetScan, scan_cells
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
+from vrapport.labels import norm, quoted, skeleton
 from vrapport.period import MONTHS_NB
 from vrapport.preflight import preflight
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
@@ -33,14 +32,6 @@ LABEL = "_label"
 
 Grid = list[list[Any]]
 T = TypeVar("T")
-
-
-def norm(text: Any) -> str:
-    """Normalise a label for matching: NFKC, no extra spaces, case-folded."""
-    if not isinstance(text, str):
-        return ""
-    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 @dataclass
@@ -113,6 +104,20 @@ def _find_label(grid: Grid, label: str) -> tuple[int, int] | None:
     return None
 
 
+def _lookalike(values: Iterable[Any], wanted: Iterable[str], cells: Iterable[str] = ()) -> str:
+    """A sentence naming the texts among `values` (in `cells`, when given) that look like one
+    of the `wanted` labels but are not (letters of another script that pass for Latin): why a
+    label that looks right is not found. "" when there is none."""
+    keys = {norm(w) for w in wanted}
+    places = [f" i {c}" for c in cells]
+    odd = [
+        quoted(v) + (places[i] if places else "")
+        for i, v in enumerate(values)
+        if isinstance(v, str) and skeleton(v) in keys and norm(v) not in keys
+    ]
+    return f" Ligner, men er ikke lik: {', '.join(dict.fromkeys(odd))}." if odd else ""
+
+
 def _at(grid: Grid, r: int, c: int) -> Any:
     if r < len(grid) and c < len(grid[r]):
         return _value(grid[r][c])
@@ -143,18 +148,20 @@ def _label_rows(
     """Row key -> grid row, matching the pre-filled labels in column `col` below `first`."""
     wanted = {norm(row.label): row.key for row in sheet.rows}
     found: dict[str, int] = {}
+    unknown: dict[str, str] = {}  # cell -> label
     for r in range(first, len(grid)):
         label = _at(grid, r, col)
         if label is None:
             continue
         key = wanted.get(norm(label))
         if key is None:
+            unknown[xl_rowcol_to_cell(r, col)] = label
             sub.add(
                 name,
                 xl_rowcol_to_cell(r, col),
                 WARNING,
                 "unknown-row",
-                f"Raden «{label}» finnes ikke i malen og blir ikke lest.",
+                f"Raden {quoted(label)} finnes ikke i malen og blir ikke lest.",
             )
         elif key in found:
             sub.add(
@@ -162,13 +169,20 @@ def _label_rows(
                 xl_rowcol_to_cell(r, col),
                 ERROR,
                 "duplicate-row",
-                f"Raden «{label}» står to ganger (også i rad {found[key] + 1}).",
+                f"Raden {quoted(label)} står to ganger (også i rad {found[key] + 1}).",
             )
         else:
             found[key] = r
     for row in sheet.rows:
         if row.key not in found:
-            sub.add(name, "", ERROR, "missing-row", f"Fant ikke raden «{row.label}».")
+            sub.add(
+                name,
+                "",
+                ERROR,
+                "missing-row",
+                f"Fant ikke raden «{row.label}»."
+                + _lookalike(unknown.values(), [row.label], unknown.keys()),
+            )
     return found
 
 
@@ -224,7 +238,10 @@ def _read_grid(
             xl_rowcol_to_cell(measure_row, key_col),
             ERROR,
             "missing-column",
-            "Fant ikke kolonnene: " + ", ".join(missing[:6]) + (" …" if len(missing) > 6 else ""),
+            "Fant ikke kolonnene: "
+            + ", ".join(missing[:6])
+            + (" …" if len(missing) > 6 else "")
+            + _lookalike(grid[measure_row], [m.label for m in sheet.measures]),
         )
         return None
     rows = _label_rows(grid, sub, sheet, name, measure_row + 1, key_col)
@@ -265,7 +282,10 @@ def _columns(
             xl_rowcol_to_cell(header, start),
             ERROR,
             "missing-column",
-            "Fant ikke kolonnen " + ", ".join(f"«{m}»" for m in missing) + ".",
+            "Fant ikke kolonnen "
+            + ", ".join(f"«{m}»" for m in missing)
+            + "."
+            + _lookalike(grid[header][start:], [c.label for c in sheet.columns]),
         )
         return None
     return positions
@@ -327,8 +347,57 @@ def _read_meta(grid: Grid) -> dict[str, str]:
     return meta
 
 
-def _sheet_lookup(names: list[str]) -> dict[str, str]:
-    return {norm(n): n for n in names}
+HIDDEN_BY_TEMPLATE = {META_SHEET}  # the only sheet a template hides
+
+
+def _sheet_lookup(workbook: Any) -> dict[str, list[tuple[str, str]]]:
+    """Normalised sheet name -> the workbook's sheets of that name, in workbook order, each as
+    (name, visibility: "" for visible, "skjult", "svært skjult")."""
+    from python_calamine import SheetVisibleEnum
+
+    lookup: dict[str, list[tuple[str, str]]] = {}
+    for sheet in _parse(getattr, workbook, "sheets_metadata"):
+        if sheet.visible == SheetVisibleEnum.VeryHidden:
+            state = "svært skjult"
+        elif sheet.visible == SheetVisibleEnum.Hidden:
+            state = "skjult"
+        else:
+            state = ""
+        lookup.setdefault(norm(sheet.name), []).append((sheet.name, state))
+    return lookup
+
+
+def _named(name: str, state: str) -> str:
+    return f"{quoted(name)} ({state})" if state else quoted(name)
+
+
+def _pick_sheet(sub: Submission, wanted: str, candidates: list[tuple[str, str]]) -> str | None:
+    """The one sheet to read as the template's sheet `wanted`, or None (with a finding) when
+    several sheets answer to its name or the one that does is hidden; never a silent choice."""
+    if len(candidates) > 1:
+        names = ", ".join(_named(*c) for c in candidates[:-1]) + " og " + _named(*candidates[-1])
+        sub.add(
+            wanted,
+            "",
+            ERROR,
+            "ambiguous-sheet",
+            f"Flere ark svarer til malens ark «{wanted}»: {names}. Ingen av dem er lest. "
+            "Slett eller gi nytt navn til arket som ikke hører til malen.",
+        )
+        return None
+    ((name, state),) = candidates
+    if state and wanted not in HIDDEN_BY_TEMPLATE:
+        sub.add(
+            name,
+            "",
+            ERROR,
+            "hidden-sheet",
+            f"Arket {_named(name, state)} svarer til malens ark «{wanted}», men er skjult og "
+            "blir ikke lest. Vis arket i Excel (høyreklikk på en arkfane og velg Vis), "
+            "kontroller det og send filen på nytt.",
+        )
+        return None
+    return name
 
 
 class Unreadable(Exception):
@@ -375,8 +444,9 @@ def read_submission(path: Path, specs: Specs, display: str | None = None) -> Sub
 
 def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
     names = list(workbook.sheet_names)
-    lookup = _sheet_lookup(names)
-    if META_SHEET not in names and REPORT_SHEETS <= set(names):
+    lookup = _sheet_lookup(workbook)
+    metas = lookup.get(norm(META_SHEET), [])
+    if not metas and REPORT_SHEETS <= set(names):
         sub.add(
             "",
             "",
@@ -385,7 +455,7 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
             "Filen er en rapport laget av vrapport, ikke en innsending; den hoppes over.",
         )
         return
-    if META_SHEET not in names:
+    if not metas:
         sub.add(
             "",
             "",
@@ -395,7 +465,10 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
             "Bruk malen fra «vrapport templates».",
         )
         return
-    sub.meta = _read_meta(_parse(workbook.get_sheet_by_name(META_SHEET).to_python))
+    meta_sheet = _pick_sheet(sub, META_SHEET, metas)
+    if meta_sheet is None:
+        return
+    sub.meta = _read_meta(_parse(workbook.get_sheet_by_name(meta_sheet).to_python))
     template = specs.templates.get(sub.meta.get("template_id", ""))
     if template is None:
         sub.add(
@@ -409,11 +482,11 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
         )
         return
     sub.template = template
-    actual = {s.key: lookup.get(norm(s.name)) for s in template.sheets}
-    special = _parse(scan_cells, sub.path, {n for n in actual.values() if n})
+    actual: dict[str, str | None] = {}
     for sheet in template.sheets:
-        name = actual[sheet.key]
-        if name is None:
+        candidates = lookup.get(norm(sheet.name), [])
+        actual[sheet.key] = _pick_sheet(sub, sheet.name, candidates) if candidates else None
+        if not candidates:
             sub.add(
                 sheet.name,
                 "",
@@ -422,6 +495,10 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
                 f"Arket «{sheet.name}» mangler. Bruk malen uten å slette eller gi nytt navn "
                 "til ark.",
             )
+    special = _parse(scan_cells, sub.path, {n for n in actual.values() if n})
+    for sheet in template.sheets:
+        name = actual[sheet.key]
+        if name is None:
             continue
         worksheet = _parse(workbook.get_sheet_by_name, name)
         grid = _parse(worksheet.to_python, skip_empty_area=False)
@@ -432,7 +509,8 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
                 "",
                 ERROR,
                 "missing-header",
-                f"Fant ikke overskriften «{sheet.row_header}» på arket.",
+                f"Fant ikke overskriften «{sheet.row_header}» på arket."
+                + _lookalike((v for row in grid for v in row), [sheet.row_header]),
             )
             continue
         data = READERS[sheet.kind](grid, sub, sheet, name, anchor)
@@ -442,7 +520,10 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
             _hidden_inputs(sub, data, scan.hidden_rows)
             _merged_inputs(sub, data, _parse(getattr, worksheet, "merged_cell_ranges"))
             sub.sheets[sheet.key] = data
-    known = {n for n in actual.values() if n} | {META_SHEET, INSTRUCTIONS_SHEET}
+    # Every sheet answering to a template sheet's name has been read or reported above.
+    wanted = [*(s.name for s in template.sheets), META_SHEET, INSTRUCTIONS_SHEET]
+    known = {name for w in wanted for name, _ in lookup.get(norm(w), [])}
+    states = {name: state for found in lookup.values() for name, state in found}
     for name in names:
         if name not in known:
             sub.add(
@@ -450,7 +531,7 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
                 "",
                 WARNING,
                 "extra-sheet",
-                f"Arket «{name}» er ikke en del av malen og blir ikke lest.",
+                f"Arket {_named(name, states[name])} er ikke en del av malen og blir ikke lest.",
             )
 
 

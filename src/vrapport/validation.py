@@ -17,6 +17,7 @@ from vrapport.cellscan import FORMULA_WITHOUT_VALUE
 from vrapport.checks import CheckContext, load_checks
 from vrapport.coerce import coerce_sheet, percent_in_number
 from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.labels import norm, quoted
 from vrapport.numbers import format_plain
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
@@ -206,10 +207,26 @@ def _validate_sheet(sub: Submission, data: SheetData, period: Period) -> None:
         sub.findings += findings_from_failures(sub, data, exc.failure_cases)
 
 
-def _check_meta(sub: Submission, period: Period | None) -> Period | None:
-    """Check the template version and period stamped in _meta; return the period to use."""
+def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Period | None:
+    """Check what _meta stamps the file with: the organisation (it must be the report's),
+    the template version and the period; return the period to use."""
     template = sub.template
     assert template is not None
+    stamped_by = sub.meta.get("organisation", "")
+    if norm(stamped_by) != norm(organisation):
+        sub.add(
+            META_SHEET,
+            "B5",
+            ERROR,
+            "wrong-organisation",
+            (
+                f"Filen er laget for {quoted(stamped_by)}, men rapporten gjelder "
+                f"«{organisation}». Bruk malen fra «vrapport templates» for {organisation}."
+            )
+            if stamped_by
+            else f"Filen sier ikke hvilken organisasjon den gjelder; rapporten gjelder "
+            f"«{organisation}». Bruk malen fra «vrapport templates».",
+        )
     version = sub.meta.get("spec_version", "")
     if version != str(template.version):
         sub.add(
@@ -261,7 +278,7 @@ def validate_submission(sub: Submission, specs: Specs, period: Period | None) ->
     """Add every finding of `sub` to sub.findings; return the period it was checked against."""
     if sub.template is None:
         return None
-    effective = _check_meta(sub, period)
+    effective = _check_meta(sub, period, specs.report.organisation)
     if effective is None:
         return None
     for data in sub.sheets.values():

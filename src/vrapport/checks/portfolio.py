@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from vrapport.checks import CheckContext, check
 from vrapport.findings import ERROR, Finding
-from vrapport.reader import norm
+from vrapport.labels import norm
 
 PROJECTS, RISKS, PROJECT = "projects", "risks", "project"
 

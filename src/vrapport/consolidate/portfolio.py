@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, listing, section
+from vrapport.labels import norm
 from vrapport.numbers import format_number
-from vrapport.reader import norm
 from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
 from vrapport.reportfile import PortfolioSettings, RiskMatrixSettings
 

@@ -1,0 +1,81 @@
+"""Labels compared as people read them, and shown as they really are.
+
+`norm` is the one normalisation every label, header and sheet name is matched with: Unicode
+compatibility form (NFKC: full-width letters, ligatures, no-break spaces become plain ones),
+invisible formatting characters removed (Unicode category Cf: zero-width space and joiners,
+byte-order mark, soft hyphen, direction marks), runs of white space as one space, no space
+at either end, case folded. Letters that only look Latin (Cyrillic Р, Greek Ο) are not
+mapped: a label holding one does not match, and `shown` / `lookalikes` say why.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+_SPACES = re.compile(r"\s+")
+
+# Cyrillic and Greek letters that look like Latin ones: letter -> the Latin letter it mimics.
+LOOKALIKES = {
+    **dict(zip("АВСЕНІЈКМОРЅТХУаеіјорсѕухԁһӏԛԝ", "ABCEHIJKMOPSTXYaeijopcsyxdhlqw", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ", "ABEZHIKMNOPTYXaikvoptux", strict=True)),
+}
+_SCRIPTS = {"CYRILLIC": "kyrillisk", "GREEK": "gresk"}
+
+
+@lru_cache(maxsize=8192)
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def norm(text: Any) -> str:
+    """The form labels are compared in ("" for anything that is not text)."""
+    return _norm(text) if isinstance(text, str) else ""
+
+
+def _invisible(ch: str) -> bool:
+    """A character a reader cannot see or tell from a plain space."""
+    return ch != " " and unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp") and ch != "\n"
+
+
+def shown(text: Any) -> str:
+    """`text` as it really is: every invisible character written as its code (`SLA\\u200b`)."""
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if _invisible(ch) else ch for ch in text)
+
+
+def lookalikes(text: Any) -> list[str]:
+    """The letters of other scripts in `text` that pass for Latin ones, in Norwegian, once
+    each, in order: ["kyrillisk Р, ikke latinsk P"]."""
+    found = []
+    for ch in dict.fromkeys(str(text)):
+        latin = LOOKALIKES.get(ch)
+        if latin is not None:
+            script = unicodedata.name(ch).split(" ")[0]
+            found.append(f"{_SCRIPTS[script]} {ch}, ikke latinsk {latin}")
+    return found
+
+
+_AS_LATIN = str.maketrans(LOOKALIKES)
+
+
+def skeleton(text: Any) -> str:
+    """What `text` looks like to a reader: `norm` with the lookalike letters read as the Latin
+    ones. A label whose skeleton is a template label but whose `norm` is not is that label in
+    disguise."""
+    return norm(text.translate(_AS_LATIN)) if isinstance(text, str) else ""
+
+
+def quoted(text: Any) -> str:
+    """`text` in guillemets as it really is, and what makes it differ from what it looks
+    like: «SLA\\u200b», «Рersonalkostnader» (med kyrillisk Р, ikke latinsk P)."""
+    similar = lookalikes(text)
+    note = f" (med {'; '.join(similar)})" if similar else ""
+    return f"«{shown(text)}»{note}"
