@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 
 from tests.conftest import PERIOD, ROOT
+from vrapport.layout import META_SHEET
 from vrapport.period import Period
 from vrapport.reader import read_submission
 from vrapport.spec import Specs, load_specs
-from vrapport.templates import META_SHEET, template_filename, write_template
+from vrapport.templates import template_filename, write_template
 from vrapport.validation import validate_submission
 
 TEMPLATE_IDS = sorted(load_specs(ROOT / "schemas").templates)
@@ -104,3 +105,25 @@ def test_blank_template_is_refused_until_filled(specs: Specs, make_template):
     # 12 lines × 3 months of actuals + 12 × 12 budgets + FTE + investments + liquidity.
     assert len(required) == 12 * 3 + 12 * 12 + 4 + 8 + 5
     assert all(f.sheet and f.cell for f in required)
+
+
+def test_meta_cells_are_where_the_layout_says(specs: Specs, tmp_path: Path):
+    from vrapport.layout import META_KEYS, meta_cell
+
+    path = write_template(specs.template("okonomi"), specs.report, PERIOD, tmp_path / "o.xlsx")
+    sheet = openpyxl.load_workbook(path)[META_SHEET]
+    values = {key: sheet[meta_cell(key)].value for key in META_KEYS}
+    assert (values["template_id"], values["period"]) == ("okonomi", "2024-03")
+    assert values["spec_version"] == str(specs.template("okonomi").version)
+    assert meta_cell("period") == "B4"
+
+
+def test_the_reader_does_not_import_the_template_writer():
+    import ast
+
+    for module in ("reader.py", "validation.py"):
+        tree = ast.parse((ROOT / "src" / "vrapport" / module).read_text(encoding="utf-8"))
+        imported = {
+            n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+        } | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert "vrapport.templates" not in imported, module

@@ -20,10 +20,10 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from vrapport.cellscan import SheetScan, scan_cells
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
 from vrapport.labels import norm, quoted, skeleton
+from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.period import MONTHS_NB
 from vrapport.preflight import preflight
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
-from vrapport.templates import INSTRUCTIONS_SHEET, META_SHEET
 
 ROW_KEY = "_row"
 REPORT_SHEETS = {"Forside", "Kilder"}  # sheets every report from vrapport has
@@ -336,17 +336,6 @@ def _read_records(
 READERS = {"grid": _read_grid, "table": _read_table, "records": _read_records}
 
 
-def _read_meta(grid: Grid) -> dict[str, str]:
-    meta = {}
-    for row in grid:
-        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
-            value = row[1]
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            meta[row[0].strip()] = "" if value is None else str(value).strip()
-    return meta
-
-
 HIDDEN_BY_TEMPLATE = {META_SHEET}  # the only sheet a template hides
 
 
@@ -468,12 +457,12 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
     meta_sheet = _pick_sheet(sub, META_SHEET, metas)
     if meta_sheet is None:
         return
-    sub.meta = _read_meta(_parse(workbook.get_sheet_by_name(meta_sheet).to_python))
+    sub.meta = read_meta(_parse(workbook.get_sheet_by_name(meta_sheet).to_python))
     template = specs.templates.get(sub.meta.get("template_id", ""))
     if template is None:
         sub.add(
             META_SHEET,
-            "B2",
+            meta_cell("template_id"),
             ERROR,
             "unknown-template",
             f"Ukjent mal «{sub.meta.get('template_id', '')}». Kjente maler: "

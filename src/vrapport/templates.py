@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,20 @@ from xlsxwriter.worksheet import Worksheet
 
 from vrapport import __version__
 from vrapport.atomic import atomic_path
+from vrapport.layout import (
+    FIRST_META_ROW,
+    INSTRUCTIONS_SHEET,
+    KEY_COLUMN,
+    META_HEADER,
+    META_SHEET,
+    VALUE_COLUMN,
+    Meta,
+    meta_row,
+)
 from vrapport.numbers import format_plain
 from vrapport.period import Period, month_label
 from vrapport.spec import ColumnSpec, ReportConfig, SheetSpec, TemplateSpec
 
-META_SHEET = "_meta"
-INSTRUCTIONS_SHEET = "Veiledning"
 TITLE_ROW = 0
 HELP_ROW = 1
 HEADER_ROW = 3
@@ -42,26 +49,6 @@ DEFAULT_FORMATS = {
 INPUT_TINT = "#FFF2CC"
 KEY_TINT = "#E7E6E6"
 HEADER_TINT = "#D9E1F2"
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What the hidden _meta sheet holds."""
-
-    template_id: str
-    spec_version: int
-    period: str
-    organisation: str
-    generator: str
-
-    def rows(self) -> list[tuple[str, str]]:
-        return [
-            ("template_id", self.template_id),
-            ("spec_version", str(self.spec_version)),
-            ("period", self.period),
-            ("organisation", self.organisation),
-            ("generator", self.generator),
-        ]
 
 
 def template_filename(spec: TemplateSpec, period: Period | None) -> str:
@@ -362,12 +349,12 @@ def _write_instructions(
 
 
 def _write_meta(ws: Worksheet, meta: Meta, fmt: _Formats) -> None:
-    ws.write_string(0, 0, "key", fmt.bold)
-    ws.write_string(0, 1, "value", fmt.bold)
-    for r, (key, value) in enumerate(meta.rows(), start=1):
-        ws.write_string(r, 0, key)
-        ws.write_string(r, 1, value)
-    ws.set_column(0, 1, 24)
+    for column, label in ((KEY_COLUMN, META_HEADER[0]), (VALUE_COLUMN, META_HEADER[1])):
+        ws.write_string(FIRST_META_ROW - 1, column, label, fmt.bold)
+    for key, value in meta.rows():
+        ws.write_string(meta_row(key), KEY_COLUMN, key)
+        ws.write_string(meta_row(key), VALUE_COLUMN, value)
+    ws.set_column(KEY_COLUMN, VALUE_COLUMN, 24)
     ws.protect()
     ws.hide()
 

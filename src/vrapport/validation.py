@@ -18,11 +18,11 @@ from vrapport.checks import CheckContext, load_checks
 from vrapport.coerce import coerce_sheet, percent_in_number
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.labels import norm, quoted
+from vrapport.layout import META_SHEET, meta_cell
 from vrapport.numbers import format_plain
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
 from vrapport.spec import ColumnSpec, SheetSpec, Specs
-from vrapport.templates import META_SHEET
 
 # Spreadsheet-like files in a folder are read (a wrong kind is reported, not skipped).
 SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
@@ -231,7 +231,7 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
     if version != str(template.version):
         sub.add(
             META_SHEET,
-            "B3",
+            meta_cell("spec_version"),
             ERROR,
             "wrong-version",
             f"Filen er laget fra versjon {version or '?'} av malen «{template.id}», men "
@@ -243,12 +243,18 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         try:
             stamped = Period.parse(stamped_text)
         except PeriodError:
-            sub.add(META_SHEET, "B4", ERROR, "bad-period", f"Ugyldig periode «{stamped_text}».")
+            sub.add(
+                META_SHEET,
+                meta_cell("period"),
+                ERROR,
+                "bad-period",
+                f"Ugyldig periode «{stamped_text}».",
+            )
             return None
     if period is not None and stamped is not None and stamped != period:
         sub.add(
             META_SHEET,
-            "B4",
+            meta_cell("period"),
             ERROR,
             "wrong-period",
             f"Filen gjelder {stamped.label}, men rapporten gjelder {period.label}.",
@@ -258,7 +264,7 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         if period is None:
             sub.add(
                 META_SHEET,
-                "B4",
+                meta_cell("period"),
                 ERROR,
                 "no-period",
                 "Malen er ikke stemplet med periode. Oppgi perioden med --period.",
@@ -266,7 +272,7 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
             return None
         sub.add(
             META_SHEET,
-            "B4",
+            meta_cell("period"),
             WARNING,
             "period-not-stamped",
             f"Malen er ikke stemplet med periode; leses som {period.label}.",

@@ -1,0 +1,60 @@
+"""The fixed parts of a template workbook that the template writer and the reader share:
+the names of the sheets every template has besides its input sheets, and the hidden `_meta`
+sheet, its rows and the cell of each value.
+
+`_meta` is a two-column table: a header row (`key`, `value`), then one row per key in
+`META_KEYS` order, the key in column A and its value in column B. A finding about a value
+in `_meta` names its cell with `meta_cell(key)`; no module writes such a cell by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+META_SHEET = "_meta"
+INSTRUCTIONS_SHEET = "Veiledning"
+META_HEADER = ("key", "value")
+META_KEYS = ("template_id", "spec_version", "period", "organisation", "generator")
+KEY_COLUMN, VALUE_COLUMN = 0, 1
+FIRST_META_ROW = 1  # 0-based: the row after the header
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the hidden _meta sheet holds."""
+
+    template_id: str
+    spec_version: int
+    period: str
+    organisation: str
+    generator: str
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(key, value) in sheet order."""
+        return [(key, str(getattr(self, key))) for key in META_KEYS]
+
+
+def meta_row(key: str) -> int:
+    """The 0-based sheet row of `key` in _meta."""
+    return FIRST_META_ROW + META_KEYS.index(key)
+
+
+def meta_cell(key: str) -> str:
+    """The A1 cell of the value of `key` in _meta ('period' -> 'B4')."""
+    return xl_rowcol_to_cell(meta_row(key), VALUE_COLUMN)
+
+
+def read_meta(grid: list[list[Any]]) -> dict[str, str]:
+    """Key -> value, as text, from the values of a _meta sheet (keys found by their label in
+    column A, so a reordered or extended sheet is still read)."""
+    meta = {}
+    for row in grid:
+        if len(row) > VALUE_COLUMN and isinstance(row[KEY_COLUMN], str) and row[KEY_COLUMN].strip():
+            value = row[VALUE_COLUMN]
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            meta[row[KEY_COLUMN].strip()] = "" if value is None else str(value).strip()
+    return meta
