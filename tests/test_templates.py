@@ -127,3 +127,18 @@ def test_the_reader_does_not_import_the_template_writer():
             n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
         } | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         assert "vrapport.templates" not in imported, module
+
+
+def test_no_meta_cell_is_a_literal_outside_the_layout_module():
+    """A finding on _meta names its cell through vrapport.layout.meta_cell, never "B4"."""
+    import ast
+
+    for path in sorted((ROOT / "src" / "vrapport").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            for first, second in zip(node.args, node.args[1:], strict=False):
+                if getattr(first, "id", "") == "META_SHEET":
+                    assert not isinstance(second, ast.Constant) or not second.value, (
+                        f"{path.name}:{node.lineno}: use meta_cell(key)"
+                    )

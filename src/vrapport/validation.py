@@ -216,7 +216,7 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
     if norm(stamped_by) != norm(organisation):
         sub.add(
             META_SHEET,
-            "B5",
+            meta_cell("organisation"),
             ERROR,
             "wrong-organisation",
             (
