@@ -65,17 +65,21 @@ class SheetSource:
 
 
 def parse_cells(addresses: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A1 addresses -> arrays of 0-based rows and columns (-1 where there is no address)."""
-    text = addresses.where(addresses.map(lambda a: isinstance(a, str) and a != ""), None)
-    parts = text.astype(object).str.extract(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-    valid = parts[0].notna().to_numpy()
+    """A1 addresses -> arrays of 0-based rows and columns (-1 where there is no address).
+    Vectorised (NumPy string operations): a register column has one address per row."""
     rows = np.full(len(addresses), -1, dtype=np.int64)
     cols = np.full(len(addresses), -1, dtype=np.int64)
-    if valid.any():
-        rows[valid] = parts[1][valid].astype(np.int64).to_numpy() - 1
-        letters = parts[0][valid]
-        numbers = {name: xl_cell_to_rowcol(f"{name}1")[1] for name in letters.unique()}
-        cols[valid] = letters.map(numbers).astype(np.int64).to_numpy()
+    values = addresses.to_numpy(dtype=object)
+    valid = np.fromiter((isinstance(a, str) and a != "" for a in values), bool, len(values))
+    if not valid.any():
+        return rows, cols
+    text = np.char.upper(np.char.replace(values[valid].astype(str), "$", ""))
+    letters = np.char.rstrip(text, "0123456789")
+    digits = np.char.lstrip(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    names, inverse = np.unique(letters, return_inverse=True)
+    numbers = np.array([xl_cell_to_rowcol(f"{name}1")[1] for name in names], dtype=np.int64)
+    rows[valid] = digits.astype(np.int64) - 1
+    cols[valid] = numbers[inverse]
     return rows, cols
 
 
@@ -90,8 +94,9 @@ def compress_coords(rows: np.ndarray, cols: np.ndarray) -> str:
     keep = (rows >= 0) & (cols >= 0)
     if not keep.any():
         return ""
-    cells = np.unique(np.stack([cols[keep], rows[keep]], axis=1), axis=0)  # by column, row
-    c, r = cells[:, 0], cells[:, 1]
+    # One int64 key per cell, ordered by column, then row (rows < 2**20 in Excel).
+    keys = np.unique(cols[keep] * (1 << 21) + rows[keep])
+    c, r = keys >> 21, keys & ((1 << 21) - 1)
     # Runs of consecutive rows within a column.
     starts = np.ones(len(c), dtype=bool)
     starts[1:] = (c[1:] != c[:-1]) | (r[1:] != r[:-1] + 1)
@@ -110,10 +115,11 @@ def compress_coords(rows: np.ndarray, cols: np.ndarray) -> str:
     head = np.flatnonzero(new)
     tail = np.append(head[1:] - 1, len(run_col) - 1)
     c0, c1, r0, r1 = run_col[head], run_col[tail], run_top[head], run_bottom[tail]
+    names = {int(n): xl_col_to_name(int(n)) for n in np.unique(np.concatenate([c0, c1]))}
     parts = []
-    for i in np.lexsort((r0, c0)):
-        top = f"{xl_col_to_name(int(c0[i]))}{r0[i] + 1}"
-        bottom = f"{xl_col_to_name(int(c1[i]))}{r1[i] + 1}"
+    for i in np.lexsort((r0, c0)).tolist():
+        top = f"{names[int(c0[i])]}{r0[i] + 1}"
+        bottom = f"{names[int(c1[i])]}{r1[i] + 1}"
         parts.append(top if top == bottom else f"{top}:{bottom}")
     return ", ".join(parts)
 

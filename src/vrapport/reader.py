@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
 from vrapport.cellscan import SheetScan, scan_cells
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
@@ -320,16 +320,38 @@ def _read_records(
     positions = _columns(grid, sub, sheet, name, header, first_col)
     if positions is None:
         return None
-    records, cells = [], []
+    keys = list(positions)
+    where = [positions[k] for k in keys]
+    free = [i for i, k in enumerate(keys) if not sheet.column(k).locked]
+    kept: list[int] = []
+    values: list[list[Any]] = [[] for _ in keys]
+    # Column by column, not a dict per row: registers run to the pre-flight's row limit.
     for r in range(header + 1, len(grid)):
-        values = {k: _at(grid, r, c) for k, c in positions.items()}
+        line = grid[r]
+        row = [_value(line[c]) if c < len(line) else None for c in where]
         # A row holding only what vrapport filled in (locked columns, e.g. last period's
         # status of a project the user has removed) is not a record.
-        if all(v is None for k, v in values.items() if not sheet.column(k).locked):
+        if all(row[i] is None for i in free):
             continue
-        records.append({ROW_KEY: str(r + 1), MONTH: None, LABEL: f"rad {r + 1}"} | values)
-        cells.append({k: xl_rowcol_to_cell(r, c) for k, c in positions.items()})
-    frame, cell_frame = _frame(records, cells, list(positions))
+        kept.append(r + 1)
+        for column, value in zip(values, row, strict=True):
+            column.append(value)
+    frame = pd.DataFrame(
+        {
+            ROW_KEY: [str(r) for r in kept],
+            MONTH: [None] * len(kept),
+            LABEL: [f"rad {r}" for r in kept],
+        }
+        | dict(zip(keys, values, strict=True)),
+        columns=[ROW_KEY, MONTH, LABEL, *keys],
+        dtype=object,
+    )
+    letters = {k: xl_col_to_name(c) for k, c in positions.items()}
+    cell_frame = pd.DataFrame(
+        {k: [f"{letter}{r}" for r in kept] for k, letter in letters.items()},
+        columns=keys,
+        dtype=object,
+    )
     return SheetData(sheet, name, frame, cell_frame, header, positions)
 
 

@@ -190,7 +190,7 @@ def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
 def record_ids_unique(ctx: CheckContext) -> Iterator[Finding]:
     """The `id` column of a register names each record once (case and spaces ignored)."""
     for data in _sheets_listing(ctx, "record-ids-unique"):
-        seen: dict[str, str] = {}
+        seen: dict[str, Any] = {}  # normalised id -> frame index of its first row
         for index, value in data.frame["id"].items():
             if not isinstance(value, str) or not value.strip():
                 continue
@@ -204,7 +204,7 @@ def record_ids_unique(ctx: CheckContext) -> Iterator[Finding]:
                     ERROR,
                     "duplicate-id",
                     f"{data.spec.column('id').label} «{value}» står to ganger "
-                    f"(også i {seen[key]}).",
+                    f"(også i {data.cell(seen[key], 'id')}).",
                 )
             else:
-                seen[key] = data.cell(index, "id")
+                seen[key] = index

@@ -550,9 +550,8 @@ class OperationsMonth:
 
 def events_in(log: pd.DataFrame, period: Period, month: int, level: str) -> pd.Series:
     """Which preparedness events of `level` started in the month with index `month`."""
-    started = log["date"].map(
-        lambda d: month_index(period, d.year, d.month) if hasattr(d, "year") else None
-    )
+    when = pd.to_datetime(log["date"], errors="coerce")  # vectorised; not a date: NaT
+    started = month_index(period, when.dt.year, when.dt.month)  # type: ignore[arg-type]
     return (started == month) & (log["level"] == level)
 
 

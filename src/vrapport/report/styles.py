@@ -34,6 +34,7 @@ class Styles:
     def __init__(self, workbook: Workbook) -> None:
         self._workbook = workbook
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._formats: dict[tuple[Any, ...], Any] = {}
 
     def get(self, **props: Any) -> Any:
         props.setdefault("font_name", FONT)
@@ -59,6 +60,20 @@ class Styles:
         )
 
     def label(self, style: str, wrap: bool = False) -> Any:
+        key = ("label", style, wrap)
+        if key not in self._formats:  # once per kind, not once per cell
+            self._formats[key] = self._label(style, wrap)
+        return self._formats[key]
+
+    def value(
+        self, style: str, number_format: str, fill: str | None = None, wrap: bool = False
+    ) -> Any:
+        key = ("value", style, number_format, fill, wrap)
+        if key not in self._formats:
+            self._formats[key] = self._value(style, number_format, fill, wrap)
+        return self._formats[key]
+
+    def _label(self, style: str, wrap: bool) -> Any:
         bold = style in ("bold", "total")
         props: dict[str, Any] = {"bold": bold, "bottom": 4, "bottom_color": "#BFBFBF"}
         if wrap:
@@ -67,9 +82,7 @@ class Styles:
             props.update(bg_color=TOTAL_FILL, top=1)
         return self.get(**props)
 
-    def value(
-        self, style: str, number_format: str, fill: str | None = None, wrap: bool = False
-    ) -> Any:
+    def _value(self, style: str, number_format: str, fill: str | None, wrap: bool) -> Any:
         bold = style in ("bold", "total")
         props: dict[str, Any] = {
             "bold": bold,
