@@ -6,12 +6,19 @@ them); the expected figures are copied from the seed report, pr. 31. mars 2024.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import openpyxl
 import pandas as pd
 import pytest
 
-from tests.conftest import PERIOD, find_label, row_values
+from tests.conftest import PERIOD, find_label, read_grids, row_values, set_cells
 from vrapport.consolidate.finance import Liquidity, result_lines
+from vrapport.numbers import format_number, thousands
 from vrapport.period import Period
+from vrapport.pipeline import build
+from vrapport.reader import MONTH, ROW_KEY, read_submission
 
 SHEET = "2 Økonomi"
 
@@ -194,10 +201,51 @@ def test_millions_in_sentences(kroner, text):
     assert _millions(kroner) == text
 
 
-def test_sentence_rounds_from_the_thousands_the_table_shows():
+def test_sentences_round_once_from_the_unrounded_kroner():
     from vrapport.consolidate.finance import _millions
 
-    assert _millions(9_449_955) == "9,5\u00a0mill.\u00a0kr"  # the table shows 9 450
+    # The table shows 9 450 and 450 thousand; rounding those again would give 9,5 and 0,5.
+    assert _millions(9_449_955) == "9,4\u00a0mill.\u00a0kr"
+    assert _millions(449_600) == "0,4\u00a0mill.\u00a0kr"
+
+
+def _front_page_millions(path: Path) -> str:
+    """The result key figure as the front page shows it ('0.0 "mill. kr"' of the value)."""
+    front = openpyxl.load_workbook(path)["Forside"]
+    row = next(r for r in front.iter_rows() if str(r[0].value).startswith("Resultat hittil"))
+    assert row[1].number_format == '0.0 "mill. kr"'
+    return format_number(abs(row[1].value), 1)
+
+
+@pytest.mark.parametrize("variance", [None, 449_600, -449_600, 9_449_955, 1_250_000, 50_000])
+def test_drafted_amounts_equal_the_front_page_and_the_table(
+    specs, example_copy, tmp_path: Path, variance
+):
+    """One figure, one value: the year-to-date result variance in the chapter's sentence is
+    the front page's key figure, and both round the table's unrounded figure once."""
+    path = example_copy("okonomi.xlsx")
+    sub = read_submission(path, specs)
+    data = sub.sheets["result"]
+    lines = result_lines(data.frame, specs.report.catalogue("finance_lines"), PERIOD, SUBTOTALS)
+    now = next(x for x in lines if x.key == "net_result").ytd_variance
+    if variance is not None:  # move the variance by SLA's March actual (an income line)
+        frame = data.frame
+        index = frame.index[(frame[ROW_KEY] == "sla") & (frame[MONTH] == 3)][0]
+        cell = data.cell(index, "actual")
+        set_cells(path, data.name, {cell: frame.at[index, "actual"] + variance - now})
+        now = variance
+    outcome = build([path.parent], PERIOD, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked
+    grids = read_grids(tmp_path / "r.xlsx")
+    sentence = next(
+        t for row in grids[SHEET] for t in row if isinstance(t, str) and "resultatet pr." in t
+    )
+    shown = re.search(r"resultatet pr\. mars viser et \w+ budsjettavvik på ([\d,]+)", sentence)
+    assert shown, sentence
+    assert shown.group(1) == _front_page_millions(tmp_path / "r.xlsx")
+    assert shown.group(1) == format_number(abs(now) / 1e6, 1)
+    # The table's thousands, shown to the board, round the same figure once too.
+    assert row_values(grids, r"^resultat$", SHEET)[5] == thousands(now)
 
 
 def test_materiality_needs_both_amount_and_percent():
@@ -219,3 +267,26 @@ def test_materiality_needs_both_amount_and_percent():
     assert "Big ligger" not in text
     text = " ".join(narrative(lines, liquidity, staff, PERIOD, 500_000, 0.0)["costs"])
     assert "Big ligger pr. mars 1,0\u00a0mill.\u00a0kr under budsjett." in text
+
+
+@pytest.mark.parametrize(
+    ("year_start", "now", "said"),
+    [
+        (470, 470.5, "Dette er en økning på 1 siden årsskiftet."),
+        (470, 471.5, "Dette er en økning på 2 siden årsskiftet."),
+        (470.5, 470, "Dette er en nedgang på 1 siden årsskiftet."),
+        (470, 470.4, "Dette er ingen endring siden årsskiftet."),
+    ],
+)
+def test_fte_sentence_rounds_half_away_from_zero_as_the_table(year_start, now, said):
+    from vrapport.consolidate.finance import Fte, Line, Liquidity, narrative
+
+    lines = [
+        Line("operating_revenue", "Driftsinntekter", "income", 0, 0, 1, 1, 4, "bold"),
+        Line("operating_expenses", "Driftskostnader", "cost", 0, 0, 1, 1, 4, "bold"),
+        Line("net_result", "RESULTAT", "result", 0, 0, 0, 0, 0, "bold"),
+    ]
+    text = " ".join(
+        narrative(lines, Liquidity(0, 0, 1e6), Fte(year_start, now), PERIOD, 500_000)["costs"]
+    )
+    assert said in text

@@ -397,10 +397,13 @@ def test_drafted_sentences_follow_the_figures(report_grids):
     text = " ".join(drafted).replace("\u00a0", " ")
     assert "Samlet sykefravær var 5,7 % i januar, 5,2 % i februar og 5,7 % i mars 2024" in text
     assert (
-        "Korttidsfraværet var over målet på 2,5 % i januar og på eller under målet i februar "
-        "og mars." in text
+        "Korttidsfraværet var over målet på 2,5 % i januar og under målet i februar og mars."
+        in text
     )
-    assert "Langtidsfraværet var lavere enn samme måned i 2023 i januar og februar" in text
+    assert (
+        "Langtidsfraværet var lavere enn samme måned i 2023 i januar og februar og høyere i mars."
+        in text
+    )
     assert "Fra februar til mars økte langtidsfraværet fra 2,9 % til 3,4 %." in text
 
 
@@ -416,3 +419,61 @@ def test_breaches_after_the_period_are_warned_about(specs: Specs, example_copy):
     (finding,) = [f for f in sub.findings if f.code == "value-after-period"]
     assert (finding.severity, finding.sheet, finding.cell) == ("warning", "AML-brudd", cell)
     assert "Ukentlig arbeidsfri, april" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "said"),
+    [
+        ({1: 0.031}, {1: 0.030}, "høyere enn samme måned i 2023 i januar"),
+        ({1: 0.030}, {1: 0.030}, "like høyt som samme måned i 2023 i januar"),
+        # Shown as 3,0 % both: equal, as the table reads, not "higher".
+        ({1: 0.03004}, {1: 0.02996}, "like høyt som samme måned i 2023 i januar"),
+        (
+            {1: 0.02, 2: 0.04, 3: 0.02},
+            {1: 0.03, 2: 0.03, 3: 0.02},
+            "lavere enn samme måned i 2023 i januar, høyere i februar og like høyt i mars",
+        ),
+        (
+            {1: 0.02, 2: 0.04},
+            {1: 0.03},
+            "lavere enn samme måned i 2023 i januar (ingen tall for 2023 å sammenligne med i "
+            "februar)",
+        ),
+    ],
+)
+def test_long_term_sentence_names_its_comparison_and_says_exactly(now, before, said):
+    from vrapport.consolidate.hr import against_months
+
+    assert against_months(now, before, 2023) == said
+
+
+@pytest.mark.parametrize(
+    ("rates", "said"),
+    [
+        ({1: 0.03}, "over målet på 2,5\u00a0% i januar"),
+        ({1: 0.025, 2: 0.02}, "på målet på 2,5\u00a0% i januar og under målet i februar"),
+    ],
+)
+def test_short_term_sentence_says_over_under_or_at_the_target(rates, said):
+    from vrapport.consolidate.hr import against_target
+
+    assert against_target(rates, 0.025) == said
+
+
+def test_january_long_term_sentence_names_last_year(specs: Specs, make_filled, tmp_path):
+    """In January there is one month to compare: with January of the year before."""
+    period = Period(2025, 1)
+    row = {"agreed": 1000, "self_certified": 5, "medically_short": 10, "medically_long": 40}
+    prior = {f"{k}_prior": v for k, v in row.items()}
+    months = {f"m{m:02d}": dict(prior) for m in range(1, 13)}
+    months["m01"] |= row | {"medically_long_prior": 30}
+    types = [t["key"] for t in specs.report.catalogue("working_time_breach_types")]
+    data = {"sick_leave": months, "breaches": {t: {("count", 1): 0} for t in types}}
+    path = make_filled("hr", data, period)
+    outcome = build([path], period, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings if f.severity == "error"]
+    text = " ".join(str(v) for row in read_grids(tmp_path / "r.xlsx")[SHEET] for v in row).replace(
+        "\u00a0", " "
+    )
+    assert "Langtidsfraværet var høyere enn samme måned i 2024 i januar." in text
+    assert "like høyt eller" not in text

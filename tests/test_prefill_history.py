@@ -134,3 +134,29 @@ def test_new_year_opens_with_last_years_closing_figures(specs: Specs, make_fille
     assert liquidity["credit_limit"]["amount"] == 640_000_000
     assert "m01" not in liquidity  # the new year's movements are the department's
     assert "result" not in carried  # a new year has a new budget
+
+
+@pytest.mark.parametrize(
+    ("template_id", "sheet", "column"),
+    [
+        ("nye_tjenester", "orders", "delivered"),
+        ("drift", "preparedness", "date"),
+        ("kvalitet", "open_deviations", "date"),
+    ],
+)
+def test_at_new_year_registers_carry_only_last_and_this_years_records(
+    tmp_path: Path, specs: Specs, template_id: str, sheet: str, column: str
+):
+    """January 2025's register starts with 2024's records: 2023's cannot be counted in any
+    figure of the 2025 reports (which compare 2025 with 2024), and would each be warned
+    about."""
+    out = _make(tmp_path, "2025-01", template_id)
+    january, new = _frames(out / f"{template_id}_2025-01.xlsx", specs, Period(2025, 1))
+    _, old = _frames(EXAMPLES / f"{template_id}.xlsx", specs, Period(2024, 3))
+    kept = [d for d in old[sheet][column] if d.year >= 2024]
+    assert len(kept) < len(old[sheet])  # the example holds 2023 records too
+    assert list(new[sheet][column]) == kept
+    assert not [f for f in january.findings if f.code == "date-before-range"]
+    # Nothing but what January's own figures will settle (the count closing January).
+    warnings = [f for f in january.findings if f.severity == "warning"]
+    assert {f.code for f in warnings} <= {"missing-closing-count"}, [str(f) for f in warnings]

@@ -15,7 +15,7 @@ from vrapport.checks.quality import count_window, date_label
 from vrapport.consolidate.quality import counts
 from vrapport.period import Period
 from vrapport.pipeline import build
-from vrapport.spec import Specs
+from vrapport.spec import SpecError, Specs, load_specs
 from vrapport.validation import check_files
 
 SHEET = "6 Avviksmeldinger"
@@ -166,3 +166,46 @@ def test_blank_kvalitet_template_reads_without_findings_but_warns_of_missing_cou
 ):
     (sub,) = check_files([make_template("kvalitet")], specs, PERIOD)
     assert [(f.code, f.severity) for f in sub.findings] == [("missing-closing-count", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [
+        (
+            Period(2024, 3),
+            "Rapporten for mars 2024 viser tellingene fra og med 1. april 2023 til "
+            "og med 1. april 2024.",
+        ),
+        (
+            Period(2025, 1),
+            "Rapporten for januar 2025 viser tellingene fra og med 1. februar 2024 "
+            "til og med 1. februar 2025.",
+        ),
+        (
+            Period(2024, 12),
+            "Rapporten for desember 2024 viser tellingene fra og med 1. januar "
+            "2024 til og med 1. januar 2025.",
+        ),
+        (
+            None,
+            "Rapporten for rapportperioden viser tellingene fra og med den 1. i samme måned "
+            "året før til og med den 1. i måneden etter rapportperioden.",
+        ),
+    ],
+)
+def test_template_help_dates_come_from_the_period(make_template, period, said):
+    grid = read_grids(make_template("kvalitet", period))["Veiledning"]
+    texts = [str(v) for row in grid for v in row if isinstance(v, str)]
+    assert any(said in t for t in texts), texts
+    if period != Period(2024, 3):
+        assert not any("mars 2024" in t or "april 2023" in t for t in texts)
+
+
+def test_an_unknown_placeholder_in_a_template_text_is_refused_at_load(schemas_copy):
+    folder = schemas_copy({"kvalitet.yaml": ("{next_month_first}.", "{next_month}.")})
+    with pytest.raises(
+        SpecError,
+        match=r"kvalitet\.yaml › instructions\[2\]: «\{next_month\}» "
+        r"fylles ikke inn; kjente: .*\{next_month_first\}",
+    ):
+        load_specs(folder)

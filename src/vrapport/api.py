@@ -262,7 +262,7 @@ def make_templates(
                 from vrapport.fill import fill_template
                 from vrapport.prefill import carried_values, prefill_rows
 
-                prefill = prefill_rows(spec, source)
+                prefill = prefill_rows(spec, source, the_period)
                 carried = carried_values(spec, source, the_period)
                 path = write_template(spec, loaded.report, the_period, target, prefill)
                 if carried:

@@ -49,6 +49,26 @@ def _check_names(specs: Specs, known: Collection[str]) -> None:
                     )
 
 
+def _placeholders(specs: Specs) -> None:
+    """Template texts use only the placeholders vrapport fills in from the period."""
+    from vrapport.period import BLANK_WORDS, placeholders
+
+    for template in specs.templates.values():
+        texts = [(f"instructions[{i}]", t) for i, t in enumerate(template.instructions)]
+        for sheet in template.sheets:
+            texts += [(f"sheets.{sheet.key}.title", sheet.title)]
+            texts += [(f"sheets.{sheet.key}.help", sheet.help)]
+        for path, text in texts:
+            for name in placeholders(text):
+                if name not in BLANK_WORDS:
+                    raise _fail(
+                        _file(template),
+                        path,
+                        f"«{{{name}}}» fylles ikke inn; kjente: "
+                        f"{_known('{' + w + '}' for w in BLANK_WORDS)}",
+                    )
+
+
 def _roles(chapter: Chapter, roles: list[str]) -> dict[str, str]:
     """Role -> template id: report.yaml maps them, or lists the templates in role order."""
     where = f"{CHAPTERS}[{chapter.index}].templates"
@@ -205,6 +225,7 @@ def check_contract(specs: Specs) -> Specs:
     from vrapport.consolidate.base import load_sections
 
     _check_names(specs, load_checks())
+    _placeholders(specs)
     sections = load_sections()
     seen: dict[str, int] = {}
     for chapter in specs.report.chapters:

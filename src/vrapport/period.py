@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -87,6 +88,20 @@ class Period:
         """'31.3.2024'"""
         return f"{self.last_day}.{self.month}.{self.year}"
 
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def end_date(self) -> dt.date:
+        return dt.date(self.year, self.month, self.last_day)
+
+    @property
+    def history_start(self) -> dt.date:
+        """The first day a register's records count in the period's report: 1 January of the
+        year before (the report compares this year with last year)."""
+        return dt.date(self.year - 1, 1, 1)
+
     def shift(self, months: int) -> Period:
         index = self.year * 12 + (self.month - 1) + months
         return Period(index // 12, index % 12 + 1)
@@ -104,3 +119,44 @@ def month_label(month: int, year: int | None = None) -> str:
     """'Januar' or 'Januar 2024'."""
     name = MONTHS_NB[month - 1].capitalize()
     return name if year is None else f"{name} {year}"
+
+
+def day_label(day: dt.date) -> str:
+    """'1. april 2024'"""
+    return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
+
+
+# The words a template text may use, as `{name}`: with a period, and in a period-neutral blank.
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+BLANK_WORDS = {
+    "year": "",
+    "period": "rapportperioden",
+    "next_month_first": "den 1. i måneden etter rapportperioden",
+    "next_month_first_year_before": "den 1. i samme måned året før",
+}
+
+
+def period_words(period: Period | None) -> dict[str, str]:
+    """The values of the placeholders in template texts, e.g. for March 2024: year 2024,
+    period 'mars 2024', next_month_first '1. april 2024', next_month_first_year_before
+    '1. april 2023'."""
+    if period is None:
+        return dict(BLANK_WORDS)
+    after = period.shift(1)
+    return {
+        "year": str(period.year),
+        "period": period.label,
+        "next_month_first": day_label(dt.date(after.year, after.month, 1)),
+        "next_month_first_year_before": day_label(dt.date(after.year - 1, after.month, 1)),
+    }
+
+
+def placeholders(text: str) -> list[str]:
+    """The `{name}` placeholders in `text`."""
+    return _PLACEHOLDER.findall(text)
+
+
+def with_period(text: str, period: Period | None) -> str:
+    """`text` with its placeholders filled in for `period` (see period_words)."""
+    words = period_words(period)
+    return _PLACEHOLDER.sub(lambda m: words.get(m.group(1), m.group(0)), text)

@@ -9,6 +9,7 @@ month's projects (name, program and phase, still editable) and their status in t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,17 +75,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def prefill_rows(spec: TemplateSpec, previous: Submission) -> PrefillRows:
-    """The rows to pre-fill in `spec`'s template from `previous` (a checked submission of
-    the same template), in the order they stood there."""
+def _usable(record: dict[str, Any], sheet: SheetSpec, period: Period) -> bool:
+    """A record the period's report can use: none of its dates before 1 January of the year
+    before the period (older records would only be warned about and not counted)."""
+    start = period.history_start
+    for column in sheet.columns:
+        value = record.get(column.key)
+        if column.type == "date" and isinstance(value, dt.date) and value < start:
+            return False
+    return True
+
+
+def prefill_rows(spec: TemplateSpec, previous: Submission, period: Period) -> PrefillRows:
+    """The rows to pre-fill in `spec`'s template for `period` from `previous` (a checked
+    submission of the same template), in the order they stood there: the records the
+    period's report can use (at New Year, last year's and this year's, not older ones)."""
     rows: PrefillRows = {}
     for sheet_key, sources in prefill_columns(spec).items():
         data = previous.sheets.get(sheet_key)
         if data is None:
             continue
+        sheet = spec.sheet(sheet_key)
         rows[sheet_key] = [
             {key: _plain(record.get(source)) for key, source in sources.items()}
             for record in data.frame.to_dict("records")
+            if _usable(record, sheet, period)
         ]
     return rows
 

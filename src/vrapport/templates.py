@@ -31,7 +31,7 @@ from vrapport.layout import (
     meta_row,
 )
 from vrapport.numbers import format_plain
-from vrapport.period import Period, month_label
+from vrapport.period import Period, month_label, with_period
 from vrapport.spec import ColumnSpec, ReportConfig, SheetSpec, TemplateSpec
 
 TITLE_ROW = 0
@@ -180,10 +180,9 @@ def _row_labels(ws: Worksheet, sheet: SheetSpec, first: int, fmt: _Formats) -> N
 
 
 def _heading(ws: Worksheet, sheet: SheetSpec, period: Period | None, fmt: _Formats) -> None:
-    year = "" if period is None else str(period.year)
-    title = " ".join(sheet.title.format(year=year).split())
+    title = " ".join(with_period(sheet.title, period).split())
     ws.write_string(TITLE_ROW, 0, title, fmt.title)
-    ws.write_string(HELP_ROW, 0, sheet.help, fmt.help)
+    ws.write_string(HELP_ROW, 0, with_period(sheet.help, period), fmt.help)
     _print_setup(ws)
 
 
@@ -329,7 +328,8 @@ def _write_instructions(
     ws.write_string(1, 1, f"{report.organisation}, {when}", fmt.help)
     ws.write_string(3, 1, "Slik fyller du ut malen", fmt.bold)
     row = 4
-    for number, line in enumerate(spec.instructions, start=1):
+    for number, text in enumerate(spec.instructions, start=1):
+        line = with_period(text, period)
         ws.write_number(row, 0, number)
         ws.write_string(row, 1, line, fmt.text)
         _wrapped(ws, row, line, INSTRUCTIONS_WIDTH)
@@ -339,8 +339,9 @@ def _write_instructions(
     row += 1
     for sheet in spec.sheets:
         ws.write_url(row, 0, f"internal:'{sheet.name}'!A1", string="→")
-        ws.write_string(row, 1, f"{sheet.name}: {sheet.help}", fmt.text)
-        _wrapped(ws, row, f"{sheet.name}: {sheet.help}", INSTRUCTIONS_WIDTH)
+        line = f"{sheet.name}: {with_period(sheet.help, period)}"
+        ws.write_string(row, 1, line, fmt.text)
+        _wrapped(ws, row, line, INSTRUCTIONS_WIDTH)
         row += 1
     row += 1
     ws.write_string(row, 1, f"Malversjon {spec.id} v{spec.version}. Laget av vrapport.", fmt.help)

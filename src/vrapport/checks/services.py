@@ -154,8 +154,7 @@ def month_rows_in_order(ctx: CheckContext) -> Iterator[Finding]:
 @check("record-dates-in-range")
 def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
     """Dates in a register lie in the period's year or the year before, up to the period's end."""
-    first = dt.date(ctx.period.year - 1, 1, 1)
-    last = dt.date(ctx.period.year, ctx.period.month, ctx.period.last_day)
+    first, last = ctx.period.history_start, ctx.period.end_date
     for data in _sheets_listing(ctx, "record-dates-in-range"):
         for column in (c for c in data.spec.columns if c.type == "date"):
             for index, value in data.frame[column.key].items():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
-from vrapport.numbers import format_millions, format_number, thousands
+from vrapport.numbers import format_millions, format_number, round_half_away, thousands
 from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH, ROW_KEY
 from vrapport.report.model import (
@@ -384,10 +384,11 @@ def fte_table(value: Fte, period: Period, cite: CiteRows = _no_source) -> Table:
 
 
 def _millions(kroner: float) -> str:
-    """'66,4 mill. kr'; a whole number of millions (a credit limit) as '640 mill. kr'.
-    Rounded from the thousands the tables show, so a sentence never disagrees with its
-    table (9 449 955 kr shows as 9 450 in the table, hence 9,5 mill. kr, not 9,4)."""
-    text = format_millions(abs(thousands(kroner)) * 1000)
+    """'66,4 mill. kr' (of the absolute amount); a whole number of millions (a credit limit) as
+    '640 mill. kr'. Rounded once from the unrounded kroner (DESIGN.md §7), as the front page
+    rounds them, so that the board sees one value for one figure (449 600 kr is 0,4 mill. kr
+    here and on the front page, though the table shows 450 thousand)."""
+    text = format_millions(abs(kroner))
     return text.replace(",0\u00a0", "\u00a0") if kroner % 1_000_000 == 0 else text
 
 
@@ -432,7 +433,8 @@ def narrative(
                     f"{line.label.lstrip('- ')} ligger pr. {month} {_millions(diff)} "
                     f"{'over' if diff > 0 else 'under'} budsjett."
                 )
-    change = round(staff.change)
+    # Half away from zero, as the table's number format shows it (+0,5 FTE is +1 there).
+    change = round_half_away(staff.change)
     trend = "en økning" if change > 0 else ("en nedgang" if change < 0 else "ingen endring")
     amount = f" på {format_number(abs(change))}" if change else ""
     out["costs"].append(

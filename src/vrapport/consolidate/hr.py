@@ -16,7 +16,7 @@ import pandas as pd
 
 from vrapport.checks.hr import AGREED, PARTS, PRIOR, SICK_LEAVE
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
-from vrapport.numbers import format_number
+from vrapport.numbers import format_number, round_half_away
 from vrapport.period import MONTHS_NB, MONTHS_SHORT_NB, Period
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 from vrapport.report.model import COUNT, Chart, HeaderCell, Row, Section, Series, Table, Text
@@ -338,6 +338,61 @@ def months_text(months: list[int]) -> str:
     return joined([MONTHS_NB[m - 1] for m in months])
 
 
+def _relation(value: float, other: float) -> str:
+    """'more', 'less' or 'same': `value` against `other` as the report shows them (rates to
+    one decimal of a percent), so that a sentence never contradicts its table."""
+    shown, against = round_half_away(value * 100, 1), round_half_away(other * 100, 1)
+    return "more" if shown > against else ("less" if shown < against else "same")
+
+
+def _said(
+    groups: dict[str, list[int]], words: dict[str, tuple[str, str]], against: str, again: str
+) -> str:
+    """'over målet på 2,5 % i januar og under målet i februar': months per relation, in the
+    order of their first month; the comparison named in full with the first relation and as
+    `again` after it."""
+    parts = []
+    for relation, months in sorted(groups.items(), key=lambda item: item[1][0]):
+        word, link = words[relation]
+        named = (link, against) if not parts else ("", again)
+        parts.append(" ".join(filter(None, (word, *named, "i", months_text(months)))))
+    return joined(parts)
+
+
+# relation -> (word, the word linking it to what it is compared with)
+TARGET_WORDS = {"more": ("over", ""), "less": ("under", ""), "same": ("på", "")}
+LEVEL_WORDS = {"more": ("høyere", "enn"), "less": ("lavere", "enn"), "same": ("like høyt", "som")}
+
+
+def against_target(rates: dict[int, float | None], target: float) -> str:
+    """'over målet på 2,5 % i januar og under målet i februar og mars' (over, under or på)."""
+    groups: dict[str, list[int]] = {}
+    for month, rate in rates.items():
+        if rate is not None:
+            groups.setdefault(_relation(rate, target), []).append(month)
+    return _said(groups, TARGET_WORDS, f"målet på {target_text(target)}", "målet")
+
+
+def against_months(now: dict[int, float | None], before: dict[int, float | None], year: int) -> str:
+    """'lavere enn samme måned i 2023 i januar og februar og høyere i mars'; months without
+    a figure for the year before are said so."""
+    groups: dict[str, list[int]] = {}
+    missing = []
+    for month, rate in now.items():
+        earlier = before.get(month)
+        if rate is None:
+            continue
+        if earlier is None:
+            missing.append(month)
+        else:
+            groups.setdefault(_relation(rate, earlier), []).append(month)
+    text = _said(groups, LEVEL_WORDS, f"samme måned i {year}", "")
+    if missing:
+        note = f"ingen tall for {year} å sammenligne med i {months_text(missing)}"
+        text = f"{text} ({note})" if text else f"uten sammenligning: {note}"
+    return text
+
+
 def narrative(data: SickLeave, period: Period, targets: dict[str, float]) -> dict[str, list[str]]:
     """Drafted sentences per subsection, from the figures."""
     ytd = list(period.ytd_months())
@@ -370,31 +425,16 @@ def narrative(data: SickLeave, period: Period, targets: dict[str, float]) -> dic
     if parts:
         out["certified"].append("; ".join(parts) + ".")
     short_target = targets["sick_leave_short_term"]
-    over = [m for m in shown if (data.rate("short_term", [m]) or 0) > short_target]
-    under = [m for m in shown if m not in over]
-    said = []
-    if over:
-        said.append(f"over målet på {target_text(short_target)} i {months_text(over)}")
-    if under:
-        target = "målet" if over else f"målet på {target_text(short_target)}"
-        said.append(f"på eller under {target} i {months_text(under)}")
-    out["short"].append(f"Korttidsfraværet var {' og '.join(said)}.")
-    lower = [
-        m
-        for m in shown
-        if (b := data.rate("long_term", [m], prior=True)) is not None
-        and (data.rate("long_term", [m]) or 0) < b
-    ]
-    higher = [m for m in shown if m not in lower]
-    said = []
-    if lower:
-        said.append(f"lavere enn samme måned i {period.year - 1} i {months_text(lower)}")
-    if higher:
-        said.append(f"like høyt eller høyere i {months_text(higher)}")
-    out["long"].append(f"Langtidsfraværet var {' og '.join(said)}.")
+    short = {m: data.rate("short_term", [m]) for m in shown}
+    out["short"].append(f"Korttidsfraværet var {against_target(short, short_target)}.")
+    long_now = {m: data.rate("long_term", [m]) for m in shown}
+    long_before = {m: data.rate("long_term", [m], prior=True) for m in shown}
+    out["long"].append(
+        f"Langtidsfraværet var {against_months(long_now, long_before, period.year - 1)}."
+    )
     before = data.rate("long_term", [period.month - 1]) if period.month > 1 else None
     now = data.rate("long_term", [period.month])
-    if before is not None and now is not None and now != before:
+    if before is not None and now is not None and _relation(now, before) != "same":
         out["long"].append(
             f"Fra {MONTHS_NB[period.month - 2]} til {period.month_name} "
             f"{'økte' if now > before else 'gikk'} langtidsfraværet "
