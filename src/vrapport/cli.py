@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from vrapport.service.commands import register as register_service
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -345,6 +347,9 @@ def _timestamp(text: str) -> dt.datetime:
         return datetime.datetime.fromisoformat(text)
     except ValueError:
         raise _fail(f"«{text}» er ikke et tidspunkt på formen 2024-04-10T12:00") from None
+
+
+register_service(app)  # serve, token, status (the collection service)
 
 
 def main() -> None:

@@ -1,0 +1,537 @@
+"""The Starlette application: server-rendered Norwegian HTML (works without JavaScript) and a
+JSON API with the same rights. HTML pages authenticate with a session cookie holding the
+token (set from the department's link), forms carry a CSRF value; the API takes a Bearer token
+only. Slow work (checking, templates, builds) runs in a thread, which waits for the isolated
+child process."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from vrapport.pdf import soffice
+from vrapport.period import Period
+from vrapport.service.auth import (
+    COOKIE,
+    Principal,
+    authenticate,
+    csrf_ok,
+    csrf_value,
+)
+from vrapport.service.core import Config, Service, parse_period, status_payload
+from vrapport.service.ledger import (
+    APPROVED,
+    RETURNED,
+    LedgerError,
+    local_time,
+    too_large,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORM_SLACK = 1024 * 1024  # multipart overhead allowed above the file limit
+CHUNK = 1 << 16
+HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    "Cache-Control": "no-store",
+}
+STATUS_TEXT = {
+    "mangler": "Ikke levert",
+    "feil": "Levert med feil",
+    "levert": "Levert, venter på godkjenning",
+    "godkjent": "Godkjent",
+    "returnert": "Returnert",
+}
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def period_label(text: str) -> str:
+    return Period.parse(text).label
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+    templates.env.filters["local_time"] = local_time
+    templates.env.filters["period_label"] = period_label
+    templates.env.globals["STATUS_TEXT"] = STATUS_TEXT
+    return templates
+
+
+class Pages:
+    """The routes. One instance per app; every handler checks who asks before anything else."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.ledger = service.ledger
+        self.templates = _templates()
+        self.limit = service.config.max_upload
+
+    # -- who asks ----------------------------------------------------------------------------
+
+    def _session(self, request: Request) -> Principal | None:
+        return authenticate(self.ledger, request.cookies.get(COOKIE))
+
+    def _bearer(self, request: Request) -> Principal | None:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        return authenticate(self.ledger, token.strip()) if scheme.lower() == "bearer" else None
+
+    def page(self, request: Request, name: str, code: int = 200, **context: Any) -> Response:
+        who = context.get("who")
+        context.setdefault("csrf", csrf_value(self.ledger, who) if who else "")
+        context.setdefault("service", self.service)
+        return self.templates.TemplateResponse(
+            request, name, context, status_code=code, headers=HEADERS
+        )
+
+    def error(self, request: Request, status: int, message: str, who: Principal | None) -> Response:
+        return self.page(request, "error.html", status, who=who, status=status, message=message)
+
+    async def _form(self, request: Request, who: Principal) -> Any:
+        form = await request.form(max_files=1, max_fields=20)
+        if not csrf_ok(self.ledger, who, str(form.get("csrf", ""))):
+            await form.close()
+            raise LedgerError(403, "Skjemaet er utløpt eller kom ikke fra denne siden. Prøv igjen.")
+        return form
+
+    # -- wrappers ----------------------------------------------------------------------------
+
+    def html(self, role: str | None = None) -> Callable[[Callable[..., Any]], Endpoint]:
+        """An HTML handler: needs a session (else the login page), `role` if given; a
+        LedgerError becomes a Norwegian error page with its status."""
+
+        def wrap(handler: Callable[..., Any]) -> Endpoint:
+            @functools.wraps(handler)
+            async def endpoint(request: Request) -> Response:
+                who = self._session(request)
+                if who is None:
+                    return RedirectResponse("/logg-inn", status_code=303, headers=HEADERS)
+                if role == "controller" and not who.is_controller:
+                    return self.error(request, 403, "Denne siden er bare for controller.", who)
+                try:
+                    response: Response = await handler(request, who)
+                    return response
+                except LedgerError as exc:
+                    return self.error(request, exc.status, exc.message, who)
+
+            return endpoint
+
+        return wrap
+
+    def api(self, role: str | None = None) -> Callable[[Callable[..., Any]], Endpoint]:
+        def wrap(handler: Callable[..., Any]) -> Endpoint:
+            @functools.wraps(handler)
+            async def endpoint(request: Request) -> Response:
+                who = self._bearer(request)
+                if who is None:
+                    return JSONResponse(
+                        {"error": "Mangler gyldig token (Authorization: Bearer …)."},
+                        401,
+                        headers={"WWW-Authenticate": "Bearer"},
+                    )
+                if role == "controller" and not who.is_controller:
+                    return JSONResponse({"error": "Bare controller har tilgang."}, 403)
+                try:
+                    response: Response = await handler(request, who)
+                    return response
+                except LedgerError as exc:
+                    return JSONResponse({"error": exc.message}, exc.status)
+
+            return endpoint
+
+        return wrap
+
+    def _template_for(self, who: Principal, template: str) -> str:
+        self.service.known(template)
+        if not who.may_see(template):
+            raise LedgerError(403, "Du har bare tilgang til din egen avdelings mal.")
+        return template
+
+    # -- receiving files ---------------------------------------------------------------------
+
+    def _declared_too_large(self, request: Request) -> bool:
+        length = request.headers.get("content-length", "")
+        return length.isdigit() and int(length) > self.limit
+
+    async def _receive_body(self, request: Request) -> str:
+        """Stream the request body into the store (limit enforced while streaming)."""
+        if self._declared_too_large(request):
+            raise LedgerError(413, too_large(self.limit))
+        tmp, size = self.ledger.new_temp(), 0
+        try:
+            with tmp.open("wb") as out:
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > self.limit:
+                        raise LedgerError(413, too_large(self.limit))
+                    out.write(chunk)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return await run_in_threadpool(self.ledger.keep, tmp)
+
+    async def _receive_part(self, upload: UploadFile) -> str:
+        tmp, size = self.ledger.new_temp(), 0
+        try:
+            with tmp.open("wb") as out:
+                while chunk := await upload.read(CHUNK):
+                    size += len(chunk)
+                    if size > self.limit:
+                        raise LedgerError(413, too_large(self.limit))
+                    out.write(chunk)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return await run_in_threadpool(self.ledger.keep, tmp)
+
+    def _blob_response(self, sha256: str, filename: str, media_type: str) -> Response:
+        return FileResponse(
+            self.ledger.blob(sha256),
+            media_type=media_type,
+            headers=HEADERS
+            | {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+        )
+
+    # -- HTML: log in and out ----------------------------------------------------------------
+
+    async def home(self, request: Request) -> Response:
+        who = self._session(request)
+        if who is None:
+            return RedirectResponse("/logg-inn", status_code=303)
+        if who.is_controller:
+            return RedirectResponse("/perioder", status_code=303)
+        return RedirectResponse("/avdeling", status_code=303)
+
+    async def login(self, request: Request) -> Response:
+        if request.method == "POST":
+            form = await request.form(max_files=0, max_fields=5)
+            token = str(form.get("token", "")).strip()
+        else:
+            token = request.query_params.get("token", "")
+            if not token:
+                return self.page(request, "login.html", who=None, failed=False)
+        if authenticate(self.ledger, token) is None:
+            return self.page(request, "login.html", 401, who=None, failed=True)
+        response = RedirectResponse("/", status_code=303, headers=HEADERS)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=86400 * 60)
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        who = self._session(request)
+        if who is not None:
+            try:
+                await self._form(request, who)
+            except LedgerError as exc:
+                return self.error(request, exc.status, exc.message, who)
+        response = RedirectResponse("/logg-inn", status_code=303, headers=HEADERS)
+        response.delete_cookie(COOKIE)
+        return response
+
+    # -- HTML: the department ----------------------------------------------------------------
+
+    async def department_home(self, request: Request, who: Principal) -> Response:
+        if who.is_controller:
+            return RedirectResponse("/perioder", status_code=303)
+        periods = self.ledger.periods()
+        if not periods:
+            return self.page(request, "waiting.html", who=who)
+        target = next((p for p in periods if not p.locked), periods[0])
+        return RedirectResponse(f"/perioder/{target.period}/{who.template}", status_code=303)
+
+    async def submission(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        template = self._template_for(who, request.path_params["template"])
+        state = self.ledger.state(period, template)
+        return self.page(
+            request,
+            "department.html",
+            who=who,
+            period=self.ledger.period(period),
+            template=template,
+            state=state,
+            versions=self.ledger.versions(period, template),
+            prefilled=template in self.service.previous_approved(period),
+            periods=self.ledger.periods(),
+            uploaded=request.query_params.get("lastet_opp") == "1",
+        )
+
+    async def template_download(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        template = self._template_for(who, request.path_params["template"])
+        content, name, _ = await run_in_threadpool(self.service.template_file, period, template)
+        return Response(
+            content,
+            media_type=XLSX,
+            headers=HEADERS | {"Content-Disposition": f"attachment; filename={name}"},
+        )
+
+    async def upload_form(self, request: Request, who: Principal) -> Response:
+        period = self.service.writable_period(request.path_params["period"])
+        template = self._template_for(who, request.path_params["template"])
+        form = await self._form(request, who)
+        try:
+            upload = form.get("fil")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise LedgerError(400, "Velg filen du vil laste opp.")
+            sha = await self._receive_part(upload)
+        finally:
+            await form.close()
+        done = await run_in_threadpool(self.service.record_upload, period, template, sha)
+        return RedirectResponse(f"/versjoner/{done.version.id}?ny=1", status_code=303)
+
+    async def version(self, request: Request, who: Principal) -> Response:
+        version = self._version(request, who)
+        earlier = self.ledger.versions(version.period, version.template)
+        previous = next((v for v in earlier if v.seq == version.seq - 1), None)
+        return self.page(
+            request,
+            "version.html",
+            who=who,
+            version=version,
+            previous=previous,
+            state=self.ledger.state(version.period, version.template),
+            decisions=self.ledger.decisions(version.id),
+            fresh=request.query_params.get("ny") == "1",
+        )
+
+    def _version(self, request: Request, who: Principal) -> Any:
+        try:
+            version = self.ledger.version(int(request.path_params["version"]))
+        except ValueError:
+            version = None
+        if version is None:
+            raise LedgerError(404, "Versjonen finnes ikke.")
+        self._template_for(who, version.template)
+        return version
+
+    async def version_file(self, request: Request, who: Principal) -> Response:
+        version = self._version(request, who)
+        name = f"{version.template}_{version.period}_v{version.seq}.xlsx"
+        return self._blob_response(version.sha256, name, XLSX)
+
+    async def version_feedback(self, request: Request, who: Principal) -> Response:
+        version = self._version(request, who)
+        if not version.feedback_sha256:
+            raise LedgerError(
+                404, "Denne versjonen har ingen funn, og dermed ingen tilbakemelding."
+            )
+        name = f"{version.template}_{version.period}_v{version.seq}_tilbakemelding.xlsx"
+        return self._blob_response(version.feedback_sha256, name, XLSX)
+
+    # -- HTML: the controller ----------------------------------------------------------------
+
+    async def periods(self, request: Request, who: Principal) -> Response:
+        if request.method == "POST":
+            form = await self._form(request, who)
+            period = parse_period(str(form.get("periode", "")).strip())
+            self.ledger.open_period(period)
+            return RedirectResponse(f"/perioder/{period}", status_code=303)
+        rows = [(p, self.service.board(p.period)) for p in self.ledger.periods()]
+        return self.page(request, "periods.html", who=who, rows=rows)
+
+    async def board(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        return self.page(
+            request,
+            "board.html",
+            who=who,
+            period=self.ledger.period(period),
+            board=self.service.board(period),
+            reports=self.ledger.reports(period),
+            waiting=self.service.waiting(period),
+            has_pdf=soffice() is not None,
+            message=request.query_params.get("melding", ""),
+        )
+
+    async def decide_form(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        template = self._template_for(who, request.path_params["template"])
+        form = await self._form(request, who)
+        action = APPROVED if request.url.path.endswith("/godkjenn") else RETURNED
+        comment = str(form.get("kommentar", "")).strip()
+        if action == RETURNED and not comment:
+            raise LedgerError(400, "Skriv en kommentar til avdelingen når du returnerer.")
+        await run_in_threadpool(self.service.decide, period, template, action, comment)
+        return RedirectResponse(f"/perioder/{period}", status_code=303)
+
+    async def lock_form(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        await self._form(request, who)
+        self.ledger.set_locked(period, request.url.path.endswith("/las"))
+        return RedirectResponse(f"/perioder/{period}", status_code=303)
+
+    async def build_form(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        form = await self._form(request, who)
+        partial, pdf = form.get("delvis") == "1", form.get("pdf") == "1"
+        report = await run_in_threadpool(self.service.build, period, partial, pdf)
+        return RedirectResponse(f"/perioder/{period}#rapport-{report.id}", status_code=303)
+
+    async def report_file(self, request: Request, who: Principal) -> Response:
+        try:
+            report = self.ledger.report(int(request.path_params["report"]))
+        except ValueError:
+            report = None
+        kind = request.path_params["kind"]
+        if report is None or kind not in ("xlsx", "pdf"):
+            raise LedgerError(404, "Rapporten finnes ikke.")
+        sha = report.xlsx_sha256 if kind == "xlsx" else report.pdf_sha256
+        if sha is None:
+            raise LedgerError(404, "Rapporten ble laget uten PDF.")
+        media = XLSX if kind == "xlsx" else "application/pdf"
+        return self._blob_response(sha, f"Virksomhetsrapport_{report.period}.{kind}", media)
+
+    # -- the JSON API ------------------------------------------------------------------------
+
+    async def api_open(self, request: Request, who: Principal) -> Response:
+        period = parse_period(request.path_params["period"])
+        row, created = await run_in_threadpool(self.ledger.open_period, period)
+        return JSONResponse(
+            {"period": row.period, "locked": row.locked, "created": created},
+            201 if created else 200,
+        )
+
+    async def api_lock(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        locked = request.url.path.endswith("/lock")
+        await run_in_threadpool(self.ledger.set_locked, period, locked)
+        return JSONResponse({"period": period, "locked": locked})
+
+    async def api_upload(self, request: Request, who: Principal) -> Response:
+        template = self._template_for(who, request.path_params["template"])
+        period = self.service.writable_period(request.path_params["period"])
+        sha = await self._receive_body(request)
+        done = await run_in_threadpool(self.service.record_upload, period, template, sha)
+        version = done.version
+        return JSONResponse(
+            {
+                "version": version.sha256,
+                "seq": version.seq,
+                "status": done.status,
+                "errors": version.errors,
+                "warnings": version.warnings,
+                "findings": version.findings,
+                "changes": len(version.changes),
+            }
+        )
+
+    async def api_submission(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        template = self._template_for(who, request.path_params["template"])
+        state = await run_in_threadpool(self.ledger.state, period, template)
+        payload = state.to_dict()
+        payload["findings"] = state.latest.findings if state.latest else []
+        return JSONResponse(payload)
+
+    async def api_status(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        board = await run_in_threadpool(self.service.board, period)
+        return JSONResponse(status_payload(period, board))
+
+    async def api_decide(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        template = self._template_for(who, request.path_params["template"])
+        action = APPROVED if request.url.path.endswith("/approve") else RETURNED
+        comment = ""
+        if await request.body():
+            try:
+                data = await request.json()
+            except ValueError:
+                raise LedgerError(400, "Innholdet er ikke gyldig JSON.") from None
+            comment = str(data.get("comment", "") if isinstance(data, dict) else "")
+        state = await run_in_threadpool(self.service.decide, period, template, action, comment)
+        return JSONResponse(state.to_dict())
+
+    async def api_report(self, request: Request, who: Principal) -> Response:
+        period = self.service.open_period(request.path_params["period"])
+        partial = request.query_params.get("partial") in ("1", "true")
+        waiting = self.service.waiting(period)
+        if waiting and not partial:
+            return JSONResponse(
+                {
+                    "error": "Ikke alle avdelinger er godkjent; bruk ?partial=1 for en delvis "
+                    "rapport.",
+                    "not_approved": waiting,
+                },
+                409,
+            )
+        report = await run_in_threadpool(self.service.build, period, partial, False)
+        response = self._blob_response(
+            report.xlsx_sha256, f"Virksomhetsrapport_{period}.xlsx", XLSX
+        )
+        response.headers["X-Report-Id"] = str(report.id)
+        return response
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = "Forespørselen er for stor." if exc.status_code == 413 else str(exc.detail)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, exc.status_code)
+    return HTMLResponse(f"<h1>{exc.status_code}</h1><p>{message}</p>", exc.status_code)
+
+
+def create_app(config: Config) -> Starlette:
+    service = Service(config)
+    pages = Pages(service)
+    html, api, controller = pages.html, pages.api, "controller"
+    board, submission = "/perioder/{period}", "/perioder/{period}/{template}"
+    api_period, api_sub = "/api/periods/{period}", "/api/periods/{period}/submissions/{template}"
+    post = ["POST"]
+    routes = [
+        Route("/", pages.home),
+        Route("/logg-inn", pages.login, methods=["GET", "POST"]),
+        Route("/logg-ut", pages.logout, methods=post),
+        Route("/avdeling", html()(pages.department_home)),
+        Route("/perioder", html(controller)(pages.periods), methods=["GET", "POST"]),
+        Route(board, html(controller)(pages.board)),
+        Route(board + "/las", html(controller)(pages.lock_form), methods=post),
+        Route(board + "/las-opp", html(controller)(pages.lock_form), methods=post),
+        Route(board + "/rapport", html(controller)(pages.build_form), methods=post),
+        Route(submission, html()(pages.submission)),
+        Route(submission + "/mal", html()(pages.template_download)),
+        Route(submission + "/last-opp", html()(pages.upload_form), methods=post),
+        Route(submission + "/godkjenn", html(controller)(pages.decide_form), methods=post),
+        Route(submission + "/returner", html(controller)(pages.decide_form), methods=post),
+        Route("/versjoner/{version:int}", html()(pages.version)),
+        Route("/versjoner/{version:int}/fil", html()(pages.version_file)),
+        Route("/versjoner/{version:int}/tilbakemelding", html()(pages.version_feedback)),
+        Route("/rapporter/{report:int}/{kind:str}", html(controller)(pages.report_file)),
+        Route(api_period, api(controller)(pages.api_open), methods=post),
+        Route(api_period + "/lock", api(controller)(pages.api_lock), methods=post),
+        Route(api_period + "/unlock", api(controller)(pages.api_lock), methods=post),
+        Route(api_period + "/status", api(controller)(pages.api_status)),
+        Route(api_period + "/report", api(controller)(pages.api_report), methods=post),
+        Route(api_sub, api()(pages.api_upload), methods=["PUT"]),
+        Route(api_sub, api()(pages.api_submission)),
+        Route(api_sub + "/approve", api(controller)(pages.api_decide), methods=post),
+        Route(api_sub + "/return", api(controller)(pages.api_decide), methods=post),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: _http_error},
+        max_body_size=config.max_upload + FORM_SLACK,
+    )
+    app.state.service = service
+    return app

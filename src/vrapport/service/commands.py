@@ -1,0 +1,155 @@
+"""The collection commands: `vrapport serve`, `vrapport token`, `vrapport status`.
+Registered on the CLI app by `register`; the web stack is imported inside the commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+DataDir = Annotated[
+    Path, typer.Argument(metavar="DATAMAPPE", help="Mappen der tjenesten lagrer alt.")
+]
+SchemasOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
+    typer.Option(
+        "--schemas", metavar="MAPPE", help="Mappe med egne spesifikasjoner (report.yaml og maler)."
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(f"[bold red]Feil:[/] {message}")
+    return typer.Exit(code)
+
+
+def _specs(schemas: Path | None):  # type: ignore[no-untyped-def]
+    from vrapport.spec import SpecError, load_specs
+
+    try:
+        return load_specs(schemas)
+    except SpecError as exc:
+        raise _fail(f"spesifikasjonene kan ikke leses: {exc}") from None
+
+
+def serve(
+    data_dir: DataDir,
+    host: Annotated[str, typer.Option("--host", help="Adressen tjenesten lytter på.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="Porten tjenesten lytter på.")] = 8000,
+    max_upload_mb: Annotated[
+        float, typer.Option("--max-upload-mb", metavar="MB", help="Største fil som tas imot.")
+    ] = 20,
+    schemas: SchemasOption = None,
+) -> None:
+    """Start innsamlingstjenesten: avdelingene laster opp, controller godkjenner og bygger."""
+    import uvicorn
+
+    from vrapport.service.app import create_app
+    from vrapport.service.core import Config
+
+    _specs(schemas)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise _fail(f"{data_dir} finnes og er ikke en mappe")
+    config = Config(data_dir, schemas, int(max_upload_mb * 1024 * 1024))
+    app = create_app(config)
+    typer.echo(f"Innsamlingen kjører på http://{host}:{port}/ (data i {data_dir}). Ctrl+C stopper.")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def token(
+    data_dir: DataDir,
+    controller: Annotated[bool, typer.Option("--controller", help="Nøkkel for controller.")] = (
+        False
+    ),
+    department: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--department", metavar="MAL", help="Nøkkel for avdelingen med denne malen."),
+    ] = None,
+    url: Annotated[
+        str, typer.Option("--url", help="Adressen brukerne når tjenesten på (for lenken).")
+    ] = "http://127.0.0.1:8000",
+    schemas: SchemasOption = None,
+) -> None:
+    """Lag en ny nøkkel (vises én gang); den forrige for samme rolle slutter å virke."""
+    from vrapport.service.auth import CONTROLLER, DEPARTMENT, issue_token
+    from vrapport.service.core import expected_templates
+    from vrapport.service.ledger import Ledger
+
+    if controller == (department is not None):
+        raise _fail("oppgi enten --controller eller --department MAL")
+    if department is not None:
+        known = expected_templates(_specs(schemas))
+        if department not in known:
+            raise _fail(f"ukjent mal «{department}»; kjente: {', '.join(known)}")
+    secret = issue_token(
+        Ledger(data_dir), CONTROLLER if controller else DEPARTMENT, department or ""
+    )
+    who = "controller" if controller else f"avdelingen «{department}»"
+    typer.echo(f"Ny nøkkel for {who} (vises bare nå; den forrige virker ikke lenger):")
+    typer.echo(secret)
+    typer.echo(f"Lenke: {url.rstrip('/')}/logg-inn?token={secret}")
+
+
+def status(
+    data_dir: DataDir,
+    period: Annotated[
+        str, typer.Option("--period", "-p", metavar="ÅÅÅÅ-MM", help="Perioden, f.eks. 2024-03.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv oversikten som JSON.")] = False,
+    schemas: SchemasOption = None,
+) -> None:
+    """Vis innsamlingen for en periode: hvem som har levert, med feil, godkjent."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from vrapport.service.core import expected_templates, parse_period, status_payload
+    from vrapport.service.ledger import (
+        LEDGER_FILE,
+        Ledger,
+        LedgerError,
+        local_time,
+        period_not_open,
+    )
+
+    if not (data_dir / LEDGER_FILE).is_file():
+        raise _fail(f"{data_dir} er ikke en datamappe for innsamlingen")
+    try:
+        the_period = parse_period(period)
+    except LedgerError as exc:
+        raise _fail(exc.message) from None
+    specs = _specs(schemas)
+    ledger = Ledger(data_dir)
+    if ledger.period(the_period) is None:
+        raise _fail(period_not_open(the_period))
+    board = ledger.board(the_period, expected_templates(specs))
+    if as_json:
+        payload = status_payload(the_period, board)
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"Innsamling {the_period}")
+    for column in ("Mal", "Status", "Versjoner", "Sist lastet opp", "Feil", "Advarsler"):
+        table.add_column(column)
+    for state in board:
+        latest = state.latest
+        table.add_row(
+            state.template,
+            state.status,
+            str(state.versions),
+            local_time(latest.uploaded_at) if latest else "",
+            str(latest.errors) if latest else "",
+            str(latest.warnings) if latest else "",
+        )
+    Console(highlight=False).print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(token)
+    app.command()(status)

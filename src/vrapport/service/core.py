@@ -1,0 +1,214 @@
+"""What the service does, independent of HTTP: receive an upload, check it, record it; make a
+department's template; decide; build. The web routes and the `status` command call this."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vrapport.period import Period, PeriodError
+from vrapport.service import engine
+from vrapport.service.ledger import (
+    APPROVED,
+    Ledger,
+    LedgerError,
+    ReportRow,
+    SubmissionState,
+    Version,
+    period_locked,
+    period_not_open,
+)
+from vrapport.spec import Specs, load_specs
+
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+BUILD_TIMEOUT = 900.0
+log = logging.getLogger("vrapport.service")
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    schemas: Path | None = None
+    max_upload: int = DEFAULT_MAX_UPLOAD
+    limits: engine.Limits = field(default_factory=engine.Limits)
+
+
+def expected_templates(specs: Specs) -> list[str]:
+    """The templates the report expects, in chapter order (report.yaml)."""
+    found: list[str] = []
+    for chapter in specs.report.chapters:
+        found += [t for t in chapter.templates if t not in found]
+    return found
+
+
+def parse_period(text: str) -> str:
+    """The canonical period text, or LedgerError(404) for anything else."""
+    try:
+        return str(Period.parse(text))
+    except PeriodError:
+        raise LedgerError(404, f"«{text[:20]}» er ikke en periode på formen ÅÅÅÅ-MM.") from None
+
+
+@dataclass
+class Upload:
+    version: Version
+    status: str
+
+
+class Service:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.ledger = Ledger(config.data_dir)
+        self.specs = load_specs(config.schemas)
+        self.expected = expected_templates(self.specs)
+        self.isolated = engine.Isolated(config.limits)
+
+    def title(self, template: str) -> str:
+        return self.specs.template(template).title
+
+    def department(self, template: str) -> str:
+        return self.specs.template(template).department
+
+    def known(self, template: str) -> str:
+        if template not in self.expected:
+            raise LedgerError(404, f"Ukjent mal «{template[:40]}».")
+        return template
+
+    def open_period(self, period: str) -> str:
+        """The period, which must be open, else LedgerError(404)."""
+        period = parse_period(period)
+        if self.ledger.period(period) is None:
+            raise LedgerError(404, period_not_open(period))
+        return period
+
+    def writable_period(self, period: str) -> str:
+        period = self.open_period(period)
+        found = self.ledger.period(period)
+        if found is not None and found.locked:
+            raise LedgerError(409, period_locked(period))
+        return period
+
+    def work_dir(self) -> Path:
+        return Path(tempfile.mkdtemp(dir=self.ledger.tmp, prefix="jobb-"))
+
+    # -- uploads ---------------------------------------------------------------------------
+
+    def record_upload(self, period: str, template: str, sha256: str) -> Upload:
+        """Check a stored upload in isolation and record it as the next version."""
+        previous = self.ledger.latest(period, template)
+        work = self.work_dir()
+        try:
+            try:
+                result: engine.CheckResult = self.isolated.run(
+                    engine.check_job,
+                    self.ledger.blob(sha256),
+                    template,
+                    period,
+                    self.ledger.blob(previous.sha256) if previous else None,
+                    self.config.schemas,
+                    work,
+                )
+            except engine.JobFailed as exc:
+                log.warning("check of %s for %s/%s failed: %s", sha256, period, template, exc)
+                result = engine.failed_check(exc.reason)
+            feedback = self.ledger.store_file(result.feedback) if result.feedback else None
+            version = self.ledger.add_version(
+                period, template, sha256, result.findings, result.changes, feedback
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return Upload(version, self.ledger.state(period, template).status)
+
+    # -- templates -------------------------------------------------------------------------
+
+    def previous_approved(self, period: str) -> dict[str, Version]:
+        """Last period's approved versions (for pre-filling and the report's trends)."""
+        earlier = str(Period.parse(period).shift(-1))
+        if self.ledger.period(earlier) is None:
+            return {}
+        return approved(self.ledger.board(earlier, self.expected))
+
+    def template_file(self, period: str, template: str) -> tuple[bytes, str, bool]:
+        """The department's template for the period: bytes, file name, pre-filled or not."""
+        source = self.previous_approved(period).get(template)
+        work = self.work_dir()
+        try:
+            made: Path = self.isolated.run(
+                engine.template_job,
+                template,
+                period,
+                self.ledger.blob(source.sha256) if source else None,
+                self.config.schemas,
+                work,
+            )
+            return made.read_bytes(), made.name, source is not None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    # -- the board -------------------------------------------------------------------------
+
+    def board(self, period: str) -> list[SubmissionState]:
+        return self.ledger.board(period, self.expected)
+
+    def decide(self, period: str, template: str, action: str, comment: str) -> SubmissionState:
+        self.ledger.decide(self.open_period(period), self.known(template), action, comment)
+        return self.ledger.state(period, template)
+
+    def build(self, period: str, partial: bool, pdf: bool) -> ReportRow:
+        """Build the report from the approved versions; LedgerError(409) names the
+        departments not yet approved (unless `partial`), or the findings that block."""
+        period = self.open_period(period)
+        board = self.board(period)
+        chosen = approved(board)
+        waiting = [s.template for s in board if s.template not in chosen]
+        if waiting and not partial:
+            names = ", ".join(f"{self.title(t)} ({s})" for t, s in _statuses(board, waiting))
+            raise LedgerError(
+                409,
+                f"Ikke godkjent ennå: {names}.",
+            )
+        if not chosen:
+            raise LedgerError(409, "Ingen innsendinger er godkjent ennå.")
+        previous = self.previous_approved(period)
+        work = self.work_dir()
+        try:
+            result: engine.BuildResult = self.isolated.run(
+                engine.build_job,
+                {t: self.ledger.blob(v.sha256) for t, v in chosen.items()},
+                {t: self.ledger.blob(v.sha256) for t, v in previous.items()},
+                period,
+                self.config.schemas,
+                work,
+                pdf,
+                timeout=BUILD_TIMEOUT,
+            )
+            if result.xlsx is None:
+                errors = [f["message"] for f in result.findings if f["severity"] == "error"]
+                raise LedgerError(409, "Rapporten ble ikke laget: " + " ".join(errors[:5]))
+            xlsx = self.ledger.store_file(result.xlsx)
+            made_pdf = self.ledger.store_file(result.pdf) if result.pdf else None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return self.ledger.add_report(period, xlsx, made_pdf, bool(waiting), result.sources)
+
+    def waiting(self, period: str) -> list[str]:
+        board = self.board(period)
+        chosen = approved(board)
+        return [s.template for s in board if s.template not in chosen]
+
+
+def approved(board: list[SubmissionState]) -> dict[str, Version]:
+    return {s.template: s.latest for s in board if s.status == APPROVED and s.latest is not None}
+
+
+def _statuses(board: list[SubmissionState], templates: list[str]) -> list[tuple[str, str]]:
+    by_template = {s.template: s.status for s in board}
+    return [(t, by_template[t]) for t in templates]
+
+
+def status_payload(period: str, board: list[SubmissionState]) -> dict[str, Any]:
+    return {"period": period, "submissions": [s.to_dict() for s in board]}

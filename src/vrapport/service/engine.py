@@ -1,0 +1,325 @@
+"""The service's one adapter to the library: checking an upload, making a department's
+template, building the report. The service calls the library only through here, so it runs the
+same code paths as the CLI (`check`, `templates --from`, `build`).
+
+Every job runs in a child process forked from a warmed fork server, with a memory limit and a
+timeout: a workbook that aborts or exhausts a parser kills only that child, and the department
+gets a finding instead of the service going down.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vrapport.findings import ERROR, Finding
+
+TEMPLATE_SUFFIX = ".xlsx"
+MAX_CHANGES = 2000
+_PRELOAD = ["vrapport.service.engine", "vrapport.validation", "vrapport.pipeline"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one isolated job may use."""
+
+    timeout: float = 120.0
+    memory_bytes: int = 2 * 1024**3
+    workers: int = max(1, os.cpu_count() or 1)
+
+
+class JobFailed(RuntimeError):
+    """The child process died, ran out of time or memory, or raised."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class CheckResult:
+    findings: list[dict[str, Any]]
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    feedback: Path | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(f["severity"] == ERROR for f in self.findings)
+
+
+# -- isolation ----------------------------------------------------------------------------
+
+_context: Any = None
+_context_lock = threading.Lock()
+
+
+def _fork_context() -> Any:
+    global _context
+    with _context_lock:
+        if _context is None:
+            # The fork server imports the preloaded modules before it applies the parent's
+            # sys.path (Python 3.11), so it is told on PYTHONPATH where this vrapport lives:
+            # the children run exactly the code the server runs.
+            import vrapport
+
+            here = str(Path(vrapport.__file__).resolve().parents[1])
+            paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+            os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(_PRELOAD)
+            _context = context
+        return _context
+
+
+def _child(conn: Any, memory: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        conn.send(("ok", fn(*args)))
+    except MemoryError:
+        conn.send(("failed", "minnegrensen ble nådd"))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+        conn.send(("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+class Isolated:
+    """Runs jobs in child processes, at most `limits.workers` at a time."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._slots = threading.BoundedSemaphore(self.limits.workers)
+
+    def run(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
+        context = _fork_context()
+        wait = self.limits.timeout if timeout is None else timeout
+        with self._slots:
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(
+                target=_child, args=(send, self.limits.memory_bytes, fn, args), daemon=True
+            )
+            child.start()
+            send.close()
+            try:
+                if not receive.poll(wait):
+                    raise JobFailed(f"kontrollen tok mer enn {wait:g} sekunder og ble stanset")
+                try:
+                    kind, value = receive.recv()
+                except EOFError:
+                    child.join(5)
+                    raise JobFailed(
+                        f"kontrollprosessen stanset uventet (kode {child.exitcode})"
+                    ) from None
+            finally:
+                receive.close()
+                if child.is_alive():
+                    child.kill()
+                child.join(5)
+        if kind != "ok":
+            raise JobFailed(str(value))
+        return value
+
+
+# -- the jobs (run in the child) ----------------------------------------------------------
+
+
+def _specs(schemas: Path | None) -> Any:
+    from vrapport.spec import load_specs
+
+    return load_specs(schemas)
+
+
+def _stage(folder: Path, template: str, blob: Path) -> Path:
+    """The stored file under its template's name (a link), so findings and Kilder name
+    `okonomi.xlsx` while the file itself stays where it is, unmodified."""
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / f"{template}{TEMPLATE_SUFFIX}"
+    link.symlink_to(blob)
+    return link
+
+
+def _cells(path: Path) -> dict[tuple[str, str], Any]:
+    from python_calamine import CalamineWorkbook
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from vrapport.templates import META_SHEET
+
+    values: dict[tuple[str, str], Any] = {}
+    workbook = CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        if name == META_SHEET:
+            continue
+        grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value not in ("", None):
+                    values[(name, xl_rowcol_to_cell(r, c))] = value
+    return values
+
+
+def _shown(value: Any) -> str:
+    from vrapport.validation import shown_value
+
+    return "" if value is None else shown_value(value)
+
+
+def changed_cells(old: Path, new: Path) -> list[dict[str, Any]]:
+    """The cells whose value differs between two versions of one workbook."""
+    from vrapport.preflight import preflight
+
+    for path in (old, new):
+        if any(f.severity == ERROR for f in preflight(path, path.name)):
+            return []
+    before, after = _cells(old), _cells(new)
+    changes = []
+    for sheet, cell in sorted(before.keys() | after.keys(), key=_reading_order):
+        was, now = before.get((sheet, cell)), after.get((sheet, cell))
+        if was != now:
+            changes.append(
+                {"sheet": sheet, "cell": cell, "before": _shown(was), "after": _shown(now)}
+            )
+            if len(changes) >= MAX_CHANGES:
+                break
+    return changes
+
+
+def _reading_order(key: tuple[str, str]) -> tuple[str, int, int]:
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    row, col = xl_cell_to_rowcol(key[1])
+    return key[0], row, col
+
+
+def check_job(
+    blob: Path,
+    template: str,
+    period: str,
+    previous: Path | None,
+    schemas: Path | None,
+    out: Path,
+) -> CheckResult:
+    """Check one upload as `vrapport check --period P --feedback` does; a file of another
+    template is an error. Writes the feedback copy into `out`."""
+    from vrapport.feedback import write_feedback
+    from vrapport.period import Period
+    from vrapport.validation import check_files
+
+    specs = _specs(schemas)
+    with tempfile.TemporaryDirectory(dir=out) as folder:
+        link = _stage(Path(folder) / "inn", template, blob)
+        (sub,) = check_files([link], specs, Period.parse(period))
+        if sub.template is not None and sub.template_id != template:
+            sub.findings.insert(
+                0,
+                Finding(
+                    sub.display,
+                    "_meta",
+                    "B2",
+                    ERROR,
+                    "wrong-template",
+                    f"Filen er laget fra malen «{sub.template_id}», men er lastet opp som "
+                    f"«{template}». Bruk malen for din avdeling.",
+                ),
+            )
+        feedback = write_feedback(sub, out) if sub.template is not None else None
+        changes = changed_cells(previous, blob) if previous is not None else []
+    return CheckResult([f.to_dict() for f in sub.findings], changes, feedback)
+
+
+def template_job(
+    template: str, period: str, previous: Path | None, schemas: Path | None, out: Path
+) -> Path:
+    """The department's template for `period`, pre-filled from last period's approved
+    submission (`vrapport templates P --only T --from …`)."""
+    import typer
+
+    from vrapport import cli
+
+    with tempfile.TemporaryDirectory(dir=out) as folder:
+        source = [_stage(Path(folder) / "forrige", template, previous).parent] if previous else None
+        try:
+            cli.templates(
+                period=period,
+                out=out,
+                only=[template],
+                from_=source,
+                overwrite=True,
+                schemas=schemas,
+            )
+        except typer.Exit as exc:
+            raise JobFailed(f"malen kunne ikke lages (kode {exc.exit_code})") from None
+    (made,) = out.glob(f"{template}_*{TEMPLATE_SUFFIX}")
+    return made
+
+
+@dataclass
+class BuildResult:
+    findings: list[dict[str, Any]]
+    xlsx: Path | None = None
+    pdf: Path | None = None
+    missing: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # template -> SHA-256 used
+
+
+def build_job(
+    sources: dict[str, Path],
+    previous: dict[str, Path],
+    period: str,
+    schemas: Path | None,
+    out: Path,
+    pdf: bool,
+) -> BuildResult:
+    """Build the report from the given versions, as `vrapport build` does."""
+    from vrapport.pdf import PdfError, board_pack, soffice
+    from vrapport.period import Period
+    from vrapport.pipeline import build
+
+    specs = _specs(schemas)
+    with tempfile.TemporaryDirectory(dir=out) as folder:
+        inputs = Path(folder) / "inn"
+        inputs.mkdir()
+        for template, blob in sources.items():
+            _stage(inputs, template, blob)
+        earlier = Path(folder) / "forrige"
+        for template, blob in previous.items():
+            _stage(earlier, template, blob)
+        target = out / f"Virksomhetsrapport_{period}{TEMPLATE_SUFFIX}"
+        outcome = build(
+            [inputs], Period.parse(period), target, specs, previous=[earlier] if previous else None
+        )
+    result = BuildResult([f.to_dict() for f in outcome.findings], missing=outcome.missing)
+    if outcome.blocked or outcome.path is None or outcome.report is None:
+        return result
+    result.xlsx = outcome.path
+    result.sources = {s.template_id: s.sha256 for s in outcome.submissions}
+    if pdf and soffice():
+        try:
+            result.pdf = board_pack(outcome.report, target.with_suffix(".pdf"))
+        except PdfError as exc:
+            result.findings.append(Finding("", "", "", "warning", "pdf-failed", str(exc)).to_dict())
+    return result
+
+
+def failed_check(reason: str) -> CheckResult:
+    """The finding a department gets when its file could not be checked at all."""
+    return CheckResult(
+        [
+            Finding(
+                "",
+                "",
+                "",
+                ERROR,
+                "check-aborted",
+                f"Filen kunne ikke kontrolleres ({reason.splitlines()[0]}). Lagre den på nytt "
+                "fra malen i Excel og last den opp igjen; kontakt controller om det gjentar seg.",
+            ).to_dict()
+        ]
+    )

@@ -1,0 +1,550 @@
+"""The service's store in DATA_DIR: a SQLite ledger (WAL, one transaction per change) and the
+uploaded files, stored once under their SHA-256 and never modified.
+
+A submission's status is derived from the ledger: no version is `mangler`; the latest version
+decides otherwise: the controller's last decision on it (`godkjent`, `returnert`), else `feil`
+when it has errors and `levert` when it is clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+MISSING, ERRORS, DELIVERED, APPROVED, RETURNED = (
+    "mangler",
+    "feil",
+    "levert",
+    "godkjent",
+    "returnert",
+)
+STATUSES = (MISSING, ERRORS, DELIVERED, APPROVED, RETURNED)
+LEDGER_FILE = "ledger.sqlite3"
+OSLO = ZoneInfo("Europe/Oslo")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS periods (
+    period TEXT PRIMARY KEY,
+    opened_at TEXT NOT NULL,
+    locked INTEGER NOT NULL DEFAULT 0,
+    changed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL REFERENCES periods(period),
+    template TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    uploaded_at TEXT NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    findings TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    feedback_sha256 TEXT,
+    UNIQUE (period, template, seq)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    action TEXT NOT NULL CHECK (action IN ('godkjent', 'returnert')),
+    comment TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL REFERENCES periods(period),
+    built_at TEXT NOT NULL,
+    xlsx_sha256 TEXT NOT NULL,
+    pdf_sha256 TEXT,
+    partial INTEGER NOT NULL,
+    sources TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('controller', 'department')),
+    template TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+class LedgerError(Exception):
+    """A change the ledger refuses; `status` is the HTTP status it maps to."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def local_time(stamp: str | None) -> str:
+    """A ledger time as Norwegians read it: '02.12.2026 15:37' (Oslo time)."""
+    if not stamp:
+        return ""
+    return dt.datetime.fromisoformat(stamp).astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: str
+    opened_at: str
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    period: str
+    template: str
+    seq: int
+    sha256: str
+    size: int
+    uploaded_at: str
+    errors: int
+    warnings: int
+    findings: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
+    feedback_sha256: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    version_id: int
+    action: str
+    comment: str
+    decided_at: str
+
+
+@dataclass
+class SubmissionState:
+    """One expected template in one period, as the board shows it."""
+
+    template: str
+    status: str = MISSING
+    latest: Version | None = None
+    versions: int = 0
+    decision: Decision | None = None
+    last_comment: Decision | None = None  # the latest return, shown to the department
+
+    def to_dict(self) -> dict[str, Any]:
+        latest = self.latest
+        return {
+            "template": self.template,
+            "status": self.status,
+            "version": latest.sha256 if latest else None,
+            "versions": self.versions,
+            "errors": latest.errors if latest else 0,
+            "warnings": latest.warnings if latest else 0,
+            "uploaded_at": latest.uploaded_at if latest else None,
+            "comment": self.decision.comment if self.decision else None,
+        }
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    id: int
+    period: str
+    built_at: str
+    xlsx_sha256: str
+    pdf_sha256: str | None
+    partial: bool
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _version(row: sqlite3.Row) -> Version:
+    return Version(
+        row["id"],
+        row["period"],
+        row["template"],
+        row["seq"],
+        row["sha256"],
+        row["size"],
+        row["uploaded_at"],
+        row["errors"],
+        row["warnings"],
+        json.loads(row["findings"]),
+        json.loads(row["changes"]),
+        row["feedback_sha256"],
+    )
+
+
+def _report(row: sqlite3.Row) -> ReportRow:
+    return ReportRow(
+        row["id"],
+        row["period"],
+        row["built_at"],
+        row["xlsx_sha256"],
+        row["pdf_sha256"],
+        bool(row["partial"]),
+        json.loads(row["sources"]),
+    )
+
+
+class Ledger:
+    """The ledger and file store of one DATA_DIR. Safe to use from many threads: every call
+    opens its own connection; every change is one IMMEDIATE transaction."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files = root / "filer"
+        self.tmp = root / "tmp"
+        for folder in (root, self.files, self.tmp):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.path = root / LEDGER_FILE
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=30000")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    # -- files -------------------------------------------------------------------------
+
+    def blob(self, sha256: str) -> Path:
+        """The stored file with this SHA-256 (the name is never user-given)."""
+        if not _SHA.match(sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
+        return self.files / sha256[:2] / sha256
+
+    def new_temp(self) -> Path:
+        """An empty temporary file in the store's folder, for an upload being received."""
+        fd, name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+        os.close(fd)
+        return Path(name)
+
+    def keep(self, tmp: Path) -> str:
+        """Move a received temporary file into the store; return its SHA-256."""
+        try:
+            digest = hashlib.sha256()
+            with tmp.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 16), b""):
+                    digest.update(chunk)
+            sha = digest.hexdigest()
+            self._place(tmp, sha)
+            return sha
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def store_file(self, path: Path) -> str:
+        """Copy a file the service made (a feedback copy, a report) into the store."""
+        tmp = self.new_temp()
+        shutil.copyfile(path, tmp)
+        return self.keep(tmp)
+
+    def _place(self, tmp: Path, sha: str) -> None:
+        target = self.blob(sha)
+        if target.exists():
+            return
+        target.parent.mkdir(exist_ok=True)
+        os.chmod(tmp, 0o444)
+        try:
+            os.link(tmp, target)  # atomic, and never replaces a stored file
+        except FileExistsError:
+            pass
+
+    # -- periods -----------------------------------------------------------------------
+
+    def open_period(self, period: str) -> tuple[PeriodRow, bool]:
+        """Open `period` (idempotent); return it and whether it was new."""
+        with self._write() as db:
+            created = (
+                db.execute(
+                    "INSERT OR IGNORE INTO periods (period, opened_at, locked, changed_at) "
+                    "VALUES (?, ?, 0, ?)",
+                    (period, now(), now()),
+                ).rowcount
+                == 1
+            )
+        found = self.period(period)
+        assert found is not None
+        return found, created
+
+    def period(self, period: str) -> PeriodRow | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM periods WHERE period = ?", (period,)).fetchone()
+        return PeriodRow(row["period"], row["opened_at"], bool(row["locked"])) if row else None
+
+    def periods(self) -> list[PeriodRow]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM periods ORDER BY period DESC").fetchall()
+        return [PeriodRow(r["period"], r["opened_at"], bool(r["locked"])) for r in rows]
+
+    def set_locked(self, period: str, locked: bool) -> None:
+        with self._write() as db:
+            changed = db.execute(
+                "UPDATE periods SET locked = ?, changed_at = ? WHERE period = ?",
+                (int(locked), now(), period),
+            ).rowcount
+        if not changed:
+            raise LedgerError(404, period_not_open(period))
+
+    # -- versions ----------------------------------------------------------------------
+
+    def add_version(
+        self,
+        period: str,
+        template: str,
+        sha256: str,
+        findings: list[dict[str, Any]],
+        changes: list[dict[str, Any]],
+        feedback_sha256: str | None,
+    ) -> Version:
+        """Record a checked upload as the next version of `template` in `period`."""
+        errors = sum(f["severity"] == "error" for f in findings)
+        warnings = len(findings) - errors
+        size = self.blob(sha256).stat().st_size
+        with self._write() as db:
+            row = db.execute("SELECT locked FROM periods WHERE period = ?", (period,)).fetchone()
+            if row is None:
+                raise LedgerError(404, period_not_open(period))
+            if row["locked"]:
+                raise LedgerError(409, period_locked(period))
+            (seq,) = db.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE period = ? AND template = ?",
+                (period, template),
+            ).fetchone()
+            cursor = db.execute(
+                "INSERT INTO versions (period, template, seq, sha256, size, uploaded_at, errors, "
+                "warnings, findings, changes, feedback_sha256) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    period,
+                    template,
+                    seq,
+                    sha256,
+                    size,
+                    now(),
+                    errors,
+                    warnings,
+                    json.dumps(findings, ensure_ascii=False),
+                    json.dumps(changes, ensure_ascii=False),
+                    feedback_sha256,
+                ),
+            )
+            version_id = cursor.lastrowid
+        found = self.version(int(version_id or 0))
+        assert found is not None
+        return found
+
+    def version(self, version_id: int) -> Version | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM versions WHERE id = ?", (version_id,)).fetchone()
+        return _version(row) if row else None
+
+    def versions(self, period: str, template: str) -> list[Version]:
+        """Every version of `template` in `period`, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT * FROM versions WHERE period = ? AND template = ? ORDER BY seq DESC",
+                (period, template),
+            ).fetchall()
+        return [_version(r) for r in rows]
+
+    def latest(self, period: str, template: str) -> Version | None:
+        found = self.versions(period, template)
+        return found[0] if found else None
+
+    # -- decisions ---------------------------------------------------------------------
+
+    def decide(self, period: str, template: str, action: str, comment: str) -> Version:
+        """Approve or return the latest version of `template` in `period`."""
+        with self._write() as db:
+            row = db.execute("SELECT locked FROM periods WHERE period = ?", (period,)).fetchone()
+            if row is None:
+                raise LedgerError(404, period_not_open(period))
+            if row["locked"]:
+                raise LedgerError(409, period_locked(period))
+            latest = db.execute(
+                "SELECT * FROM versions WHERE period = ? AND template = ? "
+                "ORDER BY seq DESC LIMIT 1",
+                (period, template),
+            ).fetchone()
+            if latest is None:
+                raise LedgerError(409, f"«{template}» har ikke levert noe for {period}.")
+            if action == APPROVED and latest["errors"]:
+                raise LedgerError(
+                    409,
+                    f"Versjon {latest['seq']} av «{template}» har feil og kan ikke godkjennes.",
+                )
+            db.execute(
+                "INSERT INTO decisions (version_id, action, comment, decided_at) "
+                "VALUES (?, ?, ?, ?)",
+                (latest["id"], action, comment, now()),
+            )
+        return _version(latest)
+
+    def decisions(self, version_id: int) -> list[Decision]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT * FROM decisions WHERE version_id = ? ORDER BY id", (version_id,)
+            ).fetchall()
+        return [Decision(r["version_id"], r["action"], r["comment"], r["decided_at"]) for r in rows]
+
+    def state(self, period: str, template: str) -> SubmissionState:
+        with self._connect() as db:
+            return self._state(db, period, template)
+
+    def board(self, period: str, templates: list[str]) -> list[SubmissionState]:
+        """One state per expected template, read in one transaction."""
+        with self._connect() as db:
+            db.execute("BEGIN")
+            try:
+                return [self._state(db, period, t) for t in templates]
+            finally:
+                db.execute("COMMIT")
+
+    @staticmethod
+    def _state(db: sqlite3.Connection, period: str, template: str) -> SubmissionState:
+        state = SubmissionState(template)
+        rows = db.execute(
+            "SELECT * FROM versions WHERE period = ? AND template = ? ORDER BY seq DESC",
+            (period, template),
+        ).fetchall()
+        if not rows:
+            return state
+        state.latest, state.versions = _version(rows[0]), len(rows)
+        decided = db.execute(
+            "SELECT * FROM decisions WHERE version_id = ? ORDER BY id DESC LIMIT 1",
+            (state.latest.id,),
+        ).fetchone()
+        returned = db.execute(
+            "SELECT d.* FROM decisions d JOIN versions v ON v.id = d.version_id "
+            "WHERE v.period = ? AND v.template = ? AND d.action = ? ORDER BY d.id DESC LIMIT 1",
+            (period, template, RETURNED),
+        ).fetchone()
+        if returned is not None:
+            state.last_comment = Decision(
+                returned["version_id"],
+                returned["action"],
+                returned["comment"],
+                returned["decided_at"],
+            )
+        if decided is not None:
+            state.decision = Decision(
+                decided["version_id"], decided["action"], decided["comment"], decided["decided_at"]
+            )
+            state.status = decided["action"]
+        else:
+            state.status = ERRORS if state.latest.errors else DELIVERED
+        return state
+
+    # -- reports -----------------------------------------------------------------------
+
+    def add_report(
+        self,
+        period: str,
+        xlsx_sha256: str,
+        pdf_sha256: str | None,
+        partial: bool,
+        sources: dict[str, str],
+    ) -> ReportRow:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO reports (period, built_at, xlsx_sha256, pdf_sha256, partial, sources) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (period, now(), xlsx_sha256, pdf_sha256, int(partial), json.dumps(sources)),
+            )
+            report_id = int(cursor.lastrowid or 0)
+        found = self.report(report_id)
+        assert found is not None
+        return found
+
+    def report(self, report_id: int) -> ReportRow | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return _report(row) if row else None
+
+    def reports(self, period: str) -> list[ReportRow]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT * FROM reports WHERE period = ? ORDER BY id DESC", (period,)
+            ).fetchall()
+        return [_report(r) for r in rows]
+
+    # -- tokens and secrets ------------------------------------------------------------
+
+    def replace_token(self, role: str, template: str, token_hash: str) -> None:
+        """Store a new token hash for the role; the previous one for that role is revoked."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE tokens SET revoked_at = ? "
+                "WHERE role = ? AND template = ? AND revoked_at IS NULL",
+                (now(), role, template),
+            )
+            db.execute(
+                "INSERT INTO tokens (role, template, hash, created_at) VALUES (?, ?, ?, ?)",
+                (role, template, token_hash, now()),
+            )
+
+    def active_tokens(self) -> list[tuple[str, str, str]]:
+        """(role, template, hash) of every token not revoked."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT role, template, hash FROM tokens WHERE revoked_at IS NULL"
+            ).fetchall()
+        return [(r["role"], r["template"], r["hash"]) for r in rows]
+
+    def secret(self, name: str, make: Any) -> str:
+        """A server secret, made once with `make()` and kept in the ledger."""
+        with self._write() as db:
+            row = db.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
+            if row is not None:
+                return str(row["value"])
+            value = str(make())
+            db.execute("INSERT INTO secrets (name, value) VALUES (?, ?)", (name, value))
+            return value
+
+
+def period_not_open(period: str) -> str:
+    return f"Perioden {period} er ikke åpnet."
+
+
+def period_locked(period: str) -> str:
+    return f"Perioden {period} er låst; innsendinger og vedtak kan ikke endres."
+
+
+def too_large(limit: int) -> str:
+    return f"Filen er større enn grensen på {limit / (1024 * 1024):.0f} MB."

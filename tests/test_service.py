@@ -1,0 +1,486 @@
+"""The collection service over HTTP (Starlette's TestClient): every route, every role
+boundary, the ledger's rules, and reports equal to `vrapport build` on the same files."""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from starlette.testclient import TestClient
+
+from tests.conftest import EXAMPLES, PERIOD, read_grids, set_cells
+from tests.service_support import PREVIOUS, Tokens, make_tokens
+from vrapport.pipeline import build
+from vrapport.service.app import create_app
+from vrapport.service.core import Config, expected_templates
+from vrapport.spec import Specs
+
+P = str(PERIOD)
+
+
+@pytest.fixture
+def templates(specs: Specs) -> list[str]:
+    return expected_templates(specs)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def tokens(data_dir: Path, templates: list[str]) -> Tokens:
+    return make_tokens(data_dir, templates)
+
+
+@pytest.fixture
+def client(data_dir: Path, tokens: Tokens) -> Iterator[TestClient]:
+    with TestClient(create_app(Config(data_dir)), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def put(client: TestClient, token: str, template: str, path: Path, period: str = P):  # type: ignore[no-untyped-def]
+    return client.put(
+        f"/api/periods/{period}/submissions/{template}",
+        content=path.read_bytes(),
+        headers=bearer(token),
+    )
+
+
+def login(client: TestClient, token: str) -> None:
+    response = client.get("/logg-inn", params={"token": token})
+    assert response.status_code == 303
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+@pytest.fixture
+def opened(client: TestClient, tokens: Tokens) -> str:
+    response = client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+    assert response.status_code == 201
+    return P
+
+
+# -- tokens -----------------------------------------------------------------------------------
+
+
+def test_tokens_are_stored_hashed_and_a_new_one_revokes_the_old(
+    client: TestClient, data_dir: Path, tokens: Tokens
+) -> None:
+    raw = (data_dir / "ledger.sqlite3").read_bytes()
+    assert tokens.controller.encode() not in raw
+    assert client.post(f"/api/periods/{P}", headers=bearer(tokens.controller)).status_code == 201
+    fresh = make_tokens(data_dir, ["okonomi"])
+    assert client.post(f"/api/periods/{P}", headers=bearer(tokens.controller)).status_code == 401
+    assert client.post(f"/api/periods/{P}", headers=bearer(fresh.controller)).status_code == 200
+    old, new = tokens.departments["okonomi"], fresh.departments["okonomi"]
+    assert put(client, old, "okonomi", EXAMPLES / "okonomi.xlsx").status_code == 401
+    assert put(client, new, "okonomi", EXAMPLES / "okonomi.xlsx").status_code == 200
+    # Another department's token is untouched by okonomi's new one.
+    assert put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx").status_code == 200
+
+
+def test_api_refuses_without_a_valid_bearer_token(client: TestClient, tokens: Tokens) -> None:
+    assert client.post(f"/api/periods/{P}").status_code == 401
+    assert client.post(f"/api/periods/{P}", headers=bearer("feil")).status_code == 401
+    login(client, tokens.controller)  # a session cookie is no API credential
+    response = client.get(f"/api/periods/{P}/status")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+# -- periods and uploads ----------------------------------------------------------------------
+
+
+def test_opening_a_period_is_idempotent_and_for_the_controller_only(
+    client: TestClient, tokens: Tokens
+) -> None:
+    department = bearer(tokens.departments["okonomi"])
+    assert client.post(f"/api/periods/{P}", headers=department).status_code == 403
+    first = client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+    again = client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+    assert (first.status_code, first.json()["created"]) == (201, True)
+    assert (again.status_code, again.json()["created"]) == (200, False)
+    assert client.post("/api/periods/2024-13", headers=bearer(tokens.controller)).status_code == 404
+
+
+def test_clean_upload_is_delivered_with_its_sha256(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    response = put(client, tokens.departments["okonomi"], "okonomi", EXAMPLES / "okonomi.xlsx")
+    assert response.status_code == 200
+    body = response.json()
+    import hashlib
+
+    assert body["version"] == hashlib.sha256((EXAMPLES / "okonomi.xlsx").read_bytes()).hexdigest()
+    assert (body["status"], body["errors"], body["seq"]) == ("levert", 0, 1)
+
+
+def test_upload_with_errors_is_stored_as_feil_with_sheet_and_cell(
+    client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
+) -> None:
+    bad = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    response = put(client, tokens.departments["okonomi"], "okonomi", bad)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "feil" and body["errors"] >= 1
+    finding = next(f for f in body["findings"] if f["cell"] == "F6")
+    assert finding["sheet"] == "Resultat" and finding["severity"] == "error"
+    assert "«abc»" in finding["message"]
+    status = client.get(f"/api/periods/{P}/status", headers=bearer(tokens.controller)).json()
+    row = next(s for s in status["submissions"] if s["template"] == "okonomi")
+    assert (row["status"], row["errors"]) == ("feil", body["errors"])
+
+
+def test_upload_boundaries(client: TestClient, tokens: Tokens, opened: str) -> None:
+    okonomi = tokens.departments["okonomi"]
+    assert put(client, okonomi, "hr", EXAMPLES / "hr.xlsx").status_code == 403
+    assert put(client, okonomi, "okonomi", EXAMPLES / "okonomi.xlsx", "2024-04").status_code == 404
+    assert put(client, okonomi, "ukjent", EXAMPLES / "okonomi.xlsx").status_code == 404
+    assert put(client, okonomi, "..%2F..%2Fetc", EXAMPLES / "okonomi.xlsx").status_code == 404
+    lock = client.post(f"/api/periods/{P}/lock", headers=bearer(tokens.controller))
+    assert lock.json() == {"period": P, "locked": True}
+    locked = put(client, okonomi, "okonomi", EXAMPLES / "okonomi.xlsx")
+    assert locked.status_code == 409 and "låst" in locked.json()["error"]
+    client.post(f"/api/periods/{P}/unlock", headers=bearer(tokens.controller))
+    assert put(client, okonomi, "okonomi", EXAMPLES / "okonomi.xlsx").status_code == 200
+
+
+def test_a_file_of_another_template_is_an_error(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    body = put(client, tokens.departments["okonomi"], "okonomi", EXAMPLES / "hr.xlsx").json()
+    assert body["status"] == "feil"
+    assert body["findings"][0]["code"] == "wrong-template"
+    assert "«hr»" in body["findings"][0]["message"]
+
+
+def test_too_large_upload_is_refused_while_streaming(data_dir: Path, tokens: Tokens) -> None:
+    limit = 4096
+    with TestClient(create_app(Config(data_dir, max_upload=limit))) as small:
+        small.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+        declared = put(small, tokens.departments["okonomi"], "okonomi", EXAMPLES / "okonomi.xlsx")
+        assert declared.status_code == 413
+        # Without a Content-Length the body is counted as it arrives.
+        chunks = iter([b"x" * 3000, b"x" * 3000])
+        streamed = small.put(
+            f"/api/periods/{P}/submissions/okonomi",
+            content=chunks,
+            headers=bearer(tokens.departments["okonomi"]),
+        )
+        assert streamed.status_code == 413
+        assert "større enn grensen" in streamed.json()["error"]
+    assert not list((data_dir / "filer").rglob("*")), "nothing too large is kept"
+    assert not list((data_dir / "tmp").iterdir())
+
+
+def test_files_are_stored_by_sha256_read_only(
+    client: TestClient, data_dir: Path, tokens: Tokens, opened: str
+) -> None:
+    body = put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx").json()
+    stored = data_dir / "filer" / body["version"][:2] / body["version"]
+    assert stored.read_bytes() == (EXAMPLES / "hr.xlsx").read_bytes()
+    assert stored.stat().st_mode & 0o222 == 0
+    names = {p.name for p in (data_dir / "filer").rglob("*") if p.is_file()}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", n) for n in names)
+
+
+def test_ledger_is_sqlite_in_wal_mode(client: TestClient, data_dir: Path) -> None:
+    with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# -- status, approve, return ------------------------------------------------------------------
+
+
+def test_status_lists_every_expected_template(
+    client: TestClient, tokens: Tokens, opened: str, templates: list[str]
+) -> None:
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    assert (
+        client.get(f"/api/periods/{P}/status", headers=bearer(tokens.departments["hr"])).status_code
+        == 403
+    )
+    status = client.get(f"/api/periods/{P}/status", headers=bearer(tokens.controller)).json()
+    assert status["period"] == P
+    assert [s["template"] for s in status["submissions"]] == templates
+    by = {s["template"]: s for s in status["submissions"]}
+    assert by["hr"]["status"] == "levert" and by["hr"]["uploaded_at"]
+    assert by["okonomi"] == {
+        "template": "okonomi",
+        "status": "mangler",
+        "version": None,
+        "versions": 0,
+        "errors": 0,
+        "warnings": 0,
+        "uploaded_at": None,
+        "comment": None,
+    }
+    assert (
+        client.get("/api/periods/2024-05/status", headers=bearer(tokens.controller)).status_code
+        == 404
+    )
+
+
+def test_approve_return_and_upload_again(
+    client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
+) -> None:
+    hr, controller = tokens.departments["hr"], bearer(tokens.controller)
+    approve = f"/api/periods/{P}/submissions/hr/approve"
+    back = f"/api/periods/{P}/submissions/hr/return"
+    assert client.post(approve, headers=controller).status_code == 409  # nothing delivered
+    put(client, hr, "hr", EXAMPLES / "hr.xlsx")
+    assert client.post(approve, headers=bearer(hr)).status_code == 403
+    returned = client.post(back, headers=controller, json={"comment": "Sjekk sykefraværet."})
+    assert returned.json()["status"] == "returnert"
+    mine = client.get(f"/api/periods/{P}/submissions/hr", headers=bearer(hr)).json()
+    assert (mine["status"], mine["comment"]) == ("returnert", "Sjekk sykefraværet.")
+    assert (
+        client.get(f"/api/periods/{P}/submissions/okonomi", headers=bearer(hr)).status_code == 403
+    )
+    again = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
+    assert (again["seq"], again["status"]) == (2, "levert")
+    assert client.post(approve, headers=controller).json()["status"] == "godkjent"
+    # A version with errors cannot be approved.
+    bad = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    put(client, tokens.departments["okonomi"], "okonomi", bad)
+    refused = client.post(f"/api/periods/{P}/submissions/okonomi/approve", headers=controller)
+    assert refused.status_code == 409 and "feil" in refused.json()["error"]
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+def test_report_needs_every_approval_unless_partial(
+    client: TestClient, tokens: Tokens, opened: str, templates: list[str]
+) -> None:
+    controller = bearer(tokens.controller)
+    assert (
+        client.post(
+            f"/api/periods/{P}/report", headers=bearer(tokens.departments["hr"])
+        ).status_code
+        == 403
+    )
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    client.post(f"/api/periods/{P}/submissions/hr/approve", headers=controller)
+    refused = client.post(f"/api/periods/{P}/report", headers=controller)
+    assert refused.status_code == 409
+    assert refused.json()["not_approved"] == [t for t in templates if t != "hr"]
+    partial = client.post(f"/api/periods/{P}/report?partial=1", headers=controller)
+    assert partial.status_code == 200
+    grids = read_grids(_saved(partial.content))
+    assert "5 HR-HMS" in grids
+    okonomi = grids["2 Økonomi"]
+    assert any("Ikke levert" in str(v) for row in okonomi for v in row)
+
+
+def test_report_from_approved_versions_equals_vrapport_build(
+    client: TestClient,
+    tokens: Tokens,
+    opened: str,
+    templates: list[str],
+    specs: Specs,
+    tmp_path: Path,
+    example_copy: Callable[[str], Path],
+) -> None:
+    controller = bearer(tokens.controller)
+    # A faulty first version of okonomi is stored but never used.
+    bad = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    assert put(client, tokens.departments["okonomi"], "okonomi", bad).json()["status"] == "feil"
+    versions = {}
+    for template in templates:
+        body = put(
+            client, tokens.departments[template], template, EXAMPLES / f"{template}.xlsx"
+        ).json()
+        versions[template] = body["version"]
+        approve = f"/api/periods/{P}/submissions/{template}/approve"
+        assert client.post(approve, headers=controller).status_code == 200
+    response = client.post(f"/api/periods/{P}/report", headers=controller)
+    assert response.status_code == 200
+    served = read_grids(_saved(response.content))
+    expected = tmp_path / "cli.xlsx"
+    assert not build([EXAMPLES], PERIOD, expected, specs).blocked
+    cli = read_grids(expected)
+    assert served.keys() == cli.keys()
+    for sheet in cli:
+        assert served[sheet] == cli[sheet], sheet
+    # Kilder names the SHA-256 of the version used for each department.
+    kilder = [v for row in served["Kilder"] for v in row]
+    for template, sha in versions.items():
+        assert sha in kilder, template
+
+
+def _saved(content: bytes) -> Path:
+    import tempfile
+
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+    handle.write(content)
+    handle.close()
+    return Path(handle.name)
+
+
+# -- HTML pages -------------------------------------------------------------------------------
+
+
+def test_department_link_logs_in_and_shows_only_its_own_template(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    assert client.get("/avdeling").headers["location"] == "/logg-inn"
+    failed = client.get("/logg-inn", params={"token": "gjettet"})
+    assert failed.status_code == 401 and "ikke gyldig" in failed.text
+    login(client, tokens.departments["hr"])
+    home = client.get("/avdeling")
+    assert home.headers["location"] == f"/perioder/{P}/hr"
+    page = client.get(f"/perioder/{P}/hr")
+    assert page.status_code == 200 and "HR/HMS – mars 2024" in page.text
+    assert "mangler" in page.text
+    assert client.get(f"/perioder/{P}/okonomi").status_code == 403
+    assert client.get(f"/perioder/{P}/okonomi/mal").status_code == 403
+    assert client.get(f"/perioder/{P}").status_code == 403
+    assert client.get("/perioder").status_code == 403
+    assert client.get(f"/perioder/{P}/..%2F..%2Fledger.sqlite3").status_code == 404
+    assert client.get("/perioder/..%2F/hr").status_code == 404
+
+
+def test_forms_need_the_csrf_value(client: TestClient, tokens: Tokens, opened: str) -> None:
+    login(client, tokens.departments["hr"])
+    files = {"fil": ("hr.xlsx", (EXAMPLES / "hr.xlsx").read_bytes())}
+    refused = client.post(f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": "0" * 64})
+    assert refused.status_code == 403
+    token = csrf(client.get(f"/perioder/{P}/hr").text)
+    accepted = client.post(f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token})
+    assert accepted.status_code == 303
+    # A department's CSRF value does not work for the controller's session.
+    login(client, tokens.controller)
+    forged = client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": token})
+    assert forged.status_code == 403
+
+
+def test_department_uploads_sees_findings_and_downloads_feedback(
+    client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
+) -> None:
+    login(client, tokens.departments["okonomi"])
+    token = csrf(client.get(f"/perioder/{P}/okonomi").text)
+    bad = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
+    done = client.post(
+        f"/perioder/{P}/okonomi/last-opp",
+        files={"fil": ("min fil.xlsx", bad.read_bytes())},
+        data={"csrf": token},
+    )
+    version = client.get(done.headers["location"])
+    assert version.status_code == 200
+    assert "har 1 feil" in version.text or "feil som må rettes" in version.text
+    assert re.search(r"<td>Resultat</td><td>F6</td><td>[^<]*«abc»", version.text)
+    feedback = client.get(done.headers["location"].split("?")[0] + "/tilbakemelding")
+    assert feedback.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(feedback.content))
+    assert workbook.sheetnames[0] == "Tilbakemelding"
+    assert "«abc»" in workbook["Resultat"]["F6"].comment.text
+    # Upload the corrected file: the version page names the cell that changed.
+    fixed = client.post(
+        f"/perioder/{P}/okonomi/last-opp",
+        files={"fil": ("okonomi.xlsx", (EXAMPLES / "okonomi.xlsx").read_bytes())},
+        data={"csrf": token},
+    )
+    second = client.get(fixed.headers["location"])
+    assert "ingen feil" in second.text
+    assert re.search(r"<td>Resultat</td><td>F6</td><td>abc</td><td>[^<]+</td>", second.text)
+    original = client.get(fixed.headers["location"].split("?")[0] + "/fil")
+    assert original.content == (EXAMPLES / "okonomi.xlsx").read_bytes()
+
+
+def test_returned_submission_shows_the_comment_to_the_department(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    login(client, tokens.controller)
+    token = csrf(client.get(f"/perioder/{P}").text)
+    empty = client.post(f"/perioder/{P}/hr/returner", data={"csrf": token, "kommentar": " "})
+    assert empty.status_code == 400
+    done = client.post(
+        f"/perioder/{P}/hr/returner", data={"csrf": token, "kommentar": "Mangler <sykefravær>."}
+    )
+    assert done.status_code == 303
+    login(client, tokens.departments["hr"])
+    page = client.get(f"/perioder/{P}/hr").text
+    assert "Controller har returnert innsendingen" in page
+    assert "«Mangler &lt;sykefravær&gt;.»" in page  # escaped, never markup
+
+
+def test_controller_board_approves_locks_and_builds(
+    client: TestClient, tokens: Tokens, templates: list[str], specs: Specs
+) -> None:
+    login(client, tokens.controller)
+    periods = client.get("/perioder")
+    token = csrf(periods.text)
+    opened = client.post("/perioder", data={"csrf": token, "periode": P})
+    assert opened.headers["location"] == f"/perioder/{P}"
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    board = client.get(f"/perioder/{P}").text
+    rows = re.findall(r'<tr id="rad-([a-z_]+)">', board)
+    assert rows == templates
+    hr_row = board.split('id="rad-hr"')[1].split("</tr>")[0]
+    assert "status-levert" in hr_row and "Godkjenn" in hr_row
+    assert client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": token}).status_code == 303
+    assert "status-godkjent" in client.get(f"/perioder/{P}").text.split('id="rad-hr"')[1]
+    client.post(f"/perioder/{P}/las", data={"csrf": token})
+    locked = client.get(f"/perioder/{P}").text
+    assert "Perioden er låst" in locked
+    late = put(client, tokens.departments["okonomi"], "okonomi", EXAMPLES / "okonomi.xlsx")
+    assert late.status_code == 409
+    refused = client.post(f"/perioder/{P}/rapport", data={"csrf": token})
+    assert refused.status_code == 409 and "Ikke godkjent ennå" in refused.text
+    built = client.post(f"/perioder/{P}/rapport", data={"csrf": token, "delvis": "1"})
+    assert built.status_code == 303
+    link = re.search(r'href="(/rapporter/\d+/xlsx)"', client.get(f"/perioder/{P}").text)
+    assert link
+    report = client.get(link.group(1))
+    assert report.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "5 HR-HMS" in read_grids(_saved(report.content))
+    login(client, tokens.departments["hr"])
+    assert client.get(link.group(1)).status_code == 403
+
+
+def test_template_download_is_prefilled_from_last_periods_approved_version(
+    client: TestClient, tokens: Tokens, specs: Specs, tmp_path: Path
+) -> None:
+    controller = bearer(tokens.controller)
+    client.post("/api/periods/2024-02", headers=controller)
+    put(client, tokens.departments["prosjekt"], "prosjekt", PREVIOUS / "prosjekt.xlsx", "2024-02")
+    client.post("/api/periods/2024-02/submissions/prosjekt/approve", headers=controller)
+    client.post(f"/api/periods/{P}", headers=controller)
+    login(client, tokens.departments["prosjekt"])
+    page = client.get(f"/perioder/{P}/prosjekt").text
+    assert "Forhåndsutfylt fra forrige periodes godkjente innsending" in page
+    download = client.get(f"/perioder/{P}/prosjekt/mal")
+    assert download.status_code == 200
+    assert "prosjekt_2024-03.xlsx" in download.headers["content-disposition"]
+    served = read_grids(_saved(download.content))
+    # The same template `vrapport templates 2024-03 --only prosjekt --from 2024-02/` makes.
+    from vrapport import cli
+
+    cli.templates(period=P, out=tmp_path / "cli", only=["prosjekt"], from_=[PREVIOUS])
+    made = read_grids(tmp_path / "cli" / "prosjekt_2024-03.xlsx")
+    assert served == made
+    blank = client.get(f"/perioder/{P}/prosjekt/mal")  # still the same: nothing changed
+    assert read_grids(_saved(blank.content)) == made
+
+
+def test_logout_needs_csrf_and_clears_the_session(client: TestClient, tokens: Tokens) -> None:
+    login(client, tokens.controller)
+    token = csrf(client.get("/perioder").text)
+    assert client.post("/logg-ut", data={"csrf": token}).status_code == 303
+    assert client.get("/perioder").headers["location"] == "/logg-inn"

@@ -1,0 +1,132 @@
+"""The service stays up: an upload whose check aborts or hangs becomes a finding, a child
+process that aborts does not take the server with it, and concurrent uploads lose nothing.
+Also the `token` and `status` commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx2
+import pytest
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from tests.service_support import EXAMPLES, make_tokens, running_server
+from vrapport.cli import app as cli_app
+from vrapport.service.app import create_app
+from vrapport.service.core import Config, expected_templates
+from vrapport.service.engine import Isolated, JobFailed, Limits
+from vrapport.spec import Specs
+
+P = "2024-03"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_child_that_aborts_is_a_failed_job_and_the_next_job_runs() -> None:
+    isolated = Isolated(Limits(timeout=30, workers=1))
+    with pytest.raises(JobFailed, match="stanset uventet"):
+        isolated.run(os.abort)  # SIGABRT, as a native parser crash would
+    with pytest.raises(JobFailed, match="tok mer enn"):
+        isolated.run(time.sleep, 5, timeout=0.5)
+    assert isolated.run(os.getpid) != os.getpid()
+
+
+def test_hostile_uploads_become_findings_and_the_service_answers(
+    tmp_path: Path, specs: Specs
+) -> None:
+    data = tmp_path / "data"
+    tokens = make_tokens(data, ["okonomi"])
+    okonomi = bearer(tokens.departments["okonomi"])
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    app = create_app(Config(data))
+    with TestClient(app) as client:
+        client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+        url = f"/api/periods/{P}/submissions/okonomi"
+        for payload in (bomb.read_bytes(), b"%PDF-1.7\n" + os.urandom(2000), b""):
+            body = client.put(url, content=payload, headers=okonomi).json()
+            assert body["status"] == "feil" and body["errors"] >= 1
+        # A check that has to be killed (here: out of time) is a finding too.
+        service = app.state.service
+        normal = service.isolated
+        service.isolated = Isolated(Limits(timeout=0.01, workers=1))
+        killed = client.put(url, content=(EXAMPLES / "okonomi.xlsx").read_bytes(), headers=okonomi)
+        assert killed.json()["findings"][0]["code"] == "check-aborted"
+        assert "Filen kunne ikke kontrolleres" in killed.json()["findings"][0]["message"]
+        service.isolated = normal
+        status = client.get(f"/api/periods/{P}/status", headers=bearer(tokens.controller))
+        assert status.status_code == 200
+        fine = client.put(url, content=(EXAMPLES / "okonomi.xlsx").read_bytes(), headers=okonomi)
+        assert (fine.json()["status"], fine.json()["seq"]) == ("levert", 5)
+
+
+def test_concurrent_uploads_to_a_real_server_lose_nothing(tmp_path: Path, specs: Specs) -> None:
+    templates = expected_templates(specs)
+    data = tmp_path / "data"
+    tokens = make_tokens(data, templates)
+    rounds = 3
+    with running_server(data) as url:
+        opened = httpx2.post(f"{url}/api/periods/{P}", headers=bearer(tokens.controller))
+        assert opened.status_code == 201
+
+        def upload(job: tuple[str, int]) -> dict:
+            template, _ = job
+            response = httpx2.put(
+                f"{url}/api/periods/{P}/submissions/{template}",
+                content=(EXAMPLES / f"{template}.xlsx").read_bytes(),
+                headers=bearer(tokens.departments[template]),
+                timeout=120,
+            )
+            assert response.status_code == 200, response.text
+            return dict(response.json(), template=template)
+
+        jobs = [(t, n) for n in range(rounds) for t in templates]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(upload, jobs))
+        status = httpx2.get(f"{url}/api/periods/{P}/status", headers=bearer(tokens.controller))
+    for template in templates:
+        seqs = sorted(r["seq"] for r in results if r["template"] == template)
+        assert seqs == list(range(1, rounds + 1)), template
+    rows = status.json()["submissions"]
+    assert all(r["versions"] == rounds and r["status"] == "levert" for r in rows)
+
+
+def test_token_and_status_commands(tmp_path: Path, specs: Specs) -> None:
+    runner = CliRunner()
+    data = tmp_path / "data"
+    made = runner.invoke(cli_app, ["token", str(data), "--department", "hr"])
+    assert made.exit_code == 0, made.output
+    secret = made.output.splitlines()[1]
+    assert f"/logg-inn?token={secret}" in made.output
+    wrong = runner.invoke(cli_app, ["token", str(data), "--department", "ukjent"])
+    assert wrong.exit_code == 2 and "ukjent mal" in wrong.output
+    neither = runner.invoke(cli_app, ["token", str(data)])
+    assert neither.exit_code == 2
+    controller = runner.invoke(cli_app, ["token", str(data), "--controller"]).output.splitlines()[1]
+    with TestClient(create_app(Config(data))) as client:
+        client.post(f"/api/periods/{P}", headers=bearer(controller))
+        client.put(
+            f"/api/periods/{P}/submissions/hr",
+            content=(EXAMPLES / "hr.xlsx").read_bytes(),
+            headers=bearer(secret),
+        )
+        api = client.get(f"/api/periods/{P}/status", headers=bearer(controller)).json()
+    shown = runner.invoke(cli_app, ["status", str(data), "--period", P, "--json"])
+    assert shown.exit_code == 0
+    assert json.loads(shown.output) == api
+    table = runner.invoke(cli_app, ["status", str(data), "--period", P])
+    assert "levert" in table.output and "mangler" in table.output
+    closed = runner.invoke(cli_app, ["status", str(data), "--period", "2024-04"])
+    assert closed.exit_code == 2 and "ikke åpnet" in closed.output
+    missing = runner.invoke(cli_app, ["status", str(tmp_path / "nei"), "--period", P])
+    assert missing.exit_code == 2 and "datamappe" in missing.output
