@@ -470,9 +470,13 @@ def test_template_download_is_prefilled_from_last_periods_approved_version(
     assert "prosjekt_2024-03.xlsx" in download.headers["content-disposition"]
     served = read_grids(_saved(download.content))
     # The same template `vrapport templates 2024-03 --only prosjekt --from 2024-02/` makes.
-    from vrapport import cli
+    from typer.testing import CliRunner
 
-    cli.templates(period=P, out=tmp_path / "cli", only=["prosjekt"], from_=[PREVIOUS])
+    from vrapport.cli import app as cli_app
+
+    command = ["templates", P, "--only", "prosjekt", "--from", str(PREVIOUS)]
+    made_by_cli = CliRunner().invoke(cli_app, [*command, "--out", str(tmp_path / "cli")])
+    assert made_by_cli.exit_code == 0, made_by_cli.output
     made = read_grids(tmp_path / "cli" / "prosjekt_2024-03.xlsx")
     assert served == made
     blank = client.get(f"/perioder/{P}/prosjekt/mal")  # still the same: nothing changed

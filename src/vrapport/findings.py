@@ -83,6 +83,11 @@ CODES: Mapping[str, Code] = _table(
         "kontrollert ferdig. Meld feilen (kjør med VRAPPORT_DEBUG=1 for detaljer).",
     ),
     Code("report-file", "file", WARNING),
+    # the collection service (vrapport serve): an upload of another template, a check that
+    # had to be stopped (its child process aborted, ran out of time or memory), a PDF not made
+    Code("wrong-template", "file", ERROR),
+    Code("check-aborted", "file", ERROR),
+    Code("pdf-failed", "file", WARNING),
     Code("missing-meta", "file", ERROR),
     Code("unknown-template", "file", ERROR),
     Code("wrong-organisation", "file", ERROR),

@@ -24,7 +24,7 @@ from vrapport.findings import ERROR, Finding
 
 TEMPLATE_SUFFIX = ".xlsx"
 MAX_CHANGES = 2000
-_PRELOAD = ["vrapport.service.engine", "vrapport.validation", "vrapport.pipeline"]
+_PRELOAD = ["vrapport.service.engine", "vrapport.api", "vrapport.validation", "vrapport.pipeline"]
 
 
 @dataclass(frozen=True)
@@ -206,58 +206,47 @@ def check_job(
     schemas: Path | None,
     out: Path,
 ) -> CheckResult:
-    """Check one upload as `vrapport check --period P --feedback` does; a file of another
-    template is an error. Writes the feedback copy into `out`."""
-    from vrapport.feedback import write_feedback
-    from vrapport.period import Period
-    from vrapport.validation import check_files
+    """Check one upload as `vrapport check --period P --feedback` does (vrapport.check); a
+    file of another template is an error. Writes the feedback copy into `out`."""
+    from vrapport import check
 
-    specs = _specs(schemas)
     with tempfile.TemporaryDirectory(dir=out) as folder:
         link = _stage(Path(folder) / "inn", template, blob)
-        (sub,) = check_files([link], specs, Period.parse(period))
+        report = check([link], period, specs=schemas)
+        (sub,) = report.submissions
         if sub.template is not None and sub.template_id != template:
-            sub.findings.insert(
-                0,
-                Finding(
-                    sub.display,
-                    "_meta",
-                    "B2",
-                    ERROR,
-                    "wrong-template",
-                    f"Filen er laget fra malen «{sub.template_id}», men er lastet opp som "
-                    f"«{template}». Bruk malen for din avdeling.",
-                ),
+            wrong = Finding(
+                sub.display,
+                "_meta",
+                "B2",
+                ERROR,
+                "wrong-template",
+                f"Filen er laget fra malen «{sub.template_id}», men er lastet opp som "
+                f"«{template}». Bruk malen for din avdeling.",
             )
-        feedback = write_feedback(sub, out) if sub.template is not None else None
+            sub.findings.insert(0, wrong)
+            report.findings.insert(0, wrong)
+        written = report.write_feedback(out)
         changes = changed_cells(previous, blob) if previous is not None else []
-    return CheckResult([f.to_dict() for f in sub.findings], changes, feedback)
+    return CheckResult([f.to_dict() for f in report.findings], changes, (written or [None])[0])
 
 
 def template_job(
     template: str, period: str, previous: Path | None, schemas: Path | None, out: Path
 ) -> Path:
     """The department's template for `period`, pre-filled from last period's approved
-    submission (`vrapport templates P --only T --from …`)."""
-    import typer
-
-    from vrapport import cli
+    submission, as `vrapport templates P --only T --from …` makes it (vrapport.make_templates)."""
+    from vrapport import make_templates
 
     with tempfile.TemporaryDirectory(dir=out) as folder:
         source = [_stage(Path(folder) / "forrige", template, previous).parent] if previous else None
-        try:
-            cli.templates(
-                period=period,
-                out=out,
-                only=[template],
-                from_=source,
-                overwrite=True,
-                schemas=schemas,
-            )
-        except typer.Exit as exc:
-            raise JobFailed(f"malen kunne ikke lages (kode {exc.exit_code})") from None
-    (made,) = out.glob(f"{template}_*{TEMPLATE_SUFFIX}")
-    return made
+        outcome = make_templates(
+            period, out, only=[template], previous=source, overwrite=True, specs=schemas
+        )
+    if outcome.blocked or not outcome.written:
+        reasons = "; ".join(f.message for f in outcome.findings)
+        raise JobFailed(f"malen kunne ikke lages: {reasons}")
+    return outcome.written[0].path
 
 
 @dataclass
@@ -277,12 +266,10 @@ def build_job(
     out: Path,
     pdf: bool,
 ) -> BuildResult:
-    """Build the report from the given versions, as `vrapport build` does."""
-    from vrapport.pdf import PdfError, board_pack, soffice
-    from vrapport.period import Period
-    from vrapport.pipeline import build
+    """Build the report from the given versions, as `vrapport build` does (vrapport.build)."""
+    from vrapport import build
+    from vrapport.pdf import soffice
 
-    specs = _specs(schemas)
     with tempfile.TemporaryDirectory(dir=out) as folder:
         inputs = Path(folder) / "inn"
         inputs.mkdir()
@@ -293,18 +280,22 @@ def build_job(
             _stage(earlier, template, blob)
         target = out / f"Virksomhetsrapport_{period}{TEMPLATE_SUFFIX}"
         outcome = build(
-            [inputs], Period.parse(period), target, specs, previous=[earlier] if previous else None
+            [inputs],
+            period,
+            target,
+            previous=[earlier] if previous else None,
+            pdf=pdf and soffice() is not None,
+            specs=schemas,
         )
     result = BuildResult([f.to_dict() for f in outcome.findings], missing=outcome.missing)
-    if outcome.blocked or outcome.path is None or outcome.report is None:
+    if outcome.blocked or outcome.path is None:
         return result
-    result.xlsx = outcome.path
+    result.xlsx, result.pdf = outcome.path, outcome.pdf
     result.sources = {s.template_id: s.sha256 for s in outcome.submissions}
-    if pdf and soffice():
-        try:
-            result.pdf = board_pack(outcome.report, target.with_suffix(".pdf"))
-        except PdfError as exc:
-            result.findings.append(Finding("", "", "", "warning", "pdf-failed", str(exc)).to_dict())
+    if outcome.pdf_error:
+        result.findings.append(
+            Finding("", "", "", "warning", "pdf-failed", outcome.pdf_error).to_dict()
+        )
     return result
 
 
