@@ -19,7 +19,7 @@ CODE = re.compile(r"^[a-z]+(-[a-z0-9]+)*$")
 # CheckContext.at(data, index, key, severity, code, ...).
 CODE_ARGUMENT = {"Finding": 4, "make": 0, "add": 3, "at": 4}
 # Kebab-case literals in src/ that are not finding codes.
-NOT_CODES = {"utf-8", "utf-16-le"}
+NOT_CODES = {"utf-8", "utf-16-le", "no-referrer", "no-store"}  # encodings, HTTP header values
 
 
 def _check_names(tree: ast.AST) -> set[str]:

@@ -171,7 +171,7 @@ class Pages:
     # -- receiving files ---------------------------------------------------------------------
 
     def _declared_too_large(self, request: Request) -> bool:
-        length = request.headers.get("content-length", "")
+        length = request.headers.get("Content-Length", "")
         return length.isdigit() and int(length) > self.limit
 
     async def _receive_body(self, request: Request) -> str:
