@@ -236,3 +236,20 @@ def test_norm_and_quoted():
     assert norm(12) == ""
     assert quoted("SLA\u200b") == "«SLA\\u200b»"
     assert quoted("Ρrοsjekt") == "«Ρrοsjekt» (med gresk Ρ, ikke latinsk P; gresk ο, ikke latinsk o)"
+
+
+def test_a_sheet_renamed_with_a_lookalike_letter_is_named(specs: Specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Likviditet"].title = "Likvidіtet"  # Cyrillic і
+    workbook.save(path)
+    findings = checked(path, specs).findings
+    (missing,) = only(findings, "missing-sheet")
+    assert missing.message.endswith(
+        "Ligner, men er ikke lik: «Likvidіtet» (med kyrillisk і, ikke latinsk i)."
+    )
+    (extra,) = only(findings, "extra-sheet")
+    assert extra.message == (
+        "Arket «Likvidіtet» (med kyrillisk і, ikke latinsk i) er ikke en del av malen og blir "
+        "ikke lest."
+    )

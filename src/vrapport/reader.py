@@ -504,7 +504,7 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
                 ERROR,
                 "missing-sheet",
                 f"Arket «{sheet.name}» mangler. Bruk malen uten å slette eller gi nytt navn "
-                "til ark.",
+                "til ark." + _lookalike(names, [sheet.name]),
             )
     special = _parse(scan_cells, sub.path, {n for n in actual.values() if n})
     for sheet in template.sheets:
