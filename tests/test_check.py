@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES, PERIOD, set_cells
+from tests.conftest import EXAMPLES, PERIOD, cell_of, set_cells
 from vrapport.cli import app
 from vrapport.period import Period
 from vrapport.spec import Specs
@@ -60,8 +60,12 @@ def test_missing_actual_after_the_period_is_fine(specs: Specs, example_copy):
 
 def test_actual_after_the_period_is_a_warning(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"H6": 1000})  # SLA, april
-    (finding,) = only(findings_of(path, specs), "actual-after-period")
+    (finding,) = only(findings_of(path, specs), "value-after-period")
     assert (finding.cell, finding.severity) == ("H6", "warning")
+    assert finding.message == (
+        "Faktisk er fylt ut for SLA (tjenesteavtaler), april, men rapporten gjelder mars 2024. "
+        "Tallet blir ikke brukt."
+    )
 
 
 def test_norwegian_number_text_is_read_with_a_warning(specs: Specs, example_copy):
@@ -632,3 +636,52 @@ def test_whole_column_coercion_equals_converting_each_value(kind):
     assert [(type(v), v) for v in converted] == [(type(v), v) for v, _ in expected]
     assert noted == [(i, note) for i, (_, note) in enumerate(expected) if note]
     assert bool(noted) == (kind not in ("text", "choice")), "number and date text is noted"
+
+
+@pytest.mark.parametrize(
+    ("template", "sheet", "row", "column", "label"),
+    [
+        ("okonomi.xlsx", "Årsverk", "April", "Årsverk", "Årsverk er fylt ut for april"),
+        (
+            "okonomi.xlsx",
+            "Likviditet",
+            "Bevegelse april",
+            "Beløp (kr)",
+            "Beløp (kr) er fylt ut for Bevegelse april, april",
+        ),
+        ("hr.xlsx", "Sykefravær", "April", "Egenmeldt i år", "Egenmeldt i år er fylt ut for april"),
+        (
+            "brukerstotte.xlsx",
+            "Henvendelser",
+            "April",
+            "Henvendelser totalt",
+            "Henvendelser totalt er fylt ut for april",
+        ),
+        (
+            "nye_tjenester.xlsx",
+            "Timer",
+            "April",
+            "Timer oppdrag",
+            "Timer oppdrag er fylt ut for april",
+        ),
+        ("drift.xlsx", "Drift", "April", "Oppdateringer", "Oppdateringer er fylt ut for april"),
+    ],
+)
+def test_a_figure_after_the_period_is_warned_about_on_every_month_keyed_sheet(
+    specs: Specs, example_copy, template, sheet, row, column, label
+):
+    path = example_copy(template)
+    cell = cell_of(path, sheet, row, column)
+    set_cells(path, sheet, {cell: 7})
+    findings = findings_of(path, specs)
+    (finding,) = only(findings, "value-after-period")
+    assert (finding.sheet, finding.cell, finding.severity) == (sheet, cell, "warning")
+    assert finding.message.startswith(label + ", men rapporten gjelder mars 2024.")
+    assert not [f for f in findings if f.severity == "error"]
+
+
+def test_figures_required_all_year_are_not_after_the_period(specs: Specs, example_copy):
+    """Budgets and last year's figures are filled for every month: no warning."""
+    findings = findings_of(example_copy("okonomi.xlsx"), specs)
+    findings += findings_of(example_copy("hr.xlsx"), specs)
+    assert not [f for f in findings if f.code == "value-after-period"]

@@ -21,8 +21,8 @@ CASES = {
     "check-name typo": (
         {
             "okonomi.yaml": (
-                "checks: [actuals-after-period, finance-signs]",
-                "checks: [actuals-after-period, finance-sign]",
+                "checks: [finance-signs]",
+                "checks: [finance-sign]",
             )
         },
         r"okonomi\.yaml › sheets\.result\.checks: «finance-sign» finnes ikke; "
@@ -153,8 +153,8 @@ def test_the_packaged_specs_keep_the_contract():
             r"ledelse\.yaml › sheets\.leads\.rows: «hms» er ikke et kapittel i report\.yaml",
         ),
         (
-            {"hr.yaml": ("checks: [values-after-period]", "checks: [values-after-periode]")},
-            r"hr\.yaml › checks: «values-after-periode» finnes ikke",
+            {"hr.yaml": ("checks: [lost-within-agreed]", "checks: [lost-within-agred]")},
+            r"hr\.yaml › sheets\.sick_leave\.checks: «lost-within-agred» finnes ikke",
         ),
     ],
 )

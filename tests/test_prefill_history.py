@@ -160,3 +160,22 @@ def test_at_new_year_registers_carry_only_last_and_this_years_records(
     # Nothing but what January's own figures will settle (the count closing January).
     warnings = [f for f in january.findings if f.severity == "warning"]
     assert {f.code for f in warnings} <= {"missing-closing-count"}, [str(f) for f in warnings]
+
+
+def test_templates_from_writes_the_same_bytes_on_every_run(tmp_path: Path):
+    """As `templates` does: nothing in a pre-filled template depends on when it was made
+    (openpyxl stamps the time of saving; the zip members carry it too)."""
+    import zipfile
+
+    first = _make(tmp_path / "a", "2024-04")
+    second = _make(tmp_path / "b", "2024-04")
+    names = sorted(p.name for p in first.glob("*.xlsx"))
+    assert names and names == sorted(p.name for p in second.glob("*.xlsx"))
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+        with zipfile.ZipFile(first / name) as archive:
+            # xlsxwriter dates its members 31.1.1980; the pre-filled ones the template date.
+            fixed = {(1980, 1, 31, 0, 0, 0), (2000, 1, 1, 0, 0, 0)}
+            assert {i.date_time for i in archive.infolist()} <= fixed, name
+            core = archive.read("docProps/core.xml").decode()
+            assert "2000-01-01T00:00:00Z</dcterms:modified>" in core, name

@@ -215,7 +215,7 @@ def make_templates(
     None writes period-neutral templates. `previous`: last period's submissions, to pre-fill
     from (see README, `templates --from`). Existing files are replaced only with
     `overwrite`; nothing is written when one is in the way."""
-    from vrapport.templates import template_filename, write_template
+    from vrapport.templates import FIXED_DATE, template_filename, write_template
 
     out = Path(out)
     previous = [Path(p) for p in previous or []]
@@ -266,7 +266,8 @@ def make_templates(
                 carried = carried_values(spec, source, the_period)
                 path = write_template(spec, loaded.report, the_period, target, prefill)
                 if carried:
-                    fill_template(path, carried, path, loaded)
+                    # Stamped as the template writer stamps: the same inputs, the same bytes.
+                    fill_template(path, carried, path, loaded, stamp=FIXED_DATE)
                 filled = source.display if prefill or carried else ""
             else:
                 path, filled = write_template(spec, loaded.report, the_period, target), ""

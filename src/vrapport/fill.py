@@ -6,6 +6,9 @@ so a filled template always reads back the way it was filled.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,8 +26,31 @@ class FillError(ValueError):
     """The data names a sheet, row or column the template does not have."""
 
 
-def fill_template(template: Path, data: FillData, out: Path, specs: Specs) -> Path:
-    """Write a copy of `template` with `data` filled in to `out`."""
+def _fix_stamps(path: Path, stamp: dt.datetime) -> None:
+    """Make a file openpyxl saved depend only on its content: every zip member dated `stamp`
+    and the workbook's 'modified' property set to it (openpyxl writes the time of saving)."""
+    members = []
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            members.append((info.filename, archive.read(info.filename)))
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members:
+            if name == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + when + rb"\g<2>", content)
+            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def fill_template(
+    template: Path, data: FillData, out: Path, specs: Specs, stamp: dt.datetime | None = None
+) -> Path:
+    """Write a copy of `template` with `data` filled in to `out`. With `stamp`, the file's
+    save time is `stamp`, so that the same data give the same bytes on every run."""
     import openpyxl
 
     sub = read_submission(template, specs)
@@ -56,4 +82,6 @@ def fill_template(template: Path, data: FillData, out: Path, specs: Specs) -> Pa
                 ws[sheet.cell(hits[0], measure)] = value
     with atomic_path(out) as tmp:
         workbook.save(tmp)
+        if stamp is not None:
+            _fix_stamps(tmp, stamp)
     return out

@@ -158,7 +158,6 @@ CODES: Mapping[str, Code] = _table(
     Code("number-as-text", "value", WARNING),
     Code("date-as-text", "value", WARNING),
     # --- cross-check: named checks between values (checks/) ------------------------------
-    Code("actual-after-period", "cross-check", WARNING),
     Code("unexpected-sign", "cross-check", WARNING),
     Code("lost-exceeds-agreed", "cross-check", ERROR),
     Code("value-after-period", "cross-check", WARNING),

@@ -14,7 +14,7 @@ import pandera.pandas as pa
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from vrapport.cellscan import FORMULA_WITHOUT_VALUE
-from vrapport.checks import CheckContext, load_checks
+from vrapport.checks import CheckContext, checks_for, load_checks
 from vrapport.coerce import coerce_sheet, percent_in_number
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.labels import norm, quoted
@@ -291,10 +291,7 @@ def validate_submission(sub: Submission, specs: Specs, period: Period | None) ->
         _validate_sheet(sub, data, effective)
     context = CheckContext(sub=sub, period=effective, specs=specs)
     # Each named check runs once, even when several sheets list it.
-    names = list(
-        dict.fromkeys([*sub.template.checks, *(n for s in sub.template.sheets for n in s.checks)])
-    )
-    for name in names:
+    for name in checks_for(sub.template):
         sub.findings += list(load_checks()[name](context))
     sort_findings(sub)
     return effective

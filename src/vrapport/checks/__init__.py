@@ -1,4 +1,4 @@
-"""Named cross-checks. A spec refers to them by name (`checks: [actuals-after-period]`);
+"""Named cross-checks. A spec refers to them by name (`checks: [finance-signs]`);
 each is one function that yields findings. One module per domain in this package; every
 module is imported by `load_checks`, so a new check is a new function in its module."""
 
@@ -11,7 +11,7 @@ from typing import Any
 from vrapport.findings import Finding, Severity
 from vrapport.period import Period
 from vrapport.reader import SheetData, Submission
-from vrapport.spec import Specs
+from vrapport.spec import Specs, TemplateSpec
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,29 @@ class CheckContext:
 
 Check = Callable[[CheckContext], Iterator[Finding]]
 CHECKS: dict[str, Check] = {}
+# Checks run for every submission, listed in a spec or not (e.g. figures after the period).
+ALWAYS: list[str] = []
 
 
-def check(name: str) -> Callable[[Check], Check]:
+def check(name: str, always: bool = False) -> Callable[[Check], Check]:
+    """Register a check under the name specs list it by; `always`: run it for every
+    submission, whether its spec lists it or not."""
+
     def register(function: Check) -> Check:
         CHECKS[name] = function
+        if always and name not in ALWAYS:
+            ALWAYS.append(name)
         return function
 
     return register
+
+
+def checks_for(template: TemplateSpec) -> list[str]:
+    """The names of the checks a submission of `template` gets, each once, in order: those
+    run for every submission, then the template's, then its sheets'."""
+    load_checks()
+    listed = [*template.checks, *(n for s in template.sheets for n in s.checks)]
+    return list(dict.fromkeys([*ALWAYS, *listed]))
 
 
 def load_checks() -> dict[str, Check]:

@@ -11,25 +11,6 @@ from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 
 
-@check("actuals-after-period")
-def actuals_after_period(ctx: CheckContext) -> Iterator[Finding]:
-    """Actual figures for months after the period are probably typed in the wrong column."""
-    data = ctx.sub.sheets.get("result")
-    if data is None:
-        return
-    later = data.frame[(data.frame[MONTH] > ctx.period.month) & data.frame["actual"].notna()]
-    for index, row in later.iterrows():
-        yield ctx.at(
-            data,
-            index,
-            "actual",
-            WARNING,
-            "actual-after-period",
-            f"Faktisk for {month_label(int(row[MONTH])).lower()} er fylt ut, men "
-            f"rapporten gjelder {ctx.period.label}. Tallet blir ikke brukt.",
-        )
-
-
 @check("finance-signs")
 def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
     """Income and costs are entered as positive amounts (a line marked `sign: negative` in the

@@ -1,5 +1,5 @@
-"""Cross-checks of the HR/HMS template (hr): lost workdays within the agreed ones, and
-figures typed for months after the period.
+"""Cross-checks of the HR/HMS template (hr): lost workdays within the agreed ones (figures
+typed for months after the period are checked for every template, checks/months.py).
 
 The sick-leave sheet holds, per month row, the agreed workdays and the lost workdays split
 into three parts, for the report's year (plain keys) and the year before (keys ending in
@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from vrapport.checks import CheckContext, check
-from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.findings import ERROR, Finding
 from vrapport.numbers import format_number
 from vrapport.period import month_label
-from vrapport.reader import LABEL, MONTH, SheetData
+from vrapport.reader import MONTH, SheetData
 
 SICK_LEAVE = "sick_leave"
 AGREED = "agreed"
@@ -83,33 +83,3 @@ def lost_within_agreed(ctx: CheckContext) -> Iterator[Finding]:
             continue
         for suffix, year in (("", ctx.period.year), (PRIOR, ctx.period.year - 1)):
             yield from _lost_over_agreed(ctx, data, index, row, suffix, year)
-
-
-@check("values-after-period")
-def values_after_period(ctx: CheckContext) -> Iterator[Finding]:
-    """Figures in `to_period` columns for months after the period are not used: say so.
-
-    Applies to every table or grid of the template (list it once, in the template's checks).
-    """
-    for data in ctx.sub.sheets.values():
-        columns = [c for c in data.spec.columns if c.required == "to_period"]
-        if not columns or data.spec.kind == "records":
-            continue
-        months = pd.to_numeric(data.frame[MONTH], errors="coerce")
-        for index, row in data.frame[months > ctx.period.month].iterrows():
-            month = month_label(int(row[MONTH])).lower()
-            label = str(row[LABEL])
-            where = month if label.lower() == month else f"{label}, {month}"
-            for column in columns:
-                value = row[column.key]
-                if value is None or (isinstance(value, float) and value != value):
-                    continue
-                yield ctx.at(
-                    data,
-                    index,
-                    column.key,
-                    WARNING,
-                    "value-after-period",
-                    f"{column.label} er fylt ut for {where}, men rapporten gjelder "
-                    f"{ctx.period.label}. Tallet blir ikke brukt.",
-                )

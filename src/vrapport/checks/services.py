@@ -115,25 +115,11 @@ def _sheet_row(cell: str) -> int:
 
 @check("month-rows-in-order")
 def month_rows_in_order(ctx: CheckContext) -> Iterator[Finding]:
-    """Month rows: no figures after the period, and the rows in calendar order on the sheet."""
+    """Month rows stand in calendar order on the sheet (figures after the period: checks/
+    months.py)."""
     for data in _sheets_listing(ctx, "month-rows-in-order"):
         frame = data.frame[data.frame[MONTH].notna()]
         first = data.spec.columns[0].key
-        for index, row in frame.iterrows():
-            if row[MONTH] <= ctx.period.month:
-                continue
-            for column in data.spec.columns:
-                if row[column.key] is not None:
-                    yield _finding(
-                        ctx,
-                        data,
-                        index,
-                        column.key,
-                        WARNING,
-                        "value-after-period",
-                        f"{column.label} for {_month_name(ctx, int(row[MONTH]))} er fylt ut, "
-                        f"men rapporten gjelder {ctx.period.label}. Tallet blir ikke brukt.",
-                    )
         previous: tuple[int, str] | None = None
         for index, row in frame.sort_values(MONTH).iterrows():
             at = _sheet_row(data.cell(index, first))
