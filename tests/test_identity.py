@@ -233,8 +233,11 @@ def test_norm_and_quoted():
     assert norm(" Personal\u00adkost\u200bnader\u00a0 ") == "personalkostnader"
     assert norm("ＳＬＡ  (tjeneste\ufeffavtaler)") == "sla (tjenesteavtaler)"
     assert norm("Рersonal") != norm("Personal")  # a lookalike is not the Latin letter
+    assert norm("SLA\ufe0f\u034f (tjeneste\u3164avtaler)") == "sla (tjenesteavtaler)"
     assert norm(12) == ""
+    assert norm("Kommentar " * 100 + "\u200b") == norm("kommentar " * 100)  # long, uncached
     assert quoted("SLA\u200b") == "«SLA\\u200b»"
+    assert quoted("SLA\U000e0101\t") == "«SLA\\U000e0101\\u0009»"
     assert quoted("Ρrοsjekt") == "«Ρrοsjekt» (med gresk Ρ, ikke latinsk P; gresk ο, ikke latinsk o)"
 
 

@@ -2,9 +2,10 @@
 
 `norm` is the one normalisation every label, header and sheet name is matched with: Unicode
 compatibility form (NFKC: full-width letters, ligatures, no-break spaces become plain ones),
-invisible formatting characters removed (Unicode category Cf: zero-width space and joiners,
-byte-order mark, soft hyphen, direction marks), runs of white space as one space, no space
-at either end, case folded. Letters that only look Latin (Cyrillic Р, Greek Ο) are not
+invisible characters removed (Unicode category Cf: zero-width space and joiners, byte-order
+mark, soft hyphen, direction marks; and the other default-ignorable ones: variation
+selectors, the combining grapheme joiner, Hangul fillers), runs of white space as one space,
+no space at either end, case folded. Letters that only look Latin (Cyrillic Р, Greek Ο) are not
 mapped: a label holding one does not match, and `shown` / `lookalikes` say why.
 """
 
@@ -23,24 +24,54 @@ LOOKALIKES = {
     **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ", "ABEZHIKMNOPTYXaikvoptux", strict=True)),
 }
 _SCRIPTS = {"CYRILLIC": "kyrillisk", "GREEK": "gresk"}
+# Default-ignorable characters outside category Cf (Unicode's DerivedCoreProperties).
+_IGNORABLE = frozenset(
+    chr(c)
+    for first, last in (
+        (0x034F, 0x034F),  # combining grapheme joiner
+        (0x115F, 0x1160),  # Hangul fillers
+        (0x17B4, 0x17B5),  # Khmer inherent vowels
+        (0x180B, 0x180F),  # Mongolian variation selectors
+        (0x3164, 0x3164),
+        (0xFE00, 0xFE0F),  # variation selectors
+        (0xFFA0, 0xFFA0),
+        (0xE0100, 0xE01EF),  # variation selectors supplement
+    )
+    for c in range(first, last + 1)
+)
+_CACHED_UP_TO = 256  # labels are short; long texts (comments) are normalised uncached
 
 
-@lru_cache(maxsize=8192)
-def _norm(text: str) -> str:
+def _ignorable(ch: str) -> bool:
+    return ch in _IGNORABLE or unicodedata.category(ch) == "Cf"
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        text = "".join(ch for ch in text if not _ignorable(ch))
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+_norm_cached = lru_cache(maxsize=8192)(_normalise)
 
 
 def norm(text: Any) -> str:
     """The form labels are compared in ("" for anything that is not text)."""
-    return _norm(text) if isinstance(text, str) else ""
+    if not isinstance(text, str):
+        return ""
+    return _norm_cached(text) if len(text) <= _CACHED_UP_TO else _normalise(text)
 
 
 def _invisible(ch: str) -> bool:
-    """A character a reader cannot see or tell from a plain space."""
-    return ch != " " and unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp") and ch != "\n"
+    """A character a reader cannot see or tell from a plain space (a newline is seen)."""
+    if ch in " \n":
+        return False
+    return _ignorable(ch) or unicodedata.category(ch) in ("Cc", "Zs", "Zl", "Zp")
+
+
+def _code(ch: str) -> str:
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
 def shown(text: Any) -> str:
@@ -48,7 +79,7 @@ def shown(text: Any) -> str:
     text = str(text)
     if text.isascii() and text.isprintable():
         return text
-    return "".join(f"\\u{ord(ch):04x}" if _invisible(ch) else ch for ch in text)
+    return "".join(_code(ch) if _invisible(ch) else ch for ch in text)
 
 
 def lookalikes(text: Any) -> list[str]:
