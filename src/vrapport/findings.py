@@ -83,6 +83,13 @@ CODES: Mapping[str, Code] = _table(
         "kontrollert ferdig. Meld feilen (kjør med VRAPPORT_DEBUG=1 for detaljer).",
     ),
     Code("report-file", "file", WARNING),
+    # untrusted input (pre-flight and the isolated reader): active content, a parse that
+    # aborted, exhausted its memory or ran out of time, merged ranges beyond the sheet
+    Code("active-content", "file", ERROR),
+    Code("parser-aborted", "file", ERROR),
+    Code("file-too-demanding", "file", ERROR),
+    Code("file-too-slow", "file", ERROR),
+    Code("merged-outside-sheet", "file", ERROR),
     # the collection service (vrapport serve): an upload of another template, a check that
     # had to be stopped (its child process aborted, ran out of time or memory), a PDF not made
     Code("wrong-template", "file", ERROR),

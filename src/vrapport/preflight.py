@@ -1,17 +1,26 @@
 """Inspect a file with the standard library alone before any spreadsheet parser sees it.
 
 The Rust reader can abort the whole process on a crafted file, and XML parsers can be
-made to run for minutes, so a file must pass these checks first: size, magic bytes,
-zip structure and sizes, the xlsx content type, no DTDs or entities, no external links,
-and a sheet dimension inside the template's area. Each problem is a Finding naming the file.
+made to run for minutes, so a file must pass these checks first: size, magic bytes, zip
+structure and sizes (each member streamed with a hard cap, since zip headers can lie), the
+xlsx content type, no active content (macros, ActiveX, OLE objects, data connections), no
+DTDs or entities, and in every sheet the real cell references (not only the declared
+dimension) inside Excel's grid and within the size limits, the merged ranges inside the
+cells in use, and the shared-string table as long as it says it is. One streaming pass with
+expat (a C parser) per XML member. Each problem is a Finding naming the file and, where
+there is one, the sheet.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
 from vrapport.findings import ERROR, WARNING, Finding
 
@@ -20,20 +29,56 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 500
-MAX_ROWS = 100_000
-MAX_COLS = 1_000
+MAX_ROWS = 20_000
+MAX_COLS = 500
+MAX_CELLS = 1_000_000  # rows × columns of a sheet's used area: what a reader holds in memory
+MAX_MERGED = 5_000
+MAX_SHARED_STRINGS = 1_000_000
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
+CHUNK = 1 << 16
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-_DIMENSION = re.compile(rb'<dimension[^>]*\sref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?(\d{1,8})$")
+
+# Active content, by what names it in member paths, content types and relationship types.
+ACTIVE_CONTENT = (
+    ("vbaproject", "et VBA-prosjekt (makroer)"),
+    ("activex", "ActiveX-kontroller"),
+    ("oleobject", "innebygde OLE-objekter"),
+    ("embeddings/", "innebygde filer (OLE)"),
+    ("relationships/package", "innebygde filer (OLE)"),
+    ("connections", "eksterne datatilkoblinger"),
+    ("querytable", "eksterne datatilkoblinger (spørringer)"),
+)
+CLEAN_COPY = (
+    "Slike filer leses ikke. Lag en ren kopi: åpne filen i Excel, fjern kontroller, objekter "
+    "og datatilkoblinger (Data › Spørringer og tilkoblinger), velg Fil › Lagre som, filtype "
+    "«Excel-arbeidsbok (*.xlsx)» (ikke makroaktivert), og send den nye filen."
+)
 
 
-def _col_number(letters: bytes) -> int:
+class Refused(Exception):
+    """A reason to refuse the file: code, Norwegian message, sheet (or '')."""
+
+    def __init__(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.sheet, self.cell = code, message, sheet, cell
+
+
+def col_number(letters: str) -> int:
     number = 0
-    for char in letters.decode():
+    for char in letters.upper():
         number = number * 26 + (ord(char) - 64)
     return number
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """'B7' -> (row 7, column 2), 1-based; None when it is not a cell reference."""
+    match = _REF.match(ref)
+    if not match:
+        return None
+    return int(match.group(2)), col_number(match.group(1))
 
 
 def _sniff(head: bytes, data_tail: bytes) -> str | None:
@@ -69,13 +114,14 @@ NOT_XLSX = {
     "xml": ("not-xlsx", "Filen er en XML-fil, ikke en Excel-arbeidsbok (.xlsx)."),
     "empty-zip": ("corrupt-file", "Filen er en tom zip-fil, ikke en Excel-arbeidsbok."),
 }
+DAMAGED = "Filen er skadet og kan ikke åpnes som Excel-arbeidsbok. Lagre den på nytt i Excel."
 
 
 def preflight(path: Path, display: str) -> list[Finding]:
     """Findings that make the file unsafe or impossible to parse (empty list: go ahead)."""
 
-    def fail(code: str, message: str, severity: str = ERROR) -> list[Finding]:
-        return [Finding(display, "", "", severity, code, message)]  # type: ignore[arg-type]
+    def fail(code: str, message: str, sheet: str = "", cell: str = "") -> list[Finding]:
+        return [Finding(display, sheet, cell, ERROR, code, message)]
 
     try:
         size = path.stat().st_size
@@ -83,7 +129,7 @@ def preflight(path: Path, display: str) -> list[Finding]:
             head = handle.read(4096)
             tail = handle.read(1 << 20) if head.startswith(b"\xd0\xcf") else b""
     except OSError as exc:
-        return fail("unreadable-file", f"Filen kan ikke leses: {exc.strerror or exc}")
+        return fail("unreadable-file", f"Filen kan ikke leses: {exc.strerror or 'ukjent feil'}.")
     if size == 0:
         return fail("empty-file", "Filen er tom (0 byte).")
     if size > MAX_FILE_BYTES:
@@ -100,7 +146,9 @@ def preflight(path: Path, display: str) -> list[Finding]:
         return fail("not-xlsx", "Filen er ikke en Excel-arbeidsbok (.xlsx).")
     try:
         with zipfile.ZipFile(path) as archive:
-            return _check_archive(archive, fail)
+            links = _check_archive(archive)
+    except Refused as refused:
+        return fail(refused.code, refused.message, refused.sheet, refused.cell)
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -109,26 +157,319 @@ def preflight(path: Path, display: str) -> list[Finding]:
         ValueError,
         NotImplementedError,
         RuntimeError,
-    ) as exc:
-        return fail("corrupt-file", f"Filen er skadet og kan ikke åpnes som .xlsx ({exc}).")
+        KeyError,
+    ):
+        return fail("corrupt-file", DAMAGED)
+    if links:
+        return [
+            Finding(
+                display,
+                "",
+                "",
+                WARNING,
+                "external-links",
+                "Filen har koblinger til andre arbeidsbøker. "
+                "Verdiene leses slik de sist ble lagret.",
+            )
+        ]
+    return []
 
 
-def _check_archive(archive: zipfile.ZipFile, fail) -> list[Finding]:  # type: ignore[no-untyped-def]
+class _Stream:
+    """Feed one zip member to expat in chunks, never reading more than the caps allow."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def parse(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, parser: Any, where: str):  # type: ignore[no-untyped-def]
+        def refuse_dtd(*_: Any) -> None:
+            raise Refused(
+                "suspicious-file",
+                f"Filen inneholder en XML-DTD ({info.filename}); "
+                "det brukes ikke i vanlige arbeidsbøker.",
+            )
+
+        parser.StartDoctypeDeclHandler = refuse_dtd
+        parser.EntityDeclHandler = refuse_dtd
+        read = 0
+        try:
+            with archive.open(info) as handle:
+                while chunk := handle.read(CHUNK):
+                    read += len(chunk)
+                    self.total += len(chunk)
+                    if read > MAX_MEMBER_BYTES or self.total > MAX_TOTAL_BYTES:
+                        raise Refused(
+                            "suspicious-file",
+                            "Filen pakker ut til mer enn en mal kan inneholde (mulig zip-bombe).",
+                        )
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except expat.ExpatError:
+            raise Refused(
+                "corrupt-file",
+                f"{where} er skadet (ugyldig XML) og kan ikke leses. Lagre filen på nytt i Excel.",
+            ) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise Refused(
+                "corrupt-file",
+                f"{where} er skadet (feil i komprimeringen) og kan ikke leses. "
+                "Lagre filen på nytt i Excel.",
+            ) from None
+
+    def skim(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """Read a non-XML member through (to check its size and checksum) and drop it."""
+        read = 0
+        try:
+            with archive.open(info) as handle:
+                while chunk := handle.read(CHUNK):
+                    read += len(chunk)
+                    self.total += len(chunk)
+                    if read > MAX_MEMBER_BYTES or self.total > MAX_TOTAL_BYTES:
+                        raise Refused(
+                            "suspicious-file",
+                            "Filen pakker ut til mer enn en mal kan inneholde (mulig zip-bombe).",
+                        )
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise Refused("corrupt-file", DAMAGED) from None
+
+
+def _parser() -> Any:
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    return parser
+
+
+def _local(name: str) -> str:
+    return name.rsplit(" ", 1)[-1]
+
+
+@dataclass
+class _SheetArea:
+    rows: int = 0
+    cols: int = 0
+    cells: int = 0
+    max_shared: int = -1
+    max_shared_at: str = ""
+
+
+def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str):  # type: ignore[no-untyped-def]
+    """The used area of one sheet from its real cell references; refuses references outside
+    Excel's grid or the limits, and merged ranges outside the used area."""
+    where = f"Arket «{sheet}»" if sheet else f"Delen {info.filename}"
+    area = _SheetArea()
+    merged: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+    state = {"row": 0, "col": 0, "shared": False, "in_v": False, "ref": ""}
+    text: list[str] = []
+
+    def outside(ref: str, cell: str = "") -> Refused:
+        return Refused(
+            "sheet-too-large",
+            f"{where} har innhold i {ref}, langt utenfor malens område (grense {MAX_ROWS} rader "
+            f"og {MAX_COLS} kolonner). Slett radene og kolonnene etter tabellen og lagre på nytt.",
+            sheet,
+            cell,
+        )
+
+    def bad_ref(ref: str) -> Refused:
+        return Refused(
+            "corrupt-file",
+            f"{where} har en ugyldig cellereferanse «{ref[:20]}». Lagre filen på nytt i Excel.",
+            sheet,
+        )
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = _local(name)
+        if tag == "c":
+            ref = attrs.get("r")
+            if ref is not None:
+                place = parse_ref(ref)
+                if place is None:
+                    raise bad_ref(ref)
+                row, col = place
+                state["col"] = col
+                if row > EXCEL_ROWS or col > EXCEL_COLS or row < 1 or col < 1:
+                    raise bad_ref(ref)
+                if row > MAX_ROWS or col > MAX_COLS:
+                    raise outside(ref, ref.replace("$", "").upper())
+                row_now = row
+            else:
+                state["col"] += 1
+                row_now = state["row"]
+                ref = f"kolonne {state['col']}, rad {row_now}"
+                if state["col"] > MAX_COLS or row_now > MAX_ROWS:
+                    raise outside(ref)
+            area.cells += 1
+            area.rows = max(area.rows, row_now)
+            area.cols = max(area.cols, state["col"])
+            state["shared"] = attrs.get("t") == "s"
+            state["ref"] = ref
+        elif tag == "row":
+            ref = attrs.get("r")
+            if ref is not None:
+                if not ref.isdigit() or not 1 <= int(ref) <= EXCEL_ROWS:
+                    raise bad_ref(f"rad {ref}")
+                state["row"] = int(ref)
+            else:
+                state["row"] += 1
+            state["col"] = 0
+        elif tag == "v" and state["shared"]:
+            state["in_v"] = True
+            text.clear()
+        elif tag == "mergeCell":
+            ref = attrs.get("ref", "")
+            first, _, last = ref.partition(":")
+            a, b = parse_ref(first), parse_ref(last or first)
+            if a is None or b is None:
+                raise bad_ref(ref)
+            merged.append((ref, a, b))
+            if len(merged) > MAX_MERGED:
+                raise Refused(
+                    "sheet-too-large",
+                    f"{where} har mer enn {MAX_MERGED} sammenslåtte områder.",
+                    sheet,
+                )
+
+    def end(name: str) -> None:
+        if state["in_v"] and _local(name) == "v":
+            state["in_v"] = False
+            value = "".join(text).strip()
+            if not value.isdigit():
+                raise Refused(
+                    "corrupt-file",
+                    f"{where}, celle {state['ref']}: tekstreferansen «{value[:20]}» er ugyldig. "
+                    "Lagre filen på nytt i Excel.",
+                    sheet,
+                )
+            index = int(value)
+            if index > area.max_shared:
+                area.max_shared, area.max_shared_at = index, str(state["ref"])
+
+    def chars(data: str) -> None:
+        if state["in_v"]:
+            text.append(data)
+
+    parser = _parser()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    stream.parse(archive, info, parser, where)
+    if area.rows * area.cols > MAX_CELLS:
+        raise Refused(
+            "sheet-too-large",
+            f"{where} bruker {area.rows} rader × {area.cols} kolonner; det er langt mer enn "
+            "malen. Slett tomme rader og kolonner etter tabellen og lagre på nytt.",
+            sheet,
+        )
+    for ref, (r0, c0), (r1, c1) in merged:
+        if r1 < r0 or c1 < c0 or r1 > max(area.rows, 1) or c1 > max(area.cols, 1):
+            raise Refused(
+                "merged-outside-sheet",
+                f"{where} har sammenslåtte celler {ref} utenfor cellene som er i bruk. "
+                "Opphev sammenslåingen (Hjem › Slå sammen og midtstill) og lagre på nytt.",
+                sheet,
+            )
+    return area
+
+
+def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The real number of entries in the shared-string table; refuses a table that declares
+    more than it has (a reader would reserve memory for what it declares)."""
+    declared: dict[str, int] = {}
+    count = [0]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = _local(name)
+        if tag == "si":
+            count[0] += 1
+            if count[0] > MAX_SHARED_STRINGS:
+                raise Refused("sheet-too-large", "Filen har for mange tekster.")
+        elif tag == "sst":
+            for key in ("count", "uniqueCount"):
+                value = attrs.get(key)
+                if value is not None:
+                    declared[key] = int(value) if value.isdigit() else -1
+
+    parser = _parser()
+    parser.StartElementHandler = start
+    stream.parse(archive, info, parser, "Teksttabellen i filen")
+    unique = declared.get("uniqueCount")
+    if unique is not None and (unique < 0 or unique > count[0]):
+        raise Refused(
+            "corrupt-file",
+            f"Teksttabellen i filen sier den har {unique} tekster, men har {count[0]}. "
+            "Filen er skadet eller manipulert; lagre den på nytt i Excel.",
+        )
+    if declared.get("count", 0) < 0:
+        raise Refused("corrupt-file", DAMAGED)
+    return count[0]
+
+
+def _relations(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[dict]:
+    found: list[dict[str, str]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "Relationship":
+            found.append(attrs)
+
+    parser = _parser()
+    parser.StartElementHandler = start
+    stream.parse(archive, info, parser, f"Delen {info.filename}")
+    return found
+
+
+def _sheet_names(
+    stream: _Stream, archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]
+) -> dict[str, str]:
+    """Worksheet member path -> sheet name, from the workbook and its relationships."""
+    if "xl/workbook.xml" not in infos or "xl/_rels/workbook.xml.rels" not in infos:
+        return {}
+    sheets: dict[str, str] = {}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+            sheets[rid] = attrs.get("name", "")
+
+    parser = _parser()
+    parser.StartElementHandler = start
+    stream.parse(archive, infos["xl/workbook.xml"], parser, "Arbeidsboken")
+    paths = {}
+    for rel in _relations(stream, archive, infos["xl/_rels/workbook.xml.rels"]):
+        target = rel.get("Target", "")
+        if rel.get("Id") in sheets and target:
+            full = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            paths[posixpath.normpath(full)] = sheets[rel["Id"]]
+    return paths
+
+
+def _active_content(names: list[str], content_types: bytes, relation_types: list[str]) -> str:
+    haystack = [n.lower() for n in names] + [t.lower() for t in relation_types]
+    lowered = content_types.decode("utf-8", "replace").lower()
+    found = []
+    for needle, what in ACTIVE_CONTENT:
+        if needle in lowered or any(needle in h for h in haystack):
+            if what not in found:
+                found.append(what)
+    return ", ".join(found)
+
+
+def _check_archive(archive: zipfile.ZipFile) -> list[str]:
+    """Refuse the archive (raise Refused) or return the members it links out through."""
     infos = archive.infolist()
     names = [info.filename for info in infos]
     if len(infos) > MAX_MEMBERS:
-        return fail(
+        raise Refused(
             "suspicious-file", f"Filen har {len(infos)} deler; det er for mange for en mal."
         )
     if len(set(names)) != len(names):
-        return fail("suspicious-file", "Filen har dupliserte deler og kan være manipulert.")
+        raise Refused("suspicious-file", "Filen har dupliserte deler og kan være manipulert.")
     if any(n.startswith("/") or ".." in n.split("/") for n in names):
-        return fail("suspicious-file", "Filen har ugyldige stier og kan være manipulert.")
+        raise Refused("suspicious-file", "Filen har ugyldige stier og kan være manipulert.")
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-            return fail(
+            raise Refused(
                 "suspicious-file",
                 "Filen pakker ut til mer enn en mal kan inneholde (mulig zip-bombe).",
             )
@@ -137,48 +478,72 @@ def _check_archive(archive: zipfile.ZipFile, fail) -> list[Finding]:  # type: ig
             and info.file_size / info.compress_size > MAX_RATIO
             and info.file_size > 1024 * 1024
         ):
-            return fail("suspicious-file", "Filen er uvanlig sterkt komprimert (mulig zip-bombe).")
+            raise Refused(
+                "suspicious-file", "Filen er uvanlig sterkt komprimert (mulig zip-bombe)."
+            )
     if "[Content_Types].xml" not in names:
         if "mimetype" in names:
-            return fail(
+            raise Refused(
                 "not-xlsx",
                 "Filen er et OpenDocument-regneark (.ods). Lagre den som Excel-arbeidsbok (.xlsx).",
             )
-        return fail("not-xlsx", "Filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).")
-    content_types = archive.read("[Content_Types].xml")
+        raise Refused("not-xlsx", "Filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).")
+    by_name = {info.filename: info for info in infos}
+    stream = _Stream()
+    content_types = _read_capped(archive, by_name["[Content_Types].xml"], stream)
     if XLSM_MAIN.encode() in content_types:
-        return fail(
+        raise Refused(
             "macro-workbook",
             "Filen er en makroaktivert arbeidsbok (.xlsm). Lagre den som "
             "vanlig Excel-arbeidsbok (.xlsx).",
         )
     if XLSX_MAIN.encode() not in content_types:
-        return fail("not-xlsx", "Filen er en Office-fil, men ikke en Excel-arbeidsbok (.xlsx).")
-    findings: list[Finding] = []
+        raise Refused("not-xlsx", "Filen er en Office-fil, men ikke en Excel-arbeidsbok (.xlsx).")
+    stream.parse(archive, by_name["[Content_Types].xml"], _parser(), "Innholdslisten i filen")
+    relation_types: list[str] = []
     for info in infos:
-        if not info.filename.endswith((".xml", ".rels")):
+        if info.filename.endswith(".rels"):
+            relation_types += [r.get("Type", "") for r in _relations(stream, archive, info)]
+    active = _active_content(names, content_types, relation_types)
+    if active:
+        raise Refused("active-content", f"Filen inneholder aktivt innhold: {active}. {CLEAN_COPY}")
+    sheets = _sheet_names(stream, archive, by_name)
+    shared_count: int | None = None
+    areas: dict[str, _SheetArea] = {}
+    for info in infos:
+        name = info.filename
+        if name.endswith(".rels") or name in ("xl/workbook.xml", "[Content_Types].xml"):
             continue
-        data = archive.read(info)
-        if _DTD.search(data[:4096]) or _DTD.search(data):
-            return fail(
-                "suspicious-file",
-                f"Filen inneholder en XML-DTD ({info.filename}); "
-                "det brukes ikke i vanlige arbeidsbøker.",
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            areas[name] = _scan_sheet(stream, archive, info, sheets.get(name, ""))
+        elif name.lower().endswith("sharedstrings.xml"):
+            shared_count = _count_shared(stream, archive, info)
+        elif name.endswith(".xml"):
+            stream.parse(archive, info, _parser(), f"Delen {name}")
+        else:
+            stream.skim(archive, info)
+    for name, area in areas.items():
+        if area.max_shared >= (shared_count or 0):
+            sheet = sheets.get(name, "")
+            raise Refused(
+                "corrupt-file",
+                f"Arket «{sheet}», celle {area.max_shared_at}, viser til tekst nr. "
+                f"{area.max_shared + 1}, men filen har bare {shared_count or 0} tekster. "
+                "Filen er skadet; lagre den på nytt i Excel.",
+                sheet,
             )
-        if info.filename.startswith("xl/worksheets/sheet"):
-            match = _DIMENSION.search(data[:2048])
-            if match and match.group(3):
-                rows, cols = int(match.group(4)), _col_number(match.group(3))
-                if rows > MAX_ROWS or cols > MAX_COLS:
-                    return fail(
-                        "sheet-too-large",
-                        f"Et ark i filen er {rows} rader × {cols} "
-                        "kolonner; det er langt mer enn malen.",
-                    )
-    if any(n.startswith("xl/externalLinks/") for n in names):
-        findings += fail(
-            "external-links",
-            "Filen har koblinger til andre arbeidsbøker. Verdiene leses slik de sist ble lagret.",
-            WARNING,
-        )
-    return findings
+    return [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, stream: _Stream) -> bytes:
+    parts, read = [], 0
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(CHUNK):
+                read += len(chunk)
+                if read > 1024 * 1024:
+                    raise Refused("suspicious-file", "Innholdslisten i filen er unormalt stor.")
+                parts.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise Refused("corrupt-file", DAMAGED) from None
+    return b"".join(parts)

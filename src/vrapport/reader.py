@@ -8,8 +8,7 @@ validation's job.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,12 +16,12 @@ from typing import Any, TypeVar
 import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
-from vrapport.cellscan import SheetScan, scan_cells
+from vrapport.cellscan import SheetScan
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
+from vrapport.isolation import Workbook, read_workbooks
 from vrapport.labels import norm, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.period import MONTHS_NB
-from vrapport.preflight import preflight
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
 
 ROW_KEY = "_row"
@@ -361,20 +360,12 @@ READERS = {"grid": _read_grid, "table": _read_table, "records": _read_records}
 HIDDEN_BY_TEMPLATE = {META_SHEET}  # the only sheet a template hides
 
 
-def _sheet_lookup(workbook: Any) -> dict[str, list[tuple[str, str]]]:
+def _sheet_lookup(book: Workbook) -> dict[str, list[tuple[str, str]]]:
     """Normalised sheet name -> the workbook's sheets of that name, in workbook order, each as
     (name, visibility: "" for visible, "skjult", "svært skjult")."""
-    from python_calamine import SheetVisibleEnum
-
     lookup: dict[str, list[tuple[str, str]]] = {}
-    for sheet in _parse(getattr, workbook, "sheets_metadata"):
-        if sheet.visible == SheetVisibleEnum.VeryHidden:
-            state = "svært skjult"
-        elif sheet.visible == SheetVisibleEnum.Hidden:
-            state = "skjult"
-        else:
-            state = ""
-        lookup.setdefault(norm(sheet.name), []).append((sheet.name, state))
+    for name in book.sheet_names:
+        lookup.setdefault(norm(name), []).append((name, book.visibility.get(name, "")))
     return lookup
 
 
@@ -411,51 +402,26 @@ def _pick_sheet(sub: Submission, wanted: str, candidates: list[tuple[str, str]])
     return name
 
 
-class Unreadable(Exception):
-    """A parser could not read the file (the file's problem, not vrapport's)."""
-
-
-def parser_errors() -> tuple[type[Exception], ...]:
-    """What the parsers raise on a file they cannot read."""
-    import zipfile
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from python_calamine import CalamineError
-
-    return (CalamineError, zipfile.BadZipFile, ParseError, DefusedXmlException, EOFError)
-
-
-def _parse(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run one parser call; its failure on the file becomes `Unreadable`. Anything else that
-    goes wrong while reading is a bug in vrapport and propagates (see check_files)."""
-    try:
-        return call(*args, **kwargs)
-    except parser_errors() as exc:
-        raise Unreadable(f"{type(exc).__name__}: {exc}") from exc
-
-
-def read_submission(path: Path, specs: Specs, display: str | None = None) -> Submission:
+def read_submission(
+    path: Path, specs: Specs, display: str | None = None, book: Workbook | None = None
+) -> Submission:
     """Read one file. Problems in the file become findings on the returned Submission; a
-    bug in vrapport raises (check_files reports it for this file)."""
-    from python_calamine import CalamineWorkbook
-
+    bug in vrapport raises (check_files reports it for this file). `book` is the file as the
+    isolated worker read it (read here when not given)."""
     sub = Submission(path=path, display=display or path.name)
-    sub.findings += preflight(path, sub.display)
-    if any(f.severity == ERROR for f in sub.findings):
+    if book is None:
+        (book,) = read_workbooks([(path, sub.display)])
+    sub.findings += book.findings
+    if book.refused:
         return sub
-    sub.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    try:
-        _read_workbook(sub, _parse(CalamineWorkbook.from_path, str(path)), specs)
-    except Unreadable as exc:
-        sub.sheets.clear()
-        sub.findings.append(Finding.make("corrupt-file", sub.display, error=str(exc)))
+    sub.sha256 = book.sha256
+    _read_workbook(sub, book, specs)
     return sub
 
 
-def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
-    names = list(workbook.sheet_names)
-    lookup = _sheet_lookup(workbook)
+def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
+    names = book.sheet_names
+    lookup = _sheet_lookup(book)
     metas = lookup.get(norm(META_SHEET), [])
     if not metas and REPORT_SHEETS <= set(names):
         sub.add(
@@ -479,7 +445,7 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
     meta_sheet = _pick_sheet(sub, META_SHEET, metas)
     if meta_sheet is None:
         return
-    sub.meta = read_meta(_parse(workbook.get_sheet_by_name(meta_sheet).to_python))
+    sub.meta = read_meta(book.grids[meta_sheet])
     template = specs.templates.get(sub.meta.get("template_id", ""))
     if template is None:
         sub.add(
@@ -506,13 +472,11 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
                 f"Arket «{sheet.name}» mangler. Bruk malen uten å slette eller gi nytt navn "
                 "til ark." + _lookalike(names, [sheet.name]),
             )
-    special = _parse(scan_cells, sub.path, {n for n in actual.values() if n})
     for sheet in template.sheets:
         name = actual[sheet.key]
         if name is None:
             continue
-        worksheet = _parse(workbook.get_sheet_by_name, name)
-        grid = _parse(worksheet.to_python, skip_empty_area=False)
+        grid = book.grids[name]
         anchor = _find_label(grid, sheet.row_header)
         if anchor is None:
             sub.add(
@@ -526,10 +490,10 @@ def _read_workbook(sub: Submission, workbook: Any, specs: Specs) -> None:
             continue
         data = READERS[sheet.kind](grid, sub, sheet, name, anchor)
         if data is not None:
-            scan = special.get(name, SheetScan())
+            scan = book.scans.get(name, SheetScan())
             _mark_special(data, scan.special)
             _hidden_inputs(sub, data, scan.hidden_rows)
-            _merged_inputs(sub, data, _parse(getattr, worksheet, "merged_cell_ranges"))
+            _merged_inputs(sub, data, book.merged.get(name, []))
             sub.sheets[sheet.key] = data
     # Every sheet answering to a template sheet's name has been read or reported above.
     wanted = [*(s.name for s in template.sheets), META_SHEET, INSTRUCTIONS_SHEET]

@@ -348,13 +348,16 @@ def check_files(
     vrapport while checking one file is an `internal-error` finding on that file (never "the
     file is corrupt"), and the other files are still checked. `prefix` goes before each
     file's name in findings (e.g. the folder of last period's files)."""
+    from vrapport.isolation import read_workbooks
+
     submissions = []
     files = list(files)
     names = display_names(files)
-    for path in files:
-        sub = Submission(path=path, display=prefix + names[path])
+    shown = [(path, prefix + names[path]) for path in files]
+    for (path, display), book in zip(shown, read_workbooks(shown), strict=True):
+        sub = Submission(path=path, display=display)
         try:
-            sub = read_submission(path, specs, display=sub.display)
+            sub = read_submission(path, specs, display, book)
             validate_submission(sub, specs, period)
         except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for this file
             if os.environ.get("VRAPPORT_DEBUG"):

@@ -1,0 +1,231 @@
+"""Untrusted workbooks are opened in a worker process with memory and time limits.
+
+python-calamine aborts the whole process (SIGABRT from a Rust panic) on some crafted files,
+and a parser can be driven to allocate gigabytes or run for minutes. So everything that
+reads a submission's bytes — pre-flight, the cell scan and python-calamine — runs in one
+worker process (the 'spawn' context, reused across files and commands, so its start-up is
+paid once per run), with an address-space limit (RLIMIT_AS). The parent gets plain data
+back. An abort, a MemoryError or a timeout becomes a Norwegian finding for that file, the
+worker is replaced, and the remaining files are still read.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vrapport.cellscan import SheetScan, scan_cells
+from vrapport.findings import ERROR, Finding
+from vrapport.preflight import DAMAGED, preflight
+
+MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker
+TIME_LIMIT = 20.0  # seconds to read one file
+
+Grid = list[list[Any]]
+Range = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass
+class Workbook:
+    """What the worker read from one file: plain data, safe to interpret in the parent."""
+
+    findings: list[Finding] = field(default_factory=list)
+    sha256: str = ""
+    sheet_names: list[str] = field(default_factory=list)
+    visibility: dict[str, str] = field(default_factory=dict)  # "", "skjult", "svært skjult"
+    grids: dict[str, Grid] = field(default_factory=dict)
+    merged: dict[str, list[Range]] = field(default_factory=dict)
+    scans: dict[str, SheetScan] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return any(f.severity == ERROR for f in self.findings)
+
+
+def read_workbook(path: Path, display: str) -> Workbook:
+    """Pre-flight, then every sheet's values, merged ranges and cell scan (in this process;
+    `Reader` calls it in the worker)."""
+    book = Workbook(findings=preflight(path, display))
+    if book.refused:
+        return book
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    def state(visible: Any) -> str:
+        if visible == SheetVisibleEnum.VeryHidden:
+            return "svært skjult"
+        return "skjult" if visible == SheetVisibleEnum.Hidden else ""
+
+    try:
+        book.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        workbook = CalamineWorkbook.from_path(str(path))
+        book.sheet_names = list(workbook.sheet_names)
+        book.visibility = {s.name: state(s.visible) for s in workbook.sheets_metadata}
+        for name in book.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            book.grids[name] = sheet.to_python(skip_empty_area=False)
+            book.merged[name] = [tuple(map(tuple, r)) for r in sheet.merged_cell_ranges or []]
+        book.scans = scan_cells(path, set(book.sheet_names))
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - a parser's failure on the file is a finding
+        return Workbook(findings=[_failure(display, "corrupt-file", DAMAGED)])
+    return book
+
+
+def _failure(display: str, code: str, message: str) -> Finding:
+    return Finding(display, "", "", ERROR, code, message)
+
+
+ABORTED = (
+    "Filen fikk Excel-leseren til å stoppe. Den er skadet eller laget for å krasje "
+    "programmer; åpne den i Excel, lagre på nytt og send den igjen."
+)
+TOO_BIG = (
+    "Filen krever mer minne enn en innrapportering kan bruke (grense {limit} MB). "
+    "Slett tomme rader og kolonner etter tabellene, lagre og send på nytt."
+)
+TOO_SLOW = (
+    "Det tok mer enn {seconds:.0f} sekunder å lese filen; den er for stor eller skadet. "
+    "Åpne den i Excel, lagre på nytt og send den igjen."
+)
+
+
+def _serve(conn: Any, memory: int, target: Callable[[Path, str], Workbook]) -> None:
+    """The worker's loop: receive a list of (path, display), send back (index, result)."""
+    import resource
+
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:
+            return
+        for index, (path, display) in enumerate(batch):
+            try:
+                result: Workbook | str = target(Path(path), display)
+            except MemoryError:
+                result = "memory"
+            except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
+                result = f"bug:{type(exc).__name__}: {exc}"
+            conn.send((index, result))
+
+
+class Reader:
+    """Reads files in the worker process; `read` returns them in the order submitted."""
+
+    def __init__(
+        self,
+        memory: int = MEMORY_LIMIT,
+        seconds: float = TIME_LIMIT,
+        target: Callable[[Path, str], Workbook] = read_workbook,
+    ) -> None:
+        """`target` reads one file in the worker (a module-level function)."""
+        self.memory, self.seconds, self.target = memory, seconds, target
+        self._process: Any = None
+        self._conn: Any = None
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve,
+            args=(child, self.memory, self.target),
+            daemon=True,
+            name="vrapport_reader",
+        )
+        self._process.start()
+        child.close()
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+            self._conn.close()
+        self._process = self._conn = None
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._conn.close()
+            self._process.join(timeout=2)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+        self._process = self._conn = None
+
+    def read(self, files: list[tuple[Path, str]]) -> Iterator[Workbook]:
+        """One Workbook per (path, display), in order, each as soon as the worker has it (so
+        the caller checks one file while the worker reads the next). A file that kills,
+        exhausts or stalls the worker gets a finding; a new worker reads the files after it."""
+        done = 0
+        try:
+            while done < len(files):
+                pending = files[done:]
+                if self._process is None or not self._process.is_alive():
+                    self._start()
+                self._conn.send([(str(p), d) for p, d in pending])
+                for index, (_path, display) in enumerate(pending):
+                    outcome = self._receive(index)
+                    done += 1
+                    if isinstance(outcome, Workbook):
+                        yield outcome
+                        continue
+                    yield Workbook(findings=[self._explain(outcome, display)])
+                    if outcome == "died" or outcome == "timeout":
+                        self._stop()
+                        break
+        finally:
+            if done < len(files):  # abandoned half-way: the worker is still busy with the rest
+                self._stop()
+
+    def _receive(self, index: int) -> Workbook | str:
+        deadline = time.monotonic() + self.seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout"
+            try:
+                if self._conn.poll(min(left, 0.5)):
+                    got, result = self._conn.recv()
+                    assert got == index
+                    return result  # type: ignore[no-any-return]
+            except (EOFError, OSError):
+                return "died"
+            if not self._process.is_alive() and not self._conn.poll(0):
+                return "died"
+
+    def _explain(self, outcome: str, display: str) -> Finding:
+        if outcome.startswith("bug:"):
+            return Finding.make("internal-error", display, error=outcome.removeprefix("bug:"))
+        if outcome == "memory":
+            return _failure(display, "file-too-demanding", TOO_BIG.format(limit=self.memory >> 20))
+        if outcome == "timeout":
+            return _failure(display, "file-too-slow", TOO_SLOW.format(seconds=self.seconds))
+        return _failure(display, "parser-aborted", ABORTED)
+
+
+_shared: Reader | None = None
+
+
+def shared_reader() -> Reader:
+    """The process's one worker, started on first use and stopped at exit."""
+    global _shared
+    if _shared is None:
+        _shared = Reader()
+        atexit.register(_shared.close)
+    return _shared
+
+
+def read_workbooks(files: list[tuple[Path, str]]) -> Iterator[Workbook]:
+    """Each file read in the isolated worker, in order. Inside a daemon process (the
+    service's isolated jobs), which may not start children and has limits of its own, the
+    files are read in that process."""
+    if multiprocessing.current_process().daemon:
+        return (read_workbook(path, display) for path, display in files)
+    return shared_reader().read(files)

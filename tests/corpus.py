@@ -1,0 +1,173 @@
+"""The hostile-workbook corpus: damaged and crafted files made from the real example
+submissions by rewriting zip members (nothing binary is committed). Each maker writes one
+file into a folder and returns its path."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "2024-03"
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+Edit = Callable[[bytes], bytes] | bytes | None
+
+
+def rewrite(
+    source: Path,
+    target: Path,
+    edits: dict[str, Edit] | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> Path:
+    """Copy the workbook `source` to `target`, replacing members: a callable edits the old
+    bytes, bytes replace (or add) the member, None removes it."""
+    edits = dict(edits or {})
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", compression) as dst:
+        for item in src.infolist():
+            if item.filename in edits:
+                edit = edits.pop(item.filename)
+                if edit is None:
+                    continue
+                data = edit(src.read(item)) if callable(edit) else edit
+            else:
+                data = src.read(item)
+            dst.writestr(item.filename, data)
+        for name, edit in edits.items():
+            if isinstance(edit, bytes):
+                dst.writestr(name, edit)
+    return target
+
+
+def sheet_member(source: Path, sheet: str) -> str:
+    """The zip member holding `sheet` of the workbook `source`."""
+    with zipfile.ZipFile(source) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet name="{re.escape(sheet)}"[^>]*r:id="([^"]+)"', workbook)
+    assert rid, sheet
+    target = re.search(rf'<Relationship[^>]*Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels)
+    if target is None:
+        target = re.search(rf'<Relationship[^>]*Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
+    assert target, rid.group(1)
+    return "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
+
+
+def add_cell(ref: str, value: str = "1", row_attrs: str = "") -> Callable[[bytes], bytes]:
+    """An edit that appends a row holding one numeric cell at `ref` to the sheet data."""
+    row = re.sub(r"[A-Z]+", "", ref)
+
+    def edit(data: bytes) -> bytes:
+        cell = f'<row r="{row}"{row_attrs}><c r="{ref}"><v>{value}</v></c></row>'.encode()
+        return data.replace(b"</sheetData>", cell + b"</sheetData>", 1)
+
+    return edit
+
+
+def add_merge(ref: str) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        merge = f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode()
+        if b"<mergeCells" in data:
+            return re.sub(
+                rb"(<mergeCells[^>]*>)", rb"\1" + f'<mergeCell ref="{ref}"/>'.encode(), data
+            )
+        return data.replace(b"</sheetData>", b"</sheetData>" + merge, 1)
+
+    return edit
+
+
+def _rels_add(relation: str) -> Callable[[bytes], bytes]:
+    return lambda d: d.replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+
+
+def _types_add(override: str) -> Callable[[bytes], bytes]:
+    return lambda d: d.replace(b"</Types>", override.encode() + b"</Types>")
+
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def with_shared_strings(declared: int, actual: int, index: int = 0) -> dict[str, Edit]:
+    """A shared-string table declaring `declared` entries and holding `actual`, and a cell
+    (Resultat!A40) showing entry `index`."""
+    items = "".join(f"<si><t>tekst {i}</t></si>" for i in range(actual))
+    sst = (
+        f'<?xml version="1.0"?><sst xmlns="{MAIN_NS.decode()}" count="{declared}" '
+        f'uniqueCount="{declared}">{items}</sst>'
+    ).encode()
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    return {
+        "xl/sharedStrings.xml": sst,
+        "[Content_Types].xml": _types_add(
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/>'
+        ),
+        "xl/_rels/workbook.xml.rels": _rels_add(
+            f'<Relationship Id="rId99" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        ),
+        member: lambda d: d.replace(
+            b"</sheetData>",
+            f'<row r="40"><c r="A40" t="s"><v>{index}</v></c></row>'.encode() + b"</sheetData>",
+            1,
+        ),
+    }
+
+
+def active_part(part: str, content_type: str, relation: str, data: bytes = b"\xd0\xcf") -> dict:
+    """A workbook carrying an active part (VBA project, ActiveX control, OLE object, data
+    connection) under a plain .xlsx content type."""
+    return {
+        part: data,
+        "[Content_Types].xml": _types_add(
+            f'<Override PartName="/{part}" ContentType="{content_type}"/>'
+        ),
+        "xl/_rels/workbook.xml.rels": _rels_add(
+            f'<Relationship Id="rId98" Type="{relation}" Target="{part.removeprefix("xl/")}"/>'
+        ),
+    }
+
+
+def understated_sizes(source: Path, target: Path) -> Path:
+    """A copy whose sheet member really unpacks to 60 MB while its zip headers (local and
+    central) say 2 kB."""
+    member = sheet_member(source, "Resultat")
+    padding = b"<!-- " + b"x" * (60 * 1024 * 1024) + b" -->"
+    rewrite(source, target, {member: lambda d: d.replace(b"<sheetData>", padding + b"<sheetData>")})
+    with zipfile.ZipFile(target) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(target.read_bytes())
+    fake = (2048).to_bytes(4, "little")
+    data[info.header_offset + 22 : info.header_offset + 26] = fake  # local header
+    entry = bytes(data).rfind(member.encode()) - 46  # central directory entry
+    assert data[entry : entry + 4] == b"PK\x01\x02"
+    data[entry + 24 : entry + 28] = fake
+    target.write_bytes(bytes(data))
+    return target
+
+
+def calamine_unguarded(path: Path, display: str):  # type: ignore[no-untyped-def]
+    """A worker target that hands the file to python-calamine with no pre-flight, as the
+    reader did before: what the isolation alone must survive."""
+    from python_calamine import CalamineWorkbook
+
+    from vrapport.isolation import Workbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    book = Workbook(sheet_names=list(workbook.sheet_names))
+    for name in book.sheet_names:
+        book.grids[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return book
+
+
+def stalls(path: Path, display: str):  # type: ignore[no-untyped-def]
+    """A worker target that never finishes on a file named 'heng*' (a parser stuck in a
+    loop), and reads other files normally."""
+    import time
+
+    from vrapport.isolation import read_workbook
+
+    if path.name.startswith("heng"):
+        time.sleep(600)
+    return read_workbook(path, display)

@@ -1,0 +1,217 @@
+"""Hostile and damaged workbooks, made from the example submissions (tests/corpus.py): each
+ends as a clear Norwegian finding naming the file (and sheet), never an abort, a hang or a
+figure in the report."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests import corpus
+from tests.conftest import EXAMPLES, PERIOD
+from vrapport.isolation import Reader, read_workbook
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+RESULTAT = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+MS_REL = "http://schemas.microsoft.com/office/2006/relationships"
+RAW_ENGLISH = ("File is not", "CRC", "line ", "column ", "Error", "zip file", "not well-formed")
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+# name -> (edits of okonomi.xlsx, finding code, sheet named, words in the message)
+CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
+    "last-cell-of-grid": (
+        lambda: {RESULTAT: corpus.add_cell("XFD1048576")},
+        "sheet-too-large",
+        "Resultat",
+        "XFD1048576",
+    ),
+    "cell-outside-grid": (
+        lambda: {RESULTAT: corpus.add_cell("XFE1048577")},
+        "corrupt-file",
+        "Resultat",
+        "ugyldig cellereferanse",
+    ),
+    "stray-value-far-down": (
+        lambda: {RESULTAT: corpus.add_cell("Z1048576")},
+        "sheet-too-large",
+        "Resultat",
+        "Z1048576",
+    ),
+    "row-far-down-without-cell-refs": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b"</sheetData>", b'<row r="900000"><c><v>1</v></c></row></sheetData>'
+            )
+        },
+        "sheet-too-large",
+        "Resultat",
+        "rad 900000",
+    ),
+    "merged-range-to-end-of-grid": (
+        lambda: {RESULTAT: corpus.add_merge("AA100:XFD1048576")},
+        "merged-outside-sheet",
+        "Resultat",
+        "AA100:XFD1048576",
+    ),
+    "shared-strings-declare-billions": (
+        lambda: corpus.with_shared_strings(4_000_000_000, 1),
+        "corrupt-file",
+        "",
+        "4000000000",
+    ),
+    "shared-string-index-out-of-table": (
+        lambda: corpus.with_shared_strings(1, 1, index=7),
+        "corrupt-file",
+        "Resultat",
+        "A40",
+    ),
+    "vba-project-in-xlsx": (
+        lambda: corpus.active_part(
+            "xl/vbaProject.bin", "application/vnd.ms-office.vbaProject", f"{MS_REL}/vbaProject"
+        ),
+        "active-content",
+        "",
+        "VBA-prosjekt",
+    ),
+    "activex-control": (
+        lambda: corpus.active_part(
+            "xl/activeX/activeX1.xml",
+            "application/vnd.ms-office.activeX+xml",
+            f"{corpus.REL}/control",
+            b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX"/>',
+        ),
+        "active-content",
+        "",
+        "ActiveX",
+    ),
+    "ole-object": (
+        lambda: corpus.active_part(
+            "xl/embeddings/oleObject1.bin",
+            "application/vnd.openxmlformats-officedocument.oleObject",
+            f"{corpus.REL}/oleObject",
+        ),
+        "active-content",
+        "",
+        "OLE",
+    ),
+    "data-connection": (
+        lambda: corpus.active_part(
+            "xl/connections.xml",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml",
+            f"{corpus.REL}/connections",
+            b'<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+        ),
+        "active-content",
+        "",
+        "datatilkoblinger",
+    ),
+    "truncated-sheet-xml": (
+        lambda: {RESULTAT: _truncated},
+        "corrupt-file",
+        "",
+        "«Resultat» er skadet",
+    ),
+}
+
+
+def _make(case: str, folder: Path) -> Path:
+    edits, *_ = CASES[case]
+    folder.mkdir(exist_ok=True)
+    return corpus.rewrite(EXAMPLES / "okonomi.xlsx", folder / f"{case}.xlsx", edits())
+
+
+def _assert_clear(finding, name: str) -> None:  # type: ignore[no-untyped-def]
+    assert finding.file == name and finding.severity == "error"
+    assert not any(raw in finding.message for raw in RAW_ENGLISH), finding.message
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_workbook_is_a_clear_finding(specs: Specs, tmp_path: Path, case: str) -> None:
+    path = _make(case, tmp_path / "innsendt")
+    before = path.read_bytes()
+    _edits, code, sheet, words = CASES[case]
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = sub.findings
+    _assert_clear(finding, path.name)
+    assert (finding.code, finding.sheet) == (code, sheet)
+    assert words in finding.message, finding.message
+    assert sub.sheets == {} and path.read_bytes() == before
+
+
+def test_bad_crc_is_a_finding_without_raw_text(specs: Specs, tmp_path: Path) -> None:
+    path = tmp_path / "crc.xlsx"
+    shutil.copy(EXAMPLES / "okonomi.xlsx", path)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(RESULTAT)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 200
+    data[start : start + 4] = bytes(b ^ 0x55 for b in data[start : start + 4])
+    path.write_bytes(bytes(data))
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = sub.findings
+    _assert_clear(finding, "crc.xlsx")
+    assert finding.code == "corrupt-file" and "skadet" in finding.message
+
+
+def test_understated_zip_sizes_are_refused_without_unpacking(specs: Specs, tmp_path: Path):
+    path = corpus.understated_sizes(EXAMPLES / "okonomi.xlsx", tmp_path / "liten.xlsx")
+    book = read_workbook(path, "liten.xlsx")
+    (finding,) = book.findings
+    _assert_clear(finding, "liten.xlsx")
+    assert finding.code == "corrupt-file"
+
+
+def test_example_submissions_pass_preflight() -> None:
+    for path in sorted(EXAMPLES.glob("*.xlsx")):
+        assert read_workbook(path, path.name).findings == [], path.name
+
+
+# --- the worker: what pre-flight does not catch still cannot take the process down --------
+
+
+def test_parser_abort_is_a_finding_and_the_next_file_is_read(tmp_path: Path) -> None:
+    hostile = _make("last-cell-of-grid", tmp_path)
+    good = EXAMPLES / "ledelse.xlsx"
+    reader = Reader(target=corpus.calamine_unguarded)
+    try:
+        first, aborted, after = reader.read([(good, "a"), (hostile, "b"), (good, "c")])
+    finally:
+        reader.close()
+    assert first.findings == [] and "_meta" in first.sheet_names
+    (finding,) = aborted.findings
+    assert (finding.file, finding.code) == ("b", "parser-aborted")
+    assert "stoppe" in finding.message
+    assert after.findings == [] and after.grids == first.grids
+
+
+def test_runaway_memory_is_a_finding(tmp_path: Path) -> None:
+    hostile = _make("stray-value-far-down", tmp_path)
+    reader = Reader(memory=300 << 20, target=corpus.calamine_unguarded)
+    try:
+        (book,) = reader.read([(hostile, "z.xlsx")])
+    finally:
+        reader.close()
+    (finding,) = book.findings
+    assert finding.file == "z.xlsx" and finding.code in ("file-too-demanding", "parser-aborted")
+
+
+def test_a_hanging_parse_times_out_and_the_next_file_is_read(tmp_path: Path) -> None:
+    stuck = shutil.copy(EXAMPLES / "ledelse.xlsx", tmp_path / "heng.xlsx")
+    reader = Reader(seconds=2, target=corpus.stalls)
+    try:
+        hung, after = reader.read([(Path(stuck), "heng.xlsx"), (EXAMPLES / "hr.xlsx", "hr")])
+    finally:
+        reader.close()
+    (finding,) = hung.findings
+    assert (finding.file, finding.code) == ("heng.xlsx", "file-too-slow")
+    assert "2 sekunder" in finding.message
+    assert after.findings == [] and "_meta" in after.sheet_names
