@@ -63,6 +63,12 @@ STATUS_TEXT = {
     "returnert": "Returnert",
 }
 
+HTTP_MESSAGES = {
+    404: "Siden finnes ikke.",
+    405: "Denne handlingen er ikke tillatt her.",
+    413: "Forespørselen er for stor.",
+}
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -486,7 +492,7 @@ class Pages:
 
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    message = "Forespørselen er for stor." if exc.status_code == 413 else str(exc.detail)
+    message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, exc.status_code)
     return HTMLResponse(f"<h1>{exc.status_code}</h1><p>{message}</p>", exc.status_code)

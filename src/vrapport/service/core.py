@@ -66,6 +66,7 @@ class Service:
         self.specs = load_specs(config.schemas)
         self.expected = expected_templates(self.specs)
         self.isolated = engine.Isolated(config.limits)
+        self.isolated.warm()
 
     def title(self, template: str) -> str:
         return self.specs.template(template).title
@@ -155,7 +156,8 @@ class Service:
         return self.ledger.board(period, self.expected)
 
     def decide(self, period: str, template: str, action: str, comment: str) -> SubmissionState:
-        self.ledger.decide(self.open_period(period), self.known(template), action, comment)
+        period = self.open_period(period)
+        self.ledger.decide(period, self.known(template), action, comment)
         return self.ledger.state(period, template)
 
     def build(self, period: str, partial: bool, pdf: bool) -> ReportRow:

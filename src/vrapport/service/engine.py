@@ -9,6 +9,7 @@ gets a finding instead of the service going down.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import resource
@@ -24,7 +25,7 @@ from vrapport.findings import ERROR, Finding
 
 TEMPLATE_SUFFIX = ".xlsx"
 MAX_CHANGES = 2000
-_PRELOAD = ["vrapport.service.engine", "vrapport.api", "vrapport.validation", "vrapport.pipeline"]
+_PRELOAD = ["vrapport.service.engine", "vrapport.api", "vrapport.pipeline", "vrapport.service.warm"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ class Isolated:
         self.limits = limits or Limits()
         self._slots = threading.BoundedSemaphore(self.limits.workers)
 
+    def warm(self) -> None:
+        """Start the fork server now (it imports and loads the specs once), so that the first
+        upload does not wait for it."""
+        self.run(os.getpid)
+
     def run(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
         context = _fork_context()
         wait = self.limits.timeout if timeout is None else timeout
@@ -131,7 +137,9 @@ class Isolated:
 # -- the jobs (run in the child) ----------------------------------------------------------
 
 
+@functools.cache
 def _specs(schemas: Path | None) -> Any:
+    """The specs, loaded once per process (the fork server loads the bundled ones)."""
     from vrapport.spec import load_specs
 
     return load_specs(schemas)
@@ -212,7 +220,7 @@ def check_job(
 
     with tempfile.TemporaryDirectory(dir=out) as folder:
         link = _stage(Path(folder) / "inn", template, blob)
-        report = check([link], period, specs=schemas)
+        report = check([link], period, specs=_specs(schemas))
         (sub,) = report.submissions
         if sub.template is not None and sub.template_id != template:
             wrong = Finding(
@@ -228,7 +236,8 @@ def check_job(
             report.findings.insert(0, wrong)
         written = report.write_feedback(out)
         changes = changed_cells(previous, blob) if previous is not None else []
-    return CheckResult([f.to_dict() for f in report.findings], changes, (written or [None])[0])
+    feedback = written[0] if written else None
+    return CheckResult([f.to_dict() for f in report.findings], changes, feedback)
 
 
 def template_job(
@@ -241,7 +250,7 @@ def template_job(
     with tempfile.TemporaryDirectory(dir=out) as folder:
         source = [_stage(Path(folder) / "forrige", template, previous).parent] if previous else None
         outcome = make_templates(
-            period, out, only=[template], previous=source, overwrite=True, specs=schemas
+            period, out, only=[template], previous=source, overwrite=True, specs=_specs(schemas)
         )
     if outcome.blocked or not outcome.written:
         reasons = "; ".join(f.message for f in outcome.findings)
@@ -285,7 +294,7 @@ def build_job(
             target,
             previous=[earlier] if previous else None,
             pdf=pdf and soffice() is not None,
-            specs=schemas,
+            specs=_specs(schemas),
         )
     result = BuildResult([f.to_dict() for f in outcome.findings], missing=outcome.missing)
     if outcome.blocked or outcome.path is None:

@@ -215,6 +215,7 @@ class Ledger:
         for folder in (root, self.files, self.tmp):
             folder.mkdir(parents=True, exist_ok=True)
         self.path = root / LEDGER_FILE
+        self._secrets: dict[str, str] = {}
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -529,13 +530,18 @@ class Ledger:
 
     def secret(self, name: str, make: Any) -> str:
         """A server secret, made once with `make()` and kept in the ledger."""
+        if name in self._secrets:
+            return self._secrets[name]
         with self._write() as db:
             row = db.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
             if row is not None:
-                return str(row["value"])
+                value = str(row["value"])
+                self._secrets[name] = value
+                return value
             value = str(make())
             db.execute("INSERT INTO secrets (name, value) VALUES (?, ?)", (name, value))
-            return value
+        self._secrets[name] = value
+        return value
 
 
 def period_not_open(period: str) -> str:
