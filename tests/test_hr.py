@@ -24,8 +24,6 @@ from vrapport.consolidate.hr import (
     SickLeave,
     Workdays,
     pooled,
-    quarter_label,
-    quarter_months,
     summary_table,
 )
 from vrapport.period import Period
@@ -126,10 +124,10 @@ def test_quarter_rate_pools_workdays_and_is_not_the_mean_of_monthly_rates():
     period = Period(2024, 3)
     pooled_rate = (100.0 + 0.0 + 1.0) / (1000.0 + 100.0 + 100.0)
     mean_rate = (0.10 + 0.0 + 0.01) / 3
-    assert data.rate("total", quarter_months(period)) == pytest.approx(pooled_rate)
+    assert data.rate("total", period.quarter_months()) == pytest.approx(pooled_rate)
     assert abs(pooled_rate - mean_rate) > 0.04
     table = summary_table(data, period, {"sick_leave_total": 0.05})
-    quarter = [h.text for h in table.header[0]].index(quarter_label(period)) - 1
+    quarter = [h.text for h in table.header[0]].index(period.quarter_label) - 1
     assert table.row("total").values[quarter] == pytest.approx(pooled_rate)
     assert table.row("total").values[quarter] != pytest.approx(mean_rate)
 
@@ -146,9 +144,9 @@ def test_rates_split_short_long_self_and_medically_certified():
 
 
 def test_quarter_of_a_mid_quarter_period():
-    assert list(quarter_months(Period(2024, 5))) == [4, 5]
-    assert quarter_label(Period(2024, 5)) == "2. kvartal 2024 hittil"
-    assert quarter_label(Period(2024, 6)) == "2. kvartal 2024"
+    assert list(Period(2024, 5).quarter_months()) == [4, 5]
+    assert Period(2024, 5).quarter_label == "2. kvartal 2024 hittil"
+    assert Period(2024, 6).quarter_label == "2. kvartal 2024"
 
 
 def test_built_report_pools_the_quarter_from_the_submission(specs: Specs, make_filled, tmp_path):

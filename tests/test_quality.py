@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from tests.conftest import PERIOD, find_label, read_grids, row_values
-from vrapport.checks.quality import count_window, date_label
 from vrapport.consolidate.quality import counts
-from vrapport.period import Period
+from vrapport.period import Period, day_label
 from vrapport.pipeline import build
+from vrapport.sheetkeys import count_window
 from vrapport.spec import SpecError, Specs, load_specs
 from vrapport.validation import check_files
 
@@ -83,8 +83,8 @@ def test_count_window_spans_a_year_to_the_first_day_after_the_period(period, fir
     assert count_window(period) == (first, last)
 
 
-def test_date_label():
-    assert date_label(dt.date(2023, 9, 1)) == "1. september 2023"
+def test_day_label():
+    assert day_label(dt.date(2023, 9, 1)) == "1. september 2023"
 
 
 def _log(*rows: tuple) -> list[dict]:

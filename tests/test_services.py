@@ -24,16 +24,14 @@ from vrapport.consolidate.services import (
     hours,
     join_months,
     month_header,
-    month_period,
-    report_window,
     service_desk,
     service_desk_table,
-    window_setting,
 )
 from vrapport.lineage import compress
 from vrapport.period import Period
 from vrapport.pipeline import BuildOutcome, build
 from vrapport.reader import read_submission
+from vrapport.sheetkeys import window_setting
 from vrapport.spec import SpecError, Specs, load_specs
 from vrapport.validation import check_files, validate_submission
 
@@ -397,14 +395,14 @@ def test_counted_records_cite_their_rows(built: BuildOutcome):
 
 
 def test_report_window_reaches_into_the_year_before():
-    assert report_window(Period(2024, 3), 7) == [-3, -2, -1, 0, 1, 2, 3]
-    assert [str(month_period(Period(2024, 3), m)) for m in (-3, 0, 1)] == [
+    assert Period(2024, 3).window_indexes(7) == [-3, -2, -1, 0, 1, 2, 3]
+    assert [str(Period(2024, 3).month_at(m)) for m in (-3, 0, 1)] == [
         "2023-09",
         "2023-12",
         "2024-01",
     ]
-    assert report_window(Period(2024, 12), 9) == list(range(4, 13))
-    header = month_header(Period(2024, 1), report_window(Period(2024, 1), 7))
+    assert Period(2024, 12).window_indexes(9) == list(range(4, 13))
+    header = month_header(Period(2024, 1), Period(2024, 1).window_indexes(7))
     assert [(h.text, h.span) for h in header[0][1:]] == [("2023", 6), ("2024", 1)]
     assert join_months([Period(2023, 12), Period(2024, 1)]) == "desember 2023 og januar 2024"
 

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 MONTHS_NB = (
     "januar",
@@ -102,8 +103,13 @@ class Period:
         year before (the report compares this year with last year)."""
         return dt.date(self.year - 1, 1, 1)
 
+    @property
+    def ordinal(self) -> int:
+        """A number that orders months across years (consecutive months differ by one)."""
+        return self.year * 12 + self.month - 1
+
     def shift(self, months: int) -> Period:
-        index = self.year * 12 + (self.month - 1) + months
+        index = self.ordinal + months
         return Period(index // 12, index % 12 + 1)
 
     def ytd_months(self) -> range:
@@ -113,6 +119,37 @@ class Period:
     def window(self, length: int) -> list[Period]:
         """The `length` months ending with this one, oldest first."""
         return [self.shift(-k) for k in range(length - 1, -1, -1)]
+
+    # Month indexes count months from the period's year: 1–12 are its months, 0 is December
+    # of the year before, -11 its January (the rows of a rolling window that reaches back
+    # over New Year are numbered so).
+
+    def month_at(self, index: int) -> Period:
+        """The calendar month of a month index (see above)."""
+        return Period(self.year, 1).shift(index - 1)
+
+    def index_of(self, year: Any, month: Any) -> Any:
+        """The month index of a calendar month (the inverse of `month_at`); works on whole
+        columns (pandas Series) too."""
+        return (year - self.year) * 12 + month
+
+    def window_indexes(self, length: int) -> list[int]:
+        """The month indexes of the `length` months ending with this one, oldest first."""
+        return list(range(self.month - length + 1, self.month + 1))
+
+    @property
+    def quarter(self) -> int:
+        return (self.month - 1) // 3 + 1
+
+    def quarter_months(self) -> range:
+        """The months of the period's quarter, up to and including the period."""
+        return range(3 * (self.quarter - 1) + 1, self.month + 1)
+
+    @property
+    def quarter_label(self) -> str:
+        """'1. kvartal 2024', or '2. kvartal 2024 hittil' before the quarter's last month."""
+        label = f"{self.quarter}. kvartal {self.year}"
+        return label if self.month % 3 == 0 else f"{label} hittil"
 
 
 def month_label(month: int, year: int | None = None) -> str:

@@ -115,13 +115,13 @@ def carried_values(spec: TemplateSpec, previous: Submission, period: Period) -> 
         return {}
     before = Period.parse(stamped)
     same_year = before.year == period.year
-    now = _absolute(period.year, period.month)
+    now = period.ordinal
     carried: dict[str, dict[str, dict[Any, Any]]] = {}
     for sheet in spec.sheets:
         data = previous.sheets.get(sheet.key)
         if data is None or sheet.kind not in ("table", "grid"):
             continue
-        rows = {_absolute(period.year, r.month): r.key for r in sheet.rows if r.month is not None}
+        rows = {period.month_at(r.month).ordinal: r.key for r in sheet.rows if r.month is not None}
         fixed = {r.key for r in sheet.rows if r.carry}
         cells: dict[str, dict[Any, Any]] = {}
         for record in data.frame.to_dict("records"):
@@ -137,13 +137,13 @@ def carried_values(spec: TemplateSpec, previous: Submission, period: Period) -> 
                     if same_year and (column.carry or record[ROW_KEY] in fixed):
                         cells.setdefault(record[ROW_KEY], {})[column.key] = value
                 else:
-                    absolute = _absolute(before.year, int(month))
+                    absolute = before.month_at(int(month)).ordinal
                     key = rows.get(absolute)
                     if key is not None and (absolute < now or (same_year and column.carry)):
                         cells.setdefault(key, {})[column.key] = value
             if sheet.kind == "table" and before.year == period.year - 1 and month is not None:
                 # This year's figures of the old year are last year's figures of the new one.
-                key = rows.get(_absolute(period.year, int(month)))
+                key = rows.get(period.month_at(int(month)).ordinal)
                 for column in sheet.columns:
                     value = _plain(record.get(column.from_last_year or ""))
                     if key is not None and value is not None and 1 <= int(month) <= 12:
@@ -169,9 +169,3 @@ def _year_end_rows(sheet: SheetSpec, data: SheetData, cells: dict[str, dict[Any,
             numbers = [v for v in values if isinstance(v, int | float)]
             if numbers and len(numbers) == len(row.from_last_year):
                 cells.setdefault(row.key, {})[column.key] = sum(numbers)
-
-
-def _absolute(year: int, month: int) -> int:
-    """A month as a number that orders across years (`month` may be 0 or negative: the
-    months before the year, as rolling-window rows count them)."""
-    return year * 12 + month - 1

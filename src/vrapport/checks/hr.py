@@ -3,7 +3,7 @@ typed for months after the period are checked for every template, checks/months.
 
 The sick-leave sheet holds, per month row, the agreed workdays and the lost workdays split
 into three parts, for the report's year (plain keys) and the year before (keys ending in
-PRIOR). Consolidation uses the same keys.
+PRIOR); the keys are shared with the chapter in vrapport.sheetkeys.
 """
 
 from __future__ import annotations
@@ -18,11 +18,7 @@ from vrapport.findings import ERROR, Finding
 from vrapport.numbers import format_number
 from vrapport.period import month_label
 from vrapport.reader import MONTH, SheetData
-
-SICK_LEAVE = "sick_leave"
-AGREED = "agreed"
-PARTS = ("self_certified", "medically_short", "medically_long")
-PRIOR = "_prior"
+from vrapport.sheetkeys import AGREED, PARTS, PRIOR, SICK_LEAVE
 
 
 def is_number(value: Any) -> bool:

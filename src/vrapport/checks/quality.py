@@ -15,26 +15,8 @@ from vrapport.checks import CheckContext, check
 from vrapport.checks.hr import is_number
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_number
-from vrapport.period import MONTHS_NB, Period
-
-OPEN_DEVIATIONS = "open_deviations"
-DATE = "date"
-OPEN = "open"
-SPLIT = ("awaiting_internal", "awaiting_trusts")
-
-
-def first_of(period: Period) -> dt.date:
-    return dt.date(period.year, period.month, 1)
-
-
-def count_window(period: Period) -> tuple[dt.date, dt.date]:
-    """First and last counting date the report shows for `period` (both included)."""
-    return first_of(period.shift(-11)), first_of(period.shift(1))
-
-
-def date_label(day: dt.date) -> str:
-    """'1. april 2024'"""
-    return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
+from vrapport.period import day_label
+from vrapport.sheetkeys import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window
 
 
 @check("deviation-counts")
@@ -78,7 +60,7 @@ def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
                     DATE,
                     WARNING,
                     "count-after-period",
-                    f"Telledatoen {day:%d.%m.%Y} er etter {date_label(last)}, siste telling "
+                    f"Telledatoen {day:%d.%m.%Y} er etter {day_label(last)}, siste telling "
                     f"for rapporten {ctx.period.as_of}. Raden blir ikke brukt.",
                 )
             seen.setdefault(day, cell)
@@ -101,7 +83,7 @@ def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
             "",
             WARNING,
             "missing-closing-count",
-            f"Mangler tellingen pr. {date_label(last)}, som avslutter {ctx.period.label}. "
-            f"Rapporten viser tellingene fra {date_label(first)} som er ført opp.",
+            f"Mangler tellingen pr. {day_label(last)}, som avslutter {ctx.period.label}. "
+            f"Rapporten viser tellingene fra {day_label(first)} som er ført opp.",
             column.label,
         )

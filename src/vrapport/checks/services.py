@@ -13,13 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from vrapport.checks import CheckContext, check
-from vrapport.consolidate.services import month_period, report_window, window_setting
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_number
 from vrapport.reader import LABEL, MONTH, SheetData
-
-SERVICE_DESK_SHEET = "contacts"
-OPERATIONS_SHEET = "operations"
+from vrapport.sheetkeys import OPERATIONS_SHEET, SERVICE_DESK_SHEET, report_window
 
 
 def _number(value: Any) -> float | None:
@@ -30,7 +27,7 @@ def _number(value: Any) -> float | None:
 
 def _month_name(ctx: CheckContext, month: int) -> str:
     """'februar 2024' for month 2, 'september 2023' for month -3 (period year 2024)."""
-    return month_period(ctx.period, month).label
+    return ctx.period.month_at(month).label
 
 
 def _sheets_listing(ctx: CheckContext, name: str) -> Iterator[SheetData]:
@@ -80,7 +77,7 @@ def _window_complete(ctx: CheckContext, sheet_key: str, setting: str) -> Iterato
     data = ctx.sub.sheets.get(sheet_key)
     if data is None:
         return
-    months = report_window(ctx.period, window_setting(ctx.specs.report, setting))
+    months = report_window(ctx.period, ctx.specs.report, setting)
     shown = f"{_month_name(ctx, months[0])}–{_month_name(ctx, months[-1])}"
     for index, row in data.frame.iterrows():
         if row[MONTH] not in months:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from vrapport.checks.hr import AGREED, PARTS, PRIOR, SICK_LEAVE
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number, round_half_away
 from vrapport.period import MONTHS_NB, MONTHS_SHORT_NB, Period
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 from vrapport.report.model import COUNT, Chart, HeaderCell, Row, Section, Series, Table, Text
+from vrapport.sheetkeys import AGREED, PARTS, PRIOR, SICK_LEAVE
 
 ROLE = "hr"
 BREACHES = "breaches"
@@ -150,16 +150,6 @@ def sick_leave(frame: pd.DataFrame, period: Period) -> SickLeave:
     return SickLeave(year, prior)
 
 
-def quarter_months(period: Period) -> range:
-    """The months of the period's quarter, up to and including the period."""
-    return range(3 * ((period.month - 1) // 3) + 1, period.month + 1)
-
-
-def quarter_label(period: Period) -> str:
-    label = f"{(period.month - 1) // 3 + 1}. kvartal {period.year}"
-    return label if period.month % 3 == 0 else f"{label} hittil"
-
-
 def percent_text(rate: float, decimals: int = 1) -> str:
     """0.0571 -> '5,7 %'"""
     return f"{format_number(rate * 100, decimals)}\u00a0%"
@@ -175,7 +165,7 @@ def summary_table(
 ) -> Table:
     """Rates for the month, the same month last year, year to date, the same period last
     year and the quarter, with the target and the year-to-date gap to it."""
-    ytd, quarter, month = period.ytd_months(), quarter_months(period), [period.month]
+    ytd, quarter, month = period.ytd_months(), period.quarter_months(), [period.month]
     name = period.month_name.capitalize()
     header = (
         (
@@ -184,7 +174,7 @@ def summary_table(
             HeaderCell(f"{name} {period.year - 1}"),
             HeaderCell(f"Hittil i år {period.year}"),
             HeaderCell(f"Samme periode {period.year - 1}"),
-            HeaderCell(quarter_label(period)),
+            HeaderCell(period.quarter_label),
             HeaderCell("Mål"),
             HeaderCell("Over (+) / under (−) mål hittil i år"),
         ),

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vrapport.checks.quality import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window, date_label
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number
-from vrapport.period import Period
+from vrapport.period import Period, day_label
 from vrapport.report.model import COUNT, Block, Chart, HeaderCell, Row, Section, Series, Table, Text
+from vrapport.sheetkeys import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window
 
 ROLE = "quality"
 READS = Reads(columns={OPEN_DEVIATIONS: (DATE, OPEN, *SPLIT), "comments": ("text",)})
@@ -74,7 +74,7 @@ def deviation_table(found: list[Count], organisation: str, cite: Cite = _no_sour
             rows.append(
                 Row(key, f"Herav venter på behandling i {where}", values, sources=sources(key))
             )
-    header = ((HeaderCell(""), *(HeaderCell(date_label(c.date)) for c in found)),)
+    header = ((HeaderCell(""), *(HeaderCell(day_label(c.date)) for c in found)),)
     return Table(
         "open_deviations",
         "Antall åpne avvik i DocMap",
@@ -88,7 +88,7 @@ def narrative(found: list[Count]) -> list[str]:
     if not found:
         return []
     last = found[-1]
-    sentence = f"Pr. {date_label(last.date)} er det {format_number(last.open)} åpne avvik"
+    sentence = f"Pr. {day_label(last.date)} er det {format_number(last.open)} åpne avvik"
     changes = []
     # Compared with the count before and with the first count of the window.
     for earlier in dict.fromkeys(found[-2:-1] + found[:1]):
@@ -97,9 +97,9 @@ def narrative(found: list[Count]) -> list[str]:
         diff = last.open - earlier.open
         word = "flere" if diff > 0 else "færre"
         changes.append(
-            f"{format_number(abs(diff))} {word} enn {date_label(earlier.date)}"
+            f"{format_number(abs(diff))} {word} enn {day_label(earlier.date)}"
             if diff
-            else f"like mange som {date_label(earlier.date)}"
+            else f"like mange som {day_label(earlier.date)}"
         )
     return [sentence + (", " + " og ".join(changes) if changes else "") + "."]
 
@@ -132,8 +132,8 @@ def build(inputs: SectionInput) -> Section:
         first, last = count_window(period)
         blocks.append(
             Text(
-                f"Ingen tellinger av åpne avvik mellom {date_label(first)} og "
-                f"{date_label(last)} er rapportert.",
+                f"Ingen tellinger av åpne avvik mellom {day_label(first)} og "
+                f"{day_label(last)} er rapportert.",
                 "note",
             )
         )

@@ -31,7 +31,7 @@ from vrapport.report.model import (
     Table,
     Text,
 )
-from vrapport.spec import ReportConfig
+from vrapport.sheetkeys import OPERATIONS_SHEET, SERVICE_DESK_SHEET, report_window
 
 # The roles of the chapter's templates, in the order report.yaml lists them.
 SUPPORT, NEW_SERVICES, OPERATIONS = "support", "new_services", "operations"
@@ -42,7 +42,7 @@ TARGET = "service_desk_answered_60s"
 READS = {
     SUPPORT: Reads(
         columns={
-            "contacts": ("contacts", "phone", "answered_60s", "first_line"),
+            SERVICE_DESK_SHEET: ("contacts", "phone", "answered_60s", "first_line"),
             "comments": COMMENTS,
         },
         topics=TOPICS,
@@ -57,7 +57,7 @@ READS = {
     ),
     OPERATIONS: Reads(
         columns={
-            "operations": ("incidents", "changes"),
+            OPERATIONS_SHEET: ("incidents", "changes"),
             "preparedness": ("date", "level"),
             "comments": COMMENTS,
         },
@@ -111,29 +111,9 @@ Sources = Mapping[str, tuple[str | None, ...]]
 # --- months and windows ---------------------------------------------------------------------
 
 
-def month_period(period: Period, month: int) -> Period:
-    """The calendar month of a month index: 1–12 in the period's year, 0 = December before."""
-    return Period(period.year, 1).shift(month - 1)
-
-
-def month_index(period: Period, year: int, month: int) -> int:
-    """The inverse of `month_period`."""
-    return (year - period.year) * 12 + month
-
-
-def window_setting(config: ReportConfig, name: str) -> int:
-    """A window length from report.yaml's `services:` section (months, 1–24, typed there)."""
-    return int(getattr(config.model.services, name))
-
-
-def report_window(period: Period, length: int) -> list[int]:
-    """The month indexes of the `length` months ending with the period, oldest first."""
-    return list(range(period.month - length + 1, period.month + 1))
-
-
 def month_header(period: Period, months: list[int]) -> tuple[tuple[HeaderCell, ...], ...]:
     """Two header rows: the years (spanning their months), then the short month names."""
-    calendar = [month_period(period, m) for m in months]
+    calendar = [period.month_at(m) for m in months]
     years = tuple(
         HeaderCell(str(year), len(list(group)))
         for year, group in groupby(calendar, key=lambda p: p.year)
@@ -143,7 +123,7 @@ def month_header(period: Period, months: list[int]) -> tuple[tuple[HeaderCell, .
 
 
 def _years(period: Period, months: list[int]) -> str:
-    years = sorted({month_period(period, m).year for m in months})
+    years = sorted({period.month_at(m).year for m in months})
     return "/".join(str(y) for y in years)
 
 
@@ -317,7 +297,7 @@ def service_desk_narrative(months: list[SupportMonth], period: Period, target: f
             f"{format_number(current.contacts)}"
         )
         if len(months) > 1 and months[-2].contacts is not None:
-            before = month_period(period, months[-2].month)
+            before = period.month_at(months[-2].month)
             text += f", mot {format_number(months[-2].contacts)} i {before.month_name}"
         sentences.append(text + ".")
     missed = below_target(months, target)
@@ -332,7 +312,7 @@ def service_desk_narrative(months: list[SupportMonth], period: Period, target: f
         sentences.append(
             f"Målsettingen om å besvare {_percent(target)} av telefonhenvendelsene innen "
             f"60 sekunder ble ikke nådd i "
-            f"{join_months([month_period(period, m.month) for m in missed])}."
+            f"{join_months([period.month_at(m.month) for m in missed])}."
         )
     else:
         sentences.append(
@@ -551,7 +531,7 @@ class OperationsMonth:
 def events_in(log: pd.DataFrame, period: Period, month: int, level: str) -> pd.Series:
     """Which preparedness events of `level` started in the month with index `month`."""
     when = pd.to_datetime(log["date"], errors="coerce")  # vectorised; not a date: NaT
-    started = month_index(period, when.dt.year, when.dt.month)  # type: ignore[arg-type]
+    started = period.index_of(when.dt.year, when.dt.month)  # type: ignore[arg-type]
     return (started == month) & (log["level"] == level)
 
 
@@ -644,7 +624,7 @@ def _events(count: int) -> str:
 
 def operations_narrative(months: list[OperationsMonth], period: Period) -> list[str]:
     recent = months[-2:]
-    named = [(month_period(period, m.month).month_name, m) for m in recent]
+    named = [(period.month_at(m.month).month_name, m) for m in recent]
     sentences = [
         "Det var " + " og ".join(f"{_events(m.events)} i {name}" for name, m in named) + "."
     ]
@@ -691,10 +671,10 @@ def build(inputs: SectionInput) -> Section:
     report_labels = {str(c["label"]): str(c.get("report_label", c["label"])) for c in categories}
     levels = [str(level["label"]) for level in config.catalogue("preparedness_levels")]
 
-    contacts = inputs.sheet(SUPPORT, "contacts")
-    support_window = report_window(period, window_setting(config, "service_desk_months"))
+    contacts = inputs.sheet(SUPPORT, SERVICE_DESK_SHEET)
+    support_window = report_window(period, config, "service_desk_months")
     support = service_desk(contacts, support_window)
-    cite_contacts = _citer(inputs, SUPPORT, "contacts")
+    cite_contacts = _citer(inputs, SUPPORT, SERVICE_DESK_SHEET)
     support_sources = {
         key: month_sources(contacts, support_window, columns, cite_contacts)
         for key, columns in SUPPORT_SOURCES.items()
@@ -711,8 +691,11 @@ def build(inputs: SectionInput) -> Section:
         _citer(inputs, NEW_SERVICES, "hours"),
     )
 
-    monthly, log = inputs.sheet(OPERATIONS, "operations"), inputs.sheet(OPERATIONS, "preparedness")
-    ops_window = report_window(period, window_setting(config, "operations_months"))
+    monthly, log = (
+        inputs.sheet(OPERATIONS, OPERATIONS_SHEET),
+        inputs.sheet(OPERATIONS, "preparedness"),
+    )
+    ops_window = report_window(period, config, "operations_months")
     ops = operations(monthly, log, period, ops_window, levels)
     ops_sources = operations_sources(
         monthly,
@@ -720,7 +703,7 @@ def build(inputs: SectionInput) -> Section:
         period,
         ops_window,
         levels,
-        _citer(inputs, OPERATIONS, "operations"),
+        _citer(inputs, OPERATIONS, OPERATIONS_SHEET),
         _citer(inputs, OPERATIONS, "preparedness"),
     )
 
@@ -767,13 +750,13 @@ def build(inputs: SectionInput) -> Section:
         ),
         # Per month, for the narrative.
         "service_desk_answered_60s": {
-            str(month_period(period, m.month)): m.answered_share for m in support
+            str(period.month_at(m.month)): m.answered_share for m in support
         },
         "service_desk_below_target": [
-            str(month_period(period, m.month)) for m in below_target(support, target)
+            str(period.month_at(m.month)) for m in below_target(support, target)
         ],
-        "preparedness_events": {str(month_period(period, m.month)): m.events for m in ops},
-        "incidents": {str(month_period(period, m.month)): m.incidents for m in ops},
+        "preparedness_events": {str(period.month_at(m.month)): m.events for m in ops},
+        "incidents": {str(period.month_at(m.month)): m.incidents for m in ops},
         # (hittil i år, samme tidsperiode i fjor, totalt i fjor)
         "delivered_orders": figures.total_orders.values,
         "order_hours": figures.order_hours.values,
