@@ -108,3 +108,14 @@ def test_an_internal_error_quoting_markup_is_one_line(monkeypatch, capsys):
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert "Intern feil: ValueError: uventet [/b] i «[inkl. sosiale kostnader]»" in err
+
+
+def test_service_commands_print_paths_and_names_verbatim(tmp_path):
+    data = tmp_path / "innsamling [bold] mars"
+    data.mkdir()
+    status = runner.invoke(app, ["status", str(data), "--period", "2024-03"], env=WIDE)
+    assert status.exit_code == 2, status.output
+    assert f"{data} er ikke en datamappe for innsamlingen" in status.output
+    token = runner.invoke(app, ["token", str(data), "--department", "[bold]hr[/bold]"], env=WIDE)
+    assert token.exit_code == 2, token.output
+    assert "ukjent mal «[bold]hr[/bold]»" in token.output

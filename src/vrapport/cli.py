@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from vrapport.console import console as _console
+from vrapport.console import data as _data
+from vrapport.console import fail as _fail
 from vrapport.service.commands import register as register_service
 
 if TYPE_CHECKING:
@@ -58,32 +61,6 @@ def _main(
     ] = False,
 ) -> None:
     """vrapport: fra avdelingenes Excel-maler til styrets virksomhetsrapport."""
-
-
-def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
-    from rich.console import Console
-
-    # No emoji codes: «:warning:» in a cell is printed as typed.
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
-
-
-# Control characters other than tab and newline, shown as escapes instead of being sent to the
-# terminal (an ESC in a cell must not move the cursor or recolour the screen).
-_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c not in (9, 10)}
-
-
-def _data(value: object) -> str:
-    """Text from a file, a path or an exception, ready to be put into console markup: printed
-    verbatim, never read as markup (`[/b]`, `[inkl. sosiale kostnader]`)."""
-    from rich.markup import escape
-
-    return escape(str(value).translate(_CONTROLS))
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """`message` is data: it may name paths and quote what a file holds."""
-    _console(stderr=True).print(f"[bold red]Feil:[/] {_data(message)}")
-    return typer.Exit(code)
 
 
 @contextmanager

@@ -10,6 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from vrapport.console import console, data, fail
+
 DataDir = Annotated[
     Path, typer.Argument(metavar="DATAMAPPE", help="Mappen der tjenesten lagrer alt.")
 ]
@@ -21,20 +23,13 @@ SchemasOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False).print(f"[bold red]Feil:[/] {message}")
-    return typer.Exit(code)
-
-
 def _specs(schemas: Path | None):  # type: ignore[no-untyped-def]
     from vrapport.spec import SpecError, load_specs
 
     try:
         return load_specs(schemas)
     except SpecError as exc:
-        raise _fail(f"spesifikasjonene kan ikke leses: {exc}") from None
+        raise fail(f"spesifikasjonene kan ikke leses: {exc}") from None
 
 
 def serve(
@@ -56,7 +51,7 @@ def serve(
 
     _specs(schemas)
     if data_dir.exists() and not data_dir.is_dir():
-        raise _fail(f"{data_dir} finnes og er ikke en mappe")
+        raise fail(f"{data_dir} finnes og er ikke en mappe")
     config = Config(data_dir, schemas, int(max_upload_mb * 1024 * 1024))
     app = create_app(config)
     typer.echo(f"Innsamlingen kjører på http://{host}:{port}/ (data i {data_dir}). Ctrl+C stopper.")
@@ -83,11 +78,11 @@ def token(
     from vrapport.service.ledger import Ledger
 
     if controller == (department is not None):
-        raise _fail("oppgi enten --controller eller --department MAL")
+        raise fail("oppgi enten --controller eller --department MAL")
     if department is not None:
         known = expected_templates(_specs(schemas))
         if department not in known:
-            raise _fail(f"ukjent mal «{department}»; kjente: {', '.join(known)}")
+            raise fail(f"ukjent mal «{department}»; kjente: {', '.join(known)}")
     secret = issue_token(
         Ledger(data_dir), CONTROLLER if controller else DEPARTMENT, department or ""
     )
@@ -106,7 +101,6 @@ def status(
     schemas: SchemasOption = None,
 ) -> None:
     """Vis innsamlingen for en periode: hvem som har levert, med feil, godkjent."""
-    from rich.console import Console
     from rich.table import Table
 
     from vrapport.service.core import expected_templates, parse_period, status_payload
@@ -119,15 +113,15 @@ def status(
     )
 
     if not (data_dir / LEDGER_FILE).is_file():
-        raise _fail(f"{data_dir} er ikke en datamappe for innsamlingen")
+        raise fail(f"{data_dir} er ikke en datamappe for innsamlingen")
     try:
         the_period = parse_period(period)
     except LedgerError as exc:
-        raise _fail(exc.message) from None
+        raise fail(exc.message) from None
     specs = _specs(schemas)
     ledger = Ledger(data_dir)
     if ledger.period(the_period) is None:
-        raise _fail(period_not_open(the_period))
+        raise fail(period_not_open(the_period))
     board = ledger.board(the_period, expected_templates(specs))
     if as_json:
         payload = status_payload(the_period, board)
@@ -139,14 +133,14 @@ def status(
     for state in board:
         latest = state.latest
         table.add_row(
-            state.template,
-            state.status,
+            data(state.template),
+            data(state.status),
             str(state.versions),
             local_time(latest.uploaded_at) if latest else "",
             str(latest.errors) if latest else "",
             str(latest.warnings) if latest else "",
         )
-    Console(highlight=False).print(table)
+    console().print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,42 @@
+"""The terminal, for the command-line modules only: one rich console set-up, and text from
+files, paths and exceptions made safe to print through it.
+
+rich reads `[...]` as markup and `:name:` as emoji codes; a label `[/b]` would end a command in
+a traceback and `okonomi [endelig].xlsx` would lose a word. Every value that is not vrapport's
+own wording goes through `data` before it is put into a printed string.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+EXIT_USAGE = 2
+
+# Control characters other than tab and newline, shown as escapes instead of being sent to the
+# terminal (an ESC in a cell must not move the cursor or recolour the screen).
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c not in (9, 10)}
+
+
+def console(stderr: bool = False) -> Any:
+    """A rich Console: no highlighting, no emoji codes («:warning:» in a cell is printed as
+    typed). Typed Any so that rich is imported only when something is printed."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
+
+
+def data(value: object) -> str:
+    """Text from a file, a path or an exception, ready to be put into console markup: printed
+    verbatim, never read as markup (`[/b]`, `[inkl. sosiale kostnader]`)."""
+    from rich.markup import escape
+
+    return escape(str(value).translate(_CONTROLS))
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print `message` as an error on stderr and return the exit to raise. `message` is data:
+    it may name paths and quote what a file holds."""
+    console(stderr=True).print(f"[bold red]Feil:[/] {data(message)}")
+    return typer.Exit(code)
