@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import PERIOD, read_grids
 from tests.service_support import EXAMPLES, make_tokens, running_server
+from vrapport.pdf import soffice
 from vrapport.pipeline import build
 from vrapport.service.core import expected_templates
 from vrapport.spec import Specs
@@ -122,6 +123,8 @@ def test_collect_approve_build_and_download_in_a_browser(
         browser.find_element(By.ID, "bygg").click()
         download = wait(ec.presence_of_element_located((By.CSS_SELECTOR, "#rapporter a")))
         browser.save_screenshot(str(tmp_path / "oversikt.png"))
+        links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#rapporter a")]
+        assert links == (["Excel", "PDF"] if soffice() else ["Excel"])
         download.click()
         report = _downloaded(downloads, ".xlsx")
     # The downloaded report's figures equal `vrapport build` on the same files.

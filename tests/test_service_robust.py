@@ -16,11 +16,12 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from tests import corpus
 from tests.service_support import EXAMPLES, make_tokens, running_server
 from vrapport.cli import app as cli_app
 from vrapport.service.app import create_app
 from vrapport.service.core import Config, expected_templates
-from vrapport.service.engine import Isolated, JobFailed, Limits
+from vrapport.service.engine import DIED, TIMEOUT, Isolated, JobFailed, Limits
 from vrapport.spec import Specs
 
 P = "2024-03"
@@ -32,11 +33,28 @@ def bearer(token: str) -> dict[str, str]:
 
 def test_a_child_that_aborts_is_a_failed_job_and_the_next_job_runs() -> None:
     isolated = Isolated(Limits(timeout=30, workers=1))
-    with pytest.raises(JobFailed, match="stanset uventet"):
-        isolated.run(os.abort)  # SIGABRT, as a native parser crash would
-    with pytest.raises(JobFailed, match="tok mer enn"):
+    with pytest.raises(JobFailed) as aborted:
+        isolated.run(os.abort)  # SIGABRT, as a Rust panic in the reader would
+    assert aborted.value.kind == DIED and "-6" in aborted.value.reason
+    with pytest.raises(JobFailed) as slow:
         isolated.run(time.sleep, 5, timeout=0.5)
+    assert slow.value.kind == TIMEOUT
     assert isolated.run(os.getpid) != os.getpid()
+
+
+def test_a_reader_that_aborts_inside_a_job_is_a_failed_job(tmp_path: Path) -> None:
+    """The grid's last cell makes python-calamine abort the process when pre-flight does not
+    refuse the file first: inside a job, only the job's child dies."""
+    member = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    hostile = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx", tmp_path / "x.xlsx", {member: corpus.add_cell("XFD1048576")}
+    )
+    isolated = Isolated(Limits(timeout=60, workers=1))
+    with pytest.raises(JobFailed) as aborted:
+        isolated.run(corpus.calamine_unguarded, hostile, "x.xlsx")
+    assert aborted.value.kind == DIED
+    good = isolated.run(corpus.calamine_unguarded, EXAMPLES / "okonomi.xlsx", "okonomi.xlsx")
+    assert "Resultat" in good.grids
 
 
 def test_hostile_uploads_become_findings_and_the_service_answers(
@@ -49,25 +67,33 @@ def test_hostile_uploads_become_findings_and_the_service_answers(
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    member = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    crasher = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx", tmp_path / "c.xlsx", {member: corpus.add_cell("XFD1048576")}
+    )
     app = create_app(Config(data))
     with TestClient(app) as client:
         client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
         url = f"/api/periods/{P}/submissions/okonomi"
-        for payload in (bomb.read_bytes(), b"%PDF-1.7\n" + os.urandom(2000), b""):
-            body = client.put(url, content=payload, headers=okonomi).json()
+        payloads = (crasher, bomb, b"%PDF-1.7\n" + os.urandom(2000), b"")
+        for payload in payloads:
+            content = payload.read_bytes() if isinstance(payload, Path) else payload
+            body = client.put(url, content=content, headers=okonomi).json()
             assert body["status"] == "feil" and body["errors"] >= 1
+            assert all(f["file"] == "okonomi.xlsx" for f in body["findings"])
         # A check that has to be killed (here: out of time) is a finding too.
         service = app.state.service
         normal = service.isolated
         service.isolated = Isolated(Limits(timeout=0.01, workers=1))
         killed = client.put(url, content=(EXAMPLES / "okonomi.xlsx").read_bytes(), headers=okonomi)
-        assert killed.json()["findings"][0]["code"] == "check-aborted"
-        assert "Filen kunne ikke kontrolleres" in killed.json()["findings"][0]["message"]
+        finding = killed.json()["findings"][0]
+        assert (finding["code"], finding["file"]) == ("file-too-slow", "okonomi.xlsx")
+        assert "Det tok mer enn" in finding["message"]
         service.isolated = normal
         status = client.get(f"/api/periods/{P}/status", headers=bearer(tokens.controller))
         assert status.status_code == 200
         fine = client.put(url, content=(EXAMPLES / "okonomi.xlsx").read_bytes(), headers=okonomi)
-        assert (fine.json()["status"], fine.json()["seq"]) == ("levert", 5)
+        assert (fine.json()["status"], fine.json()["seq"]) == ("levert", 6)
 
 
 def test_concurrent_uploads_to_a_real_server_lose_nothing(tmp_path: Path, specs: Specs) -> None:

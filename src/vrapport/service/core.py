@@ -115,7 +115,8 @@ class Service:
                 )
             except engine.JobFailed as exc:
                 log.warning("check of %s for %s/%s failed: %s", sha256, period, template, exc)
-                result = engine.failed_check(exc.reason)
+                display = f"{template}{engine.TEMPLATE_SUFFIX}"
+                result = engine.failed_check(exc, self.isolated.limits, display)
             feedback = self.ledger.store_file(result.feedback) if result.feedback else None
             version = self.ledger.add_version(
                 period, template, sha256, result.findings, result.changes, feedback
@@ -147,6 +148,9 @@ class Service:
                 work,
             )
             return made.read_bytes(), made.name, source is not None
+        except engine.JobFailed as exc:
+            log.error("template %s for %s failed: %s", template, period, exc.reason)
+            raise LedgerError(500, "Malen kunne ikke lages nå. Prøv igjen om litt.") from None
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -169,10 +173,7 @@ class Service:
         waiting = [s.template for s in board if s.template not in chosen]
         if waiting and not partial:
             names = ", ".join(f"{self.title(t)} ({s})" for t, s in _statuses(board, waiting))
-            raise LedgerError(
-                409,
-                f"Ikke godkjent ennå: {names}.",
-            )
+            raise LedgerError(409, f"Ikke godkjent ennå: {names}.")
         if not chosen:
             raise LedgerError(409, "Ingen innsendinger er godkjent ennå.")
         previous = self.previous_approved(period)
@@ -193,6 +194,9 @@ class Service:
                 raise LedgerError(409, "Rapporten ble ikke laget: " + " ".join(errors[:5]))
             xlsx = self.ledger.store_file(result.xlsx)
             made_pdf = self.ledger.store_file(result.pdf) if result.pdf else None
+        except engine.JobFailed as exc:
+            log.error("build of %s failed: %s", period, exc.reason)
+            raise LedgerError(500, "Rapporten kunne ikke bygges nå. Prøv igjen om litt.") from None
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return self.ledger.add_report(period, xlsx, made_pdf, bool(waiting), result.sources)

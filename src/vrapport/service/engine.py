@@ -37,12 +37,16 @@ class Limits:
     workers: int = max(1, os.cpu_count() or 1)
 
 
-class JobFailed(RuntimeError):
-    """The child process died, ran out of time or memory, or raised."""
+DIED, TIMEOUT, MEMORY, RAISED = "died", "timeout", "memory", "raised"
 
-    def __init__(self, reason: str) -> None:
+
+class JobFailed(RuntimeError):
+    """The child process died (`DIED`), ran out of time or memory, or raised; `reason` is
+    for the log."""
+
+    def __init__(self, kind: str, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.kind, self.reason = kind, reason
 
 
 @dataclass
@@ -85,9 +89,9 @@ def _child(conn: Any, memory: int, fn: Callable[..., Any], args: tuple[Any, ...]
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         conn.send(("ok", fn(*args)))
     except MemoryError:
-        conn.send(("failed", "minnegrensen ble nådd"))
+        conn.send((MEMORY, "the memory limit was reached"))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
-        conn.send(("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+        conn.send((RAISED, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     finally:
         conn.close()
 
@@ -116,21 +120,19 @@ class Isolated:
             send.close()
             try:
                 if not receive.poll(wait):
-                    raise JobFailed(f"kontrollen tok mer enn {wait:g} sekunder og ble stanset")
+                    raise JobFailed(TIMEOUT, f"stopped after {wait:g} s")
                 try:
                     kind, value = receive.recv()
                 except EOFError:
                     child.join(5)
-                    raise JobFailed(
-                        f"kontrollprosessen stanset uventet (kode {child.exitcode})"
-                    ) from None
+                    raise JobFailed(DIED, f"the child exited with {child.exitcode}") from None
             finally:
                 receive.close()
                 if child.is_alive():
                     child.kill()
                 child.join(5)
         if kind != "ok":
-            raise JobFailed(str(value))
+            raise JobFailed(kind, str(value))
         return value
 
 
@@ -154,23 +156,25 @@ def _stage(folder: Path, template: str, blob: Path) -> Path:
     return link
 
 
-def _cells(path: Path) -> dict[tuple[str, str], Any]:
-    from python_calamine import CalamineWorkbook
+def _cells(path: Path) -> dict[tuple[str, str], Any] | None:
+    """Every non-empty cell of every sheet but _meta, read as the checks read a workbook
+    (vrapport.isolation.read_workbook, pre-flight first); None when the file is refused."""
     from xlsxwriter.utility import xl_rowcol_to_cell
 
-    from vrapport.templates import META_SHEET
+    from vrapport.isolation import read_workbook
+    from vrapport.layout import META_SHEET
 
-    values: dict[tuple[str, str], Any] = {}
-    workbook = CalamineWorkbook.from_path(str(path))
-    for name in workbook.sheet_names:
-        if name == META_SHEET:
-            continue
-        grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row):
-                if value not in ("", None):
-                    values[(name, xl_rowcol_to_cell(r, c))] = value
-    return values
+    book = read_workbook(path, path.name)
+    if book.refused:
+        return None
+    return {
+        (name, xl_rowcol_to_cell(r, c)): value
+        for name, grid in book.grids.items()
+        if name != META_SHEET
+        for r, row in enumerate(grid)
+        for c, value in enumerate(row)
+        if value not in ("", None)
+    }
 
 
 def _shown(value: Any) -> str:
@@ -181,12 +185,9 @@ def _shown(value: Any) -> str:
 
 def changed_cells(old: Path, new: Path) -> list[dict[str, Any]]:
     """The cells whose value differs between two versions of one workbook."""
-    from vrapport.preflight import preflight
-
-    for path in (old, new):
-        if any(f.severity == ERROR for f in preflight(path, path.name)):
-            return []
     before, after = _cells(old), _cells(new)
+    if before is None or after is None:
+        return []
     changes = []
     for sheet, cell in sorted(before.keys() | after.keys(), key=_reading_order):
         was, now = before.get((sheet, cell)), after.get((sheet, cell))
@@ -254,7 +255,7 @@ def template_job(
         )
     if outcome.blocked or not outcome.written:
         reasons = "; ".join(f.message for f in outcome.findings)
-        raise JobFailed(f"malen kunne ikke lages: {reasons}")
+        raise JobFailed(RAISED, f"the template could not be made: {reasons}")
     return outcome.written[0].path
 
 
@@ -308,18 +309,27 @@ def build_job(
     return result
 
 
-def failed_check(reason: str) -> CheckResult:
-    """The finding a department gets when its file could not be checked at all."""
-    return CheckResult(
-        [
-            Finding(
-                "",
-                "",
-                "",
-                ERROR,
-                "check-aborted",
-                f"Filen kunne ikke kontrolleres ({reason.splitlines()[0]}). Lagre den på nytt "
-                "fra malen i Excel og last den opp igjen; kontakt controller om det gjentar seg.",
-            ).to_dict()
-        ]
-    )
+def failed_check(failure: JobFailed, limits: Limits, display: str) -> CheckResult:
+    """The finding a department gets when the check of its file had to be stopped: the
+    library's own findings for a reader that aborted, ran out of memory or of time."""
+    from vrapport.isolation import ABORTED, TOO_BIG, TOO_SLOW
+
+    if failure.kind == DIED:
+        finding = Finding(display, "", "", ERROR, "parser-aborted", ABORTED)
+    elif failure.kind == MEMORY:
+        message = TOO_BIG.format(limit=limits.memory_bytes >> 20)
+        finding = Finding(display, "", "", ERROR, "file-too-demanding", message)
+    elif failure.kind == TIMEOUT:
+        message = TOO_SLOW.format(seconds=limits.timeout)
+        finding = Finding(display, "", "", ERROR, "file-too-slow", message)
+    else:
+        finding = Finding(
+            display,
+            "",
+            "",
+            ERROR,
+            "check-aborted",
+            "Filen kunne ikke kontrolleres ferdig (feil i vrapport, ikke nødvendigvis i filen). "
+            "Last den opp igjen; kontakt controller om det gjentar seg.",
+        )
+    return CheckResult([finding.to_dict()])
