@@ -181,3 +181,58 @@ def test_yaml_is_read_with_the_c_loader_when_there_is_one():
     from vrapport.spec import YAML_LOADER
 
     assert YAML_LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _texts(path: Path, sheet: str) -> list[str]:
+    from tests.conftest import read_grids
+
+    return [str(v) for row in read_grids(path)[sheet] for v in row if isinstance(v, str)]
+
+
+def test_a_renamed_topic_label_keeps_the_paragraph_in_its_place(
+    schemas_copy, example_copy, tmp_path: Path
+):
+    """The code places a comment by its topic's key; the label users choose lives in the spec,
+    so a controller may rename it (and the departments choose the new label)."""
+    import openpyxl
+
+    folder = schemas_copy(
+        {
+            "okonomi.yaml": (
+                "{key: liquidity, label: Likviditet}",
+                "{key: liquidity, label: Kontanter}",
+            )
+        }
+    )
+    path = example_copy("okonomi.xlsx")
+    book = openpyxl.load_workbook(path)
+    for row in book["Kommentar"].iter_rows():
+        for cell in row:
+            if cell.value == "Likviditet":
+                cell.value = "Kontanter"
+    book.save(path)
+    out = tmp_path / "r.xlsx"
+    args = ["build", str(path.parent), "--period", "2024-03", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--schemas", str(folder)])
+    assert result.exit_code == 0, result.output
+    texts = _texts(out, "2 Økonomi")
+    paragraph = texts.index("Likviditetssituasjonen er tilfredsstillende.")
+    assert texts.index("Likviditet") < paragraph  # under the Likviditet heading, as before
+
+
+def test_figures_are_numbered_by_their_chapter(schemas_copy, tmp_path: Path):
+    """The seed numbers chapter 5's figures 6.1–6.3 (its own slip); vrapport numbers them by
+    the chapter they stand in, whatever its number."""
+    folder = schemas_copy({"report.yaml": ("{key: hr, number: 5,", "{key: hr, number: 7,")})
+    out = tmp_path / "r.xlsx"
+    args = ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--schemas", str(folder)])
+    assert result.exit_code == 0, result.output
+    from tests.test_hr import charts
+
+    titles = sorted(t for t in charts(out) if t.startswith("Figur"))
+    assert titles == [
+        "Figur 7.1 Sykefravær Helse Nord IKT samlet",
+        "Figur 7.2 Egen- og legemeldt fravær",
+        "Figur 7.3 Kort- og langtidsfravær",
+    ]
