@@ -171,3 +171,17 @@ def stalls(path: Path, display: str):  # type: ignore[no-untyped-def]
     if path.name.startswith("heng"):
         time.sleep(600)
     return read_workbook(path, display)
+
+
+def filled_down(column: str, value: str, first: int, last: int) -> Callable[[bytes], bytes]:
+    """An edit that fills `value` down `column` from row `first` to `last`, as the fill
+    handle does."""
+
+    def edit(data: bytes) -> bytes:
+        rows = "".join(
+            f'<row r="{r}"><c r="{column}{r}" t="inlineStr"><is><t>{value}</t></is></c></row>'
+            for r in range(first, last + 1)
+        )
+        return data.replace(b"</sheetData>", rows.encode() + b"</sheetData>", 1)
+
+    return edit

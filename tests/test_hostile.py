@@ -215,3 +215,56 @@ def test_a_hanging_parse_times_out_and_the_next_file_is_read(tmp_path: Path) -> 
     assert (finding.file, finding.code) == ("heng.xlsx", "file-too-slow")
     assert "2 sekunder" in finding.message
     assert after.findings == [] and "_meta" in after.sheet_names
+
+
+# --- work proportional to the input ---------------------------------------------------------
+
+
+def test_status_filled_down_is_shown_capped_with_a_count(specs: Specs, tmp_path: Path) -> None:
+    from vrapport.findings import MAX_PER_CODE, capped
+
+    source = EXAMPLES / "prosjekt.xlsx"
+    member = corpus.sheet_member(source, "Prosjekter")
+    path = corpus.rewrite(
+        source, tmp_path / "prosjekt.xlsx", {member: corpus.filled_down("D", "Grønn", 20, 2000)}
+    )
+    (sub,) = check_files([path], specs, PERIOD)
+    required = [f for f in sub.findings if f.code == "required"]
+    assert len(required) >= 1981 and {f.cell for f in required} >= {"A20", "A2000"}
+    assert len(set(sub.findings)) == len(sub.findings)  # each once
+    shown = capped(sub.findings)
+    assert sum(f.code == "required" for f in shown) == MAX_PER_CODE
+    (summary,) = [f for f in shown if f.code == "more-findings"]
+    assert (summary.sheet, summary.severity) == ("Prosjekter", "error")
+    assert f"… og {len(required) - MAX_PER_CODE:,}".replace(",", "\u00a0") in summary.message
+    assert shown.index(summary) == [f.code for f in shown].index("required") + MAX_PER_CODE
+
+
+def test_capped_keeps_other_codes_and_sheets() -> None:
+    from vrapport.findings import Finding, capped
+
+    many = [Finding("a.xlsx", "Ark", f"B{r}", "warning", "unknown-row", "x") for r in range(1, 61)]
+    other = [Finding("a.xlsx", "Ark2", "B1", "error", "unknown-row", "y")]
+    shown = capped(many + other, limit=10)
+    assert shown[:10] == many[:10] and shown[-1] == other[0]
+    assert shown[10].code == "more-findings" and shown[10].severity == "warning"
+    assert "… og 50 til" in shown[10].message and len(shown) == 12
+
+
+def test_merged_range_over_inputs_is_one_finding_for_the_range(specs: Specs, tmp_path: Path):
+    path = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", {RESULTAT: corpus.add_merge("B6:Y17")}
+    )
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = [f for f in sub.findings if f.code == "merged-input-cells"]
+    assert (finding.sheet, finding.ref, finding.kind) == ("Resultat", "B6:Y17", "range")
+
+
+@pytest.mark.parametrize("amount", [1e28, 1e300])
+def test_astronomical_amount_is_a_finding_not_a_crash(specs: Specs, example_copy, amount):
+    from tests.conftest import set_cells
+
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": amount})
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = [f for f in sub.findings if f.severity == "error"]
+    assert (finding.code, finding.cell) == ("above-maximum", "F6")

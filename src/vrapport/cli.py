@@ -97,23 +97,40 @@ def _print_findings(findings: list[Finding], title: str) -> None:
 
 def _condensed(findings: list[Finding]) -> list[tuple[str, str, str]]:
     """Rows for the console: many missing values on one sheet (a sheet not filled in) are
-    one row; --json keeps every finding."""
+    one row, counting those not listed; --json keeps every finding listed."""
+    from vrapport.findings import capped
+    from vrapport.numbers import format_number
+
+    findings = capped(findings)
+
     missing: dict[tuple[str, str], list[Finding]] = {}
+    uncounted: dict[tuple[str, str], int] = {}  # missing values beyond those listed
     for finding in findings:
         if finding.code == "required":
             missing.setdefault((finding.file, finding.sheet), []).append(finding)
+        elif finding.code == "more-findings" and dict(finding.params).get("code") == "required":
+            uncounted[(finding.file, finding.sheet)] = int(dict(finding.params)["count"])
     rows, shown = [], set()
     for finding in findings:
-        group = missing.get((finding.file, finding.sheet), [])
-        if finding.code == "required" and len(group) > CONDENSE_AFTER:
-            if (finding.file, finding.sheet) not in shown:
-                shown.add((finding.file, finding.sheet))
+        place = (finding.file, finding.sheet)
+        group = missing.get(place, [])
+        condensed = len(group) > CONDENSE_AFTER
+        if (
+            condensed
+            and finding.code == "more-findings"
+            and dict(finding.params).get("code") == "required"
+        ):
+            continue
+        if finding.code == "required" and condensed:
+            if place not in shown:
+                shown.add(place)
                 cells = ", ".join(f.cell for f in group[:5])
+                count = format_number(len(group) + uncounted.get(place, 0))
                 rows.append(
                     (
                         "error",
                         f"{finding.file} › {finding.sheet}",
-                        f"{len(group)} celler mangler verdi ({cells} …). Er arket fylt ut?",
+                        f"{count} celler mangler verdi ({cells} …). Er arket fylt ut?",
                     )
                 )
             continue

@@ -90,6 +90,8 @@ CODES: Mapping[str, Code] = _table(
     Code("file-too-demanding", "file", ERROR),
     Code("file-too-slow", "file", ERROR),
     Code("merged-outside-sheet", "file", ERROR),
+    # more findings of one code on one sheet than are shown (the count of the rest)
+    Code("more-findings", "structure", ERROR),
     # the collection service (vrapport serve): an upload of another template, a check that
     # had to be stopped (its child process aborted, ran out of time or memory), a PDF not made
     Code("wrong-template", "file", ERROR),
@@ -364,3 +366,47 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+MAX_PER_CODE = 50  # findings of one code per sheet shown; the rest counted in one
+
+
+def capped(findings: list[Finding], limit: int = MAX_PER_CODE) -> list[Finding]:
+    """What is shown (console, feedback copies): at most `limit` findings of one code on one
+    sheet of one file, in the order given; the rest become one summary finding after the last
+    one shown ("… og 11 700 til"), an error when any of them is. Linear time."""
+    from vrapport.numbers import format_number
+
+    counts: dict[tuple[str, str, str], int] = {}
+    rest: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        key = (finding.file, finding.sheet, finding.code)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] > limit:
+            rest.setdefault(key, []).append(finding)
+    if not rest:
+        return findings
+    kept: list[Finding] = []
+    shown: dict[tuple[str, str, str], int] = {}
+    for finding in findings:
+        key = (finding.file, finding.sheet, finding.code)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] > limit:
+            continue
+        kept.append(finding)
+        if shown[key] == limit and key in rest:
+            more = rest[key]
+            severity = ERROR if any(f.severity == ERROR for f in more) else WARNING
+            kept.append(
+                Finding(
+                    finding.file,
+                    finding.sheet,
+                    "",
+                    severity,
+                    "more-findings",
+                    f"… og {format_number(len(more))} til av samme slag på arket "
+                    f"(bare de {limit} første er vist).",
+                    params=(("code", finding.code), ("count", len(more))),
+                )
+            )
+    return kept

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 NBSP = "\u00a0"
+_EXACT = Context(prec=400)  # enough digits for any float, so quantize never overflows
 
 
 def round_half_away(value: float, digits: int = 0) -> float:
     """Round half away from zero, as accountants (and Excel's number formats) do."""
+    if not math.isfinite(value):
+        return float(value)
     quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    exact = Decimal(repr(float(value)))
+    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT))
 
 
 def thousands(kroner: float) -> int:

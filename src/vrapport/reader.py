@@ -539,11 +539,35 @@ def _hidden_inputs(sub: Submission, data: SheetData, hidden: set[int]) -> None:
 
 
 def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:
-    """Merged cells over input cells hide values from every reader but the first cell's."""
-    inputs = {c for column in data.cells.columns for c in data.cells[column] if c}
+    """Merged cells over input cells hide values from every reader but the first cell's.
+    Each range is tested as a range (a 2-D prefix sum of the input cells), never expanded
+    cell by cell: one merged range may cover millions of cells."""
+    import numpy as np
+
+    if not merged:
+        return
+    points = [
+        xl_cell_to_rowcol(c) for column in data.cells.columns for c in data.cells[column] if c
+    ]
+    if not points:
+        return
+    rows, cols = np.array(points, dtype=np.int64).T
+    height, width = int(rows.max()) + 1, int(cols.max()) + 1
+    counts = np.zeros((height + 1, width + 1), dtype=np.int32)
+    np.add.at(counts, (rows + 1, cols + 1), 1)
+    prefix = counts.cumsum(axis=0).cumsum(axis=1)
     for (r0, c0), (r1, c1) in merged:
-        cells = {xl_rowcol_to_cell(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-        if cells & inputs:
+        top, bottom = max(r0, 0), min(r1, height - 1)
+        left, right = max(c0, 0), min(c1, width - 1)
+        if top > bottom or left > right:
+            continue
+        inside = (
+            prefix[bottom + 1, right + 1]
+            - prefix[top, right + 1]
+            - prefix[bottom + 1, left]
+            + prefix[top, left]
+        )
+        if inside:
             first, last = xl_rowcol_to_cell(r0, c0), xl_rowcol_to_cell(r1, c1)
             sub.add(
                 data.name,
