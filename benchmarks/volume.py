@@ -7,11 +7,12 @@ written once, and for each size one run prints: register rows, `check` and `buil
 register row against ×1, and the ratio to a bare python-calamine read of the same files
 (also a whole process: start-up, import, every sheet of every file to Python values).
 
-    python benchmarks/volume.py [--sizes 1 10 100 650] [--data DIR] [--src SRC]
+    python benchmarks/volume.py [--sizes 1 10 100 650] [--copies 200] [--data DIR] [--src SRC]
 
 `--data DIR` keeps the generated files (and reuses them when they are there); `--src` runs
 another source tree's vrapport on the same files (e.g. `--src /work/main/src` for "before"
-numbers). Prints; never asserts.
+numbers). `--copies N` also builds N identical copies of the ×1 files in one folder (read
+once each, with a warning) against the build of the eight. Prints; never asserts.
 
 Deviation counts are first-of-month counting dates, each at most once, so that register grows
 backwards month by month only as far as March 1900 (about 1 500 rows); every other register
@@ -25,6 +26,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -162,6 +164,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 650])
+    parser.add_argument("--copies", type=int, default=200, help="identical copies (0: none)")
     parser.add_argument("--data", type=Path, help="keep (and reuse) the generated files here")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="vrapport to measure")
     args = parser.parse_args()
@@ -197,6 +200,18 @@ def main() -> None:
                 (factor, rows, bare, check, check_mb, check_rc, build, build_mb, build_rc)
             )
             print(f"×{factor}: done", file=sys.stderr, flush=True)
+        copies = None
+        if args.copies:
+            current = base / f"x{args.sizes[0]}" / PERIOD
+            folder = Path(tmp) / "copies"
+            folder.mkdir()
+            for n in range(args.copies):
+                for path in current.glob("*.xlsx"):
+                    shutil.copy(path, folder / f"{path.stem}_{n:03d}.xlsx")
+            out = Path(tmp) / "rapport_copies.xlsx"
+            command = [python, "-m", "vrapport", "build", str(folder), "--period", PERIOD]
+            previous = str(current.parent / "2024-02")
+            copies = run([*command, "--previous", previous, "--out", str(out)], env)
     base_rows, base_check, base_build = results[0][1], results[0][3], results[0][6]
     print(
         "| size | register rows | calamine read | check | build | check peak | build peak "
@@ -213,6 +228,14 @@ def main() -> None:
             f"| ×{factor} | {rows:,} | {bare:.2f} s | {check_s} | {build_s} | {cmb:.0f} MB "
             f"| {bmb:.0f} MB | {per_check} | {per_build} | {check / bare:.1f} | "
             f"{build / bare:.1f} |"
+        )
+    if copies is not None:
+        wall, peak, code = copies
+        status = "" if code == 0 else f", exit {code}"
+        print(
+            f"\n{args.copies} identical copies of the ×{args.sizes[0]} files in one folder: "
+            f"build {wall:.2f} s ({wall / base_build:.1f}× the build of one set{status}), "
+            f"peak {peak:.0f} MB"
         )
 
 

@@ -110,6 +110,7 @@ def test_check_runs_the_checks_between_files(tmp_path, example_copy):
     second = tmp_path / "kopi" / "okonomi.xlsx"
     second.parent.mkdir()
     second.write_bytes(first.read_bytes())
+    set_cells(second, "Resultat", {"H6": 1000})  # another file, not an identical copy
     report = vrapport.check([first, second], PERIOD)
     assert [f.code for f in report.findings if f.severity == "error"] == ["duplicate-template"]
 

@@ -388,6 +388,8 @@ def test_same_file_name_in_two_folders_is_told_apart(specs: Specs, tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         shutil.copy(EXAMPLES / "okonomi.xlsx", tmp_path / folder / "okonomi.xlsx")
+    # Not an identical copy (those are read once): an April actual, a warning.
+    set_cells(tmp_path / "b" / "okonomi.xlsx", "Resultat", {"H6": 1000})
     result = runner.invoke(app, ["check", str(tmp_path / "a"), str(tmp_path / "b"), "--json"])
     payload = json.loads(result.stdout)
     assert [f["file"] for f in payload["files"]] == ["a/okonomi.xlsx", "b/okonomi.xlsx"]

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from tests.conftest import read_grids
-from vrapport.consolidate.base import listing
 from vrapport.lineage import compress, compress_coords, split_citation
 from vrapport.period import Period
 from vrapport.report.front import CITATION_CHARS, sources_section
 from vrapport.report.model import HeaderCell, Report, Row, Section, Table, Text
 from vrapport.report.writer import MAX_CELL_CHARS, MAX_ROW_HEIGHT, fit_cell, write_report
+from vrapport.wording import listing
 
 SENTENCE = "Prosjektet leverer i tråd med planen og innenfor budsjett. "
 

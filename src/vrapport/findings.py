@@ -65,6 +65,7 @@ CODES: Mapping[str, Code] = _table(
     Code("empty-file", "file", ERROR),
     Code("empty-zip", "file", ERROR),
     Code("file-too-large", "file", ERROR),
+    Code("identical-copies", "file", WARNING),
     Code("sheet-too-large", "file", ERROR),
     Code("suspicious-file", "file", ERROR),
     Code("external-links", "file", WARNING),

@@ -4,6 +4,7 @@ named cross-checks. The only place that maps pandera's failure cases back to Exc
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,7 @@ from vrapport.numbers import format_plain
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
 from vrapport.spec import ColumnSpec, SheetSpec, Specs
+from vrapport.wording import listing
 
 # Spreadsheet-like files in a folder are read (a wrong kind is reported, not skipped).
 SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
@@ -346,7 +348,9 @@ def display_names(files: list[Path]) -> dict[Path, str]:
 def check_files(
     files: Iterable[Path], specs: Specs, period: Period | None, prefix: str = ""
 ) -> list[Submission]:
-    """Read and validate each file; every problem is a finding, nothing raises. A bug in
+    """Read and validate each file; every problem is a finding, nothing raises. Files with
+    the same content (SHA-256) are read once, as the first of them, with a warning naming the
+    copies (different files of one template stay an error, see check_duplicates). A bug in
     vrapport while checking one file is an `internal-error` finding on that file (never "the
     file is corrupt"), and the other files are still checked. `prefix` goes before each
     file's name in findings (e.g. the folder of last period's files)."""
@@ -355,7 +359,10 @@ def check_files(
     submissions = []
     files = list(files)
     names = display_names(files)
-    shown = [(path, prefix + names[path]) for path in files]
+    copies = identical_copies(files)
+    copied = {c for group in copies.values() for c in group}
+    # A copy is read once, as the first file with its content.
+    shown = [(path, prefix + names[path]) for path in files if path not in copied]
     for (path, display), book in zip(shown, read_workbooks(shown), strict=True):
         sub = Submission(path=path, display=display)
         try:
@@ -367,8 +374,39 @@ def check_files(
             sub.findings.append(
                 Finding.make("internal-error", sub.display, error=f"{type(exc).__name__}: {exc}")
             )
+        if path in copies:
+            others = [prefix + names[c] for c in copies[path]]
+            sub.findings.append(
+                Finding(
+                    sub.display,
+                    "",
+                    "",
+                    WARNING,
+                    "identical-copies",
+                    f"Den samme filen (likt innhold, SHA-256) er også levert som "
+                    f"{listing(others, 'filer')}. Den er lest og telles én gang.",
+                )
+            )
         submissions.append(sub)
     return submissions
+
+
+def identical_copies(files: Iterable[Path]) -> dict[Path, list[Path]]:
+    """The first of files with the same content (SHA-256) -> the later ones. A file that
+    cannot be opened counts as unique (reading it says why)."""
+    first: dict[str, Path] = {}
+    copies: dict[Path, list[Path]] = {}
+    for path in files:
+        try:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            continue
+        if digest in first:
+            copies.setdefault(first[digest], []).append(path)
+        else:
+            first[digest] = path
+    return copies
 
 
 def check_previous(paths: Iterable[Path], specs: Specs, period: Period) -> list[Submission]:

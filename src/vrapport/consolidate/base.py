@@ -3,13 +3,12 @@ declares it reads and reports (checked against the specs when they load, vrappor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from vrapport.lineage import SheetSource
-from vrapport.numbers import format_number
 from vrapport.period import Period
 from vrapport.report.model import Section, Text
 from vrapport.spec import Chapter, ReportConfig, Specs
@@ -158,21 +157,6 @@ def comments(
     """The department's own paragraphs (for one topic), as written, in their order."""
     rows = frame if topic is None else frame[frame[topic_column] == topic]
     return [Text(str(t)) for t in rows[text_column] if isinstance(t, str) and t.strip()]
-
-
-# Names a drafted sentence lists before it summarises the rest ("… og 1 180 andre prosjekter").
-LISTED_NAMES = 10
-
-
-def listing(names: Sequence[str], plural: str, limit: int = LISTED_NAMES) -> str:
-    """'A', 'A og B', 'A, B og C'; more than `limit` names: the first `limit` and the number
-    of the others ('A, B, …, J og 1 180 andre prosjekter'), so a sentence stays readable
-    however long the register."""
-    names = list(names)
-    if len(names) > limit + 1:
-        rest = f"{format_number(len(names) - limit)} andre {plural}"
-        return ", ".join(names[:limit]) + " og " + rest
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
 
 def drafted(sentences: list[str]) -> list[Text]:

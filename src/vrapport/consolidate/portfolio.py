@@ -19,11 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from vrapport.consolidate.base import Reads, SectionInput, drafted, listing, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.labels import norm
 from vrapport.numbers import format_number
 from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
 from vrapport.reportfile import PortfolioSettings, RiskMatrixSettings
+from vrapport.wording import listing
 
 ROLE = "portfolio"
 # Status dimensions (column keys of the Prosjekter sheet) and their headers in the report.

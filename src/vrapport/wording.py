@@ -1,0 +1,21 @@
+"""Norwegian running text shared by messages and drafted sentences: lists of names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vrapport.numbers import format_number
+
+# Names a sentence lists before it summarises the rest ("… og 1 180 andre prosjekter").
+LISTED_NAMES = 10
+
+
+def listing(names: Sequence[str], plural: str, limit: int = LISTED_NAMES) -> str:
+    """'A', 'A og B', 'A, B og C'; more than `limit` names: the first `limit` and the number
+    of the others ('A, B, …, J og 1 180 andre prosjekter'), so a sentence stays readable
+    however long the register."""
+    names = list(names)
+    if len(names) > limit + 1:
+        rest = f"{format_number(len(names) - limit)} andre {plural}"
+        return ", ".join(names[:limit]) + " og " + rest
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
