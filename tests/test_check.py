@@ -415,7 +415,7 @@ def test_feedback_copies_of_same_named_files_do_not_overwrite(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         path = Path(shutil.copy(EXAMPLES / "okonomi.xlsx", tmp_path / folder / "okonomi.xlsx"))
-        set_cells(path, "Resultat", {"F6": "abc"})
+        set_cells(path, "Resultat", {"F6": f"abc {folder}"})  # two files, not identical copies
     out = tmp_path / "retur"
     result = runner.invoke(
         app,
