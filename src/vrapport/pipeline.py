@@ -31,7 +31,7 @@ class BuildOutcome:
     report: Report | None = None
     path: Path | None = None
     files: list[FileRecord] = field(default_factory=list)
-    lineage: list[dict] = field(default_factory=list)
+    lineage: list[dict[str, Any]] = field(default_factory=list)
     build_time: dt.datetime | None = None
     missing: list[str] = field(default_factory=list)  # titles of chapters not delivered
     trace: Path | None = None  # the lineage JSON, when asked for

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -20,9 +21,11 @@ from vrapport.report.model import (
     COUNT,
     THOUSANDS,
     VARIANCE,
+    Block,
     Chart,
     HeaderCell,
     Row,
+    RowStyle,
     Section,
     Series,
     Table,
@@ -61,7 +64,7 @@ class Line:
     ytd_actual: float
     ytd_budget: float
     annual_budget: float
-    style: str = "normal"
+    style: RowStyle = "normal"
     members: tuple[str, ...] = ()  # the catalogue lines summed into this one
 
     @property
@@ -103,7 +106,7 @@ class Line:
 
 
 def _total(
-    key: str, label: str, kind: str, parts: list[tuple[int, Line]], style: str = "bold"
+    key: str, label: str, kind: str, parts: list[tuple[int, Line]], style: RowStyle = "bold"
 ) -> Line:
     def add(attr: str) -> float:
         return sum(sign * getattr(line, attr) for sign, line in parts)
@@ -123,7 +126,10 @@ def _total(
 
 
 def result_lines(
-    frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Period, subtotals: dict[str, str]
+    frame: pd.DataFrame,
+    catalogue: tuple[dict[str, Any], ...],
+    period: Period,
+    subtotals: dict[str, str],
 ) -> list[Line]:
     """Every line of the result table in the seed's order, subtotals included."""
     values = frame.assign(
@@ -203,7 +209,10 @@ def result_table(lines: list[Line], period: Period, cite: Cite = _no_source) -> 
 
 
 def monthly_result(
-    frame: pd.DataFrame, catalogue: tuple[dict, ...], period: Period, cite: Cite = _no_source
+    frame: pd.DataFrame,
+    catalogue: tuple[dict[str, Any], ...],
+    period: Period,
+    cite: Cite = _no_source,
 ) -> Table:
     """Net result per month (actual up to the period, budget for the year), in 1000 kr."""
     lines = tuple(item["key"] for item in catalogue)
@@ -246,8 +255,8 @@ CiteRows = Callable[[list[str], list[str]], str | None]
 
 def investment_table(
     frame: pd.DataFrame,
-    catalogue: tuple[dict, ...],
-    groups: tuple[dict, ...],
+    catalogue: tuple[dict[str, Any], ...],
+    groups: tuple[dict[str, Any], ...],
     period: Period,
     cite: CiteRows = _no_source,
 ) -> Table:
@@ -258,7 +267,7 @@ def investment_table(
         if item.get("group"):
             members.setdefault(item["group"], []).append(item["key"])
 
-    def row(key: str, label: str, keys: list[str], style: str) -> Row:
+    def row(key: str, label: str, keys: list[str], style: RowStyle) -> Row:
         budget = sum(float(by_key.at[k, "annual_budget"]) for k in keys)
         actual = sum(float(by_key.at[k, "actual_ytd"]) for k in keys)
         sources = (cite(keys, ["annual_budget"]), cite(keys, ["actual_ytd"]))
@@ -266,7 +275,7 @@ def investment_table(
 
     rows: list[Row] = []
     for index, item in enumerate(catalogue):
-        group = item.get("group")
+        group: str | None = item.get("group")
         rows.append(row(item["key"], item["label"], [item["key"]], "normal" if group else "bold"))
         following = catalogue[index + 1].get("group") if index + 1 < len(catalogue) else None
         if group and following != group:
@@ -316,7 +325,7 @@ def liquidity(frame: pd.DataFrame, period: Period) -> Liquidity:
 def liquidity_table(liq: Liquidity, period: Period, cite: CiteRows = _no_source) -> Table:
     months = [f"m{m:02d}" for m in period.ytd_months()]
     everything = ["opening_balance", *months]
-    rows = (
+    rows: tuple[tuple[str, str, float, RowStyle, list[str]], ...] = (
         ("opening", f"IB 1.1.{period.year}", liq.opening, "normal", ["opening_balance"]),
         ("movements", "Bevegelser hittil i år", liq.movements, "normal", months),
         ("closing", f"UB per {period.end_short}", liq.closing, "bold", everything),
@@ -485,7 +494,7 @@ def build(inputs: SectionInput) -> Section:
         frame = inputs.sheet(ROLE, sheet)
         return lambda keys, columns: inputs.cite(ROLE, sheet, frame[ROW_KEY].isin(keys), columns)
 
-    blocks = [
+    blocks: list[Block] = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         Text(f"Resultat {period.month_name}", "heading2"),
         Text(f"Tabellen under viser budsjett og resultat for {period.month_name}."),

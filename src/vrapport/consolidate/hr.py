@@ -18,7 +18,17 @@ from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number, round_half_away
 from vrapport.period import MONTHS_NB, MONTHS_SHORT_NB, Period
 from vrapport.reader import LABEL, MONTH, ROW_KEY
-from vrapport.report.model import COUNT, Chart, HeaderCell, Row, Section, Series, Table, Text
+from vrapport.report.model import (
+    COUNT,
+    Block,
+    Chart,
+    HeaderCell,
+    Row,
+    Section,
+    Series,
+    Table,
+    Text,
+)
 from vrapport.sheetkeys import AGREED, PARTS, PRIOR, SICK_LEAVE
 
 ROLE = "hr"
@@ -492,7 +502,7 @@ def build(inputs: SectionInput) -> Section:
     breaches = breach_table(inputs.sheet(ROLE, BREACHES), period, cite_breaches)
     first_month = MONTHS_NB[0] if period.month > 1 else ""
     span = f"{first_month}–{period.month_name}" if first_month else period.month_name
-    blocks = [
+    blocks: list[Block] = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         *inputs.comments(ROLE, "hms"),
         Text("Sykefravær", "heading2"),

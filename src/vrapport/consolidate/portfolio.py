@@ -174,7 +174,9 @@ def _groups(items: list[Project]) -> list[tuple[str | None, list[Project]]]:
     groups: dict[str | None, list[Project]] = {}
     for project in items:
         groups.setdefault(project.program, []).append(project)
-    ordered = [(p, g) for p, g in groups.items() if p is not None]
+    ordered: list[tuple[str | None, list[Project]]] = [
+        (p, g) for p, g in groups.items() if p is not None
+    ]
     if None in groups:
         ordered.append((None, groups[None]))
     return ordered

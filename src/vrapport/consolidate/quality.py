@@ -56,8 +56,8 @@ def counts(frame: pd.DataFrame, period: Period) -> list[Count]:
         total = _count(row[OPEN])
         if not isinstance(day, dt.date) or total is None or not first <= day <= last:
             continue
-        split = (_count(row[key]) for key in SPLIT)
-        found.setdefault(day, Count(day, total, *split, index=index))
+        internal, trusts = (_count(row[key]) for key in SPLIT)
+        found.setdefault(day, Count(day, total, internal, trusts, index=index))
     return [found[day] for day in sorted(found)]
 
 

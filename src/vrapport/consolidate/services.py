@@ -23,6 +23,7 @@ from vrapport.reader import MONTH
 from vrapport.report.model import (
     COUNT,
     PERCENT,
+    Block,
     Chart,
     HeaderCell,
     Row,
@@ -708,7 +709,7 @@ def build(inputs: SectionInput) -> Section:
     )
 
     draft = inputs.narrative
-    blocks = [
+    blocks: list[Block] = [
         Text(f"{chapter.number}. {chapter.title}", "heading1"),
         Text("Brukerstøtte", "heading2"),
         *inputs.comments(SUPPORT, INTRO),

@@ -17,6 +17,7 @@ from vrapport.report.model import (
     Report,
     Row,
     Section,
+    Status,
     Table,
     Text,
 )
@@ -91,7 +92,7 @@ def key_figures(
                 items.append(KeyFigure(entry.label, None, note="Ikke levert"))
             continue
         number_format, scale = UNITS[entry.unit]
-        status = (
+        status: Status = (
             "green"
             if _meets(value, entry.green)
             else ("yellow" if _meets(value, entry.yellow) else "red")
@@ -153,7 +154,7 @@ def front_section(
 
 def _column_names(table: Table) -> list[str]:
     """A name per value column: the header texts above it, joined (e.g. 'Mars 2024 · Faktisk')."""
-    names = [[] for _ in range(table.width)]
+    names: list[list[str]] = [[] for _ in range(table.width)]
     for level in table.header:
         col = 0
         for cell in level:

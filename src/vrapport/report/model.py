@@ -14,6 +14,7 @@ from vrapport.period import Period
 
 TextStyle = Literal["heading1", "heading2", "heading3", "body", "caption", "drafted", "note"]
 RowStyle = Literal["normal", "bold", "total"]
+Status = Literal["green", "yellow", "red"]  # a traffic light
 THOUSANDS = "#,##0"
 VARIANCE = "#,##0;[Red]-#,##0"  # negative (unfavourable) variances in red
 PERCENT = "0%"
@@ -127,7 +128,7 @@ class KeyFigure:
     label: str
     value: float | None
     number_format: str = COUNT
-    status: Literal["green", "yellow", "red"] | None = None
+    status: Status | None = None
     note: str = ""
 
 

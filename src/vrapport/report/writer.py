@@ -117,7 +117,7 @@ class _SheetWriter:
         self.row = 0
         self.placed: dict[str, Placed] = {}
         self.heights: dict[int, float] = {}
-        self.widths: dict[int, float] = {0: LABEL_WIDTH} | dict.fromkeys(range(1, 15), VALUE_WIDTH)
+        self.widths: dict[int, float] = {0: LABEL_WIDTH, **dict.fromkeys(range(1, 15), VALUE_WIDTH)}
         self.last_col = 0
         self.extents: list[Extent] = []
         self._setup(report)
