@@ -138,7 +138,10 @@ def test_no_meta_cell_is_a_literal_outside_the_layout_module():
             if not isinstance(node, ast.Call):
                 continue
             for first, second in zip(node.args, node.args[1:], strict=False):
-                if getattr(first, "id", "") == "META_SHEET":
+                if (
+                    getattr(first, "id", "") == "META_SHEET"
+                    or getattr(first, "value", "") == "_meta"
+                ):
                     assert not isinstance(second, ast.Constant) or not second.value, (
                         f"{path.name}:{node.lineno}: use meta_cell(key)"
                     )

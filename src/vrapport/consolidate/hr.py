@@ -351,7 +351,7 @@ def _said(
     """'over målet på 2,5 % i januar og under målet i februar': months per relation, in the
     order of their first month; the comparison named in full with the first relation and as
     `again` after it."""
-    parts = []
+    parts: list[str] = []
     for relation, months in sorted(groups.items(), key=lambda item: item[1][0]):
         word, link = words[relation]
         named = (link, against) if not parts else ("", again)
