@@ -69,7 +69,9 @@ def read_workbook(path: Path, display: str) -> Workbook:
         for name in book.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             book.grids[name] = sheet.to_python(skip_empty_area=False)
-            book.merged[name] = [tuple(map(tuple, r)) for r in sheet.merged_cell_ranges or []]
+            book.merged[name] = [
+                ((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
+            ]
         book.scans = scan_cells(path, set(book.sheet_names))
     except MemoryError:
         raise
@@ -194,7 +196,7 @@ class Reader:
                 if self._conn.poll(min(left, 0.5)):
                     got, result = self._conn.recv()
                     assert got == index
-                    return result  # type: ignore[no-any-return]
+                    return result
             except (EOFError, OSError):
                 return "died"
             if not self._process.is_alive() and not self._conn.poll(0):

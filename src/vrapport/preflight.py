@@ -258,7 +258,7 @@ def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
     where = f"Arket «{sheet}»" if sheet else f"Delen {info.filename}"
     area = _SheetArea()
     merged: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
-    state = {"row": 0, "col": 0, "shared": False, "in_v": False, "ref": ""}
+    state: dict[str, Any] = {"row": 0, "col": 0, "shared": False, "in_v": False, "ref": ""}
     text: list[str] = []
 
     def outside(ref: str, cell: str = "") -> Refused:
@@ -404,7 +404,9 @@ def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipIn
     return count[0]
 
 
-def _relations(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[dict]:
+def _relations(
+    stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:

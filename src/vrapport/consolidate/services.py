@@ -532,7 +532,7 @@ class OperationsMonth:
 def events_in(log: pd.DataFrame, period: Period, month: int, level: str) -> pd.Series:
     """Which preparedness events of `level` started in the month with index `month`."""
     when = pd.to_datetime(log["date"], errors="coerce")  # vectorised; not a date: NaT
-    started = period.index_of(when.dt.year, when.dt.month)  # type: ignore[arg-type]
+    started = period.index_of(when.dt.year, when.dt.month)
     return (started == month) & (log["level"] == level)
 
 

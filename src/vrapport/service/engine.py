@@ -218,6 +218,7 @@ def check_job(
     """Check one upload as `vrapport check --period P --feedback` does (vrapport.check); a
     file of another template is an error. Writes the feedback copy into `out`."""
     from vrapport import check
+    from vrapport.layout import META_SHEET, meta_cell
 
     with tempfile.TemporaryDirectory(dir=out) as folder:
         link = _stage(Path(folder) / "inn", template, blob)
@@ -226,8 +227,8 @@ def check_job(
         if sub.template is not None and sub.template_id != template:
             wrong = Finding(
                 sub.display,
-                "_meta",
-                "B2",
+                META_SHEET,
+                meta_cell("template_id"),
                 ERROR,
                 "wrong-template",
                 f"Filen er laget fra malen «{sub.template_id}», men er lastet opp som "
