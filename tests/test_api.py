@@ -179,3 +179,8 @@ def test_build_refuses_to_overwrite_an_input(example_copy):
     path = example_copy("okonomi.xlsx")
     with pytest.raises(vrapport.UsageError, match="er en av innsendingene"):
         vrapport.build([path.parent], PERIOD, path)
+
+
+def test_the_tests_import_the_source_tree():
+    """What the tests exercise is src/ of this checkout, not an installed copy."""
+    assert Path(vrapport.__file__).resolve().is_relative_to(ROOT / "src")
