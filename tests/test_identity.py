@@ -256,3 +256,25 @@ def test_a_sheet_renamed_with_a_lookalike_letter_is_named(specs: Specs, example_
         "Arket «Likvidіtet» (med kyrillisk і, ikke latinsk i) er ikke en del av malen og blir "
         "ikke lest."
     )
+
+
+def test_a_measure_header_with_a_lookalike_letter_is_named(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"B5": "Fаktisk"})  # Cyrillic а
+    (finding,) = only(checked(path, specs).findings, "missing-column")
+    assert finding.cell == "A5"
+    assert finding.message.startswith("Fant ikke kolonnene: Faktisk januar")
+    assert finding.message.endswith(
+        "Ligner, men er ikke lik: «Fаktisk» (med kyrillisk а, ikke latinsk a)."
+    )
+
+
+def test_a_row_repeated_with_an_invisible_character_is_a_duplicate(specs: Specs, example_copy):
+    path = set_cells(
+        example_copy("okonomi.xlsx"), "Resultat", {"A7": "SLA (tjeneste\u200bavtaler)"}
+    )
+    findings = checked(path, specs).findings
+    (duplicate,) = only(findings, "duplicate-row")
+    assert (duplicate.cell, duplicate.severity) == ("A7", "error")
+    assert duplicate.message == (
+        "Raden «SLA (tjeneste\\u200bavtaler)» står to ganger (også i rad 6)."
+    )
