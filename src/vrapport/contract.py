@@ -218,6 +218,31 @@ def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  
                 )
 
 
+def _plausibility_pairs(specs: Specs) -> None:
+    """The column pairs the plausibility check compares are numeric columns of one sheet."""
+    pairs = specs.report.model.plausibility.pairs
+    for template_id, sheets in pairs.items():
+        path = f"plausibility.pairs.{template_id}"
+        if template_id not in specs.templates:
+            raise _fail(REPORT_FILE, path, f"malen finnes ikke; kjente: {_known(specs.templates)}")
+        template = specs.templates[template_id]
+        for sheet_key, columns in sheets.items():
+            sheet = next((s for s in template.sheets if s.key == sheet_key), None)
+            if sheet is None:
+                known = _known(s.key for s in template.sheets)
+                raise _fail(
+                    REPORT_FILE, f"{path}.{sheet_key}", f"arket finnes ikke; kjente: {known}"
+                )
+            numeric = [c.key for c in sheet.columns if c.numeric]
+            for key in (k for pair in columns.items() for k in pair):
+                if key not in numeric:
+                    raise _fail(
+                        REPORT_FILE,
+                        f"{path}.{sheet_key}",
+                        f"«{key}» er ingen tallkolonne i arket; kjente: {_known(numeric)}",
+                    )
+
+
 def check_contract(specs: Specs) -> Specs:
     """Check everything `specs` shares with the code; return them with each chapter's
     template roles resolved. Raises SpecError at the first violation."""
@@ -226,6 +251,7 @@ def check_contract(specs: Specs) -> Specs:
 
     _check_names(specs, load_checks())
     _placeholders(specs)
+    _plausibility_pairs(specs)
     sections = load_sections()
     seen: dict[str, int] = {}
     for chapter in specs.report.chapters:

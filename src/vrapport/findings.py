@@ -35,7 +35,7 @@ Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 
-Category = Literal["file", "structure", "value", "cross-check", "history"]
+Category = Literal["file", "structure", "value", "cross-check", "plausibility", "history"]
 LocationKind = Literal["file", "sheet", "cell", "range", "row"]
 
 
@@ -185,6 +185,10 @@ CODES: Mapping[str, Code] = _table(
     Code("date-after-period", "cross-check", ERROR),
     Code("date-before-range", "cross-check", WARNING),
     Code("duplicate-id", "cross-check", ERROR),
+    # --- plausibility: well-formed figures a controller would question (checks/plausibility)
+    Code("wrong-scale", "plausibility", WARNING),
+    Code("outlier", "plausibility", WARNING),
+    Code("month-copied", "plausibility", WARNING),
     # --- history: against the previous period's submissions ------------------------------
     Code("changed-since-previous", "history", WARNING),
 )

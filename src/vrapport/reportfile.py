@@ -118,6 +118,18 @@ class NarrativeSettings(Model):
     materiality_percent: Annotated[float, Field(ge=0, le=100)] = 0
 
 
+class PlausibilitySettings(Model):
+    """The controller's plausibility checks (vrapport.checks.plausibility)."""
+
+    severity: Literal["error", "warning"] = "warning"
+    outlier_k: Annotated[float, Field(gt=0)] = 5
+    floor_percent: Annotated[float, Field(ge=0)] = 40
+    outlier_min_values: Annotated[int, Field(ge=2)] = 4
+    scale_tolerance: Annotated[float, Field(gt=0, le=2)] = 1
+    # template id -> sheet key -> {column: paired column}
+    pairs: dict[Key, dict[Key, dict[Key, Key]]] = {}
+
+
 class Threshold(Model):
     min: float | None = None
     max: float | None = None
@@ -152,6 +164,7 @@ class ReportFile(Model):
     # Targets are shares (0–1); which ones must be there is declared by the sections.
     targets: dict[Key, Share] = {}
     narrative: NarrativeSettings = NarrativeSettings()
+    plausibility: PlausibilitySettings = PlausibilitySettings()
     front_page: FrontPage = FrontPage()
 
 

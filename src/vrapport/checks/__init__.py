@@ -39,16 +39,21 @@ Check = Callable[[CheckContext], Iterator[Finding]]
 CHECKS: dict[str, Check] = {}
 # Checks run for every submission, listed in a spec or not (e.g. figures after the period).
 ALWAYS: list[str] = []
+# Checks run for every submission after all others, so they can leave cells that already
+# have a finding alone (the plausibility checks).
+LAST: list[str] = []
 
 
-def check(name: str, always: bool = False) -> Callable[[Check], Check]:
+def check(name: str, always: bool = False, last: bool = False) -> Callable[[Check], Check]:
     """Register a check under the name specs list it by; `always`: run it for every
-    submission, whether its spec lists it or not."""
+    submission, whether its spec lists it or not; `last`: likewise, after every other."""
 
     def register(function: Check) -> Check:
         CHECKS[name] = function
         if always and name not in ALWAYS:
             ALWAYS.append(name)
+        if last and name not in LAST:
+            LAST.append(name)
         return function
 
     return register

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+import pandas as pd
+
 from vrapport.checks import CheckContext, check
 from vrapport.findings import WARNING, Finding
 from vrapport.numbers import format_plain
@@ -11,11 +14,37 @@ from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 
 
+def _sign_of_history(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per cell of the result grid: the sign every *other* non-zero value of its line has
+    (actuals and budgets, all months), or 0 where they disagree or there are fewer than two."""
+    long = frame.melt(
+        id_vars=[ROW_KEY, MONTH],
+        value_vars=["actual", "budget"],
+        var_name="key",
+        ignore_index=False,
+    )
+    long["value"] = pd.to_numeric(long["value"].where(long["value"].map(_is_amount)))
+    sign = np.sign(long["value"]).fillna(0)
+    by_line = long.assign(pos=sign > 0, neg=sign < 0).groupby(ROW_KEY)[["pos", "neg"]]
+    totals = by_line.transform("sum")
+    pos = totals["pos"] - (sign > 0)
+    neg = totals["neg"] - (sign < 0)
+    history = np.where((pos >= 2) & (neg == 0), 1, np.where((neg >= 2) & (pos == 0), -1, 0))
+    return long.assign(sign=sign, history=history)
+
+
+def _is_amount(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @check("finance-signs")
 def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
     """Income and costs are entered as positive amounts (a line marked `sign: negative` in the
     catalogue, such as capitalised payroll, as negative); the other sign is probably a typing
-    error, but can be a real correction, so it is a warning."""
+    error, but can be a real correction, so it is a warning. A line without a fixed sign
+    (financial items) is expected to have the sign of its budget and its history: a value
+    whose sign is opposite to the same month's budget (or actual) and to every other value of
+    the line is warned about too."""
     data = ctx.sub.sheets.get("result")
     if data is None:
         return
@@ -30,7 +59,7 @@ def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
             continue
         for key in ("actual", "budget"):
             value = row[key]
-            if isinstance(value, int | float) and not isinstance(value, bool) and value * sign < 0:
+            if _is_amount(value) and value * sign < 0:
                 wanted = "negativt" if sign < 0 else "positivt"
                 yield ctx.at(
                     data,
@@ -42,3 +71,27 @@ def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
                     f"{data.spec.column(key).label.lower()} for "
                     f"{month_label(int(row[MONTH])).lower()} er {format_plain(value)}.",
                 )
+    free = data.frame[~data.frame[ROW_KEY].isin(list(expected))]
+    if free.empty:
+        return
+    cells = _sign_of_history(free)
+    other = {"actual": "budget", "budget": "actual"}
+    for (index, key), cell in cells.set_index("key", append=True).iterrows():
+        if cell["sign"] == 0 or cell["history"] != -cell["sign"]:
+            continue
+        pair = free.at[index, other[str(key)]]
+        if _is_amount(pair) and pair != 0 and np.sign(pair) == cell["sign"]:
+            continue
+        row = free.loc[index]
+        wanted = "negativt" if cell["history"] < 0 else "positivt"
+        yield ctx.at(
+            data,
+            index,
+            str(key),
+            WARNING,
+            "unexpected-sign",
+            f"{row[LABEL]} er {wanted} i budsjettet og de andre månedene, men "
+            f"{data.spec.column(str(key)).label.lower()} for "
+            f"{month_label(int(row[MONTH])).lower()} er {format_plain(cell['value'])}. "
+            "Er fortegnet riktig?",
+        )

@@ -1,0 +1,214 @@
+"""The controller's plausibility checks: wrong scale, outliers, copied months, signs.
+
+Cases a controller chases at month-end, each at its cell in a real example file; then
+property-based draws over realistic variants of all example submissions (tests/realistic.py):
+one tampered cell is caught, untouched data gives no finding of these kinds.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
+from tests import realistic
+from tests.conftest import ROOT, cell_of, set_cells
+from vrapport.checks.plausibility import loo_median, scale_factor
+from vrapport.cli import app
+
+runner = CliRunner()
+
+
+def _check_json(path) -> tuple[int, list[dict]]:
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    return result.exit_code, json.loads(result.stdout)["findings"]
+
+
+def test_sla_typed_in_thousands_is_named_at_its_cell_with_the_factor(example_copy):
+    path = example_copy("okonomi.xlsx")
+    cell = cell_of(path, "Resultat", "SLA (tjenesteavtaler)", "Faktisk")  # January
+    march = openpyxl.load_workbook(path)["Resultat"]
+    row = int(cell[1:])
+    march_cell = next(
+        c.coordinate
+        for c in march[row]
+        if c.value == 34185330  # March actual, as the seed prints it in kroner
+    )
+    set_cells(path, "Resultat", {march_cell: 34185})
+    code, findings = _check_json(path)
+    assert code == 0  # a warning by default
+    (finding,) = [f for f in findings if f["code"] == "wrong-scale"]
+    assert (finding["sheet"], finding["cell"], finding["severity"]) == (
+        "Resultat",
+        march_cell,
+        "warning",
+    )
+    assert "SLA (tjenesteavtaler), faktisk for mars er 34\u00a0185" in finding["message"]
+    assert "1\u00a0000 ganger lavere" in finding["message"]
+    assert "Sannsynlig faktor: 1/1\u00a0000 (gang med 1\u00a0000)" in finding["message"]
+
+
+def test_a_count_typed_1000_times_too_high_is_caught(example_copy):
+    path = example_copy("brukerstotte.xlsx")
+    cell = cell_of(path, "Henvendelser", "Mars", "Henvendelser totalt")
+    value = openpyxl.load_workbook(path)["Henvendelser"][cell].value
+    set_cells(path, "Henvendelser", {cell: value * 1000})
+    _, findings = _check_json(path)
+    scale = [f for f in findings if f["code"] == "wrong-scale"]
+    assert [(f["cell"], f["severity"]) for f in scale] == [(cell, "warning")]
+    assert "1\u00a0000 ganger høyere" in scale[0]["message"]
+    assert "(del med 1\u00a0000)" in scale[0]["message"]
+
+
+def test_a_month_copied_from_the_month_before_is_named_at_its_first_cell(example_copy):
+    path = example_copy("brukerstotte.xlsx")
+    sheet = openpyxl.load_workbook(path)["Henvendelser"]
+    labels = ["Henvendelser totalt", "Telefonhenvendelser", "Besvart innen 60 sekunder"]
+    labels.append("Løst i førstelinje")
+    february = [sheet[cell_of(path, "Henvendelser", "Februar", label)].value for label in labels]
+    march = [cell_of(path, "Henvendelser", "Mars", label) for label in labels]
+    set_cells(path, "Henvendelser", dict(zip(march, february, strict=True)))
+    _, findings = _check_json(path)
+    (copied,) = [f for f in findings if f["code"] == "month-copied"]
+    assert copied["cell"] == march[0]
+    assert "Alle tallene for mars er like tallene for februar (4 celler)" in copied["message"]
+
+
+def test_an_outlier_in_the_budget_gives_the_expected_range(example_copy):
+    path = example_copy("okonomi.xlsx")
+    january = cell_of(path, "Resultat", "Lokaler", "Budsjett")
+    row, col = xl_cell_to_rowcol(january)
+    june = xl_rowcol_to_cell(row, col + 2 * 5)  # two columns a month: actual, budget
+    value = openpyxl.load_workbook(path)["Resultat"][june].value
+    set_cells(path, "Resultat", {june: value * 8})
+    _, findings = _check_json(path)
+    (outlier,) = [f for f in findings if f["code"] == "outlier"]
+    assert outlier["cell"] == june
+    assert "Lokaler, budsjett for juni" in outlier["message"]
+    assert "forventet mellom 0 og" in outlier["message"]
+
+
+def test_financial_items_with_the_sign_of_neither_budget_nor_history(example_copy):
+    path = example_copy("okonomi.xlsx")
+    sheet = openpyxl.load_workbook(path)["Resultat"]
+    row = int(cell_of(path, "Resultat", "Finansposter", "Faktisk")[1:])
+    march = next(c for c in sheet[row] if c.value == -1471820)
+    set_cells(path, "Resultat", {march.coordinate: 1471820})
+    _, findings = _check_json(path)
+    (sign,) = [f for f in findings if f["code"] == "unexpected-sign"]
+    assert sign["cell"] == march.coordinate
+    assert "Finansposter er negativt i budsjettet og de andre månedene" in sign["message"]
+
+
+def test_plausibility_findings_are_marked_in_the_feedback_copy(example_copy, tmp_path):
+    path = example_copy("brukerstotte.xlsx")
+    cell = cell_of(path, "Henvendelser", "Mars", "Telefonhenvendelser")
+    value = openpyxl.load_workbook(path)["Henvendelser"][cell].value
+    set_cells(path, "Henvendelser", {cell: value / 1000})
+    out = tmp_path / "retur"
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--feedback", str(out)])
+    assert result.exit_code == 1  # a fraction is no count: that error comes first
+    copy = openpyxl.load_workbook(out / "brukerstotte_tilbakemelding.xlsx")
+    assert copy["Henvendelser"][cell].comment is not None
+
+
+def _schemas_with(tmp_path, old: str, new: str):
+    import shutil
+
+    from vrapport.spec import load_specs
+
+    folder = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", folder)
+    report = folder / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    assert old in text
+    report.write_text(text.replace(old, new), encoding="utf-8")
+    return load_specs(folder)
+
+
+def test_severity_is_configurable(example_copy, tmp_path):
+    from vrapport.period import Period
+    from vrapport.validation import check_files
+
+    path = example_copy("brukerstotte.xlsx")
+    cell = cell_of(path, "Henvendelser", "Mars", "Henvendelser totalt")
+    value = openpyxl.load_workbook(path)["Henvendelser"][cell].value
+    set_cells(path, "Henvendelser", {cell: value * 1000})
+    strict = _schemas_with(tmp_path, "  severity: warning\n", "  severity: error\n")
+    (sub,) = check_files([path], strict, Period(2024, 3))
+    assert [(f.cell, f.severity) for f in sub.findings if f.code == "wrong-scale"] == [
+        (cell, "error")
+    ]
+
+
+def test_a_pair_naming_no_numeric_column_is_refused_at_load(tmp_path):
+    from vrapport.spec import SpecError
+
+    with pytest.raises(SpecError, match="plausibility.pairs.okonomi.result: «budsjett» er ingen"):
+        _schemas_with(tmp_path, "result: {actual: budget}", "result: {actual: budsjett}")
+
+
+@given(st.lists(st.lists(st.integers(-50, 50), min_size=1, max_size=7), min_size=1, max_size=5))
+def test_leave_one_out_median_matches_the_definition(groups):
+    values = np.array([v for g in groups for v in g], dtype=float)
+    ids = np.array([i for i, g in enumerate(groups) for _ in g])
+    medians, counts = loo_median(values, ids)
+    position = 0
+    for group in groups:
+        for i in range(len(group)):
+            others = group[:i] + group[i + 1 :]
+            expected = np.median(others) if others else np.nan
+            assert counts[position] == len(others)
+            assert (
+                np.isnan(expected)
+                and np.isnan(medians[position])
+                or (medians[position] == expected)
+            )
+            position += 1
+
+
+def test_percent_typed_as_a_number_reads_as_factor_100():
+    value = np.array([62.0, 0.0062, 0.64])
+    references = [np.array([0.61, 0.61, 0.61]), np.array([np.nan, 0.6, 0.0])]
+    assert list(scale_factor(value, references, 100.0, 0.5)) == [100.0, -100.0, 0.0]
+
+
+CELLS = realistic.cells()
+DRAWS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+
+@DRAWS
+@given(
+    st.sampled_from([c for c in CELLS if realistic.has_reference(c)]),
+    st.sampled_from(["×1000", "÷1000"]),
+    st.integers(0, 10_000),
+)
+def test_one_cell_at_the_wrong_scale_is_caught(cell, tampering, seed):
+    findings = realistic.draw(cell.template, seed, cell=cell, tampering=tampering)
+    assert realistic.caught(findings, cell.template, cell), (cell, tampering)
+
+
+@DRAWS
+@given(st.sampled_from([c for c in CELLS if realistic.sign_is_known(c)]), st.integers(0, 10_000))
+def test_one_flipped_sign_is_caught(cell, seed):
+    findings = realistic.draw(cell.template, seed, cell=cell, tampering="sign")
+    assert realistic.caught(findings, cell.template, cell), cell
+
+
+@DRAWS
+@given(
+    st.sampled_from(sorted(realistic.originals())),
+    st.integers(0, 10_000),
+    st.sampled_from([0.0, 0.05, 0.15]),
+)
+def test_untouched_realistic_data_gives_no_plausibility_finding(template, seed, spread):
+    findings = realistic.draw(template, seed, spread)
+    assert realistic.false_alarms(findings) == []
