@@ -61,10 +61,10 @@ def check(name: str, always: bool = False, last: bool = False) -> Callable[[Chec
 
 def checks_for(template: TemplateSpec) -> list[str]:
     """The names of the checks a submission of `template` gets, each once, in order: those
-    run for every submission, then the template's, then its sheets'."""
+    run for every submission, then the template's, then its sheets', then those run last."""
     load_checks()
     listed = [*template.checks, *(n for s in template.sheets for n in s.checks)]
-    return list(dict.fromkeys([*ALWAYS, *listed]))
+    return list(dict.fromkeys([*ALWAYS, *listed, *LAST]))
 
 
 def load_checks() -> dict[str, Check]:
