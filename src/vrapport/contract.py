@@ -251,7 +251,6 @@ def check_contract(specs: Specs) -> Specs:
 
     _check_names(specs, load_checks())
     _placeholders(specs)
-    _plausibility_pairs(specs)
     sections = load_sections()
     seen: dict[str, int] = {}
     for chapter in specs.report.chapters:
@@ -265,5 +264,6 @@ def check_contract(specs: Specs) -> Specs:
     chapters = tuple(_chapter(c, specs, sections) for c in specs.report.chapters)
     _leads(specs, chapters)
     _facts(specs, chapters, sections)
+    _plausibility_pairs(specs)
     report = dataclasses.replace(specs.report, chapters=chapters)
     return dataclasses.replace(specs, report=report)
