@@ -83,7 +83,7 @@ def test_the_collector_sees_the_codes_of_every_layer():
 
 
 def test_every_code_has_a_category_and_a_severity():
-    categories = {"file", "structure", "value", "cross-check", "history"}
+    categories = {"file", "structure", "value", "cross-check", "plausibility", "history"}
     for name, code in CODES.items():
         assert code.name == name and CODE.match(name)
         assert code.category in categories and code.severity in (ERROR, WARNING)
