@@ -110,9 +110,9 @@ def series_cells(data: SheetData) -> pd.DataFrame:
     if not numeric or frame.empty:
         return pd.DataFrame(columns=["index", "column", "series", "month", "value", "timeline"])
     months = pd.to_numeric(frame[MONTH], errors="coerce") if MONTH in frame else None
-    has_months = months is not None and months.notna().any()
+    has_months = bool(months is not None and months.notna().any())
     keep = pd.Series(True, index=frame.index)
-    if spec.kind == "table" and has_months:
+    if spec.kind == "table" and months is not None and has_months:
         keep = months.notna() | frame[ROW_KEY].isin(_same_measure_rows(spec))
     parts = []
     for key in numeric:
@@ -279,7 +279,10 @@ def compared(data: SheetData, settings: Settings, template_id: str) -> pd.DataFr
     return _references(cells, settings.pairs_of(template_id, data.spec.key))
 
 
-def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterator[tuple]:
+Flag = tuple[Any, str, str, str]  # (row index, column key, code, message)
+
+
+def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterator[Flag]:
     """(row index, column, code, message) for every implausible number of the sheet."""
     cells = compared(data, settings, template_id)
     if cells.empty:
@@ -337,7 +340,7 @@ def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterat
         )
 
 
-def copied_months(data: SheetData, period_month: int) -> Iterator[tuple[Any, str, str, str]]:
+def copied_months(data: SheetData, period_month: int) -> Iterator[Flag]:
     """A month (up to the period) whose every entered number equals the month before's:
     (first row index, first column, code, message)."""
     spec, frame = data.spec, data.frame
