@@ -30,6 +30,7 @@ from vrapport.period import Period
 from vrapport.spec import Specs, load_specs
 
 if TYPE_CHECKING:
+    from vrapport.history import Restatement
     from vrapport.pipeline import BuildOutcome
     from vrapport.reader import Submission
 
@@ -94,6 +95,8 @@ class CheckReport:
     submissions: list[Submission]
     findings: list[Finding]
     period: Period | None = None
+    # With `previous`: the figures of closed months that changed since last period.
+    restatements: list[Restatement] = field(default_factory=list)
 
     @property
     def files(self) -> list[FileResult]:
@@ -128,6 +131,7 @@ class CheckReport:
             "counts": self.counts,
             "files": [f.to_dict() for f in self.files],
             "findings": [f.to_dict() for f in self.findings],
+            "restatements": [r.to_dict() for r in self.restatements],
         }
 
     def to_json(self) -> str:
@@ -157,14 +161,25 @@ def check(
     period: Period | str | None = None,
     *,
     specs: Specs | Path | None = None,
+    previous: Sequence[Path] | None = None,
 ) -> CheckReport:
     """Read and validate the files and folders in `paths` (a folder one level deep), with
     the checks between files: one submission per template, and, when no `period` says which,
-    one period for all. `specs`: loaded specs or a folder of them (default: the bundled)."""
-    from vrapport.validation import check_duplicates, check_files, check_periods, collect_files
+    one period for all. `specs`: loaded specs or a folder of them (default: the bundled).
+    `previous`: last period's submissions; every figure of a closed month that differs from
+    them is a finding at its cell and listed in `restatements` (as `build --previous`)."""
+    from vrapport.history import restatements
+    from vrapport.validation import (
+        check_duplicates,
+        check_files,
+        check_periods,
+        check_previous,
+        collect_files,
+    )
 
     paths = [Path(p) for p in paths]
-    _must_exist(paths)
+    earlier_paths = [Path(p) for p in previous or []]
+    _must_exist([*paths, *earlier_paths])
     the_period = _period(period)
     loaded = _specs(specs)
     files = collect_files(paths)
@@ -174,7 +189,21 @@ def check(
     findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
     if the_period is None:
         findings += check_periods(submissions)
-    return CheckReport(submissions, findings, the_period)
+    restated = []
+    if earlier_paths:
+        stamped = {s.meta.get("period", "") for s in submissions if s.template is not None}
+        against = the_period or (_period(stamped.pop()) if len(stamped) == 1 else None)
+        if against is None:
+            raise UsageError("--previous krever --period når filene ikke har én felles periode")
+        earlier = check_previous(earlier_paths, loaded, against)
+        findings += [f for sub in earlier for f in sub.findings] + check_duplicates(earlier)
+        restated = restatements(submissions, earlier)
+        by_file = {s.display: s for s in submissions}
+        for item in restated:
+            finding = item.finding()
+            by_file[item.file].findings.append(finding)  # marked in the feedback copy too
+            findings.append(finding)
+    return CheckReport(submissions, findings, the_period, restated)
 
 
 # --- templates -----------------------------------------------------------------------------

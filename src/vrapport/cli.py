@@ -229,13 +229,22 @@ def check(
             "(originalene endres ikke).",
         ),
     ] = None,
+    previous: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--previous",
+            metavar="MAPPE",
+            help="Mappe med forrige periodes innsendinger: tall for lukkede måneder som er "
+            "endret siden da, vises.",
+        ),
+    ] = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Kontroller innsendinger: hver feil med fil, ark og celle."""
     from vrapport.api import check as check_files
 
     with _usage_errors():
-        report = check_files(paths, period, specs=schemas)
+        report = check_files(paths, period, specs=schemas, previous=previous)
     if as_json:
         sys.stdout.write(report.to_json() + "\n")
     else:

@@ -3,12 +3,15 @@
 A submission repeats the months before the period (pre-filled by `templates --from`). When a
 department changes one of them, the board's year-to-date figures change too; the controller
 should know. Compared within one year, month by month, cell by cell; each change is a
-warning at the cell, with the old and the new value.
+`Restatement`: a warning at the cell with the old and the new value, and a row of the
+report's sheet of restatements (report/restatements.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -18,19 +21,75 @@ from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData, Submission
 from vrapport.validation import shown_value
 
 
+@dataclass(frozen=True)
+class Restatement:
+    """One figure of a closed month that differs from last period's submission."""
+
+    file: str
+    template: str  # the template's title (Økonomi)
+    sheet: str
+    cell: str
+    line: str  # the row's label (SLA (tjenesteavtaler), Mars)
+    month: int
+    column: str  # the column's label
+    old: Any
+    new: Any
+
+    @property
+    def difference(self) -> float | None:
+        if _number(self.old) and _number(self.new):
+            return float(self.new) - float(self.old)
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "template": self.template,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "line": self.line,
+            "month": self.month,
+            "column": self.column,
+            "old": self.old,
+            "new": self.new,
+            "difference": self.difference,
+        }
+
+    def finding(self) -> Finding:
+        month = month_label(self.month).lower()
+        where = self.line if self.line.lower() == month else f"{self.line}, {month}"
+        return Finding(
+            self.file,
+            self.sheet,
+            self.cell,
+            WARNING,
+            "changed-since-previous",
+            f"{self.column} for {where} er endret siden forrige rapport: "
+            f"{shown_value(self.old)} → {shown_value(self.new)}.",
+            self.column,
+        )
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _same(old: object, new: object) -> bool:
-    if isinstance(old, int | float) and isinstance(new, int | float):
-        return abs(float(old) - float(new)) < 0.005
+    if _number(old) and _number(new):
+        return abs(float(old) - float(new)) < 0.005  # type: ignore[arg-type]
     return old == new
 
 
-def _changes(file: str, now: SheetData, before: SheetData, up_to: int) -> Iterator[Finding]:
+def _changes(
+    sub: Submission, now: SheetData, before: SheetData, up_to: int
+) -> Iterator[Restatement]:
     keys = [ROW_KEY, MONTH]
     old = before.frame.assign(_old_index=before.frame.index)
     new = now.frame.assign(_new_index=now.frame.index)
     months = pd.to_numeric(new[MONTH], errors="coerce")
     new = new[(months >= 1) & (months <= up_to)]
     joined = new.merge(old, on=keys, suffixes=("", "_before"))
+    title = sub.template.title if sub.template else sub.template_id
     for _, row in joined.iterrows():
         for column in now.spec.columns:
             value, previous = row.get(column.key), row.get(f"{column.key}_before")
@@ -38,25 +97,23 @@ def _changes(file: str, now: SheetData, before: SheetData, up_to: int) -> Iterat
                 continue
             if _same(previous, value):
                 continue
-            month = month_label(int(row[MONTH])).lower()
-            label = str(row[LABEL])
-            where = label if label.lower() == month else f"{label}, {month}"
-            yield Finding(
-                file,
+            yield Restatement(
+                sub.display,
+                title,
                 now.name,
                 now.cell(row["_new_index"], column.key),
-                WARNING,
-                "changed-since-previous",
-                f"{column.label} for {where} er endret siden forrige rapport: "
-                f"{shown_value(previous)} → {shown_value(value)}.",
+                str(row[LABEL]),
+                int(row[MONTH]),
                 column.label,
+                previous,
+                value,
             )
 
 
-def history_changes(current: list[Submission], earlier: list[Submission]) -> list[Finding]:
-    """Warnings for every figure of a month the previous report already had that differs
-    now (same template, same year)."""
-    found: list[Finding] = []
+def restatements(current: list[Submission], earlier: list[Submission]) -> list[Restatement]:
+    """Every figure of a month the previous report already had that differs now (same
+    template, same year), in the order of the submissions, sheets and rows."""
+    found: list[Restatement] = []
     before = {s.template_id: s for s in earlier if s.template is not None}
     for sub in current:
         old = before.get(sub.template_id)
@@ -72,5 +129,10 @@ def history_changes(current: list[Submission], earlier: list[Submission]) -> lis
         for key, data in sub.sheets.items():
             if data.spec.kind not in ("table", "grid") or key not in old.sheets:
                 continue
-            found += _changes(sub.display, data, old.sheets[key], old_period.month)
+            found += _changes(sub, data, old.sheets[key], old_period.month)
     return found
+
+
+def history_changes(current: list[Submission], earlier: list[Submission]) -> list[Finding]:
+    """A warning at the cell of every restated figure, with the old and the new value."""
+    return [r.finding() for r in restatements(current, earlier)]

@@ -13,12 +13,13 @@ from vrapport import __version__
 from vrapport.consolidate.base import Frames, SectionInput, load_sections
 from vrapport.consolidate.transforms import leads, with_lead, without_empty_headings
 from vrapport.findings import ERROR, WARNING, Finding
-from vrapport.history import history_changes
+from vrapport.history import restatements
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.reader import Submission
 from vrapport.report.front import FileRecord, front_section, lineage, sources_section
 from vrapport.report.model import Report, Section, Text
+from vrapport.report.restatements import front_line, restatements_section
 from vrapport.report.writer import write_report
 from vrapport.spec import Chapter, Specs
 from vrapport.validation import check_duplicates, check_files, check_previous, collect_files
@@ -142,7 +143,8 @@ def build(
     for sub in submissions + earlier:
         outcome.findings += sub.findings
     outcome.findings += check_duplicates(submissions) + check_duplicates(earlier)
-    outcome.findings += history_changes(submissions, earlier)
+    restated = restatements(submissions, earlier)
+    outcome.findings += [r.finding() for r in restated]
     if not submissions:
         where = ", ".join(str(p) for p in paths)
         outcome.findings.append(
@@ -196,6 +198,10 @@ def build(
         for c in specs.report.chapters
         if any(s.sheet == c.sheet for s in sections)
     ]
+    # Restated figures of closed months get their own sheet and a line on the front page.
+    extra = [restatements_section(restated)] if restated else []
+    if restated:
+        contents.append(front_line(restated))
     front = front_section(
         chapters, contents, specs.report.model.front_page, facts, missing_chapters
     )
@@ -204,7 +210,9 @@ def build(
     outcome.lineage = lineage(sections)
     outcome.build_time = build_time or inputs_time(submissions, period)
     kilder = sources_section(outcome.files, outcome.lineage, __version__, outcome.build_time)
-    report = Report(chapters.title, chapters.organisation, period, (front, *sections, kilder))
+    report = Report(
+        chapters.title, chapters.organisation, period, (front, *sections, *extra, kilder)
+    )
     outcome.report = report
     outcome.path = write_report(report, out)
     return outcome

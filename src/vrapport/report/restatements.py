@@ -1,0 +1,79 @@
+"""The report's sheet of restatements: every figure of a closed month that differs from last
+period's submission (`build --previous`), so the board sees that history changed, and the
+line on the front page that counts them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vrapport.history import Restatement
+from vrapport.period import month_label
+from vrapport.report.model import HeaderCell, Row, Section, Table, Text
+
+RESTATEMENTS_SHEET = "Endringer"
+TITLE = "Endringer i lukkede måneder"
+WIDTHS = (16.0, 14.0, 34.0, 12.0, 26.0, 16.0, 16.0, 16.0, 14.0)
+
+
+def _format(item: Restatement) -> str:
+    values = (item.old, item.new)
+    whole = all(isinstance(v, int) or (isinstance(v, float) and v.is_integer()) for v in values)
+    return "#,##0" if whole else "#,##0.0"
+
+
+def front_line(items: Sequence[Restatement]) -> tuple[str, str]:
+    """The front page's contents entry: the count, linking to the sheet."""
+    return (f"{TITLE}: {len(items)} tall endret siden forrige rapport", RESTATEMENTS_SHEET)
+
+
+def restatements_section(items: Sequence[Restatement]) -> Section:
+    rows = tuple(
+        Row(
+            f"r{i}",
+            item.template,
+            (
+                item.sheet,
+                item.line,
+                month_label(item.month).lower(),
+                item.column,
+                item.old,
+                item.new,
+                item.difference,
+                item.cell,
+            ),
+            number_format=_format(item),
+        )
+        for i, item in enumerate(items)
+    )
+    header = (
+        tuple(
+            HeaderCell(text)
+            for text in (
+                "Mal",
+                "Ark",
+                "Linje / rad",
+                "Måned",
+                "Kolonne",
+                "Forrige rapport",
+                "Nå",
+                "Endring",
+                "Celle",
+            )
+        ),
+    )
+    blocks = (
+        Text(TITLE, "heading1"),
+        Text(
+            "Tall for måneder som forrige rapport allerede viste, og som er endret i "
+            "innsendingene siden da. Hittil i år-tallene i rapporten bygger på de nye tallene.",
+        ),
+        Table(
+            "restatements",
+            TITLE,
+            header,
+            rows,
+            number_format="#,##0",
+            column_widths=WIDTHS,
+        ),
+    )
+    return Section("restatements", RESTATEMENTS_SHEET, TITLE, blocks)
