@@ -268,3 +268,91 @@ def test_astronomical_amount_is_a_finding_not_a_crash(specs: Specs, example_copy
     (sub,) = check_files([path], specs, PERIOD)
     (finding,) = [f for f in sub.findings if f.severity == "error"]
     assert (finding.code, finding.cell) == ("above-maximum", "F6")
+
+
+# --- feedback copies are as safe as the report ----------------------------------------------
+
+
+def _check_with_feedback(path: Path, out: Path):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from vrapport.cli import app
+
+    return CliRunner().invoke(
+        app,
+        ["check", str(path), "--period", "2024-03", "--feedback", str(out)],
+        env={"COLUMNS": "250"},
+    )
+
+
+def _formulas(path: Path) -> list[str]:
+    """Every formula element in the workbook at `path`, as stored."""
+    with zipfile.ZipFile(path) as archive:
+        return [
+            name
+            for name in archive.namelist()
+            if name.endswith(".xml") and b"<f>" in archive.read(name).replace(b"<f ", b"<f>")
+        ]
+
+
+@pytest.mark.parametrize("name", ["=1+1", '=HYPERLINK("x.no","c")', "+A1", "@SUM(1)"])
+def test_sheet_names_never_become_formulas_in_the_feedback_copy(tmp_path: Path, name: str):
+    import openpyxl
+
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    path = Path(shutil.copy(EXAMPLES / "ledelse.xlsx", folder / "ledelse.xlsx"))
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_sheet(name)
+    workbook.save(path)
+    before = path.read_bytes()
+    result = _check_with_feedback(path, tmp_path / "retur")
+    assert "Intern feil" not in result.output
+    copy = tmp_path / "retur" / "ledelse_tilbakemelding.xlsx"
+    assert f"Skrev tilbakemelding {copy}" in result.output.replace("\n", "")
+    summary = openpyxl.load_workbook(copy)["Tilbakemelding"]
+    cells = [c for row in summary.iter_rows() for c in row if c.value == name]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert _formulas(copy) == [] and path.read_bytes() == before
+
+
+def test_feedback_on_merged_input_cells_marks_the_range(tmp_path: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    path = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx", folder / "okonomi.xlsx", {RESULTAT: corpus.add_merge("F6:G7")}
+    )
+    result = _check_with_feedback(path, tmp_path / "retur")
+    assert result.exit_code == 1 and "Intern feil" not in result.output
+    copy = openpyxl.load_workbook(tmp_path / "retur" / "okonomi_tilbakemelding.xlsx")
+    assert "slått sammen" in copy["Resultat"]["F6"].comment.text
+    rows = [[c.value for c in row] for row in copy["Tilbakemelding"].iter_rows(min_row=2)]
+    assert ["Feil", "Resultat", "F6:G7"] in [r[:3] for r in rows]
+
+
+def test_feedback_on_a_sheet_openpyxl_cannot_read_is_the_list_of_findings(tmp_path: Path):
+    import openpyxl
+
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    bad_style = b'<row r="30"><c r="A30" s="9999" t="inlineStr"><is><t>x</t></is></c></row>'
+    path = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        folder / "okonomi.xlsx",
+        {RESULTAT: lambda d: d.replace(b"</sheetData>", bad_style + b"</sheetData>")},
+    )
+    result = _check_with_feedback(path, tmp_path / "retur")
+    assert "Intern feil" not in result.output and "Traceback" not in result.output
+    copy = openpyxl.load_workbook(tmp_path / "retur" / "okonomi_tilbakemelding.xlsx")
+    assert copy.sheetnames == ["Tilbakemelding"]
+    assert "kunne ikke åpnes for merking" in copy["Tilbakemelding"]["A1"].value
+
+
+def test_feedback_says_which_files_got_no_copy(tmp_path: Path) -> None:
+    path = _make("vba-project-in-xlsx", tmp_path / "innsendt")
+    result = _check_with_feedback(path, tmp_path / "retur")
+    assert result.exit_code == 1
+    assert "Ingen tilbakemeldingskopi av vba-project-in-xlsx.xlsx" in result.output
+    assert not (tmp_path / "retur" / "vba-project-in-xlsx_tilbakemelding.xlsx").exists()

@@ -254,8 +254,18 @@ def check(
         with _usage_errors():
             written = report.write_feedback(feedback)
         if not as_json:
+            from vrapport.feedback import gets_copy
+
             for path in written:
                 _console().print(_data(f"Skrev tilbakemelding {path}"))
+            for sub in report.submissions:
+                if sub.findings and not gets_copy(sub):
+                    _console().print(
+                        _data(
+                            f"Ingen tilbakemeldingskopi av {sub.display}: filen kunne ikke "
+                            "åpnes som vrapport-mal (se funnene over)."
+                        )
+                    )
     if not report.valid:
         raise typer.Exit(EXIT_FINDINGS)
 

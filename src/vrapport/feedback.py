@@ -1,20 +1,30 @@
 """Feedback copies: each submission with its error cells filled red and warning cells yellow,
 each carrying a cell comment with the message, to send back to the department. The original
-file is never modified; copies are written atomically."""
+file is never modified; copies are written atomically.
+
+The submission is opened with openpyxl in the isolated worker (vrapport.isolation), like every
+read of an untrusted file. Every text goes into the copy through `celltext.put`, so a sheet
+name or a message quoting `=HYPERLINK(...)` stays text. When the original cannot be opened for
+marking (a damaged sheet), the copy holds only the Tilbakemelding sheet and says so.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from vrapport.atomic import atomic_path
-from vrapport.findings import ERROR, Finding
+from vrapport.findings import ERROR, Finding, capped
 from vrapport.reader import Submission
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 AUTHOR = "vrapport"
 SUMMARY_SHEET = "Tilbakemelding"
+NOT_MARKED = (
+    "Originalen kunne ikke åpnes for merking (filen er skadet); her er bare listen over funn."
+)
 
 
 def feedback_name(sub: Submission, taken: set[str]) -> str:
@@ -27,41 +37,100 @@ def feedback_name(sub: Submission, taken: set[str]) -> str:
     return name
 
 
-def write_feedback(sub: Submission, folder: Path, taken: set[str] | None = None) -> Path | None:
-    """Write the annotated copy of `sub` into `folder`; None when the file could not be
-    opened as a workbook (its findings are about the file itself)."""
-    import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+def gets_copy(sub: Submission) -> bool:
+    """A copy is made of a file with findings that opened as a vrapport template; the others'
+    findings are about the file itself."""
+    return sub.template is not None and bool(sub.findings)
 
-    if sub.template is None or not sub.findings:
+
+def write_feedback(sub: Submission, folder: Path, taken: set[str] | None = None) -> Path | None:
+    """Write the annotated copy of `sub` into `folder`; None when the file gets none (see
+    `gets_copy`)."""
+    from vrapport.isolation import run_isolated
+
+    if not gets_copy(sub):
         return None
-    workbook = openpyxl.load_workbook(sub.path)
+    shown = capped(sub.findings)
+    out = folder / feedback_name(sub, set() if taken is None else taken)
+    if run_isolated(annotate, sub.path, shown, out) is not True:
+        summary_only(shown, out)
+    return out
+
+
+def annotate(source: Path, findings: list[Finding], out: Path) -> bool:
+    """The marked copy of `source` at `out` (run in the worker); False when openpyxl cannot
+    open the original."""
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    from vrapport.celltext import safe_text
+
+    try:
+        workbook = openpyxl.load_workbook(source)
+    except Exception:  # noqa: BLE001 - a sheet openpyxl cannot read: the summary-only copy
+        return False
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for finding in sub.findings:
+    for finding in findings:
         if finding.sheet in workbook.sheetnames and finding.cell:
             by_cell[(finding.sheet, finding.cell)].append(finding)
-    for (sheet, cell), findings in by_cell.items():
-        target = workbook[sheet][cell]
-        worst = ERROR_FILL if any(f.severity == ERROR for f in findings) else WARNING_FILL
+    for (sheet, cell), marked in by_cell.items():
+        target = _writable(workbook[sheet], workbook[sheet][cell], MergedCell)
+        worst = ERROR_FILL if any(f.severity == ERROR for f in marked) else WARNING_FILL
         target.fill = PatternFill("solid", fgColor=worst)
-        text = "\n".join(f.message for f in findings)
-        target.comment = Comment(text, AUTHOR, width=320, height=110)
-    summary = workbook.create_sheet(SUMMARY_SHEET, 0)
-    summary.append(["Nivå", "Ark", "Celle", "Melding"])
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
-    for finding in sub.findings:
-        level = "Feil" if finding.severity == ERROR else "Advarsel"
-        summary.append([level, finding.sheet, finding.cell, finding.message])
-    summary.column_dimensions["A"].width = 10
-    summary.column_dimensions["B"].width = 18
-    summary.column_dimensions["C"].width = 8
-    summary.column_dimensions["D"].width = 110
-    for row in summary.iter_rows(min_row=2):
-        row[3].alignment = Alignment(wrap_text=True, vertical="top")
+        text = "\n".join(f.message for f in marked)
+        target.comment = Comment(safe_text(text), AUTHOR, width=320, height=110)
+    _summary(workbook.create_sheet(SUMMARY_SHEET, 0), findings)
     workbook.active = 0
-    out = folder / feedback_name(sub, set() if taken is None else taken)
     with atomic_path(out) as tmp:
         workbook.save(tmp)
-    return out
+    return True
+
+
+def summary_only(findings: list[Finding], out: Path) -> None:
+    """A copy holding only the Tilbakemelding sheet, for an original that cannot be marked."""
+    import openpyxl
+
+    from vrapport.celltext import put
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SUMMARY_SHEET
+    _summary(sheet, findings)
+    sheet.insert_rows(1)
+    put(sheet["A1"], NOT_MARKED)
+    with atomic_path(out) as tmp:
+        workbook.save(tmp)
+
+
+def _writable(sheet: Any, cell: Any, merged: type) -> Any:
+    """The cell to mark: a cell inside a merged range is marked on the range's first cell
+    (the others cannot hold a fill or a comment)."""
+    if not isinstance(cell, merged):
+        return cell
+    for cells in sheet.merged_cells.ranges:
+        if cell.coordinate in cells:
+            return sheet.cell(cells.min_row, cells.min_col)
+    return cell
+
+
+def _summary(sheet: Any, findings: list[Finding]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from vrapport.celltext import put
+
+    for column, title in enumerate(["Nivå", "Ark", "Celle", "Melding"], start=1):
+        put(sheet.cell(1, column), title)
+        sheet.cell(1, column).font = Font(bold=True)
+    for row, finding in enumerate(findings, start=2):
+        level = "Feil" if finding.severity == ERROR else "Advarsel"
+        where = finding.where
+        place = {"cell": where.ref, "range": where.ref, "row": f"rad {where.row}"}.get(
+            where.kind, ""
+        )
+        for column, value in enumerate([level, finding.sheet, place, finding.message], start=1):
+            put(sheet.cell(row, column), value)
+        sheet.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCD", (10, 18, 8, 110), strict=True):
+        sheet.column_dimensions[letter].width = width

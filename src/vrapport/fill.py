@@ -53,6 +53,8 @@ def fill_template(
     save time is `stamp`, so that the same data give the same bytes on every run."""
     import openpyxl
 
+    from vrapport.celltext import put
+
     sub = read_submission(template, specs)
     workbook = openpyxl.load_workbook(template)
     for sheet_key, values in data.items():
@@ -66,7 +68,7 @@ def fill_template(
                 for key, value in record.items():
                     if key not in sheet.columns:
                         raise FillError(f"{sheet.name}: no column {key!r}")
-                    ws.cell(sheet.header_row + 1 + offset, sheet.columns[key] + 1, value)
+                    put(ws.cell(sheet.header_row + 1 + offset, sheet.columns[key] + 1), value)
             continue
         assert isinstance(values, Mapping)
         frame = sheet.frame
@@ -79,7 +81,7 @@ def fill_template(
                 hits = frame.index[mask]
                 if len(hits) != 1 or measure not in sheet.cells.columns:
                     raise FillError(f"{sheet.name}: no cell for {row_key!r} {column!r}")
-                ws[sheet.cell(hits[0], measure)] = value
+                put(ws[sheet.cell(hits[0], measure)], value)
     with atomic_path(out) as tmp:
         workbook.save(tmp)
         if stamp is not None:

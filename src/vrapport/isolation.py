@@ -98,8 +98,9 @@ TOO_SLOW = (
 )
 
 
-def _serve(conn: Any, memory: int, target: Callable[[Path, str], Workbook]) -> None:
-    """The worker's loop: receive a list of (path, display), send back (index, result)."""
+def _serve(conn: Any, memory: int) -> None:
+    """The worker's loop: receive a list of calls (function, arguments), send back
+    (index, result) for each in turn."""
     import resource
 
     if memory:
@@ -109,14 +110,21 @@ def _serve(conn: Any, memory: int, target: Callable[[Path, str], Workbook]) -> N
             batch = conn.recv()
         except EOFError:
             return
-        for index, (path, display) in enumerate(batch):
+        for index, (function, args) in enumerate(batch):
             try:
-                result: Workbook | str = target(Path(path), display)
+                result: Any = function(*args)
             except MemoryError:
-                result = "memory"
+                result = Failed("memory")
             except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
-                result = f"bug:{type(exc).__name__}: {exc}"
+                result = Failed(f"bug:{type(exc).__name__}: {exc}")
             conn.send((index, result))
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A call the worker could not complete: "died", "timeout", "memory" or "bug:…"."""
+
+    outcome: str
 
 
 class Reader:
@@ -138,7 +146,7 @@ class Reader:
         self._conn, child = context.Pipe()
         self._process = context.Process(
             target=_serve,
-            args=(child, self.memory, self.target),
+            args=(child, self.memory),
             daemon=True,
             name="vrapport_reader",
         )
@@ -165,42 +173,49 @@ class Reader:
         """One Workbook per (path, display), in order, each as soon as the worker has it (so
         the caller checks one file while the worker reads the next). A file that kills,
         exhausts or stalls the worker gets a finding; a new worker reads the files after it."""
+        calls = [(self.target, (path, display)) for path, display in files]
+        for (_path, display), result in zip(files, self.run(calls), strict=True):
+            if isinstance(result, Failed):
+                yield Workbook(findings=[self._explain(result.outcome, display)])
+            else:
+                yield result
+
+    def run(self, calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> Iterator[Any]:
+        """The result of each call (a module-level function and its arguments) made in the
+        worker, in order; `Failed` for one that killed, exhausted or stalled it, or raised."""
         done = 0
         try:
-            while done < len(files):
-                pending = files[done:]
+            while done < len(calls):
+                pending = calls[done:]
                 if self._process is None or not self._process.is_alive():
                     self._start()
-                self._conn.send([(str(p), d) for p, d in pending])
-                for index, (_path, display) in enumerate(pending):
+                self._conn.send(pending)
+                for index in range(len(pending)):
                     outcome = self._receive(index)
                     done += 1
-                    if isinstance(outcome, Workbook):
-                        yield outcome
-                        continue
-                    yield Workbook(findings=[self._explain(outcome, display)])
-                    if outcome == "died" or outcome == "timeout":
+                    yield outcome
+                    if isinstance(outcome, Failed) and outcome.outcome in ("died", "timeout"):
                         self._stop()
                         break
         finally:
-            if done < len(files):  # abandoned half-way: the worker is still busy with the rest
+            if done < len(calls):  # abandoned half-way: the worker is still busy with the rest
                 self._stop()
 
-    def _receive(self, index: int) -> Workbook | str:
+    def _receive(self, index: int) -> Any:
         deadline = time.monotonic() + self.seconds
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                return "timeout"
+                return Failed("timeout")
             try:
                 if self._conn.poll(min(left, 0.5)):
                     got, result = self._conn.recv()
                     assert got == index
                     return result
             except (EOFError, OSError):
-                return "died"
+                return Failed("died")
             if not self._process.is_alive() and not self._conn.poll(0):
-                return "died"
+                return Failed("died")
 
     def _explain(self, outcome: str, display: str) -> Finding:
         if outcome.startswith("bug:"):
@@ -222,6 +237,18 @@ def shared_reader() -> Reader:
         _shared = Reader()
         atexit.register(_shared.close)
     return _shared
+
+
+def run_isolated(function: Callable[..., Any], *args: Any) -> Any:
+    """`function(*args)` in the worker (in this process inside a daemon process, see
+    read_workbooks); `Failed` when it could not complete."""
+    if multiprocessing.current_process().daemon:
+        try:
+            return function(*args)
+        except Exception as exc:  # noqa: BLE001 - reported like the worker's failures
+            return Failed(f"bug:{type(exc).__name__}: {exc}")
+    (result,) = shared_reader().run([(function, args)])
+    return result
 
 
 def read_workbooks(files: list[tuple[Path, str]]) -> Iterator[Workbook]:
