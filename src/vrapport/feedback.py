@@ -95,7 +95,7 @@ def summary_only(findings: list[Finding], out: Path) -> None:
     from vrapport.celltext import put
 
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet: Any = workbook.active
     sheet.title = SUMMARY_SHEET
     _summary(sheet, findings)
     sheet.insert_rows(1)
@@ -104,7 +104,7 @@ def summary_only(findings: list[Finding], out: Path) -> None:
         workbook.save(tmp)
 
 
-def _writable(sheet: Any, cell: Any, merged: type) -> Any:
+def _writable(sheet: Any, cell: Any, merged: Any) -> Any:
     """The cell to mark: a cell inside a merged range is marked on the range's first cell
     (the others cannot hold a fill or a comment)."""
     if not isinstance(cell, merged):
