@@ -156,6 +156,26 @@ def test_the_packaged_specs_keep_the_contract():
             {"hr.yaml": ("checks: [lost-within-agreed]", "checks: [lost-within-agred]")},
             r"hr\.yaml › sheets\.sick_leave\.checks: «lost-within-agred» finnes ikke",
         ),
+        (
+            {"nye_tjenester.yaml": ("- key: id\n", "- key: order_id\n")},
+            r"nye_tjenester\.yaml › sheets\.orders\.columns: «id» mangler; kontrollen "
+            r"«record-ids-unique» leser den; kjente: .*order_id",
+        ),
+        (
+            {
+                "drift.yaml": (
+                    "checks: [operations-window,",
+                    "checks: [service-desk-counts, operations-window,",
+                )
+            },
+            r"drift\.yaml › sheets: arket «contacts» mangler; kontrollen «service-desk-counts» "
+            r"leser det",
+        ),
+        (
+            {"hr.yaml": ("- key: agreed_prior\n", "- key: agreed_last_year\n")},
+            r"hr\.yaml › sheets\.sick_leave\.columns: «agreed_prior» mangler; kontrollen "
+            r"«lost-within-agreed» leser den",
+        ),
     ],
 )
 def test_other_contract_breaches_name_the_key(schemas_copy, edits, message):

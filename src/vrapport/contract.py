@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable
 
-from vrapport.spec import REPORT_FILE, Chapter, SpecError, Specs, TemplateSpec
+from vrapport.spec import REPORT_FILE, Chapter, SheetSpec, SpecError, Specs, TemplateSpec
 
 CHAPTERS = "report.chapters"
 
@@ -33,20 +33,41 @@ def _file(template: TemplateSpec) -> str:
 
 
 def _check_names(specs: Specs, known: Collection[str]) -> None:
+    from vrapport.checks import READS
+
     for template in specs.templates.values():
-        for name in template.checks:
+        file = _file(template)
+        sheets = {s.key: s for s in template.sheets}
+        listed = [("checks", name, None) for name in template.checks]
+        listed += [
+            (f"sheets.{s.key}.checks", name, s) for s in template.sheets for name in s.checks
+        ]
+        for path, name, lister in listed:
             if name not in known:
-                raise _fail(
-                    _file(template), "checks", f"«{name}» finnes ikke; kjente: {_known(known)}"
-                )
-        for sheet in template.sheets:
-            for name in sheet.checks:
-                if name not in known:
+                raise _fail(file, path, f"«{name}» finnes ikke; kjente: {_known(known)}")
+            reads = READS[name]
+            reader = f"kontrollen «{name}» leser"
+            for sheet_key, columns in reads.sheets.items():
+                if sheet_key not in sheets:
                     raise _fail(
-                        _file(template),
-                        f"sheets.{sheet.key}.checks",
-                        f"«{name}» finnes ikke; kjente: {_known(known)}",
+                        file,
+                        "sheets",
+                        f"arket «{sheet_key}» mangler; {reader} det; kjente: {_known(sheets)}",
                     )
+                _columns_exist(file, sheets[sheet_key], columns, reader)
+            if lister is not None:
+                _columns_exist(file, lister, reads.columns, reader)
+
+
+def _columns_exist(file: str, sheet: SheetSpec, columns: Iterable[str], reader: str) -> None:
+    have = [c.key for c in sheet.columns]
+    for key in columns:
+        if key not in have:
+            raise _fail(
+                file,
+                f"sheets.{sheet.key}.columns",
+                f"«{key}» mangler; {reader} den; kjente: {_known(have)}",
+            )
 
 
 def _placeholders(specs: Specs) -> None:
@@ -117,14 +138,7 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                     f"arket «{sheet_key}» mangler; {reader} det; kjente: {_known(sheets)}",
                 )
         for sheet_key, columns in reads.columns.items():
-            have = [c.key for c in sheets[sheet_key].columns]
-            for key in columns:
-                if key not in have:
-                    raise _fail(
-                        file,
-                        f"sheets.{sheet_key}.columns",
-                        f"«{key}» mangler; {reader} den; kjente: {_known(have)}",
-                    )
+            _columns_exist(file, sheets[sheet_key], columns, reader)
         for sheet_key, rows in reads.rows.items():
             have = [r.key for r in sheets[sheet_key].rows]
             for key in rows:

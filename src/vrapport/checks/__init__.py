@@ -4,8 +4,8 @@ module is imported by `load_checks`, so a new check is a new function in its mod
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from vrapport.findings import Finding, Severity
@@ -44,12 +44,33 @@ ALWAYS: list[str] = []
 LAST: list[str] = []
 
 
-def check(name: str, always: bool = False, last: bool = False) -> Callable[[Check], Check]:
-    """Register a check under the name specs list it by; `always`: run it for every
-    submission, whether its spec lists it or not; `last`: likewise, after every other."""
+@dataclass(frozen=True)
+class CheckReads:
+    """What a check reads of the template that lists it, checked when the specs load:
+    `sheets`: sheet key -> the column keys it reads there; `columns`: the column keys it
+    reads of each sheet that lists it (a check made for any sheet, such as unique ids)."""
+
+    sheets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+
+
+READS: dict[str, CheckReads] = {}
+
+
+def check(
+    name: str,
+    always: bool = False,
+    last: bool = False,
+    reads: Mapping[str, tuple[str, ...]] | None = None,
+    columns: tuple[str, ...] = (),
+) -> Callable[[Check], Check]:
+    """Register a check under the name specs list it by, with what it reads (CheckReads);
+    `always`: run it for every submission, whether its spec lists it or not; `last`:
+    likewise, after every other."""
 
     def register(function: Check) -> Check:
         CHECKS[name] = function
+        READS[name] = CheckReads(dict(reads or {}), columns)
         if always and name not in ALWAYS:
             ALWAYS.append(name)
         if last and name not in LAST:

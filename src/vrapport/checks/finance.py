@@ -37,7 +37,7 @@ def _is_amount(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-@check("finance-signs")
+@check("finance-signs", reads={"result": ("actual", "budget")})
 def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
     """Income and costs are entered as positive amounts (a line marked `sign: negative` in the
     catalogue, such as capitalised payroll, as negative); the other sign is probably a typing

@@ -64,7 +64,10 @@ def _lost_over_agreed(
     )
 
 
-@check("lost-within-agreed")
+@check(
+    "lost-within-agreed",
+    reads={SICK_LEAVE: tuple(k + s for s in ("", PRIOR) for k in (AGREED, *PARTS))},
+)
 def lost_within_agreed(ctx: CheckContext) -> Iterator[Finding]:
     """Each part of the lost workdays, and their sum, is at most the agreed workdays.
 

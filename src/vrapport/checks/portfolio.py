@@ -24,7 +24,7 @@ def _names(ctx: CheckContext) -> dict[str, str]:
     return found
 
 
-@check("unique-projects")
+@check("unique-projects", reads={PROJECTS: (PROJECT,)})
 def unique_projects(ctx: CheckContext) -> Iterator[Finding]:
     """A project stands once: its status and trend would be ambiguous otherwise."""
     data = ctx.sub.sheets.get(PROJECTS)
@@ -46,7 +46,7 @@ def unique_projects(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-@check("risk-project-known")
+@check("risk-project-known", reads={PROJECTS: (PROJECT,), RISKS: (PROJECT,)})
 def risk_project_known(ctx: CheckContext) -> Iterator[Finding]:
     """Each risk belongs to a project on the Prosjekter sheet."""
     risks = ctx.sub.sheets.get(RISKS)

@@ -19,7 +19,7 @@ from vrapport.period import day_label
 from vrapport.sheetkeys import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window
 
 
-@check("deviation-counts")
+@check("deviation-counts", reads={OPEN_DEVIATIONS: (DATE, OPEN, *SPLIT)})
 def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
     """Counting dates are first days of months, each at most once, not after the window;
     the optional split does not exceed the count; the count closing the period is there."""

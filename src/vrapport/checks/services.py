@@ -42,7 +42,10 @@ def _finding(
     return ctx.at(data, index, column, severity, code, text)  # type: ignore[arg-type]
 
 
-@check("service-desk-counts")
+@check(
+    "service-desk-counts",
+    reads={SERVICE_DESK_SHEET: ("contacts", "phone", "answered_60s", "first_line")},
+)
 def service_desk_counts(ctx: CheckContext) -> Iterator[Finding]:
     """Answered within 60 s ≤ phone contacts ≤ all contacts; resolved in first line ≤ all."""
     data = ctx.sub.sheets.get(SERVICE_DESK_SHEET)
@@ -96,12 +99,12 @@ def _window_complete(ctx: CheckContext, sheet_key: str, setting: str) -> Iterato
                 )
 
 
-@check("service-desk-window")
+@check("service-desk-window", reads={SERVICE_DESK_SHEET: ()})
 def service_desk_window(ctx: CheckContext) -> Iterator[Finding]:
     yield from _window_complete(ctx, SERVICE_DESK_SHEET, "service_desk_months")
 
 
-@check("operations-window")
+@check("operations-window", reads={OPERATIONS_SHEET: ()})
 def operations_window(ctx: CheckContext) -> Iterator[Finding]:
     yield from _window_complete(ctx, OPERATIONS_SHEET, "operations_months")
 
@@ -168,7 +171,7 @@ def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
                     )
 
 
-@check("record-ids-unique")
+@check("record-ids-unique", columns=("id",))
 def record_ids_unique(ctx: CheckContext) -> Iterator[Finding]:
     """The `id` column of a register names each record once (case and spaces ignored)."""
     for data in _sheets_listing(ctx, "record-ids-unique"):
