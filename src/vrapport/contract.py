@@ -38,6 +38,7 @@ def _check_names(specs: Specs, known: Collection[str]) -> None:
     for template in specs.templates.values():
         file = _file(template)
         sheets = {s.key: s for s in template.sheets}
+        listed: list[tuple[str, str, SheetSpec | None]]
         listed = [("checks", name, None) for name in template.checks]
         listed += [
             (f"sheets.{s.key}.checks", name, s) for s in template.sheets for name in s.checks
