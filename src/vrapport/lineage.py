@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    from vrapport.lazy import np, pd
 
 SEPARATOR = " › "
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
 from vrapport.cellscan import SheetScan
@@ -23,6 +22,12 @@ from vrapport.labels import norm, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.period import MONTHS_NB
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    from vrapport.lazy import np, pd
 
 ROW_KEY = "_row"
 REPORT_SHEETS = {"Forside", "Kilder"}  # sheets every report from vrapport has
@@ -542,7 +547,6 @@ def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:
     """Merged cells over input cells hide values from every reader but the first cell's.
     Each range is tested as a range (a 2-D prefix sum of the input cells), never expanded
     cell by cell: one merged range may cover millions of cells."""
-    import numpy as np
 
     if not merged:
         return

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vrapport.checks import CheckContext, check
 from vrapport.findings import WARNING, Finding
 from vrapport.numbers import format_plain
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    from vrapport.lazy import np, pd
 
 
 def _sign_of_history(frame: pd.DataFrame) -> pd.DataFrame:

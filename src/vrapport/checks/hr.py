@@ -9,9 +9,7 @@ PRIOR); the keys are shared with the chapter in vrapport.sheetkeys.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from vrapport.checks import CheckContext, check
 from vrapport.findings import ERROR, Finding
@@ -19,6 +17,11 @@ from vrapport.numbers import format_number
 from vrapport.period import month_label
 from vrapport.reader import MONTH, SheetData
 from vrapport.sheetkeys import AGREED, PARTS, PRIOR, SICK_LEAVE
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
 
 
 def is_number(value: Any) -> bool:

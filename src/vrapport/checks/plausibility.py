@@ -22,10 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from vrapport.checks import CheckContext, check
 from vrapport.findings import WARNING, Finding, Severity
@@ -33,6 +30,12 @@ from vrapport.numbers import format_plain
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData
 from vrapport.spec import ReportConfig, SheetSpec
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    from vrapport.lazy import np, pd
 
 SCALE_CODE = "wrong-scale"
 OUTLIER_CODE = "outlier"
@@ -76,13 +79,10 @@ class Settings:
         return both
 
 
-NUMBER_TYPES = (int, float, np.int64, np.float64)
-
-
 def _numbers(column: pd.Series) -> pd.Series:
     """The numeric values of a column as floats; anything else (text, blanks, booleans,
     special cells) as NaN."""
-    numeric = column.map(type).isin(NUMBER_TYPES)
+    numeric = column.map(type).isin((int, float, np.int64, np.float64))
     values = pd.to_numeric(column.where(numeric), errors="coerce").astype(float)
     return values.where(np.isfinite(values))
 

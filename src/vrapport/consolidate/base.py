@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.report.model import Section, Text
 from vrapport.spec import Chapter, ReportConfig, Specs
 
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
+
 # template id -> sheet key -> tidy frame
-Frames = Mapping[str, Mapping[str, pd.DataFrame]]
+Frames = Mapping[str, Mapping[str, "pd.DataFrame"]]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_millions, format_number, round_half_away, thousands
@@ -44,6 +42,11 @@ READS = Reads(
     rows={"fte": ("year_start",), "liquidity": ("opening_balance", "credit_limit")},
     topics=("result", "income", "costs", "summary", "investments", "liquidity"),
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
 FACTS = ("net_result_ytd_variance", "fte", "fte_change", "unused_credit")
 CAPTION_THOUSANDS = "Tall vises i 1000 kr"
 CAPTION_ALL = "Alle beløp i 1000 kr"

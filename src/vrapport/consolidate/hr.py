@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number, round_half_away
@@ -51,6 +50,11 @@ FACTS = (
     "working_time_breaches_previous_month",
     "working_time_breaches_ytd",
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
 RATE = "0.0%"
 GAP = "+0.0%;-0.0%;0.0%"
 TARGET_COLORS = ("#C00000", "#ED7D31")
@@ -284,7 +288,7 @@ def sick_leave_chart(
 
 
 # cite_cells(frame index, columns) -> "hr.xlsx › AML-brudd › B6:B11" (or None)
-CiteCells = Callable[[pd.Index, list[str]], str | None]
+CiteCells = Callable[["pd.Index", list[str]], str | None]
 
 
 def breach_table(frame: pd.DataFrame, period: Period, cite: CiteCells = _no_source) -> Table:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.labels import norm
@@ -55,6 +53,11 @@ RED_ZONE_TEXT = (
     "likevel totalt sett vurderes som tilfredsstillende og ha «grønt lys» på sin "
     "statusrapportering."
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
 RED_ZONE_TITLE = "Risikoen fra prosjektene rapportert i rød sone"
 NO_RED_ZONE = "Ingen risikoer er rapportert i rød sone."
 

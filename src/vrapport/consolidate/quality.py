@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number
@@ -20,11 +19,16 @@ from vrapport.period import Period, day_label
 from vrapport.report.model import COUNT, Block, Chart, HeaderCell, Row, Section, Series, Table, Text
 from vrapport.sheetkeys import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window
 
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
+
 ROLE = "quality"
 READS = Reads(columns={OPEN_DEVIATIONS: (DATE, OPEN, *SPLIT), "comments": ("text",)})
 FACTS = ("open_deviations", "open_deviations_previous")
 # cite(frame index, columns) -> "kvalitet.xlsx › Åpne avvik › B6" (or None)
-Cite = Callable[[pd.Index, list[str]], str | None]
+Cite = Callable[["pd.Index", list[str]], str | None]
 
 
 def _no_source(*_args: object) -> None:

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number, round_half_away
@@ -103,8 +102,13 @@ NUMBER_WORDS = (
     "tolv",
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
+
 # cite(rows of a sheet's frame, columns) -> "brukerstotte.xlsx › Henvendelser › B12:C12" or None
-Cite = Callable[[pd.Series, list[str]], str | None]
+Cite = Callable[["pd.Series", list[str]], str | None]
 # row key -> per value, the source cells it was computed from
 Sources = Mapping[str, tuple[str | None, ...]]
 
