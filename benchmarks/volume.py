@@ -7,12 +7,16 @@ written once, and for each size one run prints: register rows, `check` and `buil
 register row against ×1, and the ratio to a bare python-calamine read of the same files
 (also a whole process: start-up, import, every sheet of every file to Python values).
 
-    python benchmarks/volume.py [--sizes 1 10 100 650] [--copies 200] [--data DIR] [--src SRC]
+    python benchmarks/volume.py [--sizes 1 10 100 136 650] [--copies 200] [--data DIR] [--src SRC]
 
 `--data DIR` keeps the generated files (and reuses them when they are there); `--src` runs
 another source tree's vrapport on the same files (e.g. `--src /work/main/src` for "before"
 numbers). `--copies N` also builds N identical copies of the ×1 files in one folder (read
 once each, with a warning) against the build of the eight. Prints; never asserts.
+
+×136 is the largest size the pre-flight accepts (its limit is 20 000 rows per sheet; the
+order register has 147 rows per copy); larger sizes are refused with a finding, shown below
+the table.
 
 Deviation counts are first-of-month counting dates, each at most once, so that register grows
 backwards month by month only as far as March 1900 (about 1 500 rows); every other register
@@ -149,21 +153,27 @@ def make_enlarged(factor: int, out: Path) -> tuple[Path, Path, int]:
     return current, previous, rows
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one whole process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, process.returncode
+REFUSED: dict[str, str] = {}  # what a run that did not exit 0 said, by size
+
+
+def run(command: list[str], env: dict[str, str], label: str = "") -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one whole process (its output is kept,
+    in a file, only to say why when it fails)."""
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0 and label:
+            output.seek(0)
+            REFUSED.setdefault(label, " ".join(output.read().decode(errors="replace").split()))
+    return wall, usage.ru_maxrss / 1024, code
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 650])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 136, 650])
     parser.add_argument("--copies", type=int, default=200, help="identical copies (0: none)")
     parser.add_argument("--data", type=Path, help="keep (and reuse) the generated files here")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="vrapport to measure")
@@ -186,7 +196,9 @@ def main() -> None:
             files = [str(p) for p in sorted(current.glob("*.xlsx"))]
             bare, bare_mb, _ = run([python, "-c", CALAMINE_READ, *files], env)
             check, check_mb, check_rc = run(
-                [python, "-m", "vrapport", "check", str(current), "--period", PERIOD], env
+                [python, "-m", "vrapport", "check", str(current), "--period", PERIOD],
+                env,
+                f"×{factor}",
             )
             out = Path(tmp) / f"rapport_x{factor}.xlsx"
             build, build_mb, build_rc = run(
@@ -195,6 +207,7 @@ def main() -> None:
                     "--previous", str(previous), "--out", str(out),
                 ],
                 env,
+                f"×{factor}",
             )  # fmt: skip
             results.append(
                 (factor, rows, bare, check, check_mb, check_rc, build, build_mb, build_rc)
@@ -229,6 +242,8 @@ def main() -> None:
             f"| {bmb:.0f} MB | {per_check} | {per_build} | {check / bare:.1f} | "
             f"{build / bare:.1f} |"
         )
+    for label, text in REFUSED.items():
+        print(f"\n{label}: {text[:400]}")
     if copies is not None:
         wall, peak, code = copies
         status = "" if code == 0 else f", exit {code}"

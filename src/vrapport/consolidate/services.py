@@ -535,9 +535,11 @@ class OperationsMonth:
 
 def events_in(log: pd.DataFrame, period: Period, month: int, level: str) -> pd.Series:
     """Which preparedness events of `level` started in the month with index `month`."""
-    when = pd.to_datetime(log["date"], errors="coerce")  # vectorised; not a date: NaT
-    started = period.index_of(when.dt.year, when.dt.month)
-    return (started == month) & (log["level"] == level)
+    # One pass over the dates, no per-call date parsing (this runs per month and level).
+    started = [
+        period.index_of(d.year, d.month) if hasattr(d, "year") else None for d in log["date"]
+    ]
+    return (pd.Series(started, index=log.index, dtype=object) == month) & (log["level"] == level)
 
 
 def operations(
