@@ -5,7 +5,9 @@ deviation counts, projects and their risks; every added row valid), the enlarged
 written once, and for each size one run prints: register rows, `check` and `build` wall time
 (whole processes, as a user runs them), their peak memory (max RSS), the marginal cost per
 register row against ×1, and the ratio to a bare python-calamine read of the same files
-(also a whole process: start-up, import, every sheet of every file to Python values).
+(also a whole process: start-up, import, every sheet of every file to Python values). With
+×1 first, it also compares the example build with `python -c "import pandas, pandera,
+xlsxwriter"`.
 
     python benchmarks/volume.py [--sizes 1 10 100 136 650] [--copies 200] [--repeat 3]
                                 [--data DIR] [--src SRC]
@@ -263,6 +265,15 @@ def main() -> None:
             f"| ×{factor} | {rows:,} | {bare:.2f} s | {check_s} | {build_s} | {cmb:.0f} MB "
             f"| {bmb:.0f} MB | {per_check} | {per_build} | {check / bare:.1f} | "
             f"{build / bare:.1f} |"
+        )
+    if args.sizes[0] == 1:
+        imports, _, _ = timed(
+            [python, "-c", "import pandas, pandera, xlsxwriter"], env, args.repeat
+        )
+        print(
+            f"\nExample build (×1) {base_build:.2f} s against "
+            f'`python -c "import pandas, pandera, xlsxwriter"` {imports:.2f} s: '
+            f"{base_build / imports:.1f}×"
         )
     for label, text in REFUSED.items():
         print(f"\n{label}: {text[:400]}")
