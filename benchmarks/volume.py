@@ -13,9 +13,12 @@ xlsxwriter"`.
                                 [--data DIR] [--src SRC]
 
 `--data DIR` keeps the generated files (and reuses them when they are there); `--src` runs
-another source tree's vrapport on the same files (e.g. `--src /work/main/src` for "before"
-numbers). `--copies N` also builds N identical copies of the ×1 files in one folder (read
-once each, with a warning) against the build of the eight. Prints; never asserts.
+another source tree's vrapport on the same files; given twice (`--src OLD/src --src src`),
+both trees are measured on the same files with their runs interleaved, so a busy machine
+disturbs both alike (before/after numbers). CPU time is printed beside wall time: on a
+shared machine it is the steadier of the two. `--copies N` also builds N identical copies
+of the ×1 files in one folder (read once each, with a warning) against the build of the
+eight. Prints; never asserts.
 
 ×136 is the largest size the pre-flight accepts (its limit is 20 000 rows per sheet; the
 order register has 147 rows per copy); larger sizes are refused with a finding, shown below
@@ -39,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -170,16 +174,25 @@ def _first_error(text: str) -> str:
         return " ".join(text.split())[:300]
 
 
-def timed(command: list[str], env: dict[str, str], repeat: int, label: str = "") -> tuple:
-    """The fastest of `repeat` runs (the machine is shared: the minimum is the least
-    disturbed), with the highest peak memory seen."""
-    runs = [run(command, env, label) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+@dataclass
+class Runs:
+    """Repeated runs of one command: the fastest wall time (the machine is shared: the
+    minimum is the least disturbed), the least CPU time, the highest peak memory."""
+
+    wall: float = float("inf")
+    cpu: float = float("inf")
+    peak: float = 0.0
+    code: int = 0
+
+    def add(self, wall: float, cpu: float, peak: float, code: int) -> None:
+        self.wall, self.cpu = min(self.wall, wall), min(self.cpu, cpu)
+        self.peak, self.code = max(self.peak, peak), code
 
 
-def run(command: list[str], env: dict[str, str], label: str = "") -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one whole process (its output is kept,
-    in a file, only to say why when it fails)."""
+def run(command: list[str], env: dict[str, str], into: Runs, label: str = "") -> None:
+    """One whole process: wall and CPU seconds (its own and its reaped children's, such as
+    the reading worker), peak RSS in MB, exit code. Its output is kept, in a file, only to
+    say why when it fails."""
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -189,7 +202,28 @@ def run(command: list[str], env: dict[str, str], label: str = "") -> tuple[float
         if code != 0 and label:
             output.seek(0)
             REFUSED.setdefault(label, _first_error(output.read().decode(errors="replace")))
-    return wall, usage.ru_maxrss / 1024, code
+    into.add(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)
+
+
+def _table(name: str, rows: list[tuple[int, int, Runs, Runs, Runs]]) -> None:
+    print(f"\n{name}\n")
+    print(
+        "| size | register rows | calamine read | check | build | check CPU | build CPU "
+        "| check peak | build peak | check µs/row | build µs/row | check ÷ read | build ÷ read |"
+    )
+    print("| --- " * 13 + "|")
+    _, base_rows, _, base_check, base_build = rows[0]
+    for factor, count, bare, check, build in rows:
+        extra = count - base_rows
+        per = [f"{(r.wall - b.wall) / extra * 1e6:.0f}" if extra > 0 else "–"
+               for r, b in ((check, base_check), (build, base_build))]  # fmt: skip
+        shown = [f"{r.wall:.2f} s" + ("" if r.code == 0 else f" (exit {r.code})")
+                 for r in (check, build)]  # fmt: skip
+        print(
+            f"| ×{factor} | {count:,} | {bare.wall:.2f} s | {shown[0]} | {shown[1]} "
+            f"| {check.cpu:.2f} s | {build.cpu:.2f} s | {check.peak:.0f} MB | {build.peak:.0f} MB "
+            f"| {per[0]} | {per[1]} | {check.wall / bare.wall:.1f} | {build.wall / bare.wall:.1f} |"
+        )
 
 
 def main() -> None:
@@ -198,14 +232,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (min)")
     parser.add_argument("--copies", type=int, default=200, help="identical copies (0: none)")
     parser.add_argument("--data", type=Path, help="keep (and reuse) the generated files here")
-    parser.add_argument("--src", type=Path, default=ROOT / "src", help="vrapport to measure")
+    parser.add_argument(
+        "--src",
+        type=Path,
+        action="append",
+        help="vrapport source tree to measure; give it twice to compare (runs interleaved)",
+    )
     args = parser.parse_args()
 
-    env = os.environ | {"PYTHONPATH": str(args.src.resolve())}
+    trees = [p.resolve() for p in args.src or [ROOT / "src"]]
+    envs = {t: os.environ | {"PYTHONPATH": str(t)} for t in trees}
     python = sys.executable
+    results: dict[Path, list[tuple[int, int, Runs, Runs, Runs]]] = {t: [] for t in trees}
+    copies: dict[Path, Runs] = {t: Runs() for t in trees}
+    imports = Runs()
     with tempfile.TemporaryDirectory() as tmp:
         base = args.data or Path(tmp)
-        results = []
         for factor in args.sizes:
             folder = base / f"x{factor}"
             marker = folder / "rows.txt"
@@ -216,28 +258,26 @@ def main() -> None:
                 current, previous, rows = make_enlarged(factor, folder)
                 marker.write_text(str(rows))
             files = [str(p) for p in sorted(current.glob("*.xlsx"))]
-            bare, bare_mb, _ = timed([python, "-c", CALAMINE_READ, *files], env, args.repeat)
-            check, check_mb, check_rc = timed(
-                [python, "-m", "vrapport", "check", str(current), "--period", PERIOD, "--json"],
-                env,
-                args.repeat,
-                f"×{factor}",
-            )
             out = Path(tmp) / f"rapport_x{factor}.xlsx"
-            build, build_mb, build_rc = timed(
-                [
-                    python, "-m", "vrapport", "build", str(current), "--period", PERIOD,
-                    "--previous", str(previous), "--out", str(out),
-                ],
-                env,
-                args.repeat,
-                f"×{factor}",
-            )  # fmt: skip
-            results.append(
-                (factor, rows, bare, check, check_mb, check_rc, build, build_mb, build_rc)
-            )
+            check_cmd = [python, "-m", "vrapport", "check", str(current), "--period", PERIOD,
+                         "--json"]  # fmt: skip
+            build_cmd = [python, "-m", "vrapport", "build", str(current), "--period", PERIOD,
+                         "--previous", str(previous), "--out", str(out)]  # fmt: skip
+            bare = Runs()
+            measured = {t: (Runs(), Runs()) for t in trees}
+            for _ in range(args.repeat):
+                run([python, "-c", CALAMINE_READ, *files], envs[trees[0]], bare)
+                for tree in trees:
+                    label = f"{tree} ×{factor}"
+                    run(check_cmd, envs[tree], measured[tree][0], label)
+                    out.unlink(missing_ok=True)
+                    run(build_cmd, envs[tree], measured[tree][1], label)
+            for tree in trees:
+                results[tree].append((factor, rows, bare, *measured[tree]))
             print(f"×{factor}: done", file=sys.stderr, flush=True)
-        copies = None
+        if args.sizes[0] == 1:
+            for _ in range(args.repeat):
+                run([python, "-c", "import pandas, pandera, xlsxwriter"], envs[trees[0]], imports)
         if args.copies:
             current = base / f"x{args.sizes[0]}" / PERIOD
             folder = Path(tmp) / "copies"
@@ -246,45 +286,32 @@ def main() -> None:
                 for path in current.glob("*.xlsx"):
                     shutil.copy(path, folder / f"{path.stem}_{n:03d}.xlsx")
             out = Path(tmp) / "rapport_copies.xlsx"
-            command = [python, "-m", "vrapport", "build", str(folder), "--period", PERIOD]
-            previous = str(current.parent / "2024-02")
-            copies = timed([*command, "--previous", previous, "--out", str(out)], env, args.repeat)
-    base_rows, base_check, base_build = results[0][1], results[0][3], results[0][6]
-    print(
-        "| size | register rows | calamine read | check | build | check peak | build peak "
-        "| check µs/row | build µs/row | check ÷ read | build ÷ read |"
-    )
-    print("| --- " * 11 + "|")
-    for factor, rows, bare, check, cmb, crc, build, bmb, brc in results:
-        extra = rows - base_rows
-        per_check = f"{(check - base_check) / extra * 1e6:.0f}" if extra > 0 else "–"
-        per_build = f"{(build - base_build) / extra * 1e6:.0f}" if extra > 0 else "–"
-        check_s = f"{check:.2f} s" + ("" if crc in (0,) else f" (exit {crc})")
-        build_s = f"{build:.2f} s" + ("" if brc == 0 else f" (exit {brc})")
-        print(
-            f"| ×{factor} | {rows:,} | {bare:.2f} s | {check_s} | {build_s} | {cmb:.0f} MB "
-            f"| {bmb:.0f} MB | {per_check} | {per_build} | {check / bare:.1f} | "
-            f"{build / bare:.1f} |"
-        )
-    if args.sizes[0] == 1:
-        imports, _, _ = timed(
-            [python, "-c", "import pandas, pandera, xlsxwriter"], env, args.repeat
-        )
-        print(
-            f"\nExample build (×1) {base_build:.2f} s against "
-            f'`python -c "import pandas, pandera, xlsxwriter"` {imports:.2f} s: '
-            f"{base_build / imports:.1f}×"
-        )
+            previous = current.parent / "2024-02"
+            command = [python, "-m", "vrapport", "build", str(folder), "--period", PERIOD,
+                       "--previous", str(previous), "--out", str(out)]  # fmt: skip
+            for _ in range(args.repeat):
+                for tree in trees:
+                    out.unlink(missing_ok=True)
+                    run(command, envs[tree], copies[tree])
+    for tree in trees:
+        _table(str(tree), results[tree])
+        build_one = results[tree][0][4]
+        if args.sizes[0] == 1:
+            print(
+                f"\nExample build (×1) {build_one.wall:.2f} s against "
+                f'`python -c "import pandas, pandera, xlsxwriter"` {imports.wall:.2f} s: '
+                f"{build_one.wall / imports.wall:.1f}×"
+            )
+        if args.copies:
+            runs = copies[tree]
+            status = "" if runs.code == 0 else f", exit {runs.code}"
+            print(
+                f"\n{args.copies} identical copies of the ×{args.sizes[0]} files in one folder: "
+                f"build {runs.wall:.2f} s ({runs.wall / build_one.wall:.1f}× the build of one "
+                f"set{status}), peak {runs.peak:.0f} MB"
+            )
     for label, text in REFUSED.items():
         print(f"\n{label}: {text[:400]}")
-    if copies is not None:
-        wall, peak, code = copies
-        status = "" if code == 0 else f", exit {code}"
-        print(
-            f"\n{args.copies} identical copies of the ×{args.sizes[0]} files in one folder: "
-            f"build {wall:.2f} s ({wall / base_build:.1f}× the build of one set{status}), "
-            f"peak {peak:.0f} MB"
-        )
 
 
 if __name__ == "__main__":
