@@ -185,3 +185,39 @@ def filled_down(column: str, value: str, first: int, last: int) -> Callable[[byt
         return data.replace(b"</sheetData>", rows.encode() + b"</sheetData>", 1)
 
     return edit
+
+
+def formula_at(ref: str, formula: str, value: str) -> Callable[[bytes], bytes]:
+    """An edit that turns cell `ref` into a formula with the stored result `value`."""
+
+    def edit(data: bytes) -> bytes:
+        cell = f'<c r="{ref}"><f>{formula}</f><v>{value}</v></c>'.encode()
+        new, count = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), cell, data, count=1)
+        assert count == 1, ref
+        return new
+
+    return edit
+
+
+def saved_by(application: str, recalc_on_load: bool) -> dict[str, Edit]:
+    """Edits that make a workbook look saved by `application`, asking (or not) for a full
+    recalculation when it is opened."""
+    flag = ' fullCalcOnLoad="1"' if recalc_on_load else ""
+    return {
+        "docProps/app.xml": lambda d: re.sub(
+            rb"<Application>[^<]*</Application>",
+            f"<Application>{application}</Application>".encode(),
+            d,
+        ),
+        "xl/workbook.xml": lambda d: re.sub(
+            rb"<calcPr[^>]*/>", f'<calcPr calcId="191029"{flag}/>'.encode(), d
+        ),
+    }
+
+
+def hide_column(first: int, last: int) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        col = f'<col min="{first}" max="{last}" width="9" hidden="1"/>'.encode()
+        return data.replace(b"</cols>", col + b"</cols>", 1)
+
+    return edit

@@ -356,3 +356,80 @@ def test_feedback_says_which_files_got_no_copy(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Ingen tilbakemeldingskopi av vba-project-in-xlsx.xlsx" in result.output
     assert not (tmp_path / "retur" / "vba-project-in-xlsx_tilbakemelding.xlsx").exists()
+
+
+# --- a figure is never silently wrong ---------------------------------------------------------
+
+
+def _okonomi(tmp_path: Path, edits: dict[str, corpus.Edit], name: str = "okonomi.xlsx") -> Path:
+    folder = tmp_path / "innsendt"
+    folder.mkdir(exist_ok=True)
+    return corpus.rewrite(EXAMPLES / "okonomi.xlsx", folder / name, edits)
+
+
+def _only(sub, code: str):  # type: ignore[no-untyped-def]
+    found = [f for f in sub.findings if f.code == code]
+    assert len(found) == 1, [str(f) for f in sub.findings]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("application", "recalc"),
+    [
+        ("Microsoft Excel Compatible / Openpyxl 3.1.5", True),  # as libraries write it
+        ("Microsoft Excel", True),  # Excel, but asked to recalculate on load
+        ("xlsxwriter", False),
+    ],
+)
+def test_formula_result_not_computed_by_excel_is_an_error_at_its_cell(
+    specs: Specs, tmp_path: Path, application: str, recalc: bool
+) -> None:
+    edits = {RESULTAT: corpus.formula_at("F6", "SUM(B6:E6)", "0")}
+    path = _okonomi(tmp_path, edits | corpus.saved_by(application, recalc))
+    (sub,) = check_files([path], specs, PERIOD)
+    finding = _only(sub, "formula-not-computed")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "F6", "error")
+    assert "«=SUM(B6:E6)»" in finding.message and "lagre den" in finding.message
+
+
+def test_formula_computed_by_excel_is_a_warning_and_its_value_is_read(specs, tmp_path):
+    edits = {RESULTAT: corpus.formula_at("F6", "34000000+185330", "34185330")}
+    path = _okonomi(tmp_path, edits | corpus.saved_by("Microsoft Excel", False))
+    (sub,) = check_files([path], specs, PERIOD)
+    finding = _only(sub, "formula-in-input")
+    assert (finding.cell, finding.severity) == ("F6", "warning")
+    assert not [f for f in sub.findings if f.severity == "error"]
+    frame, cells = sub.sheets["result"].frame, sub.sheets["result"].cells
+    (index,) = [i for i in cells.index if cells.at[i, "actual"] == "F6"]
+    assert frame.at[index, "actual"] == 34185330
+
+
+def test_reference_to_another_workbook_is_an_error_at_its_cell(specs, tmp_path):
+    edits = {RESULTAT: corpus.formula_at("F6", "[1]Budsjett!B6", "34185330")}
+    path = _okonomi(tmp_path, edits | corpus.saved_by("Microsoft Excel", False))
+    (sub,) = check_files([path], specs, PERIOD)
+    finding = _only(sub, "external-reference")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "F6", "error")
+
+
+def test_hidden_column_holding_inputs_is_found(specs: Specs, tmp_path: Path) -> None:
+    path = _okonomi(tmp_path, {RESULTAT: corpus.hide_column(6, 6)})
+    (sub,) = check_files([path], specs, PERIOD)
+    finding = _only(sub, "hidden-column")
+    assert (finding.sheet, finding.kind, finding.cell) == ("Resultat", "range", "F6")
+    assert "Kolonne F er skjult" in finding.message
+
+
+def test_uncomputed_formula_blocks_the_build(specs: Specs, tmp_path: Path) -> None:
+    from vrapport.pipeline import build
+
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    for source in EXAMPLES.glob("*.xlsx"):
+        if source.name != "okonomi.xlsx":
+            shutil.copy(source, folder / source.name)
+    _okonomi(tmp_path, {RESULTAT: corpus.formula_at("F6", "SUM(B6:E6)", "0")})
+    out = tmp_path / "rapport.xlsx"
+    outcome = build([folder], PERIOD, out, specs)
+    assert outcome.blocked and not out.exists()
+    assert any(f.code == "formula-not-computed" and f.cell == "F6" for f in outcome.findings)

@@ -126,6 +126,7 @@ CODES: Mapping[str, Code] = _table(
     Code("too-few-rows", "structure", ERROR),
     Code("hidden-row", "structure", WARNING),
     Code("merged-input-cells", "structure", ERROR),
+    Code("hidden-column", "structure", WARNING),
     # --- value: one value against its column's type, range and requiredness --------------
     Code("required", "value", ERROR, "Mangler verdi: {column} for {label}."),
     Code("not-a-number", "value", ERROR, "«{shown}» er ikke et tall ({column}, {label})."),
@@ -165,6 +166,10 @@ CODES: Mapping[str, Code] = _table(
         "Cellen har en formel uten lagret verdi. Åpne filen i Excel, la den beregne, og "
         "lagre på nytt – eller skriv inn verdien.",
     ),
+    # a formula in an input cell: its stored result used only when Excel computed it
+    Code("formula-in-input", "value", WARNING),
+    Code("formula-not-computed", "value", ERROR),
+    Code("external-reference", "value", ERROR),
     Code("number-as-text", "value", WARNING),
     Code("date-as-text", "value", WARNING),
     # --- cross-check: named checks between values (checks/) ------------------------------

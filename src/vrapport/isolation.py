@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vrapport.cellscan import SheetScan, scan_cells
+from vrapport.cellscan import BookScan, SheetScan, scan_workbook
 from vrapport.findings import ERROR, Finding
 from vrapport.preflight import DAMAGED, preflight
 
@@ -42,6 +42,7 @@ class Workbook:
     grids: dict[str, Grid] = field(default_factory=dict)
     merged: dict[str, list[Range]] = field(default_factory=dict)
     scans: dict[str, SheetScan] = field(default_factory=dict)
+    computed: bool = True  # formula results computed by a spreadsheet application
 
     @property
     def refused(self) -> bool:
@@ -72,7 +73,8 @@ def read_workbook(path: Path, display: str) -> Workbook:
             book.merged[name] = [
                 ((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
             ]
-        book.scans = scan_cells(path, set(book.sheet_names))
+        scan: BookScan = scan_workbook(path, set(book.sheet_names))
+        book.scans, book.computed = scan.sheets, scan.computed
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - a parser's failure on the file is a finding

@@ -233,14 +233,28 @@ class _Stream:
             raise Refused("corrupt-file", DAMAGED) from None
 
 
-def _parser() -> Any:
+def xml_parser() -> Any:
+    """An expat parser with namespaces (names as 'uri local') and buffered text."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
     return parser
 
 
-def _local(name: str) -> str:
+def local_name(name: str) -> str:
+    """The element or attribute name without its namespace."""
     return name.rsplit(" ", 1)[-1]
+
+
+def stream_parse(archive: zipfile.ZipFile, member: str, parser: Any) -> None:
+    """Feed one member to `parser` in chunks, under the same caps as pre-flight (for files
+    that have passed it)."""
+    _Stream().parse(archive, archive.getinfo(member), parser, f"Delen {member}")
+
+
+def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member path -> sheet name."""
+    infos = {info.filename: info for info in archive.infolist()}
+    return _sheet_names(_Stream(), archive, infos)
 
 
 @dataclass
@@ -278,7 +292,7 @@ def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
         )
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        tag = _local(name)
+        tag = local_name(name)
         if tag == "c":
             ref = attrs.get("r")
             if ref is not None:
@@ -330,7 +344,7 @@ def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
                 )
 
     def end(name: str) -> None:
-        if state["in_v"] and _local(name) == "v":
+        if state["in_v"] and local_name(name) == "v":
             state["in_v"] = False
             value = "".join(text).strip()
             if not value.isdigit():
@@ -348,7 +362,7 @@ def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
         if state["in_v"]:
             text.append(data)
 
-    parser = _parser()
+    parser = xml_parser()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
@@ -378,7 +392,7 @@ def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipIn
     count = [0]
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        tag = _local(name)
+        tag = local_name(name)
         if tag == "si":
             count[0] += 1
             if count[0] > MAX_SHARED_STRINGS:
@@ -389,7 +403,7 @@ def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipIn
                 if value is not None:
                     declared[key] = int(value) if value.isdigit() else -1
 
-    parser = _parser()
+    parser = xml_parser()
     parser.StartElementHandler = start
     stream.parse(archive, info, parser, "Teksttabellen i filen")
     unique = declared.get("uniqueCount")
@@ -410,10 +424,10 @@ def _relations(
     found: list[dict[str, str]] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if _local(name) == "Relationship":
+        if local_name(name) == "Relationship":
             found.append(attrs)
 
-    parser = _parser()
+    parser = xml_parser()
     parser.StartElementHandler = start
     stream.parse(archive, info, parser, f"Delen {info.filename}")
     return found
@@ -428,11 +442,11 @@ def _sheet_names(
     sheets: dict[str, str] = {}
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if _local(name) == "sheet":
-            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+        if local_name(name) == "sheet":
+            rid = next((v for k, v in attrs.items() if local_name(k) == "id"), "")
             sheets[rid] = attrs.get("name", "")
 
-    parser = _parser()
+    parser = xml_parser()
     parser.StartElementHandler = start
     stream.parse(archive, infos["xl/workbook.xml"], parser, "Arbeidsboken")
     paths = {}
@@ -501,7 +515,7 @@ def _check_archive(archive: zipfile.ZipFile) -> list[str]:
         )
     if XLSX_MAIN.encode() not in content_types:
         raise Refused("not-xlsx", "Filen er en Office-fil, men ikke en Excel-arbeidsbok (.xlsx).")
-    stream.parse(archive, by_name["[Content_Types].xml"], _parser(), "Innholdslisten i filen")
+    stream.parse(archive, by_name["[Content_Types].xml"], xml_parser(), "Innholdslisten i filen")
     relation_types: list[str] = []
     for info in infos:
         if info.filename.endswith(".rels"):
@@ -521,7 +535,7 @@ def _check_archive(archive: zipfile.ZipFile) -> list[str]:
         elif name.lower().endswith("sharedstrings.xml"):
             shared_count = _count_shared(stream, archive, info)
         elif name.endswith(".xml"):
-            stream.parse(archive, info, _parser(), f"Delen {name}")
+            stream.parse(archive, info, xml_parser(), f"Delen {name}")
         else:
             stream.skim(archive, info)
     for name, area in areas.items():

@@ -497,7 +497,9 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
         if data is not None:
             scan = book.scans.get(name, SheetScan())
             _mark_special(data, scan.special)
+            _formula_inputs(sub, data, scan, book.computed)
             _hidden_inputs(sub, data, scan.hidden_rows)
+            _hidden_columns(sub, data, scan.hidden_cols)
             _merged_inputs(sub, data, book.merged.get(name, []))
             sub.sheets[sheet.key] = data
     # Every sheet answering to a template sheet's name has been read or reported above.
@@ -540,6 +542,73 @@ def _hidden_inputs(sub: Submission, data: SheetData, hidden: set[int]) -> None:
             WARNING,
             "hidden-row",
             f"Rad {row} er skjult, men verdiene i den leses. Vis raden og kontroller den.",
+        )
+
+
+def _input_cells(data: SheetData) -> list[str]:
+    return [c for column in data.cells.columns for c in data.cells[column] if c]
+
+
+def _formula_inputs(sub: Submission, data: SheetData, scan: SheetScan, computed: bool) -> None:
+    """A formula in an input cell, at its cell. Its stored result is used only when a
+    spreadsheet application computed it; a reference to another workbook never is."""
+    if not scan.formulas:
+        return
+    for cell in _input_cells(data):
+        formula = scan.formulas.get(cell)
+        if formula is None:
+            continue
+        shown = quoted(formula if len(formula) <= 60 else formula[:59] + "…")
+        if scan.external(cell):
+            sub.add(
+                data.name,
+                cell,
+                ERROR,
+                "external-reference",
+                f"Cellen henter verdien fra en annen arbeidsbok ({shown}); den verdien brukes "
+                "ikke. Skriv inn tallet i cellen.",
+            )
+        elif not computed:
+            sub.add(
+                data.name,
+                cell,
+                ERROR,
+                "formula-not-computed",
+                f"Cellen har formelen {shown}, men filen er ikke beregnet og lagret av Excel "
+                "(den er laget av et program, eller ber om ny beregning når den åpnes), så "
+                "den lagrede verdien kan være feil. Åpne filen i Excel, lagre den og send den "
+                "på nytt – eller skriv inn verdien.",
+            )
+        else:
+            sub.add(
+                data.name,
+                cell,
+                WARNING,
+                "formula-in-input",
+                f"Cellen har formelen {shown}; verdien Excel beregnet, leses. Skriv inn "
+                "verdien hvis den ikke skal endre seg.",
+            )
+
+
+def _hidden_columns(sub: Submission, data: SheetData, hidden: list[tuple[int, int]]) -> None:
+    """A hidden column with input cells: its values are read, but nobody sees them."""
+    if not hidden:
+        return
+    rows_by_col: dict[int, list[int]] = {}
+    for cell in _input_cells(data):
+        row, col = xl_cell_to_rowcol(cell)
+        if any(low <= col + 1 <= high for low, high in hidden):
+            rows_by_col.setdefault(col, []).append(row)
+    for col, rows in sorted(rows_by_col.items()):
+        letter = xl_col_to_name(col)
+        first, last = xl_rowcol_to_cell(min(rows), col), xl_rowcol_to_cell(max(rows), col)
+        sub.add(
+            data.name,
+            first if first == last else f"{first}:{last}",
+            WARNING,
+            "hidden-column",
+            f"Kolonne {letter} er skjult, men verdiene i den leses. Vis kolonnen og "
+            "kontroller den.",
         )
 
 
