@@ -687,3 +687,25 @@ def test_figures_required_all_year_are_not_after_the_period(specs: Specs, exampl
     findings = findings_of(example_copy("okonomi.xlsx"), specs)
     findings += findings_of(example_copy("hr.xlsx"), specs)
     assert not [f for f in findings if f.code == "value-after-period"]
+
+
+def test_json_gives_the_place_of_every_location_kind(example_copy):
+    import openpyxl
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Investeringer"].merge_cells("B5:C5")  # a range
+    workbook["Resultat"].row_dimensions[9].hidden = True  # a row
+    workbook["Resultat"]["F6"] = "abc"  # a cell
+    workbook.create_sheet("Notater")  # a whole sheet
+    workbook.save(path)
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    assert result.exit_code == 1
+    places = {
+        f["code"]: (f["where"]["kind"], f["where"]["sheet"], f["where"]["ref"], f["cell"])
+        for f in json.loads(result.stdout)["findings"]
+    }
+    assert places["merged-input-cells"] == ("range", "Investeringer", "B5:C5", "B5")
+    assert places["hidden-row"] == ("row", "Resultat", "9:9", "A9")
+    assert places["not-a-number"] == ("cell", "Resultat", "F6", "F6")
+    assert places["extra-sheet"] == ("sheet", "Notater", "", "")

@@ -147,9 +147,7 @@ def build(
     outcome.findings += [r.finding() for r in restated]
     if not submissions:
         where = ", ".join(str(p) for p in paths)
-        outcome.findings.append(
-            Finding(where, "", "", ERROR, "no-submissions", "Fant ingen innsendte filer (.xlsx).")
-        )
+        outcome.findings.append(Finding.make("no-submissions", where))
     if outcome.blocked:
         return outcome
     frames, previous_frames = _frames(submissions), _frames(earlier)
@@ -185,11 +183,7 @@ def build(
             raise RuntimeError(f"section {declared.name!r} reports undeclared facts {undeclared}")
         sections.append(with_lead(built, chapter_leads.get(chapter.key)))
     if len(sections) == len(missing_chapters):
-        outcome.findings.append(
-            Finding(
-                "", "", "", ERROR, "no-chapters", "Ingen kapitler kunne lages av innsendingene."
-            )
-        )
+        outcome.findings.append(Finding.make("no-chapters", ""))
         return outcome
     chapters = Report(specs.report.title, specs.report.organisation, period, tuple(sections))
     facts = {f"{s.key}.{k}": v for s in sections for k, v in s.facts.items()}

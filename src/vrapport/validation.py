@@ -247,12 +247,10 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         try:
             stamped = Period.parse(stamped_text)
         except PeriodError:
-            sub.add(
-                META_SHEET,
-                meta_cell("period"),
-                ERROR,
-                "bad-period",
-                f"Ugyldig periode «{stamped_text}».",
+            sub.findings.append(
+                Finding.make(
+                    "bad-period", sub.display, META_SHEET, meta_cell("period"), period=stamped_text
+                )
             )
             return None
     if period is not None and stamped is not None and stamped != period:
