@@ -19,6 +19,7 @@ from vrapport.numbers import format_number, thousands
 from vrapport.period import Period
 from vrapport.pipeline import build
 from vrapport.reader import MONTH, ROW_KEY, read_submission
+from vrapport.reportfile import FinanceLine
 
 SHEET = "2 Økonomi"
 
@@ -141,9 +142,9 @@ def _frame(rows: dict[str, list[tuple[float, float]]]) -> pd.DataFrame:
 
 
 CATALOGUE = (
-    {"key": "inc", "label": "Inntekt", "kind": "income"},
-    {"key": "cost", "label": "Kostnad", "kind": "cost"},
-    {"key": "fin", "label": "Finans", "kind": "financial"},
+    FinanceLine(key="inc", label="Inntekt", kind="income"),
+    FinanceLine(key="cost", label="Kostnad", kind="cost"),
+    FinanceLine(key="fin", label="Finans", kind="financial"),
 )
 SUBTOTALS = {
     "operating_revenue": "Driftsinntekter",
@@ -226,7 +227,7 @@ def test_drafted_amounts_equal_the_front_page_and_the_table(
     path = example_copy("okonomi.xlsx")
     sub = read_submission(path, specs)
     data = sub.sheets["result"]
-    lines = result_lines(data.frame, specs.report.catalogue("finance_lines"), PERIOD, SUBTOTALS)
+    lines = result_lines(data.frame, specs.report.model.catalogues.finance_lines, PERIOD, SUBTOTALS)
     now = next(x for x in lines if x.key == "net_result").ytd_variance
     if variance is not None:  # move the variance by SLA's March actual (an income line)
         frame = data.frame

@@ -94,8 +94,8 @@ def test_aml_table_header_and_order(report_grids):
 
 def test_breach_types_are_configuration_with_aml_limits_as_help(specs: Specs, make_template):
     types = specs.report.catalogue("working_time_breach_types")
-    assert [t["label"] for t in types][:2] == ["Samlet tid pr. dag", "AML timer pr. uke"]
-    assert all(re.search(r"AML § 10-\d+", t["help"]) for t in types)
+    assert [t.label for t in types][:2] == ["Samlet tid pr. dag", "AML timer pr. uke"]
+    assert all(re.search(r"AML § 10-\d+", t.help) for t in types)
     sheet = openpyxl.load_workbook(make_template("hr"))["AML-brudd"]
     messages = {}
     for rule in sheet.data_validations.dataValidation:
@@ -103,7 +103,7 @@ def test_breach_types_are_configuration_with_aml_limits_as_help(specs: Specs, ma
             messages[sheet[str(rule.sqref)].value] = rule.prompt
     assert messages["Samlet tid pr. dag"].startswith("Samlet arbeidstid over 13 timer")
     assert messages["Ukentlig arbeidsfri"].endswith("(AML § 10-8 andre ledd).")
-    assert set(messages) == {t["label"] for t in types}
+    assert set(messages) == {t.label for t in types}
 
 
 # --- sick leave: arithmetic -----------------------------------------------------------
@@ -465,7 +465,7 @@ def test_january_long_term_sentence_names_last_year(specs: Specs, make_filled, t
     prior = {f"{k}_prior": v for k, v in row.items()}
     months = {f"m{m:02d}": dict(prior) for m in range(1, 13)}
     months["m01"] |= row | {"medically_long_prior": 30}
-    types = [t["key"] for t in specs.report.catalogue("working_time_breach_types")]
+    types = [t.key for t in specs.report.catalogue("working_time_breach_types")]
     data = {"sick_leave": months, "breaches": {t: {("count", 1): 0} for t in types}}
     path = make_filled("hr", data, period)
     outcome = build([path], period, tmp_path / "r.xlsx", specs)

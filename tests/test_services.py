@@ -443,7 +443,7 @@ def test_months_back_out_of_range_is_a_spec_error(tmp_path: Path):
 
 def test_choices_from_a_catalogue(specs: Specs, tmp_path: Path):
     category = specs.template("nye_tjenester").sheet("orders").column("category")
-    assert category.choices == tuple(c["label"] for c in specs.report.catalogue("order_categories"))
+    assert category.choices == tuple(c.label for c in specs.report.catalogue("order_categories"))
     level = specs.template("drift").sheet("preparedness").column("level")
     assert level.choices == ("Grønn", "Gul", "Rød")
     folder = tmp_path / "schemas"

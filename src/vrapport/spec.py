@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 
 from vrapport.period import month_label
-from vrapport.reportfile import ReportFile
+from vrapport.reportfile import CatalogueItem, Catalogues, ReportFile
 from vrapport.resources import schemas_dir
 
 # The C loader when PyYAML was built with libyaml (much faster), else the pure-Python one.
@@ -174,19 +174,13 @@ class ReportConfig:
     chapters: tuple[Chapter, ...]
     model: ReportFile
 
-    @property
-    def catalogues(self) -> dict[str, tuple[dict[str, Any], ...]]:
-        dumped = self.model.catalogues.model_dump(exclude_none=True)
-        return {name: tuple(items) for name, items in dumped.items()}
-
-    def catalogue(self, name: str) -> tuple[dict[str, Any], ...]:
-        try:
-            return self.catalogues[name]
-        except KeyError:
-            known = ", ".join(self.catalogues)
-            raise SpecError(
-                f"{REPORT_FILE} › catalogues.{name}: finnes ikke; kjente: {known}"
-            ) from None
+    def catalogue(self, name: str) -> tuple[CatalogueItem, ...]:
+        """The items of a report.yaml catalogue by its name (for a spec's `{catalogue: name}`;
+        code that knows the catalogue reads its typed list on `model.catalogues`)."""
+        if name not in Catalogues.model_fields:
+            known = ", ".join(Catalogues.model_fields)
+            raise SpecError(f"{REPORT_FILE} › catalogues.{name}: finnes ikke; kjente: {known}")
+        return tuple(getattr(self.model.catalogues, name))
 
     @property
     def targets(self) -> Mapping[str, float]:
@@ -235,7 +229,7 @@ def _choices(
     if isinstance(data, dict):
         if "catalogue" not in data or report is None:
             raise SpecError(f"{where}: choices er en liste eller {{catalogue: navn}}")
-        items: Any = report.catalogue(data["catalogue"])
+        items: Any = [{"key": i.key, "label": i.label} for i in report.catalogue(data["catalogue"])]
     elif isinstance(data, list | tuple):
         items = data
     else:
@@ -317,7 +311,8 @@ def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
         )
 
     if "catalogue" in data:
-        return tuple(fixed(item) for item in report.catalogue(data["catalogue"]))
+        items = report.catalogue(data["catalogue"])
+        return tuple(fixed({"key": i.key, "label": i.label, "help": i.help}) for i in items)
     rows = [fixed(item) for item in data.get("before", ())]
     if "months_back" in data:
         rows += _months_back(data, where)

@@ -53,9 +53,9 @@ def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
     if data is None:
         return
     expected = {
-        line["key"]: -1 if line.get("sign") == "negative" else 1
-        for line in ctx.specs.report.catalogue("finance_lines")
-        if line["kind"] in ("income", "cost")
+        line.key: -1 if line.sign == "negative" else 1
+        for line in ctx.specs.report.model.catalogues.finance_lines
+        if line.kind in ("income", "cost")
     }
     for index, row in data.frame.iterrows():
         sign = expected.get(row[ROW_KEY])

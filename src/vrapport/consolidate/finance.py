@@ -7,9 +7,9 @@ actual − budget, costs budget − actual, result lines actual − budget.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_millions, format_number, round_half_away, thousands
@@ -29,6 +29,7 @@ from vrapport.report.model import (
     Table,
     Text,
 )
+from vrapport.reportfile import CatalogueItem, FinanceLine, InvestmentCategory
 
 ROLE = "finance"
 READS = Reads(
@@ -130,7 +131,7 @@ def _total(
 
 def result_lines(
     frame: pd.DataFrame,
-    catalogue: tuple[dict[str, Any], ...],
+    catalogue: Sequence[FinanceLine],
     period: Period,
     subtotals: dict[str, str],
 ) -> list[Line]:
@@ -142,15 +143,15 @@ def result_lines(
     ytd = values[values[MONTH] <= period.month].groupby(ROW_KEY)[["actual", "budget"]].sum()
     annual = values.groupby(ROW_KEY)["budget"].sum()
     lines = {
-        item["key"]: Line(
-            item["key"],
-            item["label"],
-            item["kind"],
-            float(month.at[item["key"], "actual"]),
-            float(month.at[item["key"], "budget"]),
-            float(ytd.at[item["key"], "actual"]),
-            float(ytd.at[item["key"], "budget"]),
-            float(annual.at[item["key"]]),
+        item.key: Line(
+            item.key,
+            item.label,
+            item.kind,
+            float(month.at[item.key, "actual"]),
+            float(month.at[item.key, "budget"]),
+            float(ytd.at[item.key, "actual"]),
+            float(ytd.at[item.key, "budget"]),
+            float(annual.at[item.key]),
         )
         for item in catalogue
     }
@@ -213,13 +214,13 @@ def result_table(lines: list[Line], period: Period, cite: Cite = _no_source) -> 
 
 def monthly_result(
     frame: pd.DataFrame,
-    catalogue: tuple[dict[str, Any], ...],
+    catalogue: Sequence[FinanceLine],
     period: Period,
     cite: Cite = _no_source,
 ) -> Table:
     """Net result per month (actual up to the period, budget for the year), in 1000 kr."""
-    lines = tuple(item["key"] for item in catalogue)
-    sign = {item["key"]: (-1 if item["kind"] == "cost" else 1) for item in catalogue}
+    lines = tuple(item.key for item in catalogue)
+    sign = {item.key: (-1 if item.kind == "cost" else 1) for item in catalogue}
     signed = frame.assign(
         s=frame[ROW_KEY].map(sign),
         actual=pd.to_numeric(frame["actual"]),
@@ -258,17 +259,17 @@ CiteRows = Callable[[list[str], list[str]], str | None]
 
 def investment_table(
     frame: pd.DataFrame,
-    catalogue: tuple[dict[str, Any], ...],
-    groups: tuple[dict[str, Any], ...],
+    catalogue: Sequence[InvestmentCategory],
+    groups: Sequence[CatalogueItem],
     period: Period,
     cite: CiteRows = _no_source,
 ) -> Table:
     by_key = frame.set_index(ROW_KEY)
-    group_labels = {g["key"]: g["label"] for g in groups}
+    group_labels = {g.key: g.label for g in groups}
     members: dict[str, list[str]] = {}
     for item in catalogue:
-        if item.get("group"):
-            members.setdefault(item["group"], []).append(item["key"])
+        if item.group:
+            members.setdefault(item.group, []).append(item.key)
 
     def row(key: str, label: str, keys: list[str], style: RowStyle) -> Row:
         budget = sum(float(by_key.at[k, "annual_budget"]) for k in keys)
@@ -278,9 +279,9 @@ def investment_table(
 
     rows: list[Row] = []
     for index, item in enumerate(catalogue):
-        group: str | None = item.get("group")
-        rows.append(row(item["key"], item["label"], [item["key"]], "normal" if group else "bold"))
-        following = catalogue[index + 1].get("group") if index + 1 < len(catalogue) else None
+        group = item.group
+        rows.append(row(item.key, item.label, [item.key], "normal" if group else "bold"))
+        following = catalogue[index + 1].group if index + 1 < len(catalogue) else None
         if group and following != group:
             rows.append(row(group, group_labels.get(group, group), members[group], "bold"))
     header = (
@@ -472,7 +473,7 @@ def narrative(
 def build(inputs: SectionInput) -> Section:
     period, config = inputs.period, inputs.config
     result = inputs.sheet(ROLE, "result")
-    catalogue = config.catalogue("finance_lines")
+    catalogue = config.model.catalogues.finance_lines
     assert config.model.finance is not None  # the contract requires it
     subtotals = config.model.finance.subtotals.model_dump()
     lines = result_lines(result, catalogue, period, subtotals)
@@ -524,8 +525,8 @@ def build(inputs: SectionInput) -> Section:
         Text("Prosjekt- og investeringsbudsjett", "heading2"),
         investment_table(
             inputs.sheet(ROLE, "investments"),
-            config.catalogue("investment_categories"),
-            config.catalogue("investment_groups"),
+            config.model.catalogues.investment_categories,
+            config.model.catalogues.investment_groups,
             period,
             rows_of("investments"),
         ),

@@ -673,10 +673,10 @@ def _citer(inputs: SectionInput, role: str, sheet: str) -> Cite:
 def build(inputs: SectionInput) -> Section:
     period, config, chapter = inputs.period, inputs.config, inputs.chapter
     target = float(config.targets[TARGET])
-    categories = config.catalogue("order_categories")
-    category_labels = [str(c["label"]) for c in categories]
-    report_labels = {str(c["label"]): str(c.get("report_label", c["label"])) for c in categories}
-    levels = [str(level["label"]) for level in config.catalogue("preparedness_levels")]
+    categories = config.model.catalogues.order_categories
+    category_labels = [c.label for c in categories]
+    report_labels = {c.label: c.report_label or c.label for c in categories}
+    levels = [level.label for level in config.model.catalogues.preparedness_levels]
 
     contacts = inputs.sheet(SUPPORT, SERVICE_DESK_SHEET)
     support_window = report_window(period, config, "service_desk_months")
