@@ -17,7 +17,9 @@ from tests.conftest import EXAMPLES, PERIOD, read_grids, set_cells
 from tests.service_support import PREVIOUS, Tokens, make_tokens
 from vrapport.pipeline import build
 from vrapport.service.app import create_app
+from vrapport.service.auth import COOKIE
 from vrapport.service.core import Config, expected_templates
+from vrapport.service.ledger import too_large
 from vrapport.spec import Specs
 
 P = str(PERIOD)
@@ -114,7 +116,9 @@ def test_opening_a_period_is_idempotent_and_for_the_controller_only(
     again = client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
     assert (first.status_code, first.json()["created"]) == (201, True)
     assert (again.status_code, again.json()["created"]) == (200, False)
-    assert client.post("/api/periods/2024-13", headers=bearer(tokens.controller)).status_code == 404
+    malformed = client.post("/api/periods/2024-13", headers=bearer(tokens.controller))
+    assert malformed.status_code == 400
+    assert "måned 13 finnes ikke" in malformed.json()["error"]
 
 
 def test_clean_upload_is_delivered_with_its_sha256(
@@ -183,6 +187,23 @@ def test_too_large_upload_is_refused_while_streaming(data_dir: Path, tokens: Tok
         )
         assert streamed.status_code == 413
         assert "større enn grensen" in streamed.json()["error"]
+    # Far above the limit: still vrapport's own Norwegian answer, for the API and the form.
+    huge = b"x" * (limit + 2 * 1024 * 1024)
+    department = tokens.departments["okonomi"]
+    app = create_app(Config(data_dir, max_upload=limit))
+    with TestClient(app, follow_redirects=False) as small:
+        api = small.put(
+            f"/api/periods/{P}/submissions/okonomi", content=huge, headers=bearer(department)
+        )
+        assert api.status_code == 413
+        assert api.json() == {"error": too_large(limit)}
+        login(small, department)
+        token = csrf(small.get(f"/perioder/{P}/okonomi").text)
+        files = {"fil": ("okonomi.xlsx", huge)}
+        form = small.post(f"/perioder/{P}/okonomi/last-opp", files=files, data={"csrf": token})
+        assert form.status_code == 413
+        assert "text/html" in form.headers["content-type"]
+        assert "Filen er for stor" in form.text and "større enn grensen" in form.text
     assert not list((data_dir / "filer").rglob("*")), "nothing too large is kept"
     assert not list((data_dir / "tmp").iterdir())
 
@@ -246,6 +267,10 @@ def test_approve_return_and_upload_again(
     assert client.post(approve, headers=bearer(hr)).status_code == 403
     returned = client.post(back, headers=controller, json={"comment": "Sjekk sykefraværet."})
     assert returned.json()["status"] == "returnert"
+    for empty in ({}, {"comment": "  "}):
+        silent = client.post(back, headers=controller, json=empty)
+        assert silent.status_code == 400 and "kommentar" in silent.json()["error"]
+    assert client.post(back, headers=controller).status_code == 400
     mine = client.get(f"/api/periods/{P}/submissions/hr", headers=bearer(hr)).json()
     assert (mine["status"], mine["comment"]) == ("returnert", "Sjekk sykefraværet.")
     assert (
@@ -481,6 +506,21 @@ def test_template_download_is_prefilled_from_last_periods_approved_version(
     assert served == made
     blank = client.get(f"/perioder/{P}/prosjekt/mal")  # still the same: nothing changed
     assert read_grids(_saved(blank.content)) == made
+
+
+def test_login_form_needs_its_csrf_value(client: TestClient, tokens: Tokens) -> None:
+    secret = tokens.controller
+    # A form posted from elsewhere: no login cookie, or a value not belonging to it.
+    refused = client.post("/logg-inn", data={"token": secret})
+    assert refused.status_code == 403 and "Skjemaet er utløpt" in refused.text
+    assert COOKIE not in client.cookies
+    page = client.get("/logg-inn")
+    forged = client.post("/logg-inn", data={"token": secret, "csrf": "0" * 64})
+    assert forged.status_code == 403 and COOKIE not in client.cookies
+    page = client.get("/logg-inn")
+    accepted = client.post("/logg-inn", data={"token": secret, "csrf": csrf(page.text)})
+    assert accepted.status_code == 303 and client.cookies.get(COOKIE) == secret
+    assert client.get("/perioder").status_code == 200
 
 
 def test_logout_needs_csrf_and_clears_the_session(client: TestClient, tokens: Tokens) -> None:

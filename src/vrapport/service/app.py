@@ -7,6 +7,7 @@ child process."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -26,15 +27,20 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
+from starlette.types import Message
 
 from vrapport.pdf import soffice
 from vrapport.period import Period
 from vrapport.service.auth import (
     COOKIE,
+    LOGIN_COOKIE,
     Principal,
     authenticate,
     csrf_ok,
     csrf_value,
+    login_csrf_ok,
+    login_csrf_value,
+    login_nonce,
 )
 from vrapport.service.core import Config, Service, parse_period, status_payload
 from vrapport.service.ledger import (
@@ -47,6 +53,7 @@ from vrapport.service.ledger import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_SLACK = 1024 * 1024  # multipart overhead allowed above the file limit
+SMALL_BODY = 64 * 1024  # forms without a file, JSON bodies
 CHUNK = 1 << 16
 HEADERS = {
     "Referrer-Policy": "no-referrer",
@@ -114,7 +121,27 @@ class Pages:
     def error(self, request: Request, status: int, message: str, who: Principal | None) -> Response:
         return self.page(request, "error.html", status, who=who, status=status, message=message)
 
+    def _bounded(self, request: Request, limit: int, message: str = "") -> Request:
+        """The request with its body limited to `limit` bytes: more (declared or arriving)
+        is LedgerError(413) with a Norwegian message (default: the file limit's)."""
+        message = message or too_large(self.limit)
+        length = request.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limit:
+            raise LedgerError(413, message)
+        receive, seen = request.receive, 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            got = await receive()
+            seen += len(got.get("body", b""))
+            if seen > limit:
+                raise LedgerError(413, message)
+            return got
+
+        return Request(request.scope, counted)
+
     async def _form(self, request: Request, who: Principal) -> Any:
+        request = self._bounded(request, self.limit + FORM_SLACK)
         form = await request.form(max_files=1, max_fields=20)
         if not csrf_ok(self.ledger, who, str(form.get("csrf", ""))):
             await form.close()
@@ -176,21 +203,13 @@ class Pages:
 
     # -- receiving files ---------------------------------------------------------------------
 
-    def _declared_too_large(self, request: Request) -> bool:
-        length = request.headers.get("Content-Length", "")
-        return length.isdigit() and int(length) > self.limit
-
     async def _receive_body(self, request: Request) -> str:
         """Stream the request body into the store (limit enforced while streaming)."""
-        if self._declared_too_large(request):
-            raise LedgerError(413, too_large(self.limit))
-        tmp, size = self.ledger.new_temp(), 0
+        bounded = self._bounded(request, self.limit)
+        tmp = self.ledger.new_temp()
         try:
             with tmp.open("wb") as out:
-                async for chunk in request.stream():
-                    size += len(chunk)
-                    if size > self.limit:
-                        raise LedgerError(413, too_large(self.limit))
+                async for chunk in bounded.stream():
                     out.write(chunk)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -229,18 +248,34 @@ class Pages:
             return RedirectResponse("/perioder", status_code=303)
         return RedirectResponse("/avdeling", status_code=303)
 
+    def _login_page(self, request: Request, code: int = 200, **context: Any) -> Response:
+        """The login form, bound to a fresh login cookie (its CSRF value)."""
+        nonce = login_nonce()
+        csrf = login_csrf_value(self.ledger, nonce)
+        response = self.page(request, "login.html", code, who=None, csrf=csrf, **context)
+        response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="strict", max_age=3600)
+        return response
+
     async def login(self, request: Request) -> Response:
         if request.method == "POST":
-            form = await request.form(max_files=0, max_fields=5)
+            try:
+                small = self._bounded(request, SMALL_BODY, HTTP_MESSAGES[413])
+                form = await small.form(max_files=0, max_fields=5)
+            except LedgerError as exc:
+                return self.error(request, exc.status, exc.message, None)
+            nonce = request.cookies.get(LOGIN_COOKIE)
+            if not login_csrf_ok(self.ledger, nonce, str(form.get("csrf", ""))):
+                return self._login_page(request, 403, failed=False, expired=True)
             token = str(form.get("token", "")).strip()
         else:
             token = request.query_params.get("token", "")
             if not token:
-                return self.page(request, "login.html", who=None, failed=False)
+                return self._login_page(request, failed=False)
         if authenticate(self.ledger, token) is None:
-            return self.page(request, "login.html", 401, who=None, failed=True)
+            return self._login_page(request, 401, failed=True)
         response = RedirectResponse("/", status_code=303, headers=HEADERS)
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=86400 * 60)
+        response.delete_cookie(LOGIN_COOKIE)
         return response
 
     async def logout(self, request: Request) -> Response:
@@ -376,8 +411,6 @@ class Pages:
         form = await self._form(request, who)
         action = APPROVED if request.url.path.endswith("/godkjenn") else RETURNED
         comment = str(form.get("kommentar", "")).strip()
-        if action == RETURNED and not comment:
-            raise LedgerError(400, "Skriv en kommentar til avdelingen når du returnerer.")
         await run_in_threadpool(self.service.decide, period, template, action, comment)
         return RedirectResponse(f"/perioder/{period}", status_code=303)
 
@@ -460,9 +493,10 @@ class Pages:
         template = self._template_for(who, request.path_params["template"])
         action = APPROVED if request.url.path.endswith("/approve") else RETURNED
         comment = ""
-        if await request.body():
+        body = await self._bounded(request, SMALL_BODY, HTTP_MESSAGES[413]).body()
+        if body:
             try:
-                data = await request.json()
+                data = json.loads(body)
             except ValueError:
                 raise LedgerError(400, "Innholdet er ikke gyldig JSON.") from None
             comment = str(data.get("comment", "") if isinstance(data, dict) else "")
@@ -537,7 +571,6 @@ def create_app(config: Config) -> Starlette:
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: _http_error},
-        max_body_size=config.max_upload + FORM_SLACK,
     )
     app.state.service = service
     return app

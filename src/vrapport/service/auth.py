@@ -13,6 +13,7 @@ from vrapport.service.ledger import Ledger
 
 CONTROLLER, DEPARTMENT = "controller", "department"
 COOKIE = "vrapport_okt"
+LOGIN_COOKIE = "vrapport_innlogging"
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,31 @@ def authenticate(ledger: Ledger, token: str | None) -> Principal | None:
     return found
 
 
-def csrf_value(ledger: Ledger, principal: Principal) -> str:
+def _mac(ledger: Ledger, text: str) -> str:
     key = ledger.secret("csrf", lambda: secrets.token_hex(32))
-    return hmac.new(key.encode(), principal.token_hash.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_value(ledger: Ledger, principal: Principal) -> str:
+    return _mac(ledger, principal.token_hash)
 
 
 def csrf_ok(ledger: Ledger, principal: Principal, presented: str | None) -> bool:
     return bool(presented) and hmac.compare_digest(csrf_value(ledger, principal), str(presented))
+
+
+def login_nonce() -> str:
+    """A random value for the login cookie (there is no session yet to bind the form to)."""
+    return secrets.token_hex(16)
+
+
+def login_csrf_value(ledger: Ledger, nonce: str) -> str:
+    return _mac(ledger, "logg-inn:" + nonce)
+
+
+def login_csrf_ok(ledger: Ledger, nonce: str | None, presented: str | None) -> bool:
+    """The login form's value must belong to the browser's login cookie (SameSite=Strict,
+    so a form posted from another site arrives without it)."""
+    if not nonce or not presented or len(nonce) > 64:
+        return False
+    return hmac.compare_digest(login_csrf_value(ledger, nonce), str(presented))

@@ -14,6 +14,7 @@ from vrapport.period import Period, PeriodError
 from vrapport.service import engine
 from vrapport.service.ledger import (
     APPROVED,
+    RETURNED,
     Ledger,
     LedgerError,
     ReportRow,
@@ -25,6 +26,7 @@ from vrapport.service.ledger import (
 from vrapport.spec import Specs, load_specs
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+NEEDS_COMMENT = "Skriv en kommentar til avdelingen når du returnerer."
 BUILD_TIMEOUT = 900.0
 log = logging.getLogger("vrapport.service")
 
@@ -46,11 +48,11 @@ def expected_templates(specs: Specs) -> list[str]:
 
 
 def parse_period(text: str) -> str:
-    """The canonical period text, or LedgerError(404) for anything else."""
+    """The canonical period text, or LedgerError(400) with the CLI's wording."""
     try:
         return str(Period.parse(text))
-    except PeriodError:
-        raise LedgerError(404, f"«{text[:20]}» er ikke en periode på formen ÅÅÅÅ-MM.") from None
+    except PeriodError as exc:
+        raise LedgerError(400, str(exc)) from None
 
 
 @dataclass
@@ -161,6 +163,8 @@ class Service:
 
     def decide(self, period: str, template: str, action: str, comment: str) -> SubmissionState:
         period = self.open_period(period)
+        if action == RETURNED and not comment.strip():
+            raise LedgerError(400, NEEDS_COMMENT)
         self.ledger.decide(period, self.known(template), action, comment)
         return self.ledger.state(period, template)
 
