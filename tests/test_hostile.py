@@ -433,3 +433,116 @@ def test_uncomputed_formula_blocks_the_build(specs: Specs, tmp_path: Path) -> No
     outcome = build([folder], PERIOD, out, specs)
     assert outcome.blocked and not out.exists()
     assert any(f.code == "formula-not-computed" and f.cell == "F6" for f in outcome.findings)
+
+
+# --- outputs: never half-written, never over someone else's file ------------------------------
+
+CLI_MAIN = "import sys; sys.argv[0] = 'vrapport'; from vrapport.cli import main; main()"
+
+
+def _env() -> dict[str, str]:
+    """The environment for a child Python that imports this source tree's vrapport."""
+    import os
+
+    import vrapport
+
+    source = str(Path(vrapport.__file__).resolve().parents[1])
+    return os.environ | {"PYTHONPATH": os.pathsep.join([source, str(corpus.ROOT)])}
+
+
+def _vrapport(*args: str, timeout: float = 120):  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", CLI_MAIN, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_env(),
+    )
+
+
+def test_build_refuses_to_replace_a_file_that_is_not_a_report(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vrapport.cli import app
+
+    out = tmp_path / "budsjett.xlsx"
+    shutil.copy(EXAMPLES / "okonomi.xlsx", out)
+    before = out.read_bytes()
+    args = ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out)]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2 and "--overwrite" in refused.output
+    assert out.read_bytes() == before
+    replaced = CliRunner().invoke(app, [*args, "--overwrite"])
+    assert replaced.exit_code == 0, replaced.output
+    from vrapport.preflight import made_by_vrapport
+
+    assert made_by_vrapport(out) and not made_by_vrapport(EXAMPLES / "okonomi.xlsx")
+
+
+def test_rebuilding_a_report_keeps_its_permissions(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vrapport.cli import app
+
+    out = tmp_path / "rapport.xlsx"
+    args = ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    out.chmod(0o640)
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_sigterm_while_writing_removes_the_temporary_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys, time\n"
+        "from pathlib import Path\n"
+        "from vrapport.atomic import atomic_path\n"
+        "from vrapport.cli import stop_on_signals\n"
+        "stop_on_signals()\n"
+        f"with atomic_path(Path({str(tmp_path / 'rapport.xlsx')!r})) as tmp:\n"
+        "    tmp.write_bytes(b'halvveis')\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(30)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=60, env=_env()
+    )
+    assert done.returncode != 0 and b"Interrupted" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_temporary_file_left_by_a_killed_writer_is_removed(tmp_path: Path) -> None:
+    from vrapport.atomic import atomic_path
+
+    orphan = tmp_path / ".rapport-vrapport-999999999-abcd.xlsx"  # no such process
+    orphan.write_bytes(b"halvveis")
+    other = tmp_path / ".rapport-noe-annet.xlsx"
+    other.write_bytes(b"ikke var")
+    with atomic_path(tmp_path / "rapport.xlsx") as tmp:
+        tmp.write_bytes(b"ferdig")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, "rapport.xlsx"]
+
+
+def test_sigint_prints_one_line_and_no_traceback() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, time\n"
+        "from vrapport import cli\n"
+        "cli.app = lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(30))\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=_env()
+    )
+    assert done.returncode == 130
+    assert done.stderr.strip().count("\n") == 0 and done.stderr.startswith("Avbrutt.")
+    assert "Traceback" not in done.stderr + done.stdout

@@ -141,10 +141,10 @@ def test_user_text_that_looks_like_a_formula_stays_text(specs: Specs, tmp_path: 
 def test_blocked_build_writes_nothing_and_keeps_an_existing_report(example_copy, tmp_path: Path):
     path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
     out = tmp_path / "rapport.xlsx"
-    out.write_bytes(b"the previous report")
+    out.write_bytes(b"the previous report")  # not a vrapport report: replaced only with --overwrite
     result = runner.invoke(
         app,
-        ["build", str(path.parent), "--period", "2024-03", "--out", str(out)],
+        ["build", str(path.parent), "--period", "2024-03", "--out", str(out), "--overwrite"],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 1

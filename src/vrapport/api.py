@@ -320,13 +320,16 @@ def build(
     trace: Path | None = None,
     pdf: bool = False,
     specs: Specs | Path | None = None,
+    overwrite: bool = False,
 ) -> BuildOutcome:
     """Check the submissions in `paths` and, when no error blocks, write the report to `out`
     (atomically); `outcome.blocked` says when it did not. `previous`: last period's
     submissions (trend arrows, changed figures). `trace`: also write the lineage as JSON.
     `pdf`: also write the PDF board pack beside `out` (`outcome.pdf`, or the reason it could
-    not be made in `outcome.pdf_error`; the report is written either way)."""
+    not be made in `outcome.pdf_error`; the report is written either way). An existing
+    `out` that is not a report vrapport wrote is replaced only with `overwrite`."""
     from vrapport.pipeline import build as build_report
+    from vrapport.preflight import made_by_vrapport
 
     paths, out = [Path(p) for p in paths], Path(out)
     previous = [Path(p) for p in previous or []]
@@ -341,6 +344,11 @@ def build(
     _refuse_inputs_as_outputs(
         [*paths, *previous], [out, *([pdf_path] if pdf else []), *([trace] if trace else [])]
     )
+    if out.exists() and not overwrite and not made_by_vrapport(out):
+        raise UsageError(
+            f"{out} finnes og er ikke en rapport laget av vrapport; den erstattes ikke. "
+            "Velg et annet navn, eller bruk --overwrite for å erstatte den."
+        )
     loaded = _specs(specs)
     try:
         outcome = build_report(

@@ -314,6 +314,12 @@ def build(
             "(standard: siste lagring av innsendingene, så ombygging gir samme fil).",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite", help="Erstatt --out også når den ikke er en rapport fra vrapport."
+        ),
+    ] = False,
     schemas: SchemasOption = None,
 ) -> None:
     """Kontroller innsendingene og skriv virksomhetsrapporten (.xlsx)."""
@@ -331,6 +337,7 @@ def build(
             trace=trace,
             pdf=pdf,
             specs=schemas,
+            overwrite=overwrite,
         )
     _print_findings(outcome.findings, "Funn")
     if outcome.blocked or outcome.path is None:
@@ -365,13 +372,37 @@ def _timestamp(text: str) -> dt.datetime:
 register_service(app)  # serve, token, status (the collection service)
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: unwinds like an exception, so every `finally` (temporary files)
+    runs, and is not caught by `except Exception`."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGINT raise `Interrupted` in the main thread."""
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def main() -> None:
     """Entry point. An unexpected error is reported in one line (exit 2), not a traceback;
     set VRAPPORT_DEBUG=1 to see the traceback."""
     import os
 
+    stop_on_signals()
     try:
         app()
+    except Interrupted as interrupted:  # temporary files are removed on the way out
+        _console(stderr=True).print("Avbrutt. Ingen fil er skrevet halvveis eller endret.")
+        sys.exit(128 + interrupted.signum)
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
         if os.environ.get("VRAPPORT_DEBUG"):
             raise

@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import multiprocessing
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -104,7 +105,10 @@ def _serve(conn: Any, memory: int) -> None:
     """The worker's loop: receive a list of calls (function, arguments), send back
     (index, result) for each in turn."""
     import resource
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops the worker
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds: temporary files go
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
@@ -157,8 +161,11 @@ class Reader:
 
     def _stop(self) -> None:
         if self._process is not None:
-            self._process.kill()
-            self._process.join()
+            self._process.terminate()  # SIGTERM: the worker removes its temporary files
+            self._process.join(1)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
             self._conn.close()
         self._process = self._conn = None
 

@@ -563,3 +563,15 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, stream: _Strea
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise Refused("corrupt-file", DAMAGED) from None
     return b"".join(parts)
+
+
+def made_by_vrapport(path: Path) -> bool:
+    """Is `path` a report vrapport wrote (its properties say "Laget av vrapport")? Read
+    with the same caps as pre-flight; anything that is not such a workbook is False."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = _read_capped(archive, archive.getinfo("docProps/core.xml"), _Stream())
+            names = _sheet_names(_Stream(), archive, {i.filename: i for i in archive.infolist()})
+    except (Refused, zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError):
+        return False
+    return b"Laget av vrapport" in core and {"Forside", "Kilder"} <= set(names.values())
