@@ -127,4 +127,4 @@ def test_message_rendered_from_the_template():
     assert (finding.severity, finding.category) == ("error", "value")
     assert finding.to_dict()["params"] == {"label": "mars"}
     with pytest.raises(ValueError, match="no message template"):
-        Finding.make("wrong-version", "a.xlsx")
+        Finding.make("duplicate-template", "a.xlsx")

@@ -16,6 +16,7 @@ use it, either with your own message as today,
 or, when the code has a `template`, with the message rendered from parameters:
 
     Finding.make("required", file, sheet, "F6", column="Faktisk", label="mars")
+    sub.make("wrong-period", META_SHEET, meta_cell("period"), stamped=..., period=...)
 
 The third positional field is the place on the sheet in A1 notation: a cell ("F6"), a range
 ("B5:C6"), a whole row ("9:9", see `row_ref`), or "" for the whole sheet (and, with no sheet
@@ -101,11 +102,27 @@ CODES: Mapping[str, Code] = _table(
     Code("missing-meta", "file", ERROR),
     Code("unknown-template", "file", ERROR),
     Code("wrong-organisation", "file", ERROR),
-    Code("wrong-version", "file", ERROR),
+    Code(
+        "wrong-version",
+        "file",
+        ERROR,
+        "Filen er laget fra versjon {version} av malen «{template}», men gjeldende versjon er "
+        "{current}. Hent ny mal med «vrapport templates».",
+    ),
     Code("bad-period", "file", ERROR, "Ugyldig periode «{period}»."),
-    Code("wrong-period", "file", ERROR),
-    Code("no-period", "file", ERROR),
-    Code("period-not-stamped", "file", WARNING),
+    Code("wrong-period", "file", ERROR, "Filen gjelder {stamped}, men rapporten gjelder {period}."),
+    Code(
+        "no-period",
+        "file",
+        ERROR,
+        "Malen er ikke stemplet med periode. Oppgi perioden med --period.",
+    ),
+    Code(
+        "period-not-stamped",
+        "file",
+        WARNING,
+        "Malen er ikke stemplet med periode; leses som {period}.",
+    ),
     Code("duplicate-template", "file", ERROR),
     Code("mixed-periods", "file", ERROR),
     Code("previous-not-earlier", "file", ERROR),

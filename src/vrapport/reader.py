@@ -92,6 +92,11 @@ class Submission:
             Finding(self.display, sheet, ref, severity, code, message, column, key)
         )
 
+    def make(self, code: str, sheet: str = "", ref: str = "", **params: Any) -> None:
+        """A finding on this file with its message rendered from the code's template
+        (`Finding.make`: `severity`, `column` and `key` may be given among `params`)."""
+        self.findings.append(Finding.make(code, self.display, sheet, ref, **params))
+
 
 def _value(raw: Any) -> Any:
     if isinstance(raw, str) and not raw.strip():

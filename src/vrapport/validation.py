@@ -233,13 +233,13 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         )
     version = sub.meta.get("spec_version", "")
     if version != str(template.version):
-        sub.add(
+        sub.make(
+            "wrong-version",
             META_SHEET,
             meta_cell("spec_version"),
-            ERROR,
-            "wrong-version",
-            f"Filen er laget fra versjon {version or '?'} av malen «{template.id}», men "
-            f"gjeldende versjon er {template.version}. Hent ny mal med «vrapport templates».",
+            version=version or "?",
+            template=template.id,
+            current=template.version,
         )
     stamped_text = sub.meta.get("period", "")
     stamped: Period | None = None
@@ -247,38 +247,22 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         try:
             stamped = Period.parse(stamped_text)
         except PeriodError:
-            sub.findings.append(
-                Finding.make(
-                    "bad-period", sub.display, META_SHEET, meta_cell("period"), period=stamped_text
-                )
-            )
+            sub.make("bad-period", META_SHEET, meta_cell("period"), period=stamped_text)
             return None
     if period is not None and stamped is not None and stamped != period:
-        sub.add(
+        sub.make(
+            "wrong-period",
             META_SHEET,
             meta_cell("period"),
-            ERROR,
-            "wrong-period",
-            f"Filen gjelder {stamped.label}, men rapporten gjelder {period.label}.",
+            stamped=stamped.label,
+            period=period.label,
         )
         return None
     if stamped is None:
         if period is None:
-            sub.add(
-                META_SHEET,
-                meta_cell("period"),
-                ERROR,
-                "no-period",
-                "Malen er ikke stemplet med periode. Oppgi perioden med --period.",
-            )
+            sub.make("no-period", META_SHEET, meta_cell("period"))
             return None
-        sub.add(
-            META_SHEET,
-            meta_cell("period"),
-            WARNING,
-            "period-not-stamped",
-            f"Malen er ikke stemplet med periode; leses som {period.label}.",
-        )
+        sub.make("period-not-stamped", META_SHEET, meta_cell("period"), period=period.label)
     return period or stamped
 
 
