@@ -21,8 +21,8 @@ CASES = {
     "check-name typo": (
         {
             "okonomi.yaml": (
-                "checks: [finance-signs]",
-                "checks: [finance-sign]",
+                "checks: [finance-signs, explained-variances]",
+                "checks: [finance-sign, explained-variances]",
             )
         },
         r"okonomi\.yaml › sheets\.result\.checks: «finance-sign» finnes ikke; "

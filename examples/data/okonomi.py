@@ -77,18 +77,21 @@ DATA = {
     "comments": [
         {
             "topic": "Inntekter",
+            "lines": "SLA (tjenesteavtaler); Prosjekt/oppdrag/annet; Viderefakturering",
             "text": "Avviket på inntekter til drift og forvaltning (SLA) "
             "skyldes dels periodiseringseffekter. Viderefaktureringsinntektene må særlig ses i "
             "sammenheng med mindreforbruk på lisenser- og supportkostnader så langt i år.",
         },
         {
             "topic": "Kostnader",
+            "lines": "Personalkostnader; - Aktiverte lønnsutg. Prosjekter",
             "text": "Det positive avviket på personalkostnader skyldes fast "
             "og variabel lønn, inkludert sosiale kostnader: +3,1 mill. kr, refusjoner: +0,3 mill. "
             "kr og annet: -0,5 mill. kr (herunder kurs, seminarer og velferdstiltak).",
         },
         {
             "topic": "Kostnader",
+            "lines": "Lisenser, service og support; Konsulent; Linjeleie; Annet; Finansposter",
             "text": "Posten lisenser, service og support har mindreforbruk i "
             "forhold til budsjett så langt i år. Det samme gjelder konsulentkostnader, mens "
             "postene linjeleie (Norsk helsenett) og finans/renter viser et merforbruk pr. mars. "

@@ -22,7 +22,7 @@ import pandas as pd
 from vrapport.findings import WARNING
 from vrapport.numbers import format_plain, parse_number_text
 from vrapport.reader import SheetData, Submission
-from vrapport.spec import ColumnSpec
+from vrapport.spec import MULTIPLE_SEPARATOR, ColumnSpec, split_choices
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
@@ -147,6 +147,9 @@ def coerce_column(values: list[Any], column: ColumnSpec) -> tuple[list[Any], lis
             out.append(raw)
         elif kind is str and column.type == "text":
             out.append(raw.strip())
+        elif kind is str and column.type == "choice" and column.multiple:
+            parts = [choices.get(p.casefold(), p) for p in split_choices(raw)]
+            out.append(MULTIPLE_SEPARATOR.join(parts) if parts else None)
         elif kind is str and column.type == "choice":
             text = raw.strip()
             out.append(choices.get(text.casefold(), text))

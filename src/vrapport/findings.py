@@ -211,6 +211,7 @@ CODES: Mapping[str, Code] = _table(
     Code("wrong-scale", "plausibility", WARNING),
     Code("outlier", "plausibility", WARNING),
     Code("month-copied", "plausibility", WARNING),
+    Code("unexplained-variance", "plausibility", WARNING),
     # --- history: against the previous period's submissions ------------------------------
     Code("changed-since-previous", "history", WARNING),
 )

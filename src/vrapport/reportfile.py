@@ -116,6 +116,7 @@ class RiskMatrixSettings(Model):
 class NarrativeSettings(Model):
     materiality_kroner: Annotated[float, Field(ge=0)] = 500_000
     materiality_percent: Annotated[float, Field(ge=0, le=100)] = 0
+    explanation_severity: Literal["error", "warning"] = "warning"
 
 
 class PlausibilitySettings(Model):

@@ -32,6 +32,12 @@ REQUIRED: tuple[str, ...] = ("always", "to_period", "never")
 SHEET_KINDS: tuple[str, ...] = ("grid", "table", "records")
 REPORT_FILE = "report.yaml"
 NUMBER_LIMIT = 1e13
+MULTIPLE_SEPARATOR = "; "
+
+
+def split_choices(value: str) -> list[str]:
+    """The choices in a cell of a `multiple` choice column ("A; B" -> ["A", "B"])."""
+    return [part.strip() for part in value.split(";") if part.strip()]
 
 
 class SpecError(ValueError):
@@ -65,6 +71,8 @@ class ColumnSpec:
     # Table sheets: at a new year, this column of the month rows takes the values of the
     # named column of the previous year's submission (this year's figures become last year's).
     from_last_year: str | None = None
+    # Choice columns: a cell may hold several choices, separated by "; " (MULTIPLE_SEPARATOR).
+    multiple: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -258,6 +266,8 @@ def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None
     choices, choice_keys = _choices(data.get("choices", ()), report, where)
     if kind == "choice" and not choices:
         raise SpecError(f"{where}: type choice krever choices")
+    if data.get("multiple") and kind != "choice":
+        raise SpecError(f"{where}: multiple gjelder bare type choice")
     return ColumnSpec(
         key=_need(data, "key", where),
         label=_need(data, "label", where),
@@ -275,6 +285,7 @@ def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None
         prefill_from=data.get("prefill_from"),
         carry=bool(data.get("carry", False)),
         from_last_year=data.get("from_last_year"),
+        multiple=bool(data.get("multiple", False)),
     )
 
 

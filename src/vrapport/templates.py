@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -118,8 +119,9 @@ def _range_text(column: ColumnSpec) -> str:
     return ""
 
 
-def _validation(column: ColumnSpec) -> dict[str, Any]:
-    """Excel data validation for one column, with Norwegian messages."""
+def _validation(column: ColumnSpec, source: str | None = None) -> dict[str, Any]:
+    """Excel data validation for one column, with Norwegian messages. `source`: a range
+    holding a choice column's list (see `choice_lists`), when the list cannot be inline."""
     low, high = column.bounds if column.numeric else (0.0, 0.0)
     if column.type in ("decimal", "percent"):
         rule: dict[str, Any] = {
@@ -145,6 +147,11 @@ def _validation(column: ColumnSpec) -> dict[str, Any]:
             "maximum": dt.date(2100, 12, 31),
         }
         error = "Skriv en dato, f.eks. 31.03.2024."
+    elif column.type == "choice" and source is not None:
+        rule = {"validate": "list", "source": source}
+        error = "Velg en verdi fra listen."
+        if column.multiple:
+            error = "Velg fra listen. Flere valg skilles med «; » (f.eks. «A; B»)."
     elif column.type == "choice":
         rule = {"validate": "list", "source": list(column.choices)}
         error = "Velg en verdi fra listen: " + ", ".join(column.choices)
@@ -156,9 +163,46 @@ def _validation(column: ColumnSpec) -> dict[str, Any]:
         input_message=_limit(column.help or column.label, 255),
         error_title="Ugyldig verdi",
         error_message=_limit(error, 255),
-        error_type="stop",
+        # Several choices in one cell are not in the list: Excel lets them through.
+        error_type="information" if column.multiple else "stop",
     )
     return rule
+
+
+LIST_FIRST_COLUMN = 3  # _meta: lists of choices from column D on (A–B hold the metadata)
+ChoiceLists = Mapping[tuple[str, str], tuple[int, tuple[str, ...]]]
+
+
+def _inline(column: ColumnSpec) -> bool:
+    """Whether Excel can hold the choices inline: one choice per cell, none with a comma,
+    at most 255 characters in all."""
+    choices = column.choices
+    return (
+        not column.multiple
+        and not any("," in c for c in choices)
+        and (len(",".join(choices)) <= 255)
+    )
+
+
+def choice_lists(spec: TemplateSpec) -> ChoiceLists:
+    """(sheet key, column key) -> (_meta column, choices) for every choice column whose list
+    is written to _meta and referenced by range (a choice holding a comma, a long list, or a
+    column of several choices per cell)."""
+    lists: dict[tuple[str, str], tuple[int, tuple[str, ...]]] = {}
+    for sheet in spec.sheets:
+        for column in sheet.columns:
+            if column.type == "choice" and not _inline(column):
+                lists[(sheet.key, column.key)] = (LIST_FIRST_COLUMN + len(lists), column.choices)
+    return lists
+
+
+def _list_source(lists: ChoiceLists, key: tuple[str, str]) -> str | None:
+    if key not in lists:
+        return None
+    col, choices = lists[key]
+    first = xl_rowcol_to_cell(0, col, row_abs=True, col_abs=True)
+    last = xl_rowcol_to_cell(len(choices) - 1, col, row_abs=True, col_abs=True)
+    return f"='{META_SHEET}'!{first}:{last}"
 
 
 def _row_labels(ws: Worksheet, sheet: SheetSpec, first: int, fmt: _Formats) -> None:
@@ -279,6 +323,7 @@ def _write_records(
     sheet: SheetSpec,
     fmt: _Formats,
     rows: Sequence[Mapping[str, Any]] = (),
+    lists: ChoiceLists | None = None,
 ) -> None:
     """An Excel table with `blank_rows` empty rows after the pre-filled `rows`. A sheet with
     locked columns is protected (without a password), so those cells stay as vrapport wrote
@@ -309,7 +354,8 @@ def _write_records(
             if protected or column.key in record:
                 _write_cell(ws, first + offset, c, record.get(column.key), fmt.cell(column))
     for c, column in enumerate(sheet.columns):
-        ws.data_validation(first, c, last_row, c, _validation(column))
+        source = _list_source(lists or {}, (sheet.key, column.key))
+        ws.data_validation(first, c, last_row, c, _validation(column, source))
         ws.set_column(c, c, column.width or 20)
     _header_row(ws, [(c.label, c.width or 20) for c in sheet.columns])
     ws.freeze_panes(first, 0)
@@ -349,12 +395,15 @@ def _write_instructions(
     ws.activate()
 
 
-def _write_meta(ws: Worksheet, meta: Meta, fmt: _Formats) -> None:
+def _write_meta(ws: Worksheet, meta: Meta, fmt: _Formats, lists: ChoiceLists) -> None:
     for column, label in ((KEY_COLUMN, META_HEADER[0]), (VALUE_COLUMN, META_HEADER[1])):
         ws.write_string(FIRST_META_ROW - 1, column, label, fmt.bold)
     for key, value in meta.rows():
         ws.write_string(meta_row(key), KEY_COLUMN, key)
         ws.write_string(meta_row(key), VALUE_COLUMN, value)
+    for col, choices in lists.values():  # the lists the input sheets' dropdowns refer to
+        for row, choice in enumerate(choices):
+            ws.write_string(row, col, choice)
     ws.set_column(KEY_COLUMN, VALUE_COLUMN, 24)
     ws.protect()
     ws.hide()
@@ -399,14 +448,15 @@ def write_template(
         )
         workbook.set_custom_property("vrapport_template", f"{spec.id}@{spec.version}")
         fmt = _Formats(workbook)
+        lists = choice_lists(spec)
         _write_instructions(workbook.add_worksheet(INSTRUCTIONS_SHEET), spec, report, period, fmt)
         for sheet in spec.sheets:
             ws = workbook.add_worksheet(sheet.name)
             _heading(ws, sheet, period, fmt)
             if sheet.kind == "records":
-                _write_records(ws, sheet, fmt, (prefill or {}).get(sheet.key, ()))
+                _write_records(ws, sheet, fmt, (prefill or {}).get(sheet.key, ()), lists)
             else:
                 WRITERS[sheet.kind](ws, sheet, fmt)
-        _write_meta(workbook.add_worksheet(META_SHEET), meta, fmt)
+        _write_meta(workbook.add_worksheet(META_SHEET), meta, fmt, lists)
         workbook.close()
     return path

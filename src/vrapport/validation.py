@@ -23,7 +23,7 @@ from vrapport.layout import META_SHEET, meta_cell
 from vrapport.numbers import format_plain
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
-from vrapport.spec import ColumnSpec, SheetSpec, Specs
+from vrapport.spec import ColumnSpec, SheetSpec, Specs, split_choices
 from vrapport.wording import listing
 
 # Spreadsheet-like files in a folder are read (a wrong kind is reported, not skipped).
@@ -48,6 +48,14 @@ def _type_check(column: ColumnSpec) -> pa.Check:
     if column.type == "date":
         return pa.Check(
             lambda v: isinstance(v, dt.date), element_wise=True, ignore_na=True, name="not-a-date"
+        )
+    if column.type == "choice" and column.multiple:
+        choices = set(column.choices)
+        return pa.Check(
+            lambda v: isinstance(v, str) and all(p in choices for p in split_choices(v)),
+            element_wise=True,
+            ignore_na=True,
+            name="not-in-list",
         )
     if column.type == "choice":
         allowed = set(column.choices)

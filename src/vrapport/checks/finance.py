@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from xlsxwriter.utility import xl_cell_to_rowcol
+
 from vrapport.checks import CheckContext, check
-from vrapport.findings import WARNING, Finding
-from vrapport.numbers import format_plain
+from vrapport.findings import WARNING, Finding, row_ref
+from vrapport.numbers import format_millions, format_plain, thousands
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY
+from vrapport.spec import split_choices
 
 if TYPE_CHECKING:
     import numpy as np
@@ -98,4 +101,66 @@ def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
             f"{data.spec.column(str(key)).label.lower()} for "
             f"{month_label(int(row[MONTH])).lower()} er {format_plain(cell['value'])}. "
             "Er fortegnet riktig?",
+        )
+
+
+def _signed_millions(kroner: float) -> str:
+    """−4,6 mill. kr: rounded from the thousands the report's table shows, a true minus."""
+    return format_millions(thousands(kroner) * 1000).replace("-", "\u2212")
+
+
+@check("explained-variances")
+def explained_variances(ctx: CheckContext) -> Iterator[Finding]:
+    """A result line whose variance from budget for the month or the year to date is
+    material (report.yaml narrative: at least `materiality_kroner` and `materiality_percent`
+    of the budget) needs a paragraph in Kommentar naming it (column «Forklarer linje»);
+    without one, a finding at the line's row in Resultat. Variances as the report shows
+    them: favourable positive (income and financial items actual − budget, costs
+    budget − actual)."""
+    data, notes = ctx.sub.sheets.get("result"), ctx.sub.sheets.get("comments")
+    if data is None or notes is None or "lines" not in notes.frame:
+        return
+    settings = ctx.specs.report.model.narrative
+    explained = {
+        line
+        for value in notes.frame["lines"]
+        if isinstance(value, str)
+        for line in split_choices(value)
+    }
+    frame = data.frame
+    months = pd.to_numeric(frame[MONTH], errors="coerce")
+    actual = pd.to_numeric(frame["actual"].where(frame["actual"].map(_is_amount)))
+    budget = pd.to_numeric(frame["budget"].where(frame["budget"].map(_is_amount)))
+    period = ctx.period.month
+    for line in ctx.specs.report.catalogue("finance_lines"):
+        if line["label"] in explained:
+            continue
+        rows = frame[ROW_KEY] == line["key"]
+        this_month, to_date = rows & (months == period), rows & (months <= period)
+        if this_month.sum() != 1 or actual[to_date].isna().any() or budget[to_date].isna().any():
+            continue
+        sign = -1 if line["kind"] == "cost" else 1
+        parts = []
+        for name, mask in ((f"i {ctx.period.month_name}", this_month), ("hittil i år", to_date)):
+            variance = sign * float(actual[mask].sum() - budget[mask].sum())
+            base = abs(float(budget[mask].sum()))
+            share = abs(variance) / base * 100 if base else 100.0
+            if (
+                abs(variance) >= settings.materiality_kroner
+                and share >= settings.materiality_percent
+            ):
+                parts.append(f"{name} {_signed_millions(variance)}")
+        if not parts:
+            continue
+        index = frame.index[this_month][0]
+        row, _ = xl_cell_to_rowcol(data.cell(index, "actual"))
+        yield Finding(
+            ctx.sub.display,
+            data.name,
+            row_ref(row + 1),
+            settings.explanation_severity,
+            "unexplained-variance",
+            f"{line['label']}: avvik {' og '.join(parts)} er over vesentlighetsgrensen; "
+            f"forklar det i {notes.name} (velg linjen i kolonnen "
+            f"«{notes.spec.column('lines').label}»).",
         )

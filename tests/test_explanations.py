@@ -1,0 +1,141 @@
+"""Explanations for material variances: a result line whose variance for the month or the
+year to date is over the materiality needs a Kommentar paragraph naming it."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from typer.testing import CliRunner
+from xlsxwriter.utility import xl_cell_to_rowcol
+
+from tests.conftest import cell_of, set_cells
+from vrapport.cli import app
+
+runner = CliRunner()
+# The lines whose variance the example's figures make material (500 000 kr and 1 % of the
+# budget, for March or for January–March).
+MATERIAL = {
+    "SLA (tjenesteavtaler)",
+    "Prosjekt/oppdrag/annet",
+    "Viderefakturering",
+    "Personalkostnader",
+    "- Aktiverte lønnsutg. Prosjekter",
+    "Lisenser, service og support",
+    "Linjeleie",
+    "Konsulent",
+    "Annet",
+}
+
+
+def _lines_column(path) -> str:  # type: ignore[no-untyped-def]
+    sheet = openpyxl.load_workbook(path)["Kommentar"]
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == "Forklarer linje":
+                return cell.column_letter
+    raise AssertionError("no column «Forklarer linje»")
+
+
+def _untag(path) -> None:  # type: ignore[no-untyped-def]
+    column = _lines_column(path)
+    sheet = openpyxl.load_workbook(path)["Kommentar"]
+    cells = {f"{column}{r}": None for r in range(1, sheet.max_row + 1) if r > 4}
+    set_cells(path, "Kommentar", cells)
+
+
+def _findings(path) -> list[dict]:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    return json.loads(result.stdout)["findings"]
+
+
+def test_the_example_explains_every_material_variance(example_copy):
+    path = example_copy("okonomi.xlsx")
+    assert [f for f in _findings(path) if f["code"] == "unexplained-variance"] == []
+
+
+def test_every_material_variance_without_explanation_is_named_at_its_row(example_copy):
+    path = example_copy("okonomi.xlsx")
+    _untag(path)
+    found = [f for f in _findings(path) if f["code"] == "unexplained-variance"]
+    assert {f["message"].split(":")[0] for f in found} == MATERIAL
+    sla = next(f for f in found if f["message"].startswith("SLA"))
+    row, _ = xl_cell_to_rowcol(cell_of(path, "Resultat", "SLA (tjenesteavtaler)", "Faktisk"))
+    assert (sla["sheet"], sla["where"]["ref"], sla["severity"]) == (
+        "Resultat",
+        f"{row + 1}:{row + 1}",
+        "warning",
+    )
+    assert sla["message"] == (
+        "SLA (tjenesteavtaler): avvik i mars \u22121,4\u00a0mill.\u00a0kr og hittil i år "
+        "\u22124,6\u00a0mill.\u00a0kr er over vesentlighetsgrensen; forklar det i Kommentar "
+        "(velg linjen i kolonnen «Forklarer linje»)."
+    )
+    # Personnel costs deviate only for the year to date: that is all the message says.
+    payroll = next(f for f in found if f["message"].startswith("Personalkostnader"))
+    assert "avvik hittil i år +2,9" not in payroll["message"]
+    assert "avvik hittil i år 2,9\u00a0mill.\u00a0kr er over" in payroll["message"]
+
+
+def test_one_paragraph_may_explain_several_lines_in_any_case(example_copy):
+    path = example_copy("okonomi.xlsx")
+    _untag(path)
+    column = _lines_column(path)
+    set_cells(path, "Kommentar", {f"{column}5": "sla (tjenesteavtaler);viderefakturering"})
+    found = {
+        f["message"].split(":")[0] for f in _findings(path) if f["code"] == "unexplained-variance"
+    }
+    assert found == MATERIAL - {"SLA (tjenesteavtaler)", "Viderefakturering"}
+
+
+def test_a_line_not_in_the_list_is_an_error_at_its_cell(example_copy):
+    path = example_copy("okonomi.xlsx")
+    column = _lines_column(path)
+    set_cells(path, "Kommentar", {f"{column}5": "SLA (tjenesteavtaler); Inntekter"})
+    (bad,) = [f for f in _findings(path) if f["code"] == "not-in-list"]
+    assert (bad["sheet"], bad["cell"], bad["severity"]) == ("Kommentar", f"{column}5", "error")
+
+
+def test_the_template_offers_the_result_lines_as_a_dropdown(make_template):
+    path = make_template("okonomi")
+    workbook = openpyxl.load_workbook(path)
+    column = _lines_column(path)
+    (rule,) = [
+        dv
+        for dv in workbook["Kommentar"].data_validations.dataValidation
+        if str(dv.sqref).startswith(f"{column}5")
+    ]
+    assert rule.type == "list" and rule.errorStyle == "information"
+    sheet, cells = rule.formula1.split("!")
+    first, last = (xl_cell_to_rowcol(c.replace("$", "")) for c in cells.split(":"))
+    listed = [
+        workbook[sheet.strip("'")].cell(r + 1, first[1] + 1).value
+        for r in range(first[0], last[0] + 1)
+    ]
+    assert listed[0] == "SLA (tjenesteavtaler)" and "Lisenser, service og support" in listed
+    assert len(listed) == 12
+
+
+def test_severity_of_a_missing_explanation_is_configurable(example_copy, tmp_path):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", folder)
+    report = folder / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(
+        text.replace("explanation_severity: warning", "explanation_severity: error"),
+        encoding="utf-8",
+    )
+    path = example_copy("okonomi.xlsx")
+    _untag(path)
+    result = runner.invoke(
+        app, ["check", str(path), "-p", "2024-03", "--json", "--schemas", str(folder)]
+    )
+    assert result.exit_code == 1
+    found = [
+        f for f in json.loads(result.stdout)["findings"] if f["code"] == "unexplained-variance"
+    ]
+    assert found and all(f["severity"] == "error" for f in found)
