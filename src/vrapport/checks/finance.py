@@ -132,14 +132,14 @@ def explained_variances(ctx: CheckContext) -> Iterator[Finding]:
     actual = pd.to_numeric(frame["actual"].where(frame["actual"].map(_is_amount)))
     budget = pd.to_numeric(frame["budget"].where(frame["budget"].map(_is_amount)))
     period = ctx.period.month
-    for line in ctx.specs.report.catalogue("finance_lines"):
-        if line["label"] in explained:
+    for line in ctx.specs.report.model.catalogues.finance_lines:
+        if line.label in explained:
             continue
-        rows = frame[ROW_KEY] == line["key"]
+        rows = frame[ROW_KEY] == line.key
         this_month, to_date = rows & (months == period), rows & (months <= period)
         if this_month.sum() != 1 or actual[to_date].isna().any() or budget[to_date].isna().any():
             continue
-        sign = -1 if line["kind"] == "cost" else 1
+        sign = -1 if line.kind == "cost" else 1
         parts = []
         for name, mask in ((f"i {ctx.period.month_name}", this_month), ("hittil i år", to_date)):
             variance = sign * float(actual[mask].sum() - budget[mask].sum())
@@ -160,7 +160,7 @@ def explained_variances(ctx: CheckContext) -> Iterator[Finding]:
             row_ref(row + 1),
             settings.explanation_severity,
             "unexplained-variance",
-            f"{line['label']}: avvik {' og '.join(parts)} er over vesentlighetsgrensen; "
+            f"{line.label}: avvik {' og '.join(parts)} er over vesentlighetsgrensen; "
             f"forklar det i {notes.name} (velg linjen i kolonnen "
             f"«{notes.spec.column('lines').label}»).",
         )
