@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "2024-03"
@@ -43,21 +44,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def serve_process(data_dir: Path, *options: str, stdout: Any, stderr: Any) -> subprocess.Popen[str]:
+    """`vrapport serve DATA_DIR --host 127.0.0.1 OPTIONS…` of this tree, as a child process
+    (stdout None: discarded)."""
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    command = [sys.executable, "-m", "vrapport", "serve", str(data_dir), "--host", LOOPBACK]
+    return subprocess.Popen(
+        [*command, *options],
+        env=env,
+        stdout=subprocess.DEVNULL if stdout is None else stdout,
+        stderr=stderr,
+        text=True,
+    )
+
+
 @contextmanager
 def running_server(data_dir: Path, *options: str, timeout: float = 60) -> Iterator[str]:
     """`vrapport serve DATA_DIR` on 127.0.0.1 on a free port; yields its base URL."""
     import httpx2
 
     port = free_port()
-    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-    command = [sys.executable, "-m", "vrapport", "serve", str(data_dir), "--host", LOOPBACK]
     log = tempfile.TemporaryFile()
-    server = subprocess.Popen(
-        [*command, "--port", str(port), *options],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    server = serve_process(data_dir, "--port", str(port), *options, stdout=None, stderr=log)
     url = f"http://{LOOPBACK}:{port}"
     try:
         deadline = time.monotonic() + timeout

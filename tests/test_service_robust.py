@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
+import socket
+import subprocess
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +21,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from tests import corpus
-from tests.service_support import EXAMPLES, make_tokens, running_server
+from tests.service_support import EXAMPLES, LOOPBACK, make_tokens, running_server, serve_process
 from vrapport.cli import app as cli_app
 from vrapport.service.app import create_app
 from vrapport.service.core import Config, expected_templates
@@ -156,3 +160,77 @@ def test_token_and_status_commands(tmp_path: Path, specs: Specs) -> None:
     assert closed.exit_code == 2 and "ikke åpnet" in closed.output
     missing = runner.invoke(cli_app, ["status", str(tmp_path / "nei"), "--period", P])
     assert missing.exit_code == 2 and "datamappe" in missing.output
+
+
+# -- vrapport serve ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--port", "99999"], "--port må være mellom 0 og 65535, ikke 99999"),
+        (["--port", "-1"], "--port må være mellom 0 og 65535, ikke -1"),
+        (["--max-upload-mb", "-1"], "--max-upload-mb må være større enn 0 og høyst 1024, ikke -1"),
+        (["--max-upload-mb", "0"], "--max-upload-mb må være større enn 0 og høyst 1024, ikke 0"),
+        (["--host", "finnes.ikke.invalid"], "adressen «finnes.ikke.invalid» finnes ikke"),
+    ],
+)
+def test_serve_refuses_bad_options_with_one_norwegian_line(
+    tmp_path: Path, options: list[str], said: str
+) -> None:
+    made = CliRunner().invoke(cli_app, ["serve", str(tmp_path / "data"), *options])
+    assert made.exit_code == 2
+    [line] = made.output.splitlines()
+    assert line.startswith(f"Feil: {said}")
+    assert not (tmp_path / "data").exists(), "nothing is started or created"
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind((LOOPBACK, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        made = CliRunner().invoke(
+            cli_app, ["serve", str(tmp_path / "data"), "--host", LOOPBACK, "--port", str(port)]
+        )
+    assert made.exit_code == 2
+    assert made.output.splitlines() == [
+        f"Feil: porten {port} på {LOOPBACK} er allerede i bruk (velg en annen med --port)"
+    ]
+
+
+def test_serve_announces_the_real_address_once_it_accepts_connections(tmp_path: Path) -> None:
+    pipe = subprocess.PIPE
+    server = serve_process(tmp_path / "data", "--port", "0", stdout=pipe, stderr=pipe)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        found = re.fullmatch(
+            r"Innsamlingen kjører på http://127\.0\.0\.1:(\d+)/ \(data i .+\)\. "
+            r"Ctrl\+C stopper\.\n",
+            line,
+        )
+        assert found, line
+        port = int(found.group(1))
+        assert port != 0
+        # Announced only now: the port takes connections at once (no retrying).
+        with socket.create_connection((LOOPBACK, port), timeout=5):
+            pass
+        assert httpx2.get(f"http://{LOOPBACK}:{port}/logg-inn").status_code == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=30)
+    assert (server.returncode, out, err) == (0, "", "")
+
+
+def test_sigterm_during_the_warm_up_stops_quietly(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = serve_process(data, "--port", "0", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    # The ledger is made just before the fork server warms up (which takes seconds).
+    while not (data / "ledger.sqlite3").exists() and server.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    server.send_signal(signal.SIGTERM)
+    out, err = server.communicate(timeout=30)
+    assert (server.returncode, out, err) == (0, "", "")

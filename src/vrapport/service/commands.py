@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from vrapport.console import console, data, fail
+
+if TYPE_CHECKING:
+    import socket
 
 DataDir = Annotated[
     Path, typer.Argument(metavar="DATAMAPPE", help="Mappen der tjenesten lagrer alt.")
@@ -32,30 +35,94 @@ def _specs(schemas: Path | None):  # type: ignore[no-untyped-def]
         raise fail(f"spesifikasjonene kan ikke leses: {exc}") from None
 
 
+MAX_UPLOAD_MB = 1024
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (not yet listening: uvicorn listens once the app is warm),
+    or a one-line Norwegian error."""
+    import errno
+    import socket
+
+    where = f"{host}:{port}"
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        raise fail(f"adressen «{host}» finnes ikke (--host)") from None
+    family, kind, proto, _, address = found[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        reasons = {
+            errno.EADDRINUSE: f"porten {port} på {host} er allerede i bruk (velg en annen med "
+            "--port)",
+            errno.EACCES: f"ingen tilgang til å lytte på {where} (porter under 1024 krever "
+            "ekstra rettigheter)",
+            errno.EADDRNOTAVAIL: f"adressen {host} tilhører ikke denne maskinen (--host)",
+        }
+        reason = reasons.get(exc.errno or 0, f"kan ikke lytte på {where} ({exc.strerror})")
+        raise fail(reason) from None
+    return sock
+
+
+def _address(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 def serve(
     data_dir: DataDir,
     host: Annotated[str, typer.Option("--host", help="Adressen tjenesten lytter på.")] = (
         "127.0.0.1"
     ),
-    port: Annotated[int, typer.Option("--port", help="Porten tjenesten lytter på.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", help="Porten tjenesten lytter på (0: en ledig port).")
+    ] = 8000,
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", metavar="MB", help="Største fil som tas imot.")
     ] = 20,
     schemas: SchemasOption = None,
 ) -> None:
     """Start innsamlingstjenesten: avdelingene laster opp, controller godkjenner og bygger."""
+    import signal
+
     import uvicorn
 
     from vrapport.service.app import create_app
     from vrapport.service.core import Config
 
+    if not 0 <= port <= 65535:
+        raise fail(f"--port må være mellom 0 og 65535, ikke {port}")
+    if not 0 < max_upload_mb <= MAX_UPLOAD_MB:
+        raise fail(
+            f"--max-upload-mb må være større enn 0 og høyst {MAX_UPLOAD_MB}, "
+            f"ikke {_number(max_upload_mb)}"
+        )
     _specs(schemas)
     if data_dir.exists() and not data_dir.is_dir():
         raise fail(f"{data_dir} finnes og er ikke en mappe")
+    sock = _listen(host, port)
+    # Until uvicorn takes over the signals, SIGTERM (e.g. `kill`) during the warm-up stops
+    # quietly; Isolated.run ends the fork server's child on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     config = Config(data_dir, schemas, int(max_upload_mb * 1024 * 1024))
     app = create_app(config)
-    typer.echo(f"Innsamlingen kjører på http://{host}:{port}/ (data i {data_dir}). Ctrl+C stopper.")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    announce = f"Innsamlingen kjører på {_address(sock)} (data i {data_dir}). Ctrl+C stopper."
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # the socket accepts connections now
+                typer.echo(announce)
+
+    Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
 def token(

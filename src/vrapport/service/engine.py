@@ -86,14 +86,17 @@ def _fork_context() -> Any:
 
 def _child(conn: Any, memory: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        conn.send(("ok", fn(*args)))
-    except MemoryError:
-        conn.send((MEMORY, "the memory limit was reached"))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
-        conn.send((RAISED, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
-    finally:
-        conn.close()
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            conn.send(("ok", fn(*args)))
+        except MemoryError:
+            conn.send((MEMORY, "the memory limit was reached"))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+            conn.send((RAISED, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+        finally:
+            conn.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the parent has gone (stopped, e.g. during the warm-up): nobody to tell
 
 
 class Isolated:
