@@ -221,3 +221,35 @@ def hide_column(first: int, last: int) -> Callable[[bytes], bytes]:
         return data.replace(b"</cols>", col + b"</cols>", 1)
 
     return edit
+
+
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(json.dumps({
+    "returncode": done.returncode,
+    "seconds": time.perf_counter() - start,
+    "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "stdout": done.stdout,
+    "stderr": done.stderr,
+}))
+"""
+CLI_MAIN = "import sys; sys.argv[0] = 'vrapport'; from vrapport.cli import main; main()"
+
+
+def run_measured(args: list[str], env: dict[str, str], timeout: float = 120) -> dict:
+    """Run the vrapport command line with `args` in a fresh process; its exit code, wall
+    time, peak memory (the largest resident set of it and its worker) and output."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, sys.executable, "-c", CLI_MAIN, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]

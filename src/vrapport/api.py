@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.findings import ERROR, WARNING, Finding, capped
 from vrapport.period import Period
 from vrapport.spec import Specs, load_specs
 
@@ -130,7 +130,9 @@ class CheckReport:
             "valid": self.valid,
             "counts": self.counts,
             "files": [f.to_dict() for f in self.files],
-            "findings": [f.to_dict() for f in self.findings],
+            # Every finding up to a bound per code and sheet (a sheet filled down to row
+            # 20 000 fails 120 000 times); the rest are counted in one "more-findings".
+            "findings": [f.to_dict() for f in capped(self.findings, JSON_PER_CODE)],
             "restatements": [r.to_dict() for r in self.restatements],
         }
 
@@ -154,6 +156,9 @@ class CheckReport:
         except OSError as exc:
             reason = exc.strerror or exc
             raise UsageError(f"kan ikke skrive tilbakemeldinger til {folder}: {reason}") from None
+
+
+JSON_PER_CODE = 1000  # findings of one code per sheet in the JSON form
 
 
 def check(
