@@ -30,13 +30,13 @@ def _example_data(template: str):  # type: ignore[no-untyped-def]
     return copy.deepcopy(module.DATA)
 
 
-def _previous_folder(tmp_path, make_filled):  # type: ignore[no-untyped-def]
-    """Last period (February): the example finance figures, but January's SLA actual as
-    it was reported then; March not yet there."""
+def _previous_folder(tmp_path, make_filled, line="sla", before=SLA_JANUARY_BEFORE):  # type: ignore[no-untyped-def]
+    """Last period (February): the example finance figures, but January's actual of `line`
+    (SLA) as it was reported then; March not yet there."""
     data = _example_data("okonomi")
     for cells in data["result"].values():
         cells.pop(("actual", 3), None)
-    data["result"]["sla"][("actual", 1)] = SLA_JANUARY_BEFORE
+    data["result"][line][("actual", 1)] = before
     for row in ("m03",):
         data["fte"].pop(row, None)
         data["liquidity"].pop(row, None)
@@ -127,3 +127,25 @@ def test_check_previous_marks_the_restatement_in_the_feedback_copy(tmp_path, mak
     cell = cell_of(path, "Resultat", "SLA (tjenesteavtaler)", "Faktisk")
     comment = openpyxl.load_workbook(out / "okonomi_tilbakemelding.xlsx")["Resultat"][cell].comment
     assert comment is not None and "endret siden forrige rapport" in comment.text
+
+
+def test_a_material_restatement_needs_an_explanation(tmp_path, make_filled, specs):
+    """Depreciation is named by no paragraph; January's changed by 1,2 mill. kr."""
+    now = float(_example_data("okonomi")["result"]["depreciation"][("actual", 1)])
+    previous = _previous_folder(tmp_path, make_filled, "depreciation", now - 1_200_000)
+    outcome = build([EXAMPLES], PERIOD, tmp_path / "r.xlsx", specs, previous=[previous])
+    (finding,) = [f for f in outcome.findings if f.code == "unexplained-restatement"]
+    assert finding.severity == "warning"
+    cell = cell_of(EXAMPLES / "okonomi.xlsx", "Resultat", "Avskrivninger", "Faktisk")
+    assert (finding.sheet, finding.ref) == ("Resultat", f"{cell[1:]}:{cell[1:]}")
+    assert finding.message == (
+        "Avskrivninger: faktisk for januar er endret med 1,2\u00a0mill.\u00a0kr siden forrige "
+        "rapport, over vesentlighetsgrensen; forklar endringen i Kommentar (velg linjen i "
+        "kolonnen «Forklarer linje»)."
+    )
+
+
+def test_a_restatement_of_a_line_a_paragraph_names_is_explained(tmp_path, make_filled, specs):
+    previous = _previous_folder(tmp_path, make_filled)  # SLA: named by the Inntekter paragraph
+    outcome = build([EXAMPLES], PERIOD, tmp_path / "r.xlsx", specs, previous=[previous])
+    assert [f for f in outcome.findings if f.code == "unexplained-restatement"] == []

@@ -173,7 +173,7 @@ def check(
     one period for all. `specs`: loaded specs or a folder of them (default: the bundled).
     `previous`: last period's submissions; every figure of a closed month that differs from
     them is a finding at its cell and listed in `restatements` (as `build --previous`)."""
-    from vrapport.history import restatements
+    from vrapport.history import restatements, unexplained_restatements
     from vrapport.validation import (
         check_duplicates,
         check_files,
@@ -204,9 +204,11 @@ def check(
         findings += [f for sub in earlier for f in sub.findings] + check_duplicates(earlier)
         restated = restatements(submissions, earlier)
         by_file = {s.display: s for s in submissions}
-        for item in restated:
-            finding = item.finding()
-            by_file[item.file].findings.append(finding)  # marked in the feedback copy too
+        for finding in [
+            *(item.finding() for item in restated),
+            *unexplained_restatements(restated, submissions, loaded),
+        ]:
+            by_file[finding.file].findings.append(finding)  # marked in the feedback copy too
             findings.append(finding)
     return CheckReport(submissions, findings, the_period, restated)
 

@@ -214,6 +214,7 @@ CODES: Mapping[str, Code] = _table(
     Code("unexplained-variance", "plausibility", WARNING),
     # --- history: against the previous period's submissions ------------------------------
     Code("changed-since-previous", "history", WARNING),
+    Code("unexplained-restatement", "history", WARNING),
 )
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([1-9][0-9]*)$")

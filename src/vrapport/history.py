@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from xlsxwriter.utility import xl_cell_to_rowcol
 
-from vrapport.findings import WARNING, Finding
+from vrapport.findings import WARNING, Finding, row_ref
+from vrapport.numbers import format_millions, thousands
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData, Submission
+from vrapport.spec import Specs, split_choices
 from vrapport.validation import shown_value
 
 
@@ -136,3 +139,56 @@ def restatements(current: list[Submission], earlier: list[Submission]) -> list[R
 def history_changes(current: list[Submission], earlier: list[Submission]) -> list[Finding]:
     """A warning at the cell of every restated figure, with the old and the new value."""
     return [r.finding() for r in restatements(current, earlier)]
+
+
+def _explained(sub: Submission) -> tuple[set[str], str, str, tuple[str, ...]]:
+    """The labels the submission's paragraphs name in a column of several choices (the finance
+    Kommentar's «Forklarer linje»), that sheet's name, the column's label and its choices."""
+    for data in sub.sheets.values():
+        for column in data.spec.columns:
+            if column.type == "choice" and column.multiple and column.key in data.frame:
+                named = {
+                    label
+                    for value in data.frame[column.key]
+                    if isinstance(value, str)
+                    for label in split_choices(value)
+                }
+                return named, data.name, column.label, column.choices
+    return set(), "", "", ()
+
+
+def unexplained_restatements(
+    restated: list[Restatement], current: list[Submission], specs: Specs
+) -> list[Finding]:
+    """A restatement above the materiality (report.yaml narrative: at least the amount and
+    the percent of the old value) of a line the submission's paragraphs can name, but none
+    does, is a finding at its row, as an unexplained variance is."""
+    settings = specs.report.model.narrative
+    by_file = {s.display: s for s in current}
+    found: list[Finding] = []
+    for item in restated:
+        change = item.difference
+        sub = by_file.get(item.file)
+        if change is None or sub is None:
+            continue
+        share = abs(change) / abs(float(item.old)) * 100 if item.old else 100.0
+        if abs(change) < settings.materiality_kroner or share < settings.materiality_percent:
+            continue
+        named, sheet, column, choices = _explained(sub)
+        if not sheet or item.line not in choices or item.line in named:
+            continue
+        row, _ = xl_cell_to_rowcol(item.cell)
+        amount = format_millions(thousands(change) * 1000).replace("-", "\u2212")
+        found.append(
+            Finding(
+                item.file,
+                item.sheet,
+                row_ref(row + 1),
+                settings.explanation_severity,
+                "unexplained-restatement",
+                f"{item.line}: {item.column.lower()} for {month_label(item.month).lower()} er "
+                f"endret med {amount} siden forrige rapport, over vesentlighetsgrensen; forklar "
+                f"endringen i {sheet} (velg linjen i kolonnen «{column}»).",
+            )
+        )
+    return found

@@ -13,7 +13,7 @@ from vrapport import __version__
 from vrapport.consolidate.base import Frames, SectionInput, load_sections
 from vrapport.consolidate.transforms import leads, with_lead, without_empty_headings
 from vrapport.findings import ERROR, WARNING, Finding
-from vrapport.history import restatements
+from vrapport.history import restatements, unexplained_restatements
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.reader import Submission
@@ -145,6 +145,7 @@ def build(
     outcome.findings += check_duplicates(submissions) + check_duplicates(earlier)
     restated = restatements(submissions, earlier)
     outcome.findings += [r.finding() for r in restated]
+    outcome.findings += unexplained_restatements(restated, submissions, specs)
     if not submissions:
         where = ", ".join(str(p) for p in paths)
         outcome.findings.append(Finding.make("no-submissions", where))
