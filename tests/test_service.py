@@ -19,7 +19,7 @@ from vrapport.pipeline import build
 from vrapport.service.app import create_app
 from vrapport.service.auth import COOKIE
 from vrapport.service.core import Config, expected_templates
-from vrapport.service.ledger import too_large
+from vrapport.service.ledger import Ledger, too_large
 from vrapport.spec import Specs
 
 P = str(PERIOD)
@@ -206,6 +206,48 @@ def test_too_large_upload_is_refused_while_streaming(data_dir: Path, tokens: Tok
         assert "Filen er for stor" in form.text and "større enn grensen" in form.text
     assert not list((data_dir / "filer").rglob("*")), "nothing too large is kept"
     assert not list((data_dir / "tmp").iterdir())
+
+
+def test_changes_are_against_the_last_readable_version_of_the_same_template(
+    client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
+) -> None:
+    okonomi = tokens.departments["okonomi"]
+    pdf = example_copy("okonomi.xlsx").with_name("rapport.pdf")
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    first = put(client, okonomi, "okonomi", pdf).json()
+    assert (first["seq"], first["changes"], first["compared_with"]) == (1, None, None)
+    # After an unreadable upload there is nothing to compare with (not "0 changes").
+    real = put(client, okonomi, "okonomi", EXAMPLES / "okonomi.xlsx").json()
+    assert (real["seq"], real["changes"], real["compared_with"]) == (2, None, None)
+    # Another template's file in this slot is neither compared nor compared with.
+    other = put(client, okonomi, "okonomi", EXAMPLES / "hr.xlsx").json()
+    assert (other["seq"], other["changes"], other["compared_with"]) == (3, None, None)
+    edited = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": 123456})
+    fourth = put(client, okonomi, "okonomi", edited).json()
+    assert (fourth["seq"], fourth["changes"], fourth["compared_with"]) == (4, 1, 2)
+    login(client, okonomi)
+    pages = {
+        v.seq: client.get(f"/versjoner/{v.id}").text
+        for v in client.app.state.service.ledger.versions(P, "okonomi")  # type: ignore[attr-defined]
+    }
+    assert "kunne ikke leses som malen «okonomi»" in pages[1]
+    assert "Ingen tidligere versjon kunne leses som malen «okonomi»" in pages[2]
+    assert "kunne ikke leses som malen «okonomi»" in pages[3]
+    assert re.search(r"1 celle er endret siden <a href=\"/versjoner/\d+\">versjon 2</a>", pages[4])
+    assert re.search(r"<td>Resultat</td><td>F6</td><td>[^<]+</td><td>123[ \xa0]?456", pages[4])
+
+
+def test_a_ledger_from_before_the_comparison_columns_keeps_its_versions(
+    client: TestClient, data_dir: Path, tokens: Tokens, opened: str
+) -> None:
+    for _ in range(2):
+        put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
+        db.execute("ALTER TABLE versions DROP COLUMN readable")
+        db.execute("ALTER TABLE versions DROP COLUMN compared_seq")
+    versions = Ledger(data_dir).versions(P, "hr")
+    shown = [(v.seq, v.readable, v.compared_seq) for v in versions]
+    assert shown == [(2, True, 1), (1, True, None)]
 
 
 def test_files_are_stored_by_sha256_read_only(

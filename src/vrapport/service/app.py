@@ -344,7 +344,7 @@ class Pages:
     async def version(self, request: Request, who: Principal) -> Response:
         version = self._version(request, who)
         earlier = self.ledger.versions(version.period, version.template)
-        previous = next((v for v in earlier if v.seq == version.seq - 1), None)
+        previous = next((v for v in earlier if v.seq == version.compared_seq), None)
         return self.page(
             request,
             "version.html",
@@ -471,7 +471,10 @@ class Pages:
                 "errors": version.errors,
                 "warnings": version.warnings,
                 "findings": version.findings,
-                "changes": len(version.changes),
+                # None: nothing to compare with (the first readable version, or this one
+                # could not be read as the template).
+                "changes": None if version.compared_seq is None else len(version.changes),
+                "compared_with": version.compared_seq,
             }
         )
 

@@ -102,7 +102,7 @@ class Service:
 
     def record_upload(self, period: str, template: str, sha256: str) -> Upload:
         """Check a stored upload in isolation and record it as the next version."""
-        previous = self.ledger.latest(period, template)
+        previous = self.ledger.last_readable(period, template)
         work = self.work_dir()
         try:
             try:
@@ -120,8 +120,16 @@ class Service:
                 display = f"{template}{engine.TEMPLATE_SUFFIX}"
                 result = engine.failed_check(exc, self.isolated.limits, display)
             feedback = self.ledger.store_file(result.feedback) if result.feedback else None
+            compared = previous.seq if previous and result.compared else None
             version = self.ledger.add_version(
-                period, template, sha256, result.findings, result.changes, feedback
+                period,
+                template,
+                sha256,
+                result.findings,
+                result.changes,
+                feedback,
+                result.readable,
+                compared,
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -54,6 +54,8 @@ class CheckResult:
     findings: list[dict[str, Any]]
     changes: list[dict[str, Any]] = field(default_factory=list)
     feedback: Path | None = None
+    readable: bool = False  # read as the template it was uploaded as
+    compared: bool = False  # `changes` is against the previous version given
 
     @property
     def errors(self) -> int:
@@ -219,7 +221,8 @@ def check_job(
     out: Path,
 ) -> CheckResult:
     """Check one upload as `vrapport check --period P --feedback` does (vrapport.check); a
-    file of another template is an error. Writes the feedback copy into `out`."""
+    file of another template is an error. Writes the feedback copy into `out`. The changed
+    cells are against `previous` (the last readable version), if this file is readable too."""
     from vrapport import check
     from vrapport.layout import META_SHEET, meta_cell
 
@@ -240,9 +243,12 @@ def check_job(
             sub.findings.insert(0, wrong)
             report.findings.insert(0, wrong)
         written = report.write_feedback(out)
-        changes = changed_cells(previous, blob) if previous is not None else []
+        readable = sub.template is not None and sub.template_id == template
+        compared = readable and previous is not None
+        changes = changed_cells(previous, blob) if compared and previous is not None else []
     feedback = written[0] if written else None
-    return CheckResult([f.to_dict() for f in report.findings], changes, feedback)
+    findings = [f.to_dict() for f in report.findings]
+    return CheckResult(findings, changes, feedback, readable, compared)
 
 
 def template_job(

@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS versions (
     findings TEXT NOT NULL,
     changes TEXT NOT NULL,
     feedback_sha256 TEXT,
+    readable INTEGER NOT NULL DEFAULT 1,
+    compared_seq INTEGER,
     UNIQUE (period, template, seq)
 );
 CREATE TABLE IF NOT EXISTS decisions (
@@ -129,6 +131,8 @@ class Version:
     findings: list[dict[str, Any]]
     changes: list[dict[str, Any]]
     feedback_sha256: str | None
+    readable: bool = True  # read as its template: later versions are compared with it
+    compared_seq: int | None = None  # the version `changes` is against; None: no comparison
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,8 @@ def _version(row: sqlite3.Row) -> Version:
         json.loads(row["findings"]),
         json.loads(row["changes"]),
         row["feedback_sha256"],
+        bool(row["readable"]),
+        row["compared_seq"],
     )
 
 
@@ -202,6 +208,17 @@ def _report(row: sqlite3.Row) -> ReportRow:
         bool(row["partial"]),
         json.loads(row["sources"]),
     )
+
+
+def _add_comparison_columns(db: sqlite3.Connection) -> None:
+    """A ledger from before `readable` and `compared_seq`: its versions were each compared
+    with the one before, as they keep saying."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(versions)")}
+    if "readable" not in columns:
+        db.execute("ALTER TABLE versions ADD COLUMN readable INTEGER NOT NULL DEFAULT 1")
+    if "compared_seq" not in columns:
+        db.execute("ALTER TABLE versions ADD COLUMN compared_seq INTEGER")
+        db.execute("UPDATE versions SET compared_seq = seq - 1 WHERE seq > 1")
 
 
 class Ledger:
@@ -219,6 +236,8 @@ class Ledger:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+        with self._write() as db:
+            _add_comparison_columns(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -332,6 +351,8 @@ class Ledger:
         findings: list[dict[str, Any]],
         changes: list[dict[str, Any]],
         feedback_sha256: str | None,
+        readable: bool = True,
+        compared_seq: int | None = None,
     ) -> Version:
         """Record a checked upload as the next version of `template` in `period`."""
         errors = sum(f["severity"] == "error" for f in findings)
@@ -349,8 +370,8 @@ class Ledger:
             ).fetchone()
             cursor = db.execute(
                 "INSERT INTO versions (period, template, seq, sha256, size, uploaded_at, errors, "
-                "warnings, findings, changes, feedback_sha256) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "warnings, findings, changes, feedback_sha256, readable, compared_seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     period,
                     template,
@@ -363,6 +384,8 @@ class Ledger:
                     json.dumps(findings, ensure_ascii=False),
                     json.dumps(changes, ensure_ascii=False),
                     feedback_sha256,
+                    int(readable),
+                    compared_seq,
                 ),
             )
             version_id = cursor.lastrowid
@@ -387,6 +410,10 @@ class Ledger:
     def latest(self, period: str, template: str) -> Version | None:
         found = self.versions(period, template)
         return found[0] if found else None
+
+    def last_readable(self, period: str, template: str) -> Version | None:
+        """The newest version that was read as its template (what a new one is compared with)."""
+        return next((v for v in self.versions(period, template) if v.readable), None)
 
     # -- decisions ---------------------------------------------------------------------
 
