@@ -179,3 +179,71 @@ def test_templates_from_writes_the_same_bytes_on_every_run(tmp_path: Path):
             assert {i.date_time for i in archive.infolist()} <= fixed, name
             core = archive.read("docProps/core.xml").decode()
             assert "2000-01-01T00:00:00Z</dcterms:modified>" in core, name
+
+
+def _changed_copy(source: Path, target: Path) -> None:
+    """A second, different submission of the same template (one amount changed)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(source)
+    ws = wb["Resultat"]
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.value += 1
+                wb.save(target)
+                return
+    raise AssertionError("no number to change")
+
+
+def test_templates_from_two_different_files_of_one_template_is_an_error(tmp_path: Path):
+    folder = tmp_path / "forrige"
+    folder.mkdir()
+    (folder / "okonomi.xlsx").write_bytes((EXAMPLES / "okonomi.xlsx").read_bytes())
+    _changed_copy(EXAMPLES / "okonomi.xlsx", folder / "okonomi2.xlsx")
+    out = tmp_path / "maler"
+    args = ["templates", "2024-04", "--out", str(out), "--from", str(folder), "--only", "okonomi"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    words = " ".join(result.output.replace("│", " ").split())
+    assert "To filer er levert fra malen «okonomi»" in words
+    assert not out.exists() or not list(out.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("notat.pdf", b"%PDF-1.4\n%\xe2\xe3\n"), ("notat.txt", b"hei\n")]
+)
+def test_templates_from_a_file_that_is_no_workbook_is_an_error(
+    tmp_path: Path, name: str, content: bytes
+):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    out = tmp_path / "maler"
+    args = ["templates", "2024-04", "--out", str(out), "--only", "okonomi"]
+    result = runner.invoke(app, [*args, "--from", str(bad), "--from", str(EXAMPLES)])
+    assert result.exit_code == 1, result.output
+    words = " ".join(result.output.replace("│", " ").split())
+    assert f"forrige periode: {name}" in words
+    assert "ikke en Excel-arbeidsbok" in words
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_templates_from_an_older_period_says_which_period_it_was_filled_from(tmp_path: Path):
+    out = tmp_path / "maler"
+    args = ["templates", "2024-05", "--out", str(out), "--from", str(EXAMPLES), "--only", "okonomi"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "gjelder 2024-03, ikke måneden før (2024-04)" in text
+    assert "forhåndsutfylt fra forrige periode: okonomi.xlsx, 2024-03" in text
+    assert (out / "okonomi_2024-05.xlsx").exists()
+
+
+def test_templates_from_a_period_with_nothing_to_carry_says_so(tmp_path: Path):
+    out = tmp_path / "maler"
+    args = ["templates", "2025-01", "--out", str(out), "--from", str(EXAMPLES), "--only", "okonomi"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "har ingenting som gjelder 2025-01; malen «okonomi» er ikke forhåndsutfylt" in text
+    assert "forhåndsutfylt fra" not in text

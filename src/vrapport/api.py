@@ -221,6 +221,7 @@ class WrittenTemplate:
     template: str
     path: Path
     prefilled_from: str = ""  # the previous submission it was pre-filled from, if any
+    prefilled_period: str = ""  # the period stamped in that submission
     note: str = ""  # a warning for the user about this template (Norwegian)
 
 
@@ -278,9 +279,13 @@ def make_templates(
         from vrapport.prefill import load_previous
 
         last = load_previous(previous, loaded, the_period)
-        # Only the files that will pre-fill a wanted template need to be free of errors.
-        used = {s.display for t, s in last.submissions.items() if t in wanted}
-        outcome.findings = [f for f in last.findings if f.severity == ERROR and f.file in used]
+        # Only the files of another template may have errors: a file of a wanted template
+        # (a second one included) and a file not recognised as any template block.
+        outcome.findings = [
+            f
+            for f in last.findings
+            if f.severity == ERROR and last.templates.get(f.file, "") in {"", *wanted}
+        ]
         if outcome.blocked:
             return outcome
         sources = last.submissions
@@ -305,12 +310,33 @@ def make_templates(
                     # Stamped as the template writer stamps: the same inputs, the same bytes.
                     fill_template(path, carried, path, loaded, stamp=FIXED_DATE)
                 filled = source.display if prefill or carried else ""
+                note = _prefill_note(template_id, source, the_period, bool(filled))
             else:
                 path, filled = write_template(spec, loaded.report, the_period, target), ""
         except OSError as exc:
             raise UsageError(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
-        outcome.written.append(WrittenTemplate(template_id, path, filled, note))
+        stamped = source.meta.get("period", "") if filled and source is not None else ""
+        outcome.written.append(WrittenTemplate(template_id, path, filled, stamped, note))
     return outcome
+
+
+def _prefill_note(template_id: str, source: Submission, period: Period, filled: bool) -> str:
+    """A warning when the submission a template is filled from is not the month before, or
+    when nothing in it carries over to `period`."""
+    stamped = source.meta.get("period", "")
+    if not filled:
+        return (
+            f"{source.display} (perioden {stamped}) har ingenting som gjelder {period}; "
+            f"malen «{template_id}» er ikke forhåndsutfylt."
+        )
+    before = period.shift(-1)
+    if stamped != str(before):
+        return (
+            f"{source.display} gjelder {stamped}, ikke måneden før ({before}): "
+            f"«{template_id}» er forhåndsutfylt fra {stamped}, og det som mangler for "
+            f"månedene etter {stamped}, må fylles inn."
+        )
+    return ""
 
 
 # --- build ---------------------------------------------------------------------------------

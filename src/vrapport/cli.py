@@ -201,7 +201,9 @@ def templates(
     for written in outcome.written:
         if written.note:
             console.print(f"[yellow]Advarsel:[/] {_data(written.note)}")
-        filled = f" (forhåndsutfylt fra {written.prefilled_from})" if written.prefilled_from else ""
+        filled = ""
+        if written.prefilled_from:
+            filled = f" (forhåndsutfylt fra {written.prefilled_from}, {written.prefilled_period})"
         console.print(_data(f"Skrev {written.path}{filled}"))
 
 

@@ -31,6 +31,8 @@ class Previous:
 
     submissions: dict[str, Submission] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Every file read, by its name in findings: its template id ("" when not recognised).
+    templates: dict[str, str] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:
@@ -44,6 +46,7 @@ def load_previous(paths: Iterable[Path], specs: Specs, period: Period) -> Previo
     previous = Previous()
     for sub in submissions:
         previous.findings += sub.findings
+        previous.templates[sub.display] = sub.template_id if sub.template is not None else ""
         if sub.template is not None:
             previous.submissions.setdefault(sub.template_id, sub)
     previous.findings += check_duplicates(submissions)
