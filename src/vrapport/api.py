@@ -143,6 +143,7 @@ class CheckReport:
         """A copy of each file with its findings marked, into `folder` (not an input
         folder); the paths written. Raises UsageError when the folder cannot be written."""
         from vrapport.feedback import write_feedback
+        from vrapport.outputs import cannot_write_into
 
         inputs = {s.path.resolve().parent for s in self.submissions}
         if folder.resolve() in inputs:
@@ -154,8 +155,7 @@ class CheckReport:
                 p for s in self.submissions if (p := write_feedback(s, folder, taken)) is not None
             ]
         except OSError as exc:
-            reason = exc.strerror or exc
-            raise UsageError(f"kan ikke skrive tilbakemeldinger til {folder}: {reason}") from None
+            raise UsageError(cannot_write_into(folder, exc, "tilbakemeldinger")) from None
 
 
 JSON_PER_CODE = 1000  # findings of one code per sheet in the JSON form
@@ -252,6 +252,7 @@ def make_templates(
     None writes period-neutral templates. `previous`: last period's submissions, to pre-fill
     from (see README, `templates --from`). Existing files are replaced only with
     `overwrite`; nothing is written when one is in the way."""
+    from vrapport.outputs import cannot_write
     from vrapport.templates import FIXED_DATE, template_filename, write_template
 
     out = Path(out)
@@ -314,7 +315,7 @@ def make_templates(
             else:
                 path, filled = write_template(spec, loaded.report, the_period, target), ""
         except OSError as exc:
-            raise UsageError(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
+            raise UsageError(cannot_write(target, exc)) from None
         stamped = source.meta.get("period", "") if filled and source is not None else ""
         outcome.written.append(WrittenTemplate(template_id, path, filled, stamped, note))
     return outcome
@@ -361,6 +362,7 @@ def build(
     `pdf`: also write the PDF board pack beside `out` (`outcome.pdf`, or the reason it could
     not be made in `outcome.pdf_error`; the report is written either way). An existing
     `out` that is not a report vrapport wrote is replaced only with `overwrite`."""
+    from vrapport.outputs import cannot_write, probe
     from vrapport.pipeline import build as build_report
     from vrapport.preflight import made_by_vrapport
 
@@ -382,6 +384,10 @@ def build(
             f"{out} finnes og er ikke en rapport laget av vrapport; den erstattes ikke. "
             "Velg et annet navn, eller bruk --overwrite for å erstatte den."
         )
+    outputs = [out, *([trace] if trace else []), *([pdf_path] if pdf else [])]
+    refused = probe(outputs)  # before anything is written: all outputs, or none
+    if refused is not None:
+        raise UsageError(cannot_write(*refused))
     loaded = _specs(specs)
     try:
         outcome = build_report(
@@ -394,7 +400,7 @@ def build(
             build_time=build_time,
         )
     except OSError as exc:
-        raise UsageError(f"kan ikke skrive {out}: {exc.strerror or exc}") from None
+        raise UsageError(cannot_write(out, exc)) from None
     if outcome.blocked or outcome.report is None:
         return outcome
     if trace is not None:
@@ -407,6 +413,8 @@ def build(
             outcome.pdf = board_pack(outcome.report, pdf_path)
         except PdfError as exc:
             outcome.pdf_error = str(exc)
+        except OSError as exc:
+            outcome.pdf_error = "PDF ble ikke laget: " + cannot_write(pdf_path, exc)
     return outcome
 
 
@@ -427,4 +435,6 @@ def _write_json(path: Path, payload: dict[str, Any]) -> None:
         with atomic_path(path) as tmp:
             tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"kan ikke skrive {path}: {exc.strerror or exc}") from None
+        from vrapport.outputs import cannot_write
+
+        raise UsageError(cannot_write(path, exc)) from None

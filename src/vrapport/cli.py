@@ -7,6 +7,7 @@ Heavy libraries (pandas, pandera, xlsxwriter) are imported inside the commands.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import typer
 from vrapport.console import console as _console
 from vrapport.console import data as _data
 from vrapport.console import fail as _fail
+from vrapport.outputs import missing_folders
 from vrapport.service.commands import register as register_service
 
 if TYPE_CHECKING:
@@ -190,6 +192,7 @@ def templates(
         raise _fail("oppgi perioden (f.eks. 2024-03), eller --blank for maler uten periode")
     if from_ and blank:
         raise _fail("--from kan ikke brukes med --blank (maler uten periode)")
+    created = missing_folders([out / "_"])
     with _usage_errors():
         outcome = make_templates(
             period, out, only=only, previous=from_, overwrite=overwrite, specs=schemas
@@ -198,6 +201,7 @@ def templates(
         _print_findings(outcome.findings, "Funn i forrige periodes innsendinger")
         raise _fail("rett feilene i forrige periodes innsendinger, eller kjør uten --from", 1)
     console = _console()
+    _print_created(created)
     for written in outcome.written:
         if written.note:
             console.print(f"[yellow]Advarsel:[/] {_data(written.note)}")
@@ -253,11 +257,13 @@ def check(
         _print_findings(report.findings, "Funn")
         _console().print(_summary(report.findings, len(report.submissions)))
     if feedback is not None:
+        created = missing_folders([feedback / "_"])
         with _usage_errors():
             written = report.write_feedback(feedback)
         if not as_json:
             from vrapport.feedback import gets_copy
 
+            _print_created(created)
             for path in written:
                 _console().print(_data(f"Skrev tilbakemelding {path}"))
             for sub in report.submissions:
@@ -328,6 +334,7 @@ def build(
     from vrapport.api import build as build_report
 
     stamp = _timestamp(build_time) if build_time else None
+    created = missing_folders([out, *([trace] if trace else [])])
     with _usage_errors():
         outcome = build_report(
             folder,
@@ -347,6 +354,7 @@ def build(
             "[bold red]Rapporten ble ikke laget:[/] rett feilene over og kjør på nytt."
         )
         raise typer.Exit(EXIT_FINDINGS)
+    _print_created(created)
     made = outcome.chapters - len(outcome.missing)
     lacking = f"; ikke levert: {', '.join(outcome.missing)}" if outcome.missing else ""
     _console().print(
@@ -360,6 +368,13 @@ def build(
         raise _fail(outcome.pdf_error)
     if outcome.pdf is not None:
         _console().print(_data(f"Skrev {outcome.pdf}"))
+
+
+def _print_created(folders: list[Path]) -> None:
+    """The output folders a command created (those it was about to create that now exist)."""
+    for folder in folders:
+        if folder.is_dir():
+            _console().print(_data(f"Opprettet mappen {folder}{os.sep}"))
 
 
 def _timestamp(text: str) -> dt.datetime:
@@ -397,7 +412,6 @@ def stop_on_signals() -> None:
 def main() -> None:
     """Entry point. An unexpected error is reported in one line (exit 2), not a traceback;
     set VRAPPORT_DEBUG=1 to see the traceback."""
-    import os
 
     stop_on_signals()
     try:
