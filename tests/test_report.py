@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -505,3 +506,44 @@ def test_a_project_no_longer_reported_is_mentioned(specs: Specs, tmp_path: Path)
         if isinstance(v, str)
     ]
     assert any("Ikke lenger med siden forrige rapportering: iFront." in t for t in texts)
+
+
+def _saved_at(source: Path, target: Path, stamp: str) -> None:
+    """A copy of `source` whose 'last saved' property (docProps/core.xml) is `stamp`."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]+", rb"\g<1>" + stamp.encode(), data)
+            new.writestr(item, data)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "shown"),
+    [("2024-04-02T22:30:00Z", "03.04.2024 00:30"), ("2024-01-15T08:05:00Z", "15.01.2024 09:05")],
+)
+def test_kilder_shows_the_inputs_save_time_in_norwegian_time(
+    tmp_path: Path, stamp: str, shown: str
+):
+    folder = tmp_path / "inn"
+    folder.mkdir()
+    _saved_at(EXAMPLES / "okonomi.xlsx", folder / "okonomi.xlsx", stamp)
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["build", str(folder), "--period", "2024-03", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert find_label(
+        read_grids(out), rf"Innsendingene sist lagret: {re.escape(shown)} \(norsk tid\)", "Kilder"
+    )
+
+
+def test_a_build_time_with_a_timezone_is_shown_in_norwegian_time(tmp_path: Path):
+    out = tmp_path / "r.xlsx"
+    args = ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--build-time", "2024-04-10T10:00+00:00"])
+    assert result.exit_code == 0, result.output
+    assert find_label(
+        read_grids(out), r"Byggetidspunkt \(oppgitt\): 10\.04\.2024 12:00 \(norsk tid\)", "Kilder"
+    )

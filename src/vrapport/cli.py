@@ -318,8 +318,9 @@ def build(
         typer.Option(
             "--build-time",
             metavar="TIDSPUNKT",
-            help="Tidspunktet som står på Kilder, f.eks. 2024-04-10T12:00 "
-            "(standard: siste lagring av innsendingene, så ombygging gir samme fil).",
+            help="Tidspunktet som står på Kilder, i norsk tid, f.eks. 2024-04-10T12:00 "
+            "(med tidssone, f.eks. …Z, regnes det om; standard: siste lagring av "
+            "innsendingene, så ombygging gir samme fil).",
         ),
     ] = None,
     overwrite: Annotated[

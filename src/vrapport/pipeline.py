@@ -73,10 +73,22 @@ def _sources(submissions: list[Submission]) -> dict[str, dict[str, SheetSource]]
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
 
 
-def inputs_time(submissions: list[Submission], period: Period) -> dt.datetime:
-    """The build time written on Kilder, taken from the inputs so that a rebuild is exact: the
-    latest 'last saved' stamp inside the submissions (docProps/core.xml), else the period's
-    last day."""
+TIMEZONE = "Europe/Oslo"  # the time on Kilder is Norwegian time
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """`moment` as Norwegian wall-clock time (naive); a naive moment is taken as such."""
+    if moment.tzinfo is None:
+        return moment
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
+
+
+def inputs_time(submissions: list[Submission], period: Period) -> tuple[dt.datetime, str]:
+    """The build time written on Kilder, taken from the inputs so that a rebuild is exact, and
+    what it is: the latest 'last saved' stamp inside the submissions (docProps/core.xml, UTC,
+    shown in Norwegian time), else the period's last day."""
     stamps = []
     for sub in submissions:
         try:
@@ -84,10 +96,13 @@ def inputs_time(submissions: list[Submission], period: Period) -> dt.datetime:
                 match = _MODIFIED.search(archive.read("docProps/core.xml"))
             if match:
                 text = match.group(1).decode().strip().replace("Z", "+00:00")
-                stamps.append(dt.datetime.fromisoformat(text).replace(tzinfo=None))
+                stamps.append(local_time(dt.datetime.fromisoformat(text)))
         except (OSError, KeyError, ValueError, zipfile.BadZipFile):
             continue
-    return max(stamps, default=dt.datetime(period.year, period.month, period.last_day))
+    if stamps:
+        return max(stamps), "Innsendingene sist lagret"
+    last_day = dt.datetime(period.year, period.month, period.last_day)
+    return last_day, "Periodens siste dag (innsendingene har ingen lagringstid)"
 
 
 def _file_records(submissions: list[Submission], role: str) -> list[FileRecord]:
@@ -203,8 +218,11 @@ def build(
     outcome.missing = [c.title for c in specs.report.chapters if c.key in missing_chapters]
     outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")
     outcome.lineage = lineage(sections)
-    outcome.build_time = build_time or inputs_time(submissions, period)
-    kilder = sources_section(outcome.files, outcome.lineage, __version__, outcome.build_time)
+    if build_time is not None:
+        outcome.build_time, what = local_time(build_time), "Byggetidspunkt (oppgitt)"
+    else:
+        outcome.build_time, what = inputs_time(submissions, period)
+    kilder = sources_section(outcome.files, outcome.lineage, __version__, outcome.build_time, what)
     report = Report(
         chapters.title, chapters.organisation, period, (front, *sections, *extra, kilder)
     )

@@ -197,7 +197,10 @@ def sources_section(
     records: Sequence[Mapping[str, Any]],
     version: str,
     build_time: dt.datetime,
+    time_note: str = "Byggetidspunkt",
 ) -> Section:
+    """Kilder: every input and the source cells of every figure. `build_time` is Norwegian
+    time; `time_note` says what it is (the inputs' latest save, or a time given)."""
     file_rows = tuple(
         Row(
             f"file{i}",
@@ -260,7 +263,10 @@ def sources_section(
         "Kilder",
         (
             Text("Kilder", "heading1"),
-            Text(f"Laget av vrapport {version}, {stamp}. Samme innsendinger gir samme rapport."),
+            Text(
+                f"Laget av vrapport {version}. {time_note}: {stamp} (norsk tid). "
+                "Samme innsendinger gir samme rapport."
+            ),
             files_table,
             lineage_table,
         ),
