@@ -149,15 +149,15 @@ class Reader:
 
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(
-            target=_serve,
-            args=(child, self.memory),
-            daemon=True,
-            name="vrapport_reader",
+        conn, child = context.Pipe()
+        process = context.Process(
+            target=_serve, args=(child, self.memory), daemon=True, name="vrapport_reader"
         )
-        self._process.start()
-        child.close()
+        try:
+            process.start()
+        finally:
+            child.close()
+        self._conn, self._process = conn, process
 
     def _stop(self) -> None:
         if self._process is not None:
