@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from tests.conftest import EXAMPLES, PERIOD, read_grids, set_cells
 from tests.service_support import PREVIOUS, Tokens, make_tokens
 from vrapport.pipeline import build
+from vrapport.report.front import FRONT_SHEET
 from vrapport.service.app import create_app
 from vrapport.service.auth import COOKIE
 from vrapport.service.core import Config, expected_templates
@@ -352,6 +353,34 @@ def test_report_needs_every_approval_unless_partial(
     assert "5 HR-HMS" in grids
     okonomi = grids["2 Økonomi"]
     assert any("Ikke levert" in str(v) for row in okonomi for v in row)
+
+
+def test_partial_report_says_why_a_chapter_is_missing_and_marks_the_front_page(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    controller = bearer(tokens.controller)
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    client.post(f"/api/periods/{P}/submissions/hr/approve", headers=controller)
+    put(client, tokens.departments["kvalitet"], "kvalitet", EXAMPLES / "kvalitet.xlsx")
+    back = {"comment": "Avvikstallene mangler."}
+    client.post(f"/api/periods/{P}/submissions/kvalitet/return", headers=controller, json=back)
+    partial = client.post(f"/api/periods/{P}/report?partial=1", headers=controller)
+    assert partial.status_code == 200
+    grids = read_grids(_saved(partial.content))
+    texts = {name: [str(v) for row in grid for v in row if v] for name, grid in grids.items()}
+    kvalitet = [t for name, cells in texts.items() for t in cells if "«kvalitet»" in t]
+    assert kvalitet == [
+        "Ikke godkjent: kapittelet mangler fordi innsendingen fra «kvalitet» for mars 2024 ble "
+        "returnert og ikke er godkjent."
+    ]
+    okonomi = [t for cells in texts.values() for t in cells if "«okonomi»" in t]
+    assert okonomi == [
+        "Ikke levert: kapittelet mangler fordi det ikke kom inn noen innsending fra «okonomi» "
+        "for mars 2024."
+    ]
+    front = [t for t in texts[FRONT_SHEET] if t.startswith("Delvis rapport")]
+    assert len(front) == 1 and "2. Økonomi" in front[0] and "6. Avviksmeldinger" in front[0]
+    assert "5." not in front[0]
 
 
 def test_report_from_approved_versions_equals_vrapport_build(

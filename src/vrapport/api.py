@@ -355,13 +355,16 @@ def build(
     pdf: bool = False,
     specs: Specs | Path | None = None,
     overwrite: bool = False,
+    absent: dict[str, str] | None = None,
 ) -> BuildOutcome:
     """Check the submissions in `paths` and, when no error blocks, write the report to `out`
     (atomically); `outcome.blocked` says when it did not. `previous`: last period's
     submissions (trend arrows, changed figures). `trace`: also write the lineage as JSON.
     `pdf`: also write the PDF board pack beside `out` (`outcome.pdf`, or the reason it could
     not be made in `outcome.pdf_error`; the report is written either way). An existing
-    `out` that is not a report vrapport wrote is replaced only with `overwrite`."""
+    `out` that is not a report vrapport wrote is replaced only with `overwrite`. `absent`
+    (given: a partial report, «Delvis rapport» on the front page): template delivered but
+    left out -> why (a clause after «fordi», with the period), shown in its chapter."""
     from vrapport.outputs import cannot_write, probe
     from vrapport.pipeline import build as build_report
     from vrapport.preflight import made_by_vrapport
@@ -398,6 +401,7 @@ def build(
             narrative=narrative,
             previous=previous or None,
             build_time=build_time,
+            absent=absent,
         )
     except OSError as exc:
         raise UsageError(cannot_write(out, exc)) from None

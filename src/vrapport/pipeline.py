@@ -121,20 +121,23 @@ def _file_records(submissions: list[Submission], role: str) -> list[FileRecord]:
     ]
 
 
-def _missing_chapter(chapter: Chapter, names: str, period: Period) -> Section:
-    """A chapter whose submission did not come: its place in the report says so."""
+def _missing_chapter(
+    chapter: Chapter, names: str, period: Period, reasons: list[str] | None = None
+) -> Section:
+    """A chapter whose submission did not come: its place in the report says so (why, when
+    the caller gave `reasons`: clauses after «fordi»)."""
+    if reasons:
+        text = f"Ikke godkjent: kapittelet mangler fordi {' og '.join(reasons)}."
+    else:
+        text = (
+            f"Ikke levert: kapittelet mangler fordi det ikke kom inn noen innsending fra "
+            f"{names} for {period.label}."
+        )
     return Section(
         chapter.key,
         chapter.sheet,
         chapter.title,
-        (
-            Text(f"{chapter.number}. {chapter.title}", "heading1"),
-            Text(
-                f"Ikke levert: kapittelet mangler fordi det ikke kom inn noen innsending fra "
-                f"{names} for {period.label}.",
-                "note",
-            ),
-        ),
+        (Text(f"{chapter.number}. {chapter.title}", "heading1"), Text(text, "note")),
     )
 
 
@@ -146,11 +149,14 @@ def build(
     narrative: bool = True,
     previous: list[Path] | None = None,
     build_time: dt.datetime | None = None,
+    absent: dict[str, str] | None = None,
 ) -> BuildOutcome:
     """Check the submissions in `paths`; if nothing blocks, write the report to `out`.
 
     `previous` names the previous report's submissions, for the comparisons some chapters
-    make (e.g. the portfolio's trend arrows).
+    make (e.g. the portfolio's trend arrows). `absent` (given: a partial report, marked so
+    on the front page when a chapter is missing): template delivered but left out -> why
+    (a clause after «fordi», with the period), said in its chapter.
     """
     submissions = check_files(collect_files(paths), specs, period)
     earlier = check_previous(previous, specs, period) if previous else []
@@ -176,7 +182,11 @@ def build(
         missing = [t for t in chapter.templates if t not in frames]
         if missing:
             names = ", ".join(f"«{m}»" for m in missing)
-            sections.append(_missing_chapter(chapter, names, period))
+            reasons = None
+            if absent and any(m in absent for m in missing):
+                none = "det ikke kom inn noen innsending fra «{}» for {}"
+                reasons = [absent.get(m, none.format(m, period.label)) for m in missing]
+            sections.append(_missing_chapter(chapter, names, period, reasons))
             missing_chapters.append(chapter.key)
             outcome.findings.append(
                 Finding(
@@ -212,8 +222,12 @@ def build(
     extra = [restatements_section(restated)] if restated else []
     if restated:
         contents.append(front_line(restated))
+    chapters_out = [c for c in specs.report.chapters if c.key in missing_chapters]
+    left_out = [f"{c.number}. {c.title}" for c in chapters_out]
+    partial = f"Delvis rapport: uten {', '.join(left_out)}." if absent is not None else None
+    partial = partial if left_out else None
     front = front_section(
-        chapters, contents, specs.report.model.front_page, facts, missing_chapters
+        chapters, contents, specs.report.model.front_page, facts, missing_chapters, partial
     )
     outcome.missing = [c.title for c in specs.report.chapters if c.key in missing_chapters]
     outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")

@@ -127,12 +127,14 @@ def front_section(
     config: FrontPage,
     facts: Mapping[str, Any],
     missing: Collection[str] = (),
+    partial: str | None = None,
 ) -> Section:
     """`contents`: (entry text, sheet name) per chapter, in order; `missing`: the keys of
-    chapters not delivered."""
+    chapters not delivered; `partial`: the note that marks a partial report."""
     blocks: list[Any] = [
         Text(report.heading, "heading1"),
         Text(report.organisation, "heading2"),
+        *([Text(partial, "note")] if partial else []),
         Text("Innhold", "heading2"),
     ]
     for text, sheet in contents:

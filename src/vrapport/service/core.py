@@ -14,6 +14,8 @@ from vrapport.period import Period, PeriodError
 from vrapport.service import engine
 from vrapport.service.ledger import (
     APPROVED,
+    ERRORS,
+    MISSING,
     RETURNED,
     Ledger,
     LedgerError,
@@ -199,6 +201,7 @@ class Service:
                 self.config.schemas,
                 work,
                 pdf,
+                {t: why_absent(t, s, period) for t, s in _statuses(board, waiting) if s != MISSING},
                 timeout=BUILD_TIMEOUT,
             )
             if result.xlsx is None:
@@ -217,6 +220,16 @@ class Service:
         board = self.board(period)
         chosen = approved(board)
         return [s.template for s in board if s.template not in chosen]
+
+
+def why_absent(template: str, status: str, period: str) -> str:
+    """Why a delivered template is not in a partial report (a clause after «fordi»)."""
+    label = Period.parse(period).label
+    if status == RETURNED:
+        return f"innsendingen fra «{template}» for {label} ble returnert og ikke er godkjent"
+    if status == ERRORS:
+        return f"innsendingen fra «{template}» for {label} har feil og ikke er godkjent"
+    return f"innsendingen fra «{template}» for {label} ikke er godkjent ennå"
 
 
 def approved(board: list[SubmissionState]) -> dict[str, Version]:

@@ -285,8 +285,10 @@ def build_job(
     schemas: Path | None,
     out: Path,
     pdf: bool,
+    absent: dict[str, str] | None = None,
 ) -> BuildResult:
-    """Build the report from the given versions, as `vrapport build` does (vrapport.build)."""
+    """Build the report from the given versions, as `vrapport build` does (vrapport.build);
+    `absent`: the templates left out of a partial report, with why."""
     from vrapport import build
     from vrapport.pdf import soffice
 
@@ -306,6 +308,7 @@ def build_job(
             previous=[earlier] if previous else None,
             pdf=pdf and soffice() is not None,
             specs=_specs(schemas),
+            absent=absent,
         )
     result = BuildResult([f.to_dict() for f in outcome.findings], missing=outcome.missing)
     if outcome.blocked or outcome.path is None:
