@@ -3,7 +3,9 @@ written, never read as rich markup or emoji codes, and never end a command in a 
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -119,3 +121,56 @@ def test_service_commands_print_paths_and_names_verbatim(tmp_path):
     token = runner.invoke(app, ["token", str(data), "--department", "[bold]hr[/bold]"], env=WIDE)
     assert token.exit_code == 2, token.output
     assert "ukjent mal «[bold]hr[/bold]»" in token.output
+
+
+def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):
+    """Run the installed entry point (vrapport.cli.main) as the shell does."""
+    from vrapport.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["vrapport", *args])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    out, err = capsys.readouterr()
+    return stopped.value.code, out, " ".join(err.split())
+
+
+def test_a_missing_option_is_reported_in_norwegian(monkeypatch, capsys, tmp_path: Path):
+    code, _, err = _main(
+        monkeypatch, capsys, "build", str(EXAMPLES), "--out", str(tmp_path / "r.xlsx")
+    )
+    assert code == 2
+    assert err.startswith("Feil: valget --period mangler")
+    assert re.search(r"Bruk: .*vrapport build \[OPTIONS\] \{?MAPPE_ELLER_FIL", err)
+    assert re.search(r"Se «.*vrapport build -h» for hjelp\.", err)
+    assert "Error" not in err and "Missing" not in err and "Usage" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_option_names_the_likely_one(monkeypatch, capsys):
+    code, _, err = _main(monkeypatch, capsys, "check", str(EXAMPLES), "--perod", "2024-03")
+    assert code == 2
+    assert "Feil: ukjent valg --perod. Mente du --period?" in err
+    assert "No such option" not in err
+
+
+def test_an_option_without_its_value_and_a_missing_argument(monkeypatch, capsys):
+    code, _, err = _main(monkeypatch, capsys, "check", str(EXAMPLES), "--period")
+    assert (code, err.split(".")[0]) == (2, "Feil: valget --period trenger en verdi")
+    code, _, err = _main(monkeypatch, capsys, "check")
+    assert code == 2
+    assert err.startswith("Feil: argumentet FIL_ELLER_MAPPE... mangler")
+
+
+def test_a_command_that_runs_keeps_its_exit_code(monkeypatch, capsys):
+    code, out, _ = _main(monkeypatch, capsys, "check", str(EXAMPLES), "--period", "2024-03")
+    assert code == 0
+    assert "8 filer kontrollert: 0 feil" in out
+
+
+def test_help_option_and_usage_line_are_norwegian(monkeypatch, capsys):
+    for args in (["-h"], ["build", "--help"], ["serve", "-h"]):
+        code, out, _ = _main(monkeypatch, capsys, *args)
+        assert code == 0
+        assert "-h, --help" in out and "Vis denne hjelpen og avslutt." in out
+        assert re.match(r"Bruk: .*vrapport", out)
+        assert "Show this message" not in out

@@ -12,9 +12,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+import typer.core
 
 from vrapport.console import console as _console
 from vrapport.console import data as _data
@@ -27,7 +28,42 @@ if TYPE_CHECKING:
 
     from vrapport.findings import Finding
 
+HELP_TEXT = "Vis denne hjelpen og avslutt."
+
+
+def _norwegian_help(option: Any) -> Any:
+    if option is not None:
+        option.help = HELP_TEXT
+    return option
+
+
+def _norwegian_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    pieces = command.collect_usage_pieces(ctx)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Bruk: ")
+
+
+class NorwegianCommand(typer.core.TyperCommand):
+    """A command whose help option and usage line are in Norwegian (click's public hooks)."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _norwegian_help(super().get_help_option(ctx))
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _norwegian_usage(self, ctx, formatter)
+
+
+class NorwegianGroup(typer.core.TyperGroup):
+    """The `vrapport` group, with the help option and usage line in Norwegian."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _norwegian_help(super().get_help_option(ctx))
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _norwegian_usage(self, ctx, formatter)
+
+
 app = typer.Typer(
+    cls=NorwegianGroup,
     help="vrapport: fra avdelingenes Excel-maler til styrets virksomhetsrapport.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
@@ -282,7 +318,9 @@ def check(
 def build(
     folder: Annotated[
         list[Path],
-        typer.Argument(help="Mappe(r) eller filer med innsendte maler."),
+        typer.Argument(
+            metavar="MAPPE_ELLER_FIL...", help="Mappe(r) eller filer med innsendte maler."
+        ),
     ],
     period: Annotated[
         str,
@@ -388,6 +426,9 @@ def _timestamp(text: str) -> dt.datetime:
 
 
 register_service(app)  # serve, token, status (the collection service)
+for _command in app.registered_commands:
+    if _command.cls in (None, typer.core.TyperCommand):
+        _command.cls = NorwegianCommand
 
 
 class Interrupted(BaseException):
@@ -414,9 +455,21 @@ def main() -> None:
     """Entry point. An unexpected error is reported in one line (exit 2), not a traceback;
     set VRAPPORT_DEBUG=1 to see the traceback."""
 
+    errors = _click_errors()
     stop_on_signals()
     try:
-        app()
+        code = app(standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:  # `vrapport` alone: the help
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except errors.UsageError as exc:
+        _usage_failure(exc)
+    except errors.ClickException as exc:
+        _console(stderr=True).print(f"[bold red]Feil:[/] {_data(exc.format_message())}")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _console(stderr=True).print("Avbrutt.")
+        sys.exit(1)
     except Interrupted as interrupted:  # temporary files are removed on the way out
         _console(stderr=True).print("Avbrutt. Ingen fil er skrevet halvveis eller endret.")
         sys.exit(128 + interrupted.signum)
@@ -428,3 +481,45 @@ def main() -> None:
             "Ingen filer er endret. Kjør med VRAPPORT_DEBUG=1 for detaljer, og meld feilen."
         )
         sys.exit(EXIT_USAGE)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _click_errors() -> Any:
+    """The exceptions of the click typer runs on (typer ≥ 0.20 carries its own copy)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # an older typer, on click itself
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
+def _usage_text(exc: Any) -> str:
+    """click's usage error in Norwegian, naming the option or argument it is about; an error
+    of a kind not known here keeps click's own text."""
+    errors = _click_errors()
+    if isinstance(exc, errors.MissingParameter) and exc.param is not None:
+        if exc.param.param_type_name == "option":
+            return f"valget {max(exc.param.opts, key=len)} mangler"
+        name = getattr(exc.param, "metavar", None) or (exc.param.name or "").upper()
+        return f"argumentet {name} mangler"
+    if isinstance(exc, errors.NoSuchOption):
+        guess = f" Mente du {' eller '.join(exc.possibilities)}?" if exc.possibilities else ""
+        return f"ukjent valg {exc.option_name}.{guess}"
+    if isinstance(exc, errors.BadOptionUsage):
+        if "requires an argument" in exc.message:
+            return f"valget {exc.option_name} trenger en verdi"
+        return f"{exc.option_name} er brukt feil ({exc.message})"
+    if isinstance(exc, errors.BadParameter):
+        hint = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param else "")
+        return f"ugyldig verdi for {hint}: {exc.message}"
+    return f"ugyldig bruk ({exc.format_message()})"
+
+
+def _usage_failure(exc: Any) -> None:
+    """A usage error as a Norwegian line, the command's usage line and where help is; exit 2."""
+    console = _console(stderr=True)
+    console.print(f"[bold red]Feil:[/] {_data(_usage_text(exc))}")
+    if exc.ctx is not None:
+        console.print(_data(exc.ctx.get_usage()))
+        console.print(_data(f"Se «{exc.ctx.command_path} -h» for hjelp."))
+    sys.exit(EXIT_USAGE)
