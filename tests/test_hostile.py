@@ -537,7 +537,7 @@ def test_sigint_prints_one_line_and_no_traceback() -> None:
     script = (
         "import os, signal, time\n"
         "from vrapport import cli\n"
-        "cli.app = lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(30))\n"
+        "cli.app = lambda **_: (os.kill(os.getpid(), signal.SIGINT), time.sleep(30))\n"
         "cli.main()\n"
     )
     done = subprocess.run(
