@@ -20,7 +20,7 @@ shared machine it is the steadier of the two. `--copies N` also builds N identic
 of the ×1 files in one folder (read once each, with a warning) against the build of the
 eight. Prints; never asserts.
 
-×136 is the largest size the pre-flight accepts (its limit is 20 000 rows per sheet; the
+The pre-flight accepts up to 100 000 rows per sheet (the
 order register has 147 rows per copy); larger sizes are refused with a finding, shown below
 the table.
 

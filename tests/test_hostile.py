@@ -175,6 +175,19 @@ def test_example_submissions_pass_preflight() -> None:
         assert read_workbook(path, path.name).findings == [], path.name
 
 
+def test_a_register_grown_for_years_passes_preflight(tmp_path: Path) -> None:
+    """Issue 11: registers up to the pre-flight's row limit build; ×650 of the example
+    registers is 95 550 order rows, so a value in row 95 551 of the register is accepted."""
+    from vrapport.preflight import preflight
+
+    source = EXAMPLES / "nye_tjenester.xlsx"
+    register = corpus.sheet_member(source, "Leverte oppdrag")
+    path = corpus.rewrite(source, tmp_path / "lang.xlsx", {register: corpus.add_cell("B95551")})
+    assert [f.code for f in preflight(path, "lang.xlsx")] == []
+    far = corpus.rewrite(source, tmp_path / "for-lang.xlsx", {register: corpus.add_cell("B100001")})
+    assert [f.code for f in preflight(far, "for-lang.xlsx")] == ["sheet-too-large"]
+
+
 # --- the worker: what pre-flight does not catch still cannot take the process down --------
 
 
