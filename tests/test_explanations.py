@@ -28,17 +28,19 @@ MATERIAL = {
 }
 
 
-def _lines_column(path) -> str:  # type: ignore[no-untyped-def]
+def lines_column(path, label: str = "Forklarer linje") -> str:  # type: ignore[no-untyped-def]
+    """The letter of the Kommentar column headed `label`."""
     sheet = openpyxl.load_workbook(path)["Kommentar"]
     for row in sheet.iter_rows():
         for cell in row:
-            if cell.value == "Forklarer linje":
+            if cell.value == label:
                 return cell.column_letter
-    raise AssertionError("no column «Forklarer linje»")
+    raise AssertionError(f"no column «{label}»")
 
 
-def _untag(path) -> None:  # type: ignore[no-untyped-def]
-    column = _lines_column(path)
+def untag(path, label: str = "Forklarer linje") -> None:  # type: ignore[no-untyped-def]
+    """Empty the Kommentar column headed `label` below its header."""
+    column = lines_column(path, label)
     sheet = openpyxl.load_workbook(path)["Kommentar"]
     cells = {f"{column}{r}": None for r in range(1, sheet.max_row + 1) if r > 4}
     set_cells(path, "Kommentar", cells)
@@ -56,7 +58,7 @@ def test_the_example_explains_every_material_variance(example_copy):
 
 def test_every_material_variance_without_explanation_is_named_at_its_row(example_copy):
     path = example_copy("okonomi.xlsx")
-    _untag(path)
+    untag(path)
     found = [f for f in _findings(path) if f["code"] == "unexplained-variance"]
     assert {f["message"].split(":")[0] for f in found} == MATERIAL
     sla = next(f for f in found if f["message"].startswith("SLA"))
@@ -79,8 +81,8 @@ def test_every_material_variance_without_explanation_is_named_at_its_row(example
 
 def test_one_paragraph_may_explain_several_lines_in_any_case(example_copy):
     path = example_copy("okonomi.xlsx")
-    _untag(path)
-    column = _lines_column(path)
+    untag(path)
+    column = lines_column(path)
     set_cells(path, "Kommentar", {f"{column}5": "sla (tjenesteavtaler);viderefakturering"})
     found = {
         f["message"].split(":")[0] for f in _findings(path) if f["code"] == "unexplained-variance"
@@ -90,7 +92,7 @@ def test_one_paragraph_may_explain_several_lines_in_any_case(example_copy):
 
 def test_a_line_not_in_the_list_is_an_error_at_its_cell(example_copy):
     path = example_copy("okonomi.xlsx")
-    column = _lines_column(path)
+    column = lines_column(path)
     set_cells(path, "Kommentar", {f"{column}5": "SLA (tjenesteavtaler); Inntekter"})
     (bad,) = [f for f in _findings(path) if f["code"] == "not-in-list"]
     assert (bad["sheet"], bad["cell"], bad["severity"]) == ("Kommentar", f"{column}5", "error")
@@ -99,7 +101,7 @@ def test_a_line_not_in_the_list_is_an_error_at_its_cell(example_copy):
 def test_the_template_offers_the_result_lines_as_a_dropdown(make_template):
     path = make_template("okonomi")
     workbook = openpyxl.load_workbook(path)
-    column = _lines_column(path)
+    column = lines_column(path)
     (rule,) = [
         dv
         for dv in workbook["Kommentar"].data_validations.dataValidation
@@ -130,7 +132,7 @@ def test_severity_of_a_missing_explanation_is_configurable(example_copy, tmp_pat
         encoding="utf-8",
     )
     path = example_copy("okonomi.xlsx")
-    _untag(path)
+    untag(path)
     result = runner.invoke(
         app, ["check", str(path), "-p", "2024-03", "--json", "--schemas", str(folder)]
     )

@@ -21,9 +21,11 @@ COUNTS = {
     "m03": (8490, 4742, 2947, 5852),  # mars: 56 %, 62 %, 69 %
 }
 
+# (topic, key figure the paragraph explains, text)
 COMMENTS = [
     (
         "Vurdering",
+        "",
         "Antall henvendelser til brukerstøtte er stabilt høyt og for perioden februar til mars "
         "skyldes henvendelsene automatisk varsel om uønsket epost, feil med mobilt kontor og "
         "utstyrfeil. Det er også en kjent gjentakende feil i forbindelse med oppretting av epost "
@@ -32,6 +34,7 @@ COMMENTS = [
     ),
     (
         "Vurdering",
+        "Andel besvart innen 1. minutt",
         "I februar og mars 2024 har ikke brukerstøtte klart målsettingen om å besvare 70% av "
         "telefonsamtalene innen 60 sekund, og løsningsgraden i førstelinje er også noe lavere "
         "enn normalt. Dette skyldes primært høyt sykefravær og stort arbeidspress som følge av "
@@ -44,5 +47,8 @@ DATA = {
         row: dict(zip(("contacts", "phone", "answered_60s", "first_line"), values, strict=True))
         for row, values in COUNTS.items()
     },
-    "comments": [{"topic": topic, "text": text} for topic, text in COMMENTS],
+    "comments": [
+        {"topic": topic, "text": text} | ({"explains": explains} if explains else {})
+        for topic, explains, text in COMMENTS
+    ],
 }

@@ -105,5 +105,10 @@ DATA = {
         key: {("count", month): value for month, value in enumerate(counts, start=1)}
         for key, counts in BREACHES.items()
     },
-    "comments": [{"topic": topic, "text": text} for topic, text in COMMENTS],
+    "comments": [
+        {"topic": topic, "text": text}
+        # The paragraph on sick leave above its target explains the key figure.
+        | ({"explains": "Sykefravær totalt"} if topic == "Sykefravær" else {})
+        for topic, text in COMMENTS
+    ],
 }

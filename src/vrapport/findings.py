@@ -212,6 +212,7 @@ CODES: Mapping[str, Code] = _table(
     Code("outlier", "plausibility", WARNING),
     Code("month-copied", "plausibility", WARNING),
     Code("unexplained-variance", "plausibility", WARNING),
+    Code("unexplained-target", "plausibility", WARNING),
     # --- history: against the previous period's submissions ------------------------------
     Code("changed-since-previous", "history", WARNING),
     Code("unexplained-restatement", "history", WARNING),

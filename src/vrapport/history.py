@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol
 
+from vrapport.explained import explained
 from vrapport.findings import WARNING, Finding, row_ref
 from vrapport.numbers import format_millions, thousands
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData, Submission
-from vrapport.spec import Specs, split_choices
+from vrapport.spec import Specs
 from vrapport.validation import shown_value
 
 
@@ -141,22 +142,6 @@ def history_changes(current: list[Submission], earlier: list[Submission]) -> lis
     return [r.finding() for r in restatements(current, earlier)]
 
 
-def _explained(sub: Submission) -> tuple[set[str], str, str, tuple[str, ...]]:
-    """The labels the submission's paragraphs name in a column of several choices (the finance
-    Kommentar's «Forklarer linje»), that sheet's name, the column's label and its choices."""
-    for data in sub.sheets.values():
-        for column in data.spec.columns:
-            if column.type == "choice" and column.multiple and column.key in data.frame:
-                named = {
-                    label
-                    for value in data.frame[column.key]
-                    if isinstance(value, str)
-                    for label in split_choices(value)
-                }
-                return named, data.name, column.label, column.choices
-    return set(), "", "", ()
-
-
 def unexplained_restatements(
     restated: list[Restatement], current: list[Submission], specs: Specs
 ) -> list[Finding]:
@@ -174,7 +159,7 @@ def unexplained_restatements(
         share = abs(change) / abs(float(item.old)) * 100 if item.old else 100.0
         if abs(change) < settings.materiality_kroner or share < settings.materiality_percent:
             continue
-        named, sheet, column, choices = _explained(sub)
+        named, sheet, column, choices = explained(sub)
         if not sheet or item.line not in choices or item.line in named:
             continue
         row, _ = xl_cell_to_rowcol(item.cell)

@@ -110,6 +110,20 @@ class RowSpec:
 
 
 @dataclass(frozen=True)
+class TargetSpec:
+    """A key figure of a table sheet with a target in report.yaml (`targets.<key>`): the share
+    sum(`share`) / sum(`of`) of the period's month row; `limit` max: above the target misses
+    it (sick leave), min: below it (answered within 60 s). A miss needs a comment paragraph
+    naming `label` (check explained-targets)."""
+
+    key: str
+    label: str
+    share: tuple[str, ...]
+    of: tuple[str, ...]
+    limit: Literal["min", "max"]
+
+
+@dataclass(frozen=True)
 class SheetSpec:
     key: str
     name: str
@@ -123,6 +137,8 @@ class SheetSpec:
     blank_rows: int = 30
     # A records sheet with fewer rows than this is an error (e.g. no projects at all).
     min_records: int = 0
+    # Key figures with a target that a comment paragraph must explain when missed.
+    targets: tuple[TargetSpec, ...] = ()
 
     @property
     def measures(self) -> tuple[ColumnSpec, ...]:
@@ -362,7 +378,26 @@ def _sheet(data: dict[str, Any], report: ReportConfig, where: str) -> SheetSpec:
         checks=tuple(data.get("checks", ())),
         blank_rows=int(data.get("blank_rows", 30)),
         min_records=int(data.get("min_records", 0)),
+        targets=tuple(_target(t, columns, report, where) for t in data.get("targets", ())),
     )
+
+
+def _target(
+    data: dict[str, Any], columns: tuple[ColumnSpec, ...], report: ReportConfig, where: str
+) -> TargetSpec:
+    where = f"{where}.targets.{data.get('key', '?')}"
+    key = _need(data, "key", where)
+    if key not in report.targets:
+        raise SpecError(f"{where}: report.yaml har ikke målet targets.{key}")
+    known = {c.key for c in columns}
+    share, of = tuple(_need(data, "share", where)), tuple(_need(data, "of", where))
+    for name in (*share, *of):
+        if name not in known:
+            raise SpecError(f"{where}: kolonnen «{name}» finnes ikke på arket")
+    limit = data.get("limit", "min")
+    if limit not in ("min", "max"):
+        raise SpecError(f"{where}: limit må være min eller max, ikke «{limit}»")
+    return TargetSpec(key, _need(data, "label", where), share, of, limit)
 
 
 def load_report(folder: Path) -> ReportConfig:
