@@ -3,8 +3,12 @@ several choices of its comment sheet (finance: «Forklarer linje», key figures:
 
 from __future__ import annotations
 
-from vrapport.reader import Submission
+from typing import TYPE_CHECKING
+
 from vrapport.spec import split_choices
+
+if TYPE_CHECKING:
+    from vrapport.reader import Submission
 
 
 def explained(sub: Submission) -> tuple[set[str], str, str, tuple[str, ...]]:

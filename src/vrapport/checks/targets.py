@@ -4,8 +4,8 @@ variances do: the figures are declared on their sheet (`targets:` in the templat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 from vrapport.checks import CheckContext, check
@@ -13,6 +13,11 @@ from vrapport.explained import explained
 from vrapport.findings import Finding, row_ref
 from vrapport.numbers import NBSP, format_number
 from vrapport.reader import ROW_KEY
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from vrapport.lazy import pd
 
 
 def _percent(share: float) -> str:
