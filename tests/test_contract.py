@@ -38,6 +38,15 @@ CASES = {
         r"report\.yaml › targets\.sick_leave_total: mangler; kapittel 5 HR/HMS \(seksjonen «hr»\) "
         r"leser målet",
     ),
+    "key figure without target": (
+        {"hr.yaml": ("      - key: sick_leave_total\n", "      - key: sick_leave_all\n")},
+        r"report\.yaml › targets\.sick_leave_all: mangler; hr\.yaml › sheets\.sick_leave\.targets "
+        r"leser målet",
+    ),
+    "key figure of an unknown column": (
+        {"brukerstotte.yaml": ("        share: [answered_60s]", "        share: [answered]")},
+        r"brukerstotte\.yaml.*targets\.service_desk_answered_60s: kolonnen «answered» finnes ikke",
+    ),
     "renamed comment topic": (
         {
             "okonomi.yaml": (
@@ -153,7 +162,7 @@ def test_the_packaged_specs_keep_the_contract():
             r"ledelse\.yaml › sheets\.leads\.rows: «hms» er ikke et kapittel i report\.yaml",
         ),
         (
-            {"hr.yaml": ("checks: [lost-within-agreed]", "checks: [lost-within-agred]")},
+            {"hr.yaml": ("checks: [lost-within-agreed,", "checks: [lost-within-agred,")},
             r"hr\.yaml › sheets\.sick_leave\.checks: «lost-within-agred» finnes ikke",
         ),
         (

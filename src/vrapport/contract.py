@@ -258,6 +258,22 @@ def _plausibility_pairs(specs: Specs) -> None:
                     )
 
 
+def _sheet_targets(specs: Specs) -> None:
+    """The key figures a template declares on its sheets (`targets:`) have their target in
+    report.yaml."""
+    known = specs.report.model.targets
+    for template in specs.templates.values():
+        for sheet in template.sheets:
+            for target in sheet.targets:
+                if target.key not in known:
+                    raise _fail(
+                        REPORT_FILE,
+                        f"targets.{target.key}",
+                        f"mangler; {_file(template)} › sheets.{sheet.key}.targets leser målet "
+                        f"(en andel 0–1); kjente: {_known(known)}",
+                    )
+
+
 def check_contract(specs: Specs) -> Specs:
     """Check everything `specs` shares with the code; return them with each chapter's
     template roles resolved. Raises SpecError at the first violation."""
@@ -280,5 +296,6 @@ def check_contract(specs: Specs) -> Specs:
     _leads(specs, chapters)
     _facts(specs, chapters, sections)
     _plausibility_pairs(specs)
+    _sheet_targets(specs)
     report = dataclasses.replace(specs.report, chapters=chapters)
     return dataclasses.replace(specs, report=report)
