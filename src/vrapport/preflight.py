@@ -17,6 +17,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,19 +192,10 @@ class _Stream:
 
         parser.StartDoctypeDeclHandler = refuse_dtd
         parser.EntityDeclHandler = refuse_dtd
-        read = 0
         try:
-            with archive.open(info) as handle:
-                while chunk := handle.read(CHUNK):
-                    read += len(chunk)
-                    self.total += len(chunk)
-                    if read > MAX_MEMBER_BYTES or self.total > MAX_TOTAL_BYTES:
-                        raise Refused(
-                            "suspicious-file",
-                            "Filen pakker ut til mer enn en mal kan inneholde (mulig zip-bombe).",
-                        )
-                    parser.Parse(chunk, False)
-                parser.Parse(b"", True)
+            for chunk in self._chunks(archive, info):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
         except expat.ExpatError:
             raise Refused(
                 "corrupt-file",
@@ -218,19 +210,26 @@ class _Stream:
 
     def skim(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         """Read a non-XML member through (to check its size and checksum) and drop it."""
-        read = 0
         try:
-            with archive.open(info) as handle:
-                while chunk := handle.read(CHUNK):
-                    read += len(chunk)
-                    self.total += len(chunk)
-                    if read > MAX_MEMBER_BYTES or self.total > MAX_TOTAL_BYTES:
-                        raise Refused(
-                            "suspicious-file",
-                            "Filen pakker ut til mer enn en mal kan inneholde (mulig zip-bombe).",
-                        )
+            for _chunk in self._chunks(archive, info):
+                pass
         except (zipfile.BadZipFile, zlib.error, EOFError):
             raise Refused("corrupt-file", DAMAGED) from None
+
+    def _chunks(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """The member's bytes in chunks, refused as soon as it or the whole file unpacks to
+        more than the caps (zip headers may understate sizes, so the count is what is read)."""
+        read = 0
+        with archive.open(info) as handle:
+            while chunk := handle.read(CHUNK):
+                read += len(chunk)
+                self.total += len(chunk)
+                if read > MAX_MEMBER_BYTES or self.total > MAX_TOTAL_BYTES:
+                    raise Refused(
+                        "suspicious-file",
+                        "Filen pakker ut til mer enn en mal kan inneholde (mulig zip-bombe).",
+                    )
+                yield chunk
 
 
 def xml_parser() -> Any:
