@@ -141,3 +141,30 @@ def test_severity_of_a_missing_explanation_is_configurable(example_copy, tmp_pat
         f for f in json.loads(result.stdout)["findings"] if f["code"] == "unexplained-variance"
     ]
     assert found and all(f["severity"] == "error" for f in found)
+
+
+def _paragraphs(grids, sheet: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [v for row in grids[sheet] for v in row if isinstance(v, str) and len(v) > 80]
+
+
+def test_the_report_prints_each_explanation_with_the_lines_it_explains(report_grids):
+    finance = _paragraphs(report_grids, "2 Økonomi")
+    assert any(
+        p.startswith(
+            "SLA (tjenesteavtaler), Prosjekt/oppdrag/annet og Viderefakturering: Avviket på "
+            "inntekter til drift og forvaltning (SLA)"
+        )
+        for p in finance
+    )
+    assert any(
+        p.startswith("Lisenser, service og support, Konsulent, Linjeleie, Annet og Finansposter: ")
+        for p in finance
+    )
+    # The key figures' explanations likewise; a paragraph that names nothing is as written.
+    hr = _paragraphs(report_grids, "5 HR-HMS")
+    assert any(p.startswith("Sykefravær totalt: Sykefraværet i de tre første") for p in hr)
+    assert any(p.startswith("Egenmeldt fravær ligger fortsatt stabilt") for p in hr)
+    services = _paragraphs(report_grids, "3 Tjenester")
+    assert any(
+        p.startswith("Andel besvart innen 1. minutt: I februar og mars 2024") for p in services
+    )

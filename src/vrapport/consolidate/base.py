@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
 from vrapport.report.model import Section, Text
-from vrapport.spec import Chapter, ReportConfig, Specs
+from vrapport.spec import Chapter, ReportConfig, Specs, split_choices
+from vrapport.wording import listing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,7 +65,18 @@ class SectionInput:
         wanted = set(reads.columns.get(sheet_key, ()))
         if sheet_key == reads.topic_sheet and reads.topics:
             wanted.add(reads.topic_column)
+        explains = self._explains(role, sheet_key)
+        if explains is not None:
+            wanted.add(explains)
         return frame[[c for c in frame.columns if c.startswith("_") or c in wanted]]
+
+    def _explains(self, role: str, sheet_key: str) -> str | None:
+        """The column of the comment sheet `sheet_key` naming what a paragraph explains (the
+        lines or key figures: a column of several choices), if it has one."""
+        if sheet_key != self.reads[role].topic_sheet:
+            return None
+        sheet = self.specs.template(self.template(role)).sheet(sheet_key)
+        return next((c.key for c in sheet.columns if c.type == "choice" and c.multiple), None)
 
     def sheet(self, role: str, sheet_key: str) -> pd.DataFrame:
         frame = self.frames[self.template(role)][sheet_key]
@@ -96,7 +108,8 @@ class SectionInput:
         if topic is not None:
             spec = self.specs.template(self.template(role)).sheet(reads.topic_sheet)
             label = spec.column(reads.topic_column).choice(topic)
-        return comments(frame, label, reads.topic_column)
+        explains = self._explains(role, reads.topic_sheet)
+        return comments(frame, label, reads.topic_column, explains=explains)
 
 
 SectionBuilder = Callable[[SectionInput], Section]
@@ -157,10 +170,18 @@ def comments(
     topic: str | None = None,
     topic_column: str = "topic",
     text_column: str = "text",
+    explains: str | None = None,
 ) -> list[Text]:
-    """The department's own paragraphs (for one topic), as written, in their order."""
+    """The department's own paragraphs (for one topic), as written, in their order; a
+    paragraph that names what it explains (the column `explains`: the lines or key figures)
+    is led by those names ("Linjeleie og Annet: …")."""
     rows = frame if topic is None else frame[frame[topic_column] == topic]
-    return [Text(str(t)) for t in rows[text_column] if isinstance(t, str) and t.strip()]
+    named = rows[explains] if explains in rows else [None] * len(rows)
+    return [
+        Text(f"{listing(split_choices(n), 'linjer')}: {t}" if isinstance(n, str) and n else str(t))
+        for t, n in zip(rows[text_column], named, strict=True)
+        if isinstance(t, str) and t.strip()
+    ]
 
 
 def drafted(sentences: list[str]) -> list[Text]:
