@@ -454,7 +454,9 @@ def test_subheadings_without_content_are_left_out(specs: Specs, tmp_path: Path):
     grid = read_grids(tmp_path / "r.xlsx")["2 Økonomi"]
     texts = [row[0] for row in grid if row and isinstance(row[0], str) and row[0]]
     index = texts.index("Inntekter")  # the department's commentary still follows it
-    assert texts[index + 1].startswith("Avviket på inntekter")
+    assert texts[index + 1].startswith(
+        "SLA (tjenesteavtaler), Prosjekt/oppdrag/annet og Viderefakturering: Avviket på inntekter"
+    )
 
 
 def test_changed_history_is_reported_at_its_cell(specs: Specs, tmp_path: Path):
