@@ -89,6 +89,35 @@ def test_an_organisation_with_a_lookalike_letter_is_named_so(specs: Specs, examp
     assert "kyrillisk Т, ikke latinsk T" in finding.message
 
 
+def test_a_meta_key_given_twice_with_another_value_is_an_error_at_the_second(
+    specs: Specs, example_copy
+):
+    # A forged row below the real ones: read last-wins, it would make an older file current.
+    path = set_cells(example_copy("hr.xlsx"), "_meta", {"A9": "period", "B9": "2024-02"})
+    sub = checked(path, specs)
+    (finding,) = only(sub.findings, "conflicting-meta")
+    assert (finding.sheet, finding.cell, finding.severity) == ("_meta", "B9", "error")
+    assert "«period»" in finding.message and "B4" in finding.message
+    assert sub.template is None and not sub.sheets
+    assert sub.meta["period"] == "2024-03"
+
+
+def test_a_meta_key_repeated_with_the_same_value_is_accepted(specs: Specs, example_copy):
+    path = set_cells(example_copy("hr.xlsx"), "_meta", {"A9": "period", "B9": "2024-03"})
+    assert errors(checked(path, specs).findings) == []
+
+
+def test_findings_on_a_reordered_meta_name_the_cell_the_value_is_in(specs: Specs, example_copy):
+    # The organisation row moved from row 5 to row 12: the finding names B12, not B5.
+    path = set_cells(
+        example_copy("hr.xlsx"),
+        "_meta",
+        {"A5": None, "B5": None, "A12": "organisation", "B12": "Helse Vest IKT"},
+    )
+    (finding,) = only(checked(path, specs).findings, "wrong-organisation")
+    assert finding.cell == "B12"
+
+
 # --- sheets found unambiguously -----------------------------------------------------------
 
 

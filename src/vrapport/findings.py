@@ -101,6 +101,13 @@ CODES: Mapping[str, Code] = _table(
     Code("pdf-failed", "file", WARNING),
     Code("missing-meta", "file", ERROR),
     Code("unknown-template", "file", ERROR),
+    Code(
+        "conflicting-meta",
+        "file",
+        ERROR,
+        "«{name}» står to ganger i _meta med ulike verdier (også i {first}), så det er uklart "
+        "hvilken mal, versjon eller periode filen gjelder. Bruk malen fra «vrapport templates».",
+    ),
     Code("wrong-organisation", "file", ERROR),
     Code(
         "wrong-version",

@@ -47,14 +47,33 @@ def meta_cell(key: str) -> str:
     return xl_rowcol_to_cell(meta_row(key), VALUE_COLUMN)
 
 
-def read_meta(grid: list[list[Any]]) -> dict[str, str]:
-    """Key -> value, as text, from the values of a _meta sheet (keys found by their label in
-    column A, so a reordered or extended sheet is still read)."""
-    meta = {}
-    for row in grid:
+@dataclass(frozen=True)
+class MetaRead:
+    """What a _meta sheet was found to hold: each key's value (as text) and the cell it was
+    read from, and the keys given twice with different values (key, first cell, other cell)."""
+
+    values: dict[str, str]
+    cells: dict[str, str]
+    conflicts: tuple[tuple[str, str, str], ...] = ()
+
+
+def read_meta(grid: list[list[Any]]) -> MetaRead:
+    """The keys and values of a _meta sheet's values, keys found by their label in column A,
+    so a reordered or extended sheet is still read. A key given twice keeps its first value;
+    a second, different value is a conflict (the file's identity is then in doubt)."""
+    values: dict[str, str] = {}
+    cells: dict[str, str] = {}
+    conflicts: list[tuple[str, str, str]] = []
+    for index, row in enumerate(grid):
         if len(row) > VALUE_COLUMN and isinstance(row[KEY_COLUMN], str) and row[KEY_COLUMN].strip():
             value = row[VALUE_COLUMN]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            meta[row[KEY_COLUMN].strip()] = "" if value is None else str(value).strip()
-    return meta
+            key = row[KEY_COLUMN].strip()
+            text = "" if value is None else str(value).strip()
+            cell = xl_rowcol_to_cell(index, VALUE_COLUMN)
+            if key not in values:
+                values[key], cells[key] = text, cell
+            elif text != values[key]:
+                conflicts.append((key, cells[key], cell))
+    return MetaRead(values, cells, tuple(conflicts))

@@ -66,6 +66,8 @@ class Submission:
     display: str
     sha256: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    # The cell each _meta key was read from (a reordered _meta has them elsewhere).
+    meta_cells: dict[str, str] = field(default_factory=dict)
     template: TemplateSpec | None = None
     sheets: dict[str, SheetData] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -76,6 +78,10 @@ class Submission:
 
     def sheet(self, key: str) -> SheetData:
         return self.sheets[key]
+
+    def meta_ref(self, key: str) -> str:
+        """The cell of `key`'s value in _meta: where it was read, else where a template has it."""
+        return self.meta_cells.get(key) or meta_cell(key)
 
     def add(
         self,
@@ -455,12 +461,17 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
     meta_sheet = _pick_sheet(sub, META_SHEET, metas)
     if meta_sheet is None:
         return
-    sub.meta = read_meta(book.grids[meta_sheet])
+    read = read_meta(book.grids[meta_sheet])
+    sub.meta, sub.meta_cells = read.values, read.cells
+    for key, first, other in read.conflicts:
+        sub.make("conflicting-meta", META_SHEET, other, name=key, first=first)
+    if read.conflicts:
+        return
     template = specs.templates.get(sub.meta.get("template_id", ""))
     if template is None:
         sub.add(
             META_SHEET,
-            meta_cell("template_id"),
+            sub.meta_ref("template_id"),
             ERROR,
             "unknown-template",
             f"Ukjent mal «{sub.meta.get('template_id', '')}». Kjente maler: "

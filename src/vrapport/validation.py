@@ -19,7 +19,7 @@ from vrapport.checks import CheckContext, checks_for, load_checks
 from vrapport.coerce import coerce_sheet, percent_in_number
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.labels import norm, quoted
-from vrapport.layout import META_SHEET, meta_cell
+from vrapport.layout import META_SHEET
 from vrapport.numbers import format_plain
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
@@ -228,7 +228,7 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
     if norm(stamped_by) != norm(organisation):
         sub.add(
             META_SHEET,
-            meta_cell("organisation"),
+            sub.meta_ref("organisation"),
             ERROR,
             "wrong-organisation",
             (
@@ -244,7 +244,7 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         sub.make(
             "wrong-version",
             META_SHEET,
-            meta_cell("spec_version"),
+            sub.meta_ref("spec_version"),
             version=version or "?",
             template=template.id,
             current=template.version,
@@ -255,22 +255,22 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         try:
             stamped = Period.parse(stamped_text)
         except PeriodError:
-            sub.make("bad-period", META_SHEET, meta_cell("period"), period=stamped_text)
+            sub.make("bad-period", META_SHEET, sub.meta_ref("period"), period=stamped_text)
             return None
     if period is not None and stamped is not None and stamped != period:
         sub.make(
             "wrong-period",
             META_SHEET,
-            meta_cell("period"),
+            sub.meta_ref("period"),
             stamped=stamped.label,
             period=period.label,
         )
         return None
     if stamped is None:
         if period is None:
-            sub.make("no-period", META_SHEET, meta_cell("period"))
+            sub.make("no-period", META_SHEET, sub.meta_ref("period"))
             return None
-        sub.make("period-not-stamped", META_SHEET, meta_cell("period"), period=period.label)
+        sub.make("period-not-stamped", META_SHEET, sub.meta_ref("period"), period=period.label)
     return period or stamped
 
 
