@@ -144,7 +144,7 @@ def test_check_of_the_examples_is_valid():
 def test_a_request_that_cannot_be_carried_out_raises_usage_error(tmp_path):
     with pytest.raises(vrapport.UsageError, match="finnes ikke"):
         vrapport.check([tmp_path / "borte"], PERIOD)
-    with pytest.raises(vrapport.UsageError, match="fant ingen filer"):
+    with pytest.raises(vrapport.UsageError, match="fant ingen regneark"):
         vrapport.check([tmp_path], PERIOD)
     with pytest.raises(vrapport.PeriodError):
         vrapport.check([EXAMPLES], "2024-13")
@@ -193,6 +193,17 @@ def test_build_blocked_by_errors_writes_nothing(tmp_path, example_copy):
     outcome = vrapport.build([path.parent], PERIOD, out)
     assert outcome.blocked and outcome.path is None and not out.exists()
     assert "not-a-number" in {f.code for f in outcome.findings}
+
+
+def test_build_warns_about_a_file_it_did_not_read(tmp_path):
+    import shutil
+
+    folder = tmp_path / "innsendt"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "prosjekt.docx").write_bytes(b"PK")
+    outcome = vrapport.build([folder], PERIOD, tmp_path / "rapport.xlsx")
+    assert not outcome.blocked and outcome.path is not None
+    assert [(f.file, f.code) for f in outcome.findings] == [("prosjekt.docx", "skipped-file")]
 
 
 def test_build_refuses_to_overwrite_an_input(example_copy):

@@ -298,6 +298,30 @@ def test_cli_check_empty_folder(tmp_path):
     assert result.exit_code == 2
 
 
+def test_a_folder_of_only_a_pdf_says_what_it_passed_over(tmp_path):
+    (tmp_path / "okonomi mars.pdf").write_bytes(b"%PDF-1.7\n")
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "fant ingen regneark" in result.output and "okonomi mars.pdf" in result.output
+
+
+def test_a_file_in_the_folder_that_is_no_spreadsheet_is_a_warning_naming_it(tmp_path):
+    import shutil
+
+    folder = tmp_path / "innsendt"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "hr.pdf").write_bytes(b"%PDF-1.7\n")  # sent instead of, or besides, the workbook
+    (folder / "~$okonomi.xlsx").write_bytes(b"lock")  # Excel's lock file: passed over
+    (folder / ".DS_Store").write_bytes(b"")
+    result = runner.invoke(app, ["check", str(folder), "--period", "2024-03", "--json"])
+    assert result.exit_code == 0
+    findings = json.loads(result.output)["findings"]
+    skipped = [f for f in findings if f["code"] == "skipped-file"]
+    assert [(f["file"], f["severity"]) for f in skipped] == [("hr.pdf", "warning")]
+    assert "ikke et regneark (.pdf)" in skipped[0]["message"]
+    assert len(findings) == 1
+
+
 def test_feedback_copy_marks_the_cell_and_leaves_the_original(example_copy, tmp_path):
     import openpyxl
 

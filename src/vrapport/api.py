@@ -180,6 +180,7 @@ def check(
         check_periods,
         check_previous,
         collect_files,
+        skipped_files,
     )
 
     paths = [Path(p) for p in paths]
@@ -189,9 +190,15 @@ def check(
     loaded = _specs(specs)
     files = collect_files(paths)
     if not files:
-        raise UsageError("fant ingen filer å kontrollere i " + ", ".join(str(p) for p in paths))
+        skipped = [f.file for f in skipped_files(paths)]
+        raise UsageError(
+            "fant ingen regneark å kontrollere i "
+            + ", ".join(str(p) for p in paths)
+            + (f" (ikke regneark: {', '.join(skipped)})" if skipped else "")
+        )
     submissions = check_files(files, loaded, the_period)
     findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
+    findings += skipped_files(paths)
     if the_period is None:
         findings += check_periods(submissions)
     restated = []

@@ -67,6 +67,12 @@ CODES: Mapping[str, Code] = _table(
     Code("empty-zip", "file", ERROR),
     Code("file-too-large", "file", ERROR),
     Code("identical-copies", "file", WARNING),
+    Code(
+        "skipped-file",
+        "file",
+        WARNING,
+        "Filen er ikke et regneark ({suffix}) og er ikke lest. Send utfylt mal som .xlsx.",
+    ),
     Code("sheet-too-large", "file", ERROR),
     Code("suspicious-file", "file", ERROR),
     Code("external-links", "file", WARNING),

@@ -22,7 +22,13 @@ from vrapport.report.model import Report, Section, Text
 from vrapport.report.restatements import front_line, restatements_section
 from vrapport.report.writer import write_report
 from vrapport.spec import Chapter, Specs
-from vrapport.validation import check_duplicates, check_files, check_previous, collect_files
+from vrapport.validation import (
+    check_duplicates,
+    check_files,
+    check_previous,
+    collect_files,
+    skipped_files,
+)
 
 
 @dataclass
@@ -164,6 +170,7 @@ def build(
     for sub in submissions + earlier:
         outcome.findings += sub.findings
     outcome.findings += check_duplicates(submissions) + check_duplicates(earlier)
+    outcome.findings += skipped_files(paths)
     restated = restatements(submissions, earlier)
     outcome.findings += [r.finding() for r in restated]
     outcome.findings += unexplained_restatements(restated, submissions, specs)

@@ -326,6 +326,21 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return list(unique.values())
 
 
+def skipped_files(paths: Iterable[Path]) -> list[Finding]:
+    """A warning for each file in a given folder that is not read because it is no
+    spreadsheet (a PDF or a mail sent instead of the workbook, say); hidden files and
+    Excel's lock files (~$) are passed over in silence."""
+    return [
+        Finding.make("skipped-file", p.name, suffix=p.suffix or "uten filendelse")
+        for path in paths
+        if path.is_dir()
+        for p in sorted(path.iterdir())
+        if p.is_file()
+        and p.suffix.lower() not in SUBMISSION_SUFFIXES
+        and not p.name.startswith(("~$", "."))
+    ]
+
+
 def display_names(files: list[Path]) -> dict[Path, str]:
     """The name a finding gives each file: its file name, or folder/name where two files
     share a name."""
