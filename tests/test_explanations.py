@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 from xlsxwriter.utility import xl_cell_to_rowcol
 
@@ -167,4 +168,35 @@ def test_the_report_prints_each_explanation_with_the_lines_it_explains(report_gr
     services = _paragraphs(report_grids, "3 Tjenester")
     assert any(
         p.startswith("Andel besvart innen 1. minutt: I februar og mars 2024") for p in services
+    )
+
+
+@pytest.mark.parametrize(
+    ("template_id", "label"),
+    [("okonomi", "Forklarer linje"), ("hr", "Forklarer"), ("brukerstotte", "Forklarer")],
+)
+def test_a_template_made_before_the_explanation_column_is_an_older_version(
+    make_template, specs, template_id, label
+):
+    # A template of version 1, from before the Kommentar sheet had the column: today's
+    # template with the column deleted, stamped with the version it was made from.
+    path = make_template(template_id)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Kommentar"]
+    sheet.delete_cols(openpyxl.utils.column_index_from_string(lines_column(path, label)))
+    (meta,) = [row for row in workbook["_meta"].iter_rows() if row[0].value == "spec_version"]
+    meta[1].value = "1"
+    workbook.save(path)
+    current = specs.template(template_id).version
+    assert current > 1
+    result = runner.invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    # The version is the one finding: no missing column, no required cell of the old layout.
+    assert [(f["code"], f["sheet"], f["cell"]) for f in findings] == [
+        ("wrong-version", "_meta", "B3")
+    ]
+    assert findings[0]["message"] == (
+        f"Filen er laget fra versjon 1 av malen «{template_id}», men gjeldende versjon er "
+        f"{current}. Hent ny mal med «vrapport templates»."
     )
