@@ -90,6 +90,28 @@ def test_templates_without_from_imports_neither_pandas_nor_pandera(tmp_path):
     )
 
 
+def test_the_command_line_validates_without_importing_hypothesis(tmp_path):
+    """pandera imports hypothesis (when installed) on the first validation, for strategies
+    vrapport never uses; the command line keeps it out and still validates every file."""
+    pytest.importorskip("hypothesis")
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('hypothesis:', sys.modules.get('hypothesis')))\n"
+        f"sys.argv = ['vrapport', 'check', {str(EXAMPLES)!r}, '--period', '{PERIOD}', '--json']\n"
+        "from vrapport.cli import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    report, probe = result.stdout.rsplit("\n", 2)[:2]
+    assert probe == "hypothesis: None"
+    files = json.loads(report)["files"]
+    assert len(files) == len(list(EXAMPLES.glob("*.xlsx")))
+
+
 def test_every_public_name_resolves():
     for name in vrapport.__all__:
         assert getattr(vrapport, name) is not None

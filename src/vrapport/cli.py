@@ -451,10 +451,23 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGINT, stop)
 
 
+def skip_hypothesis() -> None:
+    """Keep pandera from importing hypothesis in this process (the command line's).
+
+    When hypothesis is installed (the dev extra), pandera imports it on the first validation,
+    0.2–0.3 s, only to offer data-generating strategies (`schema.strategy()`), which vrapport
+    never uses; without it pandera validates the same and says strategies need hypothesis.
+    A None in sys.modules makes `import hypothesis` fail as if it were not installed. Only
+    where nothing has imported it yet (under pytest its plugin has, and this does nothing).
+    """
+    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
+
+
 def main() -> None:
     """Entry point. An unexpected error is reported in one line (exit 2), not a traceback;
     set VRAPPORT_DEBUG=1 to see the traceback."""
 
+    skip_hypothesis()
     errors = _click_errors()
     stop_on_signals()
     try:
