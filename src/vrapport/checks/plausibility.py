@@ -260,15 +260,30 @@ def _outliers(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         low = np.where(one_sign, np.maximum(low, 0.0), low)
     flagged = (count >= settings.outlier_min_values) & (spread > 0)
     flagged &= (frame["basis"] < low) | (frame["basis"] > high)
-    # Only a lone spike: a level that a neighbouring month shares (a new service ramping
-    # up) is no outlier. Months are compared with the month before and after, if entered.
-    for step in (-1, 1) if frame["month"].notna().any() else ():
-        neighbour = _at_month(frame, "basis", step)
+    # Only a lone value: a level that another value of the series shares is no outlier (a
+    # new service ramping up; a liquidity movement that is large in several months, which
+    # makes the median and MAD of the other months no measure of it). Each value is compared
+    # with the nearest values of its series below and above it.
+    for other in _nearest_others(frame["series"], frame["basis"]):
         reach = settings.outlier_k * np.maximum(
-            spread, settings.floor_percent / 100 * np.abs(neighbour)
+            spread, settings.floor_percent / 100 * np.abs(other)
         )
-        flagged &= np.isnan(neighbour) | (np.abs(frame["basis"] - neighbour) > reach)
+        flagged &= np.isnan(other) | (np.abs(frame["basis"] - other) > reach)
     return frame.assign(low=low, high=high)[flagged]
+
+
+def _nearest_others(series: pd.Series, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """For each value, the next smaller (or equal) and the next larger (or equal) value of its
+    series, NaN where there is none. One sort."""
+    groups = pd.factorize(series)[0]
+    numbers = values.to_numpy(dtype=float)
+    order = np.lexsort((numbers, groups))
+    ranked, ranked_groups = numbers[order], groups[order]
+    same = ranked_groups[1:] == ranked_groups[:-1]
+    below, above = np.full(len(numbers), np.nan), np.full(len(numbers), np.nan)
+    below[order[1:]] = np.where(same, ranked[:-1], np.nan)
+    above[order[:-1]] = np.where(same, ranked[1:], np.nan)
+    return below, above
 
 
 def compared(data: SheetData, settings: Settings, template_id: str) -> pd.DataFrame:
