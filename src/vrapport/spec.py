@@ -112,15 +112,17 @@ class RowSpec:
 @dataclass(frozen=True)
 class TargetSpec:
     """A key figure of a table sheet with a target in report.yaml (`targets.<key>`): the share
-    sum(`share`) / sum(`of`) of the period's month row; `limit` max: above the target misses
-    it (sick leave), min: below it (answered within 60 s). A miss needs a comment paragraph
-    naming `label` (check explained-targets)."""
+    sum(`share`) / sum(`of`) of the period's month row and, with `ytd`, of the month rows of
+    the year to date (numerators and denominators summed, never shares averaged); `limit`
+    max: above the target misses it (sick leave), min: below it (answered within 60 s). A
+    miss needs a comment paragraph naming `label` (check explained-targets)."""
 
     key: str
     label: str
     share: tuple[str, ...]
     of: tuple[str, ...]
     limit: Literal["min", "max"]
+    ytd: bool = False
 
 
 @dataclass(frozen=True)
@@ -395,7 +397,10 @@ def _target(
     limit = data.get("limit", "min")
     if limit not in ("min", "max"):
         raise SpecError(f"{where}: limit må være min eller max, ikke «{limit}»")
-    return TargetSpec(key, _need(data, "label", where), share, of, limit)
+    ytd = data.get("ytd", False)
+    if not isinstance(ytd, bool):
+        raise SpecError(f"{where}: ytd må være true eller false, ikke «{ytd}»")
+    return TargetSpec(key, _need(data, "label", where), share, of, limit, ytd)
 
 
 def load_report(folder: Path) -> ReportConfig:
