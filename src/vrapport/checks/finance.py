@@ -141,7 +141,9 @@ def explained_variances(ctx: CheckContext) -> Iterator[Finding]:
             continue
         sign = -1 if line.kind == "cost" else 1
         parts = []
-        for name, mask in ((f"i {ctx.period.month_name}", this_month), ("hittil i år", to_date)):
+        scopes = [(f"i {ctx.period.month_name}", this_month), ("hittil i år", to_date)]
+        # In January the year to date is the month: named once.
+        for name, mask in scopes[: 1 if period == 1 else 2]:
             variance = sign * float(actual[mask].sum() - budget[mask].sum())
             base = abs(float(budget[mask].sum()))
             share = abs(variance) / base * 100 if base else 100.0
