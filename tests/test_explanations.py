@@ -171,6 +171,32 @@ def test_the_report_prints_each_explanation_with_the_lines_it_explains(report_gr
     )
 
 
+def test_the_lead_of_an_explanation_is_bold_and_its_text_normal(example_report):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    workbook = openpyxl.load_workbook(example_report, rich_text=True)
+    leads = set()
+    for sheet in workbook:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, CellRichText):
+                    continue
+                lead, rest = cell.value
+                assert isinstance(lead, TextBlock) and isinstance(rest, TextBlock)
+                assert lead.font.b and not rest.font.b
+                assert lead.font.rFont == rest.font.rFont == "Calibri"
+                assert rest.text.startswith(": ") and len(rest.text) > 40
+                leads.add((sheet.title, lead.text))
+    # The examples' five tagged paragraphs, and nothing else, are led by what they explain.
+    assert leads == {
+        ("2 Økonomi", "SLA (tjenesteavtaler), Prosjekt/oppdrag/annet og Viderefakturering"),
+        ("2 Økonomi", "Personalkostnader og - Aktiverte lønnsutg. Prosjekter"),
+        ("2 Økonomi", "Lisenser, service og support, Konsulent, Linjeleie, Annet og Finansposter"),
+        ("3 Tjenester", "Andel besvart innen 1. minutt"),
+        ("5 HR-HMS", "Sykefravær totalt"),
+    }
+
+
 @pytest.mark.parametrize(
     ("template_id", "label"),
     [("okonomi", "Forklarer linje"), ("hr", "Forklarer"), ("brukerstotte", "Forklarer")],

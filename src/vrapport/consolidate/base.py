@@ -174,14 +174,16 @@ def comments(
 ) -> list[Text]:
     """The department's own paragraphs (for one topic), as written, in their order; a
     paragraph that names what it explains (the column `explains`: the lines or key figures)
-    is led by those names ("Linjeleie og Annet: …")."""
+    is led by those names ("Linjeleie og Annet: …", the names printed bold)."""
     rows = frame if topic is None else frame[frame[topic_column] == topic]
     named = rows[explains] if explains in rows else [None] * len(rows)
-    return [
-        Text(f"{listing(split_choices(n), 'linjer')}: {t}" if isinstance(n, str) and n else str(t))
-        for t, n in zip(rows[text_column], named, strict=True)
-        if isinstance(t, str) and t.strip()
-    ]
+    texts = []
+    for text, names in zip(rows[text_column], named, strict=True):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        lead = listing(split_choices(names), "linjer") if isinstance(names, str) and names else ""
+        texts.append(Text(f"{lead}: {text}" if lead else text, lead=lead))
+    return texts
 
 
 def drafted(sentences: list[str]) -> list[Text]:

@@ -27,6 +27,9 @@ class Text:
     style: TextStyle = "body"
     # The name of a sheet to link to (a table of contents entry).
     link: str | None = None
+    # The start of `text` that names what a paragraph explains («Linjeleie og Annet»),
+    # printed bold; the text itself holds it, so every reader of the text sees it.
+    lead: str = ""
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ class Styles:
     def text(self, style: str) -> Any:
         return self.get(**TEXT_STYLES[style])
 
+    def run(self, style: str, bold: bool = False) -> Any:
+        """The font of a text style, for one run of a cell's text (bold: a paragraph's lead)."""
+        font = {k: v for k, v in TEXT_STYLES[style].items() if k not in ("text_wrap", "valign")}
+        return self.get(**(font | {"bold": True} if bold else font))
+
     def table_title(self) -> Any:
         return self.get(bold=True, font_size=11)
 

@@ -178,9 +178,18 @@ class _SheetWriter:
     def _text(self, block: Text) -> None:
         fmt = self.styles.text(block.style)
         if block.style in ("body", "drafted", "note"):
-            for piece in _row_texts(block.text):
+            for number, piece in enumerate(_row_texts(block.text)):
                 self.ws.merge_range(self.row, 0, self.row, TEXT_COLUMNS - 1, "", fmt)
-                self._string(self.row, 0, piece, fmt, "tekst")
+                lead = block.lead if number == 0 else ""
+                if lead and piece.startswith(lead) and len(piece) > len(lead):
+                    bold, normal = (
+                        self.styles.run(block.style, bold=True),
+                        self.styles.run(block.style),
+                    )
+                    parts = (bold, lead, normal, piece[len(lead) :], fmt)
+                    _ok(self.ws.write_rich_string(self.row, 0, *parts), "tekst")
+                else:
+                    self._string(self.row, 0, piece, fmt, "tekst")
                 self._set_row(self.row, 15 * _lines(piece) + 2)
                 self.row += 1
             self._used(TEXT_COLUMNS - 1)
