@@ -14,7 +14,9 @@ names them) and with last year's same month (a table's «i fjor» rows). Flagged
 
 All warnings by default (`plausibility.severity`). A cell that already has a finding (a type
 error, a bound, an unexpected sign) is left alone: one message per cell. Vectorised with
-pandas/numpy, so a register of 100 000 rows costs a few sorts.
+numpy, so a register of 100 000 rows costs a few sorts; plain arrays rather than pandas
+frames, since a sheet of the examples holds tens of numbers and pandas' cost per call would
+be most of the check's time.
 """
 
 from __future__ import annotations
@@ -79,12 +81,21 @@ class Settings:
         return both
 
 
-def _numbers(column: pd.Series) -> pd.Series:
+def _numbers(column: pd.Series) -> np.ndarray:
     """The numeric values of a column as floats; anything else (text, blanks, booleans,
-    special cells) as NaN."""
-    numeric = column.map(type).isin((int, float, np.int64, np.float64))
-    values = pd.to_numeric(column.where(numeric), errors="coerce").astype(float)
-    return values.where(np.isfinite(values))
+    special cells, other number types) and non-finite numbers as NaN."""
+    values = column.to_numpy()
+    if values.dtype in (np.float64, np.int64):
+        numbers = values.astype(float)
+    elif values.dtype == object:
+        kinds = (int, float, np.int64, np.float64)
+        numbers = np.fromiter(
+            (float(v) if type(v) in kinds else math.nan for v in values), float, len(values)
+        )
+    else:
+        numbers = np.full(len(values), math.nan)
+    numbers[~np.isfinite(numbers)] = math.nan
+    return numbers
 
 
 def _same_measure_rows(spec: SheetSpec) -> set[str]:
@@ -99,37 +110,103 @@ def _same_measure_rows(spec: SheetSpec) -> set[str]:
     }
 
 
+@dataclass
+class _Cells:
+    """The numbers of one sheet as parallel arrays, one element per number (see
+    series_cells); plain numpy, as a sheet of the examples has tens of numbers and pandas'
+    per-call cost would dominate."""
+
+    index: list[Any]  # the frame's row labels
+    column: list[str]
+    series: np.ndarray  # int: one code per series, the position of its name in `names`
+    names: list[str]  # a grid's "row key|column", else the column
+    month: np.ndarray  # float, NaN when the row is no month
+    value: np.ndarray
+    timeline: np.ndarray  # bool
+
+    def __len__(self) -> int:
+        return len(self.column)
+
+    def take(self, mask: np.ndarray) -> _Cells:
+        chosen = np.flatnonzero(mask)
+        return _Cells(
+            [self.index[i] for i in chosen],
+            [self.column[i] for i in chosen],
+            self.series[chosen],
+            self.names,
+            self.month[chosen],
+            self.value[chosen],
+            self.timeline[chosen],
+        )
+
+
+def _series_cells(data: SheetData) -> _Cells:
+    spec, frame = data.spec, data.frame
+    numeric = [c.key for c in spec.columns if c.numeric and c.key in frame.columns]
+    empty = np.array([], dtype=float)
+    if not numeric or frame.empty:
+        return _Cells([], [], np.array([], dtype=int), [], empty, empty, np.array([], dtype=bool))
+    rows = len(frame)
+    if MONTH in frame:
+        months = pd.to_numeric(frame[MONTH], errors="coerce").to_numpy(dtype=float)
+    else:
+        months = np.full(rows, math.nan)
+    has_months = bool(MONTH in frame and not np.isnan(months).all())
+    keep = np.ones(rows, dtype=bool)
+    if spec.kind == "table" and has_months:
+        same = _same_measure_rows(spec)
+        keep = ~np.isnan(months) | np.fromiter((k in same for k in frame[ROW_KEY]), bool, rows)
+    labels = frame.index.tolist()
+    row_keys = frame[ROW_KEY].astype(str).tolist() if spec.kind == "grid" else []
+    codes: dict[str, int] = {}
+    index: list[Any] = []
+    column: list[str] = []
+    series: list[int] = []
+    month_parts, value_parts = [], []
+    for key in numeric:
+        values = _numbers(frame[key])
+        chosen = np.flatnonzero(keep & ~np.isnan(values))
+        index += [labels[i] for i in chosen]
+        column += [key] * len(chosen)
+        if spec.kind == "grid":
+            series += [codes.setdefault(f"{row_keys[i]}|{key}", len(codes)) for i in chosen]
+        else:
+            series += [codes.setdefault(key, len(codes))] * len(chosen)
+        month_parts.append(months[chosen])
+        value_parts.append(values[chosen])
+    timeline = spec.kind != "table" or has_months
+    return _Cells(
+        index,
+        column,
+        np.array(series, dtype=int),
+        list(codes),
+        np.concatenate(month_parts),
+        np.concatenate(value_parts),
+        np.full(len(column), timeline, dtype=bool),
+    )
+
+
 def series_cells(data: SheetData) -> pd.DataFrame:
     """One row per number of the sheet: index (the frame's), column, series, month (NaN when
     the row is no month), value. A series is what is compared with itself: a grid's row and
     measure, a month table's column, a register's column. A table without month rows (one row
     per category) makes one series of each column across its categories, for the scale only
     (`timeline` False: categories are no history an outlier could be judged against)."""
-    spec, frame = data.spec, data.frame
-    numeric = [c.key for c in spec.columns if c.numeric and c.key in frame.columns]
-    if not numeric or frame.empty:
-        return pd.DataFrame(columns=["index", "column", "series", "month", "value", "timeline"])
-    months = pd.to_numeric(frame[MONTH], errors="coerce") if MONTH in frame else None
-    has_months = bool(months is not None and months.notna().any())
-    keep = pd.Series(True, index=frame.index)
-    if spec.kind == "table" and months is not None and has_months:
-        keep = months.notna() | frame[ROW_KEY].isin(_same_measure_rows(spec))
-    parts = []
-    for key in numeric:
-        values = _numbers(frame[key])
-        part = pd.DataFrame(
-            {
-                "index": frame.index,
-                "column": key,
-                "month": months if months is not None else np.nan,
-                "value": values,
-            }
-        )
-        part["series"] = frame[ROW_KEY].astype(str) + "|" + key if spec.kind == "grid" else key
-        part["timeline"] = spec.kind != "table" or has_months
-        parts.append(part[keep.to_numpy()])
-    cells = pd.concat(parts, ignore_index=True)
-    return cells[cells["value"].notna()].reset_index(drop=True)
+    return _frame(_series_cells(data))
+
+
+def _frame(cells: _Cells, **extra: Any) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "index": cells.index,
+            "column": cells.column,
+            "series": [cells.names[s] for s in cells.series.tolist()],
+            "month": cells.month,
+            "value": cells.value,
+            "timeline": cells.timeline,
+            **extra,
+        }
+    )
 
 
 def loo_median(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,6 +236,22 @@ def loo_median(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.n
     result, counts = np.empty(n), np.empty(n, dtype=int)
     result[order], counts[order] = medians, others
     return result, counts
+
+
+def _group_medians(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """For each element, the median of its group (groups: codes 0…G-1, each present), as
+    pandas' groupby median computes it: the middle value, or the mean of the two middle."""
+    order = np.lexsort((values, groups))
+    ordered = values[order]
+    sizes = np.bincount(groups)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    medians = (ordered[starts + (sizes - 1) // 2] + ordered[starts + sizes // 2]) / 2
+    return np.asarray(medians[groups])
+
+
+def _dense(codes: np.ndarray) -> np.ndarray:
+    """`codes` renumbered 0…G-1 (their order kept)."""
+    return np.unique(codes, return_inverse=True)[1].reshape(-1)
 
 
 def scale_factor(
@@ -207,80 +300,117 @@ def _shown(value: float, column: str, data: SheetData) -> str:
     return format_plain(round(value, 1) if abs(value) < 100 else round(value))
 
 
-def _references(cells: pd.DataFrame, pairs: dict[str, str]) -> pd.DataFrame:
-    """Adds the magnitudes each value is compared with: `history` (median of the series'
-    other non-zero values), `pair` (the paired column in the same row), `last_year` (the
-    same series twelve months before or after)."""
-    size = cells["value"].abs()
+@dataclass
+class _References:
+    """The magnitudes each value is compared with: `history` (median of the series' other
+    non-zero values, of `others` values), `pair` (the paired column in the same row),
+    `last_year` (the same series twelve months before or after); NaN where there is none."""
+
+    history: np.ndarray
+    others: np.ndarray
+    pair: np.ndarray
+    last_year: np.ndarray
+
+
+def _references(cells: _Cells, pairs: dict[str, str]) -> _References:
+    size = np.abs(cells.value)
     nonzero = size > 0
     history = np.full(len(cells), np.nan)
     counts = np.zeros(len(cells), dtype=int)
     if nonzero.any():
-        groups = pd.factorize(cells.loc[nonzero, "series"])[0]
-        medians, others = loo_median(size[nonzero].to_numpy(), groups)
-        history[nonzero.to_numpy()] = medians
-        counts[nonzero.to_numpy()] = others
-    cells = cells.assign(history=history, others=counts, pair=np.nan, last_year=np.nan)
+        medians, others = loo_median(size[nonzero], cells.series[nonzero])
+        history[nonzero] = medians
+        counts[nonzero] = others
+    pair = np.full(len(cells), np.nan)
     if pairs:
-        by_cell = cells.set_index(["index", "column"])["value"]
-        paired_keys = list(zip(cells["index"], cells["column"].map(pairs), strict=True))
-        cells["pair"] = by_cell.reindex(paired_keys).abs().to_numpy()
-    if cells["month"].notna().any():
-        before = np.abs(_at_month(cells, "value", -12))
-        after = np.abs(_at_month(cells, "value", 12))
-        cells["last_year"] = np.where(np.isnan(before), after, before)
-    return cells
+        by_cell = dict(zip(zip(cells.index, cells.column, strict=True), size, strict=True))
+        pair = np.fromiter(
+            (
+                by_cell.get((i, pairs[c]), math.nan) if c in pairs else math.nan
+                for i, c in zip(cells.index, cells.column, strict=True)
+            ),
+            float,
+            len(cells),
+        )
+    last_year = np.full(len(cells), np.nan)
+    if not np.isnan(cells.month).all():
+        before = np.abs(_at_month(cells, cells.value, -12))
+        after = np.abs(_at_month(cells, cells.value, 12))
+        last_year = np.where(np.isnan(before), after, before)
+    return _References(history, counts, pair, last_year)
 
 
-def _at_month(cells: pd.DataFrame, column: str, step: int) -> np.ndarray:
-    """`column` of the same series `step` months later (NaN where there is none)."""
-    with_month = cells[cells["month"].notna()]
-    lookup = with_month.set_index(["series", "month"])[column]
-    lookup = lookup[~lookup.index.duplicated()]
-    keys = pd.MultiIndex.from_arrays([cells["series"], cells["month"] + step])
-    return lookup.reindex(keys).to_numpy(dtype=float)
+def _at_month(cells: _Cells, values: np.ndarray, step: int) -> np.ndarray:
+    """`values` of the same series `step` months later (NaN where there is none; where a
+    series has a month twice, the first)."""
+    month = cells.month.tolist()
+    series = cells.series.tolist()
+    first: dict[tuple[int, float], float] = {}
+    for key, value in zip(zip(series, month, strict=True), values.tolist(), strict=True):
+        if key[1] == key[1]:  # not NaN
+            first.setdefault(key, value)
+    return np.fromiter(
+        (first.get((s, m + step), math.nan) for s, m in zip(series, month, strict=True)),
+        float,
+        len(month),
+    )
 
 
-def _outliers(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Rows of `cells` beyond median ± k·spread of their series, with the range. Series of
-    one sign are judged by size (a wrong sign is the sign check's business); series of both
-    signs (a liquidity movement) by value."""
-    grouped = cells.groupby("series")["value"]
-    one_sign = (grouped.transform("min") >= 0) | (grouped.transform("max") <= 0)
-    sign = np.where(grouped.transform("sum") < 0, -1.0, 1.0)
-    basis = np.where(one_sign, cells["value"].abs(), cells["value"])
-    frame = cells.assign(basis=basis, one_sign=one_sign, sign=sign)
-    by = frame.groupby("series")["basis"]
-    median = by.transform("median")
-    mad = (frame["basis"] - median).abs().groupby(frame["series"]).transform("median")
-    spread = np.maximum(MAD_TO_SIGMA * mad, settings.floor_percent / 100 * median.abs())
-    count = by.transform("size")
+@dataclass
+class _Outliers:
+    """The rows of `cells` beyond their series' range, with the range and how it was
+    judged (by size for a series of one sign, negated for a negative one)."""
+
+    rows: np.ndarray  # positions in cells
+    low: np.ndarray
+    high: np.ndarray
+    one_sign: np.ndarray
+    negative: np.ndarray
+
+
+def _outliers(cells: _Cells, settings: Settings) -> _Outliers:
+    """Values beyond median ± k·spread of their series, with the range. Series of one sign
+    are judged by size (a wrong sign is the sign check's business); series of both signs (a
+    liquidity movement) by value."""
+    groups = _dense(cells.series)
+    value = cells.value
+    lowest = np.full(groups.max() + 1, np.inf)
+    highest = np.full(groups.max() + 1, -np.inf)
+    np.minimum.at(lowest, groups, value)
+    np.maximum.at(highest, groups, value)
+    one_sign = ((lowest >= 0) | (highest <= 0))[groups]
+    negative = one_sign & (lowest < 0)[groups]  # the sum of a one-signed series is < 0
+    basis = np.where(one_sign, np.abs(value), value)
+    median = _group_medians(basis, groups)
+    mad = _group_medians(np.abs(basis - median), groups)
+    spread = np.maximum(MAD_TO_SIGMA * mad, settings.floor_percent / 100 * np.abs(median))
+    count = np.bincount(groups)[groups]
     low, high = median - settings.outlier_k * spread, median + settings.outlier_k * spread
     if settings.outlier_k > 0:
         low = np.where(one_sign, np.maximum(low, 0.0), low)
     flagged = (count >= settings.outlier_min_values) & (spread > 0)
-    flagged &= (frame["basis"] < low) | (frame["basis"] > high)
+    flagged &= (basis < low) | (basis > high)
     # Only a lone value: a level that another value of the series shares is no outlier (a
     # new service ramping up; a liquidity movement that is large in several months, which
     # makes the median and MAD of the other months no measure of it). Each value is compared
     # with the nearest values of its series below and above it.
-    for other in _nearest_others(frame["series"], frame["basis"]):
-        reach = settings.outlier_k * np.maximum(
-            spread, settings.floor_percent / 100 * np.abs(other)
-        )
-        flagged &= np.isnan(other) | (np.abs(frame["basis"] - other) > reach)
-    return frame.assign(low=low, high=high)[flagged]
+    for other in _nearest_others(groups, basis):
+        with np.errstate(invalid="ignore"):
+            reach = settings.outlier_k * np.maximum(
+                spread, settings.floor_percent / 100 * np.abs(other)
+            )
+            flagged &= np.isnan(other) | (np.abs(basis - other) > reach)
+    rows = np.flatnonzero(flagged)
+    return _Outliers(rows, low[rows], high[rows], one_sign[rows], negative[rows])
 
 
-def _nearest_others(series: pd.Series, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_others(groups: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each value, the next smaller (or equal) and the next larger (or equal) value of its
-    series, NaN where there is none. One sort."""
-    groups = pd.factorize(series)[0]
-    numbers = values.to_numpy(dtype=float)
-    order = np.lexsort((numbers, groups))
-    ranked, ranked_groups = numbers[order], groups[order]
+    group, NaN where there is none. One sort."""
+    order = np.lexsort((values, groups))
+    ranked, ranked_groups = values[order], groups[order]
     same = ranked_groups[1:] == ranked_groups[:-1]
-    below, above = np.full(len(numbers), np.nan), np.full(len(numbers), np.nan)
+    below, above = np.full(len(values), np.nan), np.full(len(values), np.nan)
     below[order[1:]] = np.where(same, ranked[:-1], np.nan)
     above[order[:-1]] = np.where(same, ranked[1:], np.nan)
     return below, above
@@ -288,10 +418,11 @@ def _nearest_others(series: pd.Series, values: pd.Series) -> tuple[np.ndarray, n
 
 def compared(data: SheetData, settings: Settings, template_id: str) -> pd.DataFrame:
     """`series_cells` with the references each value is compared with (NaN: none)."""
-    cells = series_cells(data)
-    if cells.empty:
-        return cells.assign(history=[], others=[], pair=[], last_year=[])
-    return _references(cells, settings.pairs_of(template_id, data.spec.key))
+    cells = _series_cells(data)
+    refs = _references(cells, settings.pairs_of(template_id, data.spec.key))
+    return _frame(
+        cells, history=refs.history, others=refs.others, pair=refs.pair, last_year=refs.last_year
+    )
 
 
 Flag = tuple[Any, str, str, str]  # (row index, column key, code, message)
@@ -299,24 +430,28 @@ Flag = tuple[Any, str, str, str]  # (row index, column key, code, message)
 
 def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterator[Flag]:
     """(row index, column, code, message) for every implausible number of the sheet."""
-    cells = compared(data, settings, template_id)
-    if cells.empty:
+    cells = _series_cells(data)
+    if not len(cells):
         return
-    percent = cells["column"].map(lambda k: data.spec.column(k).type == "percent").to_numpy()
-    value = cells["value"].to_numpy()
-    refs = [cells[k].to_numpy() for k in ("history", "pair", "last_year")]
+    refs = _references(cells, settings.pairs_of(template_id, data.spec.key))
+    percent_columns = {c.key for c in data.spec.columns if c.type == "percent"}
+    percent = np.fromiter((c in percent_columns for c in cells.column), bool, len(cells))
+    value = cells.value
+    references = [refs.history, refs.pair, refs.last_year]
     tolerance = settings.scale_tolerance
-    factor = np.where(
+    factors = np.where(
         percent,
-        scale_factor(value, refs, 100.0, tolerance / 2),
-        scale_factor(value, refs, 1000.0, tolerance),
+        scale_factor(value, references, 100.0, tolerance / 2),
+        scale_factor(value, references, 1000.0, tolerance),
     )
-    scaled = factor != 0
-    for row in cells[scaled].assign(factor=factor[scaled]).itertuples():
-        reference = next(r for r in (row.history, row.pair, row.last_year) if r > 0)
-        f = format_plain(abs(row.factor))
-        higher = row.factor > 0
-        if abs(row.factor) == 100:
+    scaled = factors != 0
+    for i in np.flatnonzero(scaled).tolist():
+        index, column, shown = cells.index[i], cells.column[i], float(value[i])
+        factor = float(factors[i])
+        reference = next(float(r[i]) for r in references if r[i] > 0)
+        f = format_plain(abs(factor))
+        higher = factor > 0
+        if abs(factor) == 100:
             question = (
                 "Er prosenten ført som tall (62 i stedet for 62 %)?"
                 if higher
@@ -329,28 +464,36 @@ def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterat
                 else "Er tallet ført i 1\u00a0000 kr i stedet for hele kroner?"
             )
         yield (
-            row.index,
-            row.column,
+            index,
+            column,
             SCALE_CODE,
-            f"{_where(data, row.index, row.column)} er {_shown(row.value, row.column, data)}, "
+            f"{_where(data, index, column)} er {_shown(shown, column, data)}, "
             f"omtrent {f} ganger {'høyere' if higher else 'lavere'} enn sammenlignbare tall "
-            f"(typisk {_shown(reference, row.column, data)}). {question} Sannsynlig faktor: "
+            f"(typisk {_shown(reference, column, data)}). {question} Sannsynlig faktor: "
             f"{f if higher else '1/' + f} ({'del' if higher else 'gang'} med {f}).",
         )
-    rest = cells[~scaled & cells["timeline"].to_numpy(dtype=bool)]
-    if rest.empty:
+    rest = cells.take(~scaled & cells.timeline)
+    if not len(rest):
         return
-    for row in _outliers(rest, settings).itertuples():
-        low, high = row.low, row.high
-        if row.one_sign and row.sign < 0:
-            low, high = -row.high, -row.low
+    found = _outliers(rest, settings)
+    for at, low, high, one_sign, negative in zip(
+        found.rows.tolist(),
+        found.low.tolist(),
+        found.high.tolist(),
+        found.one_sign.tolist(),
+        found.negative.tolist(),
+        strict=True,
+    ):
+        index, column, shown = rest.index[at], rest.column[at], float(rest.value[at])
+        if one_sign and negative:
+            low, high = -high, -low
         yield (
-            row.index,
-            row.column,
+            index,
+            column,
             OUTLIER_CODE,
-            f"{_where(data, row.index, row.column)} er {_shown(row.value, row.column, data)}, "
+            f"{_where(data, index, column)} er {_shown(shown, column, data)}, "
             f"langt utenfor det som er vanlig for denne serien (forventet mellom "
-            f"{_shown(low, row.column, data)} og {_shown(high, row.column, data)}). "
+            f"{_shown(low, column, data)} og {_shown(high, column, data)}). "
             "Kontroller tallet.",
         )
 
@@ -364,37 +507,39 @@ def copied_months(data: SheetData, period_month: int) -> Iterator[Flag]:
     columns = [c.key for c in spec.columns if c.numeric and not c.carry and not c.locked]
     if not columns:
         return
-    months = pd.to_numeric(frame[MONTH], errors="coerce")
-    rows = frame[(months >= 1) & (months <= period_month)]
-    if rows.empty:
+    months = pd.to_numeric(frame[MONTH], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        chosen = np.flatnonzero((months >= 1) & (months <= period_month))
+    if not len(chosen):
         return
-    values = rows[columns].apply(_numbers)
-    if spec.kind == "grid":
-        wide = values.assign(_k=rows[ROW_KEY], _m=months[rows.index]).pivot_table(
-            index="_m", columns="_k", values=columns, aggfunc="first", dropna=False
-        )
-        first_cell = {
-            m: rows.index[months[rows.index] == m][0] for m in months[rows.index].unique()
-        }
-    else:
-        wide = values.set_index(months[rows.index])
-        first_cell = dict(zip(months[rows.index], rows.index, strict=True))
-    wide = wide.sort_index()
-    for month in wide.index:
-        if month - 1 not in wide.index:
+    values = [_numbers(frame[key])[chosen].tolist() for key in columns]
+    labels = frame.index.tolist()
+    row_keys = frame[ROW_KEY].tolist() if spec.kind == "grid" else [None] * len(frame)
+    # month -> (column, row key) -> the first number entered there (a grid's row key; a
+    # month table has one row per month, no key).
+    entered: dict[float, dict[tuple[str, Any], float]] = {}
+    first_cell: dict[float, Any] = {}
+    for position, row in enumerate(chosen.tolist()):
+        month = months[row].item()
+        numbers = entered.setdefault(month, {})
+        first_cell.setdefault(month, labels[row])
+        for key, column in zip(columns, values, strict=True):
+            number = column[position]
+            if number == number:  # not NaN
+                numbers.setdefault((key, row_keys[row]), number)
+    for month in sorted(entered):
+        if month - 1 not in entered:
             continue
-        now, before = wide.loc[month], wide.loc[month - 1]
-        entered = now.notna() & before.notna()
-        if now.notna().sum() < 2 or (now[now.notna()] != 0).sum() < 2:
+        now, before = entered[month], entered[month - 1]
+        if len(now) < 2 or sum(v != 0 for v in now.values()) < 2:
             continue
-        if entered.sum() == now.notna().sum() and (now[entered] == before[entered]).all():
-            index = first_cell[month]
+        if all(k in before and before[k] == v for k, v in now.items()):
             yield (
-                index,
+                first_cell[month],
                 columns[0],
                 COPY_CODE,
                 f"Alle tallene for {month_label(int(month)).lower()} er like tallene for "
-                f"{month_label(int(month) - 1).lower()} ({int(entered.sum())} celler). Er "
+                f"{month_label(int(month) - 1).lower()} ({len(now)} celler). Er "
                 "måneden kopiert fra måneden før?",
             )
 
