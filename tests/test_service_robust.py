@@ -234,3 +234,28 @@ def test_sigterm_during_the_warm_up_stops_quietly(tmp_path: Path) -> None:
     server.send_signal(signal.SIGTERM)
     out, err = server.communicate(timeout=30)
     assert (server.returncode, out, err) == (0, "", "")
+
+
+def test_a_signal_while_a_job_is_handed_over_waits_until_the_child_has_it() -> None:
+    # `kill` during the warm-up once left the fork server's new child reading half its job
+    # (a traceback on stderr); the hand-over now holds SIGTERM and SIGINT.
+    from vrapport.service import engine
+
+    events: list[str] = []
+
+    class Child:
+        def start(self) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # an unheld signal's handler would have run by now
+            events.append("started")
+
+    def note(*_: object) -> None:
+        events.append("signal")
+
+    previous = signal.signal(signal.SIGTERM, note)
+    try:
+        engine._start(Child())
+        assert signal.getsignal(signal.SIGTERM) is note  # given back
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert events == ["started", "signal"]

@@ -13,6 +13,7 @@ import functools
 import multiprocessing
 import os
 import resource
+import signal
 import tempfile
 import threading
 import traceback
@@ -101,6 +102,30 @@ def _child(conn: Any, memory: int, fn: Callable[..., Any], args: tuple[Any, ...]
         pass  # the parent has gone (stopped, e.g. during the warm-up): nobody to tell
 
 
+_HELD = (signal.SIGTERM, signal.SIGINT)
+
+
+def _start(child: Any) -> None:
+    """Start `child`, SIGTERM and SIGINT held until the fork server has its job: `kill` while
+    the job is being handed over (during the warm-up) would leave the new child reading half
+    of it and printing a traceback. Held by Python handlers that note the signal and raise it
+    again afterwards (a signal mask would not do: the kernel gives a process's signal to any
+    thread that does not block it, such as a numeric library's). Python runs handlers in the
+    main thread only, so a job started from another thread is never interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        child.start()
+        return
+    caught: list[int] = []
+    previous = {signum: signal.signal(signum, lambda n, _: caught.append(n)) for signum in _HELD}
+    try:
+        child.start()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
 class Isolated:
     """Runs jobs in child processes, at most `limits.workers` at a time."""
 
@@ -121,7 +146,7 @@ class Isolated:
             child = context.Process(
                 target=_child, args=(send, self.limits.memory_bytes, fn, args), daemon=True
             )
-            child.start()
+            _start(child)
             send.close()
             try:
                 if not receive.poll(wait):
