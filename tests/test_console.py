@@ -140,7 +140,7 @@ def test_a_missing_option_is_reported_in_norwegian(monkeypatch, capsys, tmp_path
     )
     assert code == 2
     assert err.startswith("Feil: valget --period mangler")
-    assert re.search(r"Bruk: .*vrapport build \[OPTIONS\] \{?MAPPE_ELLER_FIL", err)
+    assert re.search(r"Bruk: .*vrapport build \[VALG\] MAPPE_ELLER_FIL\.\.\.", err)
     assert re.search(r"Se «.*vrapport build -h» for hjelp\.", err)
     assert "Error" not in err and "Missing" not in err and "Usage" not in err
     assert list(tmp_path.iterdir()) == []
@@ -158,7 +158,7 @@ def test_an_option_without_its_value_and_a_missing_argument(monkeypatch, capsys)
     assert (code, err.split(".")[0]) == (2, "Feil: valget --period trenger en verdi")
     code, _, err = _main(monkeypatch, capsys, "check")
     assert code == 2
-    assert err.startswith("Feil: argumentet FIL_ELLER_MAPPE... mangler")
+    assert err.startswith("Feil: argumentet FIL_ELLER_MAPPE mangler")
 
 
 def test_a_command_that_runs_keeps_its_exit_code(monkeypatch, capsys):
@@ -174,3 +174,33 @@ def test_help_option_and_usage_line_are_norwegian(monkeypatch, capsys):
         assert "-h, --help" in out and "Vis denne hjelpen og avslutt." in out
         assert re.match(r"Bruk: .*vrapport", out)
         assert "Show this message" not in out
+
+
+def test_help_is_norwegian_throughout(monkeypatch, capsys):
+    code, out, _ = _main(monkeypatch, capsys, "-h")
+    assert code == 0
+    assert re.match(r"Bruk: .*vrapport \[VALG\] KOMMANDO \[ARGUMENTER\]\.\.\.", out)
+    assert "Valg:" in out and "Kommandoer:" in out
+    for command in ("templates", "check", "build", "serve", "token", "status"):
+        code, out, _ = _main(monkeypatch, capsys, command, "-h")
+        assert code == 0, command
+        assert re.match(rf"Bruk: .*vrapport {command} \[VALG\]", out), out
+        for english in ("Options", "Arguments", "Commands", "[required]", "default:", "<", "{"):
+            assert english not in out, (command, english)
+    _, out, _ = _main(monkeypatch, capsys, "check", "-h")
+    assert re.search(r"Argumenter:\n  FIL_ELLER_MAPPE\.\.\. +Filer eller mapper .*\[påkrevd\]", out)
+    _, out, _ = _main(monkeypatch, capsys, "serve", "-h")
+    assert re.search(r"--port PORT .*\n.*\[standard: 8000\]", out)
+
+
+def test_a_value_of_the_wrong_type_is_named_in_norwegian(monkeypatch, capsys, tmp_path: Path):
+    code, _, err = _main(monkeypatch, capsys, "serve", str(tmp_path / "data"), "--port", "abc")
+    assert code == 2
+    assert err.startswith("Feil: ugyldig verdi for --port: «abc» er ikke et heltall")
+    assert "Traceback" not in err and "Input should" not in err
+    code, _, err = _main(monkeypatch, capsys, "serve", str(tmp_path / "d"), "--max-upload-mb", "x")
+    assert (code, err.split(" Bruk")[0]) == (
+        2,
+        "Feil: ugyldig verdi for --max-upload-mb: «x» er ikke et tall",
+    )
+    assert not (tmp_path / "data").exists()

@@ -37,29 +37,95 @@ def _norwegian_help(option: Any) -> Any:
     return option
 
 
+def _usage_pieces(command: Any, ctx: Any) -> list[str]:
+    """The usage line after the command path, in Norwegian: [VALG], then each argument
+    (optional ones in brackets, repeatable ones with "..."), then a group's KOMMANDO."""
+    params = command.get_params(ctx)
+    pieces = ["[VALG]"] if any(p.param_type_name == "option" for p in params) else []
+    for param in params:
+        if param.param_type_name != "argument":
+            continue
+        name = _argument_name(param)
+        pieces.append(name if param.required else f"[{name}]")
+    if isinstance(command, typer.core.TyperGroup):
+        pieces.append("KOMMANDO [ARGUMENTER]...")
+    return pieces
+
+
 def _norwegian_usage(command: Any, ctx: Any, formatter: Any) -> None:
-    pieces = command.collect_usage_pieces(ctx)
-    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Bruk: ")
+    formatter.write_usage(ctx.command_path, " ".join(_usage_pieces(command, ctx)), prefix="Bruk: ")
+
+
+# What click and typer add to a parameter's help, in Norwegian.
+_HELP_EXTRAS = (("[required]", "[påkrevd]"), ("[default: ", "[standard: "))
+
+
+def _norwegian_options(command: Any, ctx: Any, formatter: Any) -> None:
+    """The Argumenter and Valg sections: each parameter's name (an argument's without its
+    Python type) and its help, click's English additions translated."""
+    sections: dict[str, list[tuple[str, str]]] = {"Argumenter": [], "Valg": []}
+    for param in command.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record is None:
+            continue
+        name, help_text = record
+        for english, norwegian in _HELP_EXTRAS:
+            help_text = help_text.replace(english, norwegian)
+        if param.param_type_name == "argument":
+            sections["Argumenter"].append((_argument_name(param), help_text))
+        else:
+            sections["Valg"].append((name, help_text))
+    for title, rows in sections.items():
+        if rows:
+            with formatter.section(title):
+                formatter.write_dl(rows)
+
+
+def _argument_name(argument: Any) -> str:
+    """FIL_ELLER_MAPPE..., without typer's braces and Python type."""
+    name = argument.metavar or argument.name.upper()
+    return f"{name}..." if argument.nargs != 1 else name
 
 
 class NorwegianCommand(typer.core.TyperCommand):
-    """A command whose help option and usage line are in Norwegian (click's public hooks)."""
+    """A command whose help (usage line, section headings, the help option) is in Norwegian,
+    through click's public formatting hooks."""
 
     def get_help_option(self, ctx: Any) -> Any:
         return _norwegian_help(super().get_help_option(ctx))
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _norwegian_usage(self, ctx, formatter)
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        _norwegian_options(self, ctx, formatter)
 
 
 class NorwegianGroup(typer.core.TyperGroup):
-    """The `vrapport` group, with the help option and usage line in Norwegian."""
+    """The `vrapport` group, its help in Norwegian like its commands'."""
 
     def get_help_option(self, ctx: Any) -> Any:
         return _norwegian_help(super().get_help_option(ctx))
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _norwegian_usage(self, ctx, formatter)
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        _norwegian_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        commands = [
+            (name, command)
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Kommandoer"):
+                formatter.write_dl(
+                    [(name, cmd.get_short_help_str(limit)) for name, cmd in commands]
+                )
 
 
 app = typer.Typer(
@@ -189,7 +255,7 @@ def templates(
     period: Annotated[
         Optional[str],  # noqa: UP045
         typer.Argument(
-            metavar="[PERIODE]", help="Rapportperioden, f.eks. 2024-03.", show_default=False
+            metavar="PERIODE", help="Rapportperioden, f.eks. 2024-03.", show_default=False
         ),
     ] = None,
     out: Annotated[
@@ -251,9 +317,7 @@ def templates(
 def check(
     paths: Annotated[
         list[Path],
-        typer.Argument(
-            metavar="FIL_ELLER_MAPPE...", help="Filer eller mapper med innsendte maler."
-        ),
+        typer.Argument(metavar="FIL_ELLER_MAPPE", help="Filer eller mapper med innsendte maler."),
     ],
     period: Annotated[
         Optional[str],  # noqa: UP045
@@ -318,9 +382,7 @@ def check(
 def build(
     folder: Annotated[
         list[Path],
-        typer.Argument(
-            metavar="MAPPE_ELLER_FIL...", help="Mappe(r) eller filer med innsendte maler."
-        ),
+        typer.Argument(metavar="MAPPE_ELLER_FIL", help="Mappe(r) eller filer med innsendte maler."),
     ],
     period: Annotated[
         str,
@@ -513,8 +575,7 @@ def _usage_text(exc: Any) -> str:
     if isinstance(exc, errors.MissingParameter) and exc.param is not None:
         if exc.param.param_type_name == "option":
             return f"valget {max(exc.param.opts, key=len)} mangler"
-        name = getattr(exc.param, "metavar", None) or (exc.param.name or "").upper()
-        return f"argumentet {name} mangler"
+        return f"argumentet {_param_name(exc.param)} mangler"
     if isinstance(exc, errors.NoSuchOption):
         guess = f" Mente du {' eller '.join(exc.possibilities)}?" if exc.possibilities else ""
         return f"ukjent valg {exc.option_name}.{guess}"
@@ -523,9 +584,36 @@ def _usage_text(exc: Any) -> str:
             return f"valget {exc.option_name} trenger en verdi"
         return f"{exc.option_name} er brukt feil ({exc.message})"
     if isinstance(exc, errors.BadParameter):
-        hint = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param else "")
-        return f"ugyldig verdi for {hint}: {exc.message}"
+        name = exc.param_hint or _param_name(exc.param)
+        return f"ugyldig verdi for {name}: {_value_error(exc)}"
     return f"ugyldig bruk ({exc.format_message()})"
+
+
+# typer's value coercion (pydantic) by error type, in Norwegian.
+_VALUE_ERRORS = {
+    "int_parsing": "«{input}» er ikke et heltall",
+    "int_from_float": "«{input}» er ikke et heltall",
+    "float_parsing": "«{input}» er ikke et tall",
+    "bool_parsing": "«{input}» er verken ja eller nei",
+}
+
+
+def _value_error(exc: Any) -> str:
+    """Why a value was refused: typer's coercion error in Norwegian where it is known."""
+    cause = exc.__cause__
+    errors = cause.errors() if hasattr(cause, "errors") else []
+    if errors and errors[0].get("type") in _VALUE_ERRORS:
+        return _VALUE_ERRORS[errors[0]["type"]].format(input=str(errors[0].get("input", ""))[:40])
+    return str(exc.message)
+
+
+def _param_name(param: Any) -> str:
+    """An option by its longest flag, an argument by its metavar (or name in capitals)."""
+    if param is None:
+        return "en verdi"
+    if param.param_type_name == "option":
+        return str(max(param.opts, key=len))
+    return str(getattr(param, "metavar", None) or (param.name or "").upper())
 
 
 def _usage_failure(exc: Any) -> None:

@@ -79,11 +79,14 @@ def _address(sock: socket.socket) -> str:
 
 def serve(
     data_dir: DataDir,
-    host: Annotated[str, typer.Option("--host", help="Adressen tjenesten lytter på.")] = (
-        "127.0.0.1"
-    ),
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADRESSE", help="Adressen tjenesten lytter på.")
+    ] = ("127.0.0.1"),
     port: Annotated[
-        int, typer.Option("--port", help="Porten tjenesten lytter på (0: en ledig port).")
+        int,
+        typer.Option(
+            "--port", metavar="PORT", help="Porten tjenesten lytter på (0: en ledig port)."
+        ),
     ] = 8000,
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", metavar="MB", help="Største fil som tas imot.")
@@ -135,7 +138,10 @@ def token(
         typer.Option("--department", metavar="MAL", help="Nøkkel for avdelingen med denne malen."),
     ] = None,
     url: Annotated[
-        str, typer.Option("--url", help="Adressen brukerne når tjenesten på (for lenken).")
+        str,
+        typer.Option(
+            "--url", metavar="ADRESSE", help="Adressen brukerne når tjenesten på (for lenken)."
+        ),
     ] = "http://127.0.0.1:8000",
     schemas: SchemasOption = None,
 ) -> None:
