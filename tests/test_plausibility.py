@@ -289,3 +289,27 @@ def test_exactly_what_is_material_and_untagged_is_unexplained(period, template, 
     sub = realistic.draw_submission(template, seed, spread, period=period)
     expected = realistic.due(sub, period) - realistic.tags(sub)
     assert realistic.unexplained(sub.findings, sub) == expected
+
+
+@pytest.mark.parametrize("index", [15, 17])  # April and June of this year
+def test_a_slip_in_a_series_that_grew_is_judged_against_last_year_grown(index):
+    # June 2024: hours for the new hospitals are about nine times last year's. This year's
+    # month typed in thousands of hours (÷1000) is about 1/100 of last year's month, but
+    # about 1/1000 of it grown as the series' other months grew: a wrong scale.
+    period = realistic.PERIODS[1]
+    cell = next(
+        c
+        for c in realistic.cells(period)
+        if (c.template, c.sheet, c.column, c.index)
+        == ("nye_tjenester", "hours", "new_hospital_hours", index)
+    )
+    findings = realistic.draw(cell.template, 0, 0.0, cell=cell, tampering="÷1000")
+    data = realistic.originals(period)["nye_tjenester"].sheets["hours"]
+    at = [f for f in findings if f.cell == data.cell(cell.index, cell.column)]
+    assert [f.code for f in at] == ["wrong-scale"]
+    assert "omtrent 1\u00a0000 ganger lavere" in at[0].message
+    # Shown as typical: last year's month times the median growth of the other months.
+    hours = data.frame.set_index("_month")["new_hospital_hours"]
+    month = int(data.frame.at[cell.index, "_month"])
+    growth = np.median([hours[m] / hours[m - 12] for m in range(1, 7) if m != month])
+    assert f"(typisk {round(hours[month - 12] * growth)})" in at[0].message

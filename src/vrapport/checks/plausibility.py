@@ -336,8 +336,29 @@ def _references(cells: _Cells, pairs: dict[str, str]) -> _References:
     if not np.isnan(cells.month).all():
         before = np.abs(_at_month(cells, cells.value, -12))
         after = np.abs(_at_month(cells, cells.value, 12))
-        last_year = np.where(np.isnan(before), after, before)
+        growth = _growth(cells.series, size, before)
+        later_growth = _at_month(cells, growth, 12)  # the growth of the pair a cell begins
+        last_year = np.where(
+            np.isnan(before),
+            after / np.where(np.isnan(later_growth), 1.0, later_growth),
+            before * growth,
+        )
     return _References(history, counts, pair, last_year)
+
+
+def _growth(series: np.ndarray, size: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """Per cell, how much its series grew in a year: the median ratio of the series' *other*
+    months to the same months a year before (1 where there is no other such pair). A service
+    that grew tenfold (hours for the new hospitals) compares a month with last year's times
+    ten; leaving the cell's own pair out keeps a slip from excusing itself."""
+    growth = np.ones(len(size))
+    paired = np.isfinite(before) & (before > 0) & (size > 0)
+    if paired.any():
+        with np.errstate(divide="ignore"):
+            logs = np.log(size[paired] / before[paired])
+        medians, _ = loo_median(logs, series[paired])
+        growth[paired] = np.where(np.isnan(medians), 1.0, np.exp(medians))
+    return growth
 
 
 def _at_month(cells: _Cells, values: np.ndarray, step: int) -> np.ndarray:
@@ -448,7 +469,7 @@ def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterat
     for i in np.flatnonzero(scaled).tolist():
         index, column, shown = cells.index[i], cells.column[i], float(value[i])
         factor = float(factors[i])
-        reference = next(float(r[i]) for r in references if r[i] > 0)
+        reference = _nearest_reference(float(value[i]), [float(r[i]) for r in references], factor)
         f = format_plain(abs(factor))
         higher = factor > 0
         if abs(factor) == 100:
@@ -461,7 +482,7 @@ def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterat
             question = (
                 "Er tallet ført i feil skala?"
                 if higher
-                else "Er tallet ført i 1\u00a0000 kr i stedet for hele kroner?"
+                else "Er tallet ført i tusener (som i 1\u00a0000 kr) i stedet for i hele tall?"
             )
         yield (
             index,
@@ -496,6 +517,14 @@ def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterat
             f"{_shown(low, column, data)} og {_shown(high, column, data)}). "
             "Kontroller tallet.",
         )
+
+
+def _nearest_reference(value: float, references: list[float], factor: float) -> float:
+    """The reference that `value` is most nearly `factor` times (the one the message shows
+    as typical)."""
+    usable = [r for r in references if r > 0]
+    centre = math.log10(abs(factor)) * (1 if factor > 0 else -1)
+    return min(usable, key=lambda r: abs(math.log10(abs(value) / r) - centre))
 
 
 def copied_months(data: SheetData, period_month: int) -> Iterator[Flag]:
