@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vrapport.cellscan import BookScan, SheetScan, scan_workbook
+from vrapport.cellscan import SheetScan
 from vrapport.findings import ERROR, Finding
-from vrapport.preflight import DAMAGED, preflight
+from vrapport.preflight import DAMAGED, inspect
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker
 TIME_LIMIT = 20.0  # seconds to read one file
@@ -51,9 +51,10 @@ class Workbook:
 
 
 def read_workbook(path: Path, display: str) -> Workbook:
-    """Pre-flight, then every sheet's values, merged ranges and cell scan (in this process;
-    `Reader` calls it in the worker)."""
-    book = Workbook(findings=preflight(path, display))
+    """Pre-flight (with the cell scan), then every sheet's values and merged ranges (in
+    this process; `Reader` calls it in the worker)."""
+    findings, scan = inspect(path, display)
+    book = Workbook(findings=findings)
     if book.refused:
         return book
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
@@ -74,8 +75,8 @@ def read_workbook(path: Path, display: str) -> Workbook:
             book.merged[name] = [
                 ((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
             ]
-        scan: BookScan = scan_workbook(path, set(book.sheet_names))
-        book.scans, book.computed = scan.sheets, scan.computed
+        book.scans = {name: scan.sheets[name] for name in book.sheet_names if name in scan.sheets}
+        book.computed = scan.computed
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - a parser's failure on the file is a finding

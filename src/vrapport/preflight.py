@@ -7,7 +7,9 @@ xlsx content type, no active content (macros, ActiveX, OLE objects, data connect
 DTDs or entities, and in every sheet the real cell references (not only the declared
 dimension) inside Excel's grid and within the size limits, the merged ranges inside the
 cells in use, and the shared-string table as long as it says it is. One streaming pass with
-expat (a C parser) per XML member. Each problem is a Finding naming the file and, where
+expat (a C parser) per XML member; a sheet's pass also records what the value reader cannot
+see (cellscan.SheetScan: errors, formulas, hidden rows and columns), so `inspect` gives the
+reading worker both from one parse. Each problem is a Finding naming the file and, where
 there is one, the sheet.
 """
 
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from vrapport.cellscan import FORMULA_WITHOUT_VALUE, BookScan, SheetScan
 from vrapport.findings import ERROR, WARNING, Finding
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -120,9 +123,16 @@ DAMAGED = "Filen er skadet og kan ikke åpnes som Excel-arbeidsbok. Lagre den p�
 
 def preflight(path: Path, display: str) -> list[Finding]:
     """Findings that make the file unsafe or impossible to parse (empty list: go ahead)."""
+    return inspect(path, display)[0]
 
-    def fail(code: str, message: str, sheet: str = "", cell: str = "") -> list[Finding]:
-        return [Finding(display, sheet, cell, ERROR, code, message)]
+
+def inspect(path: Path, display: str) -> tuple[list[Finding], BookScan]:
+    """The pre-flight's findings and, from the same pass, each sheet's cell scan (by sheet
+    name; empty when the file is refused)."""
+    book = BookScan()
+
+    def fail(code: str, message: str, sheet: str = "", cell: str = "") -> tuple:  # type: ignore[type-arg]
+        return [Finding(display, sheet, cell, ERROR, code, message)], BookScan()
 
     try:
         size = path.stat().st_size
@@ -147,7 +157,7 @@ def preflight(path: Path, display: str) -> list[Finding]:
         return fail("not-xlsx", "Filen er ikke en Excel-arbeidsbok (.xlsx).")
     try:
         with zipfile.ZipFile(path) as archive:
-            links = _check_archive(archive)
+            links = _check_archive(archive, book)
     except Refused as refused:
         return fail(refused.code, refused.message, refused.sheet, refused.cell)
     except (
@@ -162,7 +172,7 @@ def preflight(path: Path, display: str) -> list[Finding]:
     ):
         return fail("corrupt-file", DAMAGED)
     if links:
-        return [
+        warning = [
             Finding(
                 display,
                 "",
@@ -173,7 +183,8 @@ def preflight(path: Path, display: str) -> list[Finding]:
                 "Verdiene leses slik de sist ble lagret.",
             )
         ]
-    return []
+        return warning, book
+    return [], book
 
 
 class _Stream:
@@ -260,19 +271,66 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 class _SheetArea:
     rows: int = 0
     cols: int = 0
-    cells: int = 0
     max_shared: int = -1
     max_shared_at: str = ""
 
 
+_DIGITS = "0123456789"
+_COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
+# Element local names the sheet pass acts on, as small numbers (0: any other element).
+_CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE = 1, 2, 3, 4, 5, 6
+_CODES = {"c": _CELL, "v": _VALUE, "f": _FORMULA, "row": _ROW, "col": _COL, "mergeCell": _MERGE}
+_TRUE = ("1", "true")
+
+
+def col_letters(col: int) -> str:
+    """3 -> 'C' (1-based)."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _zero(size: str | None) -> bool:
+    """Is a row height or column width given as zero (or less): hidden in Excel?"""
+    if size is None:
+        return False
+    try:
+        return float(size) <= 0
+    except ValueError:
+        return False
+
+
 def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str):  # type: ignore[no-untyped-def]
-    """The used area of one sheet from its real cell references; refuses references outside
-    Excel's grid or the limits, and merged ranges outside the used area."""
+    """One streaming pass over a sheet: its used area from the real cell positions (refused
+    outside Excel's grid or the limits, merged ranges outside the used area, shared-string
+    indexes past the table), and what the value reader cannot see (SheetScan).
+
+    A cell's position is its `r` attribute or, without one, the column after the previous
+    cell's in the current row; a `<row r>` sets the row, and the row after it is the next
+    one (also for a `<row>` without `r`, and for a cell outside any row), as python-calamine
+    places cells (tests/test_cellscan.py compares the two). Cells in any order and two
+    cells at one place are read as the reader reads them: it keeps the last, and the scan
+    keeps what any of them needs said (an error, a formula), so a value is never taken
+    unremarked from a cell the scan did not see. A cell or row inside a cell is refused."""
     where = f"Arket «{sheet}»" if sheet else f"Delen {info.filename}"
     area = _SheetArea()
+    scan = SheetScan()
+    special, formulas, hidden_rows = scan.special, scan.formulas, scan.hidden_rows
     merged: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
-    state: dict[str, Any] = {"row": 0, "col": 0, "shared": False, "in_v": False, "ref": ""}
+    codes: dict[str, int] = {}  # element name (with namespace) -> _CODES number
+    columns: dict[str, int] = {}  # column letters as written -> number (within MAX_COLS)
     text: list[str] = []
+    parser = xml_parser()
+    row = 1  # the current row: set by <row r>, the next one after each </row>
+    at_row = at_col = 0  # the current (last opened) cell's position
+    max_row = max_col = 0
+    in_cell = flagged = False  # inside a <c>; it needs a record at its end (error, formula)
+    kind: str | None = None  # the cell's t attribute
+    formula: str | None = None  # its <f> text, once it has one
+    value: str | None = None  # its <v> text, when it was needed
+    collecting = 0  # _VALUE or _FORMULA while collecting that element's text
 
     def outside(ref: str, cell: str = "") -> Refused:
         return Refused(
@@ -290,45 +348,95 @@ def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
             sheet,
         )
 
+    def column(letters: str, ref: str) -> int:
+        match = _COLUMN.fullmatch(letters)
+        if match is None:
+            raise bad_ref(ref)
+        number = col_number(match.group(1))
+        if number <= MAX_COLS:
+            columns[letters] = number
+        return number
+
+    def learn(name: str) -> int:
+        code = codes[name] = _CODES.get(local_name(name), 0)
+        return code
+
     def start(name: str, attrs: dict[str, str]) -> None:
-        tag = local_name(name)
-        if tag == "c":
+        nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
+        nonlocal collecting
+        code = codes.get(name)
+        if code is None:
+            code = learn(name)
+        if not code:
+            return
+        if code == _CELL:
             ref = attrs.get("r")
-            if ref is not None:
-                place = parse_ref(ref)
-                if place is None:
-                    raise bad_ref(ref)
-                row, col = place
-                state["col"] = col
-                if row > EXCEL_ROWS or col > EXCEL_COLS or row < 1 or col < 1:
-                    raise bad_ref(ref)
-                if row > MAX_ROWS or col > MAX_COLS:
-                    raise outside(ref, ref.replace("$", "").upper())
-                row_now = row
+            if ref is None:
+                r, c = row, at_col + 1
+                if c > MAX_COLS or r > MAX_ROWS:
+                    raise outside(f"kolonne {c}, rad {r}")
             else:
-                state["col"] += 1
-                row_now = state["row"]
-                ref = f"kolonne {state['col']}, rad {row_now}"
-                if state["col"] > MAX_COLS or row_now > MAX_ROWS:
-                    raise outside(ref)
-            area.cells += 1
-            area.rows = max(area.rows, row_now)
-            area.cols = max(area.cols, state["col"])
-            state["shared"] = attrs.get("t") == "s"
-            state["ref"] = ref
-        elif tag == "row":
+                letters = ref.rstrip(_DIGITS)
+                c = columns.get(letters) or column(letters, ref)
+                digits = ref[len(letters) :]
+                if not digits or len(digits) > 8:
+                    raise bad_ref(ref)
+                r = int(digits)
+                if r > MAX_ROWS or c > MAX_COLS or r < 1:
+                    if r > EXCEL_ROWS or c > EXCEL_COLS or r < 1:
+                        raise bad_ref(ref)
+                    raise outside(ref, f"{col_letters(c)}{r}")
+            if in_cell or collecting:
+                raise Refused(
+                    "corrupt-file",
+                    f"{where} har en celle inne i en annen celle ({col_letters(c)}{r}). "
+                    "Lagre filen på nytt i Excel.",
+                    sheet,
+                )
+            at_row, at_col = r, c
+            if r > max_row:
+                max_row = r
+            if c > max_col:
+                max_col = c
+            in_cell = True
+            kind = attrs.get("t")
+            flagged = kind == "e"
+            formula = value = None
+        elif code == _VALUE:
+            # The text is needed for a shared-string index, an error and a formula's result;
+            # a plain value's is not (a <v> before its <f> leaves the formula without one).
+            if in_cell and (kind == "s" or flagged):
+                collecting = _VALUE
+                text.clear()
+                parser.CharacterDataHandler = text.append
+        elif code == _FORMULA:
+            if in_cell:
+                formula = ""
+                flagged = True
+                collecting = _FORMULA
+                text.clear()
+                parser.CharacterDataHandler = text.append
+        elif code == _ROW:
             ref = attrs.get("r")
+            if in_cell:
+                raise Refused(
+                    "corrupt-file",
+                    f"{where} har en rad inne i cellen {col_letters(at_col)}{at_row}. "
+                    "Lagre filen på nytt i Excel.",
+                    sheet,
+                )
             if ref is not None:
-                if not ref.isdigit() or not 1 <= int(ref) <= EXCEL_ROWS:
+                if not ref.isdigit() or len(ref) > 8 or not 1 <= int(ref) <= EXCEL_ROWS:
                     raise bad_ref(f"rad {ref}")
-                state["row"] = int(ref)
-            else:
-                state["row"] += 1
-            state["col"] = 0
-        elif tag == "v" and state["shared"]:
-            state["in_v"] = True
-            text.clear()
-        elif tag == "mergeCell":
+                row = int(ref)
+            if (attrs.get("hidden") in _TRUE or _zero(attrs.get("ht"))) and row <= MAX_ROWS:
+                hidden_rows.add(row)
+        elif code == _COL:
+            if attrs.get("hidden") in _TRUE or _zero(attrs.get("width")):
+                low, high = attrs.get("min", ""), attrs.get("max", "")
+                if low.isdigit() and high.isdigit():
+                    scan.hidden_cols.append((int(low), int(high)))
+        elif code == _MERGE:
             ref = attrs.get("ref", "")
             first, _, last = ref.partition(":")
             a, b = parse_ref(first), parse_ref(last or first)
@@ -343,29 +451,52 @@ def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
                 )
 
     def end(name: str) -> None:
-        if state["in_v"] and local_name(name) == "v":
-            state["in_v"] = False
-            value = "".join(text).strip()
-            if not value.isdigit():
-                raise Refused(
-                    "corrupt-file",
-                    f"{where}, celle {state['ref']}: tekstreferansen «{value[:20]}» er ugyldig. "
-                    "Lagre filen på nytt i Excel.",
-                    sheet,
-                )
-            index = int(value)
-            if index > area.max_shared:
-                area.max_shared, area.max_shared_at = index, str(state["ref"])
+        nonlocal row, at_col, in_cell, flagged, formula, value, collecting
+        if collecting:
+            if codes[name] != collecting:
+                return
+            parser.CharacterDataHandler = None
+            got = "".join(text)
+            if collecting == _FORMULA:
+                formula = got
+            else:
+                value = got
+                if kind == "s":
+                    shared(got.strip())
+            collecting = 0
+            return
+        code = codes[name]
+        if code == _ROW:
+            row += 1
+            at_col = 0
+        elif code == _CELL and in_cell:
+            in_cell = False
+            if flagged:
+                flagged = False
+                ref = f"{col_letters(at_col)}{at_row}"
+                if kind == "e":
+                    special[ref] = value or "#FEIL"
+                elif not value:
+                    special[ref] = FORMULA_WITHOUT_VALUE
+                else:
+                    formulas[ref] = "=" + formula if formula else "(delt formel)"
 
-    def chars(data: str) -> None:
-        if state["in_v"]:
-            text.append(data)
+    def shared(index: str) -> None:
+        if not index.isdigit():
+            raise Refused(
+                "corrupt-file",
+                f"{where}, celle {col_letters(at_col)}{at_row}: tekstreferansen «{index[:20]}» "
+                "er ugyldig. Lagre filen på nytt i Excel.",
+                sheet,
+            )
+        number = int(index)
+        if number > area.max_shared:
+            area.max_shared, area.max_shared_at = number, f"{col_letters(at_col)}{at_row}"
 
-    parser = xml_parser()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
     stream.parse(archive, info, parser, where)
+    area.rows, area.cols = max_row, max_col
     if area.rows * area.cols > MAX_CELLS:
         raise Refused(
             "sheet-too-large",
@@ -381,7 +512,7 @@ def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
                 "Opphev sammenslåingen (Hjem › Slå sammen og midtstill) og lagre på nytt.",
                 sheet,
             )
-    return area
+    return area, scan
 
 
 def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
@@ -433,17 +564,24 @@ def _relations(
 
 
 def _sheet_names(
-    stream: _Stream, archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]
+    stream: _Stream,
+    archive: zipfile.ZipFile,
+    infos: dict[str, zipfile.ZipInfo],
+    book: BookScan | None = None,
 ) -> dict[str, str]:
-    """Worksheet member path -> sheet name, from the workbook and its relationships."""
+    """Worksheet member path -> sheet name, from the workbook and its relationships (and in
+    `book`, whether the workbook asks for a full recalculation when opened)."""
     if "xl/workbook.xml" not in infos or "xl/_rels/workbook.xml.rels" not in infos:
         return {}
     sheets: dict[str, str] = {}
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if local_name(name) == "sheet":
+        tag = local_name(name)
+        if tag == "sheet":
             rid = next((v for k, v in attrs.items() if local_name(k) == "id"), "")
             sheets[rid] = attrs.get("name", "")
+        elif tag == "calcPr" and attrs.get("fullCalcOnLoad") in _TRUE and book is not None:
+            book.recalc_on_load = True
 
     parser = xml_parser()
     parser.StartElementHandler = start
@@ -457,6 +595,20 @@ def _sheet_names(
     return paths
 
 
+def _application(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """docProps/app.xml's <Application>: the program that saved the file."""
+    found: list[str] = []
+    parser = xml_parser()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        parser.CharacterDataHandler = found.append if local_name(name) == "Application" else None
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: setattr(parser, "CharacterDataHandler", None)
+    stream.parse(archive, info, parser, f"Delen {info.filename}")
+    return "".join(found)
+
+
 def _active_content(names: list[str], content_types: bytes, relation_types: list[str]) -> str:
     haystack = [n.lower() for n in names] + [t.lower() for t in relation_types]
     lowered = content_types.decode("utf-8", "replace").lower()
@@ -468,8 +620,9 @@ def _active_content(names: list[str], content_types: bytes, relation_types: list
     return ", ".join(found)
 
 
-def _check_archive(archive: zipfile.ZipFile) -> list[str]:
-    """Refuse the archive (raise Refused) or return the members it links out through."""
+def _check_archive(archive: zipfile.ZipFile, book: BookScan) -> list[str]:
+    """Refuse the archive (raise Refused) or return the members it links out through; fills
+    `book` with each sheet's cell scan and how the formula results were computed."""
     infos = archive.infolist()
     names = [info.filename for info in infos]
     if len(infos) > MAX_MEMBERS:
@@ -522,15 +675,20 @@ def _check_archive(archive: zipfile.ZipFile) -> list[str]:
     active = _active_content(names, content_types, relation_types)
     if active:
         raise Refused("active-content", f"Filen inneholder aktivt innhold: {active}. {CLEAN_COPY}")
-    sheets = _sheet_names(stream, archive, by_name)
+    sheets = _sheet_names(stream, archive, by_name, book)
     shared_count: int | None = None
     areas: dict[str, _SheetArea] = {}
     for info in infos:
         name = info.filename
         if name.endswith(".rels") or name in ("xl/workbook.xml", "[Content_Types].xml"):
             continue
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            areas[name] = _scan_sheet(stream, archive, info, sheets.get(name, ""))
+        # A sheet is wherever the workbook's relationships put it, not only in worksheets/.
+        if name in sheets or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            areas[name], scan = _scan_sheet(stream, archive, info, sheets.get(name, ""))
+            if name in sheets:
+                book.sheets[sheets[name]] = scan
+        elif name == "docProps/app.xml":
+            book.application = _application(stream, archive, info)
         elif name.lower().endswith("sharedstrings.xml"):
             shared_count = _count_shared(stream, archive, info)
         elif name.endswith(".xml"):
