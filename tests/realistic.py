@@ -223,7 +223,7 @@ def _references(period: Period) -> dict[tuple[str, str, int, str], bool]:
     known = {}
     for template, sub in originals(period).items():
         for key, data in sub.sheets.items():
-            rows = compared(data, settings, template)
+            rows = compared(data, settings, template, period.month)
             for row in rows.itertuples():
                 usable = [r for r in (row.history, row.pair, row.last_year) if r > 0]
                 known[(template, key, int(row.index), str(row.column))] = bool(usable)
@@ -455,7 +455,9 @@ def _figures(
     from vrapport.checks.plausibility import Settings
 
     spec, frame = data.spec, data.frame.copy()
-    pairs = Settings.of(specs().report).pairs_of(template_id, spec.key)
+    # Which column is drawn around which (the factors of annual columns aside).
+    paired = Settings.of(specs().report).pairs_of(template_id, spec.key, 12)
+    pairs = {column: pair.column for column, pair in paired.items()}
     columns = [c for c in spec.columns if c.numeric and not c.locked and c.key in frame]
     columns.sort(key=lambda c: not c.carry)  # budgets first: actuals are drawn around them
     grown = period.month / (source.month if period.year == source.year else 12)

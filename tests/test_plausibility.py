@@ -313,3 +313,45 @@ def test_a_slip_in_a_series_that_grew_is_judged_against_last_year_grown(index):
     month = int(data.frame.at[cell.index, "_month"])
     growth = np.median([hours[m] / hours[m - 12] for m in range(1, 7) if m != month])
     assert f"(typisk {round(hours[month - 12] * growth)})" in at[0].message
+
+
+def test_an_annual_column_naming_no_numeric_column_is_refused_at_load(tmp_path):
+    from vrapport.spec import SpecError
+
+    with pytest.raises(
+        SpecError, match="plausibility.annual.okonomi.investments: «budsjett» er ingen tallkolonne"
+    ):
+        _schemas_with(tmp_path, "investments: [annual_budget]", "investments: [budsjett]")
+
+
+def test_an_annual_column_compared_with_nothing_is_refused_at_load(tmp_path):
+    from vrapport.spec import SpecError
+
+    with pytest.raises(SpecError, match="plausibility.annual.okonomi.fte: «fte» sammenlignes"):
+        extra = "investments: [annual_budget]\n      fte: [fte]"
+        _schemas_with(tmp_path, "investments: [annual_budget]", extra)
+
+
+def test_an_annual_budget_in_january_is_compared_with_twelve_times_the_year_to_date():
+    # January 2025: operating investments so far are about 1/24 of the annual budget. The
+    # budget typed in thousands is then about 1/40 of the year to date, no clear slip; as
+    # against twelve months of the year to date (plausibility.annual) it is 1/1000 of it.
+    import dataclasses
+
+    from vrapport.checks.plausibility import Settings, implausible
+
+    period = realistic.PERIODS[2]
+    data = realistic.originals(period)["okonomi"].sheets["investments"]
+    frame = data.frame.copy()
+    (index,) = frame.index[frame["_row"] == "operating_capex"]
+    ytd, annual = frame.at[index, "actual_ytd"], frame.at[index, "annual_budget"]
+    assert 1 / 30 < ytd / annual < 1 / 12  # what the case is about
+    frame.at[index, "annual_budget"] = annual / 1000
+    tampered = dataclasses.replace(data, frame=frame)
+    settings = Settings.of(realistic.specs().report)
+
+    found = list(implausible(tampered, settings, "okonomi", period.month))
+    assert [(i, c, code) for i, c, code, _ in found] == [(index, "annual_budget", "wrong-scale")]
+    assert "Sannsynlig faktor: 1/1\u00a0000" in found[0][3]
+    unscaled = dataclasses.replace(settings, annual={})
+    assert list(implausible(tampered, unscaled, "okonomi", period.month)) == []

@@ -129,6 +129,8 @@ class PlausibilitySettings(Model):
     scale_tolerance: Annotated[float, Field(gt=0, le=2)] = 1
     # template id -> sheet key -> {column: paired column}
     pairs: dict[Key, dict[Key, dict[Key, Key]]] = {}
+    # template id -> sheet key -> columns of those pairs that hold an amount for the whole year
+    annual: dict[Key, dict[Key, list[Key]]] = {}
 
 
 class Threshold(Model):
@@ -207,7 +209,9 @@ def _model_in(annotation: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    return f"«{value}»" if not isinstance(value, dict | list) else "en liste/mapping"
+    if isinstance(value, list):
+        return "en liste"
+    return "nøkler med verdier" if isinstance(value, dict) else f"«{value}»"
 
 
 def describe(error: dict[str, Any], model: type[BaseModel]) -> str:

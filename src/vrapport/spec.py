@@ -9,6 +9,7 @@ the pandera schemas) is derived from these objects.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -452,11 +453,11 @@ def load_template(path: Path, report: ReportConfig) -> TemplateSpec:
     )
 
 
-def load_specs(folder: Path | None = None, contract: bool = True) -> Specs:
+def load_specs(folder: str | os.PathLike[str] | None = None, contract: bool = True) -> Specs:
     """Load report.yaml and every department spec in `folder` (default: the packaged one),
     and check everything they share with the code (vrapport.contract) unless `contract` is
     False. Any violation is a SpecError naming the file and the key."""
-    folder = folder or schemas_dir()
+    folder = Path(folder) if folder is not None else schemas_dir()
     if not (folder / REPORT_FILE).is_file():
         raise SpecError(f"{folder}: fant ikke {REPORT_FILE}")
     report = load_report(folder)

@@ -4,7 +4,9 @@ Every number of a table, grid or register is read as part of a *series*: the sam
 the same line over the months (a grid's row × measure, a month table's column, a register's
 column). Each value is compared with the series' other months, with its pair in the same row
 (a budget and its actual, this year and last year, as `plausibility.pairs` in report.yaml
-names them) and with last year's same month (a table's «i fjor» rows). Flagged at the cell:
+names them; an annual budget, named in `plausibility.annual`, is compared with a figure for
+the year to date as the period's share of the year) and with last year's same month (a
+table's «i fjor» rows). Flagged at the cell:
 
 - a value that looks typed at the wrong scale: about 1000 times (a percent: 100 times) larger
   or smaller than every reference it has, with the likely factor in the message;
@@ -22,9 +24,9 @@ be most of the check's time.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vrapport.checks import CheckContext, check
 from vrapport.findings import WARNING, Finding, Severity
@@ -61,6 +63,9 @@ class Settings:
     scale_tolerance: float = 1.0
     # template id -> sheet key -> {column: paired column}, compared both ways.
     pairs: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # template id -> sheet key -> the columns of those pairs that hold an amount for the whole
+    # year (an annual budget), compared with a figure for the year to date pro rata.
+    annual: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, report: ReportConfig) -> Settings:
@@ -72,13 +77,31 @@ class Settings:
             outlier_min_values=raw.outlier_min_values,
             scale_tolerance=raw.scale_tolerance,
             pairs=raw.pairs,
+            annual=raw.annual,
         )
 
-    def pairs_of(self, template_id: str, sheet_key: str) -> dict[str, str]:
+    def pairs_of(self, template_id: str, sheet_key: str, month: int) -> dict[str, Pair]:
+        """Column -> the column it is compared with in the same row, and the factor that
+        makes the other's value comparable in the period's `month`: an annual budget is
+        compared with an actual for the year to date as `month`/12 of it, and the reverse."""
         declared = self.pairs.get(template_id, {}).get(sheet_key, {})
-        both = dict(declared)
-        both.update({v: k for k, v in declared.items()})
+        annual = set(self.annual.get(template_id, {}).get(sheet_key, ()))
+
+        def factor(column: str, other: str) -> float:
+            if (other in annual) == (column in annual):
+                return 1.0
+            return month / 12 if other in annual else 12 / month
+
+        both = {c: Pair(o, factor(c, o)) for c, o in declared.items()}
+        both.update({o: Pair(c, factor(o, c)) for c, o in declared.items()})
         return both
+
+
+class Pair(NamedTuple):
+    """The column a value is compared with in its row, and the factor applied to it."""
+
+    column: str
+    factor: float
 
 
 def _numbers(column: pd.Series) -> np.ndarray:
@@ -312,7 +335,7 @@ class _References:
     last_year: np.ndarray
 
 
-def _references(cells: _Cells, pairs: dict[str, str]) -> _References:
+def _references(cells: _Cells, pairs: dict[str, Pair]) -> _References:
     size = np.abs(cells.value)
     nonzero = size > 0
     history = np.full(len(cells), np.nan)
@@ -326,7 +349,9 @@ def _references(cells: _Cells, pairs: dict[str, str]) -> _References:
         by_cell = dict(zip(zip(cells.index, cells.column, strict=True), size, strict=True))
         pair = np.fromiter(
             (
-                by_cell.get((i, pairs[c]), math.nan) if c in pairs else math.nan
+                by_cell.get((i, pairs[c].column), math.nan) * pairs[c].factor
+                if c in pairs
+                else math.nan
                 for i, c in zip(cells.index, cells.column, strict=True)
             ),
             float,
@@ -437,10 +462,11 @@ def _nearest_others(groups: np.ndarray, values: np.ndarray) -> tuple[np.ndarray,
     return below, above
 
 
-def compared(data: SheetData, settings: Settings, template_id: str) -> pd.DataFrame:
-    """`series_cells` with the references each value is compared with (NaN: none)."""
+def compared(data: SheetData, settings: Settings, template_id: str, month: int) -> pd.DataFrame:
+    """`series_cells` with the references each value is compared with (NaN: none) in a
+    period of `month`."""
     cells = _series_cells(data)
-    refs = _references(cells, settings.pairs_of(template_id, data.spec.key))
+    refs = _references(cells, settings.pairs_of(template_id, data.spec.key, month))
     return _frame(
         cells, history=refs.history, others=refs.others, pair=refs.pair, last_year=refs.last_year
     )
@@ -449,12 +475,15 @@ def compared(data: SheetData, settings: Settings, template_id: str) -> pd.DataFr
 Flag = tuple[Any, str, str, str]  # (row index, column key, code, message)
 
 
-def implausible(data: SheetData, settings: Settings, template_id: str) -> Iterator[Flag]:
-    """(row index, column, code, message) for every implausible number of the sheet."""
+def implausible(
+    data: SheetData, settings: Settings, template_id: str, month: int
+) -> Iterator[Flag]:
+    """(row index, column, code, message) for every implausible number of the sheet in a
+    period of `month`."""
     cells = _series_cells(data)
     if not len(cells):
         return
-    refs = _references(cells, settings.pairs_of(template_id, data.spec.key))
+    refs = _references(cells, settings.pairs_of(template_id, data.spec.key, month))
     percent_columns = {c.key for c in data.spec.columns if c.type == "percent"}
     percent = np.fromiter((c in percent_columns for c in cells.column), bool, len(cells))
     value = cells.value
@@ -580,7 +609,7 @@ def plausibility(ctx: CheckContext) -> Iterator[Finding]:
     taken = {(f.sheet, f.cell) for f in ctx.sub.findings}
     for data in ctx.sub.sheets.values():
         found = [
-            *implausible(data, settings, ctx.sub.template_id),
+            *implausible(data, settings, ctx.sub.template_id, ctx.period.month),
             *copied_months(data, ctx.period.month),
         ]
         for index, column, code, message in found:
