@@ -173,6 +173,9 @@ def check(
     one period for all. `specs`: loaded specs or a folder of them (default: the bundled).
     `previous`: last period's submissions; every figure of a closed month that differs from
     them is a finding at its cell and listed in `restatements` (as `build --previous`)."""
+    from vrapport.isolation import start_reader
+
+    start_reader()  # its start-up overlaps with the imports below
     from vrapport.history import restatements, unexplained_restatements
     from vrapport.validation import (
         check_duplicates,
@@ -372,6 +375,9 @@ def build(
     `out` that is not a report vrapport wrote is replaced only with `overwrite`. `absent`
     (given: a partial report, «Delvis rapport» on the front page): template delivered but
     left out -> why (a clause after «fordi», with the period), shown in its chapter."""
+    from vrapport.isolation import start_reader
+
+    start_reader()  # its start-up overlaps with the imports below
     from vrapport.outputs import cannot_write, probe
     from vrapport.pipeline import build as build_report
     from vrapport.preflight import made_by_vrapport

@@ -160,6 +160,12 @@ class Reader:
             child.close()
         self._conn, self._process = conn, process
 
+    def start(self) -> None:
+        """Start the worker now if it is not running (its start-up, a new interpreter, then
+        overlaps with whatever the caller does before the first read)."""
+        if self._process is None or not self._process.is_alive():
+            self._start()
+
     def _stop(self) -> None:
         if self._process is not None:
             self._process.terminate()  # SIGTERM: the worker removes its temporary files
@@ -247,6 +253,15 @@ def shared_reader() -> Reader:
         _shared = Reader()
         atexit.register(_shared.close)
     return _shared
+
+
+def start_reader() -> None:
+    """Start the process's worker ahead of its first read: a command that will read files
+    calls this before it imports pandas and pandera, so the worker's start-up runs on the
+    other core meanwhile. Inside a daemon process (the service's jobs) files are read in
+    that process: nothing to start."""
+    if not multiprocessing.current_process().daemon:
+        shared_reader().start()
 
 
 def run_isolated(function: Callable[..., Any], *args: Any) -> Any:
