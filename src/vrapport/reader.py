@@ -110,6 +110,18 @@ def _value(raw: Any) -> Any:
     return raw
 
 
+def _column_values(rows: Grid, c: int) -> list[Any]:
+    """Column `c` of `rows` as `_value` gives each cell (None past a short row)."""
+    return [
+        None if c >= len(line) or (isinstance(raw := line[c], str) and not raw.strip()) else raw
+        for line in rows
+    ]
+
+
+def _present(values: list[Any]) -> list[bool]:
+    return [v is not None for v in values]
+
+
 def _find_label(grid: Grid, label: str) -> tuple[int, int] | None:
     wanted = norm(label)
     for r, row in enumerate(grid):
@@ -338,19 +350,21 @@ def _read_records(
     keys = list(positions)
     where = [positions[k] for k in keys]
     free = [i for i, k in enumerate(keys) if not sheet.column(k).locked]
-    kept: list[int] = []
-    values: list[list[Any]] = [[] for _ in keys]
-    # Column by column, not a dict per row: registers run to the pre-flight's row limit.
-    for r in range(header + 1, len(grid)):
-        line = grid[r]
-        row = [_value(line[c]) if c < len(line) else None for c in where]
-        # A row holding only what vrapport filled in (locked columns, e.g. last period's
-        # status of a project the user has removed) is not a record.
-        if all(row[i] is None for i in free):
-            continue
-        kept.append(r + 1)
-        for column, value in zip(values, row, strict=True):
-            column.append(value)
+    # Column by column, one list pass each: registers run to the pre-flight's row limit.
+    body = grid[header + 1 :]
+    values = [_column_values(body, c) for c in where]
+    # A row holding only what vrapport filled in (locked columns, e.g. last period's
+    # status of a project the user has removed) is not a record.
+    if free:
+        entered = [any(cells) for cells in zip(*(_present(values[i]) for i in free), strict=True)]
+    else:
+        entered = [False] * len(body)
+    if all(entered):
+        kept = list(range(header + 2, header + 2 + len(body)))
+    else:
+        chosen = [i for i, keep in enumerate(entered) if keep]
+        kept = [header + 2 + i for i in chosen]
+        values = [[column[i] for i in chosen] for column in values]
     frame = pd.DataFrame(
         {
             ROW_KEY: [str(r) for r in kept],
