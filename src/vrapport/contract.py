@@ -235,49 +235,46 @@ def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  
 
 def _plausibility_columns(specs: Specs) -> None:
     """The columns the plausibility check compares (`plausibility.pairs`) and those it reads
-    as amounts for the whole year (`plausibility.annual`) are numeric columns of one sheet."""
+    as amounts for the whole year (`plausibility.annual`, each also in a pair) are numeric
+    columns of one sheet."""
     settings = specs.report.model.plausibility
-    named: dict[str, dict[str, dict[str, list[str]]]] = {"pairs": {}, "annual": {}}
-    for template_id, paired in settings.pairs.items():
-        for sheet_key, columns in paired.items():
-            both = [k for pair in columns.items() for k in pair]
-            named["pairs"].setdefault(template_id, {})[sheet_key] = both
+    for template_id, sheets in settings.pairs.items():
+        for sheet_key, pairs in sheets.items():
+            both = [k for pair in pairs.items() for k in pair]
+            _numeric_columns(specs, "pairs", template_id, sheet_key, both)
     for template_id, annual in settings.annual.items():
-        for sheet_key, listed in annual.items():
-            named["annual"].setdefault(template_id, {})[sheet_key] = list(listed)
-    for setting, templates in named.items():
-        for template_id, sheets in templates.items():
-            path = f"plausibility.{setting}.{template_id}"
-            if template_id not in specs.templates:
-                known = _known(specs.templates)
-                raise _fail(REPORT_FILE, path, f"malen finnes ikke; kjente: {known}")
-            template = specs.templates[template_id]
-            for sheet_key, keys in sheets.items():
-                sheet = next((s for s in template.sheets if s.key == sheet_key), None)
-                if sheet is None:
-                    known = _known(s.key for s in template.sheets)
-                    raise _fail(
-                        REPORT_FILE, f"{path}.{sheet_key}", f"arket finnes ikke; kjente: {known}"
-                    )
-                numeric = [c.key for c in sheet.columns if c.numeric]
-                for key in keys:
-                    if key not in numeric:
-                        raise _fail(
-                            REPORT_FILE,
-                            f"{path}.{sheet_key}",
-                            f"«{key}» er ingen tallkolonne i arket; kjente: {_known(numeric)}",
-                        )
-    for template_id, sheets in named["annual"].items():
-        for sheet_key, keys in sheets.items():
-            compared = named["pairs"].get(template_id, {}).get(sheet_key, [])
-            for key in keys:
-                if key not in compared:
-                    raise _fail(
-                        REPORT_FILE,
-                        f"plausibility.annual.{template_id}.{sheet_key}",
-                        f"«{key}» sammenlignes ikke med noe; nevn kolonnen i et par under "
-                        f"plausibility.pairs.{template_id}.{sheet_key}",
-                    )
+        path = f"plausibility.annual.{template_id}"
+        for sheet_key, keys in annual.items():
+            _numeric_columns(specs, "annual", template_id, sheet_key, keys)
+            pairs = settings.pairs.get(template_id, {}).get(sheet_key, {})
+            for key in (k for k in keys if k not in {*pairs, *pairs.values()}):
+                raise _fail(
+                    REPORT_FILE,
+                    f"{path}.{sheet_key}",
+                    f"«{key}» sammenlignes ikke med noe; nevn kolonnen i et par under "
+                    f"plausibility.pairs.{template_id}.{sheet_key}",
+                )
+
+
+def _numeric_columns(
+    specs: Specs, setting: str, template_id: str, sheet_key: str, keys: Iterable[str]
+) -> None:
+    """`keys`, named in `plausibility.<setting>`, are numeric columns of the sheet."""
+    path = f"plausibility.{setting}.{template_id}"
+    if template_id not in specs.templates:
+        raise _fail(REPORT_FILE, path, f"malen finnes ikke; kjente: {_known(specs.templates)}")
+    template = specs.templates[template_id]
+    sheet = next((s for s in template.sheets if s.key == sheet_key), None)
+    if sheet is None:
+        known = _known(s.key for s in template.sheets)
+        raise _fail(REPORT_FILE, f"{path}.{sheet_key}", f"arket finnes ikke; kjente: {known}")
+    numeric = [c.key for c in sheet.columns if c.numeric]
+    for key in (k for k in keys if k not in numeric):
+        raise _fail(
+            REPORT_FILE,
+            f"{path}.{sheet_key}",
+            f"«{key}» er ingen tallkolonne i arket; kjente: {_known(numeric)}",
+        )
 
 
 def _sheet_targets(specs: Specs) -> None:
