@@ -99,8 +99,11 @@ def compress_coords(rows: np.ndarray, cols: np.ndarray) -> str:
     keep = (rows >= 0) & (cols >= 0)
     if not keep.any():
         return ""
-    # One int64 key per cell, ordered by column, then row (rows < 2**20 in Excel).
-    keys = np.unique(cols[keep] * (1 << 21) + rows[keep])
+    # One int64 key per cell, ordered by column, then row (rows < 2**20 in Excel). A
+    # register's column cited over its rows is in that order already: no sort then.
+    keys = cols[keep] * (1 << 21) + rows[keep]
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+        keys = np.unique(keys)
     c, r = keys >> 21, keys & ((1 << 21) - 1)
     # Runs of consecutive rows within a column.
     starts = np.ones(len(c), dtype=bool)
