@@ -669,6 +669,35 @@ def test_whole_column_coercion_equals_converting_each_value(kind):
 
 
 @pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        ("decimal", [1.5, None, 2.0, -3.25]),
+        ("integer", [1, None, 7]),
+        ("date", [None, "date", "date"]),
+        ("text", [" a ", None, "b", "  "]),
+        ("choice", ["Grønn", None, " gul ", "GRØNN", "Rød", "Gul"]),
+        ("choice-multiple", ["Grønn; gul", None, " gul ", "", "Blå;GRØNN"]),
+        ("integer", [1, 2.0, None]),  # a whole float in an integer column becomes an int
+        ("decimal", [1.0, True]),  # a bool is no number: left for validation
+    ],
+)
+def test_a_column_of_one_type_is_coerced_as_each_value_would_be(kind, values):
+    import datetime as dt
+
+    from vrapport.coerce import coerce_column
+    from vrapport.spec import ColumnSpec
+
+    values = [dt.date(2024, 3, 1) if v == "date" else v for v in values]
+    kind, _, multiple = kind.partition("-")
+    choices = ("Grønn", "Gul") if kind == "choice" else ()
+    column = ColumnSpec("x", "X", kind, choices=choices, multiple=bool(multiple))
+    converted, noted = coerce_column(values, column)
+    one_by_one, expected_notes = coerce_column([*values, object()], column)  # no shortcut
+    assert [(type(v), v) for v in converted] == [(type(v), v) for v in one_by_one[:-1]]
+    assert noted == expected_notes == []
+
+
+@pytest.mark.parametrize(
     ("template", "sheet", "row", "column", "label"),
     [
         ("okonomi.xlsx", "Årsverk", "April", "Årsverk", "Årsverk er fylt ut for april"),

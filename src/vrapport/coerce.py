@@ -133,12 +133,34 @@ _FINAL: dict[str, tuple[type, ...]] = {
 }
 
 
+def _chosen(text: str, choices: dict[str, str], multiple: bool) -> str | None:
+    """A choice typed as text, spelled as the list spells it (each part, when several)."""
+    if multiple:
+        parts = [choices.get(p.casefold(), p) for p in split_choices(text)]
+        return MULTIPLE_SEPARATOR.join(parts) if parts else None
+    text = text.strip()
+    return choices.get(text.casefold(), text)
+
+
 def coerce_column(values: list[Any], column: ColumnSpec) -> tuple[list[Any], list[tuple[int, str]]]:
     """The converted values, and (position, note) of each conversion worth a warning:
-    exactly what converting each value on its own gives."""
-    convert = COERCERS[column.type]
+    exactly what converting each value on its own gives. A column whose values all have one
+    type takes a shortcut: unchanged when they are of the column's type, each distinct choice
+    spelled once."""
     final = _FINAL[column.type]
+    kinds = set(map(type, values))
+    if kinds <= {type(None), *final}:
+        return values, []
     choices = {c.casefold(): c for c in reversed(column.choices)}
+    if kinds <= {type(None), str}:
+        if column.type == "text":
+            return [None if v is None else v.strip() for v in values], []
+        if column.type == "choice":
+            spelled = {
+                v: _chosen(v, choices, column.multiple) for v in set(values) if v is not None
+            }
+            return [None if v is None else spelled[v] for v in values], []
+    convert = COERCERS[column.type]
     out: list[Any] = []
     noted: list[tuple[int, str]] = []
     for position, raw in enumerate(values):
@@ -147,12 +169,8 @@ def coerce_column(values: list[Any], column: ColumnSpec) -> tuple[list[Any], lis
             out.append(raw)
         elif kind is str and column.type == "text":
             out.append(raw.strip())
-        elif kind is str and column.type == "choice" and column.multiple:
-            parts = [choices.get(p.casefold(), p) for p in split_choices(raw)]
-            out.append(MULTIPLE_SEPARATOR.join(parts) if parts else None)
         elif kind is str and column.type == "choice":
-            text = raw.strip()
-            out.append(choices.get(text.casefold(), text))
+            out.append(_chosen(raw, choices, column.multiple))
         else:
             value, note = convert(raw, column)
             out.append(value)
@@ -168,8 +186,11 @@ def coerce_sheet(sub: Submission, data: SheetData) -> None:
     for column in data.spec.columns:
         if column.key not in frame.columns:
             continue
-        values, noted = coerce_column(frame[column.key].tolist(), column)
-        frame[column.key] = pd.Series(values, index=frame.index, dtype=object)
+        series = frame[column.key]
+        raw = series.tolist()
+        values, noted = coerce_column(raw, column)
+        if values is not raw or series.dtype != object:
+            frame[column.key] = pd.Series(values, index=frame.index, dtype=object)
         code = "number-as-text" if column.type != "date" else "date-as-text"
         for position, note in noted:
             cell = data.cell(frame.index[position], column.key)
