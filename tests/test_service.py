@@ -599,3 +599,20 @@ def test_logout_needs_csrf_and_clears_the_session(client: TestClient, tokens: To
     token = csrf(client.get("/perioder").text)
     assert client.post("/logg-ut", data={"csrf": token}).status_code == 303
     assert client.get("/perioder").headers["location"] == "/logg-inn"
+
+
+def test_a_data_folder_given_relative_to_the_working_directory_checks_uploads(
+    tmp_path: Path, templates: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the README starts it: `vrapport serve data/` (the stored file was linked by its
+    # relative path, so the check found nothing at the link).
+    monkeypatch.chdir(tmp_path)
+    relative = Path("data")
+    tokens = make_tokens(relative, templates)
+    with TestClient(create_app(Config(relative)), follow_redirects=False) as client:
+        assert (
+            client.post(f"/api/periods/{P}", headers=bearer(tokens.controller)).status_code == 201
+        )
+        response = put(client, tokens.departments["okonomi"], "okonomi", EXAMPLES / "okonomi.xlsx")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["errors"]) == ("levert", 0)

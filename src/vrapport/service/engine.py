@@ -182,7 +182,7 @@ def _stage(folder: Path, template: str, blob: Path) -> Path:
     `okonomi.xlsx` while the file itself stays where it is, unmodified."""
     folder.mkdir(parents=True, exist_ok=True)
     link = folder / f"{template}{TEMPLATE_SUFFIX}"
-    link.symlink_to(blob)
+    link.symlink_to(blob.resolve())  # a relative target would be read from the link's folder
     return link
 
 
