@@ -34,11 +34,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
+    from vrapport.files import collect_files
     from vrapport.period import Period
     from vrapport.pipeline import build
     from vrapport.spec import load_specs
     from vrapport.templates import write_template
-    from vrapport.validation import check_files, collect_files
+    from vrapport.validation import check_files
 
     specs = load_specs()
     period = Period(2024, 3)

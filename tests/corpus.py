@@ -253,3 +253,13 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float = 120) -> 
         env=env,
     )
     return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def logged(path: Path, display: str):  # type: ignore[no-untyped-def]
+    """A worker target that notes each file it is asked to read (its display name, a line
+    in the file named by $VRAPPORT_TEST_LOG), then reads it as calamine_unguarded does."""
+    import os
+
+    with open(os.environ["VRAPPORT_TEST_LOG"], "a", encoding="utf-8") as log:
+        log.write(display + "\n")
+    return calamine_unguarded(path, display)

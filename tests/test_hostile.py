@@ -5,6 +5,7 @@ figure in the report."""
 from __future__ import annotations
 
 import shutil
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -228,6 +229,104 @@ def test_a_hanging_parse_times_out_and_the_next_file_is_read(tmp_path: Path) -> 
     assert (finding.file, finding.code) == ("heng.xlsx", "file-too-slow")
     assert "2 sekunder" in finding.message
     assert after.findings == [] and "_meta" in after.sheet_names
+
+
+# --- reading ahead: the worker reads while the command imports (Reader.prefetch) -----------
+
+
+@pytest.fixture
+def reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """The display names the worker was asked to read, in order (target corpus.logged)."""
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv("VRAPPORT_TEST_LOG", str(log))  # the worker inherits it when spawned
+    return lambda: log.read_text(encoding="utf-8").split() if log.exists() else []
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "the worker did not get there in 30 s"
+        time.sleep(0.02)
+
+
+def _grids(path: Path) -> dict:  # type: ignore[type-arg]
+    return corpus.calamine_unguarded(path, "").grids  # type: ignore[no-any-return]
+
+
+THREE = [(EXAMPLES / name, name) for name in ("okonomi.xlsx", "hr.xlsx", "ledelse.xlsx")]
+
+
+def test_prefetched_files_are_read_once_and_taken_over_two_reads(reads) -> None:  # type: ignore[no-untyped-def]
+    reader = Reader(target=corpus.logged)
+    try:
+        reader.prefetch(THREE)
+        _wait_for(lambda: len(reads()) == 3)  # all three on their way before anyone asks
+        first = list(reader.read(THREE[:2]))
+        (last,) = reader.read(THREE[2:])
+    finally:
+        reader.close()
+    assert reads() == ["okonomi.xlsx", "hr.xlsx", "ledelse.xlsx"]
+    assert [b.grids for b in [*first, last]] == [_grids(path) for path, _ in THREE]
+
+
+def test_a_read_of_other_files_than_those_prefetched_gets_its_own_files(reads) -> None:  # type: ignore[no-untyped-def]
+    reader = Reader(target=corpus.logged)
+    try:
+        reader.prefetch(THREE[:2])
+        (other,) = reader.read(THREE[2:])
+        (again,) = reader.read(THREE[:1])
+    finally:
+        reader.close()
+    assert other.grids == _grids(THREE[2][0]) and again.grids == _grids(THREE[0][0])
+    assert reads()[-1] == "okonomi.xlsx" and "ledelse.xlsx" in reads()
+
+
+def test_a_file_that_kills_the_worker_while_reading_ahead_costs_only_its_finding(  # type: ignore[no-untyped-def]
+    tmp_path: Path, reads
+) -> None:
+    hostile = _make("last-cell-of-grid", tmp_path)
+    good = EXAMPLES / "ledelse.xlsx"
+    files = [(good, "a"), (hostile, "b"), (good, "c")]
+    reader = Reader(target=corpus.logged)
+    try:
+        reader.prefetch(files)
+        _wait_for(lambda: not reader._process.is_alive())  # died on b before anyone asked for a
+        first, aborted, after = reader.read(files)
+    finally:
+        reader.close()
+    assert first.findings == [] and first.grids == _grids(good)
+    (finding,) = aborted.findings
+    assert (finding.file, finding.code) == ("b", "parser-aborted")
+    assert after.findings == [] and after.grids == first.grids
+    assert reads() == ["a", "b", "c"]  # a was not read again, c once by a new worker
+
+
+def test_the_worker_reads_ahead_only_as_far_as_it_may(reads) -> None:  # type: ignore[no-untyped-def]
+    reader = Reader(target=corpus.logged, ahead=1)  # one result not taken stops it
+    try:
+        reader.prefetch(THREE)
+        _wait_for(lambda: len(reads()) == 1)
+        time.sleep(1)  # the next file would have begun by now
+        assert reads() == ["okonomi.xlsx"]
+        books = list(reader.read(THREE))
+    finally:
+        reader.close()
+    assert reads() == ["okonomi.xlsx", "hr.xlsx", "ledelse.xlsx"]
+    assert [b.grids for b in books] == [_grids(path) for path, _ in THREE]
+
+
+def test_closing_with_files_still_ahead_stops_the_worker_and_removes_its_results(
+    tmp_path: Path,
+) -> None:
+    stuck = Path(shutil.copy(EXAMPLES / "ledelse.xlsx", tmp_path / "heng.xlsx"))
+    reader = Reader(target=corpus.stalls)
+    reader.prefetch([(EXAMPLES / "hr.xlsx", "hr"), (stuck, "heng")])
+    folder = reader._results
+    assert folder is not None
+    _wait_for(lambda: any(folder.iterdir()))  # hr's result written, now stuck on heng
+    process = reader._process
+    reader.close()
+    assert not process.is_alive() and not folder.exists()
 
 
 # --- work proportional to the input ---------------------------------------------------------

@@ -173,25 +173,18 @@ def check(
     one period for all. `specs`: loaded specs or a folder of them (default: the bundled).
     `previous`: last period's submissions; every figure of a closed month that differs from
     them is a finding at its cell and listed in `restatements` (as `build --previous`)."""
-    from vrapport.isolation import start_reader
-
-    start_reader()  # its start-up overlaps with the imports below
-    from vrapport.history import restatements, unexplained_restatements
-    from vrapport.validation import (
-        check_duplicates,
-        check_files,
-        check_periods,
-        check_previous,
-        collect_files,
-        skipped_files,
-    )
+    from vrapport.files import collect_files, skipped_files
 
     paths = [Path(p) for p in paths]
     earlier_paths = [Path(p) for p in previous or []]
     _must_exist([*paths, *earlier_paths])
     the_period = _period(period)
-    loaded = _specs(specs)
     files = collect_files(paths)
+    _prefetch(files, earlier_paths)  # the worker reads while the imports below run
+    from vrapport.history import restatements, unexplained_restatements
+    from vrapport.validation import check_duplicates, check_files, check_periods, check_previous
+
+    loaded = _specs(specs)
     if not files:
         skipped = [f.file for f in skipped_files(paths)]
         raise UsageError(
@@ -375,11 +368,8 @@ def build(
     `out` that is not a report vrapport wrote is replaced only with `overwrite`. `absent`
     (given: a partial report, «Delvis rapport» on the front page): template delivered but
     left out -> why (a clause after «fordi», with the period), shown in its chapter."""
-    from vrapport.isolation import start_reader
-
-    start_reader()  # its start-up overlaps with the imports below
+    from vrapport.files import collect_files
     from vrapport.outputs import cannot_write, probe
-    from vrapport.pipeline import build as build_report
     from vrapport.preflight import made_by_vrapport
 
     paths, out = [Path(p) for p in paths], Path(out)
@@ -404,6 +394,9 @@ def build(
     refused = probe(outputs)  # before anything is written: all outputs, or none
     if refused is not None:
         raise UsageError(cannot_write(*refused))
+    _prefetch(collect_files(paths), previous)  # the worker reads while the imports below run
+    from vrapport.pipeline import build as build_report
+
     loaded = _specs(specs)
     try:
         outcome = build_report(
@@ -435,9 +428,19 @@ def build(
     return outcome
 
 
+def _prefetch(files: list[Path], previous: list[Path]) -> None:
+    """Hand the reading worker what the command will read, in the order it reads it: the
+    files (check_files), then last period's (check_previous)."""
+    from vrapport.files import PREVIOUS_PREFIX, collect_files, reading
+    from vrapport.isolation import prefetch
+
+    earlier = collect_files(previous) if previous else []
+    prefetch(reading(files).shown + reading(earlier, PREVIOUS_PREFIX).shown)
+
+
 def _refuse_inputs_as_outputs(inputs: list[Path], outputs: list[Path]) -> None:
     """Input files are never modified: an output that names one of them is a usage error."""
-    from vrapport.validation import collect_files
+    from vrapport.files import collect_files
 
     taken = {p.resolve() for p in collect_files(inputs)}
     clash = [o for o in outputs if o.resolve() in taken]

@@ -14,8 +14,10 @@ from __future__ import annotations
 import atexit
 import hashlib
 import multiprocessing
+import pickle
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker
 TIME_LIMIT = 20.0  # seconds to read one file
 
 Grid = list[list[Any]]
+Call = tuple[Callable[..., Any], tuple[Any, ...]]
 Range = tuple[tuple[int, int], tuple[int, int]]
 
 
@@ -102,9 +105,15 @@ TOO_SLOW = (
 )
 
 
-def _serve(conn: Any, memory: int) -> None:
-    """The worker's loop: receive a list of calls (function, arguments), send back
-    (index, result) for each in turn."""
+def _serve(conn: Any, memory: int, results: str, ahead: int) -> None:
+    """The worker's loop: receive lists of calls (function, arguments); for each call in
+    turn, pickle its result into the folder `results` as `<number>.pickle` (numbered from 0
+    across lists), then send the number. So the worker reads on while the parent is busy
+    elsewhere (importing, validating the previous file), up to `ahead` bytes of results the
+    parent has not taken; and when a file kills the worker, every result before it has
+    reached the parent (written and announced before the next call begins)."""
+    import os
+    import pickle
     import resource
     import signal
 
@@ -112,19 +121,45 @@ def _serve(conn: Any, memory: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds: temporary files go
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    parent = os.getppid()
+    number = 0
     while True:
         try:
             batch = conn.recv()
         except EOFError:
             return
-        for index, (function, args) in enumerate(batch):
+        for function, args in batch:
+            while _untaken(results) > ahead:  # the parent takes them and deletes the files
+                if os.getppid() != parent:
+                    return
+                time.sleep(0.01)
             try:
                 result: Any = function(*args)
             except MemoryError:
                 result = Failed("memory")
             except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
                 result = Failed(f"bug:{type(exc).__name__}: {exc}")
-            conn.send((index, result))
+            path = os.path.join(results, f"{number}.pickle")
+            try:
+                with open(path, "wb") as handle:
+                    pickle.dump(result, handle, pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                result = None
+                with open(path, "wb") as handle:
+                    pickle.dump(Failed("memory"), handle)
+            result = None  # not held while the next file is read
+            conn.send(number)
+            number += 1
+
+
+AHEAD = 64 << 20  # bytes of results the worker may have written that the parent has not taken
+
+
+def _untaken(folder: str) -> int:
+    import os
+
+    with os.scandir(folder) as entries:
+        return sum(e.stat().st_size for e in entries)
 
 
 @dataclass(frozen=True)
@@ -142,29 +177,36 @@ class Reader:
         memory: int = MEMORY_LIMIT,
         seconds: float = TIME_LIMIT,
         target: Callable[[Path, str], Workbook] = read_workbook,
+        ahead: int = AHEAD,
     ) -> None:
-        """`target` reads one file in the worker (a module-level function)."""
-        self.memory, self.seconds, self.target = memory, seconds, target
+        """`target` reads one file in the worker (a module-level function); `ahead`: bytes of
+        results the worker may hold that the caller has not taken (prefetch)."""
+        self.memory, self.seconds, self.target, self.ahead = memory, seconds, target, ahead
         self._process: Any = None
         self._conn: Any = None
+        self._results: Path | None = None  # the worker's folder of results
+        self._sent: deque[Call] = deque()  # sent to the worker, result not yet received
+        self._received = 0  # results received from this worker
 
     def _start(self) -> None:
+        import tempfile
+
         context = multiprocessing.get_context("spawn")
         conn, child = context.Pipe()
+        self._results = Path(tempfile.mkdtemp(prefix="vrapport-reader-"))
         process = context.Process(
-            target=_serve, args=(child, self.memory), daemon=True, name="vrapport_reader"
+            target=_serve,
+            args=(child, self.memory, str(self._results), self.ahead),
+            daemon=True,
+            name="vrapport_reader",
         )
         try:
             process.start()
         finally:
             child.close()
         self._conn, self._process = conn, process
-
-    def start(self) -> None:
-        """Start the worker now if it is not running (its start-up, a new interpreter, then
-        overlaps with whatever the caller does before the first read)."""
-        if self._process is None or not self._process.is_alive():
-            self._start()
+        self._sent.clear()
+        self._received = 0
 
     def _stop(self) -> None:
         if self._process is not None:
@@ -175,8 +217,12 @@ class Reader:
                 self._process.join()
             self._conn.close()
         self._process = self._conn = None
+        self._sent.clear()
+        self._remove_results()
 
     def close(self) -> None:
+        if self._sent:  # busy with files nobody will take now
+            self._stop()
         if self._process is not None:
             self._conn.close()
             self._process.join(timeout=2)
@@ -184,40 +230,67 @@ class Reader:
                 self._process.kill()
                 self._process.join()
         self._process = self._conn = None
+        self._sent.clear()
+        self._remove_results()
+
+    def _remove_results(self) -> None:
+        if self._results is not None:
+            import shutil
+
+            shutil.rmtree(self._results, ignore_errors=True)
+            self._results = None
+
+    def _calls(self, files: list[tuple[Path, str]]) -> list[Call]:
+        return [(self.target, (path, display)) for path, display in files]
+
+    def prefetch(self, files: list[tuple[Path, str]]) -> None:
+        """Have the worker start reading these files now, while the caller does other work
+        (a command's imports); a later `read` of the same files in the same order, in one
+        call or several, takes the results. A `read` of anything else first stops the
+        worker (the results are then lost, never mixed up). Nothing when files are on their
+        way already."""
+        if files and not self._sent:
+            self._send(self._calls(files))
 
     def read(self, files: list[tuple[Path, str]]) -> Iterator[Workbook]:
         """One Workbook per (path, display), in order, each as soon as the worker has it (so
         the caller checks one file while the worker reads the next). A file that kills,
         exhausts or stalls the worker gets a finding; a new worker reads the files after it."""
-        calls = [(self.target, (path, display)) for path, display in files]
-        for (_path, display), result in zip(files, self.run(calls), strict=True):
+        for (_path, display), result in zip(files, self.run(self._calls(files)), strict=True):
             if isinstance(result, Failed):
                 yield Workbook(findings=[self._explain(result.outcome, display)])
             else:
                 yield result
 
-    def run(self, calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> Iterator[Any]:
+    def run(self, calls: list[Call]) -> Iterator[Any]:
         """The result of each call (a module-level function and its arguments) made in the
-        worker, in order; `Failed` for one that killed, exhausted or stalled it, or raised."""
+        worker, in order; `Failed` for one that killed, exhausted or stalled it, or raised.
+        Calls on their way already (`prefetch`) are not made again."""
         done = 0
         try:
             while done < len(calls):
-                pending = calls[done:]
-                if self._process is None or not self._process.is_alive():
-                    self._start()
-                self._conn.send(pending)
-                for index in range(len(pending)):
-                    outcome = self._receive(index)
-                    done += 1
-                    yield outcome
-                    if isinstance(outcome, Failed) and outcome.outcome in ("died", "timeout"):
-                        self._stop()
-                        break
+                if self._sent and self._sent[0] != calls[done]:
+                    self._stop()  # on its way, but not what is asked for now
+                if not self._sent:  # only then: the worker is not sending while we do
+                    self._send(calls[done:])
+                outcome = self._receive()
+                done += 1
+                yield outcome
+                if isinstance(outcome, Failed) and outcome.outcome in ("died", "timeout"):
+                    self._stop()  # the calls after it go to a new worker
         finally:
             if done < len(calls):  # abandoned half-way: the worker is still busy with the rest
                 self._stop()
 
-    def _receive(self, index: int) -> Any:
+    def _send(self, calls: list[Call]) -> None:
+        if self._process is None or not self._process.is_alive():
+            self._start()
+        self._conn.send(calls)
+        self._sent.extend(calls)
+
+    def _receive(self) -> Any:
+        """The result of the first call on its way: `Failed` when the worker dies or takes
+        longer than `seconds` from now."""
         deadline = time.monotonic() + self.seconds
         while True:
             left = deadline - time.monotonic()
@@ -225,10 +298,15 @@ class Reader:
                 return Failed("timeout")
             try:
                 if self._conn.poll(min(left, 0.5)):
-                    got, result = self._conn.recv()
-                    assert got == index
+                    number = self._conn.recv()
+                    assert number == self._received and self._results is not None
+                    path = self._results / f"{number}.pickle"
+                    result = pickle.loads(path.read_bytes())
+                    path.unlink()
+                    self._received += 1
+                    self._sent.popleft()
                     return result
-            except (EOFError, OSError):
+            except (EOFError, OSError, pickle.UnpicklingError):
                 return Failed("died")
             if not self._process.is_alive() and not self._conn.poll(0):
                 return Failed("died")
@@ -255,13 +333,12 @@ def shared_reader() -> Reader:
     return _shared
 
 
-def start_reader() -> None:
-    """Start the process's worker ahead of its first read: a command that will read files
-    calls this before it imports pandas and pandera, so the worker's start-up runs on the
-    other core meanwhile. Inside a daemon process (the service's jobs) files are read in
-    that process: nothing to start."""
+def prefetch(files: list[tuple[Path, str]]) -> None:
+    """Start reading these files in the process's worker (see Reader.prefetch): a command
+    calls this with the files it will read, in order, before it imports pandas and pandera.
+    Nothing inside a daemon process (read_workbooks reads there, when asked)."""
     if not multiprocessing.current_process().daemon:
-        shared_reader().start()
+        shared_reader().prefetch(files)
 
 
 def run_isolated(function: Callable[..., Any], *args: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 from vrapport import __version__
 from vrapport.consolidate.base import Frames, SectionInput, load_sections
 from vrapport.consolidate.transforms import leads, with_lead, without_empty_headings
+from vrapport.files import collect_files, skipped_files
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.history import restatements, unexplained_restatements
 from vrapport.lineage import SheetSource
@@ -22,13 +23,7 @@ from vrapport.report.model import Report, Section, Text
 from vrapport.report.restatements import front_line, restatements_section
 from vrapport.report.writer import write_report
 from vrapport.spec import Chapter, Specs
-from vrapport.validation import (
-    check_duplicates,
-    check_files,
-    check_previous,
-    collect_files,
-    skipped_files,
-)
+from vrapport.validation import check_duplicates, check_files, check_previous
 
 
 @dataclass

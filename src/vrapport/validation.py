@@ -4,7 +4,6 @@ named cross-checks. The only place that maps pandera's failure cases back to Exc
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +16,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from vrapport.cellscan import FORMULA_WITHOUT_VALUE
 from vrapport.checks import CheckContext, checks_for, load_checks
 from vrapport.coerce import coerce_sheet, percent_in_number
+from vrapport.files import PREVIOUS_PREFIX, collect_files, reading
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.labels import norm, quoted
 from vrapport.layout import META_SHEET
@@ -26,8 +26,6 @@ from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_subm
 from vrapport.spec import ColumnSpec, SheetSpec, Specs, split_choices
 from vrapport.wording import listing
 
-# Spreadsheet-like files in a folder are read (a wrong kind is reported, not skipped).
-SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 REQUIRED_PREFIX = "required::"
 
 
@@ -310,51 +308,6 @@ def sort_findings(sub: Submission) -> None:
     sub.findings.sort(key=key)
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files given directly, plus the spreadsheet-like files in given folders; a file named
-    twice (directly and through its folder) is checked once."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in SUBMISSION_SUFFIXES
-                and not p.name.startswith(("~$", "."))
-            )
-        else:
-            files.append(path)
-    unique: dict[Path, Path] = {}
-    for path in files:
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
-
-
-def skipped_files(paths: Iterable[Path]) -> list[Finding]:
-    """A warning for each file in a given folder that is not read because it is no
-    spreadsheet (a PDF or a mail sent instead of the workbook, say); hidden files and
-    Excel's lock files (~$) are passed over in silence."""
-    return [
-        Finding.make("skipped-file", p.name, suffix=p.suffix or "uten filendelse")
-        for path in paths
-        if path.is_dir()
-        for p in sorted(path.iterdir())
-        if p.is_file()
-        and p.suffix.lower() not in SUBMISSION_SUFFIXES
-        and not p.name.startswith(("~$", "."))
-    ]
-
-
-def display_names(files: list[Path]) -> dict[Path, str]:
-    """The name a finding gives each file: its file name, or folder/name where two files
-    share a name."""
-    counts: dict[str, int] = {}
-    for path in files:
-        counts[path.name] = counts.get(path.name, 0) + 1
-    return {p: p.name if counts[p.name] == 1 else f"{p.parent.name}/{p.name}" for p in files}
-
-
 def check_files(
     files: Iterable[Path], specs: Specs, period: Period | None, prefix: str = ""
 ) -> list[Submission]:
@@ -367,13 +320,9 @@ def check_files(
     from vrapport.isolation import read_workbooks
 
     submissions = []
-    files = list(files)
-    names = display_names(files)
-    copies = identical_copies(files)
-    copied = {c for group in copies.values() for c in group}
-    # A copy is read once, as the first file with its content.
-    shown = [(path, prefix + names[path]) for path in files if path not in copied]
-    for (path, display), book in zip(shown, read_workbooks(shown), strict=True):
+    plan = reading(list(files), prefix)  # a copy is read once, as the first of its content
+    names, copies = plan.names, plan.copies
+    for (path, display), book in zip(plan.shown, read_workbooks(plan.shown), strict=True):
         sub = Submission(path=path, display=display)
         try:
             sub = read_submission(path, specs, display, book)
@@ -401,29 +350,11 @@ def check_files(
     return submissions
 
 
-def identical_copies(files: Iterable[Path]) -> dict[Path, list[Path]]:
-    """The first of files with the same content (SHA-256) -> the later ones. A file that
-    cannot be opened counts as unique (reading it says why)."""
-    first: dict[str, Path] = {}
-    copies: dict[Path, list[Path]] = {}
-    for path in files:
-        try:
-            with path.open("rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError:
-            continue
-        if digest in first:
-            copies.setdefault(first[digest], []).append(path)
-        else:
-            first[digest] = path
-    return copies
-
-
 def check_previous(paths: Iterable[Path], specs: Specs, period: Period) -> list[Submission]:
     """The previous period's submissions (for `build --previous` and `templates --from`),
     each checked against the period stamped in it, which must be before `period`; one older
     than the month before is allowed, with a warning."""
-    earlier = check_files(collect_files(paths), specs, None, prefix="forrige periode: ")
+    earlier = check_files(collect_files(paths), specs, None, prefix=PREVIOUS_PREFIX)
     last_month = str(period.shift(-1))
     for sub in earlier:
         if sub.template is None:
