@@ -112,3 +112,58 @@ def test_split_citation_keeps_every_range_once():
 )
 def test_long_lists_in_drafted_sentences_are_summarised(count: int, expected: str):
     assert listing([f"P{n}" for n in range(1, count + 1)], "prosjekter") == expected
+
+
+def test_a_table_that_fits_is_written_as_the_checked_path_writes_it(tmp_path: Path, monkeypatch):
+    """A table known to fit the sheet takes the writer's fast path (formats per kind of row,
+    merged cells written once); the bytes are those of the path that checks every cell."""
+    import decimal
+
+    from vrapport.report import writer
+
+    values = (
+        ("tekst", 1, 2.5, "", None, True),
+        ("", None, 3, "x" * (MAX_CELL_CHARS // 2 + 1), np.float64(1.5), decimal.Decimal("2.5")),
+        (None, "lang " * 10, False, 7, "y", "z"),
+        (4,),
+    )
+    rows = tuple(
+        Row(
+            f"r{i}",
+            f"Rad {i}",
+            v,
+            ("normal", "bold", "total", "normal")[i],
+            "0.0" if i == 1 else None,
+            ("red", None, "green", None, None, "#ABCDEF") if i == 2 else None,
+        )
+        for i, v in enumerate(values)
+    )
+    header = ((HeaderCell(""), *(HeaderCell(f"K{c}") for c in range(6))),)
+    tables = (
+        Table("spans", "Med sammenslåtte celler", header, rows, column_spans=(1, 3, 1, 2, 1, 2)),
+        Table("plain", "Uten", header, rows, column_formats=("0%", None, "0.00")),
+        Table("wide", "Bred", header, rows, column_widths=(30, 10, 12, 14, 16, 18, 20)),
+    )
+    report = _report(Text("Tabeller", "heading1"), *tables)
+    fast = write_report(report, tmp_path / "fast.xlsx").read_bytes()
+    checked = []
+    monkeypatch.setattr(
+        writer._SheetWriter,
+        "_rows_within_limits",
+        lambda self, *args: checked.append(1) or writer._SheetWriter._rows(self, *args),
+    )
+    slow = write_report(report, tmp_path / "slow.xlsx").read_bytes()
+    assert len(checked) == len(tables)
+    assert fast == slow
+
+
+def test_a_merged_text_beyond_excels_limit_in_utf16_is_an_error_not_cut_silently(
+    tmp_path: Path,
+):
+    from vrapport.report.writer import WriteError
+
+    wide = "\N{GRINNING FACE}" * (MAX_CELL_CHARS // 2 + 10)  # two UTF-16 units each
+    header = ((HeaderCell(""), HeaderCell("A")),)
+    table = Table("t", "T", header, (Row("r", "Rad", (wide,)),), column_spans=(2,))
+    with pytest.raises(WriteError, match="tekst"):
+        write_report(_report(table), tmp_path / "r.xlsx")

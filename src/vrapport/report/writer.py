@@ -235,6 +235,21 @@ class _SheetWriter:
                 ws.set_column(c, c, width)
                 self.widths[c] = width
         wrap = bool(table.column_widths or table.column_spans)
+        if self.row + len(table.rows) <= MAX_ROWS and sum(spans) < MAX_COLS:
+            self._rows_within_limits(table, spans, widths, wrap)
+        else:
+            self._rows(table, spans, widths, wrap)
+        self.placed[table.key] = Placed(self.section.sheet, first_row, 1, category_row, table)
+        if table.caption:
+            self._string(self.row, 0, table.caption, styles.text("caption"), "tekst")
+            self.row += 1
+        self.row += 1
+
+    def _rows(
+        self, table: Table, spans: tuple[int, ...], widths: tuple[float, ...], wrap: bool
+    ) -> None:
+        """A table's rows, each cell checked against the sheet's limits as it is written."""
+        ws, styles = self.ws, self.styles
         for row in table.rows:
             self._string(self.row, 0, row.label, styles.label(row.style, wrap), "radnavn")
             col = 1
@@ -249,11 +264,83 @@ class _SheetWriter:
                 self._set_row(self.row, _wrapped_height(row, widths))
             self._used(col - 1)
             self.row += 1
-        self.placed[table.key] = Placed(self.section.sheet, first_row, 1, category_row, table)
-        if table.caption:
-            self._string(self.row, 0, table.caption, styles.text("caption"), "tekst")
+
+    def _rows_within_limits(
+        self, table: Table, spans: tuple[int, ...], widths: tuple[float, ...], wrap: bool
+    ) -> None:
+        """The same cells as `_rows`, for a table that fits the sheet (checked once): formats
+        looked up once per kind of row, a merged cell written once, common values (text,
+        numbers, blanks) handed to xlsxwriter directly. A large register's table has
+        thousands of rows; this is the writer's inner loop."""
+        ws, styles = self.ws, self.styles
+        columns = range(len(spans))
+        # (row style, row number format) -> the format of each value column without a fill
+        kinds: dict[tuple[str, str | None], list[Any]] = {}
+        divisors = [max(width * 1.1, 1) for width in widths]
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        for row in table.rows:
+            r = self.row
+            label = row.label
+            fmt = styles.label(row.style, wrap)
+            _ok(
+                write_string(r, 0, label if len(label) <= MAX_CELL_CHARS else fit_cell(label), fmt),
+                "radnavn",
+            )
+            kind = (row.style, row.number_format)
+            formats = kinds.get(kind)
+            if formats is None:
+                formats = kinds[kind] = [
+                    styles.value(row.style, table.format_for(row, c), None, wrap) for c in columns
+                ]
+            fills = row.fills
+            col = 1
+            for c, value in enumerate(row.values[: len(spans)]):
+                span = spans[c]
+                fill = fills[c] if fills else None
+                fmt = (
+                    formats[c]
+                    if fill is None
+                    else styles.value(row.style, table.format_for(row, c), fill, wrap)
+                )
+                kind_of = value.__class__
+                if span > 1:
+                    self._merged(r, col, span, value, fmt)
+                elif value is None:
+                    write_blank(r, col, None, fmt)
+                elif kind_of is str:
+                    text = value if len(value) <= MAX_CELL_CHARS else fit_cell(value)
+                    _ok(write_string(r, col, text, fmt), "tekst")
+                elif kind_of is int or kind_of is float:
+                    _ok(write_number(r, col, value, fmt), "tall")
+                else:
+                    self._value(r, col, value, fmt)
+                col += span
+            if wrap:
+                lines = 1
+                for text, divisor in zip((label, *row.values), divisors, strict=False):
+                    if isinstance(text, str):
+                        lines = max(lines, math.ceil(len(text) / divisor))
+                self._set_row(r, 15 * lines + 3)
+            if col - 1 > self.last_col:
+                self.last_col = col - 1
             self.row += 1
-        self.row += 1
+
+    def _merged(self, row: int, col: int, span: int, value: Any, fmt: Any) -> None:
+        """A value over `span` merged cells. xlsxwriter's merge_range writes the first cell
+        itself: a text (not empty, and short enough that xlsxwriter cannot cut it), a number
+        or a blank is handed to it, written once; anything else is written over the blank."""
+        kind_of = value.__class__
+        last = col + span - 1
+        if (
+            value is None
+            or kind_of is int
+            or kind_of is float
+            or (kind_of is str and 0 < len(value) <= MAX_CELL_CHARS // 2)
+        ):
+            self.ws.merge_range(row, col, row, last, value, fmt)
+            return
+        self.ws.merge_range(row, col, row, last, None, fmt)
+        self._value(row, col, value, fmt)
 
     def _columns_within(self, pixels: int) -> int:
         """The last column a drawing `pixels` wide, placed at column A, reaches."""
