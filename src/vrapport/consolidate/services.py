@@ -103,9 +103,10 @@ NUMBER_WORDS = (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 else:
-    from vrapport.lazy import pd
+    from vrapport.lazy import np, pd
 
 # cite(rows of a sheet's frame, columns) -> "brukerstotte.xlsx › Henvendelser › B12:C12" or None
 Cite = Callable[["pd.Series", list[str]], str | None]
@@ -368,24 +369,37 @@ class NewServices:
         return self.order_hours + self.new_hospital_hours
 
 
+def month_indexes(dates: pd.Series, period: Period) -> np.ndarray:
+    """The month index (see Period.index_of) of each date, NaN where it is not a date: one
+    pass over a register's dates, for every span and month asked of them."""
+    year = period.year
+    return np.fromiter(
+        ((d.year - year) * 12 + d.month if hasattr(d, "year") else np.nan for d in dates),
+        dtype=float,
+        count=len(dates),
+    )
+
+
 def order_spans(frame: pd.DataFrame, period: Period) -> tuple[pd.Series, ...]:
-    """Which orders were delivered hittil i år, samme tidsperiode i fjor, and in fjor."""
-    dates = frame["delivered"]
-    year = pd.to_numeric(dates.map(lambda d: getattr(d, "year", None)), errors="coerce")
-    month = pd.to_numeric(dates.map(lambda d: getattr(d, "month", None)), errors="coerce")
-    last_year = year == period.year - 1
-    return (
-        (year == period.year) & (month <= period.month),
-        last_year & (month <= period.month),
-        last_year,
+    """Which orders were delivered hittil i år, samme tidsperiode i fjor, and in fjor: by
+    the delivery's month index, within the months of `hour_spans` (1 to the period's month,
+    the same months a year before, -11 to 0)."""
+    months = month_indexes(frame["delivered"], period)
+    return tuple(
+        pd.Series((months >= span.start) & (months < span.stop), index=frame.index)
+        for span in hour_spans(period)
     )
 
 
 def delivered_orders(
-    frame: pd.DataFrame, period: Period, categories: list[str]
+    frame: pd.DataFrame,
+    period: Period,
+    categories: list[str],
+    spans: tuple[pd.Series, ...] | None = None,
 ) -> dict[str, Figures]:
-    """Delivered orders per category, counted by delivery date."""
-    spans = order_spans(frame, period)
+    """Delivered orders per category, counted by delivery date (`spans`: order_spans's,
+    when the caller has them)."""
+    spans = order_spans(frame, period) if spans is None else spans
     return {
         c: Figures(*(int((span & (frame["category"] == c)).sum()) for span in spans))
         for c in categories
@@ -417,9 +431,10 @@ def new_services_sources(
     categories: list[str],
     cite_orders: Cite,
     cite_hours: Cite,
+    spans: tuple[pd.Series, ...] | None = None,
 ) -> dict[str, tuple[str | None, ...]]:
     """The source cells of every key figure: the orders counted, the months of hours summed."""
-    spans = order_spans(orders, period)
+    spans = order_spans(orders, period) if spans is None else spans
     listed = orders["category"].isin(categories)
     out: dict[str, tuple[str | None, ...]] = {
         "orders": tuple(cite_orders(span & listed, ["category", "delivered"]) for span in spans)
@@ -437,10 +452,14 @@ def new_services_sources(
 
 
 def new_services(
-    orders: pd.DataFrame, hours_frame: pd.DataFrame, period: Period, categories: list[str]
+    orders: pd.DataFrame,
+    hours_frame: pd.DataFrame,
+    period: Period,
+    categories: list[str],
+    spans: tuple[pd.Series, ...] | None = None,
 ) -> NewServices:
     return NewServices(
-        delivered_orders(orders, period, categories),
+        delivered_orders(orders, period, categories, spans),
         hours(hours_frame, period, "order_hours"),
         hours(hours_frame, period, "new_hospital_hours"),
     )
@@ -533,25 +552,40 @@ class OperationsMonth:
         return sum(self.preparedness.values())
 
 
-def events_in(log: pd.DataFrame, period: Period, month: int, level: str) -> pd.Series:
-    """Which preparedness events of `level` started in the month with index `month`."""
-    # One pass over the dates, no per-call date parsing (this runs per month and level).
-    started = [
-        period.index_of(d.year, d.month) if hasattr(d, "year") else None for d in log["date"]
-    ]
-    return (pd.Series(started, index=log.index, dtype=object) == month) & (log["level"] == level)
+class Events:
+    """Which preparedness events of a level started in a month: the log's dates read once,
+    each level's rows picked once, for every month and level asked (a table, its sources and
+    the year's total ask for each)."""
+
+    def __init__(self, log: pd.DataFrame, period: Period) -> None:
+        self._index = log.index
+        self._levels = log["level"]
+        self._started = month_indexes(log["date"], period)
+        self._of_level: dict[str, np.ndarray] = {}
+
+    def __call__(self, month: int, level: str) -> pd.Series:
+        of_level = self._of_level.get(level)
+        if of_level is None:
+            of_level = self._of_level[level] = (self._levels == level).to_numpy(dtype=bool)
+        return pd.Series((self._started == month) & of_level, index=self._index)
 
 
 def operations(
-    frame: pd.DataFrame, log: pd.DataFrame, period: Period, months: list[int], levels: list[str]
+    frame: pd.DataFrame,
+    log: pd.DataFrame,
+    period: Period,
+    months: list[int],
+    levels: list[str],
+    events: Events | None = None,
 ) -> list[OperationsMonth]:
     values = _by_month(frame, ("incidents", "changes"))
+    events = Events(log, period) if events is None else events
     return [
         OperationsMonth(
             m,
             values.get(m, {}).get("incidents"),
             values.get(m, {}).get("changes"),
-            {level: int(events_in(log, period, m, level).sum()) for level in levels},
+            {level: int(events(m, level).sum()) for level in levels},
         )
         for m in months
     ]
@@ -565,13 +599,15 @@ def operations_sources(
     levels: list[str],
     cite_months: Cite,
     cite_log: Cite,
+    events: Events | None = None,
 ) -> dict[str, tuple[str | None, ...]]:
     out = {
         key: month_sources(frame, months, [key], cite_months) for key in ("incidents", "changes")
     }
+    events = Events(log, period) if events is None else events
     for i, level in enumerate(levels):
         out[f"preparedness_{i}"] = tuple(
-            cite_log(events_in(log, period, m, level), ["date", "level"]) for m in months
+            cite_log(events(m, level), ["date", "level"]) for m in months
         )
     return out
 
@@ -688,7 +724,8 @@ def build(inputs: SectionInput) -> Section:
     }
 
     orders, hours_frame = inputs.sheet(NEW_SERVICES, "orders"), inputs.sheet(NEW_SERVICES, "hours")
-    figures = new_services(orders, hours_frame, period, category_labels)
+    spans = order_spans(orders, period)
+    figures = new_services(orders, hours_frame, period, category_labels, spans)
     figure_sources = new_services_sources(
         orders,
         hours_frame,
@@ -696,6 +733,7 @@ def build(inputs: SectionInput) -> Section:
         category_labels,
         _citer(inputs, NEW_SERVICES, "orders"),
         _citer(inputs, NEW_SERVICES, "hours"),
+        spans,
     )
 
     monthly, log = (
@@ -703,7 +741,8 @@ def build(inputs: SectionInput) -> Section:
         inputs.sheet(OPERATIONS, "preparedness"),
     )
     ops_window = report_window(period, config, "operations_months")
-    ops = operations(monthly, log, period, ops_window, levels)
+    events = Events(log, period)
+    ops = operations(monthly, log, period, ops_window, levels, events)
     ops_sources = operations_sources(
         monthly,
         log,
@@ -712,6 +751,7 @@ def build(inputs: SectionInput) -> Section:
         levels,
         _citer(inputs, OPERATIONS, OPERATIONS_SHEET),
         _citer(inputs, OPERATIONS, "preparedness"),
+        events,
     )
 
     draft = inputs.narrative
@@ -751,9 +791,7 @@ def build(inputs: SectionInput) -> Section:
         "incidents_previous_month": ops[-2].incidents if len(ops) > 1 else None,
         "preparedness_events_month": ops[-1].events,
         "preparedness_events_ytd": sum(
-            int(events_in(log, period, m, level).sum())
-            for m in period.ytd_months()
-            for level in levels
+            int(events(m, level).sum()) for m in period.ytd_months() for level in levels
         ),
         # Per month, for the narrative.
         "service_desk_answered_60s": {
