@@ -372,9 +372,9 @@ class NewServices:
 def month_indexes(dates: pd.Series, period: Period) -> np.ndarray:
     """The month index (see Period.index_of) of each date, NaN where it is not a date: one
     pass over a register's dates, for every span and month asked of them."""
-    year = period.year
+    index_of = period.index_of
     return np.fromiter(
-        ((d.year - year) * 12 + d.month if hasattr(d, "year") else np.nan for d in dates),
+        (index_of(d.year, d.month) if hasattr(d, "year") else np.nan for d in dates),
         dtype=float,
         count=len(dates),
     )
