@@ -315,6 +315,19 @@ def test_the_worker_reads_ahead_only_as_far_as_it_may(reads) -> None:  # type: i
     assert [b.grids for b in books] == [_grids(path) for path, _ in THREE]
 
 
+def test_results_come_through_the_pipe_when_the_worker_cannot_write_them() -> None:
+    reader = Reader()
+    try:
+        (before,) = reader.read(THREE[:1])
+        assert reader._results is not None
+        shutil.rmtree(reader._results)  # as good as a full disk: no result file can be written
+        books = list(reader.read(THREE))
+    finally:
+        reader.close()
+    assert [b.grids for b in books] == [before.grids, *(_grids(p) for p, _ in THREE[1:])]
+    assert all(b.findings == [] for b in books)
+
+
 def test_closing_with_files_still_ahead_stops_the_worker_and_removes_its_results(
     tmp_path: Path,
 ) -> None:

@@ -12,6 +12,7 @@ worker is replaced, and the remaining files are still read.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import multiprocessing
 import pickle
@@ -107,14 +108,14 @@ TOO_SLOW = (
 
 def _serve(conn: Any, memory: int, results: str, ahead: int) -> None:
     """The worker's loop: receive lists of calls (function, arguments); for each call in
-    turn, pickle its result into the folder `results` as `<number>.pickle` (numbered from 0
-    across lists), then send the number. So the worker reads on while the parent is busy
-    elsewhere (importing, validating the previous file), up to `ahead` bytes of results the
-    parent has not taken; and when a file kills the worker, every result before it has
-    reached the parent (written and announced before the next call begins)."""
+    turn, pickle its result into the folder `results` (numbered from 0 across lists, see
+    _deliver), then announce it. So the worker reads on while the parent is busy elsewhere
+    (importing, validating the previous file), up to `ahead` bytes of results the parent
+    has not taken; and when a file kills the worker, every result before it has reached
+    the parent (written and announced before the next call begins)."""
     import os
-    import pickle
     import resource
+    import shutil
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops the worker
@@ -123,33 +124,52 @@ def _serve(conn: Any, memory: int, results: str, ahead: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     parent = os.getppid()
     number = 0
-    while True:
+    try:
+        while True:
+            try:
+                batch = conn.recv()
+            except EOFError:  # the parent is done (or gone)
+                return
+            for function, args in batch:
+                while _untaken(results) > ahead:  # the parent takes them and deletes the files
+                    if os.getppid() != parent:
+                        return
+                    time.sleep(0.01)
+                try:
+                    result: Any = function(*args)
+                except MemoryError:
+                    result = Failed("memory")
+                except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
+                    result = Failed(f"bug:{type(exc).__name__}: {exc}")
+                _deliver(conn, results, number, result)
+                del result  # not held while the next file is read
+                number += 1
+    finally:
+        shutil.rmtree(results, ignore_errors=True)
+
+
+def _deliver(conn: Any, results: str, number: int, result: Any) -> None:
+    """Announce result `number` to the parent: (number, True) once it is pickled into
+    `<results>/<number>.pickle`, or (number, False, result) through the pipe when the file
+    cannot be written (a full disk). A result too big to pickle is Failed("memory")."""
+    import os
+    import pickle
+
+    path = os.path.join(results, f"{number}.pickle")
+    try:
         try:
-            batch = conn.recv()
-        except EOFError:
-            return
-        for function, args in batch:
-            while _untaken(results) > ahead:  # the parent takes them and deletes the files
-                if os.getppid() != parent:
-                    return
-                time.sleep(0.01)
-            try:
-                result: Any = function(*args)
-            except MemoryError:
-                result = Failed("memory")
-            except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
-                result = Failed(f"bug:{type(exc).__name__}: {exc}")
-            path = os.path.join(results, f"{number}.pickle")
-            try:
-                with open(path, "wb") as handle:
-                    pickle.dump(result, handle, pickle.HIGHEST_PROTOCOL)
-            except MemoryError:
-                result = None
-                with open(path, "wb") as handle:
-                    pickle.dump(Failed("memory"), handle)
-            result = None  # not held while the next file is read
-            conn.send(number)
-            number += 1
+            with open(path, "wb") as handle:
+                pickle.dump(result, handle, pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            result = Failed("memory")
+            with open(path, "wb") as handle:
+                pickle.dump(result, handle, pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(path)
+        conn.send((number, False, result))
+        return
+    conn.send((number, True))
 
 
 AHEAD = 64 << 20  # bytes of results the worker may have written that the parent has not taken
@@ -158,8 +178,11 @@ AHEAD = 64 << 20  # bytes of results the worker may have written that the parent
 def _untaken(folder: str) -> int:
     import os
 
-    with os.scandir(folder) as entries:
-        return sum(e.stat().st_size for e in entries)
+    try:
+        with os.scandir(folder) as entries:
+            return sum(e.stat().st_size for e in entries)
+    except OSError:  # gone: nothing waits there
+        return 0
 
 
 @dataclass(frozen=True)
@@ -298,11 +321,14 @@ class Reader:
                 return Failed("timeout")
             try:
                 if self._conn.poll(min(left, 0.5)):
-                    number = self._conn.recv()
+                    number, in_file, *inline = self._conn.recv()
                     assert number == self._received and self._results is not None
-                    path = self._results / f"{number}.pickle"
-                    result = pickle.loads(path.read_bytes())
-                    path.unlink()
+                    if in_file:
+                        path = self._results / f"{number}.pickle"
+                        result = pickle.loads(path.read_bytes())
+                        path.unlink()
+                    else:
+                        (result,) = inline
                     self._received += 1
                     self._sent.popleft()
                     return result
