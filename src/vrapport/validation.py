@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import NoneType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
@@ -33,68 +35,157 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
 
+# Checks are vectorised (pandera's element_wise=False) and see blanks themselves
+# (ignore_na=False): a blank passes every value check, as pandera's ignore_na would have it,
+# so pandera neither tests a column for blanks nor drops them once per check. A blank is what
+# pandas calls NA (None, NaN, NaT, pd.NA): `pd.isna`, the test ignore_na makes. Each check
+# first looks at the types in its column once (one set of a 100 000-row register's types is
+# a C loop); a check whose column holds only types that always pass says so with one bool,
+# and pandera makes no failure table. Where values must be looked at, only the values of the
+# types in question are, and a value of a type the shortcut does not know is judged by the
+# element-wise predicate, exactly as before. The failures are those of the element-wise
+# predicate on the non-blank values, at the same index, so pandera's failure table, and every
+# finding made from it, is the same.
+ColumnCheck = Callable[[pd.Series], "bool | pd.Series"]
+# Numbers converted to float compare exactly with a limit below this (an int beyond it is
+# compared as a Python int).
+_EXACT = 2**53
+
+
+def _outcome(series: pd.Series, failing: list[int]) -> bool | pd.Series:
+    """True when nothing fails, else the pass mask with the positions `failing` (those of
+    them that are blank pass) set False."""
+    if not failing:
+        return True
+    values = series.to_numpy(dtype=object)
+    failing = [i for i, blank in zip(failing, pd.isna(values[failing]), strict=True) if not blank]
+    if not failing:
+        return True
+    passed = np.ones(len(values), dtype=bool)
+    passed[failing] = False
+    return pd.Series(passed, index=series.index)
+
+
+def _by_type(accepts: Callable[[type], bool]) -> ColumnCheck:
+    """A check whose element-wise predicate depends on the value's type alone."""
+
+    def check(series: pd.Series) -> bool | pd.Series:
+        kinds = list(map(type, series.to_numpy(dtype=object)))
+        refused = {k for k in set(kinds) if k is not NoneType and not accepts(k)}
+        if not refused:
+            return True
+        return _outcome(series, [i for i, k in enumerate(kinds) if k in refused])
+
+    return check
+
+
+def _by_value(predicate: Callable[[Any], bool]) -> ColumnCheck:
+    """A check whose predicate is judged once per distinct value (of each type: equal
+    values of different types, 1, 1.0 and True, are told apart)."""
+
+    def check(series: pd.Series) -> bool | pd.Series:
+        values = series.to_numpy(dtype=object)
+        keys: list[Any]
+        if set(map(type, values)) <= {str, NoneType}:
+            keys = values.tolist()
+            judged = {k: k is None or predicate(k) for k in set(keys)}
+        else:
+            keys = list(zip(map(type, values), values, strict=True))
+            judged = {k: k[0] is NoneType or predicate(k[1]) for k in set(keys)}
+        refused = {k for k, passed in judged.items() if not passed}
+        if not refused:
+            return True
+        return _outcome(series, [i for i, k in enumerate(keys) if k in refused])
+
+    return check
+
+
+def _numeric_type(kind: type) -> bool:
+    return issubclass(kind, int | float) and not issubclass(kind, bool)
+
+
+def _bound(limit: float, below: bool) -> ColumnCheck:
+    """below-minimum (`below`) or above-maximum: `not _is_number(v) or v >= limit` (`<=`)."""
+
+    def passes(value: Any) -> bool:
+        if not _is_number(value):
+            return True
+        return bool(value >= limit) if below else bool(value <= limit)
+
+    def check(series: pd.Series) -> bool | pd.Series:
+        values = series.to_numpy(dtype=object)
+        kinds = set(map(type, values))
+        if not any(map(_numeric_type, kinds)):
+            return True
+        if kinds <= {float, int, NoneType} and abs(limit) < _EXACT:
+            # A float compares exactly with the limit; so does an int below 2**53, and a
+            # larger one lies on the same side of the limit as its float. None is NaN here,
+            # which is outside no limit.
+            try:
+                numbers = np.array(values, dtype=float)
+            except OverflowError:  # an int beyond any float
+                pass
+            else:
+                outside = numbers < limit if below else numbers > limit
+                return _outcome(series, np.flatnonzero(outside).tolist())
+        return _outcome(series, [i for i, v in enumerate(values) if not passes(v)])
+
+    return check
+
+
+def _too_long(length: int) -> ColumnCheck:
+    """too-long: `not isinstance(v, str) or len(v) <= length`."""
+
+    def check(series: pd.Series) -> bool | pd.Series:
+        values = series.to_numpy(dtype=object)
+        kinds = set(map(type, values))
+        if not any(issubclass(k, str) for k in kinds):
+            return True
+        # filter(None, ...) leaves the texts that are not empty: nothing else is in the column.
+        if kinds <= {str, NoneType} and max(map(len, filter(None, values)), default=0) <= length:
+            return True
+        return _outcome(
+            series,
+            [i for i, v in enumerate(values) if isinstance(v, str) and not len(v) <= length],
+        )
+
+    return check
+
+
+def _vectorised(function: ColumnCheck, name: str) -> pa.Check:
+    return pa.Check(function, element_wise=False, ignore_na=False, name=name)
+
+
 def _type_check(column: ColumnSpec) -> pa.Check:
     if column.type == "integer":
-        return pa.Check(
-            lambda v: isinstance(v, int) and not isinstance(v, bool),
-            element_wise=True,
-            ignore_na=True,
-            name="not-an-integer",
+        return _vectorised(
+            _by_type(lambda k: issubclass(k, int) and not issubclass(k, bool)), "not-an-integer"
         )
     if column.numeric:
-        return pa.Check(_is_number, element_wise=True, ignore_na=True, name="not-a-number")
+        # A float NaN is blank, so every float passes.
+        return _vectorised(_by_type(_numeric_type), "not-a-number")
     if column.type == "date":
-        return pa.Check(
-            lambda v: isinstance(v, dt.date), element_wise=True, ignore_na=True, name="not-a-date"
-        )
+        return _vectorised(_by_type(lambda k: issubclass(k, dt.date)), "not-a-date")
     if column.type == "choice" and column.multiple:
         choices = set(column.choices)
-        return pa.Check(
-            lambda v: isinstance(v, str) and all(p in choices for p in split_choices(v)),
-            element_wise=True,
-            ignore_na=True,
-            name="not-in-list",
+        return _vectorised(
+            _by_value(lambda v: isinstance(v, str) and all(p in choices for p in split_choices(v))),
+            "not-in-list",
         )
     if column.type == "choice":
         allowed = set(column.choices)
-        return pa.Check(
-            lambda v: v in allowed, element_wise=True, ignore_na=True, name="not-in-list"
-        )
-    return pa.Check(
-        lambda v: isinstance(v, str), element_wise=True, ignore_na=True, name="not-text"
-    )
+        return _vectorised(_by_value(lambda v: v in allowed), "not-in-list")
+    return _vectorised(_by_type(lambda k: issubclass(k, str)), "not-text")
 
 
 def _checks(column: ColumnSpec) -> list[pa.Check]:
     checks = [_type_check(column)]
     if column.numeric:
         low, high = column.bounds
-        checks.append(
-            pa.Check(
-                lambda v: not _is_number(v) or v >= low,
-                element_wise=True,
-                ignore_na=True,
-                name="below-minimum",
-            )
-        )
-        checks.append(
-            pa.Check(
-                lambda v: not _is_number(v) or v <= high,
-                element_wise=True,
-                ignore_na=True,
-                name="above-maximum",
-            )
-        )
+        checks.append(_vectorised(_bound(low, below=True), "below-minimum"))
+        checks.append(_vectorised(_bound(high, below=False), "above-maximum"))
     if column.max_length is not None:
-        length = column.max_length
-        checks.append(
-            pa.Check(
-                lambda v: not isinstance(v, str) or len(v) <= length,
-                element_wise=True,
-                ignore_na=True,
-                name="too-long",
-            )
-        )
+        checks.append(_vectorised(_too_long(column.max_length), "too-long"))
     return checks
 
 
@@ -113,17 +204,25 @@ def pandera_schema(sheet: SheetSpec, period: Period) -> pa.DataFrameSchema:
         c.key: pa.Column(object, nullable=True, checks=_checks(c), coerce=False)
         for c in sheet.columns
     }
-    wide = []
-    for column in sheet.columns:
-        if column.required == "never":
-            continue
-        wide.append(
-            pa.Check(
-                lambda df, c=column: df[c.key].notna() | ~_required_mask(df, c, period),
-                name=REQUIRED_PREFIX + column.key,
-            )
-        )
+    wide = [
+        pa.Check(_required_check(column, period), name=REQUIRED_PREFIX + column.key)
+        for column in sheet.columns
+        if column.required != "never"
+    ]
     return pa.DataFrameSchema(columns, checks=wide, strict=False)
+
+
+def _required_check(column: ColumnSpec, period: Period) -> Callable[[pd.DataFrame], Any]:
+    """The rows where `column` is filled in or not required. When that is every row, the
+    check says so with one bool, so pandera does not look for rows blank in every column
+    (its ignore_na), a test of the whole frame per required column; otherwise pandera gets
+    the rows as before."""
+
+    def check(frame: pd.DataFrame) -> bool | pd.Series:
+        passed = frame[column.key].notna() | ~_required_mask(frame, column, period)
+        return True if passed.all() else passed
+
+    return check
 
 
 def shown_value(value: Any) -> str:
