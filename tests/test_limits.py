@@ -8,10 +8,13 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import read_grids
-from vrapport.lineage import compress, compress_coords, split_citation
+from vrapport.lineage import compress, compress_coords, parse_cells, split_citation
 from vrapport.period import Period
 from vrapport.report.front import CITATION_CHARS, sources_section
 from vrapport.report.model import HeaderCell, Report, Row, Section, Table, Text
@@ -89,6 +92,41 @@ def test_citations_are_runs_per_column():
     assert compress(["B6", "C6", "B7", "C7", "F6"]) == "B6:C7, F6"
     assert compress(["C9", "A1", "A2", "A4", "C8"]) == "A1:A2, A4, C8:C9"
     assert compress([]) == ""
+
+
+_addresses = st.lists(
+    st.one_of(
+        st.none(),
+        st.just(""),
+        st.builds(
+            lambda dollar1, letters, dollar2, row, lower: (
+                f"{dollar1}{letters.lower() if lower else letters}{dollar2}{row}"
+            ),
+            st.sampled_from(["", "$"]),
+            st.text("ABCXYZ", min_size=1, max_size=3),
+            st.sampled_from(["", "$"]),
+            st.integers(1, 9_999_999),
+            st.booleans(),
+        ),
+    ),
+    max_size=30,
+)
+
+
+@given(_addresses)
+def test_cell_addresses_are_parsed_as_xlsxwriter_reads_each(addresses: list[str | None]):
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    rows, cols = parse_cells(pd.Series(addresses, dtype=object))
+    expected = [xl_cell_to_rowcol(a.upper()) if a else (-1, -1) for a in addresses]
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+
+
+def test_cell_addresses_other_than_letters_then_digits_are_parsed_the_general_way():
+    rows, cols = parse_cells(pd.Series(["B2", "$c12345678"], dtype=object))  # 8 digits
+    assert (rows.tolist(), cols.tolist()) == ([1, 12_345_677], [1, 2])
+    with pytest.raises(ValueError):
+        parse_cells(pd.Series(["A1", "A1B2"], dtype=object))
 
 
 def test_split_citation_keeps_every_range_once():

@@ -75,17 +75,59 @@ def parse_cells(addresses: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     rows = np.full(len(addresses), -1, dtype=np.int64)
     cols = np.full(len(addresses), -1, dtype=np.int64)
     values = addresses.to_numpy(dtype=object)
-    valid = np.fromiter((isinstance(a, str) and a != "" for a in values), bool, len(values))
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        valid = values != ""
+    else:
+        valid = np.fromiter((isinstance(a, str) and a != "" for a in values), bool, len(values))
     if not valid.any():
         return rows, cols
-    text = np.char.upper(np.char.replace(values[valid].astype(str), "$", ""))
-    letters = np.char.rstrip(text, "0123456789")
-    digits = np.char.lstrip(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    names, inverse = np.unique(letters, return_inverse=True)
-    numbers = np.array([xl_cell_to_rowcol(f"{name}1")[1] for name in names], dtype=np.int64)
-    rows[valid] = digits.astype(np.int64) - 1
-    cols[valid] = numbers[inverse]
+    text = values[valid].astype(str)
+    if (np.char.find(text, "$") >= 0).any():
+        text = np.char.replace(text, "$", "")
+    if not np.char.isupper(text).all():
+        text = np.char.upper(text)
+    found = _letters_then_digits(text)
+    if found is None:  # not plain addresses: the general way (and its errors)
+        letters = np.char.rstrip(text, "0123456789")
+        digits = np.char.lstrip(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        names, inverse = np.unique(letters, return_inverse=True)
+        numbers = np.array([xl_cell_to_rowcol(f"{name}1")[1] for name in names], dtype=np.int64)
+        found = digits.astype(np.int64) - 1, numbers[inverse]
+    rows[valid], cols[valid] = found
     return rows, cols
+
+
+def _letters_then_digits(text: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """0-based rows and columns of addresses that are 1-3 letters A-Z then 1-7 digits (a
+    NumPy unicode array), read from the characters' codes one position at a time; None if
+    any one is not such an address."""
+    width = text.dtype.itemsize // 4  # UCS-4: one code per character, NUL-padded
+    if width == 0:
+        return None
+    codes = text.view(np.uint32).reshape(len(text), width)
+    rows = np.zeros(len(text), dtype=np.int64)
+    cols = np.zeros(len(text), dtype=np.int64)
+    letters = np.zeros(len(text), dtype=np.int64)
+    digits = np.zeros(len(text), dtype=np.int64)
+    for position in range(width):
+        code = codes[:, position]
+        letter = (code >= ord("A")) & (code <= ord("Z"))
+        digit = (code >= ord("0")) & (code <= ord("9"))
+        # Letters first, then digits, then only padding.
+        fits = (
+            (letter & (letters == position))
+            | (digit & (letters > 0) & (letters + digits == position))
+            | ((code == 0) & (digits > 0))
+        )
+        if not fits.all():
+            return None
+        cols = np.where(letter, cols * 26 + code - (ord("A") - 1), cols)
+        rows = np.where(digit, rows * 10 + code - ord("0"), rows)
+        letters += letter
+        digits += digit
+    if (letters > 3).any() or (digits < 1).any() or (digits > 7).any():
+        return None
+    return rows - 1, cols - 1
 
 
 def compress(addresses: Iterable[str]) -> str:
@@ -123,13 +165,20 @@ def compress_coords(rows: np.ndarray, cols: np.ndarray) -> str:
     head = np.flatnonzero(new)
     tail = np.append(head[1:] - 1, len(run_col) - 1)
     c0, c1, r0, r1 = run_col[head], run_col[tail], run_top[head], run_bottom[tail]
-    names = {int(n): xl_col_to_name(int(n)) for n in np.unique(np.concatenate([c0, c1]))}
-    parts = []
-    for i in np.lexsort((r0, c0)).tolist():
-        top = f"{names[int(c0[i])]}{r0[i] + 1}"
-        bottom = f"{names[int(c1[i])]}{r1[i] + 1}"
-        parts.append(top if top == bottom else f"{top}:{bottom}")
-    return ", ".join(parts)
+    # In sheet order (column, then row); a scattered selection has a range per cell, so the
+    # texts are made from plain lists, one pass.
+    ordered = np.lexsort((r0, c0))
+    c0, c1, r0, r1 = c0[ordered], c1[ordered], r0[ordered], r1[ordered]
+    names = {n: xl_col_to_name(n) for n in np.unique(np.concatenate([c0, c1])).tolist()}
+    single = ((c0 == c1) & (r0 == r1)).tolist()
+    return ", ".join(
+        [
+            f"{names[left]}{top}" if one else f"{names[left]}{top}:{names[right]}{bottom}"
+            for left, top, right, bottom, one in zip(
+                c0.tolist(), (r0 + 1).tolist(), c1.tolist(), (r1 + 1).tolist(), single, strict=True
+            )
+        ]
+    )
 
 
 def split_citation(citation: str, limit: int) -> list[str]:
