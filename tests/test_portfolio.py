@@ -608,3 +608,27 @@ def test_templates_from_needs_a_period(tmp_path: Path):
     )
     assert result.exit_code == 2
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_column_values_are_those_of_to_dict_records():
+    """Sections read a register's columns with column_values: the values to_dict("records")
+    gives (NumPy scalars and pd.NA as Python's), Nones for a column the frame lacks."""
+    import numpy as np
+
+    from vrapport.consolidate.base import column_values
+
+    frame = pd.DataFrame(
+        {
+            "plain": pd.Series(["Grønn", None, 3, 2.5], dtype=object),
+            "numpy": pd.Series([np.int64(4), np.float64(1.5), pd.NA, True], dtype=object),
+            "dates": pd.to_datetime(["2024-03-01", None, "2024-01-31", "2023-12-01"]),
+            "floats": [1.0, float("nan"), 2.0, 3.0],
+            "text": pd.Series(["a", "b", None, "c"], dtype="string"),
+        }
+    )
+    records = frame.to_dict("records")
+    for column in frame.columns:
+        values = column_values(frame, column)
+        expected = [record[column] for record in records]
+        assert [(type(v), repr(v)) for v in values] == [(type(v), repr(v)) for v in expected]
+    assert column_values(frame, "absent") == [None] * 4

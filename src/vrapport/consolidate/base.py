@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
@@ -163,6 +163,25 @@ def load_sections() -> dict[str, SectionSpec]:
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
     return SECTIONS
+
+
+# Values that `DataFrame.to_dict("records")` gives as they are (it makes NumPy scalars,
+# datetime64 and pd.NA Python's).
+_NATIVE = frozenset({str, int, float, bool, type(None)})
+
+
+def column_values(frame: pd.DataFrame, column: str) -> list[Any]:
+    """The values of `column`, row by row, as `frame.to_dict("records")` gives them, or
+    Nones where the frame has no such column (as `record.get(column)`): a register's
+    columns read once each, instead of a dict per row."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    series = frame[column]
+    if series.dtype == object:
+        values = series.tolist()
+        if all(value.__class__ in _NATIVE for value in values):
+            return values
+    return [record[column] for record in frame[[column]].to_dict("records")]
 
 
 def comments(

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from vrapport.consolidate.base import Reads, SectionInput, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, column_values, drafted, section
 from vrapport.labels import norm
 from vrapport.numbers import format_number
 from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
@@ -69,8 +70,15 @@ class StatusScale:
     labels: tuple[str, ...]
     colours: tuple[str, ...]
 
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        ranks: dict[str, int] = {}
+        for rank, label in enumerate(self.labels):
+            ranks.setdefault(label, rank)
+        return ranks
+
     def rank(self, label: str | None) -> int | None:
-        return self.labels.index(label) if label in self.labels else None
+        return None if label is None else self._ranks.get(label)
 
     def colour(self, label: str | None) -> str | None:
         rank = self.rank(label)
@@ -144,28 +152,34 @@ class Project:
 def projects(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> list[Project]:
     """The projects in their order, each with its previous status per dimension: the
     template's locked column where filled, else the previous submission's status."""
+    keys = [key for key, _ in DIMENSIONS]
     earlier: dict[str, dict[str, Any]] = {}
     if previous is not None:
-        for record in previous.to_dict("records"):
-            name = _text(record.get("project"))
-            if name:
-                earlier.setdefault(norm(name), record)
+        statuses = [column_values(previous, key) for key in keys]
+        for row, value in enumerate(column_values(previous, "project")):
+            name = _text(value)
+            if name and norm(name) not in earlier:  # the first row of a project counts
+                earlier[norm(name)] = {key: s[row] for key, s in zip(keys, statuses, strict=True)}
+    current = [column_values(frame, key) for key in keys]
+    locked = [column_values(frame, PREVIOUS.format(key)) for key in keys]
     found = []
-    for record in frame.to_dict("records"):
-        name = _text(record.get("project"))
+    texts = [column_values(frame, c) for c in ("project", "program", "phase", "comment")]
+    rows = zip(*texts, strict=True)
+    for row, (project, program, phase, comment) in enumerate(rows):
+        name = _text(project)
         if name is None:
             continue
         before = earlier.get(norm(name), {})
         found.append(
             Project(
                 name=name,
-                program=_text(record.get("program")),
-                phase=_text(record.get("phase")),
-                comment=_text(record.get("comment")),
-                current={key: _text(record.get(key)) for key, _ in DIMENSIONS},
+                program=_text(program),
+                phase=_text(phase),
+                comment=_text(comment),
+                current={key: _text(s[row]) for key, s in zip(keys, current, strict=True)},
                 previous={
-                    key: _text(record.get(PREVIOUS.format(key))) or _text(before.get(key))
-                    for key, _ in DIMENSIONS
+                    key: _text(s[row]) or _text(before.get(key))
+                    for key, s in zip(keys, locked, strict=True)
                 },
             )
         )
@@ -277,18 +291,20 @@ def red_zone(frame: pd.DataFrame, matrix: RiskMatrix, names: Iterable[str] = ())
     A risk's project is shown as the Prosjekter sheet spells it (`names`)."""
     canonical = {norm(n): n for n in names}
     found = []
-    for record in frame.to_dict("records"):
-        likelihood, impact = record.get("likelihood"), record.get("impact")
+    columns = ("project", "description", "mitigation", "likelihood", "impact")
+    for name, description, mitigation, likelihood, impact in zip(
+        *(column_values(frame, c) for c in columns), strict=True
+    ):
         if not isinstance(likelihood, int) or not isinstance(impact, int):
             continue
         if not matrix.is_red(likelihood, impact):
             continue
-        project = _text(record.get("project")) or ""
+        project = _text(name) or ""
         found.append(
             Risk(
                 canonical.get(norm(project), project),
-                _text(record.get("description")) or "",
-                _text(record.get("mitigation")) or "",
+                _text(description) or "",
+                _text(mitigation) or "",
                 likelihood,
                 impact,
             )
