@@ -766,3 +766,30 @@ def test_json_gives_the_place_of_every_location_kind(example_copy):
     assert places["hidden-row"] == ("row", "Resultat", "9:9", "A9")
     assert places["not-a-number"] == ("cell", "Resultat", "F6", "F6")
     assert places["extra-sheet"] == ("sheet", "Notater", "", "")
+
+
+def test_the_garbage_collector_is_paused_while_files_are_checked_and_restarted(
+    monkeypatch, specs: Specs
+):
+    import gc
+
+    from vrapport import validation
+
+    during: list[bool] = []
+    validate = validation.validate_submission
+
+    def recording(sub, specs, period):
+        during.append(gc.isenabled())
+        return validate(sub, specs, period)
+
+    monkeypatch.setattr(validation, "validate_submission", recording)
+    assert gc.isenabled()
+    check_files([EXAMPLES / "hr.xlsx", EXAMPLES / "okonomi.xlsx"], specs, PERIOD)
+    assert during == [False, False]
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left so
+    try:
+        check_files([EXAMPLES / "hr.xlsx"], specs, PERIOD)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
