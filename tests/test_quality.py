@@ -209,3 +209,15 @@ def test_an_unknown_placeholder_in_a_template_text_is_refused_at_load(schemas_co
         r"fylles ikke inn; kjente: .*\{next_month_first\}",
     ):
         load_specs(folder)
+
+
+@pytest.mark.parametrize(
+    "value", [0, 7, -3, 2**63, 2.0, 3.7, -2.5, float("nan"), True, "12", "x", None, "", 1e20]
+)
+def test_a_count_is_read_as_pandas_reads_it(value: object):
+    """Whole numbers and floats take a shortcut; its counts are those of pd.to_numeric."""
+    from vrapport.consolidate.quality import _count
+
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    expected = None if pd.isna(number) else int(number)
+    assert _count(value) == expected and type(_count(value)) is type(expected)

@@ -9,6 +9,7 @@ await handling becomes extra rows when it is given.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,6 +48,11 @@ class Count:
 
 
 def _count(value: object) -> int | None:
+    # A whole number or a float as the sheet holds them (most counts) need no conversion.
+    if type(value) is int and -(2**63) <= value < 2**63:
+        return value
+    if type(value) is float:
+        return None if math.isnan(value) else int(value)
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     return None if pd.isna(number) else int(number)
 
@@ -55,12 +61,14 @@ def counts(frame: pd.DataFrame, period: Period) -> list[Count]:
     """The counts within the period's window, oldest first (one per date)."""
     first, last = count_window(period)
     found: dict[dt.date, Count] = {}
-    for index, row in frame.iterrows():
-        day = row[DATE]
-        total = _count(row[OPEN])
+    # Column by column: a column's list holds the Python values iterrows gives its rows.
+    splits = [frame[key].tolist() for key in SPLIT]
+    rows = zip(frame.index, frame[DATE].tolist(), frame[OPEN].tolist(), *splits, strict=True)
+    for index, day, value, *split in rows:
+        total = _count(value)
         if not isinstance(day, dt.date) or total is None or not first <= day <= last:
             continue
-        internal, trusts = (_count(row[key]) for key in SPLIT)
+        internal, trusts = (_count(v) for v in split)
         found.setdefault(day, Count(day, total, internal, trusts, index=index))
     return [found[day] for day in sorted(found)]
 
