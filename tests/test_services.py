@@ -635,3 +635,24 @@ def test_preparedness_log_date_and_level_are_checked(specs: Specs, example_copy)
     (level,) = _only(findings, "not-in-list")
     assert (late.sheet, late.cell) == ("Beredskap", f"A{first}")
     assert (level.sheet, level.cell) == ("Beredskap", f"B{first + 1}")
+
+
+@pytest.mark.parametrize(
+    ("ids", "distinct"),
+    [
+        (["NT-1", "NT-2", None, "", 3, True], True),
+        (["NT-1", "nt-1"], False),  # case ignored
+        (["a b", "A  B"], False),  # spaces inside ignored
+        (["a\tb", "a b"], False),  # any white space
+        (["Straße", "STRASSE"], False),  # compared case-folded
+        (["a", "a\u200b"], True),  # an invisible character is no space
+        (["", ""], True),  # empty texts are no ids
+        ([], True),
+        (["x", 1, "x"], False),
+    ],
+)
+def test_ids_are_told_distinct_as_the_duplicate_loop_tells_them(ids, distinct):
+    from vrapport.checks.services import _distinct_ids
+
+    keys = [" ".join(v.split()).casefold() for v in ids if isinstance(v, str) and v.strip()]
+    assert _distinct_ids(ids) is distinct is (len(set(keys)) == len(keys))

@@ -33,8 +33,10 @@ def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
     def finding(index: object, key: str, severity: str, code: str, message: str) -> Finding:
         return ctx.at(data, index, key, severity, code, message)  # type: ignore[arg-type]
 
-    for index, row in data.frame.iterrows():
-        day = row[DATE]
+    frame = data.frame
+    # Row by row from the columns (the values iterrows gives, without a Series per row).
+    rows = zip(frame.index, frame[DATE], frame[OPEN], *(frame[key] for key in SPLIT), strict=True)
+    for index, day, total, *split in rows:
         if isinstance(day, dt.date):
             cell = data.cell(index, DATE)
             if day.day != 1:
@@ -64,8 +66,7 @@ def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
                     f"for rapporten {ctx.period.as_of}. Raden blir ikke brukt.",
                 )
             seen.setdefault(day, cell)
-        total = row[OPEN]
-        parts = [row[key] for key in SPLIT if is_number(row[key])]
+        parts = [value for value in split if is_number(value)]
         if is_number(total) and parts and sum(parts) > total:
             labels = " og ".join(data.spec.column(key).label.lower() for key in SPLIT)
             yield finding(

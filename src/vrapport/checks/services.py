@@ -143,8 +143,14 @@ def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
     first, last = ctx.period.history_start, ctx.period.end_date
     for data in _sheets_listing(ctx, "record-dates-in-range"):
         for column in (c for c in data.spec.columns if c.type == "date"):
-            for index, value in data.frame[column.key].items():
-                if not isinstance(value, dt.date):
+            series = data.frame[column.key]
+            # A register has few distinct dates: those outside the range are found among
+            # them, and only their rows are visited (in row order).
+            outside = {v for v in set(series) if isinstance(v, dt.date) and (v > last or v < first)}
+            if not outside:
+                continue
+            for index, value in series.items():
+                if not isinstance(value, dt.date) or value not in outside:
                     continue
                 shown = f"{value.day}.{value.month}.{value.year}"
                 if value > last:
@@ -175,6 +181,8 @@ def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
 def record_ids_unique(ctx: CheckContext) -> Iterator[Finding]:
     """The `id` column of a register names each record once (case and spaces ignored)."""
     for data in _sheets_listing(ctx, "record-ids-unique"):
+        if _distinct_ids(data.frame["id"].tolist()):
+            continue
         seen: dict[str, Any] = {}  # normalised id -> frame index of its first row
         for index, value in data.frame["id"].items():
             if not isinstance(value, str) or not value.strip():
@@ -193,3 +201,13 @@ def record_ids_unique(ctx: CheckContext) -> Iterator[Finding]:
                 )
             else:
                 seen[key] = index
+
+
+def _distinct_ids(values: list[Any]) -> bool:
+    """No two ids of `values` are the same, case and spaces ignored, as record_ids_unique
+    compares them (a text that is only spaces is no id): one pass in C over the texts, then
+    a set. When some are the same, record_ids_unique's loop says which."""
+    texts = [v for v in values if isinstance(v, str)]
+    keys = list(map(str.casefold, map(" ".join, map(str.split, texts))))
+    filled = len(keys) - keys.count("")
+    return len(set(keys)) - ("" in keys) == filled
