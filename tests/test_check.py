@@ -679,6 +679,10 @@ def test_whole_column_coercion_equals_converting_each_value(kind):
         ("choice-multiple", ["Grønn; gul", None, " gul ", "", "Blå;GRØNN"]),
         ("integer", [1, 2.0, None]),  # a whole float in an integer column becomes an int
         ("decimal", [1.0, True]),  # a bool is no number: left for validation
+        ("integer", [1.0, 2.5, None, 3, float("inf"), -0.0, 2.0**60, float("nan")]),
+        ("text", ["a", "b c"]),  # nothing to strip: the list comes back as it is
+        ("choice", ["Grønn", "Gul", None]),  # every choice spelled as the list spells it
+        ("choice-multiple", ["Grønn; Gul", "; ;"]),
     ],
 )
 def test_a_column_of_one_type_is_coerced_as_each_value_would_be(kind, values):
@@ -695,6 +699,8 @@ def test_a_column_of_one_type_is_coerced_as_each_value_would_be(kind, values):
     one_by_one, expected_notes = coerce_column([*values, object()], column)  # no shortcut
     assert [(type(v), v) for v in converted] == [(type(v), v) for v in one_by_one[:-1]]
     assert noted == expected_notes == []
+    if kind in ("text", "choice") and converted == values:
+        assert converted is values  # unchanged texts: not written back
 
 
 @pytest.mark.parametrize(

@@ -154,12 +154,23 @@ def coerce_column(values: list[Any], column: ColumnSpec) -> tuple[list[Any], lis
     choices = {c.casefold(): c for c in reversed(column.choices)}
     if kinds <= {type(None), str}:
         if column.type == "text":
-            return [None if v is None else v.strip() for v in values], []
+            stripped: list[Any]
+            if kinds == {str}:
+                stripped = list(map(str.strip, values))
+            else:
+                stripped = [None if v is None else v.strip() for v in values]
+            # Texts typed without stray spaces stay as they are (and are not written back).
+            return values if stripped == values else stripped, []
         if column.type == "choice":
             spelled = {
                 v: _chosen(v, choices, column.multiple) for v in set(values) if v is not None
             }
+            if all(typed == chosen for typed, chosen in spelled.items()):
+                return values, []  # every choice spelled as the list spells it
             return [None if v is None else spelled[v] for v in values], []
+    if column.type == "integer" and kinds <= {type(None), int, float}:
+        # A whole float becomes an int, any other number stays (no note: none is text).
+        return [int(v) if type(v) is float and v.is_integer() else v for v in values], []
     convert = COERCERS[column.type]
     out: list[Any] = []
     noted: list[tuple[int, str]] = []
