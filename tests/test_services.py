@@ -656,3 +656,29 @@ def test_ids_are_told_distinct_as_the_duplicate_loop_tells_them(ids, distinct):
 
     keys = [" ".join(v.split()).casefold() for v in ids if isinstance(v, str) and v.strip()]
     assert _distinct_ids(ids) is distinct is (len(set(keys)) == len(keys))
+
+
+def test_month_indexes_look_at_each_date_as_its_own_row():
+    """Each distinct date is looked at once; every row gets its date's month index, and a
+    row without a date (None, NaN, NaT, pd.NA, text, a number) none."""
+    from vrapport.consolidate.services import month_indexes
+
+    period = Period(2024, 3)
+    dates = [
+        dt.date(2024, 3, 1),
+        None,
+        math.nan,
+        pd.NaT,
+        pd.Timestamp("2023-12-31"),
+        dt.datetime(2024, 3, 1, 12),
+        dt.date(2024, 3, 1),
+        "2024-03-01",
+        pd.NA,
+        5,
+        dt.date(2022, 1, 31),
+    ]
+    found = month_indexes(pd.Series(dates, dtype=object), period).tolist()
+    expected = [3, None, None, None, 0, 3, 3, None, None, None, -23]
+    assert [None if math.isnan(v) else v for v in found] == expected
+    assert all(math.isnan(v) for v in month_indexes(pd.Series([None, None], dtype=object), period))
+    assert len(month_indexes(pd.Series([], dtype=object), period)) == 0

@@ -370,14 +370,20 @@ class NewServices:
 
 
 def month_indexes(dates: pd.Series, period: Period) -> np.ndarray:
-    """The month index (see Period.index_of) of each date, NaN where it is not a date: one
-    pass over a register's dates, for every span and month asked of them."""
+    """The month index (see Period.index_of) of each date, NaN where it is not a date: each
+    distinct date looked at once (a register has many rows per day), for every span and
+    month asked of them."""
+    codes, distinct = pd.factorize(dates.to_numpy(dtype=object))  # -1: empty (None, NaN, NaT)
     index_of = period.index_of
-    return np.fromiter(
-        (index_of(d.year, d.month) if hasattr(d, "year") else np.nan for d in dates),
+    per_date = np.fromiter(
+        (index_of(d.year, d.month) if hasattr(d, "year") else np.nan for d in distinct),
         dtype=float,
-        count=len(dates),
+        count=len(distinct),
     )
+    out = np.full(len(codes), np.nan)
+    present = codes >= 0
+    out[present] = per_date[codes[present]]
+    return out
 
 
 def order_spans(frame: pd.DataFrame, period: Period) -> tuple[pd.Series, ...]:
