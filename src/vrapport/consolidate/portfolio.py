@@ -84,12 +84,21 @@ class StatusScale:
         rank = self.rank(label)
         return None if rank is None else self.colours[rank]
 
+    @cached_property
+    def _trends(self) -> dict[tuple[str | None, str | None], str]:
+        return {}  # (current, previous) -> arrow: a portfolio has few pairs, many projects
+
     def trend(self, current: str | None, previous: str | None) -> str:
         """↑ better, → unchanged, ↓ worse; "" when either status is unknown."""
-        now, before = self.rank(current), self.rank(previous)
-        if now is None or before is None:
-            return ""
-        return UP if now < before else SAME if now == before else DOWN
+        arrow = self._trends.get((current, previous))
+        if arrow is None:
+            now, before = self.rank(current), self.rank(previous)
+            if now is None or before is None:
+                arrow = ""
+            else:
+                arrow = UP if now < before else SAME if now == before else DOWN
+            self._trends[(current, previous)] = arrow
+        return arrow
 
 
 def status_scale(settings: PortfolioSettings) -> StatusScale:
@@ -123,9 +132,7 @@ def risk_matrix(settings: RiskMatrixSettings) -> RiskMatrix:
 
 
 def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
