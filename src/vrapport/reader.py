@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import is_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -120,6 +122,10 @@ def _column_values(rows: Grid, c: int) -> list[Any]:
 
 def _present(values: list[Any]) -> list[bool]:
     return [v is not None for v in values]
+
+
+def _has_blank(values: list[Any]) -> bool:
+    return any(map(is_, values, repeat(None)))
 
 
 def _find_label(grid: Grid, label: str) -> tuple[int, int] | None:
@@ -354,22 +360,26 @@ def _read_records(
     body = grid[header + 1 :]
     values = [_column_values(body, c) for c in where]
     # A row holding only what vrapport filled in (locked columns, e.g. last period's
-    # status of a project the user has removed) is not a record.
-    if free:
+    # status of a project the user has removed) is not a record. A free column filled in on
+    # every row makes every row a record (found in one pass over it).
+    if free and not all(_has_blank(values[i]) for i in free):
+        entered = None
+    elif free:
         entered = [any(cells) for cells in zip(*(_present(values[i]) for i in free), strict=True)]
     else:
         entered = [False] * len(body)
-    if all(entered):
+    if entered is None or all(entered):
         kept = list(range(header + 2, header + 2 + len(body)))
     else:
         chosen = [i for i, keep in enumerate(entered) if keep]
         kept = [header + 2 + i for i in chosen]
         values = [[column[i] for i in chosen] for column in values]
+    numbers = list(map(str, kept))  # each row's number, written once for all its cells
     frame = pd.DataFrame(
         {
-            ROW_KEY: [str(r) for r in kept],
+            ROW_KEY: numbers,
             MONTH: [None] * len(kept),
-            LABEL: [f"rad {r}" for r in kept],
+            LABEL: list(map("rad ".__add__, numbers)),
         }
         | dict(zip(keys, values, strict=True)),
         columns=[ROW_KEY, MONTH, LABEL, *keys],
@@ -377,7 +387,7 @@ def _read_records(
     )
     letters = {k: xl_col_to_name(c) for k, c in positions.items()}
     cell_frame = pd.DataFrame(
-        {k: [f"{letter}{r}" for r in kept] for k, letter in letters.items()},
+        {k: list(map(letter.__add__, numbers)) for k, letter in letters.items()},
         columns=keys,
         dtype=object,
     )
