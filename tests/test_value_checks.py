@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from vrapport.period import Period
 from vrapport.reader import SpecialCell
 from vrapport.spec import ColumnSpec, split_choices
-from vrapport.validation import _checks, _is_number, pandera_schema
+from vrapport.validation import _checks, _is_number, _TypesOnce, pandera_schema
 
 CHOICES = ("Grønn", "Gul", "Rød")
 VALUES: list[Any] = [
@@ -86,11 +86,15 @@ def _failures(checks: list[pa.Check], frame: pd.DataFrame) -> pd.DataFrame | Non
 def _same(column: ColumnSpec, values: list[Any]) -> None:
     frame = pd.DataFrame({column.key: pd.Series(values, dtype=object)})
     expected = _failures(_element_wise(column), frame)
-    actual = _failures(_checks(column), frame)
-    if expected is None or actual is None:
-        assert actual is expected is None
-    else:
-        pd.testing.assert_frame_equal(actual, expected)
+    # Types found per check, and once per column for all its checks (as _validate_sheet).
+    for actual in (
+        _failures(_checks(column), frame),
+        _failures(_checks(column, _TypesOnce()), frame),
+    ):
+        if expected is None or actual is None:
+            assert actual is expected is None
+        else:
+            pd.testing.assert_frame_equal(actual, expected)
 
 
 @pytest.mark.parametrize("column", COLUMNS, ids=lambda c: c.type + str(c.multiple))
@@ -134,9 +138,15 @@ def test_a_required_column_fails_the_rows_it_is_blank_in(specs):
         [{"_row": str(i), "_month": None, "_label": f"rad {i}"} | r for i, r in enumerate(rows)],
         dtype=object,
     )
-    schema = pandera_schema(sheet, period)
 
     def required(frame: pd.DataFrame) -> list[tuple[str, int]]:
+        found = []
+        for once in (False, True):  # a schema finding types once is made per validation
+            found.append(_required(pandera_schema(sheet, period, once), frame))
+        assert found[0] == found[1]
+        return found[0]
+
+    def _required(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[tuple[str, int]]:
         try:
             schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:

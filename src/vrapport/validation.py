@@ -49,6 +49,7 @@ def _is_number(value: Any) -> bool:
 # predicate on the non-blank values, at the same index, so pandera's failure table, and every
 # finding made from it, is the same.
 ColumnCheck = Callable[[pd.Series], "bool | pd.Series"]
+Kinds = Callable[[np.ndarray], set[type]]  # the types among a column's values
 # Numbers converted to float compare exactly with a limit below this (an int beyond it is
 # compared as a Python int).
 _EXACT = 2**53
@@ -68,27 +69,53 @@ def _outcome(series: pd.Series, failing: list[int]) -> bool | pd.Series:
     return pd.Series(passed, index=series.index)
 
 
-def _by_type(accepts: Callable[[type], bool]) -> ColumnCheck:
+def _types(values: np.ndarray) -> set[type]:
+    return set(map(type, values))
+
+
+class _TypesOnce:
+    """The types in each column of one frame, found once for all the column's checks while
+    pandera validates that frame (it hands each check the column anew, as a view of the same
+    values). A column is known by where its values lie; the values are held, so no other
+    array can come to lie there. For one validation of a frame that does not change."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[np.ndarray, set[type]]] = {}
+
+    def __call__(self, values: np.ndarray) -> set[type]:
+        where = values.__array_interface__["data"][0]
+        held = self._found.get(where)
+        if held is not None and (held[0].shape, held[0].strides) == (
+            values.shape,
+            values.strides,
+        ):
+            return held[1]
+        kinds = _types(values)
+        self._found[where] = (values, kinds)
+        return kinds
+
+
+def _by_type(accepts: Callable[[type], bool], kinds: Kinds) -> ColumnCheck:
     """A check whose element-wise predicate depends on the value's type alone."""
 
     def check(series: pd.Series) -> bool | pd.Series:
-        kinds = list(map(type, series.to_numpy(dtype=object)))
-        refused = {k for k in set(kinds) if k is not NoneType and not accepts(k)}
+        values = series.to_numpy(dtype=object)
+        refused = {k for k in kinds(values) if k is not NoneType and not accepts(k)}
         if not refused:
             return True
-        return _outcome(series, [i for i, k in enumerate(kinds) if k in refused])
+        return _outcome(series, [i for i, k in enumerate(map(type, values)) if k in refused])
 
     return check
 
 
-def _by_value(predicate: Callable[[Any], bool]) -> ColumnCheck:
+def _by_value(predicate: Callable[[Any], bool], kinds: Kinds) -> ColumnCheck:
     """A check whose predicate is judged once per distinct value (of each type: equal
     values of different types, 1, 1.0 and True, are told apart)."""
 
     def check(series: pd.Series) -> bool | pd.Series:
         values = series.to_numpy(dtype=object)
         keys: list[Any]
-        if set(map(type, values)) <= {str, NoneType}:
+        if kinds(values) <= {str, NoneType}:
             keys = values.tolist()
             judged = {k: k is None or predicate(k) for k in set(keys)}
         else:
@@ -106,7 +133,7 @@ def _numeric_type(kind: type) -> bool:
     return issubclass(kind, int | float) and not issubclass(kind, bool)
 
 
-def _bound(limit: float, below: bool) -> ColumnCheck:
+def _bound(limit: float, below: bool, kinds: Kinds) -> ColumnCheck:
     """below-minimum (`below`) or above-maximum: `not _is_number(v) or v >= limit` (`<=`)."""
 
     def passes(value: Any) -> bool:
@@ -116,10 +143,10 @@ def _bound(limit: float, below: bool) -> ColumnCheck:
 
     def check(series: pd.Series) -> bool | pd.Series:
         values = series.to_numpy(dtype=object)
-        kinds = set(map(type, values))
-        if not any(map(_numeric_type, kinds)):
+        present = kinds(values)
+        if not any(map(_numeric_type, present)):
             return True
-        if kinds <= {float, int, NoneType} and abs(limit) < _EXACT:
+        if present <= {float, int, NoneType} and abs(limit) < _EXACT:
             # A float compares exactly with the limit; so does an int below 2**53, and a
             # larger one lies on the same side of the limit as its float. None is NaN here,
             # which is outside no limit.
@@ -135,16 +162,16 @@ def _bound(limit: float, below: bool) -> ColumnCheck:
     return check
 
 
-def _too_long(length: int) -> ColumnCheck:
+def _too_long(length: int, kinds: Kinds) -> ColumnCheck:
     """too-long: `not isinstance(v, str) or len(v) <= length`."""
 
     def check(series: pd.Series) -> bool | pd.Series:
         values = series.to_numpy(dtype=object)
-        kinds = set(map(type, values))
-        if not any(issubclass(k, str) for k in kinds):
+        present = kinds(values)
+        if not any(issubclass(k, str) for k in present):
             return True
         # filter(None, ...) leaves the texts that are not empty: nothing else is in the column.
-        if kinds <= {str, NoneType} and max(map(len, filter(None, values)), default=0) <= length:
+        if present <= {str, NoneType} and max(map(len, filter(None, values)), default=0) <= length:
             return True
         return _outcome(
             series,
@@ -158,36 +185,40 @@ def _vectorised(function: ColumnCheck, name: str) -> pa.Check:
     return pa.Check(function, element_wise=False, ignore_na=False, name=name)
 
 
-def _type_check(column: ColumnSpec) -> pa.Check:
+def _type_check(column: ColumnSpec, kinds: Kinds) -> pa.Check:
     if column.type == "integer":
         return _vectorised(
-            _by_type(lambda k: issubclass(k, int) and not issubclass(k, bool)), "not-an-integer"
+            _by_type(lambda k: issubclass(k, int) and not issubclass(k, bool), kinds),
+            "not-an-integer",
         )
     if column.numeric:
         # A float NaN is blank, so every float passes.
-        return _vectorised(_by_type(_numeric_type), "not-a-number")
+        return _vectorised(_by_type(_numeric_type, kinds), "not-a-number")
     if column.type == "date":
-        return _vectorised(_by_type(lambda k: issubclass(k, dt.date)), "not-a-date")
+        return _vectorised(_by_type(lambda k: issubclass(k, dt.date), kinds), "not-a-date")
     if column.type == "choice" and column.multiple:
         choices = set(column.choices)
         return _vectorised(
-            _by_value(lambda v: isinstance(v, str) and all(p in choices for p in split_choices(v))),
+            _by_value(
+                lambda v: isinstance(v, str) and all(p in choices for p in split_choices(v)),
+                kinds,
+            ),
             "not-in-list",
         )
     if column.type == "choice":
         allowed = set(column.choices)
-        return _vectorised(_by_value(lambda v: v in allowed), "not-in-list")
-    return _vectorised(_by_type(lambda k: issubclass(k, str)), "not-text")
+        return _vectorised(_by_value(lambda v: v in allowed, kinds), "not-in-list")
+    return _vectorised(_by_type(lambda k: issubclass(k, str), kinds), "not-text")
 
 
-def _checks(column: ColumnSpec) -> list[pa.Check]:
-    checks = [_type_check(column)]
+def _checks(column: ColumnSpec, kinds: Kinds = _types) -> list[pa.Check]:
+    checks = [_type_check(column, kinds)]
     if column.numeric:
         low, high = column.bounds
-        checks.append(_vectorised(_bound(low, below=True), "below-minimum"))
-        checks.append(_vectorised(_bound(high, below=False), "above-maximum"))
+        checks.append(_vectorised(_bound(low, True, kinds), "below-minimum"))
+        checks.append(_vectorised(_bound(high, False, kinds), "above-maximum"))
     if column.max_length is not None:
-        checks.append(_vectorised(_too_long(column.max_length), "too-long"))
+        checks.append(_vectorised(_too_long(column.max_length, kinds), "too-long"))
     return checks
 
 
@@ -200,27 +231,38 @@ def _required_mask(frame: pd.DataFrame, column: ColumnSpec, period: Period) -> p
     return pd.Series(False, index=frame.index)
 
 
-def pandera_schema(sheet: SheetSpec, period: Period) -> pa.DataFrameSchema:
-    """The pandera schema of one sheet's tidy frame, derived from the spec."""
+def pandera_schema(sheet: SheetSpec, period: Period, once: bool = False) -> pa.DataFrameSchema:
+    """The pandera schema of one sheet's tidy frame, derived from the spec. `once`: for one
+    validation of one frame, each column's types are found once for all its checks."""
+    kinds: Kinds = _TypesOnce() if once else _types
     columns = {
-        c.key: pa.Column(object, nullable=True, checks=_checks(c), coerce=False)
+        c.key: pa.Column(object, nullable=True, checks=_checks(c, kinds), coerce=False)
         for c in sheet.columns
     }
     wide = [
-        pa.Check(_required_check(column, period), name=REQUIRED_PREFIX + column.key)
+        pa.Check(_required_check(column, period, kinds), name=REQUIRED_PREFIX + column.key)
         for column in sheet.columns
         if column.required != "never"
     ]
     return pa.DataFrameSchema(columns, checks=wide, strict=False)
 
 
-def _required_check(column: ColumnSpec, period: Period) -> Callable[[pd.DataFrame], Any]:
+# Values of these types are never blank (pd.isna): a column of them is filled in everywhere.
+_NEVER_BLANK = frozenset({str, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, SpecialCell})
+
+
+def _required_check(
+    column: ColumnSpec, period: Period, kinds: Kinds
+) -> Callable[[pd.DataFrame], Any]:
     """The rows where `column` is filled in or not required. When that is every row, the
     check says so with one bool, so pandera does not look for rows blank in every column
     (its ignore_na), a test of the whole frame per required column; otherwise pandera gets
-    the rows as before."""
+    the rows as before. A column holding only types that are never blank is filled in on
+    every row (known from its types, without testing each value)."""
 
     def check(frame: pd.DataFrame) -> bool | pd.Series:
+        if kinds(frame[column.key].to_numpy(dtype=object)) <= _NEVER_BLANK:
+            return True
         passed = frame[column.key].notna() | ~_required_mask(frame, column, period)
         return True if passed.all() else passed
 
@@ -311,7 +353,7 @@ def _validate_sheet(sub: Submission, data: SheetData, period: Period) -> None:
             "kreves. Er malen fylt ut?",
         )
     coerce_sheet(sub, data)
-    schema = pandera_schema(data.spec, period)
+    schema = pandera_schema(data.spec, period, once=True)
     try:
         schema.validate(data.frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
