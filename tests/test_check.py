@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -799,3 +800,45 @@ def test_the_garbage_collector_is_paused_while_files_are_checked_and_restarted(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (dt.date(2023, 1, 5), "05.01.2023"),
+        (dt.datetime(2023, 1, 5, 8, 30), "05.01.2023"),
+        (True, "SANN"),
+    ],
+)
+def test_a_date_or_truth_value_in_a_text_cell_is_a_finding_at_its_cell(
+    specs: Specs, example_copy, value, shown
+):
+    path = set_cells(example_copy("nye_tjenester.xlsx"), "Leverte oppdrag", {"B6": value})
+    findings = findings_of(path, specs)
+    assert not [f for f in findings if f.code == "internal-error"]
+    (finding,) = only(findings, "not-text")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Leverte oppdrag", "B6", "error")
+    assert finding.message.startswith(f"«{shown}» er ikke tekst (")
+
+
+def test_every_value_finding_is_given_the_fields_its_message_names():
+    """Each value code's message template gets every field it names (not-text once had no
+    «shown»: a date in a text cell made the whole file an internal error)."""
+    from string import Formatter
+
+    from vrapport.findings import CODES
+    from vrapport.reader import SpecialCell
+    from vrapport.spec import ColumnSpec
+    from vrapport.validation import _params
+
+    column = ColumnSpec("x", "Kolonne", choices=("a", "b"), min=0, max=10, max_length=5)
+    checked = []
+    for code in CODES.values():
+        if code.category != "value" or not code.template:
+            continue
+        value = SpecialCell("#DIV/0!") if code.name == "error-value" else dt.date(2024, 1, 5)
+        named = {field for _, field, _, _ in Formatter().parse(code.template) if field}
+        given = set(_params(code.name, value, column, "rad 5")) | {"column", "sheet"}
+        assert named <= given, code.name
+        checked.append(code.name)
+    assert {"not-text", "not-a-date", "too-long", "error-value"} <= set(checked)

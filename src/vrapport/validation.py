@@ -293,7 +293,9 @@ def _params(code: str, value: Any, column: ColumnSpec, label: str) -> dict[str, 
         return {"shown": shown, "limit": format_plain(column.bounds[1]), "label": label}
     if code == "too-long":
         return {"length": len(str(value)), "limit": column.max_length}
-    if code in ("required", "not-text", FORMULA_WITHOUT_VALUE):
+    if code == "not-text":
+        return {"shown": shown}
+    if code in ("required", FORMULA_WITHOUT_VALUE):
         return {"label": label} if code == "required" else {}
     return {"shown": shown, "label": label}
 
