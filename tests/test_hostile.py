@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests import corpus
-from tests.conftest import EXAMPLES, PERIOD
+from tests.conftest import EXAMPLES, PERIOD, set_cells
 from vrapport.isolation import Reader, read_workbook
 from vrapport.spec import Specs
 from vrapport.validation import check_files
@@ -299,6 +299,36 @@ def test_a_file_that_kills_the_worker_while_reading_ahead_costs_only_its_finding
     assert (finding.file, finding.code) == ("b", "parser-aborted")
     assert after.findings == [] and after.grids == first.grids
     assert reads() == ["a", "b", "c"]  # a was not read again, c once by a new worker
+
+
+def _panicking(tmp_path: Path) -> Path:
+    """drift.xlsx with -1e308 typed into a date cell: python-calamine panics converting it
+    ("TimeDelta::milliseconds out of bounds"), which pyo3 raises as a BaseException."""
+    path = Path(shutil.copy(EXAMPLES / "drift.xlsx", tmp_path / "drift.xlsx"))
+    return set_cells(path, "Beredskap", {"A5": -1e308})
+
+
+def test_a_parser_panic_is_a_finding_for_its_file_not_an_exception(tmp_path: Path) -> None:
+    book = read_workbook(_panicking(tmp_path), "drift.xlsx")  # in-process, as the service reads
+    assert [(f.file, f.code) for f in book.findings] == [("drift.xlsx", "parser-aborted")]
+
+
+def test_a_parser_panic_while_reading_ahead_costs_no_other_file_its_result(  # type: ignore[no-untyped-def]
+    tmp_path: Path, reads
+) -> None:
+    good = EXAMPLES / "ledelse.xlsx"
+    files = [(good, "a"), (_panicking(tmp_path), "b"), (good, "c")]
+    reader = Reader(target=corpus.logged)
+    try:
+        reader.prefetch(files)
+        _wait_for(lambda: len(reads()) == 3 or not reader._process.is_alive())  # a read ahead
+        first, panicked, after = reader.read(files)
+    finally:
+        reader.close()
+    assert first.findings == [] and first.grids == _grids(good)  # its result was not deleted
+    assert [(f.file, f.code) for f in panicked.findings] == [("b", "parser-aborted")]
+    assert after.findings == [] and after.grids == first.grids
+    assert reads() == ["a", "b", "c"]  # one worker read on past the panic
 
 
 def test_the_worker_reads_ahead_only_as_far_as_it_may(reads) -> None:  # type: ignore[no-untyped-def]

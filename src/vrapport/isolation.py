@@ -85,7 +85,19 @@ def read_workbook(path: Path, display: str) -> Workbook:
         raise
     except Exception:  # noqa: BLE001 - a parser's failure on the file is a finding
         return Workbook(findings=[_failure(display, "corrupt-file", DAMAGED)])
+    except BaseException as exc:
+        if not is_panic(exc):
+            raise
+        return Workbook(findings=[_failure(display, "parser-aborted", ABORTED)])
     return book
+
+
+def is_panic(exc: BaseException) -> bool:
+    """A Rust panic in python-calamine that pyo3 raised as its PanicException (a
+    BaseException, so `except Exception` misses it), e.g. a date cell holding -1e308
+    ("TimeDelta::milliseconds out of bounds"). Unwinding from it used to end the worker
+    and, on the way, delete the results it had read ahead for other files."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _failure(display: str, code: str, message: str) -> Finding:
@@ -141,6 +153,10 @@ def _serve(conn: Any, memory: int, results: str, ahead: int) -> None:
                     result = Failed("memory")
                 except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
                     result = Failed(f"bug:{type(exc).__name__}: {exc}")
+                except BaseException as exc:
+                    if not is_panic(exc):
+                        raise
+                    result = Failed("panic")  # this file's finding; the worker reads on
                 _deliver(conn, results, number, result)
                 del result  # not held while the next file is read
                 number += 1
@@ -187,7 +203,8 @@ def _untaken(folder: str) -> int:
 
 @dataclass(frozen=True)
 class Failed:
-    """A call the worker could not complete: "died", "timeout", "memory" or "bug:…"."""
+    """A call the worker could not complete: "died", "timeout", "memory", "panic" (a parser
+    panic it survived) or "bug:…"."""
 
     outcome: str
 
