@@ -4,7 +4,10 @@ figure in the report."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -329,6 +332,43 @@ def test_a_parser_panic_while_reading_ahead_costs_no_other_file_its_result(  # t
     assert [(f.file, f.code) for f in panicked.findings] == [("b", "parser-aborted")]
     assert after.findings == [] and after.grids == first.grids
     assert reads() == ["a", "b", "c"]  # one worker read on past the panic
+
+
+def test_a_worker_ended_by_an_unexpected_exception_keeps_what_it_read_ahead(  # type: ignore[no-untyped-def]
+    tmp_path: Path, reads
+) -> None:
+    gone = Path(shutil.copy(EXAMPLES / "ledelse.xlsx", tmp_path / "vekk.xlsx"))
+    good = EXAMPLES / "hr.xlsx"
+    files = [(good, "a"), (gone, "b"), (good, "c")]
+    reader = Reader(target=corpus.unwinds)
+    try:
+        reader.prefetch(files)
+        _wait_for(lambda: not reader._process.is_alive())  # ended on b; a not yet taken
+        first, ended, after = reader.read(files)
+    finally:
+        reader.close()
+    assert first.findings == [] and first.grids == _grids(good)
+    assert [(f.file, f.code) for f in ended.findings] == [("b", "parser-aborted")]
+    assert after.findings == [] and after.grids == first.grids
+    assert reads() == ["a", "c"]  # a read once, c by a new worker
+
+
+def test_a_parsers_panic_message_does_not_reach_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "inn"
+    folder.mkdir()
+    shutil.copy(_panicking(tmp_path), folder / "drift.xlsx")
+    env = {k: v for k, v in os.environ.items() if k != "VRAPPORT_DEBUG"}
+    env |= {"RUST_BACKTRACE": "1", "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "vrapport", "check", str(folder), "--period", str(PERIOD)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "parser-aborted" not in done.stderr and "panicked" not in done.stderr
+    assert "Filen fikk Excel-leseren til å stoppe" in done.stdout + done.stderr
 
 
 def test_the_worker_reads_ahead_only_as_far_as_it_may(reads) -> None:  # type: ignore[no-untyped-def]

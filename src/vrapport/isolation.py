@@ -131,37 +131,40 @@ def _serve(conn: Any, memory: int, results: str, ahead: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops the worker
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds: temporary files go
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the parent removes `results`
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if not os.environ.get("VRAPPORT_DEBUG"):  # a parser's panic message is not for users
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 2)
+        os.close(quiet)
     parent = os.getppid()
     number = 0
-    try:
-        while True:
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:  # the parent is done (or gone): nobody will take what is left
+            shutil.rmtree(results, ignore_errors=True)
+            return
+        for function, args in batch:
+            while _untaken(results) > ahead:  # the parent takes them and deletes the files
+                if os.getppid() != parent:
+                    shutil.rmtree(results, ignore_errors=True)
+                    return
+                time.sleep(0.01)
             try:
-                batch = conn.recv()
-            except EOFError:  # the parent is done (or gone)
-                return
-            for function, args in batch:
-                while _untaken(results) > ahead:  # the parent takes them and deletes the files
-                    if os.getppid() != parent:
-                        return
-                    time.sleep(0.01)
-                try:
-                    result: Any = function(*args)
-                except MemoryError:
-                    result = Failed("memory")
-                except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
-                    result = Failed(f"bug:{type(exc).__name__}: {exc}")
-                except BaseException as exc:
-                    if not is_panic(exc):
-                        raise
-                    result = Failed("panic")  # this file's finding; the worker reads on
-                _deliver(conn, results, number, result)
-                del result  # not held while the next file is read
-                number += 1
-    finally:
-        shutil.rmtree(results, ignore_errors=True)
+                result: Any = function(*args)
+            except MemoryError:
+                result = Failed("memory")
+            except Exception as exc:  # noqa: BLE001 - a bug in vrapport, reported for the file
+                result = Failed(f"bug:{type(exc).__name__}: {exc}")
+            except BaseException as exc:
+                if not is_panic(exc):
+                    raise  # the worker ends; what it announced stays for the parent to take
+                result = Failed("panic")  # this file's finding; the worker reads on
+            _deliver(conn, results, number, result)
+            del result  # not held while the next file is read
+            number += 1
 
 
 def _deliver(conn: Any, results: str, number: int, result: Any) -> None:
