@@ -86,6 +86,21 @@ def test_collect_approve_build_and_download_in_a_browser(
     def wait(condition):  # type: ignore[no-untyped-def]
         return WebDriverWait(browser, 120).until(condition)
 
+    def replaced(element):  # type: ignore[no-untyped-def]
+        """The page holding `element` has been replaced. ec.staleness_of, except that Chromium
+        may also answer «Node with given id does not belong to the document» (a plain
+        WebDriverException) for a node caught while the page is being swapped."""
+        from selenium.common.exceptions import WebDriverException
+
+        def check(_driver) -> bool:  # type: ignore[no-untyped-def]
+            try:
+                element.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        return check
+
     templates = expected_templates(specs)
     data = tmp_path / "data"
     tokens = make_tokens(data, templates)
@@ -116,7 +131,7 @@ def test_collect_approve_build_and_download_in_a_browser(
             row = browser.find_element(By.ID, f"rad-{template}")
             assert row.find_element(By.CLASS_NAME, "status").text == "levert"
             row.find_element(By.NAME, "godkjenn").click()
-            wait(ec.staleness_of(row))
+            wait(replaced(row))
         browser.get(f"{url}/perioder/{P}")
         statuses = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#oversikt .status")]
         assert statuses == ["godkjent"] * len(templates)
