@@ -462,12 +462,12 @@ def _collector_paused() -> Iterator[None]:
     no reference cycles (gc.collect() after check_files frees nothing), so memory is the same.
     Reference counting frees everything as before. Restarted by the caller that paused it (a
     nested or concurrent caller finds it paused and leaves it so)."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
