@@ -272,3 +272,27 @@ def unwinds(path: Path, display: str):  # type: ignore[no-untyped-def]
     if path.name.startswith("vekk"):
         raise SystemExit(3)
     return logged(path, display)
+
+
+def aborting_values(path: Path, display: str):  # type: ignore[no-untyped-def]
+    """A worker target that reads as read_overlapped does, except that the values thread
+    aborts the whole process 0.5 s into a file named 'krasj*' (as python-calamine does on
+    some files, also ones pre-flight goes on to refuse); other files are read after a 1 s
+    pause, so a thread left running on the file before would end the worker meanwhile."""
+    import os
+    import time
+
+    from vrapport import isolation
+
+    def values(book, source: Path) -> None:  # type: ignore[no-untyped-def]
+        if source.name.startswith("krasj"):
+            time.sleep(0.5)
+            os.abort()
+        read_values(book, source)
+
+    read_values = getattr(isolation, "_unpatched_values", isolation._read_values)
+    isolation._unpatched_values = read_values  # type: ignore[attr-defined]
+    isolation._read_values = values  # type: ignore[assignment]
+    if not path.name.startswith("krasj"):
+        time.sleep(1)
+    return isolation.read_overlapped(path, display)

@@ -412,6 +412,58 @@ def test_closing_with_files_still_ahead_stops_the_worker_and_removes_its_results
     assert not process.is_alive() and not folder.exists()
 
 
+# --- reading values in a thread while pre-flight scans (read_overlapped) --------------------
+
+
+def test_reading_values_alongside_the_scan_gives_what_reading_in_turn_gives(
+    tmp_path: Path,
+) -> None:
+    hostile = [_make(case, tmp_path) for case in sorted(CASES)]
+    files = [(path, path.name) for path in [*sorted(EXAMPLES.glob("*.xlsx")), *hostile]]
+    reader = Reader()  # read_overlapped, read_workbook as its fallback
+    try:
+        books = list(reader.read(files))
+    finally:
+        reader.close()
+    assert books == [read_workbook(path, display) for path, display in files]
+    assert all(b.findings == [] and b.grids for b in books[: -len(hostile)])
+    assert all(b.refused for b in books[-len(hostile) :])
+
+
+def test_a_thread_left_reading_a_refused_file_ends_the_worker_after_its_result(
+    tmp_path: Path,
+) -> None:
+    refused = tmp_path / "krasj.xlsx"
+    _make("stray-value-far-down", tmp_path).rename(refused)
+    good = EXAMPLES / "ledelse.xlsx"
+    reader = Reader(target=corpus.aborting_values)  # no fallback: nothing read twice
+    try:
+        books = reader.read([(refused, "krasj.xlsx"), (good, "b")])
+        first = next(books)
+        worker = reader._process.pid
+        after = next(books)  # read by a new worker: the thread would have aborted this one
+        assert reader._process.pid != worker
+    finally:
+        reader.close()
+    assert first == read_workbook(refused, "krasj.xlsx")
+    assert [f.code for f in first.findings] == ["sheet-too-large"]
+    assert after.findings == [] and after == read_workbook(good, "b")
+
+
+def test_a_file_whose_values_thread_kills_the_worker_is_read_again_in_turn(
+    tmp_path: Path,
+) -> None:
+    crashing = Path(shutil.copy(EXAMPLES / "hr.xlsx", tmp_path / "krasj.xlsx"))
+    good = EXAMPLES / "ledelse.xlsx"
+    reader = Reader(target=corpus.aborting_values, fallback=read_workbook)
+    try:
+        first, after = reader.read([(crashing, "krasj.xlsx"), (good, "b")])
+    finally:
+        reader.close()
+    assert first.findings == [] and first == read_workbook(crashing, "krasj.xlsx")
+    assert after.findings == [] and after == read_workbook(good, "b")
+
+
 # --- work proportional to the input ---------------------------------------------------------
 
 

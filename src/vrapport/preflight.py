@@ -126,9 +126,13 @@ def preflight(path: Path, display: str) -> list[Finding]:
     return inspect(path, display)[0]
 
 
-def inspect(path: Path, display: str) -> tuple[list[Finding], BookScan]:
+def inspect(
+    path: Path, display: str, ready: Callable[[], None] | None = None
+) -> tuple[list[Finding], BookScan]:
     """The pre-flight's findings and, from the same pass, each sheet's cell scan (by sheet
-    name; empty when the file is refused)."""
+    name; empty when the file is refused). `ready` is called once the archive's directory,
+    declared sizes, content types and relationships have passed (no zip bomb by its
+    headers, no macro or active content), before the members are unpacked and scanned."""
     book = BookScan()
 
     def fail(code: str, message: str, sheet: str = "", cell: str = "") -> tuple:  # type: ignore[type-arg]
@@ -157,7 +161,7 @@ def inspect(path: Path, display: str) -> tuple[list[Finding], BookScan]:
         return fail("not-xlsx", "Filen er ikke en Excel-arbeidsbok (.xlsx).")
     try:
         with zipfile.ZipFile(path) as archive:
-            links = _check_archive(archive, book)
+            links = _check_archive(archive, book, ready)
     except Refused as refused:
         return fail(refused.code, refused.message, refused.sheet, refused.cell)
     except (
@@ -789,9 +793,12 @@ def _active_content(names: list[str], content_types: bytes, relation_types: list
     return ", ".join(found)
 
 
-def _check_archive(archive: zipfile.ZipFile, book: BookScan) -> list[str]:
+def _check_archive(
+    archive: zipfile.ZipFile, book: BookScan, ready: Callable[[], None] | None = None
+) -> list[str]:
     """Refuse the archive (raise Refused) or return the members it links out through; fills
-    `book` with each sheet's cell scan and how the formula results were computed."""
+    `book` with each sheet's cell scan and how the formula results were computed. `ready()`
+    once the headers and the small members have passed (see inspect)."""
     infos = archive.infolist()
     names = [info.filename for info in infos]
     if len(infos) > MAX_MEMBERS:
@@ -844,6 +851,8 @@ def _check_archive(archive: zipfile.ZipFile, book: BookScan) -> list[str]:
     active = _active_content(names, content_types, relation_types)
     if active:
         raise Refused("active-content", f"Filen inneholder aktivt innhold: {active}. {CLEAN_COPY}")
+    if ready is not None:
+        ready()
     sheets = _sheet_names(stream, archive, by_name, book)
     shared_count: int | None = None
     areas: dict[str, _SheetArea] = {}
