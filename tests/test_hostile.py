@@ -4,6 +4,7 @@ figure in the report."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -311,9 +312,40 @@ def _panicking(tmp_path: Path) -> Path:
     return set_cells(path, "Beredskap", {"A5": -1e308})
 
 
-def test_a_parser_panic_is_a_finding_for_its_file_not_an_exception(tmp_path: Path) -> None:
+def test_a_parser_panic_on_a_date_is_a_finding_at_its_cell(tmp_path: Path) -> None:
     book = read_workbook(_panicking(tmp_path), "drift.xlsx")  # in-process, as the service reads
-    assert [(f.file, f.code) for f in book.findings] == [("drift.xlsx", "parser-aborted")]
+    (finding,) = book.findings
+    assert (finding.file, finding.sheet, finding.ref) == ("drift.xlsx", "Beredskap", "A5")
+    assert finding.code == "date-out-of-range" and finding.severity == "error"
+    assert finding.message.startswith("«-1,000e+308» kan ikke leses som dato")
+
+
+def test_the_cell_of_a_date_panic_is_found_on_a_sheet_that_starts_further_down(
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Ark"
+    sheet["C3"] = dt.date(2024, 1, 1)
+    sheet["D4"] = 5e11  # a huge number in another row is not the one
+    sheet["B6"], sheet["C6"] = 3, -1e12
+    for ref in ("C3", "C6"):
+        sheet[ref].number_format = "dd.mm.yyyy"
+    workbook.save(path := tmp_path / "ark.xlsx")
+    (finding,) = read_workbook(path, "ark.xlsx").findings
+    assert (finding.sheet, finding.ref, finding.code) == ("Ark", "C6", "date-out-of-range")
+    assert "«-1\N{NO-BREAK SPACE}000\N{NO-BREAK SPACE}000" in finding.message
+
+
+def test_a_parser_panic_that_cannot_be_placed_is_a_finding_for_its_file(tmp_path: Path) -> None:
+    path = Path(shutil.copy(EXAMPLES / "drift.xlsx", tmp_path / "drift.xlsx"))
+    set_cells(path, "Beredskap", {"A5": -1e308, "D5": 2e11})  # two candidates in row 5
+    book = read_workbook(path, "drift.xlsx")
+    assert [(f.file, f.sheet, f.ref, f.code) for f in book.findings] == [
+        ("drift.xlsx", "", "", "parser-aborted")
+    ]
 
 
 def test_a_parser_panic_while_reading_ahead_costs_no_other_file_its_result(  # type: ignore[no-untyped-def]
@@ -368,7 +400,7 @@ def test_a_parsers_panic_message_does_not_reach_the_terminal(tmp_path: Path) -> 
     )
     assert done.returncode == 1
     assert "parser-aborted" not in done.stderr and "panicked" not in done.stderr
-    assert "Filen fikk Excel-leseren til å stoppe" in done.stdout + done.stderr
+    assert "kan ikke leses som dato" in done.stdout and "A5" in done.stdout
 
 
 def test_the_worker_reads_ahead_only_as_far_as_it_may(reads) -> None:  # type: ignore[no-untyped-def]

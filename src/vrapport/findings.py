@@ -169,6 +169,14 @@ CODES: Mapping[str, Code] = _table(
     ),
     Code("not-a-date", "value", ERROR, "«{shown}» er ikke en dato ({column}, {label})."),
     Code(
+        "date-out-of-range",
+        "value",
+        ERROR,
+        "«{shown}» kan ikke leses som dato: cellen er formatert som dato, men tallet er langt "
+        "utenfor datoene Excel kan vise. Skriv inn datoen på nytt (dd.mm.åååå) eller tøm "
+        "cellen, og send filen igjen.",
+    ),
+    Code(
         "not-in-list",
         "value",
         ERROR,

@@ -103,7 +103,12 @@ def _read_values(book: Workbook, path: Path) -> None:
     book.visibility = {s.name: state(s.visible) for s in workbook.sheets_metadata}
     for name in book.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
-        book.grids[name] = sheet.to_python(skip_empty_area=False)
+        try:
+            book.grids[name] = sheet.to_python(skip_empty_area=False)
+        except BaseException as exc:
+            if is_panic(exc) and (where := _unreadable_date(path, name, sheet)) is not None:
+                raise where from None
+            raise
         book.merged[name] = [
             ((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
         ]
@@ -120,6 +125,11 @@ def _with_values(
         book.computed = scan.computed
     except MemoryError:
         raise
+    except UnreadableDate as where:
+        finding = Finding.make(
+            "date-out-of-range", display, where.sheet, where.ref, shown=where.shown
+        )
+        return Workbook(findings=[finding])
     except Exception:  # noqa: BLE001 - a parser's failure on the file is a finding
         return Workbook(findings=[_failure(display, "corrupt-file", DAMAGED)])
     except BaseException as exc:
@@ -127,6 +137,87 @@ def _with_values(
             raise
         return Workbook(findings=[_failure(display, "parser-aborted", ABORTED)])
     return book
+
+
+class UnreadableDate(Exception):
+    """python-calamine panicked converting a number in a date-formatted cell to a date (it
+    does for about ±1e11 days and beyond), and this is the cell: the one number that large
+    in the row where it stopped."""
+
+    def __init__(self, sheet: str, ref: str, shown: str) -> None:
+        super().__init__(sheet, ref, shown)
+        self.sheet, self.ref, self.shown = sheet, ref, shown
+
+
+HUGE = 1e11  # days: python-calamine's date conversion overflows from about 1.07e11
+
+
+def _unreadable_date(path: Path, name: str, sheet: Any) -> UnreadableDate | None:
+    """Where on sheet `name` python-calamine's conversion panics, when that can be told: its
+    row (where iterating the rows panics) holds exactly one number of HUGE or more (read
+    from the sheet's XML, which pre-flight has accepted). None otherwise."""
+    rows, index = sheet.iter_rows(), 0
+    while True:
+        try:
+            next(rows)
+        except StopIteration:
+            return None
+        except BaseException as exc:
+            if not is_panic(exc):
+                raise
+            break
+        index += 1
+    try:
+        huge = _huge_numbers(path, name, index + 1)  # (rows are yielded from the first)
+    except Exception:  # noqa: BLE001 - not told: the file's finding stays the general one
+        return None
+    if len(huge) != 1:
+        return None
+    from vrapport.numbers import format_plain
+
+    ((ref, value),) = huge
+    shown = format_plain(value) if abs(value) < 1e15 else f"{value:.3e}".replace(".", ",")
+    return UnreadableDate(name, ref, shown)
+
+
+def _huge_numbers(path: Path, name: str, row: int) -> list[tuple[str, float]]:
+    """The number cells of `row` on sheet `name` holding HUGE or more (either sign)."""
+    import zipfile
+
+    from vrapport.preflight import local_name, sheet_members, stream_parse, xml_parser
+
+    found: list[tuple[str, float]] = []
+    text: list[str] = []
+    parser = xml_parser()
+    cell = ""  # the reference of the number cell being read in `row`
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal cell
+        local = local_name(tag)
+        if local == "c":
+            ref = attrs.get("r", "")
+            in_row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == str(row)
+            cell = ref if in_row and attrs.get("t", "n") == "n" else ""
+        elif local == "v" and cell:
+            text.clear()
+            parser.CharacterDataHandler = text.append
+
+    def end(tag: str) -> None:
+        nonlocal cell
+        local = local_name(tag)
+        if local == "v" and cell:
+            parser.CharacterDataHandler = None
+            with contextlib.suppress(ValueError):
+                if abs(value := float("".join(text))) >= HUGE:
+                    found.append((cell, value))
+        elif local == "c":
+            cell = ""
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    with zipfile.ZipFile(path) as archive:
+        member = {sheet: part for part, sheet in sheet_members(archive).items()}[name]
+        stream_parse(archive, member, parser)
+    return found
 
 
 class _ValuesAhead:
