@@ -364,7 +364,7 @@ def test_absurd_amount_is_refused(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": 1e20})
     (finding,) = only(findings_of(path, specs), "above-maximum")
     assert finding.cell == "F6"
-    assert "10\u00a0000\u00a0000\u00a0000\u00a0000" in finding.message
+    assert finding.message.startswith("1E+20 er større")  # as Excel shows it, not 21 digits
 
 
 @pytest.mark.parametrize("text", ["1,234", "1.234", "1.5", "12,345"])

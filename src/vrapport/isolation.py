@@ -176,8 +176,7 @@ def _unreadable_date(path: Path, name: str, sheet: Any) -> UnreadableDate | None
     from vrapport.numbers import format_plain
 
     ((ref, value),) = huge
-    shown = format_plain(value) if abs(value) < 1e15 else f"{value:.3e}".replace(".", ",")
-    return UnreadableDate(name, ref, shown)
+    return UnreadableDate(name, ref, format_plain(value))
 
 
 def _huge_numbers(path: Path, name: str, row: int) -> list[tuple[str, float]]:

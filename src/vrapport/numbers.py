@@ -65,8 +65,14 @@ def format_number(value: float, decimals: int = 0) -> str:
     return ("-" if rounded < 0 else "") + text
 
 
+HUGE_SHOWN = 1e15  # from here on a number is shown as Excel's General format shows it: 1E+15
+
+
 def format_plain(value: float) -> str:
-    """7 -> '7', 1234.5 -> '1 234,5': as many decimals as the value has (at most 4)."""
+    """7 -> '7', 1234.5 -> '1 234,5': as many decimals as the value has (at most 4); from
+    1e15 on as Excel shows it, -1E+308 and 1,5E+20 (not 309 digits in a message)."""
+    if abs(value) >= HUGE_SHOWN and math.isfinite(value):
+        return f"{value:.6G}".replace(".", ",")
     if float(value).is_integer():
         return format_number(value, 0)
     return format_number(value, 4).rstrip("0").rstrip(",")
