@@ -186,11 +186,11 @@ def _usage_errors() -> Iterator[None]:
 
 
 def _print_findings(findings: list[Finding], title: str) -> None:
+    if not findings:
+        return
     from rich.table import Table
 
     console = _console()
-    if not findings:
-        return
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("Nivå", no_wrap=True)
     table.add_column("Sted", overflow="fold")
