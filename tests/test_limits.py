@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import read_grids
-from vrapport.lineage import compress, compress_coords, parse_cells, split_citation
+from vrapport import lineage
+from vrapport.lineage import FEW_CELLS, compress, compress_coords, parse_cells, split_citation
 from vrapport.period import Period
 from vrapport.report.front import CITATION_CHARS, sources_section
 from vrapport.report.model import HeaderCell, Report, Row, Section, Table, Text
@@ -120,6 +121,33 @@ def test_cell_addresses_are_parsed_as_xlsxwriter_reads_each(addresses: list[str 
     rows, cols = parse_cells(pd.Series(addresses, dtype=object))
     expected = [xl_cell_to_rowcol(a.upper()) if a else (-1, -1) for a in addresses]
     assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+
+
+# Blocks of a small sheet (runs, rectangles, their neighbours), cells outside any block and
+# cells without an address (negative).
+_block = st.tuples(st.integers(0, 6), st.integers(1, 4), st.integers(0, 4), st.integers(1, 3)).map(
+    lambda b: [(r, c) for r in range(b[0], b[0] + b[1]) for c in range(b[2], b[2] + b[3])]
+)
+_cells = st.tuples(
+    st.lists(_block, max_size=4),
+    st.lists(
+        st.one_of(
+            st.tuples(st.integers(-1, 8), st.integers(-1, 5)),
+            st.tuples(st.integers(0, 3_000_000), st.integers(0, 16_383)),
+        ),
+        max_size=12,
+    ),
+).map(lambda parts: ([cell for block in parts[0] for cell in block] + parts[1])[:FEW_CELLS])
+
+
+@given(_cells)
+def test_a_few_cells_are_compressed_as_the_array_way_does(cells: list[tuple[int, int]]):
+    rows = np.array([r for r, _ in cells], dtype=np.int64)
+    cols = np.array([c for _, c in cells], dtype=np.int64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lineage, "FEW_CELLS", -1)  # every citation the array way
+        expected = compress_coords(rows, cols)
+    assert compress_coords(rows, cols) == expected
 
 
 def test_cell_addresses_other_than_letters_then_digits_are_parsed_the_general_way():
