@@ -488,9 +488,17 @@ def build(inputs: SectionInput) -> Section:
     )
     chapter = inputs.chapter
 
+    # Each line's rows of a month, the year to date or the year are cited for several
+    # columns (actual, budget, both): the rows are found once.
+    line_keys, line_months = result[ROW_KEY], result[MONTH]
+    masks: dict[tuple[tuple[str, ...], tuple[int, ...]], pd.Series] = {}
+
     def cite(lines: tuple[str, ...], months: list[int], columns: list[str]) -> str | None:
-        mask = result[ROW_KEY].isin(lines) & result[MONTH].isin(months)
-        return inputs.cite(ROLE, "result", mask, columns)
+        rows = masks.get((lines, tuple(months)))
+        if rows is None:
+            rows = line_keys.isin(lines) & line_months.isin(months)
+            masks[(lines, tuple(months))] = rows
+        return inputs.cite(ROLE, "result", rows, columns)
 
     monthly = monthly_result(result, catalogue, period, cite)
 

@@ -458,8 +458,15 @@ def build(inputs: SectionInput) -> Section:
     sick = inputs.sheet(ROLE, SICK_LEAVE)
     data = sick_leave(sick, period)
 
+    # The rows of a month (or months) are cited for every measure, this year's and last
+    # year's: found once.
+    month_rows: dict[tuple[int, ...], pd.Index] = {}
+
     def cite(months: list[int], columns: list[str]) -> str | None:
-        return inputs.cite(ROLE, SICK_LEAVE, sick.index[sick[MONTH].isin(months)], columns)
+        rows = month_rows.get(tuple(months))
+        if rows is None:
+            rows = month_rows[tuple(months)] = sick.index[sick[MONTH].isin(months)]
+        return inputs.cite(ROLE, SICK_LEAVE, rows, columns)
 
     def cite_breaches(index: pd.Index, columns: list[str]) -> str | None:
         return inputs.cite(ROLE, BREACHES, index, columns)
