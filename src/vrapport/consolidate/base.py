@@ -45,6 +45,11 @@ class SectionInput:
     previous: Frames = field(default_factory=dict)
     # template id -> sheet key -> where its values came from (file, sheet, cells)
     sources: Mapping[str, Mapping[str, SheetSource]] = field(default_factory=dict)
+    # (role, sheet key, previous) -> the declared columns of that frame, taken once: a
+    # comment sheet is asked for once per topic. Sections never modify a frame they get.
+    _taken: dict[tuple[str, str, bool], pd.DataFrame] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def config(self) -> ReportConfig:
@@ -79,13 +84,21 @@ class SectionInput:
         return next((c.key for c in sheet.columns if c.type == "choice" and c.multiple), None)
 
     def sheet(self, role: str, sheet_key: str) -> pd.DataFrame:
-        frame = self.frames[self.template(role)][sheet_key]
-        return self._declared(role, sheet_key, frame)
+        taken = self._taken.get((role, sheet_key, False))
+        if taken is None:
+            frame = self.frames[self.template(role)][sheet_key]
+            taken = self._taken[(role, sheet_key, False)] = self._declared(role, sheet_key, frame)
+        return taken
 
     def previous_sheet(self, role: str, sheet_key: str) -> pd.DataFrame | None:
         """The sheet of the previous report's submission (`build --previous`), if given."""
-        frame = self.previous.get(self.template(role), {}).get(sheet_key)
-        return None if frame is None else self._declared(role, sheet_key, frame)
+        taken = self._taken.get((role, sheet_key, True))
+        if taken is None:
+            frame = self.previous.get(self.template(role), {}).get(sheet_key)
+            if frame is None:
+                return None
+            taken = self._taken[(role, sheet_key, True)] = self._declared(role, sheet_key, frame)
+        return taken
 
     def cite(
         self,
