@@ -147,6 +147,39 @@ def test_severity_is_configurable(example_copy, tmp_path):
     ]
 
 
+@pytest.mark.parametrize("typed", ["number", "text", "formula"])
+def test_a_value_at_the_wrong_scale_is_caught_also_when_its_cell_has_a_warning(
+    example_copy, tmp_path, typed
+):
+    """Typed as text («34 185 330 000», number-as-text) or as a formula's result
+    (formula-in-input), the value is used: so it is judged for its scale like a typed one,
+    and with severity error it blocks the build."""
+    from tests import corpus
+    from vrapport.period import Period
+    from vrapport.validation import check_files
+
+    path = example_copy("okonomi.xlsx")
+    value = openpyxl.load_workbook(path)["Resultat"]["F6"].value * 1000
+    if typed == "formula":
+        member = corpus.sheet_member(path, "Resultat")
+        (tmp_path / "formel").mkdir()
+        edit = corpus.saved_by("Microsoft Excel", recalc_on_load=False)  # results computed
+        edit[member] = corpus.formula_at("F6", "D6*1000", str(value))
+        path = corpus.rewrite(path, tmp_path / "formel" / "okonomi.xlsx", edit)
+    else:
+        set_cells(
+            path,
+            "Resultat",
+            {"F6": f"{value:,.0f}".replace(",", " ") if typed == "text" else value},
+        )
+    strict = _schemas_with(tmp_path, "  severity: warning\n", "  severity: error\n")
+    (sub,) = check_files([path], strict, Period(2024, 3))
+    at = {f.code: f.severity for f in sub.findings if (f.sheet, f.cell) == ("Resultat", "F6")}
+    assert at.get("wrong-scale") == "error", sub.findings
+    expected = {"number": set(), "text": {"number-as-text"}, "formula": {"formula-in-input"}}
+    assert set(at) - {"wrong-scale"} == expected[typed]
+
+
 def test_a_pair_naming_no_numeric_column_is_refused_at_load(tmp_path):
     from vrapport.spec import SpecError
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vrapport.checks import CheckContext, check
-from vrapport.findings import WARNING, Finding, Severity
+from vrapport.findings import ERROR, WARNING, Finding, Severity
 from vrapport.numbers import format_plain
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData
@@ -606,12 +606,17 @@ def copied_months(data: SheetData, period_month: int) -> Iterator[Flag]:
 def plausibility(ctx: CheckContext) -> Iterator[Finding]:
     """Wrong scale, outliers and copied months in every sheet of the submission."""
     settings = Settings.of(ctx.specs.report)
-    taken = {(f.sheet, f.cell) for f in ctx.sub.findings}
+    # A cell already refused needs no more said; one whose value is used with a warning
+    # (typed as text, a formula's result, a restatement) is judged like any other.
+    taken = {(f.sheet, f.cell) for f in ctx.sub.findings if f.severity == ERROR}
     for data in ctx.sub.sheets.values():
-        found = [
-            *implausible(data, settings, ctx.sub.template_id, ctx.period.month),
-            *copied_months(data, ctx.period.month),
-        ]
+        # ±1e308 (refused by its column's range already) overflows to ±inf, which compares
+        # as it should; no numpy warning is printed for it, nor raised where warnings are.
+        with np.errstate(over="ignore", invalid="ignore"):
+            found = [
+                *implausible(data, settings, ctx.sub.template_id, ctx.period.month),
+                *copied_months(data, ctx.period.month),
+            ]
         for index, column, code, message in found:
             cell = data.cell(index, column)
             if (data.name, cell) in taken:
