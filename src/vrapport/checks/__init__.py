@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vrapport.findings import Finding, Severity
 from vrapport.period import Period
 from vrapport.reader import SheetData, Submission
 from vrapport.spec import Specs, TemplateSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,16 @@ class CheckContext:
             message,
             data.spec.column(key).label,
         )
+
+
+def each_row(frame: pd.DataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(index, row) for each row of a tidy frame, the row a dict of its values by column:
+    the values `iterrows` gives (the frames hold Python objects), read column by column,
+    without building a Series per row (about 30 µs each)."""
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    for index, *row in zip(frame.index, *values, strict=True):
+        yield index, dict(zip(columns, row, strict=True))
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 
-from vrapport.checks import CheckContext, check
+from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import WARNING, Finding, row_ref
 from vrapport.numbers import format_millions, format_plain, thousands
 from vrapport.period import month_label
@@ -60,7 +60,7 @@ def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
         for line in ctx.specs.report.model.catalogues.finance_lines
         if line.kind in ("income", "cost")
     }
-    for index, row in data.frame.iterrows():
+    for index, row in each_row(data.frame):
         sign = expected.get(row[ROW_KEY])
         if sign is None:
             continue

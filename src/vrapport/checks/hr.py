@@ -8,20 +8,15 @@ PRIOR); the keys are shared with the chapter in vrapport.sheetkeys.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from vrapport.checks import CheckContext, check
+from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import ERROR, Finding
 from vrapport.numbers import format_number
 from vrapport.period import month_label
 from vrapport.reader import MONTH, SheetData
 from vrapport.sheetkeys import AGREED, PARTS, PRIOR, SICK_LEAVE
-
-if TYPE_CHECKING:
-    import pandas as pd
-else:
-    from vrapport.lazy import pd
 
 
 def is_number(value: Any) -> bool:
@@ -33,7 +28,7 @@ def _days(value: float) -> str:
 
 
 def _lost_over_agreed(
-    ctx: CheckContext, data: SheetData, index: Any, row: pd.Series, suffix: str, year: int
+    ctx: CheckContext, data: SheetData, index: Any, row: Mapping[str, Any], suffix: str, year: int
 ) -> Iterator[Finding]:
     agreed = row[AGREED + suffix]
     parts = {key + suffix: row[key + suffix] for key in PARTS if is_number(row[key + suffix])}
@@ -80,7 +75,7 @@ def lost_within_agreed(ctx: CheckContext) -> Iterator[Finding]:
     data = ctx.sub.sheets.get(SICK_LEAVE)
     if data is None:
         return
-    for index, row in data.frame.iterrows():
+    for index, row in each_row(data.frame):
         if not is_number(row[MONTH]):
             continue
         for suffix, year in (("", ctx.period.year), (PRIOR, ctx.period.year - 1)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vrapport.checks import CheckContext, check
+from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import WARNING, Finding
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH
@@ -32,7 +32,7 @@ def values_after_period(ctx: CheckContext) -> Iterator[Finding]:
         if not columns or frame.empty:
             continue
         later = frame[[isinstance(m, int) and m > ctx.period.month for m in frame[MONTH]]]
-        for index, row in later.iterrows():
+        for index, row in each_row(later):
             month = month_label(int(row[MONTH])).lower()
             label = str(row[LABEL])
             where = month if label.lower() == month else f"{label}, {month}"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from vrapport.checks import CheckContext, check
+from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_number
 from vrapport.reader import LABEL, MONTH, SheetData
@@ -56,7 +56,7 @@ def service_desk_counts(ctx: CheckContext) -> Iterator[Finding]:
         ("phone", "contacts", "phone-exceeds-contacts"),
         ("first_line", "contacts", "resolved-exceeds-contacts"),
     )
-    for index, row in data.frame.iterrows():
+    for index, row in each_row(data.frame):
         for part, whole, code in rules:
             low, high = _number(row[part]), _number(row[whole])
             if low is None or high is None or low <= high:
@@ -82,7 +82,7 @@ def _window_complete(ctx: CheckContext, sheet_key: str, setting: str) -> Iterato
         return
     months = report_window(ctx.period, ctx.specs.report, setting)
     shown = f"{_month_name(ctx, months[0])}–{_month_name(ctx, months[-1])}"
-    for index, row in data.frame.iterrows():
+    for index, row in each_row(data.frame):
         if row[MONTH] not in months:
             continue
         for column in data.spec.columns:
@@ -121,7 +121,7 @@ def month_rows_in_order(ctx: CheckContext) -> Iterator[Finding]:
         frame = data.frame[data.frame[MONTH].notna()]
         first = data.spec.columns[0].key
         previous: tuple[int, str] | None = None
-        for index, row in frame.sort_values(MONTH).iterrows():
+        for index, row in each_row(frame.sort_values(MONTH)):
             at = _sheet_row(data.cell(index, first))
             if previous is not None and at < previous[0]:
                 yield _finding(
