@@ -112,6 +112,28 @@ def test_the_command_line_validates_without_importing_hypothesis(tmp_path):
     assert len(files) == len(list(EXAMPLES.glob("*.xlsx")))
 
 
+def test_the_collector_is_paused_for_the_first_heavy_imports_only(tmp_path):
+    """The first command in a process imports pandas and pandera with the cyclic collector
+    paused, then freezes what exists; the collector runs again afterwards, and a second
+    command freezes nothing more (a long-running caller's later objects stay collectable)."""
+    code = (
+        "import gc\n"
+        "from pathlib import Path\n"
+        "import vrapport\n"
+        f"first = vrapport.check([Path({str(EXAMPLES)!r})], '{PERIOD}')\n"
+        "frozen = gc.get_freeze_count()\n"
+        f"second = vrapport.check([Path({str(EXAMPLES)!r})], '{PERIOD}')\n"
+        "print(gc.isenabled(), frozen > 0, gc.get_freeze_count() == frozen, "
+        "first.to_json() == second.to_json())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
 def test_every_public_name_resolves():
     for name in vrapport.__all__:
         assert getattr(vrapport, name) is not None
