@@ -180,6 +180,24 @@ def test_a_value_at_the_wrong_scale_is_caught_also_when_its_cell_has_a_warning(
     assert set(at) - {"wrong-scale"} == expected[typed]
 
 
+def test_templates_from_last_period_say_which_carried_values_were_doubtful(example_copy, tmp_path):
+    """April's templates carry March's figures: a March value at the wrong scale (a warning,
+    so nothing is blocked) is named when it is carried, not copied in silence."""
+    path = example_copy("okonomi.xlsx")
+    value = openpyxl.load_workbook(path)["Resultat"]["F6"].value
+    set_cells(path, "Resultat", {"F6": value * 1000})
+    args = ["templates", "2024-04", "--only", "okonomi", "--from", str(path.parent)]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "maler")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Advarsler i forrige periodes innsendinger" in text
+    assert "Resultat" in text and "F6" in text and "1 000 ganger" in text.replace("\u00a0", " ")
+    clean = CliRunner().invoke(
+        app, [*args[:-1], str(ROOT / "examples" / "2024-03"), "--out", str(tmp_path / "rene")]
+    )
+    assert clean.exit_code == 0 and "Advarsler" not in clean.output, clean.output
+
+
 def test_a_pair_naming_no_numeric_column_is_refused_at_load(tmp_path):
     from vrapport.spec import SpecError
 

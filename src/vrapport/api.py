@@ -262,7 +262,8 @@ class WrittenTemplate:
 class TemplatesOutcome:
     """What `make_templates` wrote. When last period's files (`previous`) have errors in
     the files the wanted templates are filled from, nothing is written: `blocked`, with
-    those `findings`."""
+    those `findings`. Otherwise `findings` holds the warnings of the files the templates
+    were filled from (a value at the wrong scale is carried as it stands: say so)."""
 
     written: list[WrittenTemplate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -322,6 +323,7 @@ def make_templates(
         ]
         if outcome.blocked:
             return outcome
+        outcome.findings = [f for f in last.findings if last.templates.get(f.file) in wanted]
         sources = last.submissions
     for template_id, target in zip(wanted, targets, strict=True):
         spec = loaded.template(template_id)

@@ -304,6 +304,10 @@ def templates(
     if outcome.blocked:
         _print_findings(outcome.findings, "Funn i forrige periodes innsendinger")
         raise _fail("rett feilene i forrige periodes innsendinger, eller kjør uten --from", 1)
+    _print_findings(
+        outcome.findings,
+        "Advarsler i forrige periodes innsendinger (verdiene er forhåndsutfylt slik de står)",
+    )
     console = _console()
     _print_created(created)
     for written in outcome.written:
