@@ -136,9 +136,11 @@ def _years(period: Period, months: list[int]) -> str:
 def _by_month(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[int, dict[str, float | None]]:
     """Month index -> {column: number or None} for the month rows of a table sheet."""
     out: dict[int, dict[str, float | None]] = {}
-    for _, row in frame[frame[MONTH].notna()].iterrows():
-        values = pd.to_numeric(pd.Series([row[c] for c in columns]), errors="coerce")
-        out[int(row[MONTH])] = {
+    rows = frame[frame[MONTH].notna()]
+    # Each column converted once (not a Series per row): the same number per value.
+    numbers = [pd.to_numeric(rows[c], errors="coerce").tolist() for c in columns]
+    for month, *values in zip(rows[MONTH].tolist(), *numbers, strict=True):
+        out[int(month)] = {
             c: (None if pd.isna(v) else float(v)) for c, v in zip(columns, values, strict=True)
         }
     return out
