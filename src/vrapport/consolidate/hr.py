@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vrapport.consolidate.base import Reads, SectionInput, drafted, section
 from vrapport.numbers import format_number, round_half_away
@@ -142,21 +142,25 @@ class SickLeave:
         return cite(used, [AGREED + suffix, *(p + suffix for p in MEASURES[measure].parts)])
 
 
-def _workdays(row: pd.Series, suffix: str) -> Workdays | None:
-    agreed = pd.to_numeric(row[AGREED + suffix], errors="coerce")
+def _workdays(numbers: dict[str, list[Any]], row: int, suffix: str) -> Workdays | None:
+    """The workdays of one row from the sheet's columns as numbers (NaN where not one)."""
+    agreed = numbers[AGREED + suffix][row]
     if pd.isna(agreed):
         return None
-    parts = pd.to_numeric(pd.Series([row[p + suffix] for p in PARTS]), errors="coerce")
-    return Workdays(float(agreed), *(float(v) for v in parts.fillna(0.0)))
+    parts = (numbers[p + suffix][row] for p in PARTS)
+    return Workdays(float(agreed), *(0.0 if pd.isna(v) else float(v) for v in parts))
 
 
 def sick_leave(frame: pd.DataFrame, period: Period) -> SickLeave:
     """Workdays per month from the sick-leave sheet (this year up to the period)."""
     year: dict[int, Workdays] = {}
     prior: dict[int, Workdays] = {}
-    for _, row in frame.iterrows():
-        month = int(row[MONTH])
-        now, before = _workdays(row, ""), _workdays(row, PRIOR)
+    # Each column converted once (not a Series per row): the same number per value.
+    keys = [k + suffix for suffix in ("", PRIOR) for k in (AGREED, *PARTS)]
+    numbers = {k: pd.to_numeric(frame[k], errors="coerce").tolist() for k in keys}
+    for row, month_value in enumerate(frame[MONTH].tolist()):
+        month = int(month_value)
+        now, before = _workdays(numbers, row, ""), _workdays(numbers, row, PRIOR)
         if now is not None and month <= period.month:
             year[month] = now
         if before is not None:
