@@ -90,7 +90,11 @@ def enlarge_data(template: str, data: dict[str, Any], factor: int) -> dict[str, 
             for order in data["orders"]
         ]
     elif template == "drift":
-        data["preparedness"] = [event for _ in range(factor) for event in data["preparedness"]]
+        data["preparedness"] = [  # (not the same row twice: that is a repeated-record warning)
+            event | {"description": _suffix(event["description"], copy)}
+            for copy in range(factor)
+            for event in data["preparedness"]
+        ]
     elif template == "kvalitet":
         counts = data["open_deviations"]
         first = min(c["date"] for c in counts).date()

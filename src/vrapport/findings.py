@@ -228,6 +228,7 @@ CODES: Mapping[str, Code] = _table(
     Code("date-after-period", "cross-check", ERROR),
     Code("date-before-range", "cross-check", WARNING),
     Code("duplicate-id", "cross-check", ERROR),
+    Code("repeated-record", "cross-check", WARNING),
     # --- plausibility: well-formed figures a controller would question (checks/plausibility)
     Code("wrong-scale", "plausibility", WARNING),
     Code("outlier", "plausibility", WARNING),
