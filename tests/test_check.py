@@ -842,3 +842,18 @@ def test_every_value_finding_is_given_the_fields_its_message_names():
         assert named <= given, code.name
         checked.append(code.name)
     assert {"not-text", "not-a-date", "too-long", "error-value"} <= set(checked)
+
+
+def test_checking_a_folder_names_the_templates_no_file_was_found_for(tmp_path: Path):
+    import shutil
+
+    folder = Path(shutil.copytree(EXAMPLES, tmp_path / "inn"))
+    (folder / "hr.xlsx").unlink()
+    result = runner.invoke(app, ["check", str(folder), "--period", "2024-03"])
+    assert result.exit_code == 0, result.output
+    assert "Ingen fil fra: HR/HMS (hr)." in " ".join(result.output.split())
+    as_json = runner.invoke(app, ["check", str(folder), "--period", "2024-03", "--json"])
+    assert json.loads(as_json.output)["absent"] == {"hr": "HR/HMS"}
+    for complete in ([str(EXAMPLES)], [str(EXAMPLES / "okonomi.xlsx")]):  # a file: no word
+        done = runner.invoke(app, ["check", *complete, "--period", "2024-03", "--json"])
+        assert json.loads(done.output)["absent"] == {}

@@ -121,6 +121,8 @@ class CheckReport:
     period: Period | None = None
     # With `previous`: the figures of closed months that changed since last period.
     restatements: list[Restatement] = field(default_factory=list)
+    # When a folder was checked: the templates (id -> title) no file was found for.
+    absent: dict[str, str] = field(default_factory=dict)
 
     @property
     def files(self) -> list[FileResult]:
@@ -158,6 +160,7 @@ class CheckReport:
             # 20 000 fails 120 000 times); the rest are counted in one "more-findings".
             "findings": [f.to_dict() for f in capped(self.findings, JSON_PER_CODE)],
             "restatements": [r.to_dict() for r in self.restatements],
+            "absent": dict(self.absent),
         }
 
     def to_json(self) -> str:
@@ -243,7 +246,13 @@ def check(
         ]:
             by_file[finding.file].findings.append(finding)  # marked in the feedback copy too
             findings.append(finding)
-    return CheckReport(submissions, findings, the_period, restated)
+    found = {s.template_id for s in submissions}
+    absent = {
+        t.id: t.title
+        for t in loaded.templates.values()
+        if t.id not in found and any(p.is_dir() for p in paths)
+    }
+    return CheckReport(submissions, findings, the_period, restated, absent)
 
 
 # --- templates -----------------------------------------------------------------------------

@@ -362,6 +362,9 @@ def check(
     else:
         _print_findings(report.findings, "Funn")
         _console().print(_summary(report.findings, len(report.submissions)))
+        if report.absent:
+            names = ", ".join(f"{title} ({key})" for key, title in report.absent.items())
+            _console().print(_data(f"Ingen fil fra: {names}."))
     if feedback is not None:
         created = missing_folders([feedback / "_"])
         with _usage_errors():
