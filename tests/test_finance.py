@@ -291,3 +291,26 @@ def test_fte_sentence_rounds_half_away_from_zero_as_the_table(year_start, now, s
         narrative(lines, Liquidity(0, 0, 1e6), Fte(year_start, now), PERIOD, 500_000)["costs"]
     )
     assert said in text
+
+
+@pytest.mark.parametrize(
+    ("edit", "cell", "code", "words"),
+    [
+        ({"B18": 640000}, "B5", "credit-beyond-limit", "Saldoen 1.1. er -306"),  # limit in 1000 kr
+        ({"B5": -306489612000}, "B5", "credit-beyond-limit", "Saldoen 1.1."),  # IB x1000
+        ({"B8": -476264180}, "B8", "credit-beyond-limit", "Saldoen etter mars"),  # x10 movement
+        ({"B18": -640000000}, "B18", "credit-limit-negative", "positivt beløp"),
+    ],
+)
+def test_a_credit_line_drawn_beyond_its_limit_is_an_error_at_the_first_such_balance(
+    specs, example_copy, edit, cell, code, words
+):
+    from vrapport.validation import check_files
+
+    path = set_cells(example_copy("okonomi.xlsx"), "Likviditet", edit)
+    (sub,) = check_files([path], specs, PERIOD)
+    found = [f for f in sub.findings if f.code.startswith("credit-")]
+    assert [(f.sheet, f.cell, f.code, f.severity) for f in found] == [
+        ("Likviditet", cell, code, "error")
+    ]
+    assert words in found[0].message.replace("\u00a0", " ")

@@ -229,6 +229,8 @@ CODES: Mapping[str, Code] = _table(
     Code("date-before-range", "cross-check", WARNING),
     Code("duplicate-id", "cross-check", ERROR),
     Code("repeated-record", "cross-check", WARNING),
+    Code("credit-limit-negative", "cross-check", ERROR),
+    Code("credit-beyond-limit", "cross-check", ERROR),
     # --- plausibility: well-formed figures a controller would question (checks/plausibility)
     Code("wrong-scale", "plausibility", WARNING),
     Code("outlier", "plausibility", WARNING),

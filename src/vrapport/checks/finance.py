@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 from vrapport.checks import CheckContext, check, each_row
-from vrapport.findings import WARNING, Finding, row_ref
+from vrapport.findings import ERROR, WARNING, Finding, row_ref
 from vrapport.numbers import format_millions, format_plain, thousands
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY
@@ -166,3 +166,57 @@ def explained_variances(ctx: CheckContext) -> Iterator[Finding]:
             f"forklar det i {notes.name} (velg linjen i kolonnen "
             f"«{notes.spec.column('lines').label}»).",
         )
+
+
+@check("credit-within-limit", reads={"liquidity": ("amount",)})
+def credit_within_limit(ctx: CheckContext) -> Iterator[Finding]:
+    """The credit line is drawn (a negative balance) at most to its limit, month by month up
+    to the period: a balance beyond it would print a negative «Ubrukt kassekreditt», which a
+    bank does not allow; it is an amount at the wrong scale (the limit in thousands, the
+    opening balance in øre) or a movement with the wrong sign. The limit is positive."""
+    data = ctx.sub.sheets.get("liquidity")
+    if data is None:
+        return
+    frame = data.frame
+    amounts = dict(zip(frame[ROW_KEY].tolist(), frame["amount"].tolist(), strict=True))
+    limit, opening = amounts.get("credit_limit"), amounts.get("opening_balance")
+    if not _number(limit) or not _number(opening):
+        return  # (a missing or unreadable amount has its own finding)
+    index = dict(zip(frame[ROW_KEY].tolist(), frame.index, strict=True))
+    if limit < 0:
+        yield ctx.at(
+            data,
+            index["credit_limit"],
+            "amount",
+            ERROR,
+            "credit-limit-negative",
+            f"Kassekredittrammen er {format_plain(limit)} kr; rammen føres som positivt beløp.",
+        )
+        return
+    months = frame[pd.to_numeric(frame[MONTH], errors="coerce") <= ctx.period.month]
+    balances = [("1.1.", index["opening_balance"], opening)]
+    balance = opening
+    for row, month, movement in zip(
+        months.index, months[MONTH].tolist(), months["amount"].tolist(), strict=True
+    ):
+        if not _number(movement):
+            break
+        balance += movement
+        balances.append((f"etter {month_label(int(month)).lower()}", row, balance))
+    for when, row, balance in balances:
+        if balance < -limit:
+            yield ctx.at(
+                data,
+                row,
+                "amount",
+                ERROR,
+                "credit-beyond-limit",
+                f"Saldoen {when} er {format_plain(balance)} kr: mer trukket enn rammen på "
+                f"{format_plain(limit)} kr, så ubrukt kassekreditt blir negativ. Er rammen, "
+                "IB eller en bevegelse ført i feil skala eller med feil fortegn?",
+            )
+            return
+
+
+def _number(value: object) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
