@@ -50,12 +50,18 @@ def _imported_after(code: str, cwd: Path) -> list[str]:
         f"{code}\nimport sys\nprint(sorted(m for m in ('pandas', 'pandera', 'openpyxl', "
         "'numpy') if m in sys.modules))"
     )
+    stdout = _run_python(probe, cwd)
+    return json.loads(stdout.strip().splitlines()[-1].replace("'", '"'))
+
+
+def _run_python(code: str, cwd: Path) -> str:
+    """The output of `code` run by a fresh interpreter on this source tree (it must succeed)."""
     env = {**os.environ, "PYTHONPATH": SRC}
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd, env=env
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1].replace("'", '"'))
+    return result.stdout
 
 
 def test_import_vrapport_is_light(tmp_path):
@@ -101,12 +107,7 @@ def test_the_command_line_validates_without_importing_hypothesis(tmp_path):
         "from vrapport.cli import main\n"
         "main()\n"
     )
-    env = {**os.environ, "PYTHONPATH": SRC}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
-    )
-    assert result.returncode == 0, result.stderr
-    report, probe = result.stdout.rsplit("\n", 2)[:2]
+    report, probe = _run_python(code, tmp_path).rsplit("\n", 2)[:2]
     assert probe == "hypothesis: None"
     files = json.loads(report)["files"]
     assert len(files) == len(list(EXAMPLES.glob("*.xlsx")))
@@ -126,12 +127,7 @@ def test_the_collector_is_paused_for_the_first_heavy_imports_only(tmp_path):
         "print(gc.isenabled(), frozen > 0, gc.get_freeze_count() == frozen, "
         "first.to_json() == second.to_json())\n"
     )
-    env = {**os.environ, "PYTHONPATH": SRC}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "True", "True"]
+    assert _run_python(code, tmp_path).split() == ["True", "True", "True", "True"]
 
 
 def test_every_public_name_resolves():
