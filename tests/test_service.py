@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from tests.conftest import EXAMPLES, PERIOD, read_grids, set_cells
 from tests.service_support import PREVIOUS, Tokens, make_tokens
 from vrapport.pipeline import build
-from vrapport.report.front import FRONT_SHEET
+from vrapport.report.sheetnames import FRONT_SHEET
 from vrapport.service.app import create_app
 from vrapport.service.auth import COOKIE
 from vrapport.service.core import Config, expected_templates

@@ -146,5 +146,7 @@ def test_a_target_ytd_that_is_no_boolean_is_refused_at_load(schemas_copy):
     from vrapport.spec import SpecError, load_specs
 
     folder = schemas_copy({"hr.yaml": ("        ytd: true\n", "        ytd: ja\n")})
-    with pytest.raises(SpecError, match="targets.sick_leave_total: ytd må være true eller false"):
+    with pytest.raises(
+        SpecError, match="targets.sick_leave_total.ytd: forventet true eller false, fant «ja»"
+    ):
         load_specs(folder)

@@ -293,6 +293,22 @@ def _sheet_targets(specs: Specs) -> None:
                     )
 
 
+def _report_sheets(chapters: Iterable[Chapter]) -> None:
+    """No chapter's sheet takes the name of a sheet every report has (Excel compares sheet
+    names without case)."""
+    from vrapport.report.sheetnames import REPORT_SHEETS
+
+    fixed = {n.casefold(): n for n in REPORT_SHEETS}
+    for chapter in chapters:
+        clash = fixed.get(" ".join(chapter.sheet.split()).casefold())
+        if clash is not None:
+            raise _fail(
+                REPORT_FILE,
+                f"{CHAPTERS}[{chapter.index}].sheet",
+                f"arknavnet «{chapter.sheet}» er likt rapportens faste ark «{clash}»",
+            )
+
+
 def check_contract(specs: Specs) -> Specs:
     """Check everything `specs` shares with the code; return them with each chapter's
     template roles resolved. Raises SpecError at the first violation."""
@@ -311,6 +327,7 @@ def check_contract(specs: Specs) -> Specs:
                 f"«{chapter.key}» står to ganger (også i {CHAPTERS}[{seen[chapter.key]}])",
             )
         seen[chapter.key] = chapter.index
+    _report_sheets(specs.report.chapters)
     chapters = tuple(_chapter(c, specs, sections) for c in specs.report.chapters)
     _leads(specs, chapters)
     _facts(specs, chapters, sections)

@@ -67,7 +67,7 @@ def convert_to_pdf(workbook: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) ->
 def board_pack(report: Report, pdf: Path) -> Path:
     """The PDF the board reads: the report without the Kilder sheet (audit material that
     stays in the workbook)."""
-    from vrapport.report.front import SOURCES_SHEET
+    from vrapport.report.sheetnames import SOURCES_SHEET
     from vrapport.report.writer import write_report
 
     sections = tuple(s for s in report.sections if s.sheet != SOURCES_SHEET)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 Share = Annotated[float, Field(ge=0, le=1)]
 RiskLevel = Annotated[int, Field(ge=1, le=5)]
@@ -48,6 +48,18 @@ class ReportSection(Model):
     title: Label = "Virksomhetsrapport"
     chapters: list[ChapterEntry]
     leads: Leads | None = None
+
+    @model_validator(mode="after")
+    def _numbers_unique(self) -> ReportSection:
+        seen: dict[int, int] = {}
+        for index, chapter in enumerate(self.chapters):
+            if chapter.number in seen:
+                raise ValueError(
+                    f"chapters[{index}].number: {chapter.number} står to ganger "
+                    f"(også i report.chapters[{seen[chapter.number]}])"
+                )
+            seen[chapter.number] = index
+        return self
 
 
 class CatalogueItem(Model):
@@ -108,6 +120,15 @@ class PortfolioSettings(Model):
     programs: dict[str, str] = {}
     no_program: str = ""
 
+    @model_validator(mode="after")
+    def _statuses_unique(self) -> PortfolioSettings:
+        seen: set[str] = set()
+        for index, status in enumerate(self.statuses):
+            if status.label.casefold() in seen:
+                raise ValueError(f"statuses[{index}].label: «{status.label}» står to ganger")
+            seen.add(status.label.casefold())
+        return self
+
 
 class RiskMatrixSettings(Model):
     red_zone: dict[RiskLevel, list[RiskLevel]]
@@ -137,6 +158,12 @@ class Threshold(Model):
     min: float | None = None
     max: float | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Threshold:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) er større enn max ({self.max:g})")
+        return self
+
 
 class KeyFigureEntry(Model):
     label: Label
@@ -147,6 +174,22 @@ class KeyFigureEntry(Model):
     compare: str | None = None
     compare_label: str = "forrige måned"
     note: str = ""
+
+    @model_validator(mode="after")
+    def _green_within_yellow(self) -> KeyFigureEntry:
+        """Green is the stricter threshold: every value that meets green meets yellow too
+        (a green `min` at or above yellow's, a green `max` at or below yellow's)."""
+        green, yellow = self.green, self.yellow
+        if green is None or yellow is None:
+            return self
+        low = yellow.min is None or (green.min is not None and green.min >= yellow.min)
+        high = yellow.max is None or (green.max is not None and green.max <= yellow.max)
+        if not (low and high):
+            raise ValueError(
+                "green må være strengere enn yellow (green.min ≥ yellow.min, "
+                "green.max ≤ yellow.max); tersklene er snudd"
+            )
+        return self
 
 
 class FrontPage(Model):
@@ -171,15 +214,33 @@ class ReportFile(Model):
     front_page: FrontPage = FrontPage()
 
 
-def key_path(loc: Sequence[str | int]) -> str:
-    """('front_page', 'key_figures', 0, 'fact') -> 'front_page.key_figures[0].fact'"""
+def key_path(loc: Sequence[str | int], data: Any = None) -> str:
+    """('front_page', 'key_figures', 0, 'fact') -> 'front_page.key_figures[0].fact'. With the
+    validated `data`, a list item that has a `key` is named by it: ('sheets', 0, 'name') ->
+    'sheets.operations.name' (how the template specs are addressed)."""
     text = ""
     for part in loc:
         if isinstance(part, int):
-            text += f"[{part}]"
+            item = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+            key = item.get("key") if isinstance(item, dict) else None
+            text += f".{key}" if isinstance(key, str) and key else f"[{part}]"
+            data = item
         else:
             text += f".{part}" if text else str(part)
+            data = data.get(part) if isinstance(data, dict) else None
     return text
+
+
+def _model_names(model: type[BaseModel] = Model) -> set[str]:
+    """The class names of every model (pydantic puts a union branch's name in an error's
+    location; it means nothing to a user)."""
+    names = {model.__name__}
+    for sub in model.__subclasses__():
+        names |= _model_names(sub)
+    return names
+
+
+_BRANCHES = {"list", "dict", "str", "int", "float", "bool"}
 
 
 def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
@@ -214,14 +275,27 @@ def _shown(value: Any) -> str:
     return "nøkler med verdier" if isinstance(value, dict) else f"«{value}»"
 
 
-def describe(error: dict[str, Any], model: type[BaseModel]) -> str:
-    """One pydantic error as '<key path>: <what is wrong, and what would be valid>'."""
-    loc = tuple(error["loc"])
+def _location(error: dict[str, Any]) -> tuple[str | int, ...]:
+    # Unions (list | dict, a model | str) add the branch name to the path.
+    names = _model_names() | _BRANCHES
+    return tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in names)))
+
+
+def describe(error: dict[str, Any], model: type[BaseModel], data: Any = None) -> str:
+    """One pydantic error as '<key path>: <what is wrong, and what would be valid>'; with the
+    validated `data`, list items with a `key` are named by it (see key_path)."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    # Unions (list | dict) add the branch name to the path; it means nothing to a user.
-    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("list", "dict"))))
-    path = key_path(loc)
-    if kind == "missing":
+    loc = _location(error)
+    path = key_path(loc, data)
+    if kind == "value_error":
+        # A model's own check: its message may start with the key path below `loc`.
+        what = str(ctx.get("error", error.get("msg", "")))
+        if what[:1].islower() and ": " in what and " " not in what.split(": ")[0]:
+            sub, what = what.split(": ", 1)
+            path = key_path((*loc, *_split_path(sub)), data)
+    elif kind.startswith("bool_"):
+        what = f"forventet true eller false, fant {_shown(value)}"
+    elif kind == "missing":
         what = "mangler"
     elif kind == "extra_forbidden":
         valid = _fields_at(model, loc[:-1])
@@ -257,7 +331,19 @@ def describe(error: dict[str, Any], model: type[BaseModel]) -> str:
     return f"{path}: {what}" if path else what
 
 
-def first_error(exc: ValidationError, model: type[BaseModel]) -> str:
+def _split_path(text: str) -> list[str | int]:
+    """'chapters[2].number' -> ['chapters', 2, 'number']"""
+    parts: list[str | int] = []
+    for piece in text.split("."):
+        name, *indices = piece.replace("]", "").split("[")
+        parts.append(name)
+        parts += [int(i) for i in indices]
+    return parts
+
+
+def first_error(exc: ValidationError, model: type[BaseModel], data: Any = None) -> str:
     errors = exc.errors()
-    text = describe(dict(errors[0]), model)
-    return text + (f" (og {len(errors) - 1} feil til)" if len(errors) > 1 else "")
+    # A value that fits no branch of a union fails once per branch: count places, not branches.
+    places = {_location(dict(e)) for e in errors}
+    text = describe(dict(errors[0]), model, data)
+    return text + (f" (og {len(places) - 1} feil til)" if len(places) > 1 else "")

@@ -10,7 +10,7 @@ the pandera schemas) is derived from these objects.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +20,18 @@ import yaml
 from vrapport.period import month_label
 from vrapport.reportfile import CatalogueItem, Catalogues, ReportFile
 from vrapport.resources import schemas_dir
+from vrapport.templatefile import (
+    SHEET_NAME_MAX,
+    CatalogueRef,
+    ChoiceItem,
+    ColumnEntry,
+    FixedRow,
+    RowsEntry,
+    SheetEntry,
+    TargetEntry,
+    TemplateFile,
+    sheet_name_problem,
+)
 
 # The C loader when PyYAML was built with libyaml (much faster), else the pure-Python one.
 YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -232,91 +244,114 @@ class Specs:
         return self.templates[template_id]
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _UniqueKeyLoader(YAML_LOADER):  # type: ignore[valid-type,misc]
+    """The safe loader (the C one when available) refusing a key that a mapping repeats:
+    plain YAML keeps the last one silently, so a second `label:` would replace the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise DuplicateKey(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(f"{key} (line {line})")
+        self.key, self.line = key, line
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+    except DuplicateKey as exc:
+        raise SpecError(
+            f"{path.name} › linje {exc.line}: nøkkelen «{exc.key}» står to ganger i samme "
+            "mapping (bare én av dem ville blitt brukt)"
+        ) from None
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise SpecError(f"{path.name}: kan ikke leses ({exc})") from exc
     if not isinstance(data, dict):
         raise SpecError(f"{path.name}: forventet en YAML-mapping øverst")
     return data
 
 
-def _need(data: dict[str, Any], key: str, where: str) -> Any:
-    if key not in data:
-        raise SpecError(f"{where}: mangler «{key}»")
-    return data[key]
+def _label_key(label: str) -> str:
+    """How the reader compares labels and Excel compares sheet names: case and surrounding
+    space ignored."""
+    return " ".join(label.split()).casefold()
+
+
+def _unique(values: Iterable[str], where: str, what: str, *, fold: bool = False) -> None:
+    seen: set[str] = set()
+    for value in values:
+        compared = _label_key(value) if fold else value
+        if compared in seen:
+            raise SpecError(f"{where}: {what} «{value}» står to ganger")
+        seen.add(compared)
 
 
 def _choices(
-    data: Any, report: ReportConfig | None, where: str
+    data: list[ChoiceItem | str] | CatalogueRef, report: ReportConfig | None, where: str
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(labels, keys) of a column's choices: a list of texts or of `{key, label}` mappings,
     or `{catalogue: name}` (the items of a report.yaml catalogue)."""
-    if isinstance(data, dict):
-        if "catalogue" not in data or report is None:
-            raise SpecError(f"{where}: choices er en liste eller {{catalogue: navn}}")
-        items: Any = [{"key": i.key, "label": i.label} for i in report.catalogue(data["catalogue"])]
-    elif isinstance(data, list | tuple):
-        items = data
+    if isinstance(data, CatalogueRef):
+        if report is None:
+            raise SpecError(f"{where}: choices er en liste")
+        pairs = [(i.label, i.key) for i in report.catalogue(data.catalogue)]
     else:
-        raise SpecError(f"{where}.choices: forventet en liste")
-    labels, keys = [], []
-    for item in items:
-        if isinstance(item, dict):
-            if "key" not in item or "label" not in item:
-                raise SpecError(f"{where}.choices: hvert valg er en tekst eller {{key, label}}")
-            keys.append(str(item["key"]))
-            labels.append(str(item["label"]))
-        else:
-            keys.append(str(item))
-            labels.append(str(item))
-    return tuple(labels), tuple(keys)
+        pairs = [(i.label, i.key) if isinstance(i, ChoiceItem) else (i, i) for i in data]
+    labels, keys = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    _unique(keys, where, "valget")
+    _unique(labels, where, "valget", fold=True)
+    return labels, keys
 
 
-def _column(data: dict[str, Any], where: str, report: ReportConfig | None = None) -> ColumnSpec:
-    where = f"{where}.{data.get('key', '?')}"
-    kind = data.get("type", "decimal")
-    required = data.get("required", "never")
-    if kind not in COLUMN_TYPES:
-        raise SpecError(f"{where}: ukjent type «{kind}» (gyldige: {', '.join(COLUMN_TYPES)})")
-    if required not in REQUIRED:
-        raise SpecError(f"{where}: ukjent required «{required}»")
-    choices, choice_keys = _choices(data.get("choices", ()), report, where)
-    if kind == "choice" and not choices:
+def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) -> ColumnSpec:
+    where = f"{where}.{entry.key}"
+    choices, choice_keys = _choices(entry.choices, report, f"{where}.choices")
+    if entry.type == "choice" and not choices:
         raise SpecError(f"{where}: type choice krever choices")
-    if data.get("multiple") and kind != "choice":
-        raise SpecError(f"{where}: multiple gjelder bare type choice")
+    if entry.multiple and entry.type != "choice":
+        raise SpecError(f"{where}.multiple: gjelder bare type choice")
+    if entry.min is not None and entry.max is not None and entry.min > entry.max:
+        raise SpecError(f"{where}: min ({entry.min}) er større enn max ({entry.max})")
     return ColumnSpec(
-        key=_need(data, "key", where),
-        label=_need(data, "label", where),
-        type=kind,
-        required=required,
+        key=entry.key,
+        label=entry.label,
+        type=entry.type,
+        required=entry.required,
         choices=choices,
         choice_keys=choice_keys,
-        min=data.get("min"),
-        max=data.get("max"),
-        max_length=data.get("max_length"),
-        help=data.get("help", ""),
-        width=data.get("width"),
-        number_format=data.get("number_format"),
-        locked=bool(data.get("locked", False)),
-        prefill_from=data.get("prefill_from"),
-        carry=bool(data.get("carry", False)),
-        from_last_year=data.get("from_last_year"),
-        multiple=bool(data.get("multiple", False)),
+        min=entry.min,
+        max=entry.max,
+        max_length=entry.max_length,
+        help=entry.help,
+        width=entry.width,
+        number_format=entry.number_format,
+        locked=entry.locked,
+        prefill_from=entry.prefill_from,
+        carry=entry.carry,
+        from_last_year=entry.from_last_year,
+        multiple=entry.multiple,
     )
 
 
-def _months_back(data: dict[str, Any], where: str) -> list[RowSpec]:
+def _months_back(entry: RowsEntry, count: int) -> list[RowSpec]:
     """Rows for the last `months_back` months of the year before the period's year (a rolling
     window reaching back over New Year). Keys p01..p12; `month` counts on from the period's
     year backwards: 0 is December, -11 January, so the rows sort before m01..m12 and
     `to_period` treats them as before the period."""
-    count = data["months_back"]
-    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 12:
-        raise SpecError(f"{where}.rows.months_back: forventet et heltall fra 1 til 12")
-    pattern = data.get("months_back_label", "{month} i fjor")
+    pattern = entry.months_back_label
     rows = []
     for month in range(13 - count, 13):
         name = month_label(month)
@@ -325,83 +360,81 @@ def _months_back(data: dict[str, Any], where: str) -> list[RowSpec]:
     return rows
 
 
-def _rows(data: Any, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
-    if data is None:
+def _fixed(item: FixedRow) -> RowSpec:
+    return RowSpec(
+        item.key,
+        item.label,
+        help=item.help,
+        carry=item.carry,
+        from_last_year=tuple(item.from_last_year),
+    )
+
+
+def _rows(entry: RowsEntry | None, report: ReportConfig) -> tuple[RowSpec, ...]:
+    if entry is None:
         return ()
-    if not isinstance(data, dict):
-        raise SpecError(f"{where}.rows: forventet en mapping")
-
-    def fixed(item: dict[str, Any]) -> RowSpec:
-        return RowSpec(
-            item["key"],
-            item["label"],
-            help=item.get("help", ""),
-            carry=bool(item.get("carry")),
-            from_last_year=tuple(item.get("from_last_year", ())),
-        )
-
-    if "catalogue" in data:
-        items = report.catalogue(data["catalogue"])
-        return tuple(fixed({"key": i.key, "label": i.label, "help": i.help}) for i in items)
-    rows = [fixed(item) for item in data.get("before", ())]
-    if "months_back" in data:
-        rows += _months_back(data, where)
-    if "months" in data:
-        pattern = data["months"] if isinstance(data["months"], str) else "{month}"
+    if entry.catalogue is not None:
+        items = report.catalogue(entry.catalogue)
+        return tuple(RowSpec(i.key, i.label, help=i.help) for i in items)
+    rows = [_fixed(item) for item in entry.before]
+    if entry.months_back is not None:
+        rows += _months_back(entry, entry.months_back)
+    if entry.months is not None and entry.months is not False:
+        pattern = entry.months if isinstance(entry.months, str) else "{month}"
         for month in range(1, 13):
             name = month_label(month)
             label = pattern.format(month=name if pattern.startswith("{") else name.lower())
             rows.append(RowSpec(f"m{month:02d}", label, month))
-    rows += [fixed(item) for item in data.get("after", ())]
+    rows += [_fixed(item) for item in entry.after]
     return tuple(rows)
 
 
-def _sheet(data: dict[str, Any], report: ReportConfig, where: str) -> SheetSpec:
-    where = f"{where}.{data.get('key', '?')}"
-    kind = _need(data, "kind", where)
-    if kind not in SHEET_KINDS:
-        raise SpecError(f"{where}: ukjent kind «{kind}» (gyldige: {', '.join(SHEET_KINDS)})")
-    column_data = data.get("measures") if kind == "grid" else data.get("columns")
-    columns = tuple(_column(c, where, report) for c in column_data or ())
+def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
+    where = f"{where}.{entry.key}"
+    field_name, other = ("measures", "columns") if entry.kind == "grid" else ("columns", "measures")
+    if getattr(entry, other):
+        raise SpecError(f"{where}.{other}: et {entry.kind}-ark har {field_name}, ikke {other}")
+    column_where = f"{where}.{field_name}"
+    columns = tuple(_column(c, column_where, report) for c in getattr(entry, field_name))
     if not columns:
         raise SpecError(f"{where}: arket har ingen kolonner")
-    rows = _rows(data.get("rows"), report, where)
-    if kind in ("grid", "table") and not rows:
-        raise SpecError(f"{where}: {kind} krever rows")
-    first_label = columns[0].label if kind == "records" else data.get("row_header", "")
+    _unique((c.key for c in columns), column_where, "nøkkelen")
+    # The reader finds a column by its label: two alike would mix up their figures.
+    labels = [c.label for c in columns]
+    if entry.kind == "table" and entry.row_header:
+        labels.insert(0, entry.row_header)
+    _unique(labels, column_where, "ledeteksten", fold=True)
+    rows = _rows(entry.rows, report)
+    if entry.kind in ("grid", "table") and not rows:
+        raise SpecError(f"{where}: {entry.kind} krever rows")
+    _unique((r.key for r in rows), f"{where}.rows", "nøkkelen")
+    _unique((r.label for r in rows), f"{where}.rows", "ledeteksten", fold=True)
+    first_label = columns[0].label if entry.kind == "records" else entry.row_header
     return SheetSpec(
-        key=_need(data, "key", where),
-        name=_need(data, "name", where),
-        kind=kind,
-        title=data.get("title", data["name"]),
-        help=data.get("help", ""),
+        key=entry.key,
+        name=entry.name,
+        kind=entry.kind,
+        title=entry.title if entry.title is not None else entry.name,
+        help=entry.help,
         row_header=first_label,
         rows=rows,
         columns=columns,
-        checks=tuple(data.get("checks", ())),
-        blank_rows=int(data.get("blank_rows", 30)),
-        min_records=int(data.get("min_records", 0)),
-        targets=tuple(_target(t, columns, report, where) for t in data.get("targets", ())),
+        checks=tuple(entry.checks),
+        blank_rows=entry.blank_rows,
+        min_records=entry.min_records,
+        targets=tuple(_target(t, columns, f"{where}.targets") for t in entry.targets),
     )
 
 
-def _target(
-    data: dict[str, Any], columns: tuple[ColumnSpec, ...], report: ReportConfig, where: str
-) -> TargetSpec:
-    where = f"{where}.targets.{data.get('key', '?')}"
-    key = _need(data, "key", where)  # in report.yaml targets: checked by the contract
+def _target(entry: TargetEntry, columns: tuple[ColumnSpec, ...], where: str) -> TargetSpec:
+    where = f"{where}.{entry.key}"  # the key is in report.yaml targets: checked by the contract
     known = {c.key for c in columns}
-    share, of = tuple(_need(data, "share", where)), tuple(_need(data, "of", where))
-    for name in (*share, *of):
+    for name in (*entry.share, *entry.of):
         if name not in known:
             raise SpecError(f"{where}: kolonnen «{name}» finnes ikke på arket")
-    limit = data.get("limit", "min")
-    if limit not in ("min", "max"):
-        raise SpecError(f"{where}: limit må være min eller max, ikke «{limit}»")
-    ytd = data.get("ytd", False)
-    if not isinstance(ytd, bool):
-        raise SpecError(f"{where}: ytd må være true eller false, ikke «{ytd}»")
-    return TargetSpec(key, _need(data, "label", where), share, of, limit, ytd)
+    return TargetSpec(
+        entry.key, entry.label, tuple(entry.share), tuple(entry.of), entry.limit, entry.ytd
+    )
 
 
 def load_report(folder: Path) -> ReportConfig:
@@ -420,7 +453,7 @@ def load_report(folder: Path) -> ReportConfig:
             key=c.key,
             number=c.number,
             title=c.title,
-            sheet=(c.sheet or f"{c.number} {c.title}")[:31],
+            sheet=_chapter_sheet(c.sheet, c.number, c.title, index),
             section=c.section,
             templates=tuple(c.templates.values() if isinstance(c.templates, dict) else c.templates),
             roles=dict(c.templates) if isinstance(c.templates, dict) else {},
@@ -428,6 +461,16 @@ def load_report(folder: Path) -> ReportConfig:
         )
         for index, c in enumerate(model.report.chapters)
     )
+    seen: dict[str, int] = {}
+    for chapter in chapters:
+        folded = _label_key(chapter.sheet)
+        if folded in seen:
+            where = f"report.chapters[{chapter.index}].sheet"
+            raise SpecError(
+                f"{REPORT_FILE} › {where}: arknavnet «{chapter.sheet}» står to ganger (også i "
+                f"report.chapters[{seen[folded]}]); oppgi et annet sheet"
+            )
+        seen[folded] = chapter.index
     return ReportConfig(
         organisation=model.organisation.name,
         short_name=model.organisation.short_name or model.organisation.name,
@@ -437,18 +480,54 @@ def load_report(folder: Path) -> ReportConfig:
     )
 
 
+def _chapter_sheet(sheet: str | None, number: int, title: str, index: int) -> str:
+    """A chapter's sheet name: as typed in `sheet:` (refused if Excel would refuse it), else
+    "number title" cut to Excel's 31 characters."""
+    where = f"{REPORT_FILE} › report.chapters[{index}]"
+    if sheet is not None:
+        problem = sheet_name_problem(sheet)
+        if problem:
+            raise SpecError(f"{where}.sheet: {problem}")
+        return sheet
+    name = f"{number} {title}"[:SHEET_NAME_MAX].rstrip()
+    problem = sheet_name_problem(name)
+    if problem:
+        raise SpecError(f"{where}.title: {problem}; oppgi et gyldig arknavn i sheet")
+    return name
+
+
 def load_template(path: Path, report: ReportConfig) -> TemplateSpec:
+    from pydantic import ValidationError
+
+    from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET
+    from vrapport.reportfile import first_error
+
     data = _load_yaml(path)
-    where = path.name
-    sheets = tuple(_sheet(s, report, f"{where}.sheets") for s in _need(data, "sheets", where))
+    where = f"{path.name} › sheets"
+    try:
+        model = TemplateFile.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(f"{path.name} › {first_error(exc, TemplateFile, data)}") from None
+    sheets = tuple(_sheet(s, report, where) for s in model.sheets)
+    _unique((s.key for s in sheets), where, "nøkkelen")
+    # Excel compares sheet names without case; the template also has its fixed sheets.
+    names = [INSTRUCTIONS_SHEET, META_SHEET, *(s.name for s in sheets)]
+    for index, name in enumerate(names[2:], start=2):
+        clash = next((n for n in names[:index] if _label_key(n) == _label_key(name)), None)
+        if clash is not None:
+            owner = "et annet ark" if index > 2 and clash in names[2:index] else "malens faste ark"
+            raise SpecError(
+                f"{where}.{sheets[index - 2].key}.name: arknavnet «{name}» er likt {owner} "
+                f"«{clash}» (Excel skiller ikke store og små bokstaver)"
+            )
     return TemplateSpec(
-        id=_need(data, "id", where),
-        version=int(_need(data, "version", where)),
-        title=_need(data, "title", where),
-        department=data.get("department", data["title"]),
-        instructions=tuple(data.get("instructions", ())),
+        id=model.id,
+        version=model.version,
+        title=model.title,
+        department=model.department if model.department is not None else model.title,
+        instructions=tuple(model.instructions),
         sheets=sheets,
-        checks=tuple(data.get("checks", ())),
+        checks=tuple(model.checks),
         path=path,
     )
 

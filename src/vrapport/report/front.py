@@ -21,10 +21,9 @@ from vrapport.report.model import (
     Table,
     Text,
 )
+from vrapport.report.sheetnames import FRONT_SHEET, SOURCES_SHEET
 from vrapport.reportfile import FrontPage, KeyFigureEntry, Threshold
 
-FRONT_SHEET = "Forside"
-SOURCES_SHEET = "Kilder"
 # Column widths shared by the two tables of the Kilder sheet.
 WIDTHS = (30.0, 34.0, 34.0, 26.0, 12.0, 70.0, 8.0, 10.0)
 # Characters of a citation on one row of Kilder (a longer one continues on the next rows):

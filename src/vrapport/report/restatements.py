@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from vrapport.history import Restatement
 from vrapport.period import month_label
 from vrapport.report.model import HeaderCell, Row, Section, Table, Text
+from vrapport.report.sheetnames import RESTATEMENTS_SHEET
 
-RESTATEMENTS_SHEET = "Endringer"
 TITLE = "Endringer i lukkede måneder"
 WIDTHS = (16.0, 14.0, 34.0, 12.0, 26.0, 16.0, 16.0, 16.0, 14.0)
 

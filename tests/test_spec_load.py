@@ -1,0 +1,323 @@
+"""Edits of the specs (schemas/*.yaml) that do not follow the spec format are refused when the
+specs load, with one Norwegian line naming the file and the key path (`file › a.b.c: …`),
+whatever command loads them: never an internal error later, never a rule silently lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from vrapport.cli import app
+from vrapport.spec import SpecError, load_specs
+
+runner = CliRunner()
+LONG = "Beredskapshendelser og hendelseslogg"  # 36 characters
+COLUMN_KEYS = (
+    "key, label, type, required, choices, min, max, max_length, help, width, number_format, "
+    "locked, prefill_from, carry, from_last_year, multiple"
+)
+
+# Each family: case -> ({file: (old text, new text)}, the exact message)
+CRASHES = {
+    "version_string": (
+        {"drift.yaml": ("version: 1", "version: 'en'")},
+        "drift.yaml › version: forventet et heltall, fant «en»",
+    ),
+    "min_string": (
+        {"brukerstotte.yaml": ("min: 0", "min: null0")},
+        "brukerstotte.yaml › sheets.contacts.columns.contacts.min: forventet et tall, fant «null0»",
+    ),
+    "sheet_name_long": (
+        {"drift.yaml": ("name: Beredskap", f"name: {LONG}")},
+        f"drift.yaml › sheets.preparedness.name: arknavnet «{LONG}» har 36 tegn; Excel tillater "
+        "høyst 31",
+    ),
+    "sheet_name_char": (
+        {"drift.yaml": ("name: Beredskap", "name: Bered/skap")},
+        "drift.yaml › sheets.preparedness.name: arknavnet «Bered/skap» inneholder tegn Excel ikke "
+        "tillater (/)",
+    ),
+    "sheet_name_brackets": (
+        {"drift.yaml": ("name: Beredskap", "name: '[Beredskap]'")},
+        "drift.yaml › sheets.preparedness.name: arknavnet «[Beredskap]» inneholder tegn Excel "
+        "ikke tillater ([ ])",
+    ),
+    "sheet_name_dup": (
+        {"drift.yaml": ("name: Kommentar", "name: drift")},
+        "drift.yaml › sheets.comments.name: arknavnet «drift» er likt et annet ark «Drift» "
+        "(Excel skiller ikke store og små bokstaver)",
+    ),
+    "sheet_name_instructions": (
+        {"drift.yaml": ("name: Beredskap", "name: veiledning")},
+        "drift.yaml › sheets.preparedness.name: arknavnet «veiledning» er likt malens faste ark "
+        "«Veiledning» (Excel skiller ikke store og små bokstaver)",
+    ),
+    "sheet_name_meta": (
+        {"drift.yaml": ("name: Beredskap", "name: _META")},
+        "drift.yaml › sheets.preparedness.name: arknavnet «_META» er likt malens faste ark "
+        "«_meta» (Excel skiller ikke store og små bokstaver)",
+    ),
+    "chapter_sheet_char": (
+        {"report.yaml": ("sheet: 2 Økonomi", "sheet: 2 Økonomi?")},
+        "report.yaml › report.chapters[1].sheet: arknavnet «2 Økonomi?» inneholder tegn Excel "
+        "ikke tillater (?)",
+    ),
+    "chapter_sheet_long": (
+        {"report.yaml": ("sheet: 2 Økonomi", f"sheet: 2 {LONG}")},
+        f"report.yaml › report.chapters[1].sheet: arknavnet «2 {LONG}» har 38 tegn; Excel "
+        "tillater høyst 31",
+    ),
+    "chapter_sheet_dup": (
+        {"report.yaml": ("sheet: 3 Tjenester", "sheet: 2 økonomi")},
+        "report.yaml › report.chapters[2].sheet: arknavnet «2 økonomi» står to ganger (også i "
+        "report.chapters[1]); oppgi et annet sheet",
+    ),
+    "chapter_sheet_fixed": (
+        {"report.yaml": ("sheet: 3 Tjenester", "sheet: kilder")},
+        "report.yaml › report.chapters[2].sheet: arknavnet «kilder» er likt rapportens faste ark "
+        "«Kilder»",
+    ),
+    # No sheet given: "4 Status for prosjektporteføljen" is cut to 31 characters, the name
+    # chapter 5 has.
+    "chapter_sheet_cut_to_a_dup": (
+        {
+            "report.yaml": (
+                "sheet: 4 Prosjektportefølje, section: portfolio",
+                "section: portfolio",
+            ),
+            "report.yaml ": ("sheet: 5 HR-HMS", "sheet: 4 Status for prosjektportefølje"),
+        },
+        "report.yaml › report.chapters[4].sheet: arknavnet «4 Status for prosjektportefølje» "
+        "står to ganger (også i report.chapters[3]); oppgi et annet sheet",
+    ),
+}
+
+TYPED = {
+    "required_key_typo": (
+        {
+            "drift.yaml": (
+                "        type: text\n        required: always",
+                "        type: text\n        requird: always",
+            )
+        },
+        "drift.yaml › sheets.preparedness.columns.description.requird: ukjent nøkkel; gyldige: "
+        + COLUMN_KEYS,
+    ),
+    "min_key_typo": (
+        {"brukerstotte.yaml": ("min: 0", "mni: 0")},
+        "brukerstotte.yaml › sheets.contacts.columns.contacts.mni: ukjent nøkkel; gyldige: "
+        + COLUMN_KEYS,
+    ),
+    "unknown_column_field": (
+        {
+            "drift.yaml": (
+                "        label: Oppdateringer\n",
+                "        label: Oppdateringer\n        lable: Endringer\n",
+            )
+        },
+        "drift.yaml › sheets.operations.columns.changes.lable: ukjent nøkkel; gyldige: "
+        + COLUMN_KEYS,
+    ),
+    "old_instructions": (
+        {"drift.yaml": ("\nsheets:\n", "\nold_instructions: [Fyll ut.]\nsheets:\n")},
+        "drift.yaml › old_instructions: ukjent nøkkel; gyldige: id, version, title, department, "
+        "instructions, sheets, checks",
+    ),
+    "instructions_string": (
+        {"drift.yaml": ("instructions:\n", "instructions: Fyll ut.\nold_instructions:\n")},
+        "drift.yaml › instructions: forventet en liste, fant «Fyll ut.» (og 1 feil til)",
+    ),
+    "max_length_str": (
+        {"drift.yaml": ("max_length: 1000", "max_length: tusen")},
+        "drift.yaml › sheets.preparedness.columns.description.max_length: forventet et heltall, "
+        "fant «tusen»",
+    ),
+    "type_typo": (
+        {"brukerstotte.yaml": ("type: integer", "type: int")},
+        "brukerstotte.yaml › sheets.contacts.columns.contacts.type: «int» er ikke gyldig; "
+        "gyldige: 'text', 'integer', 'decimal', 'percent', 'date' or 'choice'",
+    ),
+    "locked_not_bool": (
+        {"drift.yaml": ("        prefill_from: date\n", "        locked: ja\n")},
+        "drift.yaml › sheets.preparedness.columns.date.locked: forventet true eller false, "
+        "fant «ja»",
+    ),
+}
+
+DUPLICATE_KEYS = {
+    "dup_yaml_key": (
+        {
+            "brukerstotte.yaml": (
+                "        label: Telefonhenvendelser\n",
+                "        label: Telefonhenvendelser\n        label: Telefoner\n",
+            )
+        },
+        "brukerstotte.yaml › linje 36: nøkkelen «label» står to ganger i samme mapping (bare én "
+        "av dem ville blitt brukt)",
+    ),
+    "dup_yaml_key_toplevel": (
+        {"brukerstotte.yaml": ("version: 2", "version: 2\nversion: 3")},
+        "brukerstotte.yaml › linje 6: nøkkelen «version» står to ganger i samme mapping (bare én "
+        "av dem ville blitt brukt)",
+    ),
+    "dup_yaml_key_report": (
+        {
+            "report.yaml": (
+                "  operations_months: 9\n",
+                "  operations_months: 9\n  operations_months: 6\n",
+            )
+        },
+        "report.yaml › linje 122: nøkkelen «operations_months» står to ganger i samme mapping "
+        "(bare én av dem ville blitt brukt)",
+    ),
+}
+
+CONSISTENCY = {
+    "label_same_as_other": (
+        {
+            "drift.yaml": (
+                "        label: Oppdateringer\n",
+                "        label: Registrerte feil og hendelser\n",
+            )
+        },
+        "drift.yaml › sheets.operations.columns: ledeteksten «Registrerte feil og hendelser» står "
+        "to ganger",
+    ),
+    "dup_column_key": (
+        {"brukerstotte.yaml": ("- key: phone", "- key: contacts")},
+        "brukerstotte.yaml › sheets.contacts.columns: nøkkelen «contacts» står to ganger",
+    ),
+    "choice_dup_label": (
+        {
+            "drift.yaml": (
+                "          - {key: assessment, label: Vurdering}",
+                "          - {key: assessment, label: Innledning}",
+            )
+        },
+        "drift.yaml › sheets.comments.columns.topic.choices: valget «Innledning» står to ganger",
+    ),
+    "min_gt_max": (
+        {
+            "brukerstotte.yaml": (
+                "min: 0\n        max: 10000000",
+                "min: 20000000\n        max: 10000000",
+            )
+        },
+        "brukerstotte.yaml › sheets.contacts.columns.contacts: min (20000000) er større enn max "
+        "(10000000)",
+    ),
+    "label_empty": (
+        {"drift.yaml": ("        label: Oppdateringer\n", "        label: ''\n")},
+        "drift.yaml › sheets.operations.columns.changes.label: kan ikke være tom",
+    ),
+    "status_dup": (
+        {
+            "report.yaml": (
+                "    - {label: Gul, colour: yellow}",
+                "    - {label: Grønn, colour: yellow}",
+            )
+        },
+        "report.yaml › portfolio.statuses[1].label: «Grønn» står to ganger",
+    ),
+    "chapter_number_dup": (
+        {"report.yaml": ("number: 5, title: HR/HMS", "number: 4, title: HR/HMS")},
+        "report.yaml › report.chapters[4].number: 4 står to ganger (også i report.chapters[3])",
+    ),
+    "threshold_inverted": (
+        {
+            "report.yaml": (
+                "      green: {min: 0.70}\n      yellow: {min: 0.60}",
+                "      green: {min: 0.60}\n      yellow: {min: 0.70}",
+            )
+        },
+        "report.yaml › front_page.key_figures[1]: green må være strengere enn yellow "
+        "(green.min ≥ yellow.min, green.max ≤ yellow.max); tersklene er snudd",
+    ),
+    "threshold_min_above_max": (
+        {"report.yaml": ("      green: {max: 0.05}", "      green: {min: 0.06, max: 0.05}")},
+        "report.yaml › front_page.key_figures[2].green: min (0.06) er større enn max (0.05)",
+    ),
+}
+
+
+def _edited(schemas_copy, edits: dict[str, tuple[str, str]]) -> Path:
+    """schemas_copy with several edits of one file ("report.yaml " names report.yaml again)."""
+    folder: Path = schemas_copy()
+    for name, (old, new) in edits.items():
+        path = folder / name.strip()
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def _refused(schemas_copy, edits: dict[str, tuple[str, str]]) -> str:
+    with pytest.raises(SpecError) as caught:
+        load_specs(_edited(schemas_copy, edits))
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("case", list(CRASHES))
+def test_what_crashed_later_is_refused_at_load(schemas_copy, case):
+    edits, message = CRASHES[case]
+    assert _refused(schemas_copy, edits) == message
+
+
+@pytest.mark.parametrize("case", list(TYPED))
+def test_unknown_keys_and_wrong_types_are_refused(schemas_copy, case):
+    edits, message = TYPED[case]
+    assert _refused(schemas_copy, edits) == message
+
+
+@pytest.mark.parametrize("case", list(DUPLICATE_KEYS))
+def test_a_key_twice_in_one_mapping_is_refused(schemas_copy, case):
+    edits, message = DUPLICATE_KEYS[case]
+    assert _refused(schemas_copy, edits) == message
+
+
+@pytest.mark.parametrize("case", list(CONSISTENCY))
+def test_inconsistent_specs_are_refused(schemas_copy, case):
+    edits, message = CONSISTENCY[case]
+    assert _refused(schemas_copy, edits) == message
+
+
+def test_the_yaml_loader_stays_the_c_one_where_libyaml_is_there():
+    from vrapport.spec import YAML_LOADER, _UniqueKeyLoader
+
+    assert issubclass(_UniqueKeyLoader, YAML_LOADER)
+    if hasattr(yaml, "CSafeLoader"):
+        assert issubclass(_UniqueKeyLoader, yaml.CSafeLoader)
+
+
+def test_a_cut_default_sheet_name_is_used(schemas_copy):
+    """A chapter without `sheet:` gets "number title", cut to Excel's 31 characters."""
+    edits = {
+        "report.yaml": ("sheet: 4 Prosjektportefølje, section: portfolio", "section: portfolio")
+    }
+    specs = load_specs(_edited(schemas_copy, edits))
+    assert specs.report.chapter("prosjekt").sheet == "4 Status for prosjektportefølje"
+
+
+def _one_line(output: str) -> str:
+    return " ".join(output.split())
+
+
+@pytest.mark.parametrize("case", list(CRASHES))
+@pytest.mark.parametrize("command", ["templates", "check"])
+def test_the_commands_refuse_what_crashed_before(schemas_copy, tmp_path: Path, case, command):
+    edits, message = CRASHES[case]
+    out = tmp_path / "ut"
+    args = {
+        "templates": ["templates", "2024-03", "--out", str(out)],
+        "check": ["check", str(EXAMPLES), "--period", "2024-03"],
+    }[command]
+    result = runner.invoke(app, [*args, "--schemas", str(_edited(schemas_copy, edits))])
+    assert result.exit_code == 2, result.output
+    text = _one_line(result.output)
+    assert _one_line(message) in text
+    assert "Intern feil" not in text and "Traceback" not in text
+    assert not out.exists()
