@@ -321,3 +321,47 @@ def test_the_commands_refuse_what_crashed_before(schemas_copy, tmp_path: Path, c
     assert _one_line(message) in text
     assert "Intern feil" not in text and "Traceback" not in text
     assert not out.exists()
+
+
+# A column a chapter reads as a number has a number type in the spec.
+COLUMN_TYPES = {
+    "text_type_count": (
+        {
+            "brukerstotte.yaml": (
+                "        label: Telefonhenvendelser\n        type: integer",
+                "        label: Telefonhenvendelser\n        type: text",
+            )
+        },
+        "brukerstotte.yaml › sheets.contacts.columns.phone.type: «text» passer ikke; kapittel 3 "
+        "Tjenester/produksjon (seksjonen «services») leser kolonnen som et antall; gyldige: "
+        "integer",
+    ),
+    "decimal_count": (
+        {
+            "brukerstotte.yaml": (
+                "        label: Henvendelser totalt\n        type: integer",
+                "        label: Henvendelser totalt\n        type: decimal",
+            )
+        },
+        "brukerstotte.yaml › sheets.contacts.columns.contacts.type: «decimal» passer ikke; "
+        "kapittel 3 Tjenester/produksjon (seksjonen «services») leser kolonnen som et antall; "
+        "gyldige: integer",
+    ),
+    "amount_as_date": (
+        {
+            "okonomi.yaml": (
+                "        label: Budsjett\n        type: decimal",
+                "        label: Budsjett\n        type: date",
+            )
+        },
+        "okonomi.yaml › sheets.result.columns.budget.type: «date» passer ikke; kapittel 2 "
+        "Økonomi (seksjonen «finance») leser kolonnen som et tall; gyldige: integer, decimal, "
+        "percent",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(COLUMN_TYPES))
+def test_a_column_read_as_a_number_must_be_one(schemas_copy, case):
+    edits, message = COLUMN_TYPES[case]
+    assert _refused(schemas_copy, edits) == message

@@ -12,7 +12,7 @@ one Norwegian line: the YAML file, the key path, what is wrong and what would be
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from vrapport.spec import REPORT_FILE, Chapter, SheetSpec, SpecError, Specs, TemplateSpec
 
@@ -60,14 +60,31 @@ def _check_names(specs: Specs, known: Collection[str]) -> None:
                 _columns_exist(file, lister, reads.columns, reader)
 
 
-def _columns_exist(file: str, sheet: SheetSpec, columns: Iterable[str], reader: str) -> None:
-    have = [c.key for c in sheet.columns]
+def _columns_exist(
+    file: str,
+    sheet: SheetSpec,
+    columns: Iterable[str],
+    reader: str,
+    types: Mapping[str, tuple[str, ...]] | None = None,
+) -> None:
+    """The columns exist on the sheet and, where `types` names a column's types (a column
+    read as a number), the spec gives it one of them."""
+    have = {c.key: c for c in sheet.columns}
     for key in columns:
         if key not in have:
             raise _fail(
                 file,
                 f"sheets.{sheet.key}.columns",
                 f"«{key}» mangler; {reader} den; kjente: {_known(have)}",
+            )
+        wanted = (types or {}).get(key)
+        if wanted and have[key].type not in wanted:
+            as_what = "et antall" if wanted == ("integer",) else "et tall"
+            raise _fail(
+                file,
+                f"sheets.{sheet.key}.columns.{key}.type",
+                f"«{have[key].type}» passer ikke; {reader} kolonnen som {as_what}; "
+                f"gyldige: {', '.join(wanted)}",
             )
 
 
@@ -139,7 +156,7 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                     f"arket «{sheet_key}» mangler; {reader} det; kjente: {_known(sheets)}",
                 )
         for sheet_key, columns in reads.columns.items():
-            _columns_exist(file, sheets[sheet_key], columns, reader)
+            _columns_exist(file, sheets[sheet_key], columns, reader, reads.types.get(sheet_key))
         for sheet_key, rows in reads.rows.items():
             have = [r.key for r in sheets[sheet_key].rows]
             for key in rows:

@@ -22,17 +22,55 @@ else:
 Frames = Mapping[str, Mapping[str, "pd.DataFrame"]]
 
 
+COUNT_TYPES = ("integer",)
+NUMBER_TYPES = ("integer", "decimal", "percent")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A column a section reads as a number: the spec types it may have there. Declared in
+    `Reads.columns` in place of the plain key (`count_columns("phone")`)."""
+
+    key: str
+    types: tuple[str, ...]
+
+
+def count_columns(*keys: str) -> tuple[Typed, ...]:
+    """Columns read as counts (whole numbers)."""
+    return tuple(Typed(key, COUNT_TYPES) for key in keys)
+
+
+def number_columns(*keys: str) -> tuple[Typed, ...]:
+    """Columns read as numbers (amounts, hours, shares)."""
+    return tuple(Typed(key, NUMBER_TYPES) for key in keys)
+
+
 @dataclass(frozen=True)
 class Reads:
     """What a section reads of one template: per sheet key the column keys and the row keys,
     and the keys of the comment topics (choices of `topic_sheet`'s `topic` column) it places.
-    Checked against the template's spec when the specs load."""
+    A column read as a number is declared with its types (`count_columns`,
+    `number_columns`); `columns` then holds its key and `types` (sheet key -> column key ->
+    types) the types. Checked against the template's spec when the specs load."""
 
-    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: Mapping[str, tuple[str | Typed, ...]] = field(default_factory=dict)
     rows: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     topics: tuple[str, ...] = ()
     topic_sheet: str = "comments"
     topic_column: str = "topic"
+    types: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        types = {
+            sheet: {c.key: c.types for c in columns if isinstance(c, Typed)}
+            for sheet, columns in self.columns.items()
+        }
+        keys = {
+            sheet: tuple(c.key if isinstance(c, Typed) else c for c in columns)
+            for sheet, columns in self.columns.items()
+        }
+        object.__setattr__(self, "columns", keys)
+        object.__setattr__(self, "types", {k: v for k, v in types.items() if v})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vrapport.consolidate.base import Reads, SectionInput, drafted, section
+from vrapport.consolidate.base import Reads, SectionInput, drafted, number_columns, section
 from vrapport.numbers import format_millions, format_number, round_half_away, thousands
 from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH, ROW_KEY
@@ -34,10 +34,10 @@ from vrapport.reportfile import CatalogueItem, FinanceLine, InvestmentCategory
 ROLE = "finance"
 READS = Reads(
     columns={
-        "result": ("actual", "budget"),
-        "fte": ("fte",),
-        "investments": ("annual_budget", "actual_ytd"),
-        "liquidity": ("amount",),
+        "result": number_columns("actual", "budget"),
+        "fte": number_columns("fte"),
+        "investments": number_columns("annual_budget", "actual_ytd"),
+        "liquidity": number_columns("amount"),
         "comments": ("text",),
     },
     rows={"fte": ("year_start",), "liquidity": ("opening_balance", "credit_limit")},

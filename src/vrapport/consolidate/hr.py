@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from vrapport.consolidate.base import Reads, SectionInput, drafted, section
+from vrapport.consolidate.base import (
+    Reads,
+    SectionInput,
+    count_columns,
+    drafted,
+    number_columns,
+    section,
+)
 from vrapport.numbers import format_number, round_half_away
 from vrapport.period import MONTHS_NB, MONTHS_SHORT_NB, Period
 from vrapport.reader import LABEL, MONTH, ROW_KEY
@@ -35,8 +42,10 @@ BREACHES = "breaches"
 TARGETS = ("sick_leave_total", "sick_leave_short_term", "sick_leave_long_term")
 READS = Reads(
     columns={
-        SICK_LEAVE: tuple(key + suffix for suffix in ("", PRIOR) for key in (AGREED, *PARTS)),
-        BREACHES: ("count",),
+        SICK_LEAVE: number_columns(
+            *(key + suffix for suffix in ("", PRIOR) for key in (AGREED, *PARTS))
+        ),
+        BREACHES: count_columns("count"),
         "comments": ("text",),
     },
     topics=("hms", "sick_leave", "certified", "short_term", "long_term", "breaches"),

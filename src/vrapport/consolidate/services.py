@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from vrapport.consolidate.base import Reads, SectionInput, drafted, section
+from vrapport.consolidate.base import (
+    Reads,
+    SectionInput,
+    count_columns,
+    drafted,
+    number_columns,
+    section,
+)
 from vrapport.numbers import format_number, round_half_away
 from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH
@@ -42,7 +49,7 @@ TARGET = "service_desk_answered_60s"
 READS = {
     SUPPORT: Reads(
         columns={
-            SERVICE_DESK_SHEET: ("contacts", "phone", "answered_60s", "first_line"),
+            SERVICE_DESK_SHEET: count_columns("contacts", "phone", "answered_60s", "first_line"),
             "comments": COMMENTS,
         },
         topics=TOPICS,
@@ -50,14 +57,14 @@ READS = {
     NEW_SERVICES: Reads(
         columns={
             "orders": ("delivered", "category"),
-            "hours": ("order_hours", "new_hospital_hours"),
+            "hours": number_columns("order_hours", "new_hospital_hours"),
             "comments": COMMENTS,
         },
         topics=TOPICS,
     ),
     OPERATIONS: Reads(
         columns={
-            OPERATIONS_SHEET: ("incidents", "changes"),
+            OPERATIONS_SHEET: count_columns("incidents", "changes"),
             "preparedness": ("date", "level"),
             "comments": COMMENTS,
         },
