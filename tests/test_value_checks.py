@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vrapport.numbers import is_number as _is_number
 from vrapport.period import Period
 from vrapport.reader import SpecialCell
 from vrapport.spec import ColumnSpec, split_choices
-from vrapport.validation import _checks, _is_number, _TypesOnce, pandera_schema
+from vrapport.validation import _checks, _TypesOnce, pandera_schema
 
 CHOICES = ("Grønn", "Gul", "Rød")
 VALUES: list[Any] = [

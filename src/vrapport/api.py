@@ -246,12 +246,10 @@ def check(
         ]:
             by_file[finding.file].findings.append(finding)  # marked in the feedback copy too
             findings.append(finding)
-    found = {s.template_id for s in submissions}
-    absent = {
-        t.id: t.title
-        for t in loaded.templates.values()
-        if t.id not in found and any(p.is_dir() for p in paths)
-    }
+    absent: dict[str, str] = {}
+    if any(p.is_dir() for p in paths):  # (a department checks only its own file)
+        found = {s.template_id for s in submissions}
+        absent = {t.id: t.title for t in loaded.templates.values() if t.id not in found}
     return CheckReport(submissions, findings, the_period, restated, absent)
 
 

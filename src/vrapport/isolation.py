@@ -183,7 +183,7 @@ def _huge_numbers(path: Path, name: str, row: int) -> list[tuple[str, float]]:
     """The number cells of `row` on sheet `name` holding HUGE or more (either sign)."""
     import zipfile
 
-    from vrapport.preflight import local_name, sheet_members, stream_parse, xml_parser
+    from vrapport.preflight import local_name, parse_ref, sheet_members, stream_parse, xml_parser
 
     found: list[tuple[str, float]] = []
     text: list[str] = []
@@ -195,8 +195,8 @@ def _huge_numbers(path: Path, name: str, row: int) -> list[tuple[str, float]]:
         local = local_name(tag)
         if local == "c":
             ref = attrs.get("r", "")
-            in_row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == str(row)
-            cell = ref if in_row and attrs.get("t", "n") == "n" else ""
+            place = parse_ref(ref)
+            cell = ref if place and place[0] == row and attrs.get("t", "n") == "n" else ""
         elif local == "v" and cell:
             text.clear()
             parser.CharacterDataHandler = text.append

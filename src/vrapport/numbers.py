@@ -5,9 +5,15 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import TypeGuard
 
 NBSP = "\u00a0"
 _EXACT = Context(prec=400)  # enough digits for any float, so quantize never overflows
+
+
+def is_number(value: object) -> TypeGuard[float]:
+    """A cell value that is a number: an int or float, not a truth value, not NaN."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
 
 def round_half_away(value: float, digits: int = 0) -> float:

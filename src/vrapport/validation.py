@@ -26,7 +26,7 @@ from vrapport.files import PREVIOUS_PREFIX, collect_files, reading
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.labels import norm, quoted
 from vrapport.layout import META_SHEET
-from vrapport.numbers import format_plain
+from vrapport.numbers import format_plain, is_number
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import MONTH, SheetData, SpecialCell, Submission, read_submission
 from vrapport.spec import ColumnSpec, SheetSpec, Specs, split_choices
@@ -47,10 +47,6 @@ def _geopandas_absent() -> None:
 
 
 _geopandas_absent()
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
 
 # Checks are vectorised (pandera's element_wise=False) and see blanks themselves
@@ -150,10 +146,10 @@ def _numeric_type(kind: type) -> bool:
 
 
 def _bound(limit: float, below: bool, kinds: Kinds) -> ColumnCheck:
-    """below-minimum (`below`) or above-maximum: `not _is_number(v) or v >= limit` (`<=`)."""
+    """below-minimum (`below`) or above-maximum: `not is_number(v) or v >= limit` (`<=`)."""
 
     def passes(value: Any) -> bool:
-        if not _is_number(value):
+        if not is_number(value):
             return True
         return bool(value >= limit) if below else bool(value <= limit)
 
@@ -289,7 +285,7 @@ def shown_value(value: Any) -> str:
     """A cell value as the user sees it in Norwegian Excel."""
     if isinstance(value, bool):
         return "SANN" if value else "USANN"
-    if _is_number(value):
+    if is_number(value):
         return format_plain(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d.%m.%Y")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import ERROR, WARNING, Finding, row_ref
-from vrapport.numbers import format_millions, format_plain, thousands
+from vrapport.numbers import format_millions, format_plain, is_number, thousands
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 from vrapport.spec import split_choices
@@ -180,7 +180,7 @@ def credit_within_limit(ctx: CheckContext) -> Iterator[Finding]:
     frame = data.frame
     amounts = dict(zip(frame[ROW_KEY].tolist(), frame["amount"].tolist(), strict=True))
     limit, opening = amounts.get("credit_limit"), amounts.get("opening_balance")
-    if not _number(limit) or not _number(opening):
+    if not is_number(limit) or not is_number(opening):
         return  # (a missing or unreadable amount has its own finding)
     index = dict(zip(frame[ROW_KEY].tolist(), frame.index, strict=True))
     if limit < 0:
@@ -199,7 +199,7 @@ def credit_within_limit(ctx: CheckContext) -> Iterator[Finding]:
     for row, month, movement in zip(
         months.index, months[MONTH].tolist(), months["amount"].tolist(), strict=True
     ):
-        if not _number(movement):
+        if not is_number(movement):
             break
         balance += movement
         balances.append((f"etter {month_label(int(month)).lower()}", row, balance))
@@ -216,7 +216,3 @@ def credit_within_limit(ctx: CheckContext) -> Iterator[Finding]:
                 "IB eller en bevegelse ført i feil skala eller med feil fortegn?",
             )
             return
-
-
-def _number(value: object) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value

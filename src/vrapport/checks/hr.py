@@ -13,14 +13,10 @@ from typing import Any
 
 from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import ERROR, Finding
-from vrapport.numbers import format_number
+from vrapport.numbers import format_number, is_number
 from vrapport.period import month_label
 from vrapport.reader import MONTH, SheetData
 from vrapport.sheetkeys import AGREED, PARTS, PRIOR, SICK_LEAVE
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
 
 def _days(value: float) -> str:

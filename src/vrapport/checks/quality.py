@@ -12,9 +12,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from vrapport.checks import CheckContext, check
-from vrapport.checks.hr import is_number
 from vrapport.findings import ERROR, WARNING, Finding
-from vrapport.numbers import format_number
+from vrapport.numbers import format_number, is_number
 from vrapport.period import day_label
 from vrapport.sheetkeys import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window
 
