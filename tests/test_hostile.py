@@ -430,6 +430,21 @@ def test_results_come_through_the_pipe_when_the_worker_cannot_write_them() -> No
     assert all(b.findings == [] for b in books)
 
 
+def test_results_are_written_without_the_memo_and_a_cycle_with_it(tmp_path: Path) -> None:
+    import pickle
+
+    from vrapport.isolation import _dump
+
+    book = read_workbook(*THREE[0])
+    _dump(book, str(tmp_path / "book"))
+    assert pickle.loads((tmp_path / "book").read_bytes()) == book
+    cycle: list[object] = [1]
+    cycle.append(cycle)  # a fast pickler refuses it: written again, with the memo
+    _dump(cycle, str(tmp_path / "cycle"))
+    back = pickle.loads((tmp_path / "cycle").read_bytes())
+    assert back[0] == 1 and back[1] is back
+
+
 def test_closing_with_files_still_ahead_stops_the_worker_and_removes_its_results(
     tmp_path: Path,
 ) -> None:

