@@ -150,6 +150,8 @@ CODES: Mapping[str, Code] = _table(
     Code("extra-sheet", "structure", WARNING),
     Code("missing-header", "structure", ERROR),
     Code("missing-column", "structure", ERROR),
+    # headers in another order than the template's (months, or measures and columns)
+    Code("header-order", "structure", ERROR),
     Code("missing-row", "structure", ERROR),
     Code("unknown-row", "structure", WARNING),
     Code("duplicate-row", "structure", ERROR),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import is_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -167,6 +167,71 @@ def _header_columns(grid: Grid, r: int, start: int) -> dict[str, int]:
     return found
 
 
+# A header as found on the sheet: its place in the spec's order, the text, the cell.
+Placed = tuple[int, Any, str]
+
+
+def _out_of_order(placed: list[Placed]) -> tuple[Placed, Placed] | None:
+    """The first two neighbouring headers (in column order) that stand in the opposite order
+    of the template's, or None. Columns the template does not have are not among `placed`,
+    so inserted columns change nothing."""
+    for left, right in pairwise(placed):
+        if left[0] > right[0]:
+            return left, right
+    return None
+
+
+def _month_order(sub: Submission, name: str, placed: list[Placed]) -> None:
+    """An error at the first month header that stands before an earlier month: the months
+    of a grid are always in calendar order, so months out of it are headers typed over (or
+    swapped above) figures that stayed where they were."""
+    pair = _out_of_order(placed)
+    if pair is None:
+        return
+    (_, left, left_cell), (_, right, right_cell) = pair
+    sub.add(
+        name,
+        left_cell,
+        ERROR,
+        "header-order",
+        f"Månedene står ikke i kalenderrekkefølge: {quoted(left)} i {left_cell} står foran "
+        f"{quoted(right)} i {right_cell}. Malen har månedene fra januar til desember, fra "
+        "venstre mot høyre. Er overskriftene byttet om, står tallene under feil måned: sett "
+        "overskriftene tilbake slik malen har dem, og kontroller at tallene står under riktig "
+        "måned.",
+    )
+
+
+def _column_order(
+    sub: Submission, name: str, placed: list[Placed], labels: list[str], under: Any = None
+) -> None:
+    """An error at the first header that stands before one the template has before it
+    (`labels`: the template's labels in its order; `under`: the month heading the headers
+    stand under, for a grid). The template's labels are locked, so a swap of labels over
+    figures that stayed put is the likely cause: the figures would be read under the wrong
+    heading."""
+    pair = _out_of_order(placed)
+    if pair is None:
+        return
+    (first, left, left_cell), (second, right, right_cell) = pair
+    lead = (
+        f"Under {quoted(under)} står "
+        if under is not None
+        else "Kolonnene står i en annen rekkefølge enn i malen: "
+    )
+    verb = "" if under is not None else "står "
+    sub.add(
+        name,
+        left_cell,
+        ERROR,
+        "header-order",
+        f"{lead}{quoted(left)} i {left_cell} {verb}foran {quoted(right)} i {right_cell}; malen "
+        f"har «{labels[second]}» foran «{labels[first]}». Er overskriftene byttet om, står "
+        "tallene under feil overskrift: kontroller at tallene står under riktig overskrift, og "
+        "sett kolonnene tilbake i malens rekkefølge.",
+    )
+
+
 def _month_number(label: Any) -> int | None:
     text = norm(label)
     for number, name in enumerate(MONTHS_NB, start=1):
@@ -250,10 +315,13 @@ def _read_grid(
     positions: dict[tuple[int, str], int] = {}
     current: int | None = None
     wanted = {norm(m.label): m.key for m in sheet.measures}
+    months: dict[int, Placed] = {}  # each month's first header, in column order
     for c in range(key_col + 1, len(grid[measure_row])):
         month = _month_number(_at(grid, month_row, c))
         if month is not None:
             current = month
+            if month not in months:
+                months[month] = (month, grid[month_row][c], xl_rowcol_to_cell(month_row, c))
         if len(sheet.measures) == 1 and month is None:
             current = None
         key = wanted.get(norm(_at(grid, measure_row, c)))
@@ -277,8 +345,14 @@ def _read_grid(
             + _lookalike(grid[measure_row], [m.label for m in sheet.measures]),
         )
         return None
-    rows = _label_rows(grid, sub, sheet, name, measure_row + 1, key_col)
+    _month_order(sub, name, list(months.values()))
     keys = [m.key for m in sheet.measures]
+    labels = [m.label for m in sheet.measures]
+    for month, (_, heading, _) in sorted(months.items()):
+        columns = sorted((positions[(month, key)], i) for i, key in enumerate(keys))
+        placed = [(i, grid[measure_row][c], xl_rowcol_to_cell(measure_row, c)) for c, i in columns]
+        _column_order(sub, name, placed, labels, heading)
+    rows = _label_rows(grid, sub, sheet, name, measure_row + 1, key_col)
     records, cells = [], []
     for row in sheet.rows:
         if row.key not in rows:
@@ -321,6 +395,17 @@ def _columns(
             + _lookalike(grid[header][start:], [c.label for c in sheet.columns]),
         )
         return None
+    index = {column.key: i for i, column in enumerate(sheet.columns)}
+    placed = sorted(
+        (c, index[key], grid[header][c], xl_rowcol_to_cell(header, c))
+        for key, c in positions.items()
+    )
+    _column_order(
+        sub,
+        name,
+        [(i, text, cell) for _, i, text, cell in placed],
+        [c.label for c in sheet.columns],
+    )
     return positions
 
 

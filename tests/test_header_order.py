@@ -1,0 +1,108 @@
+"""Headers in another order than the template's: columns are found by their labels, so a label
+typed over (or swapped above) figures that stayed where they were would move those figures to
+another month or measure without a word. Months out of calendar order, and measures or
+columns out of the spec's order, are an error at the header cell; inserted columns are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import PERIOD, set_cells
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+
+def _findings(path: Path, specs: Specs):
+    (sub,) = check_files([path], specs, PERIOD)
+    return sub.findings
+
+
+def _order(path: Path, specs: Specs):
+    return [f for f in _findings(path, specs) if f.code == "header-order"]
+
+
+def test_swapped_month_headers_are_an_error_at_the_first(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"B4": "Februar", "D4": "Januar"})
+    (finding,) = _order(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "B4", "error")
+    assert finding.message.startswith(
+        "Månedene står ikke i kalenderrekkefølge: «Februar» i B4 står foran «Januar» i D4. "
+        "Malen har månedene fra januar til desember"
+    )
+    assert "kontroller at tallene står under riktig måned" in finding.message
+
+
+def test_swapped_measure_headers_are_an_error_naming_the_templates_order(
+    specs: Specs, example_copy
+):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F5": "Budsjett", "G5": "Faktisk"})
+    (finding,) = _order(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "F5", "error")
+    assert finding.message.startswith(
+        "Under «Mars» står «Budsjett» i F5 foran «Faktisk» i G5; malen har «Faktisk» foran "
+        "«Budsjett»."
+    )
+    assert "kontroller at tallene står under riktig overskrift" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "edits", "cell", "left", "right"),
+    [
+        # a table sheet (month rows): two count columns swapped
+        (
+            "hr.xlsx",
+            "Sykefravær",
+            {"C4": "Legemeldt korttid i år", "D4": "Egenmeldt i år"},
+            "C4",
+            "Legemeldt korttid i år",
+            "Egenmeldt i år",
+        ),
+        # a register: two status columns swapped
+        (
+            "prosjekt.xlsx",
+            "Prosjekter",
+            {"E4": "Kostnad", "F4": "Fremdrift"},
+            "E4",
+            "Kostnad",
+            "Fremdrift",
+        ),
+    ],
+)
+def test_swapped_column_headers_are_an_error(
+    specs: Specs, example_copy, name, sheet, edits, cell, left, right
+):
+    path = set_cells(example_copy(name), sheet, edits)
+    (finding,) = _order(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity) == (sheet, cell, "error")
+    assert finding.message.startswith(
+        f"Kolonnene står i en annen rekkefølge enn i malen: «{left}» i {cell} står foran "
+        f"«{right}» i "
+    )
+    assert f"malen har «{right}» foran «{left}»" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "column"),
+    [
+        ("okonomi.xlsx", "Resultat", 2),  # before the months
+        ("okonomi.xlsx", "Resultat", 4),  # between January's budget and February's actual
+        ("okonomi.xlsx", "Resultat", 3),  # between January's actual and budget
+        ("hr.xlsx", "Sykefravær", 3),
+        ("prosjekt.xlsx", "Prosjekter", 5),
+    ],
+)
+def test_inserted_columns_are_no_header_order_finding(
+    specs: Specs, example_copy, name, sheet, column
+):
+    path = example_copy(name)
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook[sheet]
+    ws.protection.sheet = False
+    ws.insert_cols(column)
+    workbook.save(path)
+    findings = _findings(path, specs)
+    assert [f for f in findings if f.code == "header-order"] == []
+    assert [str(f) for f in findings if f.severity == "error"] == []
