@@ -365,3 +365,88 @@ COLUMN_TYPES = {
 def test_a_column_read_as_a_number_must_be_one(schemas_copy, case):
     edits, message = COLUMN_TYPES[case]
     assert _refused(schemas_copy, edits) == message
+
+
+# YAML anchors and aliases: the specs need none, and nested aliases (a "billion laughs") make
+# whatever walks the loaded object exponential in the file's size. Refused from the parser's
+# events at the first one, naming the file and its line.
+BOMB = "".join(
+    f"bomb_{level}: &{level} [" + ",".join([f"*{previous}" if previous else "x"] * 9) + "]\n"
+    for previous, level in zip(["", *"abcdefghi"], "abcdefghij", strict=True)
+)
+ANCHORS = {
+    # the reviewer's case, ten levels deep: 9**10 strings if expanded
+    "alias_bomb": ({"drift.yaml": ("\nsheets:\n", f"\n{BOMB}sheets:\n")}, "&a"),
+    "anchor_and_alias": (
+        {
+            "drift.yaml": ("label: Oppdateringer", "label: &upd Oppdateringer"),
+            "drift.yaml ": (
+                "help: Antall gjennomførte oppdateringer (endringer) i måneden.",
+                "help: *upd",
+            ),
+        },
+        "&upd",
+    ),
+    "alias_alone": (
+        {
+            "drift.yaml": (
+                "help: Antall gjennomførte oppdateringer (endringer) i måneden.",
+                "help: *x",
+            )
+        },
+        "*x",
+    ),
+    "merge_key": (
+        {
+            "report.yaml": (
+                "  operations_months: 9\n",
+                "  operations_months: 9\n  <<: *defaults\n",
+            )
+        },
+        "*defaults",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ANCHORS))
+def test_yaml_anchors_and_aliases_are_refused_naming_file_and_line(schemas_copy, case):
+    edits, shown = ANCHORS[case]
+    folder = _edited(schemas_copy, edits)
+    name = next(iter(edits)).strip()
+    text = (folder / name).read_text(encoding="utf-8")
+    line = text.count("\n", 0, text.index(shown)) + 1
+    kind = "alias" if shown.startswith("*") else "anker"
+    with pytest.raises(SpecError) as caught:
+        load_specs(folder)
+    assert str(caught.value) == (
+        f"{name} › linje {line}: YAML-{kind} «{shown}» brukes ikke i spesifikasjonene (ingen "
+        "ankre eller alias, &navn og *navn); skriv verdien ut der den skal stå"
+    )
+
+
+def test_ampersands_and_asterisks_in_texts_are_no_anchors(schemas_copy):
+    edits = {
+        "drift.yaml": (
+            "help: Antall gjennomførte oppdateringer (endringer) i måneden.",
+            "help: Oppdateringer & endringer * 1 i måneden (&ikke *alias).",
+        )
+    }
+    specs = load_specs(_edited(schemas_copy, edits))
+    column = specs.template("drift").sheet("operations").column("changes")
+    assert column.help == "Oppdateringer & endringer * 1 i måneden (&ikke *alias)."
+
+
+@pytest.mark.parametrize("command", ["templates", "check"])
+def test_the_commands_refuse_an_alias_bomb(schemas_copy, tmp_path: Path, command):
+    edits, _ = ANCHORS["alias_bomb"]
+    out = tmp_path / "ut"
+    args = {
+        "templates": ["templates", "2024-03", "--out", str(out)],
+        "check": ["check", str(EXAMPLES), "--period", "2024-03"],
+    }[command]
+    result = runner.invoke(app, [*args, "--schemas", str(_edited(schemas_copy, edits))])
+    assert result.exit_code == 2, result.output
+    text = _one_line(result.output)
+    assert "drift.yaml › linje" in text and "YAML-anker «&a» brukes ikke" in text
+    assert "Intern feil" not in text and "Traceback" not in text
+    assert not out.exists()

@@ -269,9 +269,38 @@ class DuplicateKey(yaml.YAMLError):
         self.key, self.line = key, line
 
 
+class AnchorUsed(yaml.YAMLError):
+    def __init__(self, shown: str, line: int) -> None:
+        super().__init__(f"{shown} (line {line})")
+        self.shown, self.line = shown, line
+
+
+def _refuse_anchors(text: str) -> None:
+    """Raise AnchorUsed at the first YAML anchor (`&name`) or alias (`*name`) of `text`. The
+    specs need neither, and an alias is expanded by whatever walks the loaded object, so a
+    few lines of nested aliases (a "billion laughs") could make the work exponential in the
+    file's size. Scanned from the parser's events (the C parser where libyaml is there),
+    before any node or object is built: the work stays proportional to the file."""
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            mark = event.start_mark  # the parsers always set it
+            raise AnchorUsed(f"{sign}{anchor}", mark.line + 1 if mark is not None else 1)
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
+        _refuse_anchors(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506
+    except AnchorUsed as exc:
+        kind = "alias" if exc.shown.startswith("*") else "anker"
+        raise SpecError(
+            f"{path.name} › linje {exc.line}: YAML-{kind} «{exc.shown}» brukes ikke i "
+            "spesifikasjonene (ingen ankre eller alias, &navn og *navn); skriv verdien ut der "
+            "den skal stå"
+        ) from None
     except DuplicateKey as exc:
         raise SpecError(
             f"{path.name} › linje {exc.line}: nøkkelen «{exc.key}» står to ganger i samme "
