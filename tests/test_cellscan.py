@@ -163,7 +163,8 @@ def test_a_stale_formula_in_a_cell_without_r_blocks_the_build(specs: Specs, tmp_
 
 
 def test_a_formula_without_r_saved_by_excel_is_a_warning_at_its_cell(specs, tmp_path):
-    edits = {RESULTAT: _replace(F6, b'<c s="12"><f>G6-1000000</f><v>34185330</v></c>')}
+    # G6 is 35 593 169: the stored result is what the formula gives
+    edits = {RESULTAT: _replace(F6, b'<c s="12"><f>G6-1000000</f><v>34593169</v></c>')}
     path = _okonomi(tmp_path, edits | corpus.saved_by("Microsoft Excel", False))
     (sub,) = check_files([path], specs, PERIOD)
     assert _codes(sub, "formula-in-input") == [("Resultat", "F6", "warning")]

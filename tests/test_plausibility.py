@@ -164,7 +164,8 @@ def test_a_value_at_the_wrong_scale_is_caught_also_when_its_cell_has_a_warning(
         member = corpus.sheet_member(path, "Resultat")
         (tmp_path / "formel").mkdir()
         edit = corpus.saved_by("Microsoft Excel", recalc_on_load=False)  # results computed
-        edit[member] = corpus.formula_at("F6", "D6*1000", str(value))
+        # a formula whose stored result is what it gives (a stale one is formula-stale)
+        edit[member] = corpus.formula_at("F6", f"{value / 1000:.0f}*1000", str(value))
         path = corpus.rewrite(path, tmp_path / "formel" / "okonomi.xlsx", edit)
     else:
         set_cells(

@@ -19,9 +19,11 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_c
 
 from vrapport.cellscan import SheetScan
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
+from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
 from vrapport.labels import norm, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
+from vrapport.numbers import format_number, format_plain, is_number
 from vrapport.period import MONTHS_NB
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
 
@@ -622,7 +624,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
         if data is not None:
             scan = book.scans.get(name, SheetScan())
             _mark_special(data, scan.special)
-            _formula_inputs(sub, data, scan, book.computed)
+            _formula_inputs(sub, data, scan, book.computed, grid)
             _hidden_inputs(sub, data, scan.hidden_rows)
             _hidden_columns(sub, data, scan.hidden_cols)
             _merged_inputs(sub, data, book.merged.get(name, []))
@@ -674,11 +676,16 @@ def _input_cells(data: SheetData) -> list[str]:
     return [c for column in data.cells.columns for c in data.cells[column] if c]
 
 
-def _formula_inputs(sub: Submission, data: SheetData, scan: SheetScan, computed: bool) -> None:
+def _formula_inputs(
+    sub: Submission, data: SheetData, scan: SheetScan, computed: bool, grid: Grid
+) -> None:
     """A formula in an input cell, at its cell. Its stored result is used only when a
-    spreadsheet application computed it; a reference to another workbook never is."""
+    spreadsheet application computed it and, where the formula can be recomputed from the
+    sheet's values (vrapport.formulas), it gives that result; a reference to another
+    workbook never is. Nothing is recomputed on a sheet without formulas in input cells."""
     if not scan.formulas:
         return
+    evaluator: Evaluator | None = None
     for cell in _input_cells(data):
         formula = scan.formulas.get(cell)
         if formula is None:
@@ -705,6 +712,23 @@ def _formula_inputs(sub: Submission, data: SheetData, scan: SheetScan, computed:
                 "på nytt – eller skriv inn verdien.",
             )
         else:
+            if evaluator is None:
+                evaluator = Evaluator(grid, scan.special)
+            stored = _at(grid, *xl_cell_to_rowcol(cell))
+            value = evaluator.evaluate(formula, cell) if is_number(stored) else None
+            if value is not None and not close(stored, value):
+                stored_text, computed_text = _distinct(stored, value)
+                sub.make(
+                    "formula-stale",
+                    data.name,
+                    cell,
+                    formula=shown,
+                    stored=stored_text,
+                    computed=computed_text,
+                    stored_value=stored,
+                    computed_value=value,
+                )
+                continue
             sub.add(
                 data.name,
                 cell,
@@ -713,6 +737,17 @@ def _formula_inputs(sub: Submission, data: SheetData, scan: SheetScan, computed:
                 f"Cellen har formelen {shown}; verdien Excel beregnet, leses. Skriv inn "
                 "verdien hvis den ikke skal endre seg.",
             )
+
+
+def _distinct(a: float, b: float) -> tuple[str, str]:
+    """Two different numbers as findings show numbers, with as many decimals as it takes to
+    tell them apart (a formula's result may differ only in the fifth decimal)."""
+    first, second = format_plain(a), format_plain(b)
+    decimals = 5
+    while first == second and decimals <= 15:
+        first, second = (format_number(v, decimals).rstrip("0").rstrip(",") for v in (a, b))
+        decimals += 1
+    return first, second
 
 
 def _hidden_columns(sub: Submission, data: SheetData, hidden: list[tuple[int, int]]) -> None:

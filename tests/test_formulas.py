@@ -1,0 +1,273 @@
+"""A formula in an input cell is recomputed where it can be (vrapport.formulas): a stored
+result that is not what the formula gives with the sheet's values is an error at its cell,
+never a figure in the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests import corpus
+from tests.conftest import EXAMPLES
+from vrapport import formulas
+from vrapport.cli import app
+from vrapport.formulas import Evaluator
+from vrapport.period import Period
+from vrapport.spec import Specs
+
+NBSP = "\u00a0"
+
+# A small sheet, 0-based rows as python-calamine reads them ("" is blank):
+#      A      B    C     D      E
+# 1  "tekst"  1    2     ""     True
+# 2  ""       3    ""    -4.5   "5"
+# 3  10       20   30    #DIV/0! (special)
+GRID: list[list[Any]] = [
+    ["tekst", 1.0, 2.0, "", True],
+    ["", 3.0, "", -4.5, "5"],
+    [10, 20.0, 30.0, "", ""],
+]
+SPECIAL = {"D3": "#DIV/0!"}
+
+
+@pytest.mark.parametrize(
+    ("formula", "value"),
+    [
+        ("=1+2*3", 7),
+        ("=(1+2)*3", 9),
+        ("=10/4", 2.5),
+        ("=2^10", 1024),
+        ("=-2^2", 4),  # negation binds tighter than ^ in Excel
+        ("=2^3^2", 64),  # ^ is left-associative in Excel
+        ("=2^-1", 0.5),
+        ("=-B1", -1),
+        ("=+B1", 1),
+        ("=--B1", 1),
+        ("=50%", 0.5),
+        ("=B2*10%", 0.3),
+        ("=1.5E+3", 1500),
+        ("=B1+C1", 3),
+        ("=$B$1+$C$1", 3),
+        ("=b1+c1", 3),
+        ("= B1 + C1 ", 3),
+        ("=D1+1", 1),  # blank is 0 in arithmetic
+        ("=D2*2", -9),
+        ("=A3+B3", 30),
+        ("=SUM(B1:C3)", 56),
+        ("=SUM(C3:B1)", 56),  # corners in either order
+        ("=SUM(B1,C1,100)", 103),
+        ("=SUM(B1:C1)*2", 6),
+        ("=SUM(D1)", 0),
+        ("=MIN(B1:D2)", -4.5),
+        ("=MAX(B1:C3)", 30),
+        ("=MIN(D1)", 0),  # no numbers: 0, as in Excel
+        ("=AVERAGE(B1:C2)", 2),  # the blank C2 is left out
+        ("=COUNT(B1:D2)", 4),
+        ("=COUNT(D1)", 0),
+        ("=ROUND(2.5,0)", 3),  # half away from zero, as Excel
+        ("=ROUND(-2.5,0)", -3),
+        ("=ROUND(0.285,2)", 0.29),
+        ("=ROUND(1234.5,-2)", 1200),
+        ("=ROUND(B2/7,1.9)", 0.4),  # digits truncated toward zero
+        ("=ROUND(D1,0)", 0),
+        ("=sum(B1:C1)", 3),
+        ("=((((B1))))", 1),
+    ],
+)
+def test_formulas_in_the_subset_give_what_excel_gives(formula: str, value: float) -> None:
+    result = Evaluator(GRID, SPECIAL).evaluate(formula, "F9")
+    assert result is not None and formulas.close(result, value), (formula, result)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "(delt formel)",  # a shared formula's follower: the leader's text, not its own
+        "=A1+1",  # text
+        "=E2+1",  # a number typed as text
+        "=E1+1",  # a truth value
+        "=SUM(A1:B1)",  # text in a range
+        "=D3+1",  # an error value (read as blank)
+        "=SUM(C3:D3)",
+        "=Z99",  # beyond the grid that was read
+        "=SUM(A1:Z1)",
+        "=Budsjett!B1",  # another sheet
+        "='Resultat'!B1",
+        "=[1]Ark1!A1",  # another workbook
+        "=Rente*2",  # a name
+        "=XFE1",  # a name too: beyond Excel's columns
+        "=B:B",
+        "=B1:C1",  # a range where one value is expected
+        "=ROUND(B1:C1,0)",
+        "=SUM(B1:C1 B1:B2)",  # intersection
+        "=(B1,C1)",  # union
+        "=SUM((B1,C1))",
+        "=IF(B1>0,1,2)",  # functions outside the set
+        "=ABS(B1)",
+        "=_xlfn.XLOOKUP(1,B1:B2,C1:C2)",
+        "=B1=1",
+        "=B1&C1",
+        '="12"',
+        "=TRUE",
+        "=#DIV/0!",
+        "={1,2}",
+        "=1/0",  # what Excel shows as an error
+        "=1/D1",
+        "=0^0",
+        "=(-8)^(1/3)",
+        "=10^400",
+        "=1E+400",
+        "=AVERAGE(D1)",
+        "=ROUND(1)",
+        "=SUM()",
+        "=SUM(1,)",
+        "=inf",  # openpyxl's tokenizer calls these numbers; Excel does not
+        "=nan",
+        "=1_0",
+        "=B1+",
+        "=(B1",
+        "=B1)",
+        "=B1 C1",
+        "=F9+1",  # its own cell
+        "=SUM(F1:F10)",
+        "34185330",  # not a formula
+        "",
+    ],
+)
+def test_formulas_outside_the_subset_are_refused(formula: str) -> None:
+    assert Evaluator(GRID, SPECIAL).evaluate(formula, "F9") is None
+
+
+def test_caps_keep_the_work_proportional() -> None:
+    grid: list[list[Any]] = [[1.0] * 200 for _ in range(200)]
+    sheet = Evaluator(grid, {})
+    # length
+    long = "=" + "+".join(["1"] * (formulas.MAX_LENGTH // 2 + 1))
+    assert len(long) > formulas.MAX_LENGTH and sheet.evaluate(long, "A1") is None
+    assert sheet.evaluate("=" + "+".join(["1"] * 400), "GR200") == 400
+    # nesting
+    deep = formulas.MAX_DEPTH + 1
+    assert sheet.evaluate("=" + "(" * deep + "1" + ")" * deep, "A1") is None
+    assert sheet.evaluate("=" + "-" * (deep + 1) + "1", "A1") is None
+    assert sheet.evaluate("=" + "(" * 10 + "1" + ")" * 10, "A1") == 1
+    # the cells one formula's ranges cover (here 40 000 > MAX_CELLS), read or not
+    assert sheet.evaluate("=SUM(A1:GR200)", "GS1") is None
+    assert sheet.evaluate("=SUM(A1:A1048576)", "GS1") is None
+    assert sheet.evaluate("=SUM(A1:CV100)", "GS1") == 10_000
+    # and all formulas of a sheet together
+    budget = Evaluator(grid, {}, budget=25_000)
+    assert [budget.evaluate("=SUM(A1:CV100)", "GS1") for _ in range(3)] == [10_000, 10_000, None]
+
+
+# --- end to end: okonomi.xlsx › Resultat › F6 ------------------------------------------------
+
+RESULTAT = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+# In the example, Resultat › D6 (SLA, actual February) is 34 184 825 and F6 (March) 34 185 330.
+
+
+def _check(tmp_path: Path, formula: str, stored: str) -> tuple[int, list[dict[str, Any]]]:
+    """`check --json` of the example okonomi.xlsx with F6 the formula and stored result given,
+    saved by Excel (so the stored results count as computed)."""
+    edits = {RESULTAT: corpus.formula_at("F6", formula, stored)}
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    findings = json.loads(result.output)["findings"]
+    return result.exit_code, [f for f in findings if f["location"] != "okonomi.xlsx"]
+
+
+def _at_f6(findings: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(f["code"], f["severity"]) for f in findings if f["cell"] == "F6"]
+
+
+def test_a_stale_stored_result_is_an_error_at_its_cell(tmp_path: Path) -> None:
+    code, findings = _check(tmp_path, "D6+505", "34185330000")
+    assert code == 1
+    (finding,) = [f for f in findings if f["code"] == "formula-stale"]
+    assert finding["location"] == "okonomi.xlsx › Resultat › F6"
+    assert finding["severity"] == "error" and finding["category"] == "value"
+    message = finding["message"]
+    assert "«=D6+505»" in message
+    assert f"gir 34{NBSP}185{NBSP}330," in message
+    assert f"lagrede verdien er 34{NBSP}185{NBSP}330{NBSP}000." in message
+    assert "Excel" in message and "skriv inn" in message
+    assert finding["params"]["computed_value"] == 34185330
+    assert finding["params"]["stored_value"] == 34185330000
+    assert _at_f6(findings) == [("formula-stale", "error")]  # not also the warning
+
+
+def test_a_stale_result_tells_apart_values_that_differ_in_the_decimals(tmp_path: Path) -> None:
+    code, findings = _check(tmp_path, "D6/7000000", "4.8835")  # 4,88354642857...
+    (finding,) = [f for f in findings if f["code"] == "formula-stale"]
+    assert code == 1
+    assert "gir 4,88355," in finding["message"] and "er 4,8835." in finding["message"]
+
+
+@pytest.mark.parametrize(
+    ("formula", "stored"),
+    [
+        ("D6+505", "34185330"),
+        ("D6+505", "34185330.0000001"),  # within floating-point tolerance
+        ("SUM(B6:E6)-B6-C6-E6+505", "34185330"),
+        ("ROUND(D6*1.0000148,0)", "34185331"),
+    ],
+)
+def test_a_stored_result_the_formula_gives_is_read_with_the_warning(
+    tmp_path: Path, formula: str, stored: str
+) -> None:
+    code, findings = _check(tmp_path, formula, stored)
+    assert code == 0, findings
+    assert _at_f6(findings) == [("formula-in-input", "warning")]
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "IF(D6>0,D6+505,0)",  # a function outside the set
+        "Budsjett!D6+505",  # another sheet
+        "A6&amp;D6",  # text (& as the XML writes it)
+    ],
+)
+def test_a_formula_that_is_not_recomputed_keeps_the_warning(tmp_path: Path, formula: str) -> None:
+    """Not recomputed, so not judged: the stored result is read with the warning, as before."""
+    code, findings = _check(tmp_path, formula, "34185330")
+    assert code == 0, findings
+    assert _at_f6(findings) == [("formula-in-input", "warning")]
+
+
+def test_a_referenced_formula_counts_with_its_stored_result(tmp_path: Path) -> None:
+    """D6 is a formula too (its stored result stale): F6 is recomputed with D6's stored
+    result, as Excel computed it, and only D6 is the error."""
+    d6, f6 = corpus.formula_at("D6", "1+1", "34184825"), corpus.formula_at("F6", "D6+505", "")
+    edits = {RESULTAT: lambda data: f6(d6(data)).replace(b"<v></v>", b"<v>34185330</v>")}
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    found = {(f["cell"], f["code"]) for f in json.loads(result.output)["findings"]}
+    assert {("D6", "formula-stale"), ("F6", "formula-in-input")} <= found, found
+    assert ("F6", "formula-stale") not in found and result.exit_code == 1
+
+
+def test_a_stale_result_blocks_the_build(specs: Specs, tmp_path: Path) -> None:
+    import shutil
+
+    from vrapport.pipeline import build
+
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    for source in EXAMPLES.glob("*.xlsx"):
+        if source.name != "okonomi.xlsx":
+            shutil.copy(source, folder / source.name)
+    edits = {RESULTAT: corpus.formula_at("F6", "D6+505", "34185330000")}
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    corpus.rewrite(EXAMPLES / "okonomi.xlsx", folder / "okonomi.xlsx", edits)
+    out = tmp_path / "rapport.xlsx"
+    outcome = build([folder], Period(2024, 3), out, specs)
+    assert outcome.blocked and not out.exists()
+    assert [(f.sheet, f.cell) for f in outcome.findings if f.code == "formula-stale"] == [
+        ("Resultat", "F6")
+    ]
