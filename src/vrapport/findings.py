@@ -210,15 +210,7 @@ CODES: Mapping[str, Code] = _table(
     Code("formula-in-input", "value", WARNING),
     Code("formula-not-computed", "value", ERROR),
     # ... and, recomputed from the sheet's values (vrapport.formulas), it gives another result
-    Code(
-        "formula-stale",
-        "value",
-        ERROR,
-        "Cellen har formelen {formula}, som med verdiene i arket nå gir {computed}, men den "
-        "lagrede verdien er {stored}. Den lagrede verdien er utdatert eller endret i filen og "
-        "brukes ikke. Åpne filen i Excel, beregn på nytt (Ctrl+Alt+F9), lagre og send den på "
-        "nytt – eller skriv inn riktig verdi i cellen.",
-    ),
+    Code("formula-stale", "value", ERROR),
     Code("external-reference", "value", ERROR),
     Code("number-as-text", "value", WARNING),
     Code("date-as-text", "value", WARNING),

@@ -717,16 +717,18 @@ def _formula_inputs(
             stored = _at(grid, *xl_cell_to_rowcol(cell))
             value = evaluator.evaluate(formula, cell) if is_number(stored) else None
             if value is not None and not close(stored, value):
-                stored_text, computed_text = _distinct(stored, value)
-                sub.make(
-                    "formula-stale",
-                    data.name,
-                    cell,
-                    formula=shown,
-                    stored=stored_text,
-                    computed=computed_text,
-                    stored_value=stored,
-                    computed_value=value,
+                was, gives = _distinct(stored, value)
+                message = (
+                    f"Cellen har formelen {shown}, som med verdiene i arket nå gir {gives}, men "
+                    f"den lagrede verdien er {was}. Den lagrede verdien er utdatert eller endret "
+                    "i filen og brukes ikke. Åpne filen i Excel, beregn på nytt (Ctrl+Alt+F9), "
+                    "lagre og send den på nytt – eller skriv inn riktig verdi i cellen."
+                )
+                params = (("formula", formula), ("stored", stored), ("computed", value))
+                sub.findings.append(
+                    Finding(
+                        sub.display, data.name, cell, ERROR, "formula-stale", message, params=params
+                    )
                 )
                 continue
             sub.add(
