@@ -169,11 +169,21 @@ RESULTAT = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
 # In the example, Resultat › D6 (SLA, actual February) is 34 184 825 and F6 (March) 34 185 330.
 
 
-def _check(tmp_path: Path, formula: str, stored: str) -> tuple[int, list[dict[str, Any]]]:
+def _check(
+    tmp_path: Path, formula: str, stored: str, calc: str = ""
+) -> tuple[int, list[dict[str, Any]]]:
     """`check --json` of the example okonomi.xlsx with F6 the formula and stored result given,
-    saved by Excel (so the stored results count as computed)."""
+    saved by Excel (so the stored results count as computed), `calc` attributes added to
+    the workbook's <calcPr>."""
     edits = {RESULTAT: corpus.formula_at("F6", formula, stored)}
     edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    if calc:
+        saved = edits["xl/workbook.xml"]
+        assert callable(saved)
+        edits["xl/workbook.xml"] = lambda data: saved(data).replace(
+            b"<calcPr ", f"<calcPr {calc} ".encode(), 1
+        )
+    tmp_path.mkdir(exist_ok=True)
     path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
     result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
     findings = json.loads(result.output)["findings"]
@@ -270,3 +280,12 @@ def test_a_stale_result_blocks_the_build(specs: Specs, tmp_path: Path) -> None:
     assert [(f.sheet, f.cell) for f in outcome.findings if f.code == "formula-stale"] == [
         ("Resultat", "F6")
     ]
+
+
+def test_results_stored_as_shown_are_not_recomputed(tmp_path: Path) -> None:
+    """With Excel's «precision as displayed» (fullPrecision="0") results are stored rounded
+    to their number format: =D6/7 stored as 4883546 is Excel's own result, not a stale one."""
+    code, findings = _check(tmp_path / "a", "D6/7", "4883546", 'fullPrecision="0"')
+    assert code == 0 and _at_f6(findings) == [("formula-in-input", "warning")], findings
+    code, findings = _check(tmp_path / "b", "D6/7", "4883546")
+    assert code == 1 and _at_f6(findings) == [("formula-stale", "error")], findings

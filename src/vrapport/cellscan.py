@@ -37,6 +37,9 @@ class BookScan:
     sheets: dict[str, SheetScan] = field(default_factory=dict)  # sheet name -> its scan
     application: str = ""  # docProps/app.xml <Application>
     recalc_on_load: bool = False  # <calcPr fullCalcOnLoad="1">
+    # <calcPr fullPrecision="0">, Excel's "Set precision as displayed": results are stored
+    # rounded to their number format, so a recomputed formula is not compared with them
+    precision_as_displayed: bool = False
 
     @property
     def computed(self) -> bool:

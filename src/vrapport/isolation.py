@@ -54,6 +54,7 @@ class Workbook:
     merged: dict[str, list[Range]] = field(default_factory=dict)
     scans: dict[str, SheetScan] = field(default_factory=dict)
     computed: bool = True  # formula results computed by a spreadsheet application
+    full_precision: bool = True  # ... and stored at full precision, not as shown
 
     @property
     def refused(self) -> bool:
@@ -123,6 +124,7 @@ def _with_values(
         read(book)
         book.scans = {name: scan.sheets[name] for name in book.sheet_names if name in scan.sheets}
         book.computed = scan.computed
+        book.full_precision = not scan.precision_as_displayed
     except MemoryError:
         raise
     except UnreadableDate as where:

@@ -292,6 +292,7 @@ _COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
 _CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE = 1, 2, 3, 4, 5, 6
 _CODES = {"c": _CELL, "v": _VALUE, "f": _FORMULA, "row": _ROW, "col": _COL, "mergeCell": _MERGE}
 _TRUE = ("1", "true")
+_FALSE = ("0", "false")
 
 
 def col_letters(col: int) -> str:
@@ -743,7 +744,8 @@ def _sheet_names(
     book: BookScan | None = None,
 ) -> dict[str, str]:
     """Worksheet member path -> sheet name, from the workbook and its relationships (and in
-    `book`, whether the workbook asks for a full recalculation when opened)."""
+    `book`, whether the workbook asks for a full recalculation when opened and whether its
+    results are stored rounded as they are shown)."""
     if "xl/workbook.xml" not in infos or "xl/_rels/workbook.xml.rels" not in infos:
         return {}
     sheets: dict[str, str] = {}
@@ -753,8 +755,9 @@ def _sheet_names(
         if tag == "sheet":
             rid = next((v for k, v in attrs.items() if local_name(k) == "id"), "")
             sheets[rid] = attrs.get("name", "")
-        elif tag == "calcPr" and attrs.get("fullCalcOnLoad") in _TRUE and book is not None:
-            book.recalc_on_load = True
+        elif tag == "calcPr" and book is not None:
+            book.recalc_on_load |= attrs.get("fullCalcOnLoad") in _TRUE
+            book.precision_as_displayed |= attrs.get("fullPrecision") in _FALSE
 
     parser = xml_parser()
     parser.StartElementHandler = start

@@ -624,7 +624,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
         if data is not None:
             scan = book.scans.get(name, SheetScan())
             _mark_special(data, scan.special)
-            _formula_inputs(sub, data, scan, book.computed, grid)
+            _formula_inputs(sub, data, scan, book, grid)
             _hidden_inputs(sub, data, scan.hidden_rows)
             _hidden_columns(sub, data, scan.hidden_cols)
             _merged_inputs(sub, data, book.merged.get(name, []))
@@ -677,14 +677,16 @@ def _input_cells(data: SheetData) -> list[str]:
 
 
 def _formula_inputs(
-    sub: Submission, data: SheetData, scan: SheetScan, computed: bool, grid: Grid
+    sub: Submission, data: SheetData, scan: SheetScan, book: Workbook, grid: Grid
 ) -> None:
     """A formula in an input cell, at its cell. Its stored result is used only when a
     spreadsheet application computed it and, where the formula can be recomputed from the
     sheet's values (vrapport.formulas), it gives that result; a reference to another
-    workbook never is. Nothing is recomputed on a sheet without formulas in input cells."""
+    workbook never is. Nothing is recomputed on a sheet without formulas in input cells, nor
+    in a workbook that stores results rounded as shown (Excel's precision as displayed)."""
     if not scan.formulas:
         return
+    computed = book.computed
     evaluator: Evaluator | None = None
     for cell in _input_cells(data):
         formula = scan.formulas.get(cell)
@@ -715,7 +717,8 @@ def _formula_inputs(
             if evaluator is None:
                 evaluator = Evaluator(grid, scan.special)
             stored = _at(grid, *xl_cell_to_rowcol(cell))
-            value = evaluator.evaluate(formula, cell) if is_number(stored) else None
+            judged = is_number(stored) and book.full_precision
+            value = evaluator.evaluate(formula, cell) if judged else None
             if value is not None and not close(stored, value):
                 was, gives = _distinct(stored, value)
                 message = (
