@@ -42,12 +42,12 @@ def test_sla_typed_in_thousands_is_named_at_its_cell_with_the_factor(example_cop
     )
     set_cells(path, "Resultat", {march_cell: 34185})
     code, findings = _check_json(path)
-    assert code == 0  # a warning by default
+    assert code == 1  # an error by default: no figure for the report
     (finding,) = [f for f in findings if f["code"] == "wrong-scale"]
     assert (finding["sheet"], finding["cell"], finding["severity"]) == (
         "Resultat",
         march_cell,
-        "warning",
+        "error",
     )
     assert "SLA (tjenesteavtaler), faktisk for mars er 34\u00a0185" in finding["message"]
     assert "1\u00a0000 ganger lavere" in finding["message"]
@@ -61,7 +61,7 @@ def test_a_count_typed_1000_times_too_high_is_caught(example_copy):
     set_cells(path, "Henvendelser", {cell: value * 1000})
     _, findings = _check_json(path)
     scale = [f for f in findings if f["code"] == "wrong-scale"]
-    assert [(f["cell"], f["severity"]) for f in scale] == [(cell, "warning")]
+    assert [(f["cell"], f["severity"]) for f in scale] == [(cell, "error")]
     assert "1\u00a0000 ganger høyere" in scale[0]["message"]
     assert "(del med 1\u00a0000)" in scale[0]["message"]
 
@@ -133,6 +133,8 @@ def _schemas_with(tmp_path, old: str, new: str):
 
 
 def test_severity_is_configurable(example_copy, tmp_path):
+    """The wrong scale has a severity of its own (`scale_severity`, an error unless the
+    controller lowers it); outliers and copied months follow `severity`."""
     from vrapport.period import Period
     from vrapport.validation import check_files
 
@@ -140,11 +142,15 @@ def test_severity_is_configurable(example_copy, tmp_path):
     cell = cell_of(path, "Henvendelser", "Mars", "Henvendelser totalt")
     value = openpyxl.load_workbook(path)["Henvendelser"][cell].value
     set_cells(path, "Henvendelser", {cell: value * 1000})
-    strict = _schemas_with(tmp_path, "  severity: warning\n", "  severity: error\n")
-    (sub,) = check_files([path], strict, Period(2024, 3))
-    assert [(f.cell, f.severity) for f in sub.findings if f.code == "wrong-scale"] == [
-        (cell, "error")
-    ]
+    lenient = _schemas_with(
+        tmp_path / "lenient", "  scale_severity: error\n", "  scale_severity: warning\n"
+    )
+    strict = _schemas_with(tmp_path / "strict", "  severity: warning\n", "  severity: error\n")
+    for specs, severity in ((lenient, "warning"), (strict, "error")):
+        (sub,) = check_files([path], specs, Period(2024, 3))
+        assert [(f.cell, f.severity) for f in sub.findings if f.code == "wrong-scale"] == [
+            (cell, severity)
+        ]
 
 
 @pytest.mark.parametrize("typed", ["number", "text", "formula"])
@@ -153,7 +159,7 @@ def test_a_value_at_the_wrong_scale_is_caught_also_when_its_cell_has_a_warning(
 ):
     """Typed as text («34 185 330 000», number-as-text) or as a formula's result
     (formula-in-input), the value is used: so it is judged for its scale like a typed one,
-    and with severity error it blocks the build."""
+    and, an error by default, it blocks the build."""
     from tests import corpus
     from vrapport.period import Period
     from vrapport.validation import check_files
@@ -173,8 +179,9 @@ def test_a_value_at_the_wrong_scale_is_caught_also_when_its_cell_has_a_warning(
             "Resultat",
             {"F6": f"{value:,.0f}".replace(",", " ") if typed == "text" else value},
         )
-    strict = _schemas_with(tmp_path, "  severity: warning\n", "  severity: error\n")
-    (sub,) = check_files([path], strict, Period(2024, 3))
+    from vrapport.spec import load_specs
+
+    (sub,) = check_files([path], load_specs(ROOT / "schemas"), Period(2024, 3))
     at = {f.code: f.severity for f in sub.findings if (f.sheet, f.cell) == ("Resultat", "F6")}
     assert at.get("wrong-scale") == "error", sub.findings
     expected = {"number": set(), "text": {"number-as-text"}, "formula": {"formula-in-input"}}
@@ -182,13 +189,21 @@ def test_a_value_at_the_wrong_scale_is_caught_also_when_its_cell_has_a_warning(
 
 
 def test_templates_from_last_period_say_which_carried_values_were_doubtful(example_copy, tmp_path):
-    """April's templates carry March's figures: a March value at the wrong scale (a warning,
-    so nothing is blocked) is named when it is carried, not copied in silence."""
+    """April's templates carry March's figures: a March value at the wrong scale stops them
+    (an error by default, nothing written); where the controller made it a warning, it is
+    named when it is carried, not copied in silence."""
     path = example_copy("okonomi.xlsx")
     value = openpyxl.load_workbook(path)["Resultat"]["F6"].value
     set_cells(path, "Resultat", {"F6": value * 1000})
     args = ["templates", "2024-04", "--only", "okonomi", "--from", str(path.parent)]
-    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "maler")])
+    refused = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "stoppet")])
+    assert refused.exit_code == 1, refused.output
+    text = " ".join(refused.output.split()).replace("\u00a0", " ")
+    assert "feil" in text and "Resultat › F6" in text and "1 000 ganger" in text
+    assert not (tmp_path / "stoppet").exists() or not any((tmp_path / "stoppet").iterdir())
+    _schemas_with(tmp_path, "  scale_severity: error\n", "  scale_severity: warning\n")
+    lenient = ["--schemas", str(tmp_path / "schemas")]
+    result = CliRunner().invoke(app, [*args, *lenient, "--out", str(tmp_path / "maler")])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "Advarsler i forrige periodes innsendinger" in text

@@ -236,7 +236,7 @@ CODES: Mapping[str, Code] = _table(
     Code("credit-limit-negative", "cross-check", ERROR),
     Code("credit-beyond-limit", "cross-check", ERROR),
     # --- plausibility: well-formed figures a controller would question (checks/plausibility)
-    Code("wrong-scale", "plausibility", WARNING),
+    Code("wrong-scale", "plausibility", ERROR),
     Code("outlier", "plausibility", WARNING),
     Code("month-copied", "plausibility", WARNING),
     Code("unexplained-variance", "plausibility", WARNING),

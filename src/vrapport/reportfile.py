@@ -144,6 +144,7 @@ class PlausibilitySettings(Model):
     """The controller's plausibility checks (vrapport.checks.plausibility)."""
 
     severity: Literal["error", "warning"] = "warning"
+    scale_severity: Literal["error", "warning"] = "error"
     outlier_k: Annotated[float, Field(gt=0)] = 5
     floor_percent: Annotated[float, Field(ge=0)] = 40
     outlier_min_values: Annotated[int, Field(ge=2)] = 4

@@ -14,8 +14,10 @@ table's «i fjor» rows). Flagged at the cell:
   spread in report.yaml), with the expected range;
 - a whole month identical to the month before (copied), at the month's first cell.
 
-All warnings by default (`plausibility.severity`). A cell that already has a finding (a type
-error, a bound, an unexpected sign) is left alone: one message per cell. Vectorised with
+A value at the wrong scale is an error (`plausibility.scale_severity`): it must not become a
+figure in the report. Outliers and copied months are warnings (`plausibility.severity`). A
+cell that already has an error (a type, a bound, an unexpected sign), or whose value is not
+used (a month after the period), is left alone: one message per cell. Vectorised with
 numpy, so a register of 100 000 rows costs a few sorts; plain arrays rather than pandas
 frames, since a sheet of the examples holds tens of numbers and pandas' cost per call would
 be most of the check's time.
@@ -44,6 +46,7 @@ else:
 SCALE_CODE = "wrong-scale"
 OUTLIER_CODE = "outlier"
 COPY_CODE = "month-copied"
+UNUSED_CODE = "value-after-period"  # (checks.months)
 MAD_TO_SIGMA = 1.4826
 
 
@@ -51,7 +54,10 @@ MAD_TO_SIGMA = 1.4826
 class Settings:
     """`plausibility:` in report.yaml (see reportfile.PlausibilitySettings)."""
 
-    severity: Severity = WARNING
+    severity: Severity = WARNING  # outliers and copied months
+    # A value at the wrong scale is no figure for the report: an error unless the
+    # controller says otherwise (none in 720 untouched submissions, benchmarks/catch_rate.py).
+    scale_severity: Severity = ERROR
     # A value is an outlier beyond median ± k · spread; the spread is 1.4826 · MAD, at least
     # `floor_percent` of the median's size (few months of history have a tiny MAD).
     outlier_k: float = 5.0
@@ -72,6 +78,7 @@ class Settings:
         raw = report.model.plausibility
         return cls(
             severity=raw.severity,
+            scale_severity=raw.scale_severity,
             outlier_k=raw.outlier_k,
             floor_percent=raw.floor_percent,
             outlier_min_values=raw.outlier_min_values,
@@ -606,9 +613,12 @@ def copied_months(data: SheetData, period_month: int) -> Iterator[Flag]:
 def plausibility(ctx: CheckContext) -> Iterator[Finding]:
     """Wrong scale, outliers and copied months in every sheet of the submission."""
     settings = Settings.of(ctx.specs.report)
-    # A cell already refused needs no more said; one whose value is used with a warning
-    # (typed as text, a formula's result, a restatement) is judged like any other.
-    taken = {(f.sheet, f.cell) for f in ctx.sub.findings if f.severity == ERROR}
+    # A cell already refused needs no more said, nor one whose value is not used (a month
+    # after the period); one whose value is used with a warning (typed as text, a formula's
+    # result, a restatement) is judged like any other.
+    taken = {
+        (f.sheet, f.cell) for f in ctx.sub.findings if f.severity == ERROR or f.code == UNUSED_CODE
+    }
     for data in ctx.sub.sheets.values():
         # ±1e308 (refused by its column's range already) overflows to ±inf, which compares
         # as it should; no numpy warning is printed for it, nor raised where warnings are.
@@ -622,4 +632,5 @@ def plausibility(ctx: CheckContext) -> Iterator[Finding]:
             if (data.name, cell) in taken:
                 continue
             taken.add((data.name, cell))
-            yield ctx.at(data, index, column, settings.severity, code, message)
+            severity = settings.scale_severity if code == SCALE_CODE else settings.severity
+            yield ctx.at(data, index, column, severity, code, message)
