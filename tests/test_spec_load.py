@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, PERIOD
 from vrapport.cli import app
 from vrapport.spec import SpecError, load_specs
+from vrapport.templates import write_template
 
 runner = CliRunner()
 LONG = "Beredskapshendelser og hendelseslogg"  # 36 characters
@@ -450,3 +452,74 @@ def test_the_commands_refuse_an_alias_bomb(schemas_copy, tmp_path: Path, command
     assert "drift.yaml › linje" in text and "YAML-anker «&a» brukes ikke" in text
     assert "Intern feil" not in text and "Traceback" not in text
     assert not out.exists()
+
+
+# Excel's limits for a data validation's texts (PROMPT_MAX = 255 for an input message, in
+# UTF-16 units as Excel counts): a help text longer than that used to be cut with «…» in the
+# template; now the spec is refused when it loads.
+LIMIT = (
+    "Excel viser høyst 255 tegn i en celles inndatamelding (datavalidering), og vrapport "
+    "kutter ikke teksten. Forkort den"
+)
+LEVEL_HELP = "        help: Beredskapsnivået hendelsen ble håndtert på."
+EXCEL_LIMITS = {
+    "column_help": (
+        {"drift.yaml": (LEVEL_HELP, "        help: " + "x" * 256)},
+        f"drift.yaml › sheets.preparedness.columns.level.help: hjelpeteksten har 256 tegn; {LIMIT}",
+    ),
+    # 128 characters, 256 as Excel counts them
+    "column_help_emoji": (
+        {"drift.yaml": (LEVEL_HELP, "        help: " + "👍" * 128)},
+        "drift.yaml › sheets.preparedness.columns.level.help: hjelpeteksten har 256 tegn (slik "
+        "Excel teller: emoji og andre tegn utenfor grunnplanet teller to); " + LIMIT,
+    ),
+    # without a help text, the label is the input message
+    "label_as_prompt": (
+        {
+            "drift.yaml": ("        label: Oppdateringer\n", "        label: " + "O" * 256 + "\n"),
+            "drift.yaml ": (
+                "        help: Antall gjennomførte oppdateringer (endringer) i måneden.\n",
+                "",
+            ),
+        },
+        "drift.yaml › sheets.operations.columns.changes.label: ledeteksten (inndatameldingen "
+        f"når help mangler) har 256 tegn; {LIMIT}",
+    ),
+    "fixed_row_help": (
+        {
+            "okonomi.yaml": (
+                'label: "Ved årsskiftet (31.12. i fjor)", carry: true,',
+                f'label: "Ved årsskiftet (31.12. i fjor)", help: {"z" * 256}, carry: true,',
+            )
+        },
+        "okonomi.yaml › sheets.fte.rows.before.year_start.help: hjelpeteksten har 256 tegn; "
+        + LIMIT,
+    ),
+    "catalogue_help": (
+        {
+            "report.yaml": (
+                '      help: "Samlet arbeidstid over 13 timer i løpet av 24 timer (AML § 10-6 '
+                'åttende ledd)."',
+                "      help: " + "y" * 300,
+            )
+        },
+        "report.yaml › catalogues.working_time_breach_types[0].help: hjelpeteksten har 300 "
+        f"tegn; {LIMIT}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(EXCEL_LIMITS))
+def test_texts_excel_would_cut_are_refused(schemas_copy, case):
+    edits, message = EXCEL_LIMITS[case]
+    assert _refused(schemas_copy, edits) == message
+
+
+def test_a_help_text_of_255_characters_stands_whole_in_the_template(schemas_copy, tmp_path):
+    help_text = "Nivå " + "x" * 249 + "."
+    specs = load_specs(
+        _edited(schemas_copy, {"drift.yaml": (LEVEL_HELP, f"        help: {help_text}")})
+    )
+    path = write_template(specs.template("drift"), specs.report, PERIOD, tmp_path / "drift.xlsx")
+    rules = openpyxl.load_workbook(path)["Beredskap"].data_validations.dataValidation
+    assert help_text in [r.prompt for r in rules]

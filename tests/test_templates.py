@@ -145,3 +145,58 @@ def test_no_meta_cell_is_a_literal_outside_the_layout_module():
                     assert not isinstance(second, ast.Constant) or not second.value, (
                         f"{path.name}:{node.lineno}: use meta_cell(key)"
                     )
+
+
+def _rules(path: Path, sheet: str):
+    return openpyxl.load_workbook(path)[sheet].data_validations.dataValidation
+
+
+def _rule_at(path: Path, sheet: str, cell: str):
+    return next(r for r in _rules(path, sheet) if cell in r.sqref)
+
+
+def test_a_label_too_long_for_a_prompt_title_gets_none_and_nothing_is_cut(make_template):
+    """Excel's prompt title holds 32 characters: a longer label (it heads the column right
+    above the cell) is no title, never a cut one; the help text stands whole."""
+    rule = _rule_at(make_template("kvalitet"), "Åpne avvik", "D5")
+    assert rule.promptTitle is None
+    assert rule.prompt == (
+        "Valgfritt. Hvor mange av de åpne avvikene som venter på behandling i helseforetakene."
+    )
+    assert _rule_at(make_template("kvalitet"), "Åpne avvik", "B5").promptTitle == (
+        "Antall åpne avvik"
+    )
+    for path in (ROOT / "templates" / "xlsx").glob("*.xlsx"):
+        for ws in openpyxl.load_workbook(path).worksheets:
+            for rule in ws.data_validations.dataValidation:
+                texts = (rule.promptTitle, rule.prompt, rule.errorTitle, rule.error)
+                assert not any(text and text.endswith("…") for text in texts), path.name
+
+
+TOPIC = "          - {key: assessment, label: Vurdering}"
+
+
+def test_a_choice_message_too_long_for_excel_is_the_short_one(schemas_copy, tmp_path: Path):
+    """Twelve more choices: the list (224 characters) still fits inline, the error message
+    naming them all (263) would not: it says to choose from the list, uncut."""
+    more = "".join(
+        f"\n          - {{key: a{i:02d}, label: Vurdering nr. {i:02d}}}" for i in range(12)
+    )
+    specs = load_specs(schemas_copy({"drift.yaml": (TOPIC, TOPIC + more)}))
+    path = write_template(specs.template("drift"), specs.report, PERIOD, tmp_path / "drift.xlsx")
+    rule = next(r for r in _rules(path, "Kommentar") if r.type == "list")
+    assert rule.formula1.startswith('"Innledning,Vurdering,Vurdering nr. 00,')
+    assert rule.error == "Velg en verdi fra listen."
+
+
+def test_a_choice_with_a_double_quote_is_listed_in_meta(schemas_copy, tmp_path: Path):
+    """The inline list is one quoted text: a choice holding «"» would break the rule, so the
+    list goes to _meta and the rule refers to it."""
+    edits = {"drift.yaml": (TOPIC, "          - {key: assessment, label: 'Vurdering \"B\"'}")}
+    specs = load_specs(schemas_copy(edits))
+    path = write_template(specs.template("drift"), specs.report, PERIOD, tmp_path / "drift.xlsx")
+    rule = next(r for r in _rules(path, "Kommentar") if r.type == "list")
+    assert rule.formula1.startswith(f"'{META_SHEET}'!$")
+    meta = openpyxl.load_workbook(path)[META_SHEET]
+    column = rule.formula1.split("!$")[1].split("$")[0]
+    assert [meta[f"{column}{r}"].value for r in (1, 2)] == ["Innledning", 'Vurdering "B"']

@@ -7,12 +7,63 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 Share = Annotated[float, Field(ge=0, le=1)]
 RiskLevel = Annotated[int, Field(ge=1, le=5)]
 Key = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9_]+$")]
 Label = Annotated[str, Field(min_length=1)]
+
+# Excel's limits for the texts of a data validation (a template cell's input message and
+# its title, the error alert, a list of choices written into the rule), counted as Excel
+# counts: in UTF-16 units, so a character beyond U+FFFF (an emoji) counts twice. xlsxwriter
+# checks the same limits and, past one, writes no validation at all (a warning, no error).
+# The error message: 255 for xlsxwriter, 224 for Office (MS-OI29500 2.1.613), the stricter
+# is used. The template writer never cuts a text to fit; a spec text too long is refused
+# when the specs load.
+PROMPT_TITLE_MAX = 32
+PROMPT_MAX = 255
+ERROR_MESSAGE_MAX = 224
+LIST_MAX = 255
+
+
+def excel_length(text: str) -> int:
+    """The length of `text` as Excel counts it (UTF-16 units)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def prompt_problem(text: str, what: str) -> str | None:
+    """Why Excel would not show `text` as a cell's input message (Norwegian), or None."""
+    length = excel_length(text)
+    if length <= PROMPT_MAX:
+        return None
+    counted = (
+        ""
+        if length == len(text)
+        else " (slik Excel teller: emoji og andre tegn utenfor grunnplanet teller to)"
+    )
+    return (
+        f"{what} har {length} tegn{counted}; Excel viser høyst {PROMPT_MAX} tegn i en celles "
+        "inndatamelding (datavalidering), og vrapport kutter ikke teksten. Forkort den"
+    )
+
+
+def _help_text(text: str) -> str:
+    problem = prompt_problem(text, "hjelpeteksten")
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+# A help text: shown as the input message of the template cells it is about.
+HelpText = Annotated[str, AfterValidator(_help_text)]
 
 
 class Model(BaseModel):
@@ -65,7 +116,7 @@ class ReportSection(Model):
 class CatalogueItem(Model):
     key: Key
     label: Label
-    help: str = ""
+    help: HelpText = ""  # a catalogue row's input message (rows: {catalogue: name})
 
 
 class FinanceLine(CatalogueItem):

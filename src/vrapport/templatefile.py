@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StrictBool
+from pydantic import AfterValidator, Field, StrictBool, model_validator
 
-from vrapport.reportfile import Key, Label, Model
+from vrapport.reportfile import HelpText, Key, Label, Model, prompt_problem
 
 # The characters Excel refuses in a sheet name, and its longest sheet name.
 SHEET_NAME_FORBIDDEN = "[]:*?/\\"
@@ -68,7 +68,7 @@ class ColumnEntry(Model):
     min: float | int | None = None
     max: float | int | None = None
     max_length: Annotated[int, Field(ge=1)] | None = None
-    help: str = ""
+    help: HelpText = ""  # the input message of the column's cells
     width: Annotated[float | int, Field(gt=0)] | None = None
     number_format: str | None = None
     locked: StrictBool = False
@@ -77,11 +77,20 @@ class ColumnEntry(Model):
     from_last_year: Key | None = None
     multiple: StrictBool = False
 
+    @model_validator(mode="after")
+    def _label_as_prompt(self) -> ColumnEntry:
+        """Without a help text the label is the cells' input message."""
+        if not self.help:
+            problem = prompt_problem(self.label, "ledeteksten (inndatameldingen når help mangler)")
+            if problem:
+                raise ValueError(f"label: {problem}")
+        return self
+
 
 class FixedRow(Model):
     key: Key
     label: Label
-    help: str = ""
+    help: HelpText = ""  # the input message of the row's label cell
     carry: StrictBool = False
     from_last_year: list[Key] = []
 

@@ -33,6 +33,12 @@ from vrapport.layout import (
 )
 from vrapport.numbers import format_plain
 from vrapport.period import Period, month_label, with_period
+from vrapport.reportfile import (
+    ERROR_MESSAGE_MAX,
+    LIST_MAX,
+    PROMPT_TITLE_MAX,
+    excel_length,
+)
 from vrapport.spec import ColumnSpec, ReportConfig, SheetSpec, TemplateSpec
 
 TITLE_ROW = 0
@@ -104,8 +110,14 @@ class _Formats:
         return self.locked(column) if column.locked else self.input(column)
 
 
-def _limit(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
+def _prompt(title: str, message: str) -> dict[str, str]:
+    """A cell's input message (a spec's help text, within Excel's limit: refused at load if
+    not) under the title `title` (a label, shown whole: a label longer than Excel allows in a
+    title gets none, it stands right by the cell anyway)."""
+    prompt = {"input_message": message}
+    if excel_length(title) <= PROMPT_TITLE_MAX:
+        prompt["input_title"] = title
+    return prompt
 
 
 def _range_text(column: ColumnSpec) -> str:
@@ -155,14 +167,15 @@ def _validation(column: ColumnSpec, source: str | None = None) -> dict[str, Any]
     elif column.type == "choice":
         rule = {"validate": "list", "source": list(column.choices)}
         error = "Velg en verdi fra listen: " + ", ".join(column.choices)
+        if excel_length(error) > ERROR_MESSAGE_MAX:  # the dropdown shows them all anyway
+            error = "Velg en verdi fra listen."
     else:
         rule = {"validate": "length", "criteria": "<=", "value": column.max_length or 32767}
         error = f"Teksten kan være høyst {column.max_length or 32767} tegn."
     rule.update(
-        input_title=_limit(column.label, 32),
-        input_message=_limit(column.help or column.label, 255),
+        _prompt(column.label, column.help or column.label),
         error_title="Ugyldig verdi",
-        error_message=_limit(error, 255),
+        error_message=error,
         # Several choices in one cell are not in the list: Excel lets them through.
         error_type="information" if column.multiple else "stop",
     )
@@ -174,13 +187,14 @@ ChoiceLists = Mapping[tuple[str, str], tuple[int, tuple[str, ...]]]
 
 
 def _inline(column: ColumnSpec) -> bool:
-    """Whether Excel can hold the choices inline: one choice per cell, none with a comma,
-    at most 255 characters in all."""
+    """Whether Excel can hold the choices inline: one choice per cell, none with a comma or
+    a double quote (the rule's list is one quoted text, comma-separated), at most LIST_MAX
+    in all as Excel counts (xlsxwriter writes no rule at all past it)."""
     choices = column.choices
     return (
         not column.multiple
-        and not any("," in c for c in choices)
-        and (len(",".join(choices)) <= 255)
+        and not any("," in c or '"' in c for c in choices)
+        and excel_length(",".join(choices)) <= LIST_MAX
     )
 
 
@@ -215,11 +229,7 @@ def _row_labels(ws: Worksheet, sheet: SheetSpec, first: int, fmt: _Formats) -> N
                 0,
                 first + i,
                 0,
-                {
-                    "validate": "any",
-                    "input_title": _limit(row.label, 32),
-                    "input_message": _limit(row.help, 255),
-                },
+                {"validate": "any", **_prompt(row.label, row.help)},
             )
 
 
