@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from vrapport.fill import FillData, fill_template
 from vrapport.period import Period
-from vrapport.pipeline import build
+from vrapport.pipeline import BuildOutcome, build
 from vrapport.spec import Specs, load_specs
 from vrapport.templates import write_template
 
@@ -33,7 +33,7 @@ def specs() -> Specs:
 
 
 @pytest.fixture(scope="session")
-def example_report(specs: Specs, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example_outcome(specs: Specs, tmp_path_factory: pytest.TempPathFactory) -> BuildOutcome:
     """The example submissions built into a report, once per test session."""
     out = tmp_path_factory.mktemp("report") / "rapport.xlsx"
     previous = ROOT / "examples" / "2024-02"
@@ -41,7 +41,14 @@ def example_report(specs: Specs, tmp_path_factory: pytest.TempPathFactory) -> Pa
         [EXAMPLES], PERIOD, out, specs, previous=[previous] if previous.is_dir() else None
     )
     assert not outcome.blocked, [str(f) for f in outcome.findings]
-    return out
+    return outcome
+
+
+@pytest.fixture(scope="session")
+def example_report(example_outcome: BuildOutcome) -> Path:
+    """The example report's workbook."""
+    assert example_outcome.path is not None
+    return example_outcome.path
 
 
 def read_grids(path: Path) -> dict[str, Grid]:

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import EXAMPLES, PERIOD, find_label, read_grids, row_values, set_cells
 from vrapport.cli import app
-from vrapport.pdf import page_count, soffice
+from vrapport.pdf import board_workbook, page_count, soffice
 from vrapport.period import Period
-from vrapport.pipeline import build
+from vrapport.pipeline import BuildOutcome, build
 from vrapport.spec import Specs
 
 runner = CliRunner()
@@ -46,6 +46,28 @@ def test_front_page_title_contents_and_key_figures(example_report: Path, specs: 
     assert figure[1].value == pytest.approx(1.333, abs=0.001)  # mill. kr, from the inputs
     assert figure[1].fill.fgColor.rgb.endswith("63BE7B")  # green: better than budget
     assert figure[2].value.startswith("Grønn")
+
+
+def _front_links(path: Path) -> dict[str, str]:
+    front = openpyxl.load_workbook(path)["Forside"]
+    return {
+        c.value: c.hyperlink.location.replace("'", "").removesuffix("!A1")
+        for row in front.iter_rows()
+        for c in row
+        if c.hyperlink is not None
+    }
+
+
+def test_board_pack_contents_list_what_it_holds(example_outcome: BuildOutcome, tmp_path: Path):
+    """The board pack leaves Kilder out, so its front page does not list it; the workbook's
+    does. Every line of either contents links to a sheet of its own workbook, in order."""
+    assert example_outcome.report is not None and example_outcome.path is not None
+    pack = board_workbook(example_outcome.report, tmp_path / "styre.xlsx")
+    for path, kilder in ((example_outcome.path, True), (pack, False)):
+        sheets = openpyxl.load_workbook(path).sheetnames
+        links = _front_links(path)
+        assert ("Kilder" in links) is kilder and ("Kilder" in sheets) is kilder
+        assert list(links.values()) == sheets[1:]  # every sheet but the front page itself
 
 
 def test_ceo_assessment_and_chapter_leads(report_grids):
@@ -284,6 +306,8 @@ def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path):
             assert heading in text, heading
         assert "95 644" in text.replace("\u00a0", " ")  # Norwegian digit grouping
         assert "Sporbarhet" not in text  # Kilder stays in the workbook
+        pages = [[line.strip() for line in page.splitlines()] for page in text.split("\f")]
+        assert "Innhold" in pages[0] and "Kilder" not in pages[0]  # nor in the contents
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch):

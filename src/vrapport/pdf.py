@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from vrapport.atomic import atomic_path
@@ -64,16 +63,19 @@ def convert_to_pdf(workbook: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) ->
     return pdf
 
 
-def board_pack(report: Report, pdf: Path) -> Path:
-    """The PDF the board reads: the report without the Kilder sheet (audit material that
-    stays in the workbook)."""
-    from vrapport.report.sheetnames import SOURCES_SHEET
+def board_workbook(report: Report, path: Path) -> Path:
+    """The workbook the board pack is converted from: the report's board sections only
+    (Kilder, audit material, stays in the report workbook), its contents listing just
+    those (see `Report.board_pack`)."""
     from vrapport.report.writer import write_report
 
-    sections = tuple(s for s in report.sections if s.sheet != SOURCES_SHEET)
+    return write_report(report.board_pack(), path)
+
+
+def board_pack(report: Report, pdf: Path) -> Path:
+    """The PDF the board reads: `board_workbook` converted by LibreOffice."""
     with tempfile.TemporaryDirectory(prefix="vrapport-pack-") as tmp:
-        workbook = write_report(replace(report, sections=sections), Path(tmp) / f"{pdf.stem}.xlsx")
-        return convert_to_pdf(workbook, pdf)
+        return convert_to_pdf(board_workbook(report, Path(tmp) / f"{pdf.stem}.xlsx"), pdf)
 
 
 def page_count(pdf: Path) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from vrapport.period import Period
 from vrapport.reader import Submission
 from vrapport.report.front import FileRecord, front_section, lineage, sources_section
 from vrapport.report.model import Report, Section, Text
-from vrapport.report.restatements import front_line, restatements_section
+from vrapport.report.restatements import restatements_section
 from vrapport.report.writer import write_report
 from vrapport.spec import Chapter, Specs
 from vrapport.validation import check_duplicates, check_files, check_previous
@@ -139,6 +139,7 @@ def _missing_chapter(
         chapter.sheet,
         chapter.title,
         (Text(f"{chapter.number}. {chapter.title}", "heading1"), Text(text, "note")),
+        contents=f"{chapter.number}. {chapter.title}",
     )
 
 
@@ -209,28 +210,20 @@ def build(
         undeclared = set(built.facts) - set(declared.facts)
         if undeclared:
             raise RuntimeError(f"section {declared.name!r} reports undeclared facts {undeclared}")
-        sections.append(with_lead(built, chapter_leads.get(chapter.key)))
+        built = with_lead(built, chapter_leads.get(chapter.key))
+        sections.append(replace(built, contents=f"{chapter.number}. {chapter.title}"))
     if len(sections) == len(missing_chapters):
         outcome.findings.append(Finding.make("no-chapters", ""))
         return outcome
     chapters = Report(specs.report.title, specs.report.organisation, period, tuple(sections))
     facts = {f"{s.key}.{k}": v for s in sections for k, v in s.facts.items()}
-    contents = [
-        (f"{c.number}. {c.title}", c.sheet)
-        for c in specs.report.chapters
-        if any(s.sheet == c.sheet for s in sections)
-    ]
-    # Restated figures of closed months get their own sheet and a line on the front page.
+    # Restated figures of closed months get their own sheet (with a line in the contents).
     extra = [restatements_section(restated)] if restated else []
-    if restated:
-        contents.append(front_line(restated))
     chapters_out = [c for c in specs.report.chapters if c.key in missing_chapters]
     left_out = [f"{c.number}. {c.title}" for c in chapters_out]
     partial = f"Delvis rapport: uten {', '.join(left_out)}." if absent is not None else None
     partial = partial if left_out else None
-    front = front_section(
-        chapters, contents, specs.report.model.front_page, facts, missing_chapters, partial
-    )
+    front = front_section(chapters, specs.report.model.front_page, facts, missing_chapters, partial)
     outcome.missing = [c.title for c in specs.report.chapters if c.key in missing_chapters]
     outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")
     outcome.lineage = lineage(sections)

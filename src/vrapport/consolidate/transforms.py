@@ -4,6 +4,8 @@ names) is placed right after the chapter heading."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vrapport.consolidate.base import Frames
 from vrapport.reader import ROW_KEY
 from vrapport.report.model import Section, Text
@@ -40,12 +42,11 @@ def without_empty_headings(built: Section) -> Section:
             ):
                 continue
         kept.append(block)
-    return Section(built.key, built.sheet, built.title, tuple(kept), built.facts)
+    return replace(built, blocks=tuple(kept))
 
 
 def with_lead(built: Section, lead: str | None) -> Section:
     """The section with its lead paragraph placed right after the chapter heading."""
     if not lead:
         return built
-    blocks = (*built.blocks[:1], Text(lead), *built.blocks[1:])
-    return Section(built.key, built.sheet, built.title, blocks, built.facts)
+    return replace(built, blocks=(*built.blocks[:1], Text(lead), *built.blocks[1:]))

@@ -11,6 +11,7 @@ from typing import Any
 from vrapport.lineage import split_citation
 from vrapport.numbers import format_millions, format_number
 from vrapport.report.model import (
+    Contents,
     HeaderCell,
     KeyFigure,
     KeyFigures,
@@ -122,24 +123,20 @@ def key_figures(
 
 def front_section(
     report: Report,
-    contents: Sequence[tuple[str, str]],
     config: FrontPage,
     facts: Mapping[str, Any],
     missing: Collection[str] = (),
     partial: str | None = None,
 ) -> Section:
-    """`contents`: (entry text, sheet name) per chapter, in order; `missing`: the keys of
-    chapters not delivered; `partial`: the note that marks a partial report."""
+    """The front page: title, the contents (a line per section of the report written, see
+    `Contents`) and the key figures. `missing`: the keys of chapters not delivered;
+    `partial`: the note that marks a partial report."""
     blocks: list[Any] = [
         Text(report.heading, "heading1"),
         Text(report.organisation, "heading2"),
         *([Text(partial, "note")] if partial else []),
-        Text("Innhold", "heading2"),
+        Contents("Innhold"),
     ]
-    for text, sheet in contents:
-        blocks.append(Text(text, "heading3", link=sheet))
-    blocks.append(Text(SOURCES_SHEET, "heading3", link=SOURCES_SHEET))
-    blocks.append(Text("", "heading3"))
     panel = key_figures(config.key_figures, facts, missing)
     if panel.items:
         blocks.append(panel)
@@ -271,4 +268,6 @@ def sources_section(
             files_table,
             lineage_table,
         ),
+        contents=SOURCES_SHEET,
+        board=False,
     )

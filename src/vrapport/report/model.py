@@ -6,7 +6,7 @@ needs new consolidation code only, never new writer code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
@@ -141,7 +141,16 @@ class KeyFigures:
     items: tuple[KeyFigure, ...]
 
 
-Block = Text | Table | Chart | KeyFigures
+@dataclass(frozen=True)
+class Contents:
+    """The table of contents: under `title`, a line linking to each section of the report
+    being written that has a `contents` entry. It is drawn from the sections written, so a
+    workbook without some sections (the board pack) lists only what it holds."""
+
+    title: str = "Innhold"
+
+
+Block = Text | Table | Chart | KeyFigures | Contents
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,10 @@ class Section:
     title: str
     blocks: tuple[Block, ...]
     facts: dict[str, Any] = field(default_factory=dict)
+    # Its line in the table of contents ("2. Økonomi"); empty: not listed (the front page).
+    contents: str = ""
+    # Part of the board pack (the PDF); False for audit material that stays in the workbook.
+    board: bool = True
 
     def table(self, key: str) -> Table:
         for block in self.blocks:
@@ -170,3 +183,8 @@ class Report:
     def heading(self) -> str:
         """'Virksomhetsrapport pr. 31. mars 2024'"""
         return f"{self.title} {self.period.as_of}"
+
+    def board_pack(self) -> Report:
+        """The report as the board reads it: its board sections only (no Kilder); the
+        contents, drawn from the sections written, list just those."""
+        return replace(self, sections=tuple(s for s in self.sections if s.board))

@@ -21,9 +21,9 @@ def _format(item: Restatement) -> str:
     return "#,##0" if whole else "#,##0.0"
 
 
-def front_line(items: Sequence[Restatement]) -> tuple[str, str]:
-    """The front page's contents entry: the count, linking to the sheet."""
-    return (f"{TITLE}: {len(items)} tall endret siden forrige rapport", RESTATEMENTS_SHEET)
+def front_line(items: Sequence[Restatement]) -> str:
+    """The sheet's line in the front page's contents: the count."""
+    return f"{TITLE}: {len(items)} tall endret siden forrige rapport"
 
 
 def restatements_section(items: Sequence[Restatement]) -> Section:
@@ -76,4 +76,4 @@ def restatements_section(items: Sequence[Restatement]) -> Section:
             column_widths=WIDTHS,
         ),
     )
-    return Section("restatements", RESTATEMENTS_SHEET, TITLE, blocks)
+    return Section("restatements", RESTATEMENTS_SHEET, TITLE, blocks, contents=front_line(items))

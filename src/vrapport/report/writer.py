@@ -20,7 +20,16 @@ from xlsxwriter.worksheet import Worksheet
 
 from vrapport import __version__
 from vrapport.atomic import atomic_path
-from vrapport.report.model import Block, Chart, KeyFigures, Report, Section, Table, Text
+from vrapport.report.model import (
+    Block,
+    Chart,
+    Contents,
+    KeyFigures,
+    Report,
+    Section,
+    Table,
+    Text,
+)
 from vrapport.report.pages import Extent, column_points, page_breaks, page_height
 from vrapport.report.styles import CHART_ROWS, LABEL_WIDTH, SERIES_COLORS, VALUE_WIDTH, Styles
 
@@ -113,6 +122,7 @@ class _SheetWriter:
         self.workbook = workbook
         self.styles = styles
         self.section = section
+        self.report = report
         self.ws: Worksheet = workbook.add_worksheet(section.sheet)
         self.row = 0
         self.placed: dict[str, Placed] = {}
@@ -135,13 +145,16 @@ class _SheetWriter:
     def _used(self, last_col: int) -> None:
         self.last_col = max(self.last_col, last_col)
 
-    def finish(self) -> None:
-        """Set page breaks so that no heading, table or chart is split needlessly."""
+    def page(self) -> float:
+        """Points of rows a printed page of this sheet holds (see `pages.page_height`)."""
         width = sum(
             column_points(self.widths.get(c, VALUE_WIDTH)) for c in range(self.last_col + 1)
         )
-        page = page_height(width, self.heights.get(0, 21.0))
-        breaks = page_breaks(self.extents, self.heights, page)
+        return page_height(width, self.heights.get(0, 21.0))
+
+    def finish(self) -> None:
+        """Set page breaks so that no heading, table or chart is split needlessly."""
+        breaks = page_breaks(self.extents, self.heights, self.page())
         if breaks:
             self.ws.set_h_pagebreaks(breaks)
 
@@ -172,6 +185,8 @@ class _SheetWriter:
             self._chart(block)
         elif isinstance(block, KeyFigures):
             self._key_figures(block)
+        elif isinstance(block, Contents):
+            self._contents(block)
         else:  # pragma: no cover - the model is closed
             raise TypeError(type(block))
 
@@ -203,6 +218,14 @@ class _SheetWriter:
             return
         self._string(self.row, 0, block.text, fmt, "overskrift")
         self.row += 2 if block.style == "heading1" else 1
+
+    def _contents(self, block: Contents) -> None:
+        """A linked line per listed section of the report being written, then a blank row."""
+        self._text(Text(block.title, "heading2"))
+        for section in self.report.sections:
+            if section.contents:
+                self._text(Text(section.contents, "heading3", link=section.sheet))
+        self._text(Text("", "heading3"))
 
     def _table(self, table: Table) -> None:
         ws, styles = self.ws, self.styles
