@@ -20,6 +20,7 @@ from vrapport.cli import app
 from vrapport.pdf import board_workbook, page_count, soffice
 from vrapport.period import Period
 from vrapport.pipeline import BuildOutcome, build
+from vrapport.report.model import Report, Table, Text
 from vrapport.spec import Specs
 
 runner = CliRunner()
@@ -280,7 +281,7 @@ def test_cli_help_does_not_import_pandas_or_pandera():
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
-def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path):
+def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path, example_outcome: BuildOutcome):
     out = tmp_path / "r.xlsx"
     result = runner.invoke(
         app, ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out), "--pdf"]
@@ -308,6 +309,34 @@ def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path):
         assert "Sporbarhet" not in text  # Kilder stays in the workbook
         pages = [[line.strip() for line in page.splitlines()] for page in text.split("\f")]
         assert "Innhold" in pages[0] and "Kilder" not in pages[0]  # nor in the contents
+        assert example_outcome.report is not None  # the same report, with --previous
+        _headings_on_the_page_of_their_tables(example_outcome.report, pages)
+
+
+def _is_text(block: object) -> bool:
+    return isinstance(block, Text) and not block.style.startswith("heading")
+
+
+def _headings_on_the_page_of_their_tables(report: Report, pages: list[list[str]]) -> None:
+    """Each sub-heading followed by (texts and) a titled table is printed on the page of
+    the table's title: in chapter 5 the AML heading ended page 12, its table began 13."""
+    checked = 0
+    for section in report.sections[1:]:
+        blocks = section.blocks
+        for i, block in enumerate(blocks[:-1]):
+            if not (isinstance(block, Text) and block.style in ("heading2", "heading3")):
+                continue
+            end = i + 1
+            while end < len(blocks) - 1 and _is_text(blocks[end]):
+                end += 1
+            table = blocks[end]
+            if not (isinstance(table, Table) and table.title):
+                continue
+            where = [n for n, page in enumerate(pages) if table.title in page]
+            assert where, table.title
+            assert block.text in pages[where[0]], (block.text, table.title, where[0] + 1)
+            checked += 1
+    assert checked >= 5
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch):

@@ -30,7 +30,7 @@ from vrapport.report.model import (
     Table,
     Text,
 )
-from vrapport.report.pages import Extent, column_points, page_breaks, page_height
+from vrapport.report.pages import Extent, Kind, column_points, page_breaks, page_height
 from vrapport.report.styles import CHART_ROWS, LABEL_WIDTH, SERIES_COLORS, VALUE_WIDTH, Styles
 
 TEXT_COLUMNS = 8
@@ -173,8 +173,7 @@ class _SheetWriter:
     def write(self, block: Block) -> None:
         first = self.row
         self._write(block)
-        heading = isinstance(block, Text) and block.style.startswith("heading") and not block.link
-        self.extents.append(Extent(first, self.row, keep_with_next=heading))
+        self.extents.append(Extent(first, self.row, _kind(block)))
 
     def _write(self, block: Block) -> None:
         if isinstance(block, Text):
@@ -455,6 +454,17 @@ class _SheetWriter:
             self._used(2)
             self.row += 1
         self.row += 1
+
+
+def _kind(block: Block) -> Kind:
+    """What the page breaks need to know of a block (see `pages.page_breaks`)."""
+    if isinstance(block, Text):
+        return "heading" if block.style.startswith("heading") and not block.link else "text"
+    if isinstance(block, Table):
+        return "table"
+    if isinstance(block, Chart):
+        return "chart"
+    return "other"
 
 
 def _header_height(header: tuple[Any, ...], widths: tuple[float, ...]) -> float:
