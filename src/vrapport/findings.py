@@ -170,6 +170,22 @@ CODES: Mapping[str, Code] = _table(
         "«{shown}» er en prosent, men {column} er ikke en prosent ({label}). Skriv tallet uten %.",
     ),
     Code("not-a-date", "value", ERROR, "«{shown}» er ikke en dato ({column}, {label})."),
+    # a number in a date column whose cell is not formatted as a date: Excel shows the
+    # number, so which date was meant is unknown
+    Code(
+        "number-in-date",
+        "value",
+        ERROR,
+        "«{shown}» er et tall, ikke en dato ({column}, {label}). Skriv datoen som dd.mm.åååå.",
+    ),
+    # a number below 1 (0, negative, a fraction) in a date-formatted cell, or a time of day:
+    # python-calamine gives only its time of day, so the number itself cannot be shown
+    Code(
+        "time-in-date",
+        "value",
+        ERROR,
+        "Cellen har {what}, ikke en dato ({column}, {label}). Skriv datoen som dd.mm.åååå.",
+    ),
     Code(
         "date-out-of-range",
         "value",

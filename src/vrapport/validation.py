@@ -292,6 +292,16 @@ def shown_value(value: Any) -> str:
     return str(value)
 
 
+def _time_described(value: dt.time) -> str:
+    """What a time of day in a date column was in the cell. python-calamine reads a number
+    below 1 in a date-formatted cell as its time of day (-1 and 0 as 00:00, -0.5 and 0.5 as
+    12:00), so the number itself is lost: what can be said is said, not a misleading
+    «00:00:00»."""
+    if value == dt.time(0, 0):
+        return "et tall som er 0 eller negativt i datoformat (Excel viser ###### eller 00.01.1900)"
+    return f"klokkeslettet {value:%H:%M} (eller et tall under 1 i datoformat)"
+
+
 def _params(code: str, value: Any, column: ColumnSpec, label: str) -> dict[str, Any]:
     """The template fields of a value finding (see vrapport.findings.CODES)."""
     shown = shown_value(value)
@@ -307,6 +317,8 @@ def _params(code: str, value: Any, column: ColumnSpec, label: str) -> dict[str, 
         return {"length": len(str(value)), "limit": column.max_length}
     if code == "not-text":
         return {"shown": shown}
+    if code == "time-in-date":
+        return {"what": _time_described(value), "label": label}
     if code in ("required", FORMULA_WITHOUT_VALUE):
         return {"label": label} if code == "required" else {}
     return {"shown": shown, "label": label}
@@ -333,6 +345,10 @@ def findings_from_failures(
         column = data.spec.column(key)
         if code in ("not-a-number", "not-an-integer") and percent_in_number(value, column):
             code = "percent-in-number"
+        elif code == "not-a-date" and is_number(value):
+            code = "number-in-date"  # a date-formatted cell is read as a date: this one is not
+        elif code == "not-a-date" and isinstance(value, dt.time):
+            code = "time-in-date"
         label = str(data.frame.at[index, "_label"])
         month = data.frame.at[index, MONTH]
         if isinstance(month, int | float) and month == month and 1 <= month <= 12:

@@ -1,0 +1,120 @@
+"""Date cells and free text that could put a wrong or unreadable value into the report: a
+plain number or a negative one in a date cell, a register date before 2000, and control
+characters or direction overrides in a text that reaches the report. Each is a finding at
+its cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import PERIOD
+from vrapport.cli import app
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+runner = CliRunner()
+LOG = "Beredskap"
+
+
+def _findings(path: Path, specs: Specs) -> list[Any]:
+    (sub,) = check_files([path], specs, PERIOD)
+    return sub.findings
+
+
+def _log_cell(path: Path) -> str:
+    """The date cell of the preparedness log's row of 19.3.2024 (A13 in the example)."""
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook[LOG]
+    (cell,) = [c for c in ws["A"] if c.value == dt.datetime(2024, 3, 19)]
+    return str(cell.coordinate)
+
+
+def _write(path: Path, ref: str, value: Any, number_format: str | None = None) -> None:
+    workbook = openpyxl.load_workbook(path)
+    cell = workbook[LOG][ref]
+    cell.value = value
+    if number_format is not None:
+        cell.number_format = number_format
+    workbook.save(path)
+
+
+def _check_cli(folder: Path) -> tuple[int, list[dict[str, Any]]]:
+    result = runner.invoke(app, ["check", str(folder), "--period", "2024-03", "--json"])
+    return result.exit_code, json.loads(result.output)["findings"]
+
+
+# --- a number in a date cell ------------------------------------------------------------
+
+
+def test_a_plain_number_in_a_date_cell_is_an_error_saying_it_is_a_number(specs, example_copy):
+    """45370 typed in a cell without a date format: Excel shows 45370, so the date meant is
+    unknown (not taken as 19.3.2024)."""
+    path = example_copy("drift.xlsx")
+    ref = _log_cell(path)
+    _write(path, ref, 45370, "General")
+    (finding,) = _findings(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
+        LOG,
+        ref,
+        "error",
+        "number-in-date",
+    )
+    assert finding.message == (
+        "«45\u00a0370» er et tall, ikke en dato (Dato, rad 13). Skriv datoen som dd.mm.åååå."
+    )
+    code, shown = _check_cli(path.parent)
+    assert code == 1
+    assert [(f["code"], f["cell"]) for f in shown] == [("number-in-date", ref)]
+
+
+def test_a_number_in_a_date_formatted_cell_is_the_date_excel_shows(specs, example_copy):
+    """The same number in a cell formatted as a date is what Excel shows: 19.3.2024 (the
+    review's case bered_date_number kept the template's yyyy-mm-dd format), no finding."""
+    path = example_copy("drift.xlsx")
+    ref = _log_cell(path)
+    _write(path, ref, 45370, "dd.mm.yyyy")
+    assert _findings(path, specs) == []
+
+
+@pytest.mark.parametrize("number", [-1, -1e6, 0])
+def test_zero_or_a_negative_number_in_a_date_cell_is_no_misleading_midnight(
+    specs, example_copy, number
+):
+    """python-calamine reads a number below 1 in a date-formatted cell as a time of day
+    (00:00 for -1 and 0): the finding says what the cell can hold, not «00:00:00»."""
+    path = example_copy("drift.xlsx")
+    ref = _log_cell(path)
+    _write(path, ref, number)  # the cell keeps the template's date format
+    (finding,) = _findings(path, specs)
+    assert (finding.cell, finding.severity, finding.code) == (ref, "error", "time-in-date")
+    assert "00:00" not in finding.message
+    assert finding.message.startswith(
+        "Cellen har et tall som er 0 eller negativt i datoformat (Excel viser ###### eller "
+        "00.01.1900), ikke en dato (Dato, rad 13)."
+    )
+
+
+def test_a_fraction_in_a_date_cell_names_the_time_it_shows(specs, example_copy):
+    path = example_copy("drift.xlsx")
+    ref = _log_cell(path)
+    _write(path, ref, -1.25)
+    (finding,) = _findings(path, specs)
+    assert (finding.cell, finding.code) == (ref, "time-in-date")
+    assert "klokkeslettet 18:00 (eller et tall under 1 i datoformat)" in finding.message
+
+
+def test_a_negative_number_in_a_date_cell_blocks_the_build(specs, example_copy, tmp_path):
+    path = example_copy("drift.xlsx")
+    _write(path, _log_cell(path), -1)
+    out = tmp_path / "rapport.xlsx"
+    result = runner.invoke(
+        app, ["build", str(path.parent), "--period", "2024-03", "--out", str(out)]
+    )
+    assert result.exit_code == 1 and not out.exists()
