@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import PERIOD
+from tests.conftest import PERIOD, cell_of, set_cells
 from vrapport.cli import app
 from vrapport.spec import Specs
 from vrapport.validation import check_files
@@ -118,3 +118,52 @@ def test_a_negative_number_in_a_date_cell_blocks_the_build(specs, example_copy, 
         app, ["build", str(path.parent), "--period", "2024-03", "--out", str(out)]
     )
     assert result.exit_code == 1 and not out.exists()
+
+
+# --- a date before 2000 -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sheet", "name", "label", "column"),
+    [
+        (LOG, "drift.xlsx", None, "Dato"),
+        ("Leverte oppdrag", "nye_tjenester.xlsx", "NT-2024-001", "Levert dato"),
+    ],
+)
+@pytest.mark.parametrize("date", [dt.datetime(1900, 3, 1), dt.datetime(1999, 12, 31)])
+def test_a_date_before_2000_is_an_error_and_not_also_left_out_of_the_count(
+    specs, example_copy, sheet, name, label, column, date
+):
+    path = example_copy(name)
+    ref = _log_cell(path) if label is None else cell_of(path, sheet, label, column)
+    set_cells(path, sheet, {ref: date})
+    (finding,) = _findings(path, specs)  # no date-before-range beside it
+    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
+        sheet,
+        ref,
+        "error",
+        "date-too-early",
+    )
+    shown = f"{date.day}.{date.month}.{date.year}"
+    assert finding.message.startswith(f"{column} {shown} er før 1.1.2000 og er trolig feilskrevet")
+
+
+def test_a_date_from_2000_before_last_year_stays_a_warning(specs, example_copy):
+    path = example_copy("drift.xlsx")
+    ref = _log_cell(path)
+    set_cells(path, LOG, {ref: dt.datetime(2000, 1, 1)})
+    (finding,) = _findings(path, specs)
+    assert (finding.cell, finding.severity, finding.code) == (ref, "warning", "date-before-range")
+
+
+def test_the_1900_date_blocks_the_build_instead_of_changing_a_count(example_copy, tmp_path):
+    """Before: a warning, the row left out of March's count and the drafted sentence."""
+    path = example_copy("drift.xlsx")
+    set_cells(path, LOG, {_log_cell(path): dt.datetime(1900, 3, 1)})
+    out = tmp_path / "rapport.xlsx"
+    result = runner.invoke(
+        app, ["build", str(path.parent), "--period", "2024-03", "--out", str(out)]
+    )
+    assert result.exit_code == 1 and not out.exists()
+    code, shown = _check_cli(path.parent)
+    assert code == 1 and [f["code"] for f in shown] == ["date-too-early"]

@@ -247,6 +247,7 @@ CODES: Mapping[str, Code] = _table(
     Code("months-out-of-order", "cross-check", WARNING),
     Code("date-after-period", "cross-check", ERROR),
     Code("date-before-range", "cross-check", WARNING),
+    Code("date-too-early", "cross-check", ERROR),
     Code("duplicate-id", "cross-check", ERROR),
     Code("repeated-record", "cross-check", WARNING),
     Code("credit-limit-negative", "cross-check", ERROR),

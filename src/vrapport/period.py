@@ -37,6 +37,13 @@ MONTHS_SHORT_NB = (
     "Des",
 )
 
+# The earliest date a register's record may have (checks.services, record-dates-in-range).
+# The preparedness log and the delivered orders are of this century's operations, and the
+# report counts only this year's and last year's records: a date before 2000 (1.3.1900,
+# 19.3.1024) is a typing error, not history, and an error at its cell. A date from 2000 up to
+# the year before last is only left out of the count, with a warning (date-before-range).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
 _PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 

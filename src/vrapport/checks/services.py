@@ -15,6 +15,7 @@ from typing import Any
 from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_number
+from vrapport.period import EARLIEST_DATE
 from vrapport.reader import LABEL, MONTH, SheetData
 from vrapport.sheetkeys import OPERATIONS_SHEET, SERVICE_DESK_SHEET, report_window
 
@@ -139,7 +140,10 @@ def month_rows_in_order(ctx: CheckContext) -> Iterator[Finding]:
 
 @check("record-dates-in-range")
 def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
-    """Dates in a register lie in the period's year or the year before, up to the period's end."""
+    """Dates in a register lie in the period's year or the year before, up to the period's end.
+    A date after the period is an error; one before the year before is left out of the count,
+    with a warning, unless it is before EARLIEST_DATE: then it is a typing error (1.3.1900 for
+    1.3.2024), an error, and the report is not made with the row left out."""
     first, last = ctx.period.history_start, ctx.period.end_date
     for data in _sheets_listing(ctx, "record-dates-in-range"):
         for column in (c for c in data.spec.columns if c.type == "date"):
@@ -163,6 +167,18 @@ def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
                         "date-after-period",
                         f"{column.label} {shown} er etter rapportperioden "
                         f"(til og med {ctx.period.end_short}).",
+                    )
+                elif value < EARLIEST_DATE:
+                    earliest = f"{EARLIEST_DATE.day}.{EARLIEST_DATE.month}.{EARLIEST_DATE.year}"
+                    yield _finding(
+                        ctx,
+                        data,
+                        index,
+                        column.key,
+                        ERROR,
+                        "date-too-early",
+                        f"{column.label} {shown} er før {earliest} og er trolig feilskrevet. "
+                        "Skriv datoen som dd.mm.åååå.",
                     )
                 elif value < first:
                     yield _finding(
