@@ -14,9 +14,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import PERIOD, cell_of, set_cells
+from tests.conftest import EXAMPLES, PERIOD, cell_of, read_grids, set_cells
 from vrapport.cli import app
-from vrapport.spec import Specs
+from vrapport.coerce import coerce_column
+from vrapport.pipeline import build
+from vrapport.spec import ColumnSpec, Specs
 from vrapport.validation import check_files
 
 runner = CliRunner()
@@ -167,3 +169,72 @@ def test_the_1900_date_blocks_the_build_instead_of_changing_a_count(example_copy
     assert result.exit_code == 1 and not out.exists()
     code, shown = _check_cli(path.parent)
     assert code == 1 and [f["code"] for f in shown] == ["date-too-early"]
+
+
+# --- control characters in free text ----------------------------------------------------
+
+TEXT = ColumnSpec("text", "Tekst", "text")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept", "named"),
+    [
+        ("Likvid\x07itet\x00 ok\x1b[31m", "Likviditet ok[31m", ["\\u0007", "\\u0000", "\\u001b"]),
+        ("god \u202eRTL\u202c og \u2066x\u2069", "god RTL og x", ["\\u202e", "\\u202c", "\\u2066"]),
+        ("C1\x85 og \x9f", "C1 og", ["\\u0085", "\\u009f"]),
+        ("Linje1\nLinje2\tTab", "Linje1\nLinje2 Tab", None),  # a line break stays, no note
+        ("a\r\nb\rc", "a\nb\nc", None),
+        ("👨\u200d👩 sol\u00adhyphen", "👨\u200d👩 sol\u00adhyphen", None),  # joiners stay
+    ],
+)
+def test_a_text_loses_control_and_direction_characters_with_a_note(typed, kept, named):
+    for values in ([typed], [None, typed, "plain"], [typed, 1.0]):  # every path of a column
+        out, notes = coerce_column(values, TEXT)
+        assert out[values.index(typed)] == kept
+        if named is None:
+            assert notes == []
+        else:
+            ((position, note),) = notes
+            assert position == values.index(typed)
+            assert note.startswith(
+                "Teksten har tegn som ikke vises, og de tas ikke med i rapporten: "
+            )
+            assert all(code in note for code in named), note
+
+
+def test_a_plain_register_column_is_left_as_it_is():
+    values = ["a", "b\nc", None, " d "]
+    out, notes = coerce_column(values, TEXT)
+    assert (out, notes) == (["a", "b\nc", None, "d"], [])
+
+
+def _comment_cell(path: Path) -> str:
+    return cell_of(path, "Kommentar", "Likviditetssituasjonen er tilfredsstillende.", "Tekst")
+
+
+def test_a_comment_with_a_direction_override_is_a_warning_and_reaches_the_report_clean(
+    specs, example_copy, tmp_path
+):
+    path = example_copy("okonomi.xlsx")
+    ref = _comment_cell(path)
+    set_cells(path, "Kommentar", {ref: "Likviditeten er god \u202eRTL\u202c\tnå"})
+    (finding,) = _findings(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
+        "Kommentar",
+        ref,
+        "warning",
+        "control-characters",
+    )
+    assert "retningstegn \\u202e og retningstegn \\u202c" in finding.message
+    folder = path.parent
+    for other in EXAMPLES.glob("*.xlsx"):
+        if not (folder / other.name).exists():
+            (folder / other.name).write_bytes(other.read_bytes())
+    out = tmp_path / "rapport.xlsx"
+    outcome = build([folder], PERIOD, out, specs)
+    assert not outcome.blocked
+    texts = [v for g in read_grids(out).values() for row in g for v in row if isinstance(v, str)]
+    assert "Likviditeten er god RTL nå" in texts
+    assert not any("\u202e" in t or "\u202c" in t for t in texts)
+    code, shown = _check_cli(folder)
+    assert code == 0 and [(f["code"], f["cell"]) for f in shown] == [("control-characters", ref)]

@@ -3,7 +3,10 @@
 Numbers typed as Norwegian text ("1 234,5"; "12 %" in a percent column) are converted with a
 warning; anything ambiguous is left as it is, for validation to reject with a clear message.
 A percent typed where an amount or a count belongs ("12 %" in a kroner cell) is not
-converted: validation rejects it, with a message saying why (`percent_in_number`).
+converted: validation rejects it, with a message saying why (`percent_in_number`). A free
+text (a text column: comments, names, descriptions) loses its control characters and
+direction overrides, which the report must not show unannounced, with a warning naming them
+(`_clean`); its line breaks stay and a tab becomes a space.
 
 Coercion works a whole column at a time: values that already have the column's type pass
 through a cheap type test, only the rest go through the converters below, and the column is
@@ -14,15 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from vrapport.findings import WARNING
+from vrapport.labels import code_point
 from vrapport.numbers import format_plain, parse_number_text
 from vrapport.reader import SheetData, Submission
 from vrapport.spec import MULTIPLE_SEPARATOR, ColumnSpec, split_choices
+from vrapport.wording import listing
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
@@ -99,8 +105,50 @@ def _text(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value), None
     if isinstance(value, str):
-        return value.strip(), None
+        if column.type != "text":  # a choice: compared with the list, not shown as typed
+            return value.strip(), None
+        text, note = _clean(value)
+        return text.strip(), note
     return value, None
+
+
+# Characters a free text may not carry into the report: the C0 and C1 control characters
+# (a tab and a line break are text; see _clean) and the direction overrides and isolates,
+# which reorder what follows them on screen (U+202A–U+202E, U+2066–U+2069). A zero-width
+# joiner or a soft hyphen stays: it belongs to an emoji or a word.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What _clean changes at all: the above, and a tab or a carriage return (not a line break).
+_UNCLEAN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_KIND = {"Cc": "styretegn"}
+
+
+def _clean(text: str) -> tuple[str, str | None]:
+    """`text` as the report may show it, and a note naming what was removed. A line break
+    stays (a Windows \\r\\n or a lone \\r becomes \\n) and a tab becomes a space, without a
+    note; a control character or a direction override is removed, with one."""
+    if text.isprintable() or not _UNCLEAN.search(text):
+        return text, None
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    removed = list(dict.fromkeys(_CONTROL.findall(text)))
+    if not removed:
+        return text, None
+    named = [
+        f"{_KIND.get(unicodedata.category(ch), 'retningstegn')} {code_point(ch)}" for ch in removed
+    ]
+    shown = listing(named, "tegn")
+    return _CONTROL.sub("", text), (
+        f"Teksten har tegn som ikke vises, og de tas ikke med i rapporten: {shown}. "
+        "Fjern dem i cellen."
+    )
+
+
+def _clean_column(values: list[Any], kinds: set[type]) -> bool:
+    """Might _clean change any text of this column (whose values have the types `kinds`)?
+    One test of all the texts joined, instead of one per text: a register's descriptions
+    are mostly printable, and what is not (a line break, a no-break space) is searched once."""
+    texts = values if kinds == {str} else [v for v in values if type(v) is str]
+    joined = "".join(texts)
+    return not joined.isprintable() and _UNCLEAN.search(joined) is not None
 
 
 def _choice(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
@@ -152,7 +200,8 @@ def coerce_column(values: list[Any], column: ColumnSpec) -> tuple[list[Any], lis
     if kinds <= {type(None), *final}:
         return values, []
     choices = {c.casefold(): c for c in reversed(column.choices)}
-    if kinds <= {type(None), str}:
+    unclean = column.type == "text" and str in kinds and _clean_column(values, kinds)
+    if kinds <= {type(None), str} and not unclean:
         if column.type == "text":
             stripped: list[Any]
             if kinds == {str}:
@@ -178,7 +227,7 @@ def coerce_column(values: list[Any], column: ColumnSpec) -> tuple[list[Any], lis
         kind = type(raw)
         if raw is None or kind in final:
             out.append(raw)
-        elif kind is str and column.type == "text":
+        elif kind is str and column.type == "text" and not unclean:
             out.append(raw.strip())
         elif kind is str and column.type == "choice":
             out.append(_chosen(raw, choices, column.multiple))
@@ -202,7 +251,9 @@ def coerce_sheet(sub: Submission, data: SheetData) -> None:
         values, noted = coerce_column(raw, column)
         if values is not raw or series.dtype != object:
             frame[column.key] = pd.Series(values, index=frame.index, dtype=object)
-        code = "number-as-text" if column.type != "date" else "date-as-text"
+        code = {"date": "date-as-text", "text": "control-characters"}.get(
+            column.type, "number-as-text"
+        )
         for position, note in noted:
             cell = data.cell(frame.index[position], column.key)
             sub.add(data.name, cell, WARNING, code, note, column.label)

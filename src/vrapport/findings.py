@@ -230,6 +230,8 @@ CODES: Mapping[str, Code] = _table(
     Code("external-reference", "value", ERROR),
     Code("number-as-text", "value", WARNING),
     Code("date-as-text", "value", WARNING),
+    # control characters and direction overrides removed from a text before the report
+    Code("control-characters", "value", WARNING),
     # --- cross-check: named checks between values (checks/) ------------------------------
     Code("unexpected-sign", "cross-check", WARNING),
     Code("lost-exceeds-agreed", "cross-check", ERROR),

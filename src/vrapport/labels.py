@@ -70,7 +70,8 @@ def _invisible(ch: str) -> bool:
     return _ignorable(ch) or unicodedata.category(ch) in ("Cc", "Zs", "Zl", "Zp")
 
 
-def _code(ch: str) -> str:
+def code_point(ch: str) -> str:
+    """How a character nobody can see is written in a message: `\\u200b`."""
     return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
@@ -79,7 +80,7 @@ def shown(text: Any) -> str:
     text = str(text)
     if text.isascii() and text.isprintable():
         return text
-    return "".join(_code(ch) if _invisible(ch) else ch for ch in text)
+    return "".join(code_point(ch) if _invisible(ch) else ch for ch in text)
 
 
 def lookalikes(text: Any) -> list[str]:
