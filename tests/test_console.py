@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, set_cells
 from vrapport.cli import app
 
 runner = CliRunner()
@@ -124,7 +124,8 @@ def test_service_commands_print_paths_and_names_verbatim(tmp_path):
 
 
 def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):
-    """Run the installed entry point (vrapport.cli.main) as the shell does."""
+    """Run the command as the shell does, in this process: vrapport.cli.main (the installed
+    entry point, cli.run, ends the process after it)."""
     from vrapport.cli import main
 
     monkeypatch.setattr(sys, "argv", ["vrapport", *args])
@@ -204,3 +205,34 @@ def test_a_value_of_the_wrong_type_is_named_in_norwegian(monkeypatch, capsys, tm
         "Feil: ugyldig verdi for --max-upload-mb: «x» er ikke et tall",
     )
     assert not (tmp_path / "data").exists()
+
+
+def test_the_command_ends_at_once_with_its_code_its_whole_output_and_nothing_left(tmp_path):
+    """`python -m vrapport` (cli.run) ends with os._exit after the exit handlers: the exit
+    code is the command's, output through a pipe arrives whole (flushed first), and the
+    reading worker and its temporary results are gone (TMPDIR is watched)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import vrapport
+
+    source = str(Path(vrapport.__file__).resolve().parents[1])
+    env = os.environ | {"PYTHONPATH": source, "TMPDIR": str(tmp_path)}
+    files = [tmp_path / "okonomi.xlsx", tmp_path / "hr.xlsx"]
+    for file in files:
+        shutil.copy(EXAMPLES / file.name, file)
+    set_cells(files[0], "Resultat", {"F6": "abc"})
+    done = subprocess.run(
+        [sys.executable, "-m", "vrapport", "check", *map(str, files), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)  # the whole document: it parses
+    assert [(f["sheet"], f["cell"]) for f in report["findings"] if f["code"] == "not-a-number"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hr.xlsx", "okonomi.xlsx"]
+    assert done.stderr == ""

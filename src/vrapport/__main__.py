@@ -1,3 +1,3 @@
-from vrapport.cli import main
+from vrapport.cli import run
 
-main()
+run()

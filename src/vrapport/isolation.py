@@ -317,7 +317,7 @@ def _serve(conn: Any, memory: int, results: str, ahead: int) -> None:
             batch = conn.recv()
         except EOFError:  # the parent is done (or gone): nobody will take what is left
             shutil.rmtree(results, ignore_errors=True)
-            return
+            os._exit(0)  # nothing to flush or finalise; the parent may be waiting for this
         for function, args in batch:
             while _untaken(results) > ahead:  # the parent takes them and deletes the files
                 if os.getppid() != parent:
