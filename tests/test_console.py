@@ -236,3 +236,16 @@ def test_the_command_ends_at_once_with_its_code_its_whole_output_and_nothing_lef
     assert [(f["sheet"], f["cell"]) for f in report["findings"] if f["code"] == "not-a-number"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hr.xlsx", "okonomi.xlsx"]
     assert done.stderr == ""
+
+
+def test_under_a_profiler_or_tracer_the_command_ends_the_ordinary_way(monkeypatch, capsys):
+    """A profiler writes its results as the interpreter ends: cli.run then raises SystemExit
+    (an os._exit would end this test process instead)."""
+    from vrapport.cli import run
+
+    monkeypatch.setattr(sys, "gettrace", lambda: lambda *_: None)
+    monkeypatch.setattr(sys, "argv", ["vrapport", "check", str(EXAMPLES / "hr.xlsx")])
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code == 0
+    assert "1 fil kontrollert: 0 feil" in capsys.readouterr().out

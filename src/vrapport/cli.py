@@ -559,13 +559,16 @@ def run() -> NoReturn:
     _exit_now(EXIT_OK)
 
 
-def _exit_now(code: object) -> NoReturn:
+def _exit_now(code: str | int | None) -> NoReturn:
     """End the process once the command is done: output flushed and the exit handlers run
     (the reading worker stopped, temporary files removed), then `os._exit`, without tearing
     down the interpreter (as mypy ends its runs). The teardown would free, one by one, every
     object pandas and pandera made, and finalise their modules: 20–50 ms of an example build
     that has nothing left to say. `code` as `sys.exit` takes it (None: 0; a text: printed,
-    exit 1)."""
+    exit 1). Under a profiler or tracer (pyinstrument, cProfile, coverage), which writes its
+    results as the interpreter ends, the process ends the ordinary way."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     if code is None:
         status = EXIT_OK
     elif isinstance(code, int):
