@@ -11,8 +11,7 @@ import xlsxwriter
 from vrapport.pipeline import BuildOutcome
 from vrapport.report.model import Report, Section
 from vrapport.report.pages import DEFAULT_ROW, Extent, page_breaks, page_height
-from vrapport.report.styles import Styles
-from vrapport.report.writer import _SheetWriter
+from vrapport.report.writer import _SheetWriter, laid_out
 
 
 def test_block_that_would_cross_the_page_starts_a_new_one():
@@ -110,13 +109,7 @@ def test_report_charts_are_not_split_by_page_breaks(example_report):
 def _written(report: Report) -> Iterator[tuple[Section, _SheetWriter]]:
     """Each sheet of `report` as the writer lays it out (into a workbook never saved)."""
     workbook = xlsxwriter.Workbook("unused.xlsx", {"in_memory": True})
-    styles = Styles(workbook)
-    for section in report.sections:
-        writer = _SheetWriter(workbook, styles, section, report)
-        for block in section.blocks:
-            writer.write(block)
-        writer.finish()
-        yield section, writer
+    yield from laid_out(workbook, report)
 
 
 def test_report_headings_start_on_the_page_of_what_they_head(example_outcome: BuildOutcome):

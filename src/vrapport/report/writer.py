@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -510,11 +511,19 @@ def write_report(report: Report, path: Path) -> Path:
                 "created": dt.datetime(period.year, period.month, period.last_day),
             }
         )
-        styles = Styles(workbook)
-        for section in report.sections:
-            writer = _SheetWriter(workbook, styles, section, report)
-            for block in section.blocks:
-                writer.write(block)
-            writer.finish()
+        for _ in laid_out(workbook, report):
+            pass
         workbook.close()
     return path
+
+
+def laid_out(workbook: Workbook, report: Report) -> Iterator[tuple[Section, _SheetWriter]]:
+    """Each section of `report` written as a sheet of `workbook`, with its page breaks set,
+    one after the other (the tests look at how each was laid out)."""
+    styles = Styles(workbook)
+    for section in report.sections:
+        writer = _SheetWriter(workbook, styles, section, report)
+        for block in section.blocks:
+            writer.write(block)
+        writer.finish()
+        yield section, writer
