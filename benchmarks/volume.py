@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "examples" / "data"
 PERIOD = "2024-03"
 PREVIOUS_PERIOD = (2024, 2)
-EARLIEST_COUNT = dt.date(1900, 3, 1)  # Excel's dates before this are off by a day
+EARLIEST_COUNT = dt.date(2000, 1, 1)  # vrapport.period.EARLIEST_DATE: before, a typing error
 
 CALAMINE_READ = """
 import sys

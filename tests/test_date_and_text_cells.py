@@ -150,6 +150,31 @@ def test_a_date_before_2000_is_an_error_and_not_also_left_out_of_the_count(
     assert finding.message.startswith(f"{column} {shown} er før 1.1.2000 og er trolig feilskrevet")
 
 
+def test_a_deviation_count_dated_before_2000_is_an_error_not_a_month_left_out(
+    specs, example_copy, tmp_path
+):
+    """1.2.1924 typed for 1.2.2024: the count fell out of the report's thirteen months, the
+    month vanished from the board's table without a word."""
+    path = example_copy("kvalitet.xlsx")
+    sheet = "Åpne avvik"
+    cells = openpyxl.load_workbook(path)[sheet].iter_rows()
+    ref = next(c.coordinate for row in cells for c in row if c.value == dt.datetime(2024, 2, 1))
+    set_cells(path, sheet, {ref: dt.datetime(1924, 2, 1)})
+    (finding,) = _findings(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
+        sheet,
+        ref,
+        "error",
+        "date-too-early",
+    )
+    assert finding.message.startswith("Telledato 1.2.1924 er før 1.1.2000")
+    out = tmp_path / "rapport.xlsx"
+    result = runner.invoke(
+        app, ["build", str(path.parent), "--period", "2024-03", "--out", str(out)]
+    )
+    assert result.exit_code == 1 and not out.exists()
+
+
 def test_a_date_from_2000_before_last_year_stays_a_warning(specs, example_copy):
     path = example_copy("drift.xlsx")
     ref = _log_cell(path)

@@ -37,12 +37,25 @@ MONTHS_SHORT_NB = (
     "Des",
 )
 
-# The earliest date a register's record may have (checks.services, record-dates-in-range).
-# The preparedness log and the delivered orders are of this century's operations, and the
-# report counts only this year's and last year's records: a date before 2000 (1.3.1900,
-# 19.3.1024) is a typing error, not history, and an error at its cell. A date from 2000 up to
-# the year before last is only left out of the count, with a warning (date-before-range).
+# The earliest date a register's record may have (checks.services, record-dates-in-range,
+# and the DocMap counts, checks.quality). The preparedness log, the delivered orders and the
+# deviation counts are of this century's operations, and the report uses only recent records:
+# a date before 2000 (1.3.1900, 1.3.1924) is a typing error, not history, and an error at its
+# cell (a count dated 1.3.1924 for 1.3.2024 would otherwise leave March out of the report
+# without a word). A preparedness or order date from 2000 up to the year before last is only
+# left out of the count, with a warning (date-before-range).
 EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+def too_early(label: str, day: dt.date) -> str:
+    """The message of a register date before EARLIEST_DATE (date-too-early)."""
+    earliest = EARLIEST_DATE
+    return (
+        f"{label} {day.day}.{day.month}.{day.year} er før "
+        f"{earliest.day}.{earliest.month}.{earliest.year} og er trolig feilskrevet. "
+        "Skriv datoen som dd.mm.åååå."
+    )
+
 
 _PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from vrapport.checks import CheckContext, check
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_number, is_number
-from vrapport.period import day_label
+from vrapport.period import EARLIEST_DATE, day_label, too_early
 from vrapport.sheetkeys import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window
 
 
@@ -55,6 +55,8 @@ def deviation_counts(ctx: CheckContext) -> Iterator[Finding]:
                     "duplicate-count-date",
                     f"Telledatoen {day:%d.%m.%Y} står to ganger (også i {seen[day]}).",
                 )
+            elif day < EARLIEST_DATE:
+                yield finding(index, DATE, ERROR, "date-too-early", too_early(column.label, day))
             elif day > last:
                 yield finding(
                     index,

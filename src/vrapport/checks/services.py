@@ -15,7 +15,7 @@ from typing import Any
 from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numbers import format_number
-from vrapport.period import EARLIEST_DATE
+from vrapport.period import EARLIEST_DATE, too_early
 from vrapport.reader import LABEL, MONTH, SheetData
 from vrapport.sheetkeys import OPERATIONS_SHEET, SERVICE_DESK_SHEET, report_window
 
@@ -169,17 +169,8 @@ def record_dates_in_range(ctx: CheckContext) -> Iterator[Finding]:
                         f"(til og med {ctx.period.end_short}).",
                     )
                 elif value < EARLIEST_DATE:
-                    earliest = f"{EARLIEST_DATE.day}.{EARLIEST_DATE.month}.{EARLIEST_DATE.year}"
-                    yield _finding(
-                        ctx,
-                        data,
-                        index,
-                        column.key,
-                        ERROR,
-                        "date-too-early",
-                        f"{column.label} {shown} er før {earliest} og er trolig feilskrevet. "
-                        "Skriv datoen som dd.mm.åååå.",
-                    )
+                    message = too_early(column.label, value)
+                    yield _finding(ctx, data, index, column.key, ERROR, "date-too-early", message)
                 elif value < first:
                     yield _finding(
                         ctx,
