@@ -66,6 +66,48 @@ def test_a_count_typed_1000_times_too_high_is_caught(example_copy):
     assert "(del med 1\u00a0000)" in scale[0]["message"]
 
 
+def _scale_findings(path, sheet: str, cells: dict) -> list[dict]:
+    set_cells(path, sheet, cells)
+    _, findings = _check_json(path)
+    return [f for f in findings if f["code"] == "wrong-scale"]
+
+
+def test_of_three_months_only_the_slip_is_flagged_not_the_two_true_months(example_copy):
+    # Samlet tid pr. dag: 9, 20, 23 breaches; March typed 23 000. January and February are
+    # compared with each of the other two months, not with their mean (11 510).
+    path = example_copy("hr.xlsx")
+    scale = _scale_findings(path, "AML-brudd", {"D6": 23000})
+    assert [(f["cell"], f["severity"]) for f in scale] == [("D6", "error")]
+    assert "omtrent 1\u00a0000 ganger høyere" in scale[0]["message"]
+    assert "(typisk 20)" in scale[0]["message"]
+
+
+def test_small_counts_of_different_sizes_are_no_wrong_scale(example_copy):
+    # 0, 1 and 150 breaches: 150 is 150 times 1, but a count typed 1000 times too high would
+    # be at least 1000 (and 1 is no thousandth of a count in the thousands).
+    path = example_copy("hr.xlsx")
+    assert _scale_findings(path, "AML-brudd", {"D11": 150}) == []
+    assert _scale_findings(path, "AML-brudd", {"B11": 1, "C11": 150, "D11": 140}) == []
+
+
+def test_a_count_typed_1000_times_too_low_is_caught_when_its_months_are_in_the_thousands(
+    example_copy,
+):
+    path = example_copy("hr.xlsx")
+    scale = _scale_findings(path, "AML-brudd", {"B6": 9000, "C6": 8000, "D6": 9})
+    assert [f["cell"] for f in scale] == ["D6"]
+    assert "Sannsynlig faktor: 1/1\u00a0000 (gang med 1\u00a0000)" in scale[0]["message"]
+
+
+def test_the_message_names_the_power_of_ten_the_value_is_off_by(example_copy):
+    # FTE 470, 473,6, 478,2 and March 483 typed 48 300: two zeros too many, not three.
+    path = example_copy("okonomi.xlsx")
+    scale = _scale_findings(path, "Årsverk", {"B8": 48300})
+    assert [f["cell"] for f in scale] == ["B8"]
+    assert "omtrent 100 ganger høyere" in scale[0]["message"]
+    assert "Sannsynlig faktor: 100 (del med 100)" in scale[0]["message"]
+
+
 def test_a_month_copied_from_the_month_before_is_named_at_its_first_cell(example_copy):
     path = example_copy("brukerstotte.xlsx")
     sheet = openpyxl.load_workbook(path)["Henvendelser"]

@@ -242,9 +242,17 @@ def _frame(cells: _Cells, **extra: Any) -> pd.DataFrame:
 def loo_median(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each element, the median of the *other* elements of its group and how many there
     are (NaN where there are none). Vectorised: one sort, then index arithmetic."""
+    low, high, counts = loo_middle(values, groups)
+    return (low + high) / 2, counts
+
+
+def loo_middle(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each element, the two middle values of the *other* elements of its group (the
+    same value twice when there is an odd number of others; both NaN when there are none),
+    and how many others there are."""
     n = len(values)
     if n == 0:
-        return np.array([]), np.array([], dtype=int)
+        return np.array([]), np.array([]), np.array([], dtype=int)
     order = np.lexsort((values, groups))
     sorted_values, sorted_groups = values[order], groups[order]
     starts_mask = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
@@ -254,18 +262,17 @@ def loo_median(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.n
     start, size = starts[group_id], sizes[group_id]
     rank = np.arange(n) - start
     others = size - 1
-    # The median of the others: positions (m-1)//2 and m//2 of the group without this
+    # The middle of the others: positions (m-1)//2 and m//2 of the group without this
     # element; position j of that list is rank j of the group when j < rank, else j + 1.
     lo, hi = (others - 1) // 2, others // 2
     lo = np.where(lo >= rank, lo + 1, lo)
     hi = np.where(hi >= rank, hi + 1, hi)
     valid = others > 0
-    lo_values = sorted_values[np.clip(start + lo, 0, n - 1)]
-    hi_values = sorted_values[np.clip(start + hi, 0, n - 1)]
-    medians = np.where(valid, (lo_values + hi_values) / 2, np.nan)
-    result, counts = np.empty(n), np.empty(n, dtype=int)
-    result[order], counts[order] = medians, others
-    return result, counts
+    lo_values = np.where(valid, sorted_values[np.clip(start + lo, 0, n - 1)], np.nan)
+    hi_values = np.where(valid, sorted_values[np.clip(start + hi, 0, n - 1)], np.nan)
+    low, high, counts = np.empty(n), np.empty(n), np.empty(n, dtype=int)
+    low[order], high[order], counts[order] = lo_values, hi_values, others
+    return low, high, counts
 
 
 def _group_medians(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -333,10 +340,12 @@ def _shown(value: float, column: str, data: SheetData) -> str:
 @dataclass
 class _References:
     """The magnitudes each value is compared with: `history` (median of the series' other
-    non-zero values, of `others` values), `pair` (the paired column in the same row),
-    `last_year` (the same series twelve months before or after); NaN where there is none."""
+    non-zero values, of `others` values; `middle`, the two values it is the mean of), `pair`
+    (the paired column in the same row), `last_year` (the same series twelve months before or
+    after); NaN where there is none."""
 
     history: np.ndarray
+    middle: tuple[np.ndarray, np.ndarray]
     others: np.ndarray
     pair: np.ndarray
     last_year: np.ndarray
@@ -345,12 +354,12 @@ class _References:
 def _references(cells: _Cells, pairs: dict[str, Pair]) -> _References:
     size = np.abs(cells.value)
     nonzero = size > 0
-    history = np.full(len(cells), np.nan)
+    low, high = np.full(len(cells), np.nan), np.full(len(cells), np.nan)
     counts = np.zeros(len(cells), dtype=int)
     if nonzero.any():
-        medians, others = loo_median(size[nonzero], cells.series[nonzero])
-        history[nonzero] = medians
-        counts[nonzero] = others
+        low[nonzero], high[nonzero], counts[nonzero] = loo_middle(
+            size[nonzero], cells.series[nonzero]
+        )
     pair = np.full(len(cells), np.nan)
     if pairs:
         by_cell = dict(zip(zip(cells.index, cells.column, strict=True), size, strict=True))
@@ -375,7 +384,7 @@ def _references(cells: _Cells, pairs: dict[str, Pair]) -> _References:
             after / np.where(np.isnan(later_growth), 1.0, later_growth),
             before * growth,
         )
-    return _References(history, counts, pair, last_year)
+    return _References((low + high) / 2, (low, high), counts, pair, last_year)
 
 
 def _growth(series: np.ndarray, size: np.ndarray, before: np.ndarray) -> np.ndarray:
@@ -494,40 +503,29 @@ def implausible(
     percent_columns = {c.key for c in data.spec.columns if c.type == "percent"}
     percent = np.fromiter((c in percent_columns for c in cells.column), bool, len(cells))
     value = cells.value
-    references = [refs.history, refs.pair, refs.last_year]
+    # The series' other values by their two middle values, not their mean: of 9, 20 and
+    # 23 000, 9 is compared with 20 and 23 000, not with 11 510 (which it is not 1000 times
+    # smaller than; the mean of a slip and a true value is no reference).
+    references = [*refs.middle, refs.pair, refs.last_year]
     tolerance = settings.scale_tolerance
     factors = np.where(
         percent,
         scale_factor(value, references, 100.0, tolerance / 2),
         scale_factor(value, references, 1000.0, tolerance),
     )
-    scaled = factors != 0
-    for i in np.flatnonzero(scaled).tolist():
+    whole = {c.key for c in data.spec.columns if c.type == "integer"}
+    scaled = np.zeros(len(cells), dtype=bool)
+    for i in np.flatnonzero(factors).tolist():
         index, column, shown = cells.index[i], cells.column[i], float(value[i])
-        factor = float(factors[i])
-        reference = _nearest_reference(float(value[i]), [float(r[i]) for r in references], factor)
-        f = format_plain(abs(factor))
-        higher = factor > 0
-        if abs(factor) == 100:
-            question = (
-                "Er prosenten ført som tall (62 i stedet for 62 %)?"
-                if higher
-                else "Er prosenten delt på 100 én gang for mye?"
-            )
-        else:
-            question = (
-                "Er tallet ført i feil skala?"
-                if higher
-                else "Er tallet ført i tusener (som i 1\u00a0000 kr) i stedet for i hele tall?"
-            )
+        reference = _nearest_reference(shown, [float(r[i]) for r in references], factors[i])
+        if column in whole and not _whole_slip(shown, reference, float(factors[i])):
+            continue
+        scaled[i] = True
         yield (
             index,
             column,
             SCALE_CODE,
-            f"{_where(data, index, column)} er {_shown(shown, column, data)}, "
-            f"omtrent {f} ganger {'høyere' if higher else 'lavere'} enn sammenlignbare tall "
-            f"(typisk {_shown(reference, column, data)}). {question} Sannsynlig faktor: "
-            f"{f if higher else '1/' + f} ({'del' if higher else 'gang'} med {f}).",
+            _scale_message(data, index, column, shown, reference, float(factors[i])),
         )
     rest = cells.take(~scaled & cells.timeline)
     if not len(rest):
@@ -561,6 +559,46 @@ def _nearest_reference(value: float, references: list[float], factor: float) -> 
     usable = [r for r in references if r > 0]
     centre = math.log10(abs(factor)) * (1 if factor > 0 else -1)
     return min(usable, key=lambda r: abs(math.log10(abs(value) / r) - centre))
+
+
+def _whole_slip(value: float, reference: float, factor: float) -> bool:
+    """Whether a count (a whole number, at least 1 where it is not 0) can be `factor` times
+    off: typed 1000 times too high it is at least 1000; typed 1000 times too low, what it
+    should have been (at least 1000) is within half a power of ten of its reference. Counts
+    of 0, 1 and 150 in three months are no slip."""
+    if factor > 0:
+        return abs(value) >= factor
+    return reference >= -factor / math.sqrt(10)
+
+
+def _observed_factor(value: float, reference: float) -> int:
+    """The power of ten `value` is off from `reference` by, as the message names it: a slip
+    of two zeros (48 300 for 483) says 100, not 1000."""
+    return int(10 ** math.floor(abs(math.log10(abs(value) / reference)) + 0.5))
+
+
+def _scale_message(
+    data: SheetData, index: Any, column: str, value: float, reference: float, factor: float
+) -> str:
+    higher = factor > 0
+    size = 100 if abs(factor) == 100 else _observed_factor(value, reference)
+    if abs(factor) == 100:
+        question = (
+            "Er prosenten ført som tall (62 i stedet for 62 %)?"
+            if higher
+            else "Er prosenten delt på 100 én gang for mye?"
+        )
+    elif higher or size != 1000:
+        question = "Er tallet ført i feil skala?"
+    else:
+        question = "Er tallet ført i tusener (som i 1\u00a0000 kr) i stedet for i hele tall?"
+    f = format_plain(size)
+    return (
+        f"{_where(data, index, column)} er {_shown(value, column, data)}, "
+        f"omtrent {f} ganger {'høyere' if higher else 'lavere'} enn sammenlignbare tall "
+        f"(typisk {_shown(reference, column, data)}). {question} Sannsynlig faktor: "
+        f"{f if higher else '1/' + f} ({'del' if higher else 'gang'} med {f})."
+    )
 
 
 def copied_months(data: SheetData, period_month: int) -> Iterator[Flag]:
