@@ -238,6 +238,33 @@ def test_the_command_ends_at_once_with_its_code_its_whole_output_and_nothing_lef
     assert done.stderr == ""
 
 
+def test_with_its_output_closed_the_command_still_builds_the_report(tmp_path):
+    """`vrapport build … >&- 2>&-`: exit 0 and the report written. Closed
+    standard descriptors once made the reading worker's pipe its output, and every file was
+    refused as having stopped the reader (exit 1, nothing written)."""
+    import os
+    import subprocess
+    import sys
+
+    import vrapport
+
+    source = str(Path(vrapport.__file__).resolve().parents[1])
+    report = tmp_path / "rapport.xlsx"
+    command = [sys.executable, "-m", "vrapport", "build", str(EXAMPLES), "-p", "2024-03"]
+    command += ["-o", str(report)]
+    for closing in (">&-", ">&- 2>&-", "<&- >&- 2>&-"):
+        report.unlink(missing_ok=True)
+        done = subprocess.run(  # bash ends with the command's exit code
+            ["bash", "-c", f'"$@" {closing}', "bash", *command],
+            capture_output=True,
+            env=os.environ | {"PYTHONPATH": source},
+            timeout=120,
+            text=True,
+        )
+        assert (done.returncode, done.stderr) == (0, ""), closing
+        assert report.is_file(), closing
+
+
 def test_under_a_profiler_or_tracer_the_command_ends_the_ordinary_way(monkeypatch, capsys):
     """A profiler writes its results as the interpreter ends: cli.run then raises SystemExit
     (an os._exit would end this test process instead)."""

@@ -552,11 +552,28 @@ def main() -> None:
 def run() -> NoReturn:
     """The `vrapport` command (and `python -m vrapport`): `main`, then the process ends at
     once (see _exit_now). `main` itself raises SystemExit, for callers in the same process."""
+    _open_standard_descriptors()
     try:
         main()
     except SystemExit as done:
         _exit_now(done.code)
     _exit_now(EXIT_OK)
+
+
+def _open_standard_descriptors() -> None:
+    """Give a closed standard input, output or error (`vrapport build … >&- 2>&-`, a service
+    manager) the null device. Otherwise the next file or pipe opened takes its number: the
+    reading worker would inherit its own pipe as its output, and every file would be reported
+    as having stopped the reader. Python has already set sys.stdout and sys.stderr to None for
+    a closed descriptor; what the command prints is dropped, as the caller asked."""
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)  # the lowest free number: `descriptor`
+            if null != descriptor:
+                os.dup2(null, descriptor)
+                os.close(null)
 
 
 def _exit_now(code: str | int | None) -> NoReturn:
@@ -578,6 +595,8 @@ def _exit_now(code: str | int | None) -> NoReturn:
         status = 1
     atexit._run_exitfuncs()  # what the interpreter's own exit runs first
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (`>&-`)
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more can reach it
