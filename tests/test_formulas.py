@@ -71,6 +71,8 @@ SPECIAL = {"D3": "#DIV/0!"}
         ("=ROUND(2.5,0)", 3),  # half away from zero, as Excel
         ("=ROUND(-2.5,0)", -3),
         ("=ROUND(0.285,2)", 0.29),
+        ("=ROUND(470*1.005,1)", 472.4),  # 472.35 to Excel's 15 digits, not 472.3499…
+        ("=ROUND(-470*1.005,1)", -472.4),
         ("=ROUND(1234.5,-2)", 1200),
         ("=ROUND(B2/7,1.9)", 0.4),  # digits truncated toward zero
         ("=ROUND(D1,0)", 0),
@@ -200,6 +202,7 @@ def test_a_stale_stored_result_is_an_error_at_its_cell(tmp_path: Path) -> None:
     (finding,) = [f for f in findings if f["code"] == "formula-stale"]
     assert finding["location"] == "okonomi.xlsx › Resultat › F6"
     assert finding["severity"] == "error" and finding["category"] == "value"
+    assert finding["column"] == "Faktisk"  # the column the cell is under, as other findings
     message = finding["message"]
     assert "«=D6+505»" in message
     assert f"gir 34{NBSP}185{NBSP}330," in message
@@ -231,6 +234,9 @@ def test_a_stored_result_the_formula_gives_is_read_with_the_warning(
     code, findings = _check(tmp_path, formula, stored)
     assert code == 0, findings
     assert _at_f6(findings) == [("formula-in-input", "warning")]
+    (finding,) = [f for f in findings if f["cell"] == "F6"]
+    assert finding["column"] == "Faktisk"
+    assert "resultatet som ble lagret sist filen ble beregnet, leses" in finding["message"]
 
 
 @pytest.mark.parametrize(

@@ -106,3 +106,25 @@ def test_inserted_columns_are_no_header_order_finding(
     findings = _findings(path, specs)
     assert [f for f in findings if f.code == "header-order"] == []
     assert [str(f) for f in findings if f.severity == "error"] == []
+
+
+def test_swapped_month_rows_of_a_table_are_an_error_at_the_first(specs: Specs, example_copy):
+    # Sykefravær: the labels of January (A5) and February (A6) typed over each other; the
+    # figures stayed, so January's would be read as February's.
+    path = set_cells(example_copy("hr.xlsx"), "Sykefravær", {"A5": "Februar", "A6": "Januar"})
+    (finding,) = _order(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity) == ("Sykefravær", "A5", "error")
+    assert finding.message == (
+        "Månedene står ikke i kalenderrekkefølge: «Februar» i A5 står over «Januar» i A6. "
+        "Malen har månedene fra januar til desember, ovenfra og ned. Er månedsnavnene byttet "
+        "om, står tallene i feil måned: sett månedsnavnene tilbake slik malen har dem, og "
+        "kontroller at tallene står på riktig måned."
+    )
+
+
+def test_month_rows_in_order_with_rows_inserted_between_them_are_fine(specs: Specs, example_copy):
+    path = example_copy("hr.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Sykefravær"].insert_rows(6, 2)  # two empty rows between January and February
+    workbook.save(path)
+    assert _order(path, specs) == []

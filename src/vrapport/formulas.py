@@ -11,7 +11,8 @@ The evaluable subset, everything else is refused (`evaluate` returns None):
 - `+ - * / ^`, unary minus and plus, postfix `%`, parentheses, with Excel's precedence
   (negation binds tighter than `^`: `-2^2` is 4; `^` is left-associative: `2^3^2` is 64);
 - SUM, MIN, MAX, AVERAGE, COUNT over numbers, cell references and ranges of the same
-  sheet (`SUM(B6:E6)`), and ROUND(number, digits) (half away from zero, as Excel).
+  sheet (`SUM(B6:E6)`), and ROUND(number, digits) (half away from zero, of the number to
+  15 significant digits, as Excel).
 
 A referenced cell takes the value read for it: a number, or blank (0 in arithmetic, left
 out by the functions, as in Excel). A referenced cell that holds a formula itself takes its
@@ -325,7 +326,9 @@ class _Parser:
             places = math.trunc(digits)
             if abs(places) > MAX_ROUND_DIGITS:
                 raise Refused("digits")
-            return _checked(round_half_away(number, places))
+            # Excel rounds the number as it holds it, to 15 significant digits: 470*1,005 is
+            # 472,35 there (472,34999999999997 in binary), and ROUND(…;1) 472,4.
+            return _checked(round_half_away(float(f"{number:.15g}"), places))
         if not args:
             raise Refused("no arguments")
         values = [v for _, numbers in args for v in numbers]

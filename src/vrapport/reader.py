@@ -8,7 +8,7 @@ validation's job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise, repeat
 from operator import is_
@@ -183,24 +183,35 @@ def _out_of_order(placed: list[Placed]) -> tuple[Placed, Placed] | None:
     return None
 
 
-def _month_order(sub: Submission, name: str, placed: list[Placed]) -> None:
+def _month_order(sub: Submission, name: str, placed: list[Placed], *, down: bool = False) -> None:
     """An error at the first month header that stands before an earlier month: the months
-    of a grid are always in calendar order, so months out of it are headers typed over (or
-    swapped above) figures that stayed where they were."""
+    of a grid (across, in its header row) and of a table (`down`, as its row labels) are
+    always in calendar order, so months out of it are labels typed over (or swapped beside)
+    figures that stayed where they were."""
     pair = _out_of_order(placed)
     if pair is None:
         return
     (_, left, left_cell), (_, right, right_cell) = pair
+    if down:
+        order = (
+            f"står over {quoted(right)} i {right_cell}. Malen har månedene fra januar til "
+            "desember, ovenfra og ned. Er månedsnavnene byttet om, står tallene i feil måned: "
+            "sett månedsnavnene tilbake slik malen har dem, og kontroller at tallene står på "
+            "riktig måned."
+        )
+    else:
+        order = (
+            f"står foran {quoted(right)} i {right_cell}. Malen har månedene fra januar til "
+            "desember, fra venstre mot høyre. Er overskriftene byttet om, står tallene under "
+            "feil måned: sett overskriftene tilbake slik malen har dem, og kontroller at "
+            "tallene står under riktig måned."
+        )
     sub.add(
         name,
         left_cell,
         ERROR,
         "header-order",
-        f"Månedene står ikke i kalenderrekkefølge: {quoted(left)} i {left_cell} står foran "
-        f"{quoted(right)} i {right_cell}. Malen har månedene fra januar til desember, fra "
-        "venstre mot høyre. Er overskriftene byttet om, står tallene under feil måned: sett "
-        "overskriftene tilbake slik malen har dem, og kontroller at tallene står under riktig "
-        "måned.",
+        f"Månedene står ikke i kalenderrekkefølge: {quoted(left)} i {left_cell} {order}",
     )
 
 
@@ -273,6 +284,13 @@ def _label_rows(
             )
         else:
             found[key] = r
+    month_rows = sorted(
+        (found[row.key], row.month, _at(grid, found[row.key], col))
+        for row in sheet.rows
+        if row.month is not None and row.key in found
+    )
+    placed = [(month, label, xl_rowcol_to_cell(r, col)) for r, month, label in month_rows]
+    _month_order(sub, name, placed, down=True)
     for row in sheet.rows:
         if row.key not in found:
             sub.add(
@@ -673,7 +691,16 @@ def _hidden_inputs(sub: Submission, data: SheetData, hidden: set[int]) -> None:
 
 
 def _input_cells(data: SheetData) -> list[str]:
-    return [c for column in data.cells.columns for c in data.cells[column] if c]
+    return [cell for cell, _, _ in _input_cells_by_column(data)]
+
+
+def _input_cells_by_column(data: SheetData) -> Iterator[tuple[str, str, str]]:
+    """(cell, column label, column key) of every input cell."""
+    for key in data.cells.columns:
+        label = data.spec.column(key).label
+        for cell in data.cells[key]:
+            if cell:
+                yield cell, label, key
 
 
 def _formula_inputs(
@@ -688,7 +715,7 @@ def _formula_inputs(
         return
     computed = book.computed
     evaluator: Evaluator | None = None
-    for cell in _input_cells(data):
+    for cell, label, key in _input_cells_by_column(data):
         formula = scan.formulas.get(cell)
         if formula is None:
             continue
@@ -701,6 +728,8 @@ def _formula_inputs(
                 "external-reference",
                 f"Cellen henter verdien fra en annen arbeidsbok ({shown}); den verdien brukes "
                 "ikke. Skriv inn tallet i cellen.",
+                label,
+                key,
             )
         elif not computed:
             sub.add(
@@ -712,6 +741,8 @@ def _formula_inputs(
                 "(den er laget av et program, eller ber om ny beregning når den åpnes), så "
                 "den lagrede verdien kan være feil. Åpne filen i Excel, lagre den og send den "
                 "på nytt – eller skriv inn verdien.",
+                label,
+                key,
             )
         else:
             if evaluator is None:
@@ -730,7 +761,15 @@ def _formula_inputs(
                 params = (("formula", formula), ("stored", stored), ("computed", value))
                 sub.findings.append(
                     Finding(
-                        sub.display, data.name, cell, ERROR, "formula-stale", message, params=params
+                        sub.display,
+                        data.name,
+                        cell,
+                        ERROR,
+                        "formula-stale",
+                        message,
+                        column=label,
+                        key=key,
+                        params=params,
                     )
                 )
                 continue
@@ -739,8 +778,10 @@ def _formula_inputs(
                 cell,
                 WARNING,
                 "formula-in-input",
-                f"Cellen har formelen {shown}; verdien Excel beregnet, leses. Skriv inn "
-                "verdien hvis den ikke skal endre seg.",
+                f"Cellen har formelen {shown}; resultatet som ble lagret sist filen ble "
+                "beregnet, leses. Skriv inn verdien hvis den ikke skal endre seg.",
+                label,
+                key,
             )
 
 
