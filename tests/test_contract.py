@@ -150,7 +150,7 @@ def test_the_packaged_specs_keep_the_contract():
         (
             {"report.yaml": ("unit: mill", "unit: millioner")},
             r"report\.yaml › front_page\.key_figures\[0\]\.unit: «millioner» er ikke gyldig; "
-            r"gyldige: 'mill', 'percent' or 'count'",
+            r"gyldige: «mill», «percent» eller «count»",
         ),
         (
             {"report.yaml": ("compare: hr.sick_leave_prior_ytd", "compare: hr.sick_leave_prior")},

@@ -76,6 +76,18 @@ def test_a_plain_number_in_a_date_cell_is_an_error_saying_it_is_a_number(specs, 
     assert [(f["code"], f["cell"]) for f in shown] == [("number-in-date", ref)]
 
 
+def test_a_date_typed_with_a_two_digit_year_is_an_error_saying_how_to_write_it(specs, example_copy):
+    path = example_copy("drift.xlsx")
+    ref = _log_cell(path)
+    _write(path, ref, "19.03.24", "@")
+    (finding,) = _findings(path, specs)
+    assert (finding.cell, finding.code) == (ref, "not-a-date")
+    assert finding.message == (
+        "«19.03.24» er ikke en dato (Dato, rad 13). Skriv datoen som dd.mm.åååå, for "
+        "eksempel 19.03.2024."
+    )
+
+
 def test_a_number_in_a_date_formatted_cell_is_the_date_excel_shows(specs, example_copy):
     """The same number in a cell formatted as a date is what Excel shows: 19.3.2024 (the
     review's case bered_date_number kept the template's yyyy-mm-dd format), no finding."""
@@ -207,6 +219,7 @@ TEXT = ColumnSpec("text", "Tekst", "text")
         ("Likvid\x07itet\x00 ok\x1b[31m", "Likviditet ok[31m", ["\\u0007", "\\u0000", "\\u001b"]),
         ("god \u202eRTL\u202c og \u2066x\u2069", "god RTL og x", ["\\u202e", "\\u202c", "\\u2066"]),
         ("C1\x85 og \x9f", "C1 og", ["\\u0085", "\\u009f"]),
+        ("to \x07 ord og \x07\x07  tre", "to ord og  tre", ["\\u0007"]),  # no space added
         ("Linje1\nLinje2\tTab", "Linje1\nLinje2 Tab", None),  # a line break stays, no note
         ("a\r\nb\rc", "a\nb\nc", None),
         ("👨\u200d👩 sol\u00adhyphen", "👨\u200d👩 sol\u00adhyphen", None),  # joiners stay

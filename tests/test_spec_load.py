@@ -141,7 +141,7 @@ TYPED = {
     "type_typo": (
         {"brukerstotte.yaml": ("type: integer", "type: int")},
         "brukerstotte.yaml › sheets.contacts.columns.contacts.type: «int» er ikke gyldig; "
-        "gyldige: 'text', 'integer', 'decimal', 'percent', 'date' or 'choice'",
+        "gyldige: «text», «integer», «decimal», «percent», «date» eller «choice»",
     ),
     "locked_not_bool": (
         {"drift.yaml": ("        prefill_from: date\n", "        locked: ja\n")},
@@ -426,7 +426,7 @@ def test_yaml_anchors_and_aliases_are_refused_naming_file_and_line(schemas_copy,
     with pytest.raises(SpecError) as caught:
         load_specs(folder)
     assert str(caught.value) == (
-        f"{name} › linje {line}: YAML-{kind} «{shown}» brukes ikke i spesifikasjonene (ingen "
+        f"{name} › linje {line}: YAML-{kind} «{shown}» er ikke tillatt i spesifikasjonene (ingen "
         "ankre eller alias, &navn og *navn); skriv verdien ut der den skal stå"
     )
 
@@ -447,7 +447,7 @@ def test_ampersands_and_asterisks_in_texts_are_no_anchors(schemas_copy):
 def test_the_commands_refuse_an_alias_bomb(schemas_copy, tmp_path: Path, command):
     edits, _ = ANCHORS["alias_bomb"]
     text = _refused_by(schemas_copy, tmp_path, command, edits)
-    assert "drift.yaml › linje" in text and "YAML-anker «&a» brukes ikke" in text
+    assert "drift.yaml › linje" in text and "YAML-anker «&a» er ikke tillatt" in text
 
 
 # Excel's limits for a data validation's texts (PROMPT_MAX = 255 for an input message, in
@@ -519,3 +519,11 @@ def test_a_help_text_of_255_characters_stands_whole_in_the_template(schemas_copy
     path = write_template(specs.template("drift"), specs.report, PERIOD, tmp_path / "drift.xlsx")
     rules = openpyxl.load_workbook(path)["Beredskap"].data_validations.dataValidation
     assert help_text in [r.prompt for r in rules]
+
+
+def test_a_choice_outside_a_fixed_set_lists_the_choices_in_norwegian(schemas_copy):
+    edits = {"report.yaml": ("  scale_severity: error", "  scale_severity: errror")}
+    assert _refused(schemas_copy, edits) == (
+        "report.yaml › plausibility.scale_severity: «errror» er ikke gyldig; gyldige: «error» "
+        "eller «warning»"
+    )

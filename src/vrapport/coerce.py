@@ -116,7 +116,10 @@ def _text(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:
 # (a tab and a line break are text; see _clean) and the direction overrides and isolates,
 # which reorder what follows them on screen (U+202A–U+202E, U+2066–U+2069). A zero-width
 # joiner or a soft hyphen stays: it belongs to an emoji or a word.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CLASS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+_CONTROL = re.compile(_CONTROL_CLASS)
+# A removed character between two spaces takes one of them along: «a \x07 b» becomes «a b».
+_REMOVED = re.compile(f" {_CONTROL_CLASS}+(?= )|{_CONTROL_CLASS}+")
 # What _clean changes at all: the above, and a tab or a carriage return (not a line break).
 _UNCLEAN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _KIND = {"Cc": "styretegn"}
@@ -136,7 +139,7 @@ def _clean(text: str) -> tuple[str, str | None]:
         f"{_KIND.get(unicodedata.category(ch), 'retningstegn')} {code_point(ch)}" for ch in removed
     ]
     shown = listing(named, "tegn")
-    return _CONTROL.sub("", text), (
+    return _REMOVED.sub("", text), (
         f"Teksten har tegn som ikke vises, og de tas ikke med i rapporten: {shown}. "
         "Fjern dem i cellen."
     )

@@ -169,7 +169,13 @@ CODES: Mapping[str, Code] = _table(
         ERROR,
         "«{shown}» er en prosent, men {column} er ikke en prosent ({label}). Skriv tallet uten %.",
     ),
-    Code("not-a-date", "value", ERROR, "«{shown}» er ikke en dato ({column}, {label})."),
+    Code(
+        "not-a-date",
+        "value",
+        ERROR,
+        "«{shown}» er ikke en dato ({column}, {label}). Skriv datoen som dd.mm.åååå, "
+        "for eksempel 19.03.2024.",
+    ),
     # a number in a date column whose cell is not formatted as a date: Excel shows the
     # number, so which date was meant is unknown
     Code(

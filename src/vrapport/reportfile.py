@@ -4,6 +4,7 @@ turns a validation error into the Norwegian line a controller reads:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -353,7 +354,10 @@ def describe(error: dict[str, Any], model: type[BaseModel], data: Any = None) ->
         valid = _fields_at(model, loc[:-1])
         what = "ukjent nøkkel" + (f"; gyldige: {', '.join(valid)}" if valid else "")
     elif kind in ("literal_error", "enum"):
-        what = f"{_shown(value)} er ikke gyldig; gyldige: {ctx.get('expected', '')}"
+        # pydantic's "'error' or 'warning'" as «error» eller «warning»
+        choices = [f"«{c}»" for c in re.findall(r"'([^']*)'", str(ctx.get("expected", "")))]
+        listed = ", ".join(choices[:-1]) + " eller " + choices[-1] if len(choices) > 1 else ""
+        what = f"{_shown(value)} er ikke gyldig; gyldige: {listed or ctx.get('expected', '')}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sign = {
             "greater_than_equal": "≥",

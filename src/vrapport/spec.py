@@ -297,7 +297,7 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     except AnchorUsed as exc:
         kind = "alias" if exc.shown.startswith("*") else "anker"
         raise SpecError(
-            f"{path.name} › linje {exc.line}: YAML-{kind} «{exc.shown}» brukes ikke i "
+            f"{path.name} › linje {exc.line}: YAML-{kind} «{exc.shown}» er ikke tillatt i "
             "spesifikasjonene (ingen ankre eller alias, &navn og *navn); skriv verdien ut der "
             "den skal stå"
         ) from None
