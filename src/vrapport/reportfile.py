@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from vrapport.wording import listing
+
 Share = Annotated[float, Field(ge=0, le=1)]
 RiskLevel = Annotated[int, Field(ge=1, le=5)]
 Key = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9_]+$")]
@@ -356,7 +358,7 @@ def describe(error: dict[str, Any], model: type[BaseModel], data: Any = None) ->
     elif kind in ("literal_error", "enum"):
         # pydantic's "'error' or 'warning'" as «error» eller «warning»
         choices = [f"«{c}»" for c in re.findall(r"'([^']*)'", str(ctx.get("expected", "")))]
-        listed = ", ".join(choices[:-1]) + " eller " + choices[-1] if len(choices) > 1 else ""
+        listed = listing(choices, "verdier", len(choices), "eller") if choices else ""
         what = f"{_shown(value)} er ikke gyldig; gyldige: {listed or ctx.get('expected', '')}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sign = {

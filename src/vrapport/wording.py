@@ -10,12 +10,13 @@ from vrapport.numbers import format_number
 LISTED_NAMES = 10
 
 
-def listing(names: Sequence[str], plural: str, limit: int = LISTED_NAMES) -> str:
-    """'A', 'A og B', 'A, B og C'; more than `limit` names: the first `limit` and the number
-    of the others ('A, B, …, J og 1 180 andre prosjekter'), so a sentence stays readable
-    however long the register."""
+def listing(names: Sequence[str], plural: str, limit: int = LISTED_NAMES, last: str = "og") -> str:
+    """'A', 'A og B', 'A, B og C' (`last`: the word before the last name, 'eller' for
+    choices); more than `limit` names: the first `limit` and the number of the others
+    ('A, B, …, J og 1 180 andre prosjekter'), so a sentence stays readable however long the
+    register."""
     names = list(names)
     if len(names) > limit + 1:
         rest = f"{format_number(len(names) - limit)} andre {plural}"
-        return ", ".join(names[:limit]) + " og " + rest
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+        return ", ".join(names[:limit]) + f" {last} " + rest
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]

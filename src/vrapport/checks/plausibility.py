@@ -344,11 +344,14 @@ class _References:
     (the paired column in the same row), `last_year` (the same series twelve months before or
     after); NaN where there is none."""
 
-    history: np.ndarray
     middle: tuple[np.ndarray, np.ndarray]
     others: np.ndarray
     pair: np.ndarray
     last_year: np.ndarray
+
+    @property
+    def history(self) -> np.ndarray:
+        return (self.middle[0] + self.middle[1]) / 2
 
 
 def _references(cells: _Cells, pairs: dict[str, Pair]) -> _References:
@@ -384,7 +387,7 @@ def _references(cells: _Cells, pairs: dict[str, Pair]) -> _References:
             after / np.where(np.isnan(later_growth), 1.0, later_growth),
             before * growth,
         )
-    return _References((low + high) / 2, (low, high), counts, pair, last_year)
+    return _References((low, high), counts, pair, last_year)
 
 
 def _growth(series: np.ndarray, size: np.ndarray, before: np.ndarray) -> np.ndarray:
@@ -517,16 +520,13 @@ def implausible(
     scaled = np.zeros(len(cells), dtype=bool)
     for i in np.flatnonzero(factors).tolist():
         index, column, shown = cells.index[i], cells.column[i], float(value[i])
-        reference = _nearest_reference(shown, [float(r[i]) for r in references], factors[i])
-        if column in whole and not _whole_slip(shown, reference, float(factors[i])):
+        factor = float(factors[i])
+        reference = _nearest_reference(shown, [float(r[i]) for r in references], factor)
+        if column in whole and not _whole_slip(shown, reference, factor):
             continue
         scaled[i] = True
-        yield (
-            index,
-            column,
-            SCALE_CODE,
-            _scale_message(data, index, column, shown, reference, float(factors[i])),
-        )
+        message = _scale_message(data, index, column, shown, reference, factor)
+        yield index, column, SCALE_CODE, message
     rest = cells.take(~scaled & cells.timeline)
     if not len(rest):
         return
