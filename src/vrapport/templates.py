@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -40,6 +39,7 @@ from vrapport.reportfile import (
     excel_length,
 )
 from vrapport.spec import ColumnSpec, ReportConfig, SheetSpec, TemplateSpec
+from vrapport.xlsxbook import new_workbook
 
 TITLE_ROW = 0
 HELP_ROW = 1
@@ -444,10 +444,7 @@ def write_template(
         f"vrapport {__version__}",
     )
     with atomic_path(path) as tmp:
-        workbook = xlsxwriter.Workbook(
-            str(tmp),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-        )
+        workbook = new_workbook(tmp)
         workbook.set_properties(
             {
                 "title": f"{spec.title} – mal",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_range_abs
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -33,6 +32,7 @@ from vrapport.report.model import (
 )
 from vrapport.report.pages import Extent, Kind, column_points, page_breaks, page_height
 from vrapport.report.styles import CHART_ROWS, LABEL_WIDTH, SERIES_COLORS, VALUE_WIDTH, Styles
+from vrapport.xlsxbook import new_workbook
 
 TEXT_COLUMNS = 8
 CHART_WIDTH = 760  # pixels
@@ -492,14 +492,7 @@ def _wrapped_height(row: Any, widths: tuple[float, ...]) -> float:
 def write_report(report: Report, path: Path) -> Path:
     """Write `report` to `path` atomically; the same report gives the same bytes."""
     with atomic_path(path) as tmp:
-        workbook = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
+        workbook = new_workbook(tmp)
         period = report.period
         workbook.set_properties(
             {
