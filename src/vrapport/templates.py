@@ -444,7 +444,7 @@ def write_template(
         f"vrapport {__version__}",
     )
     with atomic_path(path) as tmp:
-        workbook = new_workbook(tmp)
+        workbook = new_workbook(tmp, in_memory=True)
         workbook.set_properties(
             {
                 "title": f"{spec.title} – mal",

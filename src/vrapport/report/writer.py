@@ -492,7 +492,7 @@ def _wrapped_height(row: Any, widths: tuple[float, ...]) -> float:
 def write_report(report: Report, path: Path) -> Path:
     """Write `report` to `path` atomically; the same report gives the same bytes."""
     with atomic_path(path) as tmp:
-        workbook = new_workbook(tmp)
+        workbook = new_workbook(tmp, in_memory=False)
         period = report.period
         workbook.set_properties(
             {
