@@ -151,6 +151,15 @@ def example_copy(tmp_path: Path) -> Callable[[str], Path]:
     return copy
 
 
+def with_other_examples(folder: Path) -> Path:
+    """`folder` completed with a copy of every example submission it does not hold yet (by
+    name): a month's delivery around the edited files, ready to build."""
+    for source in EXAMPLES.glob("*.xlsx"):
+        if not (folder / source.name).exists():
+            shutil.copy(source, folder / source.name)
+    return folder
+
+
 def set_cells(path: Path, sheet: str, values: dict[str, Any]) -> Path:
     """Overwrite cells of a submission in place (openpyxl), as a user typing in Excel would."""
     workbook = openpyxl.load_workbook(path)

@@ -6,7 +6,6 @@ differently from the examples'."""
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from tests import corpus
-from tests.conftest import EXAMPLES, PERIOD
+from tests.conftest import EXAMPLES, PERIOD, with_other_examples
 from vrapport.preflight import col_letters, inspect
 from vrapport.spec import Specs
 from vrapport.validation import check_files
@@ -152,9 +151,7 @@ def test_a_stale_formula_in_a_cell_without_r_blocks_the_build(specs: Specs, tmp_
 
     stale = b'<c s="12"><f>G6-1000000</f><v>99185330</v></c>'
     path = _okonomi(tmp_path, {RESULTAT: _replace(F6, stale)})
-    for source in EXAMPLES.glob("*.xlsx"):
-        if source.name != "okonomi.xlsx":
-            shutil.copy(source, path.parent / source.name)
+    with_other_examples(path.parent)
     (sub,) = check_files([path], specs, PERIOD)
     assert _codes(sub, "formula-not-computed") == [("Resultat", "F6", "error")]
     out = tmp_path / "rapport.xlsx"

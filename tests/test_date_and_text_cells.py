@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES, PERIOD, cell_of, read_grids, set_cells
+from tests.conftest import PERIOD, cell_of, read_grids, set_cells, with_other_examples
 from vrapport.cli import app
 from vrapport.coerce import coerce_column
 from vrapport.pipeline import build
@@ -28,6 +28,12 @@ LOG = "Beredskap"
 def _findings(path: Path, specs: Specs) -> list[Any]:
     (sub,) = check_files([path], specs, PERIOD)
     return sub.findings
+
+
+def _only(path: Path, specs: Specs) -> tuple[Any, tuple[str, str, str, str]]:
+    """The one finding of `path`, and where and what it is: (sheet, cell, severity, code)."""
+    (finding,) = _findings(path, specs)
+    return finding, (finding.sheet, finding.cell, finding.severity, finding.code)
 
 
 def _log_cell(path: Path) -> str:
@@ -61,13 +67,8 @@ def test_a_plain_number_in_a_date_cell_is_an_error_saying_it_is_a_number(specs, 
     path = example_copy("drift.xlsx")
     ref = _log_cell(path)
     _write(path, ref, 45370, "General")
-    (finding,) = _findings(path, specs)
-    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
-        LOG,
-        ref,
-        "error",
-        "number-in-date",
-    )
+    finding, where = _only(path, specs)
+    assert where == (LOG, ref, "error", "number-in-date")
     assert finding.message == (
         "«45\u00a0370» er et tall, ikke en dato (Dato, rad 13). Skriv datoen som dd.mm.åååå."
     )
@@ -151,13 +152,8 @@ def test_a_date_before_2000_is_an_error_and_not_also_left_out_of_the_count(
     path = example_copy(name)
     ref = _log_cell(path) if label is None else cell_of(path, sheet, label, column)
     set_cells(path, sheet, {ref: date})
-    (finding,) = _findings(path, specs)  # no date-before-range beside it
-    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
-        sheet,
-        ref,
-        "error",
-        "date-too-early",
-    )
+    finding, where = _only(path, specs)  # no date-before-range beside it
+    assert where == (sheet, ref, "error", "date-too-early")
     shown = f"{date.day}.{date.month}.{date.year}"
     assert finding.message.startswith(f"{column} {shown} er før 1.1.2000 og er trolig feilskrevet")
 
@@ -172,13 +168,8 @@ def test_a_deviation_count_dated_before_2000_is_an_error_not_a_month_left_out(
     cells = openpyxl.load_workbook(path)[sheet].iter_rows()
     ref = next(c.coordinate for row in cells for c in row if c.value == dt.datetime(2024, 2, 1))
     set_cells(path, sheet, {ref: dt.datetime(1924, 2, 1)})
-    (finding,) = _findings(path, specs)
-    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
-        sheet,
-        ref,
-        "error",
-        "date-too-early",
-    )
+    finding, where = _only(path, specs)
+    assert where == (sheet, ref, "error", "date-too-early")
     assert finding.message.startswith("Telledato 1.2.1924 er før 1.1.2000")
     out = tmp_path / "rapport.xlsx"
     result = runner.invoke(
@@ -256,18 +247,10 @@ def test_a_comment_with_a_direction_override_is_a_warning_and_reaches_the_report
     path = example_copy("okonomi.xlsx")
     ref = _comment_cell(path)
     set_cells(path, "Kommentar", {ref: "Likviditeten er god \u202eRTL\u202c\tnå"})
-    (finding,) = _findings(path, specs)
-    assert (finding.sheet, finding.cell, finding.severity, finding.code) == (
-        "Kommentar",
-        ref,
-        "warning",
-        "control-characters",
-    )
+    finding, where = _only(path, specs)
+    assert where == ("Kommentar", ref, "warning", "control-characters")
     assert "retningstegn \\u202e og retningstegn \\u202c" in finding.message
-    folder = path.parent
-    for other in EXAMPLES.glob("*.xlsx"):
-        if not (folder / other.name).exists():
-            (folder / other.name).write_bytes(other.read_bytes())
+    folder = with_other_examples(path.parent)
     out = tmp_path / "rapport.xlsx"
     outcome = build([folder], PERIOD, out, specs)
     assert not outcome.blocked

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests import corpus
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, with_other_examples
 from vrapport import formulas
 from vrapport.cli import app
 from vrapport.formulas import Evaluator
@@ -268,18 +268,14 @@ def test_a_referenced_formula_counts_with_its_stored_result(tmp_path: Path) -> N
 
 
 def test_a_stale_result_blocks_the_build(specs: Specs, tmp_path: Path) -> None:
-    import shutil
-
     from vrapport.pipeline import build
 
     folder = tmp_path / "innsendt"
     folder.mkdir()
-    for source in EXAMPLES.glob("*.xlsx"):
-        if source.name != "okonomi.xlsx":
-            shutil.copy(source, folder / source.name)
     edits = {RESULTAT: corpus.formula_at("F6", "D6+505", "34185330000")}
     edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
     corpus.rewrite(EXAMPLES / "okonomi.xlsx", folder / "okonomi.xlsx", edits)
+    with_other_examples(folder)
     out = tmp_path / "rapport.xlsx"
     outcome = build([folder], Period(2024, 3), out, specs)
     assert outcome.blocked and not out.exists()

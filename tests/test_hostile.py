@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests import corpus
-from tests.conftest import EXAMPLES, PERIOD, set_cells
+from tests.conftest import EXAMPLES, PERIOD, set_cells, with_other_examples
 from vrapport.isolation import Reader, read_workbook
 from vrapport.spec import Specs
 from vrapport.validation import check_files
@@ -719,12 +719,8 @@ def test_hidden_column_holding_inputs_is_found(specs: Specs, tmp_path: Path) -> 
 def test_uncomputed_formula_blocks_the_build(specs: Specs, tmp_path: Path) -> None:
     from vrapport.pipeline import build
 
-    folder = tmp_path / "innsendt"
-    folder.mkdir()
-    for source in EXAMPLES.glob("*.xlsx"):
-        if source.name != "okonomi.xlsx":
-            shutil.copy(source, folder / source.name)
-    _okonomi(tmp_path, {RESULTAT: corpus.formula_at("F6", "SUM(B6:E6)", "0")})
+    path = _okonomi(tmp_path, {RESULTAT: corpus.formula_at("F6", "SUM(B6:E6)", "0")})
+    folder = with_other_examples(path.parent)
     out = tmp_path / "rapport.xlsx"
     outcome = build([folder], PERIOD, out, specs)
     assert outcome.blocked and not out.exists()
