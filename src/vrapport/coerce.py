@@ -121,7 +121,7 @@ _CONTROL = re.compile(_CONTROL_CLASS)
 # A removed character between two spaces takes one of them along: «a \x07 b» becomes «a b».
 _REMOVED = re.compile(f" {_CONTROL_CLASS}+(?= )|{_CONTROL_CLASS}+")
 # What _clean changes at all: the above, and a tab or a carriage return (not a line break).
-_UNCLEAN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNCLEAN = re.compile(f"\t|{_CONTROL_CLASS}")
 _KIND = {"Cc": "styretegn"}
 
 
