@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import PERIOD, set_cells
+from tests.conftest import PERIOD, set_cells, with_other_examples
 from vrapport.spec import Specs
 from vrapport.validation import check_files
 
@@ -133,3 +133,82 @@ def test_month_rows_in_order_with_rows_inserted_between_them_are_fine(specs: Spe
     workbook["Sykefravær"].insert_rows(6, 2)  # two empty rows between January and February
     workbook.save(path)
     assert _order(path, specs) == []
+
+
+# --- row labels: the lines of a table or grid ----------------------------------------------
+
+
+def _row_order(path: Path, specs: Specs):
+    return [f for f in _findings(path, specs) if f.code == "row-order"]
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "edits", "cell", "left", "right"),
+    [
+        # the income lines of the P&L: SLA's figures would be read as project income
+        (
+            "okonomi.xlsx",
+            "Resultat",
+            {"A6": "Prosjekt/oppdrag/annet", "A7": "SLA (tjenesteavtaler)"},
+            "A6",
+            "Prosjekt/oppdrag/annet",
+            "SLA (tjenesteavtaler)",
+        ),
+        # two breach types of a grid whose rows come from a catalogue
+        (
+            "hr.xlsx",
+            "AML-brudd",
+            {"A7": "AML timer pr. 4 uker", "A8": "AML timer pr. uke"},
+            "A7",
+            "AML timer pr. 4 uker",
+            "AML timer pr. uke",
+        ),
+        # two chapters' leads: a chapter would open with another's
+        (
+            "ledelse.xlsx",
+            "Ingress",
+            {"A6": "5. HR/HMS", "A8": "3. Tjenester/produksjon"},
+            "A6",
+            "5. HR/HMS",
+            "4. Status for prosjektporteføljen",
+        ),
+    ],
+)
+def test_swapped_row_labels_are_an_error_at_the_first(
+    specs: Specs, example_copy, name, sheet, edits, cell, left, right
+):
+    path = set_cells(example_copy(name), sheet, edits)
+    (finding,) = _row_order(path, specs)
+    assert (finding.sheet, finding.cell, finding.severity) == (sheet, cell, "error")
+    assert finding.message.startswith(
+        f"Radene står i en annen rekkefølge enn i malen: «{left}» i {cell} står over «{right}» i "
+    )
+    assert f"malen har «{right}» over «{left}»" in finding.message
+    assert "kontroller at tallene står på riktig rad" in finding.message
+
+
+def test_swapped_row_labels_block_the_build(specs: Specs, example_copy, tmp_path):
+    from vrapport.pipeline import build
+
+    path = example_copy("okonomi.xlsx")
+    set_cells(path, "Resultat", {"A6": "Prosjekt/oppdrag/annet", "A7": "SLA (tjenesteavtaler)"})
+    out = tmp_path / "rapport.xlsx"
+    outcome = build([with_other_examples(path.parent)], PERIOD, out, specs)
+    assert outcome.blocked and not out.exists()
+    assert [(f.sheet, f.cell) for f in outcome.findings if f.code == "row-order"] == [
+        ("Resultat", "A6")
+    ]
+
+
+def test_rows_inserted_between_the_lines_are_no_row_order_finding(specs: Specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook["Resultat"]
+    ws.protection.sheet = False
+    ws.insert_rows(7)  # an empty row between SLA and project income
+    ws.insert_rows(10)
+    ws["A10"] = "Egen merknad"  # a line the template does not have: a warning, not read
+    workbook.save(path)
+    findings = _findings(path, specs)
+    assert _row_order(path, specs) == []
+    assert [(f.code, f.cell) for f in findings] == [("unknown-row", "A10")]

@@ -153,6 +153,8 @@ CODES: Mapping[str, Code] = _table(
     # headers in another order than the template's (months, or measures and columns)
     Code("header-order", "structure", ERROR),
     Code("missing-row", "structure", ERROR),
+    # pre-filled row labels (lines, not months) in another order than the template's
+    Code("row-order", "structure", ERROR),
     Code("unknown-row", "structure", WARNING),
     Code("duplicate-row", "structure", ERROR),
     Code("too-few-rows", "structure", ERROR),

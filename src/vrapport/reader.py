@@ -245,6 +245,28 @@ def _column_order(
     )
 
 
+def _row_order(sub: Submission, name: str, placed: list[Placed], labels: list[str]) -> None:
+    """An error at the first row label that stands above one the template has above it
+    (`labels`: the template's row labels in its order). As with headers, the labels are
+    locked, so two labels typed over (or swapped beside) figures that stayed put is the likely
+    cause: the figures would be read as another line's. Rows the template does not have are
+    not among `placed`, so inserted rows change nothing."""
+    pair = _out_of_order(placed)
+    if pair is None:
+        return
+    (first, left, left_cell), (second, right, right_cell) = pair
+    sub.add(
+        name,
+        left_cell,
+        ERROR,
+        "row-order",
+        f"Radene står i en annen rekkefølge enn i malen: {quoted(left)} i {left_cell} står "
+        f"over {quoted(right)} i {right_cell}; malen har «{labels[second]}» over "
+        f"«{labels[first]}». Er radnavnene byttet om, står tallene på feil linje: kontroller "
+        "at tallene står på riktig rad, og sett radene tilbake i malens rekkefølge.",
+    )
+
+
 def _month_number(label: Any) -> int | None:
     text = norm(label)
     for number, name in enumerate(MONTHS_NB, start=1):
@@ -291,6 +313,13 @@ def _label_rows(
     )
     placed = [(month, label, xl_rowcol_to_cell(r, col)) for r, month, label in month_rows]
     _month_order(sub, name, placed, down=True)
+    line_rows = sorted(
+        (found[row.key], index, _at(grid, found[row.key], col))
+        for index, row in enumerate(sheet.rows)
+        if row.month is None and row.key in found
+    )
+    lines = [(index, label, xl_rowcol_to_cell(r, col)) for r, index, label in line_rows]
+    _row_order(sub, name, lines, [row.label for row in sheet.rows])
     for row in sheet.rows:
         if row.key not in found:
             sub.add(
