@@ -199,6 +199,28 @@ def formula_at(ref: str, formula: str, value: str) -> Callable[[bytes], bytes]:
     return edit
 
 
+def shared_formula(formula: str, stored: dict[str, str], group: str = "0") -> Edit:
+    """An edit that turns the cells of `stored` (cell -> stored result, the first the group's
+    leader) into one shared formula, as Excel writes a formula filled down: the text once, at
+    the leader, `<f t="shared" si="0"/>` at the others."""
+    cells = list(stored)
+    span = f"{cells[0]}:{cells[-1]}"
+
+    def edit(data: bytes) -> bytes:
+        for ref, value in stored.items():
+            f = (
+                f'<f t="shared" ref="{span}" si="{group}">{formula}</f>'
+                if ref == cells[0]
+                else f'<f t="shared" si="{group}"/>'
+            )
+            data = formula_at(ref, "", value)(data).replace(
+                f'<c r="{ref}"><f></f>'.encode(), f'<c r="{ref}">{f}'.encode(), 1
+            )
+        return data
+
+    return edit
+
+
 def saved_by(application: str, recalc_on_load: bool) -> dict[str, Edit]:
     """Edits that make a workbook look saved by `application`, asking (or not) for a full
     recalculation when it is opened."""

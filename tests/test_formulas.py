@@ -284,6 +284,68 @@ def test_a_stale_result_blocks_the_build(specs: Specs, tmp_path: Path) -> None:
     ]
 
 
+# --- shared formulas: Excel writes a formula filled down once, at the group's first cell --------
+# F7 is SLA's March is in row 6; row 7 (project income) has D7 13 239 013, F7 16 538 861.
+
+
+def _check_shared(tmp_path: Path, formula: str, stored: dict[str, str]) -> list[dict[str, Any]]:
+    edits = {RESULTAT: corpus.shared_formula(formula, stored)}
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    report = json.loads(result.output)
+    assert result.exit_code == (0 if report["valid"] else 1)
+    return [f for f in report["findings"] if f["location"] != "okonomi.xlsx"]
+
+
+def test_a_stale_result_of_a_shared_formulas_follower_is_an_error_at_its_cell(tmp_path: Path):
+    """F7 holds the shared formula of F6 (D6+505 filled down: D7+505 = 13 239 518), with a
+    stored result changed to 99 999 999 after Excel computed it. It was read as a figure,
+    with a warning that showed «(delt formel)»."""
+    findings = _check_shared(tmp_path, "D6+505", {"F6": "34185330", "F7": "99999999"})
+    assert [(f["cell"], f["code"], f["severity"]) for f in findings] == [
+        ("F6", "formula-in-input", "warning"),
+        ("F7", "formula-stale", "error"),
+    ]
+    message = findings[1]["message"]
+    assert f"«=D7+505», som med verdiene i arket nå gir 13{NBSP}239{NBSP}518," in message
+    assert findings[1]["params"]["formula"] == "=D7+505"
+
+
+def test_a_shared_formulas_follower_with_its_result_is_read_with_its_own_formula(tmp_path: Path):
+    findings = _check_shared(tmp_path, "$D6+505", {"F6": "34185330", "F7": "13239518"})
+    assert [(f["cell"], f["code"]) for f in findings] == [
+        ("F6", "formula-in-input"),
+        ("F7", "formula-in-input"),
+    ]
+    assert "«=$D7+505»" in findings[1]["message"]  # a $ column stays, the row moves
+
+
+def test_a_follower_of_a_shared_reference_to_another_workbook_is_that_error_too(tmp_path: Path):
+    """The leader's text names the other workbook; the follower, without text of its own,
+    fetched its value from it as well and was read as a figure."""
+    findings = _check_shared(tmp_path, "[1]Ark1!D6", {"F6": "34185330", "F7": "16538861"})
+    assert [(f["cell"], f["code"], f["severity"]) for f in findings] == [
+        ("F6", "external-reference", "error"),
+        ("F7", "external-reference", "error"),
+    ]
+    assert "«=[1]Ark1!D7»" in findings[1]["message"]
+
+
+def test_a_follower_is_moved_as_excel_moves_it_or_left_unresolved() -> None:
+    from vrapport.cellscan import SHARED_FOLLOWER, SheetScan
+
+    scan = SheetScan(
+        formulas={"F6": "=SUM(B6:E6)", "F7": SHARED_FOLLOWER, "F5": SHARED_FOLLOWER},
+        followers={"F7": ("F6", "=SUM(B6:E6)"), "F5": ("F6", "=A1+B$1")},
+    )
+    assert scan.formula("F7") == "=SUM(B7:E7)"
+    assert scan.formula("F5") == SHARED_FOLLOWER  # A0: above the grid, not recomputed
+    assert scan.formula("F6") == "=SUM(B6:E6)" and scan.formula("G1") is None
+    orphan = SheetScan(formulas={"F7": SHARED_FOLLOWER})  # its leader never seen
+    assert orphan.formula("F7") == SHARED_FOLLOWER
+
+
 def test_results_stored_as_shown_are_not_recomputed(tmp_path: Path) -> None:
     """With Excel's «precision as displayed» (fullPrecision="0") results are stored rounded
     to their number format: =D6/7 stored as 4883546 is Excel's own result, not a stale one."""

@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 FORMULA_WITHOUT_VALUE = "formula-without-value"
+# A shared formula's follower as the XML has it: no text of its own (Excel writes the text
+# once, at the group's first cell, and `<f t="shared" si="0"/>` at the others).
+SHARED_FOLLOWER = "(delt formel)"
 _EXTERNAL = re.compile(r"\[\d+\]")  # [1]Ark!A1: a reference to another workbook
 SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
 
@@ -27,9 +30,31 @@ class SheetScan:
     formulas: dict[str, str] = field(default_factory=dict)  # cell -> formula (with a value)
     hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # 1-based, inclusive
+    # a shared formula's follower -> the cell and formula of its group's first cell
+    followers: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def formula(self, cell: str) -> str | None:
+        """The formula of `cell` (None: it has none, or none with a stored result). A shared
+        formula's follower has its own: the leader's, moved as Excel moves it when it fills
+        the group (relative references shift by the distance between the two cells, `$`
+        ones stay). A follower whose leader is unknown, or whose moved references would leave
+        the grid, stays SHARED_FOLLOWER, which nothing recomputes."""
+        formula = self.formulas.get(cell)
+        if formula != SHARED_FOLLOWER or cell not in self.followers:
+            return formula
+        from openpyxl.formula.translate import Translator, TranslatorError
+
+        origin, text = self.followers[cell]
+        try:
+            moved = str(Translator(text, origin=origin).translate_formula(cell))
+        except (TranslatorError, ValueError):
+            moved = SHARED_FOLLOWER
+        self.formulas[cell] = moved
+        del self.followers[cell]
+        return moved
 
     def external(self, cell: str) -> bool:
-        return bool(_EXTERNAL.search(self.formulas.get(cell, "")))
+        return bool(_EXTERNAL.search(self.formula(cell) or ""))
 
 
 @dataclass

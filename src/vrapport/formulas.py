@@ -22,7 +22,8 @@ among the referenced cells; references to other sheets or workbooks, names, whol
 or rows, array literals, functions outside the set, comparisons and `&`; a result Excel
 would show as an error (division by zero, 0^0, a root of a negative number, overflow); a
 cell beyond the grid that was read; a formula that refers to its own cell; a shared
-formula's follower (its text is the leader's, not its own).
+formula's follower that could not be given its own text (cellscan.SheetScan.formula moves
+the leader's to it; unresolved, it is SHARED_FOLLOWER, which is no formula).
 
 Caps keep the work proportional to the file whatever a crafted formula says: its length
 (`MAX_LENGTH`), the cells its ranges cover (`MAX_CELLS`, and `Evaluator`'s budget for all

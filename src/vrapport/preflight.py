@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from vrapport.cellscan import FORMULA_WITHOUT_VALUE, BookScan, SheetScan
+from vrapport.cellscan import FORMULA_WITHOUT_VALUE, SHARED_FOLLOWER, BookScan, SheetScan
 from vrapport.findings import ERROR, WARNING, Finding
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -421,6 +421,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     in_cell = flagged = False  # inside a <c>; it needs a record at its end (error, formula)
     kind: str | None = None  # the cell's t attribute
     formula: str | None = None  # its <f> text, once it has one
+    group: str | None = None  # its <f>'s shared-formula group (si), when t="shared"
+    leaders: dict[str, tuple[str, str]] = {}  # group -> the cell and formula that head it
     value: str | None = None  # its <v> text, when it was needed
     collecting = 0  # _VALUE or _FORMULA while collecting that element's text
     # The digits of the last cell or row reference read and their row (within the limits):
@@ -533,7 +535,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
-        nonlocal collecting, row_digits, row_number, row_cut
+        nonlocal collecting, row_digits, row_number, row_cut, group
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -580,6 +582,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         elif code == _FORMULA:
             if in_cell:
                 formula = ""
+                group = attrs.get("si") if attrs.get("t") == "shared" else None
                 flagged = True
                 collecting = _FORMULA
                 text.clear()
@@ -647,8 +650,14 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     special[ref] = value or "#FEIL"
                 elif not value:
                     special[ref] = FORMULA_WITHOUT_VALUE
-                else:
-                    formulas[ref] = "=" + formula if formula else "(delt formel)"
+                elif formula:
+                    formulas[ref] = "=" + formula
+                    if group is not None:
+                        leaders.setdefault(group, (ref, formulas[ref]))
+                else:  # a shared formula's follower: its text is its group leader's
+                    formulas[ref] = SHARED_FOLLOWER
+                    if group is not None and group in leaders:
+                        scan.followers[ref] = leaders[group]
         elif code == _ROW:
             row += 1
             at_col = 0

@@ -745,7 +745,7 @@ def _formula_inputs(
     computed = book.computed
     evaluator: Evaluator | None = None
     for cell, label, key in _input_cells_by_column(data):
-        formula = scan.formulas.get(cell)
+        formula = scan.formula(cell)
         if formula is None:
             continue
         shown = quoted(formula if len(formula) <= 60 else formula[:59] + "…")
