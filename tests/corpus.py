@@ -192,7 +192,8 @@ def formula_at(ref: str, formula: str, value: str) -> Callable[[bytes], bytes]:
 
     def edit(data: bytes) -> bytes:
         cell = f'<c r="{ref}"><f>{formula}</f><v>{value}</v></c>'.encode()
-        new, count = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), cell, data, count=1)
+        pattern = rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode()
+        new, count = re.subn(pattern, lambda _: cell, data, count=1)  # (no escapes in `cell`)
         assert count == 1, ref
         return new
 

@@ -353,3 +353,35 @@ def test_results_stored_as_shown_are_not_recomputed(tmp_path: Path) -> None:
     assert code == 0 and _at_f6(findings) == [("formula-in-input", "warning")], findings
     code, findings = _check(tmp_path / "b", "D6/7", "4883546")
     assert code == 1 and _at_f6(findings) == [("formula-stale", "error")], findings
+
+
+@pytest.mark.parametrize(
+    ("formula", "external"),
+    [
+        ("=[1]Budsjett!B6", True),
+        ("=[2]!Navn", True),  # a name of another workbook
+        ("='C:\\data\\[budsjett.xlsx]Ark 1'!A1", True),
+        ("=[budsjett.xlsx]Ark1!A1", True),
+        ("=Tabell1[Beløp]", False),  # a table's column, in this workbook
+        ("=SUM(Tabell1[[#Data],[Beløp]])", False),
+        ("=Budsjett!B6", False),
+    ],
+)
+def test_references_to_other_workbooks_are_told_from_table_columns(formula, external) -> None:
+    from vrapport.cellscan import SheetScan
+
+    assert SheetScan(formulas={"F6": formula}).external("F6") is external
+
+
+def test_names_linking_to_other_workbooks_are_followed_through_names() -> None:
+    from vrapport.cellscan import MAX_NAME_LINKS, external_names, linked_name
+
+    chain = {f"N{k}": f"N{k + 1}*2" for k in range(MAX_NAME_LINKS + 2)}
+    chain[f"N{MAX_NAME_LINKS + 2}"] = "[1]Ark!A1"
+    found = external_names(chain | {"LOCAL": "Resultat!$F$6", "TEXT": '"[1]Ark!A1"&""'})
+    assert f"N{MAX_NAME_LINKS + 2}" in found and "N2" in found
+    assert "N0" not in found  # beyond the depth followed (proportional work)
+    assert "LOCAL" not in found
+    assert "TEXT" not in found  # a text that looks like a link is a text
+    assert linked_name('=n2+"N1"', found) == "n2"
+    assert linked_name('="N2"&LOCAL', found) is None

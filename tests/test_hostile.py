@@ -700,12 +700,68 @@ def test_formula_computed_by_excel_is_a_warning_and_its_value_is_read(specs, tmp
     assert frame.at[index, "actual"] == 34185330
 
 
-def test_reference_to_another_workbook_is_an_error_at_its_cell(specs, tmp_path):
-    edits = {RESULTAT: corpus.formula_at("F6", "[1]Budsjett!B6", "34185330")}
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "[1]Budsjett!B6",  # as Excel stores it: the number of the workbook's link
+        "'C:\\data\\[budsjett.xlsx]Ark1'!A1",  # by the file's name, as a program may write it
+        "[budsjett.xlsx]Ark1!A1+1",
+        "SUM([1]Budsjett!B6:B8)",
+    ],
+)
+def test_reference_to_another_workbook_is_an_error_at_its_cell(specs, tmp_path, formula):
+    edits = {RESULTAT: corpus.formula_at("F6", formula, "34185330")}
     path = _okonomi(tmp_path, edits | corpus.saved_by("Microsoft Excel", False))
     (sub,) = check_files([path], specs, PERIOD)
     finding = _only(sub, "external-reference")
     assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "F6", "error")
+
+
+def _defined_names(*names: tuple[str, str]) -> corpus.Edit:
+    """An edit of xl/workbook.xml that defines `names` (name, definition)."""
+    defined = "".join(f'<definedName name="{n}">{d}</definedName>' for n, d in names)
+
+    def edit(data: bytes) -> bytes:
+        at = data.index(b"</sheets>") + len(b"</sheets>")
+        return data[:at] + f"<definedNames>{defined}</definedNames>".encode() + data[at:]
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("names", "formula", "linked"),
+    [
+        ((("SLAmars", "[1]Ark1!$A$1"),), "slamars", "slamars"),  # names know no case
+        ((("SLAmars", "[1]Ark1!$A$1"), ("Inntekt", "SLAmars*1")), "Inntekt+0", "Inntekt"),
+    ],
+)
+def test_a_defined_name_that_links_to_another_workbook_is_that_error(
+    specs, tmp_path, names, formula, linked
+):
+    """`=SLAmars`, a name defined as [1]Ark1!$A$1: the value came from another workbook, and
+    was read as a figure with the warning of a formula computed by Excel."""
+    edits = {RESULTAT: corpus.formula_at("F6", formula, "34185330")}
+    edits |= corpus.saved_by("Microsoft Excel", False)
+    saved = edits["xl/workbook.xml"]
+    assert callable(saved)
+    edits["xl/workbook.xml"] = lambda data: _defined_names(*names)(saved(data))
+    path = _okonomi(tmp_path, edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    finding = _only(sub, "external-reference")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "F6", "error")
+    assert f"arbeidsbok gjennom navnet «{linked}» («={formula}»)" in finding.message
+
+
+def test_a_defined_name_within_the_workbook_keeps_the_formulas_warning(specs, tmp_path):
+    edits = {RESULTAT: corpus.formula_at("F6", "Mars+0", "34185330")}
+    edits |= corpus.saved_by("Microsoft Excel", False)
+    saved = edits["xl/workbook.xml"]
+    assert callable(saved)
+    edits["xl/workbook.xml"] = lambda data: _defined_names(
+        ("Mars", "Resultat!$F$6"), ("Lenke", "[1]Ark1!$A$1")
+    )(saved(data))
+    (sub,) = check_files([_okonomi(tmp_path, edits)], specs, PERIOD)
+    assert [(f.cell, f.code) for f in sub.findings] == [("F6", "formula-in-input")]
 
 
 def test_hidden_column_holding_inputs_is_found(specs: Specs, tmp_path: Path) -> None:

@@ -18,7 +18,13 @@ FORMULA_WITHOUT_VALUE = "formula-without-value"
 # A shared formula's follower as the XML has it: no text of its own (Excel writes the text
 # once, at the group's first cell, and `<f t="shared" si="0"/>` at the others).
 SHARED_FOLLOWER = "(delt formel)"
-_EXTERNAL = re.compile(r"\[\d+\]")  # [1]Ark!A1: a reference to another workbook
+# A reference to another workbook: as Excel stores it, by the number of its link ([1]Ark!A1,
+# [1]!Navn), or as a program may write it, by the file's name ('C:\data\[budsjett.xlsx]Ark'!A1;
+# a bracket followed by a sheet name and «!», which a table's column reference never is).
+_EXTERNAL = re.compile(r"\[\d+\]|\[[^\[\]]*\][^!\[\]]*!")
+_WORD = re.compile(r"[A-Za-z_\\][\w.\\]*")  # what a defined name may be (and other words)
+_STRING = re.compile(r'"[^"]*"')
+MAX_NAME_LINKS = 5  # a name defined by a name defined by ... by a link: the depth followed
 SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
 
 
@@ -57,6 +63,32 @@ class SheetScan:
         return bool(_EXTERNAL.search(self.formula(cell) or ""))
 
 
+def words(formula: str) -> set[str]:
+    """The words of `formula` outside its text literals, in capitals: the defined names it
+    uses are among them (Excel compares names without regard to case)."""
+    return {w.upper() for w in _WORD.findall(_STRING.sub("", formula))}
+
+
+def linked_name(formula: str, names: frozenset[str]) -> str | None:
+    """The first of the defined names `names` (in capitals) that `formula` uses, as the
+    formula writes it; None when it uses none."""
+    if not names:
+        return None
+    return next((w for w in _WORD.findall(_STRING.sub("", formula)) if w.upper() in names), None)
+
+
+def external_names(definitions: dict[str, str]) -> frozenset[str]:
+    """The defined names (in capitals) that refer to another workbook: by their definition,
+    or through another such name (followed MAX_NAME_LINKS deep)."""
+    found = {n for n, text in definitions.items() if _EXTERNAL.search(_STRING.sub("", text))}
+    for _ in range(MAX_NAME_LINKS):
+        more = {n for n, text in definitions.items() if n not in found and words(text) & found}
+        if not more:
+            break
+        found |= more
+    return frozenset(found)
+
+
 @dataclass
 class BookScan:
     sheets: dict[str, SheetScan] = field(default_factory=dict)  # sheet name -> its scan
@@ -65,6 +97,8 @@ class BookScan:
     # <calcPr fullPrecision="0">, Excel's "Set precision as displayed": results are stored
     # rounded to their number format, so a recomputed formula is not compared with them
     precision_as_displayed: bool = False
+    # the workbook's defined names (<definedName>, in capitals) that refer to another workbook
+    external_names: frozenset[str] = frozenset()
 
     @property
     def computed(self) -> bool:

@@ -55,6 +55,7 @@ class Workbook:
     scans: dict[str, SheetScan] = field(default_factory=dict)
     computed: bool = True  # formula results computed by a spreadsheet application
     full_precision: bool = True  # ... and stored at full precision, not as shown
+    external_names: frozenset[str] = frozenset()  # defined names linking to other workbooks
 
     @property
     def refused(self) -> bool:
@@ -125,6 +126,7 @@ def _with_values(
         book.scans = {name: scan.sheets[name] for name in book.sheet_names if name in scan.sheets}
         book.computed = scan.computed
         book.full_precision = not scan.precision_as_displayed
+        book.external_names = scan.external_names
     except MemoryError:
         raise
     except UnreadableDate as where:

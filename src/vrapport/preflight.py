@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from vrapport.cellscan import FORMULA_WITHOUT_VALUE, SHARED_FOLLOWER, BookScan, SheetScan
+from vrapport.cellscan import (
+    FORMULA_WITHOUT_VALUE,
+    SHARED_FOLLOWER,
+    BookScan,
+    SheetScan,
+    external_names,
+)
 from vrapport.findings import ERROR, WARNING, Finding
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -758,6 +764,7 @@ def _sheet_names(
     if "xl/workbook.xml" not in infos or "xl/_rels/workbook.xml.rels" not in infos:
         return {}
     sheets: dict[str, str] = {}
+    definitions: dict[str, list[str]] = {}  # defined name (in capitals) -> its text
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = local_name(name)
@@ -767,10 +774,18 @@ def _sheet_names(
         elif tag == "calcPr" and book is not None:
             book.recalc_on_load |= attrs.get("fullCalcOnLoad") in _TRUE
             book.precision_as_displayed |= attrs.get("fullPrecision") in _FALSE
+        elif tag == "definedName" and book is not None:
+            text = definitions.setdefault(attrs.get("name", "").upper(), [])
+            parser.CharacterDataHandler = text.append
+
+    def end(name: str) -> None:
+        parser.CharacterDataHandler = None
 
     parser = xml_parser()
-    parser.StartElementHandler = start
+    parser.StartElementHandler, parser.EndElementHandler = start, end
     stream.parse(archive, infos["xl/workbook.xml"], parser, "Arbeidsboken")
+    if book is not None and definitions:
+        book.external_names = external_names({n: "".join(t) for n, t in definitions.items()})
     paths = {}
     for rel in _relations(stream, archive, infos["xl/_rels/workbook.xml.rels"]):
         target = rel.get("Target", "")

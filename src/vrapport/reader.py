@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
-from vrapport.cellscan import SheetScan
+from vrapport.cellscan import SheetScan, linked_name
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
 from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
@@ -749,14 +749,16 @@ def _formula_inputs(
         if formula is None:
             continue
         shown = quoted(formula if len(formula) <= 60 else formula[:59] + "…")
-        if scan.external(cell):
+        through = linked_name(formula, book.external_names)
+        if scan.external(cell) or through:
+            via = f" gjennom navnet {quoted(through)}" if through else ""
             sub.add(
                 data.name,
                 cell,
                 ERROR,
                 "external-reference",
-                f"Cellen henter verdien fra en annen arbeidsbok ({shown}); den verdien brukes "
-                "ikke. Skriv inn tallet i cellen.",
+                f"Cellen henter verdien fra en annen arbeidsbok{via} ({shown}); den verdien "
+                "brukes ikke. Skriv inn tallet i cellen.",
                 label,
                 key,
             )
