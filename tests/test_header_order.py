@@ -212,3 +212,31 @@ def test_rows_inserted_between_the_lines_are_no_row_order_finding(specs: Specs, 
     findings = _findings(path, specs)
     assert _row_order(path, specs) == []
     assert [(f.code, f.cell) for f in findings] == [("unknown-row", "A10")]
+
+
+def test_a_line_added_with_figures_is_an_error_naming_its_cells(
+    specs: Specs, example_copy, tmp_path
+):
+    """«Diverse» added under the costs with 250 000 for March: no total would count it, and
+    the report would show a result 250 000 too good, with a warning nobody reads."""
+    from vrapport.pipeline import build
+
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"A18": "Diverse", "F18": 250000})
+    (finding,) = _findings(path, specs)
+    assert (finding.code, finding.cell, finding.severity) == ("unknown-row-values", "A18", "error")
+    assert finding.message == (
+        "Raden «Diverse» finnes ikke i malen, men har en verdi i F18; den kommer ikke med i "
+        "rapporten. Før verdien på malens rader og tøm eller slett raden."
+    )
+    set_cells(path, "Resultat", {"B18": 1, "D18": 2})
+    (finding,) = _findings(path, specs)
+    assert "har verdier i 3 celler fra B18 til F18; de kommer ikke med" in finding.message
+    out = tmp_path / "rapport.xlsx"
+    outcome = build([with_other_examples(path.parent)], PERIOD, out, specs)
+    assert outcome.blocked and not out.exists()
+
+
+def test_a_line_added_without_values_stays_a_warning(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"A18": "Merknad:", "B18": " "})
+    (finding,) = _findings(path, specs)
+    assert (finding.code, finding.cell, finding.severity) == ("unknown-row", "A18", "warning")

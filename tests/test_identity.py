@@ -230,11 +230,11 @@ def test_invisible_characters_in_labels_are_ignored_and_figures_unchanged(
 def test_a_label_with_a_cyrillic_letter_is_named_in_the_message(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"A9": "Рersonalkostnader"})
     findings = checked(path, specs).findings
-    (unknown,) = only(findings, "unknown-row")
-    assert (unknown.sheet, unknown.cell) == ("Resultat", "A9")
-    assert unknown.message == (
-        "Raden «Рersonalkostnader» (med kyrillisk Р, ikke latinsk P) finnes ikke i malen og "
-        "blir ikke lest."
+    (unknown,) = only(findings, "unknown-row-values")  # the row keeps its figures
+    assert (unknown.sheet, unknown.cell, unknown.severity) == ("Resultat", "A9", "error")
+    assert unknown.message.startswith(
+        "Raden «Рersonalkostnader» (med kyrillisk Р, ikke latinsk P) finnes ikke i malen, men "
+        "har verdier i "
     )
     (missing,) = only(findings, "missing-row")
     assert missing.message == (
@@ -254,8 +254,8 @@ def test_a_header_with_a_lookalike_letter_is_named_in_the_message(specs: Specs, 
 
 def test_invisible_characters_are_shown_where_a_label_still_differs(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"A6": "SLA\u200b\u00a0"})
-    (unknown,) = only(checked(path, specs).findings, "unknown-row")
-    assert unknown.message == "Raden «SLA\\u200b\\u00a0» finnes ikke i malen og blir ikke lest."
+    (unknown,) = only(checked(path, specs).findings, "unknown-row-values")
+    assert unknown.message.startswith("Raden «SLA\\u200b\\u00a0» finnes ikke i malen, men har ")
 
 
 def test_norm_and_quoted():

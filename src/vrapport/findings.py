@@ -156,6 +156,8 @@ CODES: Mapping[str, Code] = _table(
     # pre-filled row labels (lines, not months) in another order than the template's
     Code("row-order", "structure", ERROR),
     Code("unknown-row", "structure", WARNING),
+    # ... and one with values beside its label, which no total would count
+    Code("unknown-row-values", "structure", ERROR),
     Code("duplicate-row", "structure", ERROR),
     Code("too-few-rows", "structure", ERROR),
     Code("hidden-row", "structure", WARNING),

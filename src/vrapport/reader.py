@@ -289,13 +289,7 @@ def _label_rows(
         key = wanted.get(norm(label))
         if key is None:
             unknown[xl_rowcol_to_cell(r, col)] = label
-            sub.add(
-                name,
-                xl_rowcol_to_cell(r, col),
-                WARNING,
-                "unknown-row",
-                f"Raden {quoted(label)} finnes ikke i malen og blir ikke lest.",
-            )
+            _unknown_row(sub, name, grid[r], r, col, label)
         elif key in found:
             sub.add(
                 name,
@@ -331,6 +325,41 @@ def _label_rows(
                 + _lookalike(unknown.values(), [row.label], unknown.keys()),
             )
     return found
+
+
+def _unknown_row(sub: Submission, name: str, line: list[Any], r: int, col: int, label: Any) -> None:
+    """A row whose label the template does not have is not read: a warning when it is empty
+    beside its label (a heading, a note), an error when it holds values, since a line added
+    to the template (say «Diverse» among the costs) would leave its figures out of every
+    total without a word in the report."""
+    filled = [
+        xl_rowcol_to_cell(r, c) for c in range(col + 1, len(line)) if _value(line[c]) is not None
+    ]
+    cell = xl_rowcol_to_cell(r, col)
+    if not filled:
+        sub.add(
+            name,
+            cell,
+            WARNING,
+            "unknown-row",
+            f"Raden {quoted(label)} finnes ikke i malen og blir ikke lest.",
+        )
+        return
+    where = (
+        f"en verdi i {filled[0]}"
+        if len(filled) == 1
+        else f"verdier i {format_number(len(filled))} celler fra {filled[0]} til {filled[-1]}"
+    )
+    sub.add(
+        name,
+        cell,
+        ERROR,
+        "unknown-row-values",
+        f"Raden {quoted(label)} finnes ikke i malen, men har {where}; "
+        f"{'den kommer' if len(filled) == 1 else 'de kommer'} ikke med i rapporten. Før "
+        f"{'verdien' if len(filled) == 1 else 'verdiene'} på malens rader og tøm eller slett "
+        "raden.",
+    )
 
 
 def _frame(
