@@ -287,6 +287,26 @@ def test_inconsistent_specs_are_refused(schemas_copy, case):
     assert _refused(schemas_copy, edits) == message
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            ("      - key: agreed", "\t- key: agreed"),
+            "hr.yaml › linje 26, kolonne 1: er ikke gyldig YAML (found character that cannot "
+            "start any token). Linjen har et tabulatortegn: rykk inn med mellomrom, ikke "
+            "tabulator.",
+        ),
+        (
+            ('months: "{month}"', 'months: ["{month}"'),
+            "hr.yaml › linje 25, kolonne 5: er ikke gyldig YAML (did not find expected ',' or "
+            "']').",
+        ),
+    ],
+)
+def test_a_yaml_syntax_error_is_named_by_line_and_column(schemas_copy, edit, message):
+    assert _refused(schemas_copy, {"hr.yaml": edit}) == message
+
+
 def test_the_yaml_loader_stays_the_c_one_where_libyaml_is_there():
     from vrapport.spec import YAML_LOADER, _UniqueKeyLoader
 

@@ -306,11 +306,32 @@ def _load_yaml(path: Path) -> dict[str, Any]:
             f"{path.name} › linje {exc.line}: nøkkelen «{exc.key}» står to ganger i samme "
             "mapping (bare én av dem ville blitt brukt)"
         ) from None
+    except yaml.MarkedYAMLError as exc:
+        raise SpecError(_yaml_syntax(path, text, exc)) from None
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise SpecError(f"{path.name}: kan ikke leses ({exc})") from exc
     if not isinstance(data, dict):
         raise SpecError(f"{path.name}: forventet en YAML-mapping øverst")
     return data
+
+
+def _yaml_syntax(path: Path, text: str, exc: yaml.MarkedYAMLError) -> str:
+    """A YAML syntax error in Norwegian, at its line and column (PyYAML's own words, which
+    name the problem exactly, in parentheses), with the usual cause of a tab said plainly."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return f"{path.name}: er ikke gyldig YAML ({exc.problem or exc})"
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    hint = (
+        " Linjen har et tabulatortegn: rykk inn med mellomrom, ikke tabulator."
+        if "\t" in line[: mark.column + 1]
+        else ""
+    )
+    return (
+        f"{path.name} › linje {mark.line + 1}, kolonne {mark.column + 1}: er ikke gyldig YAML "
+        f"({exc.problem or exc.context}).{hint}"
+    )
 
 
 def _label_key(label: str) -> str:
