@@ -53,11 +53,20 @@ def test_swapped_headers_are_an_error_at_the_first_naming_the_templates_order(
     assert hint in finding.message
 
 
+# What a swap of two labels is called: its code, what stands out of order, and the word for
+# «before» (columns: to the left of, rows: above).
+SWAPPED = {
+    "columns": ("header-order", "Kolonnene", "foran"),
+    "rows": ("row-order", "Radene", "over"),
+}
+
+
 @pytest.mark.parametrize(
-    ("name", "sheet", "edits", "cell", "left", "right"),
+    ("kind", "name", "sheet", "edits", "cell", "left", "right"),
     [
         # a table sheet (month rows): two count columns swapped
         (
+            "columns",
             "hr.xlsx",
             "Sykefravær",
             {"C4": "Legemeldt korttid i år", "D4": "Egenmeldt i år"},
@@ -67,6 +76,7 @@ def test_swapped_headers_are_an_error_at_the_first_naming_the_templates_order(
         ),
         # a register: two status columns swapped
         (
+            "columns",
             "prosjekt.xlsx",
             "Prosjekter",
             {"E4": "Kostnad", "F4": "Fremdrift"},
@@ -74,19 +84,52 @@ def test_swapped_headers_are_an_error_at_the_first_naming_the_templates_order(
             "Kostnad",
             "Fremdrift",
         ),
+        # the income lines of the P&L: SLA's figures would be read as project income
+        (
+            "rows",
+            "okonomi.xlsx",
+            "Resultat",
+            {"A6": "Prosjekt/oppdrag/annet", "A7": "SLA (tjenesteavtaler)"},
+            "A6",
+            "Prosjekt/oppdrag/annet",
+            "SLA (tjenesteavtaler)",
+        ),
+        # two breach types of a grid whose rows come from a catalogue
+        (
+            "rows",
+            "hr.xlsx",
+            "AML-brudd",
+            {"A7": "AML timer pr. 4 uker", "A8": "AML timer pr. uke"},
+            "A7",
+            "AML timer pr. 4 uker",
+            "AML timer pr. uke",
+        ),
+        # two chapters' leads: a chapter would open with another's
+        (
+            "rows",
+            "ledelse.xlsx",
+            "Ingress",
+            {"A6": "5. HR/HMS", "A8": "3. Tjenester/produksjon"},
+            "A6",
+            "5. HR/HMS",
+            "4. Status for prosjektporteføljen",
+        ),
     ],
 )
-def test_swapped_column_headers_are_an_error(
-    specs: Specs, example_copy, name, sheet, edits, cell, left, right
+def test_swapped_column_or_row_labels_are_an_error_at_the_first(
+    specs: Specs, example_copy, kind, name, sheet, edits, cell, left, right
 ):
+    code, what, before = SWAPPED[kind]
     path = set_cells(example_copy(name), sheet, edits)
-    (finding,) = _order(path, specs)
+    (finding,) = [f for f in _findings(path, specs) if f.code == code]
     assert (finding.sheet, finding.cell, finding.severity) == (sheet, cell, "error")
     assert finding.message.startswith(
-        f"Kolonnene står i en annen rekkefølge enn i malen: «{left}» i {cell} står foran "
+        f"{what} står i en annen rekkefølge enn i malen: «{left}» i {cell} står {before} "
         f"«{right}» i "
     )
-    assert f"malen har «{right}» foran «{left}»" in finding.message
+    assert f"malen har «{right}» {before} «{left}»" in finding.message
+    place = "på riktig rad" if kind == "rows" else "under riktig overskrift"
+    assert f"kontroller at tallene står {place}" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -140,51 +183,6 @@ def test_month_rows_in_order_with_rows_inserted_between_them_are_fine(specs: Spe
 
 def _row_order(path: Path, specs: Specs):
     return [f for f in _findings(path, specs) if f.code == "row-order"]
-
-
-@pytest.mark.parametrize(
-    ("name", "sheet", "edits", "cell", "left", "right"),
-    [
-        # the income lines of the P&L: SLA's figures would be read as project income
-        (
-            "okonomi.xlsx",
-            "Resultat",
-            {"A6": "Prosjekt/oppdrag/annet", "A7": "SLA (tjenesteavtaler)"},
-            "A6",
-            "Prosjekt/oppdrag/annet",
-            "SLA (tjenesteavtaler)",
-        ),
-        # two breach types of a grid whose rows come from a catalogue
-        (
-            "hr.xlsx",
-            "AML-brudd",
-            {"A7": "AML timer pr. 4 uker", "A8": "AML timer pr. uke"},
-            "A7",
-            "AML timer pr. 4 uker",
-            "AML timer pr. uke",
-        ),
-        # two chapters' leads: a chapter would open with another's
-        (
-            "ledelse.xlsx",
-            "Ingress",
-            {"A6": "5. HR/HMS", "A8": "3. Tjenester/produksjon"},
-            "A6",
-            "5. HR/HMS",
-            "4. Status for prosjektporteføljen",
-        ),
-    ],
-)
-def test_swapped_row_labels_are_an_error_at_the_first(
-    specs: Specs, example_copy, name, sheet, edits, cell, left, right
-):
-    path = set_cells(example_copy(name), sheet, edits)
-    (finding,) = _row_order(path, specs)
-    assert (finding.sheet, finding.cell, finding.severity) == (sheet, cell, "error")
-    assert finding.message.startswith(
-        f"Radene står i en annen rekkefølge enn i malen: «{left}» i {cell} står over «{right}» i "
-    )
-    assert f"malen har «{right}» over «{left}»" in finding.message
-    assert "kontroller at tallene står på riktig rad" in finding.message
 
 
 def test_swapped_row_labels_block_the_build(specs: Specs, example_copy, tmp_path):
