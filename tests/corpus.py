@@ -187,11 +187,12 @@ def filled_down(column: str, value: str, first: int, last: int) -> Callable[[byt
     return edit
 
 
-def formula_at(ref: str, formula: str, value: str) -> Callable[[bytes], bytes]:
-    """An edit that turns cell `ref` into a formula with the stored result `value`."""
+def formula_at(ref: str, formula: str, value: str, attrs: str = "") -> Callable[[bytes], bytes]:
+    """An edit that turns cell `ref` into a formula with the stored result `value` (`attrs`:
+    the <f> element's attributes, e.g. ' t="shared" si="0"')."""
 
     def edit(data: bytes) -> bytes:
-        cell = f'<c r="{ref}"><f>{formula}</f><v>{value}</v></c>'.encode()
+        cell = f'<c r="{ref}"><f{attrs}>{formula}</f><v>{value}</v></c>'.encode()
         pattern = rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode()
         new, count = re.subn(pattern, lambda _: cell, data, count=1)  # (no escapes in `cell`)
         assert count == 1, ref
@@ -208,15 +209,11 @@ def shared_formula(formula: str, stored: dict[str, str], group: str = "0") -> Ed
     span = f"{cells[0]}:{cells[-1]}"
 
     def edit(data: bytes) -> bytes:
-        for ref, value in stored.items():
-            f = (
-                f'<f t="shared" ref="{span}" si="{group}">{formula}</f>'
-                if ref == cells[0]
-                else f'<f t="shared" si="{group}"/>'
-            )
-            data = formula_at(ref, "", value)(data).replace(
-                f'<c r="{ref}"><f></f>'.encode(), f'<c r="{ref}">{f}'.encode(), 1
-            )
+        data = formula_at(
+            cells[0], formula, stored[cells[0]], f' t="shared" ref="{span}" si="{group}"'
+        )(data)
+        for ref in cells[1:]:
+            data = formula_at(ref, "", stored[ref], f' t="shared" si="{group}"')(data)
         return data
 
     return edit

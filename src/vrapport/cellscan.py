@@ -63,18 +63,19 @@ class SheetScan:
         return bool(_EXTERNAL.search(self.formula(cell) or ""))
 
 
-def words(formula: str) -> set[str]:
-    """The words of `formula` outside its text literals, in capitals: the defined names it
-    uses are among them (Excel compares names without regard to case)."""
-    return {w.upper() for w in _WORD.findall(_STRING.sub("", formula))}
+def _words(formula: str) -> list[str]:
+    """The words of `formula` outside its text literals, as written: the defined names it
+    uses are among them."""
+    return _WORD.findall(_STRING.sub("", formula))
 
 
 def linked_name(formula: str, names: frozenset[str]) -> str | None:
     """The first of the defined names `names` (in capitals) that `formula` uses, as the
-    formula writes it; None when it uses none."""
+    formula writes it (Excel compares names without regard to case); None when it uses
+    none."""
     if not names:
         return None
-    return next((w for w in _WORD.findall(_STRING.sub("", formula)) if w.upper() in names), None)
+    return next((w for w in _words(formula) if w.upper() in names), None)
 
 
 def external_names(definitions: dict[str, str]) -> frozenset[str]:
@@ -82,7 +83,10 @@ def external_names(definitions: dict[str, str]) -> frozenset[str]:
     or through another such name (followed MAX_NAME_LINKS deep)."""
     found = {n for n, text in definitions.items() if _EXTERNAL.search(_STRING.sub("", text))}
     for _ in range(MAX_NAME_LINKS):
-        more = {n for n, text in definitions.items() if n not in found and words(text) & found}
+        frozen = frozenset(found)
+        more = {
+            n for n, text in definitions.items() if n not in found and linked_name(text, frozen)
+        }
         if not more:
             break
         found |= more

@@ -300,19 +300,22 @@ def _label_rows(
             )
         else:
             found[key] = r
-    month_rows = sorted(
-        (found[row.key], row.month, _at(grid, found[row.key], col))
-        for row in sheet.rows
-        if row.month is not None and row.key in found
+    # The template's rows found, top to bottom: months in calendar order, the other lines
+    # in the template's.
+    present = sorted(
+        (found[row.key], i, row) for i, row in enumerate(sheet.rows) if row.key in found
     )
-    placed = [(month, label, xl_rowcol_to_cell(r, col)) for r, month, label in month_rows]
-    _month_order(sub, name, placed, down=True)
-    line_rows = sorted(
-        (found[row.key], index, _at(grid, found[row.key], col))
-        for index, row in enumerate(sheet.rows)
-        if row.month is None and row.key in found
-    )
-    lines = [(index, label, xl_rowcol_to_cell(r, col)) for r, index, label in line_rows]
+    months = [
+        (row.month, _at(grid, r, col), xl_rowcol_to_cell(r, col))
+        for r, _, row in present
+        if row.month is not None
+    ]
+    lines = [
+        (i, _at(grid, r, col), xl_rowcol_to_cell(r, col))
+        for r, i, row in present
+        if row.month is None
+    ]
+    _month_order(sub, name, months, down=True)
     _row_order(sub, name, lines, [row.label for row in sheet.rows])
     for row in sheet.rows:
         if row.key not in found:
@@ -345,20 +348,19 @@ def _unknown_row(sub: Submission, name: str, line: list[Any], r: int, col: int, 
             f"Raden {quoted(label)} finnes ikke i malen og blir ikke lest.",
         )
         return
-    where = (
-        f"en verdi i {filled[0]}"
-        if len(filled) == 1
-        else f"verdier i {format_number(len(filled))} celler fra {filled[0]} til {filled[-1]}"
-    )
+    if len(filled) == 1:
+        where, they, values = f"en verdi i {filled[0]}", "den", "verdien"
+    else:
+        count = format_number(len(filled))
+        where = f"verdier i {count} celler fra {filled[0]} til {filled[-1]}"
+        they, values = "de", "verdiene"
     sub.add(
         name,
         cell,
         ERROR,
         "unknown-row-values",
-        f"Raden {quoted(label)} finnes ikke i malen, men har {where}; "
-        f"{'den kommer' if len(filled) == 1 else 'de kommer'} ikke med i rapporten. Før "
-        f"{'verdien' if len(filled) == 1 else 'verdiene'} på malens rader og tøm eller slett "
-        "raden.",
+        f"Raden {quoted(label)} finnes ikke i malen, men har {where}; {they} kommer ikke med i "
+        f"rapporten. Før {values} på malens rader og tøm eller slett raden.",
     )
 
 
