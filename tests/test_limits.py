@@ -223,6 +223,32 @@ def test_a_table_that_fits_is_written_as_the_checked_path_writes_it(tmp_path: Pa
     assert fast == slow
 
 
+def test_a_small_report_is_assembled_in_memory_with_the_same_parts(tmp_path: Path, monkeypatch):
+    """Up to IN_MEMORY_ROWS table rows the report is assembled in memory, beyond through
+    temporary files; the parts are the same either way (only their dates in the zip
+    differ, fixed in both), and each way gives the same bytes every time."""
+    import zipfile
+
+    from vrapport.report import writer
+
+    rows = tuple(Row(f"r{i}", f"Rad {i}", (i, i * 1.5, "tekst")) for i in range(40))
+    table = Table("t", "Tabell", ((HeaderCell(""), *(HeaderCell(k) for k in "ABC")),), rows)
+    report = _report(Text("Tabell", "heading1"), table)
+
+    def written(name: str) -> tuple[set[tuple[int, ...]], dict[str, bytes]]:
+        with zipfile.ZipFile(write_report(report, tmp_path / name)) as archive:
+            dates = {info.date_time for info in archive.infolist()}
+            return dates, {n: archive.read(n) for n in archive.namelist()}
+
+    small_dates, small = written("small.xlsx")
+    monkeypatch.setattr(writer, "IN_MEMORY_ROWS", len(rows) - 1)
+    large_dates, large = written("large.xlsx")
+    assert small_dates == {(1980, 1, 1, 0, 0, 0)}  # in memory
+    assert large_dates != small_dates  # through temporary files
+    assert small == large
+    assert written("again.xlsx")[1] == large
+
+
 def test_a_merged_text_beyond_excels_limit_in_utf16_is_an_error_not_cut_silently(
     tmp_path: Path,
 ):

@@ -19,9 +19,9 @@ def new_workbook(path: Path, *, in_memory: bool) -> Workbook:
     removing the files, about 0.1 s of the eight templates' 0.55 s. For a large one it costs:
     every part is held as text and then encoded whole (the report at ×650 registers built
     0.6 s slower, 7.1 s against 6.5 s, and peaked 24 MB higher; benchmarks/volume.py,
-    4 December 2026), so the report is written through temporary files. Either way the parts
-    carry a fixed date (1 January 1980 in memory, 31 January 1980 from files): the same
-    content gives the same bytes."""
+    4 December 2026), so a large report is written through temporary files (the writer's
+    IN_MEMORY_ROWS). Either way the parts carry a fixed date (1 January 1980 in memory,
+    31 January 1980 from files): the same content gives the same bytes."""
     return xlsxwriter.Workbook(
         str(path),
         {

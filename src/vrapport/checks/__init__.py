@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from vrapport.findings import Finding, Severity
@@ -103,9 +104,16 @@ def checks_for(template: TemplateSpec) -> list[str]:
 
 def load_checks() -> dict[str, Check]:
     """Import every check module of this package and return the registry."""
+    _import_modules()
+    return CHECKS
+
+
+@cache
+def _import_modules() -> None:
+    """Once per process: load_checks is called for every check run (50 in an example build),
+    and listing the package's folder each time cost more than the checks themselves."""
     import importlib
     import pkgutil
 
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
-    return CHECKS

@@ -46,6 +46,10 @@ MAX_COLS = 16_384
 ELLIPSIS = " …"
 # Lines of body text one row shows (a longer text continues on the next rows).
 LINES_PER_ROW = int((MAX_ROW_HEIGHT - 2) // 15)
+# A report whose tables hold at most this many rows is assembled in memory (new_workbook).
+# Whole builds, 4 December 2026: the example report (471 rows) 20-40 ms faster in memory,
+# ×100 registers (2 645 rows) faster too, ×650 (14 863 rows) 0.7 s slower.
+IN_MEMORY_ROWS = 5_000
 
 
 def fit_cell(text: str) -> str:
@@ -492,7 +496,7 @@ def _wrapped_height(row: Any, widths: tuple[float, ...]) -> float:
 def write_report(report: Report, path: Path) -> Path:
     """Write `report` to `path` atomically; the same report gives the same bytes."""
     with atomic_path(path) as tmp:
-        workbook = new_workbook(tmp, in_memory=False)
+        workbook = new_workbook(tmp, in_memory=_table_rows(report) <= IN_MEMORY_ROWS)
         period = report.period
         workbook.set_properties(
             {
@@ -508,6 +512,15 @@ def write_report(report: Report, path: Path) -> Path:
             pass
         workbook.close()
     return path
+
+
+def _table_rows(report: Report) -> int:
+    return sum(
+        len(block.rows)
+        for section in report.sections
+        for block in section.blocks
+        if isinstance(block, Table)
+    )
 
 
 def laid_out(workbook: Workbook, report: Report) -> Iterator[tuple[Section, _SheetWriter]]:
