@@ -362,8 +362,18 @@ def test_results_stored_as_shown_are_not_recomputed(tmp_path: Path) -> None:
         ("=[2]!Navn", True),  # a name of another workbook
         ("='C:\\data\\[budsjett.xlsx]Ark 1'!A1", True),
         ("=[budsjett.xlsx]Ark1!A1", True),
+        ("='[1]Ark 1'!A1", True),
+        ("='[1]Bob''s'!A1", True),
+        ("='[budsjett.xlsx]Ark 1'!A1", True),
+        ("=[1]Ark1:Ark3!A1", True),
+        ("=SUM(A1,[1]Økonomi!B2)", True),
         ("=Tabell1[Beløp]", False),  # a table's column, in this workbook
         ("=SUM(Tabell1[[#Data],[Beløp]])", False),
+        ("=Tabell1[1]*2", False),  # a column named «1»
+        ("=SUM(Tabell1[[#Data],[1]])", False),
+        ("=Tabell1[Beløp]+Budsjett!B6", False),
+        ("='Ark 1'!A1+Tabell1[[1]:[2]]+'Ark 2'!B1", False),
+        ('="se [1]Ark!A1"', False),  # a text
         ("=Budsjett!B6", False),
     ],
 )

@@ -21,7 +21,12 @@ SHARED_FOLLOWER = "(delt formel)"
 # A reference to another workbook: as Excel stores it, by the number of its link ([1]Ark!A1,
 # [1]!Navn), or as a program may write it, by the file's name ('C:\data\[budsjett.xlsx]Ark'!A1;
 # a bracket followed by a sheet name and «!», which a table's column reference never is).
-_EXTERNAL = re.compile(r"\[\d+\]|\[[^\[\]]*\][^!\[\]]*!")
+# A reference into another workbook: its number in the file's list of links or its file name
+# in brackets, then a sheet (or nothing, for one of its names) and «!». Quoted when the sheet
+# or path needs it ('[1]Ark 1'!A1, 'C:\data\[budsjett.xlsx]Ark1'!A1), plain otherwise
+# ([1]Ark1!A1, [1]!Navn, [1]Ark1:Ark3!A1). A table's column (Tabell1[1], Tabell1[Beløp]) is
+# never followed by a sheet and «!».
+_EXTERNAL = re.compile(r"'[^']*\[[^\[\]']+\](?:[^']|'')*'!|\[[^\[\]]+\][\w.:]*!")
 _WORD = re.compile(r"[A-Za-z_\\][\w.\\]*")  # what a defined name may be (and other words)
 _STRING = re.compile(r'"[^"]*"')
 MAX_NAME_LINKS = 5  # a name defined by a name defined by ... by a link: the depth followed
@@ -60,7 +65,12 @@ class SheetScan:
         return moved
 
     def external(self, cell: str) -> bool:
-        return bool(_EXTERNAL.search(self.formula(cell) or ""))
+        return links_outside(self.formula(cell) or "")
+
+
+def links_outside(formula: str) -> bool:
+    """Whether `formula` refers to another workbook (outside its text literals)."""
+    return bool(_EXTERNAL.search(_STRING.sub("", formula)))
 
 
 def _words(formula: str) -> list[str]:
@@ -81,7 +91,7 @@ def linked_name(formula: str, names: frozenset[str]) -> str | None:
 def external_names(definitions: dict[str, str]) -> frozenset[str]:
     """The defined names (in capitals) that refer to another workbook: by their definition,
     or through another such name (followed MAX_NAME_LINKS deep)."""
-    found = {n for n, text in definitions.items() if _EXTERNAL.search(_STRING.sub("", text))}
+    found = {n for n, text in definitions.items() if links_outside(text)}
     for _ in range(MAX_NAME_LINKS):
         frozen = frozenset(found)
         more = {
