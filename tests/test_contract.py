@@ -166,7 +166,12 @@ def test_the_packaged_specs_keep_the_contract():
             r"hr\.yaml › sheets\.sick_leave\.checks: «lost-within-agred» finnes ikke",
         ),
         (
-            {"nye_tjenester.yaml": ("- key: id\n", "- key: order_id\n")},
+            {
+                "nye_tjenester.yaml": (
+                    "- key: id\n        prefill_from: id\n",
+                    "- key: order_id\n        prefill_from: order_id\n",
+                )
+            },
             r"nye_tjenester\.yaml › sheets\.orders\.columns: «id» mangler; kontrollen "
             r"«record-ids-unique» leser den; kjente: .*order_id",
         ),

@@ -96,6 +96,40 @@ CRASHES = {
         "report.yaml › report.chapters[4].sheet: arknavnet «4 Status for prosjektportefølje» "
         "står to ganger (også i report.chapters[3]); oppgi et annet sheet",
     ),
+    "month_pattern_year": (
+        {"hr.yaml": ('months: "{month}"', 'months: "{month} {year}"')},
+        "hr.yaml › sheets.sick_leave.rows.months: radnavnet «{month} {year}» kan bare ha "
+        "plassholderen {month} (og «{» og «}» bare rundt den)",
+    ),
+    "month_pattern_brace": (
+        {"drift.yaml": ('months: "{month}"', 'months: "Måned {"')},
+        "drift.yaml › sheets.operations.rows.months: radnavnet «Måned {» kan bare ha "
+        "plassholderen {month} (og «{» og «}» bare rundt den)",
+    ),
+    "months_back_label_unknown": (
+        {
+            "brukerstotte.yaml": (
+                "months_back: 12\n",
+                'months_back: 12\n      months_back_label: "{måned} i fjor"\n',
+            )
+        },
+        "brukerstotte.yaml › sheets.contacts.rows.months_back_label: radnavnet «{måned} i fjor» "
+        "kan bare ha plassholderen {month} (og «{» og «}» bare rundt den)",
+    ),
+    "min_infinite": (
+        {
+            "hr.yaml": (
+                "        min: 0\n        max: 100000",
+                "        min: -.inf\n        max: 100000",
+            )
+        },
+        "hr.yaml › sheets.breaches.measures.count.min: må være et endelig tall, ikke -inf",
+    ),
+    "max_nan": (
+        {"brukerstotte.yaml": ("max: 10000000", "max: .nan")},
+        "brukerstotte.yaml › sheets.contacts.columns.contacts.max: må være et endelig tall, ikke "
+        "nan",
+    ),
 }
 
 TYPED = {
@@ -246,6 +280,116 @@ CONSISTENCY = {
 }
 
 
+# Edits that were accepted and then left content out of the report or a template, or a
+# rule switched off, without a word (an adversarial review of spec edits, 4 December 2026).
+SILENT = {
+    "status_word_unknown_to_template": (
+        {"report.yaml": ("{label: Gul, colour: yellow}", "{label: Oransje, colour: yellow}")},
+        "prosjekt.yaml › sheets.projects.columns.status.choices: Grønn, Gul, Rød passer ikke med "
+        "report.yaml › portfolio.statuses (Grønn, Oransje, Rød); statusordene må være de samme "
+        "begge steder",
+    ),
+    "leads_from_a_register": (
+        {
+            "report.yaml": (
+                "leads: {template: ledelse, sheet: leads,",
+                "leads: {template: ledelse, sheet: assessment,",
+            )
+        },
+        "report.yaml › report.leads.sheet: arket «assessment» i ledelse.yaml har ingen faste "
+        "rader (det er records); innledningene leses fra én rad per kapittel",
+    ),
+    "target_label_not_a_choice": (
+        {
+            "hr.yaml": (
+                "label: Sykefravær totalt\n        share:",
+                "label: Sykefravær i alt\n        share:",
+            )
+        },
+        "hr.yaml › sheets.sick_leave.targets.sick_leave_total.label: «Sykefravær i alt» er ikke "
+        "et valg i «Forklarer» (sheets.comments.columns.explains), så ingen kommentar kan "
+        "forklare det; kjente: Sykefravær totalt",
+    ),
+    "blank_rows_beyond_excel": (
+        {"kvalitet.yaml": ("blank_rows: 20", "blank_rows: 2000000")},
+        "kvalitet.yaml › sheets.comments.blank_rows: «2000000» er utenfor området; må være ≤ 10000",
+    ),
+    "from_last_year_unknown_column": (
+        {"hr.yaml": ("from_last_year: agreed\n", "from_last_year: agred\n")},
+        "hr.yaml › sheets.sick_leave.columns.agreed_prior.from_last_year: kolonnen «agred» "
+        "finnes ikke på arket; kjente: agreed, self_certified, medically_short, medically_long, "
+        "agreed_prior, self_certified_prior, medically_short_prior, medically_long_prior",
+    ),
+    "from_last_year_unknown_row": (
+        {"okonomi.yaml": ("from_last_year: [m12]", "from_last_year: [m13]")},
+        "okonomi.yaml › sheets.fte.rows.year_start.from_last_year: raden «m13» finnes ikke på "
+        "arket; kjente: year_start, m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12",
+    ),
+    "prefill_from_unknown_column": (
+        {"prosjekt.yaml": ("prefill_from: status", "prefill_from: statuss")},
+        "prosjekt.yaml › sheets.projects.columns.previous_status.prefill_from: kolonnen "
+        "«statuss» finnes ikke på arket; kjente: project, program, phase, status, schedule, "
+        "cost, resources, quality, comment, previous_status, previous_schedule, previous_cost, "
+        "previous_resources, previous_quality",
+    ),
+    "window_longer_than_template": (
+        {"report.yaml": ("service_desk_months: 7", "service_desk_months: 24")},
+        "report.yaml › services.service_desk_months: 24 måneder, men brukerstotte.yaml › "
+        "sheets.contacts har i januar bare 13 (months_back 12 og januar); sett høyst 13, eller "
+        "øk months_back",
+    ),
+    "multiple_choice_with_separator": (
+        {
+            "hr.yaml": (
+                "{key: sick_leave_total, label: Sykefravær totalt}",
+                '{key: sick_leave_total, label: "Sykefravær totalt; alle"}',
+            )
+        },
+        "hr.yaml › sheets.comments.columns.explains.choices: valget «Sykefravær totalt; alle» "
+        "har «;», som skiller valgene i en celle med flere valg; skriv det uten",
+    ),
+    "percent_threshold_as_whole_number": (
+        {
+            "report.yaml": (
+                "      green: {min: 0.70}\n      yellow: {min: 0.60}",
+                "      green: {min: 70}\n      yellow: {min: 60}",
+            )
+        },
+        "report.yaml › front_page.key_figures[1].green.min: 70 er ingen andel; med unit percent "
+        "skrives tersklene som andeler (0.7 for 70 %)",
+    ),
+    "threshold_nan": (
+        {"report.yaml": ("      green: {max: 0.05}", "      green: {max: .nan}")},
+        "report.yaml › front_page.key_figures[2].green.max: forventet et endelig tall, fant «nan»",
+    ),
+    "investment_group_unknown": (
+        {"report.yaml": ("group: projects", "group: prosjekter")},
+        "report.yaml › catalogues.investment_categories[0].group: «prosjekter» finnes ikke i "
+        "investment_groups; kjente: projects",
+    ),
+    "placeholder_in_column_help": (
+        {
+            "hr.yaml": (
+                "help: Antall brudd av denne typen i måneden.",
+                "help: Antall brudd i {period}.",
+            )
+        },
+        "hr.yaml › sheets.breaches.measures.count.help: «{period}» fylles ikke inn i en "
+        "hjelpetekst (cellens inndatamelding); skriv teksten uten plassholdere",
+    ),
+    "integer_bound_fraction": (
+        {
+            "hr.yaml": (
+                "        min: 0\n        max: 100000",
+                "        min: 1.5\n        max: 100000",
+            )
+        },
+        "hr.yaml › sheets.breaches.measures.count.min: 1.5 er ikke et heltall; kolonnen har type "
+        "integer",
+    ),
+}
+
+
 def _edited(schemas_copy, edits: dict[str, tuple[str, str]]) -> Path:
     """schemas_copy with several edits of one file ("report.yaml " names report.yaml again)."""
     folder: Path = schemas_copy()
@@ -285,6 +429,22 @@ def test_a_key_twice_in_one_mapping_is_refused(schemas_copy, case):
 def test_inconsistent_specs_are_refused(schemas_copy, case):
     edits, message = CONSISTENCY[case]
     assert _refused(schemas_copy, edits) == message
+
+
+@pytest.mark.parametrize("case", list(SILENT))
+def test_what_was_silently_lost_is_refused_at_load(schemas_copy, case):
+    edits, message = SILENT[case]
+    assert _refused(schemas_copy, edits) == message
+
+
+@pytest.mark.parametrize("case", ["status_word_unknown_to_template", "target_label_not_a_choice"])
+def test_build_refuses_what_was_silently_lost_and_writes_nothing(schemas_copy, tmp_path, case):
+    edits, message = SILENT[case]
+    out = tmp_path / "r.xlsx"
+    args = ["build", str(EXAMPLES), "--period", PERIOD, "--out", str(out)]
+    result = runner.invoke(app, [*args, "--schemas", str(_edited(schemas_copy, edits))])
+    assert result.exit_code == 2 and not out.exists()
+    assert message.split(":")[0] in _one_line(result.output)
 
 
 @pytest.mark.parametrize(
@@ -546,4 +706,36 @@ def test_a_choice_outside_a_fixed_set_lists_the_choices_in_norwegian(schemas_cop
     assert _refused(schemas_copy, edits) == (
         "report.yaml › plausibility.scale_severity: «errror» er ikke gyldig; gyldige: «error» "
         "eller «warning»"
+    )
+
+
+def test_a_spec_saved_as_yml_is_named_not_ignored(schemas_copy):
+    folder = schemas_copy()
+    (folder / "hr.yaml").rename(folder / "hr.yml")
+    with pytest.raises(SpecError) as caught:
+        load_specs(folder)
+    assert str(caught.value) == (
+        "hr.yml: spesifikasjonene heter .yaml; gi filen navnet hr.yaml (ellers leses den ikke)"
+    )
+
+
+def test_a_spec_not_saved_as_utf8_is_named_by_line(schemas_copy):
+    folder = schemas_copy()
+    path = folder / "drift.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("latin-1", errors="replace"))
+    line = text[: min(text.index(c) for c in "æøåÆØÅ" if c in text)].count("\n") + 1
+    with pytest.raises(SpecError) as caught:
+        load_specs(folder)
+    assert str(caught.value).startswith(
+        f"drift.yaml › linje {line}: filen er ikke lagret som UTF-8"
+    )
+
+
+def test_a_bare_no_read_as_false_gets_a_hint_to_quote_it(schemas_copy):
+    edits = {"prosjekt.yaml": ("Gjennomføring, Avslutning]", "Gjennomføring, No]")}
+    message = _refused(schemas_copy, edits)
+    assert message.startswith("prosjekt.yaml › sheets.projects.columns.phase.choices[3]: ")
+    assert (
+        "fant «False» (YAML leser yes/no" in message and 'anførselstegn, f.eks. "Nei")' in message
     )

@@ -106,6 +106,19 @@ def _placeholders(specs: Specs) -> None:
                         f"«{{{name}}}» fylles ikke inn; kjente: "
                         f"{_known('{' + w + '}' for w in BLANK_WORDS)}",
                     )
+        # A cell's input message is shown as written: a placeholder would reach the user.
+        for sheet in template.sheets:
+            field = "measures" if sheet.kind == "grid" else "columns"
+            helps = [(f"{field}.{c.key}.help", c.help) for c in sheet.columns]
+            helps += [(f"rows.{r.key}.help", r.help) for r in sheet.rows]
+            for path, text in helps:
+                for name in placeholders(text)[:1]:
+                    raise _fail(
+                        _file(template),
+                        f"sheets.{sheet.key}.{path}",
+                        f"«{{{name}}}» fylles ikke inn i en hjelpetekst (cellens "
+                        "inndatamelding); skriv teksten uten plassholdere",
+                    )
 
 
 def _roles(chapter: Chapter, roles: list[str]) -> dict[str, str]:
@@ -227,6 +240,13 @@ def _leads(specs: Specs, chapters: Iterable[Chapter]) -> None:
             f"{where}.column",
             f"«{leads.column}» finnes ikke; kjente: {_known(c.key for c in sheet.columns)}",
         )
+    if not sheet.rows:
+        raise _fail(
+            REPORT_FILE,
+            f"{where}.sheet",
+            f"arket «{sheet.key}» i {_file(template)} har ingen faste rader (det er {sheet.kind}); "
+            "innledningene leses fra én rad per kapittel",
+        )
     keys = {c.key for c in chapters}
     for row in sheet.rows:
         if row.key not in keys:
@@ -310,6 +330,104 @@ def _sheet_targets(specs: Specs) -> None:
                     )
 
 
+def _explained_targets(specs: Specs) -> None:
+    """Where a template runs explained-targets, each of its key figures (`targets:`) is a
+    choice of the comment column that names what a paragraph explains: otherwise no
+    paragraph could explain it, and the check would pass it over."""
+    from vrapport.checks import checks_for
+
+    for template in specs.templates.values():
+        targets = [(s, t) for s in template.sheets for t in s.targets]
+        if not targets or "explained-targets" not in checks_for(template):
+            continue
+        column = next(
+            (
+                (sheet, c)
+                for sheet in template.sheets
+                for c in sheet.columns
+                if c.type == "choice" and c.multiple
+            ),
+            None,
+        )
+        for sheet, target in targets:
+            path = f"sheets.{sheet.key}.targets.{target.key}.label"
+            if column is None:
+                raise _fail(
+                    _file(template),
+                    path,
+                    "kontrollen «explained-targets» leser forklaringene fra en kolonne med "
+                    "flere valg (multiple: true), og malen har ingen",
+                )
+            where, choices = column
+            if target.label.casefold() not in {c.casefold() for c in choices.choices}:
+                raise _fail(
+                    _file(template),
+                    path,
+                    f"«{target.label}» er ikke et valg i «{choices.label}» "
+                    f"(sheets.{where.key}.columns.{choices.key}), så ingen kommentar kan "
+                    f"forklare det; kjente: {_known(choices.choices)}",
+                )
+
+
+def _portfolio_statuses(specs: Specs, chapters: Iterable[Chapter]) -> None:
+    """The status words of report.yaml's portfolio.statuses are the choices of each status
+    column of the project template: a word only one of them knows would be counted nowhere
+    (a «Gul» project in no colour) or be offered to no one."""
+    from vrapport.consolidate.portfolio import DIMENSIONS, ROLE
+
+    model = specs.report.model
+    if model.portfolio is None:
+        return
+    words = {s.label.casefold(): s.label for s in model.portfolio.statuses}
+    for chapter in chapters:
+        if chapter.section != "portfolio":
+            continue
+        template = specs.templates[chapter.roles[ROLE]]
+        sheet = next(s for s in template.sheets if s.key == "projects")
+        for column in sheet.columns:
+            if column.key not in dict(DIMENSIONS) or column.type != "choice":
+                continue
+            offered = {c.casefold(): c for c in column.choices}
+            if set(offered) != set(words):
+                raise _fail(
+                    _file(template),
+                    f"sheets.{sheet.key}.columns.{column.key}.choices",
+                    f"{_known(offered.values())} passer ikke med {REPORT_FILE} › "
+                    f"portfolio.statuses ({_known(words.values())}); statusordene må være de "
+                    "samme begge steder",
+                )
+
+
+def _service_windows(specs: Specs, chapters: Iterable[Chapter]) -> None:
+    """Chapter 3's monthly windows reach back no further than the months a template holds
+    in January (its months of the year before, and January): a longer window would show
+    months no one could fill in, empty and without a finding."""
+    from vrapport.consolidate.services import OPERATIONS, SUPPORT
+    from vrapport.sheetkeys import OPERATIONS_SHEET, SERVICE_DESK_SHEET
+
+    model = specs.report.model
+    windows = (
+        ("service_desk_months", SUPPORT, SERVICE_DESK_SHEET),
+        ("operations_months", OPERATIONS, OPERATIONS_SHEET),
+    )
+    for chapter in chapters:
+        if chapter.section != "services":
+            continue
+        for setting, role, sheet_key in windows:
+            template = specs.templates[chapter.roles[role]]
+            sheet = next(s for s in template.sheets if s.key == sheet_key)
+            held = 1 + sum(1 for r in sheet.rows if r.month is not None and r.month <= 0)
+            months = getattr(model.services, setting)
+            if months > held:
+                raise _fail(
+                    REPORT_FILE,
+                    f"services.{setting}",
+                    f"{months} måneder, men {_file(template)} › sheets.{sheet_key} har i "
+                    f"januar bare {held} (months_back {held - 1} og januar); sett høyst "
+                    f"{held}, eller øk months_back",
+                )
+
+
 def _report_sheets(chapters: Iterable[Chapter]) -> None:
     """No chapter's sheet takes the name of a sheet every report has (Excel compares sheet
     names without case)."""
@@ -350,5 +468,8 @@ def check_contract(specs: Specs) -> Specs:
     _facts(specs, chapters, sections)
     _plausibility_columns(specs)
     _sheet_targets(specs)
+    _explained_targets(specs)
+    _portfolio_statuses(specs, chapters)
+    _service_windows(specs, chapters)
     report = dataclasses.replace(specs.report, chapters=chapters)
     return dataclasses.replace(specs, report=report)

@@ -143,6 +143,19 @@ class Catalogues(Model):
     preparedness_levels: list[CatalogueItem] = []
     working_time_breach_types: list[CatalogueItem] = []
 
+    @model_validator(mode="after")
+    def _groups_exist(self) -> Catalogues:
+        """An investment category's group is one of investment_groups (its sum line)."""
+        groups = [g.key for g in self.investment_groups]
+        for index, category in enumerate(self.investment_categories):
+            if category.group is not None and category.group not in groups:
+                known = ", ".join(groups) or "(ingen)"
+                raise ValueError(
+                    f"investment_categories[{index}].group: «{category.group}» finnes ikke i "
+                    f"investment_groups; kjente: {known}"
+                )
+        return self
+
 
 class Subtotals(Model):
     operating_revenue: Label
@@ -210,8 +223,8 @@ class PlausibilitySettings(Model):
 
 
 class Threshold(Model):
-    min: float | None = None
-    max: float | None = None
+    min: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    max: Annotated[float, Field(allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Threshold:
@@ -235,6 +248,15 @@ class KeyFigureEntry(Model):
         """Green is the stricter threshold: every value that meets green meets yellow too
         (a green `min` at or above yellow's, a green `max` at or below yellow's)."""
         green, yellow = self.green, self.yellow
+        if self.unit == "percent":
+            for name, threshold in (("green", green), ("yellow", yellow)):
+                for bound in ("min", "max"):
+                    value = getattr(threshold, bound) if threshold is not None else None
+                    if value is not None and not 0 <= value <= 1:
+                        raise ValueError(
+                            f"{name}.{bound}: {value:g} er ingen andel; med unit percent "
+                            f"skrives tersklene som andeler (0.7 for 70 %)"
+                        )
         if green is None or yellow is None:
             return self
         low = yellow.min is None or (green.min is not None and green.min >= yellow.min)
@@ -369,6 +391,8 @@ def describe(error: dict[str, Any], model: type[BaseModel], data: Any = None) ->
         }[kind]
         limit = next(iter(ctx.values()), "")
         what = f"{_shown(value)} er utenfor området; må være {sign} {limit}"
+    elif kind == "finite_number":
+        what = f"forventet et endelig tall, fant {_shown(value)}"
     elif kind.startswith("int_") or kind.startswith("float_"):
         whole = "et heltall" if kind.startswith("int_") else "et tall"
         what = f"forventet {whole}, fant {_shown(value)}"
@@ -386,6 +410,11 @@ def describe(error: dict[str, Any], model: type[BaseModel], data: Any = None) ->
         what = "kan ikke være tom"
     else:
         what = f"ugyldig verdi {_shown(value)} ({error.get('msg', kind)})"
+    if isinstance(value, bool) and not kind.startswith("bool_"):
+        what += (
+            " (YAML leser yes/no, on/off og true/false uten anførselstegn som sann/usann; "
+            'sett teksten i anførselstegn, f.eks. "Nei")'
+        )
     return f"{path}: {what}" if path else what
 
 

@@ -9,7 +9,9 @@ the pandera schemas) is derived from these objects.
 
 from __future__ import annotations
 
+import math
 import os
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,6 +310,12 @@ def _load_yaml(path: Path) -> dict[str, Any]:
         ) from None
     except yaml.MarkedYAMLError as exc:
         raise SpecError(_yaml_syntax(path, text, exc)) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            f"{path.name} › linje {line}: filen er ikke lagret som UTF-8 (byte "
+            f"0x{exc.object[exc.start]:02x}); lagre den som UTF-8"
+        ) from None
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise SpecError(f"{path.name}: kan ikke leses ({exc})") from exc
     if not isinstance(data, dict):
@@ -373,8 +381,17 @@ def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) 
         raise SpecError(f"{where}: type choice krever choices")
     if entry.multiple and entry.type != "choice":
         raise SpecError(f"{where}.multiple: gjelder bare type choice")
+    for name in ("min", "max"):
+        _bound(getattr(entry, name), entry.type, f"{where}.{name}")
     if entry.min is not None and entry.max is not None and entry.min > entry.max:
         raise SpecError(f"{where}: min ({entry.min}) er større enn max ({entry.max})")
+    if entry.multiple:
+        for choice in choices:
+            if ";" in choice:
+                raise SpecError(
+                    f"{where}.choices: valget «{choice}» har «;», som skiller valgene i en "
+                    "celle med flere valg; skriv det uten"
+                )
     return ColumnSpec(
         key=entry.key,
         label=entry.label,
@@ -394,6 +411,31 @@ def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) 
         from_last_year=entry.from_last_year,
         multiple=entry.multiple,
     )
+
+
+def _bound(value: float | int | None, kind: str, where: str) -> None:
+    """A column's min or max is a finite number, and a whole one for a column of whole numbers
+    (the template's Excel rule and the check must agree)."""
+    if value is None:
+        return
+    if not math.isfinite(value):
+        raise SpecError(f"{where}: må være et endelig tall, ikke {value}")
+    if kind == "integer" and value != int(value):
+        raise SpecError(f"{where}: {value} er ikke et heltall; kolonnen har type integer")
+
+
+def _month_pattern(pattern: str, where: str) -> str:
+    """A month rows' label pattern uses {month} and no other placeholder."""
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError:
+        fields = ["?"]
+    if any(f != "month" for f in fields):
+        raise SpecError(
+            f"{where}: radnavnet «{pattern}» kan bare ha plassholderen {{month}} (og «{{» og "
+            "«}» bare rundt den)"
+        )
+    return pattern
 
 
 def _months_back(entry: RowsEntry, count: int) -> list[RowSpec]:
@@ -420,9 +462,12 @@ def _fixed(item: FixedRow) -> RowSpec:
     )
 
 
-def _rows(entry: RowsEntry | None, report: ReportConfig) -> tuple[RowSpec, ...]:
+def _rows(entry: RowsEntry | None, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
     if entry is None:
         return ()
+    _month_pattern(entry.months_back_label, f"{where}.months_back_label")
+    if isinstance(entry.months, str):
+        _month_pattern(entry.months, f"{where}.months")
     if entry.catalogue is not None:
         items = report.catalogue(entry.catalogue)
         return tuple(RowSpec(i.key, i.label, help=i.help) for i in items)
@@ -454,11 +499,12 @@ def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
     if entry.kind == "table" and entry.row_header:
         labels.insert(0, entry.row_header)
     _unique(labels, column_where, "ledeteksten", fold=True)
-    rows = _rows(entry.rows, report)
+    rows = _rows(entry.rows, report, f"{where}.rows")
     if entry.kind in ("grid", "table") and not rows:
         raise SpecError(f"{where}: {entry.kind} krever rows")
     _unique((r.key for r in rows), f"{where}.rows", "nøkkelen")
     _unique((r.label for r in rows), f"{where}.rows", "ledeteksten", fold=True)
+    _sources_exist(entry, columns, rows, column_where, f"{where}.rows")
     first_label = columns[0].label if entry.kind == "records" else entry.row_header
     return SheetSpec(
         key=entry.key,
@@ -474,6 +520,40 @@ def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
         min_records=entry.min_records,
         targets=tuple(_target(t, columns, f"{where}.targets") for t in entry.targets),
     )
+
+
+def _sources_exist(
+    entry: SheetEntry,
+    columns: tuple[ColumnSpec, ...],
+    rows: tuple[RowSpec, ...],
+    column_where: str,
+    row_where: str,
+) -> None:
+    """What a pre-filled column or row is filled from is a column or row of the sheet
+    (prefill_from: last period's file, only on a register; from_last_year: last year's),
+    so a misspelt name is refused here, not left empty in next period's template."""
+    keys = [c.key for c in columns]
+    for column in columns:
+        for name in ("prefill_from", "from_last_year"):
+            source = getattr(column, name)
+            if source is not None and source not in keys:
+                raise SpecError(
+                    f"{column_where}.{column.key}.{name}: kolonnen «{source}» finnes ikke på "
+                    f"arket; kjente: {', '.join(keys)}"
+                )
+        if column.prefill_from is not None and entry.kind != "records":
+            raise SpecError(
+                f"{column_where}.{column.key}.prefill_from: brukes bare på ark av typen "
+                f"records (dette er {entry.kind})"
+            )
+    row_keys = [r.key for r in rows]
+    for row in rows:
+        for source in row.from_last_year:
+            if source not in row_keys:
+                raise SpecError(
+                    f"{row_where}.{row.key}.from_last_year: raden «{source}» finnes ikke på "
+                    f"arket; kjente: {', '.join(row_keys)}"
+                )
 
 
 def _target(entry: TargetEntry, columns: tuple[ColumnSpec, ...], where: str) -> TargetSpec:
@@ -590,6 +670,11 @@ def load_specs(folder: str | os.PathLike[str] | None = None, contract: bool = Tr
     if not (folder / REPORT_FILE).is_file():
         raise SpecError(f"{folder}: fant ikke {REPORT_FILE}")
     report = load_report(folder)
+    for other in sorted(folder.glob("*.yml")):
+        raise SpecError(
+            f"{other.name}: spesifikasjonene heter .yaml; gi filen navnet "
+            f"{other.stem}.yaml (ellers leses den ikke)"
+        )
     templates: dict[str, TemplateSpec] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.name == REPORT_FILE:

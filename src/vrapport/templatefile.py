@@ -41,6 +41,8 @@ def _sheet_name(name: str) -> str:
 
 
 SheetName = Annotated[str, AfterValidator(_sheet_name)]
+# The empty, formatted rows a template's register offers at most (more may be typed below).
+MAX_BLANK_ROWS = 10_000
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
 Required = Literal["always", "to_period", "never"]
 SheetKind = Literal["grid", "table", "records"]
@@ -128,7 +130,7 @@ class SheetEntry(Model):
     columns: list[ColumnEntry] = []
     measures: list[ColumnEntry] = []
     checks: list[str] = []
-    blank_rows: Annotated[int, Field(ge=0)] = 30
+    blank_rows: Annotated[int, Field(ge=0, le=MAX_BLANK_ROWS)] = 30
     min_records: Annotated[int, Field(ge=0)] = 0
     targets: list[TargetEntry] = []
 
