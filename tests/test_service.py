@@ -8,6 +8,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -67,6 +68,14 @@ def login(client: TestClient, token: str) -> None:
 def csrf(page: str) -> str:
     found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
     assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def shown_version(board: str, template: str) -> str:
+    """The version the board's decision forms for `template` say the controller saw."""
+    row = board.split(f'id="rad-{template}"')[1].split("</tr>")[0]
+    found = re.search(r'name="versjon" value="([0-9a-f]{64})"', row)
+    assert found, f"no decision form for {template}"
     return found.group(1)
 
 
@@ -329,6 +338,79 @@ def test_approve_return_and_upload_again(
     assert refused.status_code == 409 and "feil" in refused.json()["error"]
 
 
+def test_only_the_version_the_controller_saw_is_approved(
+    client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
+) -> None:
+    """The board's forms carry the version shown; a version uploaded after the page was
+    loaded is not approved (or returned) unseen: 409, and the new one stays delivered."""
+    hr = tokens.departments["hr"]
+    first = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()["version"]
+    login(client, tokens.controller)
+    board = client.get(f"/perioder/{P}").text
+    assert shown_version(board, "hr") == first
+    changed = set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000})
+    second = put(client, hr, "hr", changed).json()
+    assert second["version"] != first
+    form = {"csrf": csrf(board), "versjon": first}
+    stale = client.post(f"/perioder/{P}/hr/godkjenn", data=form)
+    assert stale.status_code == 409 and "versjon 2" in stale.text
+    back = client.post(f"/perioder/{P}/hr/returner", data={**form, "kommentar": "Nei."})
+    assert back.status_code == 409
+    missing = client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": csrf(board)})
+    assert missing.status_code == 400
+    api = f"/api/periods/{P}/submissions/hr/approve"
+    controller = bearer(tokens.controller)
+    assert client.post(api, headers=controller, json={"version": first}).status_code == 409
+    state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+    assert state["status"] == "levert"
+    done = client.post(api, headers=controller, json={"version": second["version"]})
+    assert done.status_code == 200 and done.json()["status"] == "godkjent"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"comment": None},
+        {"comment": {"a": 1}},
+        {"comment": 5},
+        [1],
+        {"comment": "Se B6.", "version": 7},
+    ],
+)
+def test_a_decision_body_of_other_types_is_refused(
+    client: TestClient, tokens: Tokens, opened: str, body: Any
+) -> None:
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    controller = bearer(tokens.controller)
+    answer = client.post(f"/api/periods/{P}/submissions/hr/return", headers=controller, json=body)
+    assert answer.status_code == 400
+    state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+    assert state["status"] == "levert" and state["comment"] is None
+
+
+def test_ids_beyond_sqlites_integers_are_not_found(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    login(client, tokens.controller)
+    huge = "9" * 20
+    for path in (f"/versjoner/{huge}", f"/versjoner/{huge}/fil", f"/rapporter/{huge}/xlsx"):
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+
+
+def test_the_first_period_there_can_be_has_no_period_before_it(
+    client: TestClient, tokens: Tokens
+) -> None:
+    first = "2000-01"
+    assert (
+        client.post(f"/api/periods/{first}", headers=bearer(tokens.controller)).status_code == 201
+    )
+    login(client, tokens.departments["okonomi"])
+    assert client.get(f"/perioder/{first}/okonomi").status_code == 200
+    template = client.get(f"/perioder/{first}/okonomi/mal")
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+
+
 # -- the report -------------------------------------------------------------------------------
 
 
@@ -503,11 +585,13 @@ def test_returned_submission_shows_the_comment_to_the_department(
 ) -> None:
     put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
     login(client, tokens.controller)
-    token = csrf(client.get(f"/perioder/{P}").text)
-    empty = client.post(f"/perioder/{P}/hr/returner", data={"csrf": token, "kommentar": " "})
+    board = client.get(f"/perioder/{P}").text
+    token, seen = csrf(board), shown_version(board, "hr")
+    form = {"csrf": token, "versjon": seen}
+    empty = client.post(f"/perioder/{P}/hr/returner", data={**form, "kommentar": " "})
     assert empty.status_code == 400
     done = client.post(
-        f"/perioder/{P}/hr/returner", data={"csrf": token, "kommentar": "Mangler <sykefravær>."}
+        f"/perioder/{P}/hr/returner", data={**form, "kommentar": "Mangler <sykefravær>."}
     )
     assert done.status_code == 303
     login(client, tokens.departments["hr"])
@@ -530,7 +614,9 @@ def test_controller_board_approves_locks_and_builds(
     assert rows == templates
     hr_row = board.split('id="rad-hr"')[1].split("</tr>")[0]
     assert "status-levert" in hr_row and "Godkjenn" in hr_row
-    assert client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": token}).status_code == 303
+    seen = shown_version(board, "hr")
+    approve = client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": token, "versjon": seen})
+    assert approve.status_code == 303
     assert "status-godkjent" in client.get(f"/perioder/{P}").text.split('id="rad-hr"')[1]
     client.post(f"/perioder/{P}/las", data={"csrf": token})
     locked = client.get(f"/perioder/{P}").text

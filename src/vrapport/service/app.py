@@ -359,7 +359,7 @@ class Pages:
     def _version(self, request: Request, who: Principal) -> Any:
         try:
             version = self.ledger.version(int(request.path_params["version"]))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or beyond SQLite's integers
             version = None
         if version is None:
             raise LedgerError(404, "Versjonen finnes ikke.")
@@ -411,7 +411,10 @@ class Pages:
         form = await self._form(request, who)
         action = APPROVED if request.url.path.endswith("/godkjenn") else RETURNED
         comment = str(form.get("kommentar", "")).strip()
-        await run_in_threadpool(self.service.decide, period, template, action, comment)
+        seen = str(form.get("versjon", ""))
+        if not seen:
+            raise LedgerError(400, "Skjemaet sier ikke hvilken versjon du så; last siden på nytt.")
+        await run_in_threadpool(self.service.decide, period, template, action, comment, seen)
         return RedirectResponse(f"/perioder/{period}", status_code=303)
 
     async def lock_form(self, request: Request, who: Principal) -> Response:
@@ -430,7 +433,7 @@ class Pages:
     async def report_file(self, request: Request, who: Principal) -> Response:
         try:
             report = self.ledger.report(int(request.path_params["report"]))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or beyond SQLite's integers
             report = None
         kind = request.path_params["kind"]
         if report is None or kind not in ("xlsx", "pdf"):
@@ -495,15 +498,21 @@ class Pages:
         period = self.service.open_period(request.path_params["period"])
         template = self._template_for(who, request.path_params["template"])
         action = APPROVED if request.url.path.endswith("/approve") else RETURNED
-        comment = ""
+        data: Any = {}
         body = await self._bounded(request, SMALL_BODY, HTTP_MESSAGES[413]).body()
         if body:
             try:
                 data = json.loads(body)
             except ValueError:
                 raise LedgerError(400, "Innholdet er ikke gyldig JSON.") from None
-            comment = str(data.get("comment", "") if isinstance(data, dict) else "")
-        state = await run_in_threadpool(self.service.decide, period, template, action, comment)
+        if not isinstance(data, dict):
+            raise LedgerError(400, 'Innholdet må være et JSON-objekt, f.eks. {"comment": "…"}.')
+        comment, seen = data.get("comment") or "", data.get("version")
+        if not isinstance(comment, str) or not isinstance(seen, str | None):
+            raise LedgerError(400, "«comment» og «version» må være tekst.")
+        state = await run_in_threadpool(
+            self.service.decide, period, template, action, comment, seen
+        )
         return JSONResponse(state.to_dict())
 
     async def api_report(self, request: Request, who: Principal) -> Response:

@@ -141,7 +141,10 @@ class Service:
 
     def previous_approved(self, period: str) -> dict[str, Version]:
         """Last period's approved versions (for pre-filling and the report's trends)."""
-        earlier = str(Period.parse(period).shift(-1))
+        try:
+            earlier = str(Period.parse(period).shift(-1))
+        except PeriodError:  # January 2000, the first period there can be, has none before
+            return {}
         if self.ledger.period(earlier) is None:
             return {}
         return approved(self.ledger.board(earlier, self.expected))
@@ -171,11 +174,13 @@ class Service:
     def board(self, period: str) -> list[SubmissionState]:
         return self.ledger.board(period, self.expected)
 
-    def decide(self, period: str, template: str, action: str, comment: str) -> SubmissionState:
+    def decide(
+        self, period: str, template: str, action: str, comment: str, seen: str | None = None
+    ) -> SubmissionState:
         period = self.open_period(period)
         if action == RETURNED and not comment.strip():
             raise LedgerError(400, NEEDS_COMMENT)
-        self.ledger.decide(period, self.known(template), action, comment)
+        self.ledger.decide(period, self.known(template), action, comment, seen)
         return self.ledger.state(period, template)
 
     def build(self, period: str, partial: bool, pdf: bool) -> ReportRow:

@@ -417,8 +417,12 @@ class Ledger:
 
     # -- decisions ---------------------------------------------------------------------
 
-    def decide(self, period: str, template: str, action: str, comment: str) -> Version:
-        """Approve or return the latest version of `template` in `period`."""
+    def decide(
+        self, period: str, template: str, action: str, comment: str, seen: str | None = None
+    ) -> Version:
+        """Approve or return the latest version of `template` in `period`; with `seen` (the
+        SHA-256 of the version the controller looked at), only if that is still the latest:
+        a version uploaded meanwhile is never approved unseen."""
         with self._write() as db:
             row = db.execute("SELECT locked FROM periods WHERE period = ?", (period,)).fetchone()
             if row is None:
@@ -432,6 +436,12 @@ class Ledger:
             ).fetchone()
             if latest is None:
                 raise LedgerError(409, f"«{template}» har ikke levert noe for {period}.")
+            if seen is not None and latest["sha256"] != seen:
+                raise LedgerError(
+                    409,
+                    f"«{template}» har levert versjon {latest['seq']} etter versjonen du så "
+                    "på; se på den nye versjonen før du bestemmer deg.",
+                )
             if action == APPROVED and latest["errors"]:
                 raise LedgerError(
                     409,
