@@ -269,6 +269,7 @@ def test_files_are_stored_by_sha256_read_only(
     assert stored.stat().st_mode & 0o222 == 0
     names = {p.name for p in (data_dir / "filer").rglob("*") if p.is_file()}
     assert all(re.fullmatch(r"[0-9a-f]{64}", n) for n in names)
+    assert data_dir.stat().st_mode & 0o777 == 0o700  # for the service's user only
 
 
 def test_ledger_is_sqlite_in_wal_mode(client: TestClient, data_dir: Path) -> None:
@@ -702,3 +703,19 @@ def test_a_data_folder_given_relative_to_the_working_directory_checks_uploads(
         response = put(client, tokens.departments["okonomi"], "okonomi", EXAMPLES / "okonomi.xlsx")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["errors"]) == ("levert", 0)
+
+
+def test_a_form_starlette_cannot_parse_gets_a_norwegian_page(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    login(client, tokens.departments["hr"])
+    token = csrf(client.get(f"/perioder/{P}/hr").text)
+    upload = f"/perioder/{P}/hr/last-opp"
+    book = (EXAMPLES / "hr.xlsx").read_bytes()
+    two = client.post(upload, files=[("fil", ("a.xlsx", book)), ("fil", ("b.xlsx", book))])
+    many = client.post(upload, data={"csrf": token, **{f"f{i}": "x" for i in range(30)}})
+    bare = client.post(upload, content=b"x", headers={"Content-Type": "multipart/form-data"})
+    for answer in (two, many, bare):
+        assert answer.status_code == 400
+        assert "Skjemaet kunne ikke leses" in answer.text and "Maximum" not in answer.text
+        assert "<html" in answer.text.lower()  # the site's page, not a bare message

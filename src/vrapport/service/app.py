@@ -142,7 +142,7 @@ class Pages:
 
     async def _form(self, request: Request, who: Principal) -> Any:
         request = self._bounded(request, self.limit + FORM_SLACK)
-        form = await request.form(max_files=1, max_fields=20)
+        form = await _parsed_form(request, max_files=1, max_fields=20)
         if not csrf_ok(self.ledger, who, str(form.get("csrf", ""))):
             await form.close()
             raise LedgerError(403, "Skjemaet er utløpt eller kom ikke fra denne siden. Prøv igjen.")
@@ -260,7 +260,7 @@ class Pages:
         if request.method == "POST":
             try:
                 small = self._bounded(request, SMALL_BODY, HTTP_MESSAGES[413])
-                form = await small.form(max_files=0, max_fields=5)
+                form = await _parsed_form(small, max_files=0, max_fields=5)
             except LedgerError as exc:
                 return self.error(request, exc.status, exc.message, None)
             nonce = request.cookies.get(LOGIN_COOKIE)
@@ -534,6 +534,21 @@ class Pages:
         )
         response.headers["X-Report-Id"] = str(report.id)
         return response
+
+
+async def _parsed_form(request: Request, max_files: int, max_fields: int) -> Any:
+    """The request's form; one Starlette cannot parse (more files or fields than the page
+    has, a multipart body without its boundary) is a Norwegian 400, not Starlette's words."""
+    try:
+        return await request.form(max_files=max_files, max_fields=max_fields)
+    except HTTPException as exc:
+        if exc.status_code != 400:
+            raise
+        raise LedgerError(
+            400,
+            "Skjemaet kunne ikke leses (flere filer eller felt enn siden har, eller ødelagt "
+            "innhold). Last siden på nytt og prøv igjen.",
+        ) from None
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

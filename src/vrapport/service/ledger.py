@@ -8,6 +8,7 @@ when it has errors and `levert` when it is clean.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -231,6 +232,10 @@ class Ledger:
         self.tmp = root / "tmp"
         for folder in (root, self.files, self.tmp):
             folder.mkdir(parents=True, exist_ok=True)
+        # The departments' files, token hashes and the CSRF secret are for this user only:
+        # with the usual umask, the files are readable by every local user.
+        with contextlib.suppress(OSError):  # a folder of another owner: left as it is
+            root.chmod(0o700)
         self.path = root / LEDGER_FILE
         self._secrets: dict[str, str] = {}
         with self._connect() as db:
