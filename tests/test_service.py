@@ -389,6 +389,21 @@ def test_a_decision_body_of_other_types_is_refused(
     assert state["status"] == "levert" and state["comment"] is None
 
 
+def test_another_departments_version_is_not_found_as_a_missing_one_is(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    """A department cannot tell another's versions from ids that do not exist."""
+    put(client, tokens.departments["okonomi"], "okonomi", EXAMPLES / "okonomi.xlsx")
+    ledger = client.app.state.service.ledger  # type: ignore[attr-defined]
+    seq_id = ledger.versions(P, "okonomi")[0].id
+    login(client, tokens.departments["hr"])
+    for path in (f"/versjoner/{seq_id}", f"/versjoner/{seq_id}/fil", "/versjoner/999999"):
+        answer = client.get(path)
+        assert answer.status_code == 404 and "Versjonen finnes ikke." in answer.text, path
+    login(client, tokens.departments["okonomi"])
+    assert client.get(f"/versjoner/{seq_id}").status_code == 200
+
+
 def test_ids_beyond_sqlites_integers_are_not_found(
     client: TestClient, tokens: Tokens, opened: str
 ) -> None:

@@ -387,6 +387,16 @@ SILENT = {
         "hr.yaml › sheets.breaches.measures.count.min: 1.5 er ikke et heltall; kolonnen har type "
         "integer",
     ),
+    "instruction_beyond_a_cell": (
+        {"hr.yaml": ("  - Fyll ut de gule", "  - " + "x" * 37_000 + "\n  - Fyll ut de gule")},
+        "hr.yaml › instructions[0]: teksten har 37 000 tegn; den skrives i én celle, som tar "
+        "høyst 32 000 tegn her (Excel: 32 767), og vrapport kutter ikke teksten. Del den opp "
+        "eller forkort den",
+    ),
+    "column_wider_than_excel": (
+        {"hr.yaml": ("width: 110", "width: 100000")},
+        "hr.yaml › sheets.comments.columns.text.width: «100000» er utenfor området; må være ≤ 255",
+    ),
 }
 
 

@@ -68,6 +68,24 @@ def _help_text(text: str) -> str:
 # A help text: shown as the input message of the template cells it is about.
 HelpText = Annotated[str, AfterValidator(_help_text)]
 
+# A text written into one template cell (an instruction, a sheet's title or help): Excel's
+# 32 767 characters per cell, less room for the period words filled in.
+CELL_TEXT_MAX = 32_000
+
+
+def _cell_text(text: str) -> str:
+    length = excel_length(text)
+    if length > CELL_TEXT_MAX:
+        shown, most = (f"{n:_}".replace("_", " ") for n in (length, CELL_TEXT_MAX))
+        raise ValueError(
+            f"teksten har {shown} tegn; den skrives i én celle, som tar høyst {most} tegn her "
+            "(Excel: 32 767), og vrapport kutter ikke teksten. Del den opp eller forkort den"
+        )
+    return text
+
+
+CellText = Annotated[str, AfterValidator(_cell_text)]
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
-from vrapport.reportfile import HelpText, Key, Label, Model, prompt_problem
+from vrapport.reportfile import CellText, HelpText, Key, Label, Model, prompt_problem
 
 # The characters Excel refuses in a sheet name, and its longest sheet name.
 SHEET_NAME_FORBIDDEN = "[]:*?/\\"
@@ -71,7 +71,7 @@ class ColumnEntry(Model):
     max: float | int | None = None
     max_length: Annotated[int, Field(ge=1)] | None = None
     help: HelpText = ""  # the input message of the column's cells
-    width: Annotated[float | int, Field(gt=0)] | None = None
+    width: Annotated[float | int, Field(gt=0, le=255)] | None = None  # Excel's widest column
     number_format: str | None = None
     locked: StrictBool = False
     prefill_from: Key | None = None
@@ -123,9 +123,9 @@ class SheetEntry(Model):
     key: Key
     name: SheetName
     kind: SheetKind
-    title: str | None = None
-    help: str = ""
-    row_header: str = ""
+    title: CellText | None = None
+    help: CellText = ""
+    row_header: CellText = ""
     rows: RowsEntry | None = None
     columns: list[ColumnEntry] = []
     measures: list[ColumnEntry] = []
@@ -142,6 +142,6 @@ class TemplateFile(Model):
     version: Annotated[int, Field(ge=1)]
     title: Label
     department: str | None = None
-    instructions: list[str] = []
+    instructions: list[CellText] = []
     sheets: Annotated[list[SheetEntry], Field(min_length=1)]
     checks: list[str] = []

@@ -361,9 +361,10 @@ class Pages:
             version = self.ledger.version(int(request.path_params["version"]))
         except (ValueError, OverflowError):  # not a number, or beyond SQLite's integers
             version = None
-        if version is None:
+        # Another department's version is not found either: a 403 would tell a department
+        # how many versions the others have uploaded.
+        if version is None or not who.may_see(version.template):
             raise LedgerError(404, "Versjonen finnes ikke.")
-        self._template_for(who, version.template)
         return version
 
     async def version_file(self, request: Request, who: Principal) -> Response:
