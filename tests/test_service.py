@@ -4,8 +4,10 @@ boundary, the ledger's rules, and reports equal to `vrapport build` on the same 
 from __future__ import annotations
 
 import io
+import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -734,3 +736,23 @@ def test_a_form_starlette_cannot_parse_gets_a_norwegian_page(
         assert answer.status_code == 400
         assert "Skjemaet kunne ikke leses" in answer.text and "Maximum" not in answer.text
         assert "<html" in answer.text.lower()  # the site's page, not a bare message
+
+
+def test_what_a_killed_service_left_in_tmp_is_removed_when_it_starts_again(
+    data_dir: Path,
+) -> None:
+    from vrapport.service.ledger import LEFTOVER_AGE, Ledger
+
+    tmp = data_dir / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    partial, job, fresh = tmp / "upload-abc", tmp / "jobb-abc", tmp / "upload-new"
+    partial.write_bytes(b"PK\x03\x04 half an upload")
+    job.mkdir()
+    (job / "okonomi.xlsx").write_bytes(b"x")
+    fresh.write_bytes(b"an upload in progress")
+    old = time.time() - LEFTOVER_AGE - 60
+    for path in (partial, job / "okonomi.xlsx", job):
+        os.utime(path, (old, old))
+    Ledger(data_dir)
+    assert not partial.exists() and not job.exists()
+    assert fresh.exists()  # younger than any upload takes: perhaps another's, left alone

@@ -17,6 +17,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -222,6 +223,11 @@ def _add_comparison_columns(db: sqlite3.Connection) -> None:
         db.execute("UPDATE versions SET compared_seq = seq - 1 WHERE seq > 1")
 
 
+# Seconds after which what is left in tmp/ is no one's: far beyond an upload's or a check's
+# time limit.
+LEFTOVER_AGE = 3600
+
+
 class Ledger:
     """The ledger and file store of one DATA_DIR. Safe to use from many threads: every call
     opens its own connection; every change is one IMMEDIATE transaction."""
@@ -236,6 +242,7 @@ class Ledger:
         # with the usual umask, the files are readable by every local user.
         with contextlib.suppress(OSError):  # a folder of another owner: left as it is
             root.chmod(0o700)
+        self._remove_leftovers()
         self.path = root / LEDGER_FILE
         self._secrets: dict[str, str] = {}
         with self._connect() as db:
@@ -243,6 +250,19 @@ class Ledger:
             db.executescript(SCHEMA)
         with self._write() as db:
             _add_comparison_columns(db)
+
+    def _remove_leftovers(self) -> None:
+        """Uploads and jobs a killed service left in tmp/ (a partial upload, a job folder):
+        removed when the ledger opens, once they are older than any upload or check takes."""
+        cutoff = time.time() - LEFTOVER_AGE
+        for entry in self.tmp.iterdir():
+            with contextlib.suppress(OSError):
+                if entry.lstat().st_mtime >= cutoff:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
