@@ -749,3 +749,10 @@ def test_a_bare_no_read_as_false_gets_a_hint_to_quote_it(schemas_copy):
     assert (
         "fant «False» (YAML leser yes/no" in message and 'anførselstegn, f.eks. "Nei")' in message
     )
+
+
+def test_a_comma_that_ended_a_text_in_braces_gets_a_hint_to_quote_it(schemas_copy):
+    edits = {"report.yaml": ("title: HR/HMS, sheet:", "title: HR, HMS og arbeidsmiljø, sheet:")}
+    message = _refused(schemas_copy, edits)
+    assert message.startswith("report.yaml › report.chapters[4].HMS og arbeidsmiljø: ukjent")
+    assert message.endswith('må stå i anførselstegn: title: "HR, HMS og arbeidsmiljø")')

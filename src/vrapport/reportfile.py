@@ -395,6 +395,11 @@ def describe(error: dict[str, Any], model: type[BaseModel], data: Any = None) ->
     elif kind == "extra_forbidden":
         valid = _fields_at(model, loc[:-1])
         what = "ukjent nøkkel" + (f"; gyldige: {', '.join(valid)}" if valid else "")
+        if " " in str(loc[-1]):  # `{title: HR, HMS og …}`: the comma ended the text
+            what += (
+                " (en tekst med komma inne i {…} eller […] må stå i anførselstegn: "
+                'title: "HR, HMS og arbeidsmiljø")'
+            )
     elif kind in ("literal_error", "enum"):
         # pydantic's "'error' or 'warning'" as «error» eller «warning»
         choices = [f"«{c}»" for c in re.findall(r"'([^']*)'", str(ctx.get("expected", "")))]
