@@ -250,10 +250,15 @@ def test_changes_are_against_the_last_readable_version_of_the_same_template(
 
 
 def test_a_ledger_from_before_the_comparison_columns_keeps_its_versions(
-    client: TestClient, data_dir: Path, tokens: Tokens, opened: str
+    client: TestClient,
+    data_dir: Path,
+    tokens: Tokens,
+    opened: str,
+    example_copy: Callable[[str], Path],
 ) -> None:
-    for _ in range(2):
-        put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    changed = set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000})
+    for path in (EXAMPLES / "hr.xlsx", changed):
+        put(client, tokens.departments["hr"], "hr", path)
     with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
         db.execute("ALTER TABLE versions DROP COLUMN readable")
         db.execute("ALTER TABLE versions DROP COLUMN compared_seq")
@@ -304,6 +309,7 @@ def test_status_lists_every_expected_template(
         "warnings": 0,
         "uploaded_at": None,
         "comment": None,
+        "returned_comment": None,
     }
     assert (
         client.get("/api/periods/2024-05/status", headers=bearer(tokens.controller)).status_code
@@ -331,8 +337,8 @@ def test_approve_return_and_upload_again(
     assert (
         client.get(f"/api/periods/{P}/submissions/okonomi", headers=bearer(hr)).status_code == 403
     )
-    again = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
-    assert (again["seq"], again["status"]) == (2, "levert")
+    again = put(client, hr, "hr", set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000}))
+    assert (again.json()["seq"], again.json()["status"]) == (2, "levert")
     assert client.post(approve, headers=controller).json()["status"] == "godkjent"
     # A version with errors cannot be approved.
     bad = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
@@ -756,3 +762,43 @@ def test_what_a_killed_service_left_in_tmp_is_removed_when_it_starts_again(
     Ledger(data_dir)
     assert not partial.exists() and not job.exists()
     assert fresh.exists()  # younger than any upload takes: perhaps another's, left alone
+
+
+def test_the_same_file_again_is_that_version_and_keeps_its_approval(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    hr, controller = tokens.departments["hr"], bearer(tokens.controller)
+    first = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
+    assert first["again"] is False
+    approve = f"/api/periods/{P}/submissions/hr/approve"
+    assert client.post(approve, headers=controller).json()["status"] == "godkjent"
+    again = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
+    assert (again["again"], again["seq"], again["status"]) == (True, 1, "godkjent")
+    assert again["version"] == first["version"]
+    login(client, hr)
+    token = csrf(client.get(f"/perioder/{P}/hr").text)
+    files = {"fil": ("hr.xlsx", (EXAMPLES / "hr.xlsx").read_bytes())}
+    sent = client.post(f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token})
+    assert sent.headers["location"].endswith("?ny=igjen")
+    page = client.get(sent.headers["location"]).text
+    assert "Filen er den samme som versjon 1" in page and "status: godkjent" in page
+    state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+    assert (state["versions"], state["status"]) == (1, "godkjent")
+
+
+def test_the_return_comment_stays_in_the_api_after_a_new_upload(
+    client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
+) -> None:
+    hr, controller = tokens.departments["hr"], bearer(tokens.controller)
+    put(client, hr, "hr", EXAMPLES / "hr.xlsx")
+    back = f"/api/periods/{P}/submissions/hr/return"
+    client.post(back, headers=controller, json={"comment": "Sjekk B6."})
+    put(client, hr, "hr", set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000}))
+    state = client.get(f"/api/periods/{P}/submissions/hr", headers=bearer(hr)).json()
+    assert (state["status"], state["comment"]) == ("levert", None)
+    assert state["returned_comment"] == "Sjekk B6."
+
+
+def test_a_method_not_allowed_names_the_allowed_ones(client: TestClient) -> None:
+    answer = client.delete("/logg-inn")
+    assert answer.status_code == 405 and "GET" in answer.headers["allow"]

@@ -339,7 +339,8 @@ class Pages:
         finally:
             await form.close()
         done = await run_in_threadpool(self.service.record_upload, period, template, sha)
-        return RedirectResponse(f"/versjoner/{done.version.id}?ny=1", status_code=303)
+        fresh = "igjen" if done.again else "1"
+        return RedirectResponse(f"/versjoner/{done.version.id}?ny={fresh}", status_code=303)
 
     async def version(self, request: Request, who: Principal) -> Response:
         version = self._version(request, who)
@@ -353,7 +354,7 @@ class Pages:
             previous=previous,
             state=self.ledger.state(version.period, version.template),
             decisions=self.ledger.decisions(version.id),
-            fresh=request.query_params.get("ny") == "1",
+            fresh=request.query_params.get("ny", ""),
         )
 
     def _version(self, request: Request, who: Principal) -> Any:
@@ -472,6 +473,7 @@ class Pages:
                 "version": version.sha256,
                 "seq": version.seq,
                 "status": done.status,
+                "again": done.again,  # the same file as this latest version: no new one
                 "errors": version.errors,
                 "warnings": version.warnings,
                 "findings": version.findings,
@@ -555,9 +557,11 @@ async def _parsed_form(request: Request, max_files: int, max_fields: int) -> Any
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+    headers = exc.headers  # a 405's Allow
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, exc.status_code)
-    return HTMLResponse(f"<h1>{exc.status_code}</h1><p>{message}</p>", exc.status_code)
+        return JSONResponse({"error": message}, exc.status_code, headers=headers)
+    page = f"<h1>{exc.status_code}</h1><p>{message}</p>"
+    return HTMLResponse(page, exc.status_code, headers=headers)
 
 
 def create_app(config: Config) -> Starlette:

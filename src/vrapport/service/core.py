@@ -61,6 +61,7 @@ def parse_period(text: str) -> str:
 class Upload:
     version: Version
     status: str
+    again: bool = False  # the same bytes as the latest version: that one, no new version
 
 
 class Service:
@@ -103,7 +104,14 @@ class Service:
     # -- uploads ---------------------------------------------------------------------------
 
     def record_upload(self, period: str, template: str, sha256: str) -> Upload:
-        """Check a stored upload in isolation and record it as the next version."""
+        """Check a stored upload in isolation and record it as the next version. The same
+        file as the latest version again, when that had no errors, is that version (its
+        findings and its decision kept: sending the approved file once more does not undo
+        the approval); a file with errors is checked again (its check may have been stopped
+        by the time limit)."""
+        latest = self.ledger.latest(period, template)
+        if latest is not None and latest.sha256 == sha256 and not latest.errors:
+            return Upload(latest, self.ledger.state(period, template).status, again=True)
         previous = self.ledger.last_readable(period, template)
         work = self.work_dir()
         try:

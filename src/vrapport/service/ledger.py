@@ -167,6 +167,9 @@ class SubmissionState:
             "warnings": latest.warnings if latest else 0,
             "uploaded_at": latest.uploaded_at if latest else None,
             "comment": self.decision.comment if self.decision else None,
+            # The latest return's comment, of whichever version (as the department's page
+            # shows it after a new upload).
+            "returned_comment": self.last_comment.comment if self.last_comment else None,
         }
 
 
