@@ -393,6 +393,11 @@ SILENT = {
         "høyst 32 000 tegn her (Excel: 32 767), og vrapport kutter ikke teksten. Del den opp "
         "eller forkort den",
     ),
+    "bound_beyond_excels_digits": (
+        {"brukerstotte.yaml": ("max: 10000000", "max: 1e300")},
+        "brukerstotte.yaml › sheets.contacts.columns.contacts.max: 1e+300 er utenfor det Excel "
+        "regner nøyaktig med (15 siffer); oppgi en grense på høyst 10^15",
+    ),
     "column_wider_than_excel": (
         {"hr.yaml": ("width: 110", "width: 100000")},
         "hr.yaml › sheets.comments.columns.text.width: «100000» er utenfor området; må være ≤ 255",

@@ -413,6 +413,10 @@ def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) 
     )
 
 
+# The largest bound a column may have: Excel holds 15 significant digits.
+MAX_BOUND = 10**15
+
+
 def _bound(value: float | int | None, kind: str, where: str) -> None:
     """A column's min or max is a finite number, and a whole one for a column of whole numbers
     (the template's Excel rule and the check must agree)."""
@@ -420,6 +424,11 @@ def _bound(value: float | int | None, kind: str, where: str) -> None:
         return
     if not math.isfinite(value):
         raise SpecError(f"{where}: må være et endelig tall, ikke {value}")
+    if abs(value) > MAX_BOUND:
+        raise SpecError(
+            f"{where}: {value:g} er utenfor det Excel regner nøyaktig med (15 siffer); "
+            "oppgi en grense på høyst 10^15"
+        )
     if kind == "integer" and value != int(value):
         raise SpecError(f"{where}: {value} er ikke et heltall; kolonnen har type integer")
 
