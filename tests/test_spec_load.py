@@ -398,6 +398,12 @@ SILENT = {
         "brukerstotte.yaml › sheets.contacts.columns.contacts.max: 1e+300 er utenfor det Excel "
         "regner nøyaktig med (15 siffer); oppgi en grense på høyst 10^15",
     ),
+    "number_format_with_bare_text": (
+        {"okonomi.yaml": ('number_format: "#,##0.0"', 'number_format: "#,##0.0 dagsverk"')},
+        "okonomi.yaml › sheets.fte.columns.fte.number_format: «#,##0.0 dagsverk» er ikke et "
+        "tallformat Excel kan lese («a» utenfor anførselstegn); skriv tekst i anførselstegn, "
+        "f.eks. '#,##0 \"kr\"'",
+    ),
     "column_wider_than_excel": (
         {"hr.yaml": ("width: 110", "width: 100000")},
         "hr.yaml › sheets.comments.columns.text.width: «100000» er utenfor området; må være ≤ 255",
@@ -761,3 +767,27 @@ def test_a_comma_that_ended_a_text_in_braces_gets_a_hint_to_quote_it(schemas_cop
     message = _refused(schemas_copy, edits)
     assert message.startswith("report.yaml › report.chapters[4].HMS og arbeidsmiljø: ukjent")
     assert message.endswith('må stå i anførselstegn: title: "HR, HMS og arbeidsmiljø")')
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "0%",
+        "dd.mm.yyyy",
+        '#,##0 "kr"',
+        "[Red]-#,##0",
+        "[$-414]d. mmmm yyyy",
+        "General",
+        "@",
+        '_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-',
+        "h:mm AM/PM",
+        "0.00E+00",
+        "# ?/?",
+        "[h]:mm",
+    ],
+)
+def test_number_formats_excel_reads_are_accepted(schemas_copy, code):
+    escaped = code.replace("\\", "\\\\").replace('"', '\\"')
+    edits = {"okonomi.yaml": ('number_format: "#,##0.0"', f'number_format: "{escaped}"')}
+    specs = load_specs(_edited(schemas_copy, edits))
+    assert specs.templates["okonomi"].sheet("fte").column("fte").number_format == code

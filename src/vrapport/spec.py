@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -383,6 +384,8 @@ def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) 
         raise SpecError(f"{where}.multiple: gjelder bare type choice")
     for name in ("min", "max"):
         _bound(getattr(entry, name), entry.type, f"{where}.{name}")
+    if entry.number_format is not None:
+        _number_format(entry.number_format, f"{where}.number_format")
     if entry.min is not None and entry.max is not None and entry.min > entry.max:
         raise SpecError(f"{where}: min ({entry.min}) er større enn max ({entry.max})")
     if entry.multiple:
@@ -431,6 +434,36 @@ def _bound(value: float | int | None, kind: str, where: str) -> None:
         )
     if kind == "integer" and value != int(value):
         raise SpecError(f"{where}: {value} er ikke et heltall; kolonnen har type integer")
+
+
+# A number format code (ECMA-376 §18.8.31): up to four sections split by «;», each of
+# placeholders and date/time codes; other text quoted ("kr"), escaped (\k) or in brackets
+# ([Red], [$-414], [h]); «_x» and «*x» take any one character.
+_FORMAT_PART = re.compile(
+    r'"[^"]*"|\\.|\[[^\]]*\]|[_*].|general|am/pm|a/p|e[+-]|[0#?.,%/@;:\s$()+\-!^&\'~{}<>=]'
+    r"|[ymdhsb]|\d",
+    re.IGNORECASE | re.DOTALL,
+)
+NUMBER_FORMAT_MAX = 255  # Excel's longest number format
+
+
+def _number_format(code: str, where: str) -> None:
+    """A column's number_format is one Excel can read: a letter outside quotes is a date or
+    time code or an error (Excel would ask to repair the template)."""
+    if len(code) > NUMBER_FORMAT_MAX:
+        raise SpecError(f"{where}: formatet har {len(code)} tegn; Excel tillater høyst 255")
+    position = 0
+    while position < len(code):
+        found = _FORMAT_PART.match(code, position)
+        if found is None:
+            raise SpecError(
+                f"{where}: «{code}» er ikke et tallformat Excel kan lese («{code[position]}» "
+                "utenfor anførselstegn); skriv tekst i anførselstegn, f.eks. "
+                '\'#,##0 "kr"\''
+            )
+        position = found.end()
+    if code.count(";") > 3:
+        raise SpecError(f"{where}: «{code}» har mer enn fire deler skilt med «;»")
 
 
 def _month_pattern(pattern: str, where: str) -> str:
