@@ -459,7 +459,7 @@ def _number_format(code: str, where: str) -> None:
             raise SpecError(
                 f"{where}: «{code}» er ikke et tallformat Excel kan lese («{code[position]}» "
                 "utenfor anførselstegn); skriv tekst i anførselstegn, f.eks. "
-                '\'#,##0 "kr"\''
+                "'#,##0 \"kr\"'"
             )
         position = found.end()
     if code.count(";") > 3:
