@@ -18,9 +18,6 @@ FORMULA_WITHOUT_VALUE = "formula-without-value"
 # A shared formula's follower as the XML has it: no text of its own (Excel writes the text
 # once, at the group's first cell, and `<f t="shared" si="0"/>` at the others).
 SHARED_FOLLOWER = "(delt formel)"
-# A reference to another workbook: as Excel stores it, by the number of its link ([1]Ark!A1,
-# [1]!Navn), or as a program may write it, by the file's name ('C:\data\[budsjett.xlsx]Ark'!A1;
-# a bracket followed by a sheet name and «!», which a table's column reference never is).
 # A reference into another workbook: its number in the file's list of links or its file name
 # in brackets, then a sheet (or nothing, for one of its names) and «!». Quoted when the sheet
 # or path needs it ('[1]Ark 1'!A1, 'C:\data\[budsjett.xlsx]Ark1'!A1), plain otherwise

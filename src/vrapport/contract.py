@@ -340,25 +340,17 @@ def _explained_targets(specs: Specs) -> None:
         targets = [(s, t) for s in template.sheets for t in s.targets]
         if not targets or "explained-targets" not in checks_for(template):
             continue
-        column = next(
-            (
-                (sheet, c)
-                for sheet in template.sheets
-                for c in sheet.columns
-                if c.type == "choice" and c.multiple
-            ),
-            None,
-        )
+        where = next((s for s in template.sheets if s.several_choices), None)
+        choices = where.several_choices if where is not None else None
         for sheet, target in targets:
             path = f"sheets.{sheet.key}.targets.{target.key}.label"
-            if column is None:
+            if where is None or choices is None:
                 raise _fail(
                     _file(template),
                     path,
                     "kontrollen «explained-targets» leser forklaringene fra en kolonne med "
                     "flere valg (multiple: true), og malen har ingen",
                 )
-            where, choices = column
             if target.label.casefold() not in {c.casefold() for c in choices.choices}:
                 raise _fail(
                     _file(template),

@@ -15,13 +15,13 @@ def explained(sub: Submission) -> tuple[set[str], str, str, tuple[str, ...]]:
     """The labels the submission's paragraphs name in a column of several choices, that
     sheet's name, the column's label and its choices (empty when there is no such column)."""
     for data in sub.sheets.values():
-        for column in data.spec.columns:
-            if column.type == "choice" and column.multiple and column.key in data.frame:
-                named = {
-                    label
-                    for value in data.frame[column.key]
-                    if isinstance(value, str)
-                    for label in split_choices(value)
-                }
-                return named, data.name, column.label, column.choices
+        column = data.spec.several_choices
+        if column is not None and column.key in data.frame:
+            named = {
+                label
+                for value in data.frame[column.key]
+                if isinstance(value, str)
+                for label in split_choices(value)
+            }
+            return named, data.name, column.label, column.choices
     return set(), "", "", ()

@@ -175,6 +175,12 @@ class SheetSpec:
                 return row
         raise KeyError(key)
 
+    @property
+    def several_choices(self) -> ColumnSpec | None:
+        """The sheet's first column of several choices (on a comment sheet: what a paragraph
+        explains, the lines or key figures), if it has one."""
+        return next((c for c in self.columns if c.type == "choice" and c.multiple), None)
+
 
 @dataclass(frozen=True)
 class TemplateSpec:
@@ -466,7 +472,7 @@ def _number_format(code: str, where: str) -> None:
         raise SpecError(f"{where}: «{code}» har mer enn fire deler skilt med «;»")
 
 
-def _month_pattern(pattern: str, where: str) -> str:
+def _month_pattern(pattern: str, where: str) -> None:
     """A month rows' label pattern uses {month} and no other placeholder."""
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
@@ -477,7 +483,6 @@ def _month_pattern(pattern: str, where: str) -> str:
             f"{where}: radnavnet «{pattern}» kan bare ha plassholderen {{month}} (og «{{» og "
             "«}» bare rundt den)"
         )
-    return pattern
 
 
 def _months_back(entry: RowsEntry, count: int) -> list[RowSpec]:

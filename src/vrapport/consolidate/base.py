@@ -118,8 +118,8 @@ class SectionInput:
         lines or key figures: a column of several choices), if it has one."""
         if sheet_key != self.reads[role].topic_sheet:
             return None
-        sheet = self.specs.template(self.template(role)).sheet(sheet_key)
-        return next((c.key for c in sheet.columns if c.type == "choice" and c.multiple), None)
+        column = self.specs.template(self.template(role)).sheet(sheet_key).several_choices
+        return column.key if column is not None else None
 
     def sheet(self, role: str, sheet_key: str) -> pd.DataFrame:
         taken = self._taken.get((role, sheet_key, False))

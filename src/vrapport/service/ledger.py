@@ -8,7 +8,6 @@ when it has errors and `levert` when it is clean.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -19,7 +18,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,7 +242,7 @@ class Ledger:
             folder.mkdir(parents=True, exist_ok=True)
         # The departments' files, token hashes and the CSRF secret are for this user only:
         # with the usual umask, the files are readable by every local user.
-        with contextlib.suppress(OSError):  # a folder of another owner: left as it is
+        with suppress(OSError):  # a folder of another owner: left as it is
             root.chmod(0o700)
         self._remove_leftovers()
         self.path = root / LEDGER_FILE
@@ -259,7 +258,7 @@ class Ledger:
         removed when the ledger opens, once they are older than any upload or check takes."""
         cutoff = time.time() - LEFTOVER_AGE
         for entry in self.tmp.iterdir():
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 if entry.lstat().st_mtime >= cutoff:
                     continue
                 if entry.is_dir() and not entry.is_symlink():
