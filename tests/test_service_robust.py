@@ -116,7 +116,6 @@ def test_concurrent_uploads_to_a_real_server_lose_nothing(tmp_path: Path, specs:
     templates = expected_templates(specs)
     data = tmp_path / "data"
     tokens = make_tokens(data, templates)
-    rounds = 3
     with running_server(data) as url:
         opened = httpx2.post(f"{url}/api/periods/{P}", headers=bearer(tokens.controller))
         assert opened.status_code == 201
@@ -132,15 +131,22 @@ def test_concurrent_uploads_to_a_real_server_lose_nothing(tmp_path: Path, specs:
             assert response.status_code == 200, response.text
             return dict(response.json(), template=template)
 
-        jobs = [(t, n) for n in range(rounds) for t in templates]
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(upload, jobs))
+            # Each template's file twice at once: the same bytes are one version, not two.
+            pairs = [r for n in range(2) for r in pool.map(upload, [(t, n) for t in templates] * 2)]
+            # Then three different files of each template at once: recorded in turn, each
+            # compared with the version before it.
+            raced = list(pool.map(upload, [(t, n) for n in range(2, 5) for t in templates]))
         status = httpx2.get(f"{url}/api/periods/{P}/status", headers=bearer(tokens.controller))
     for template in templates:
-        seqs = sorted(r["seq"] for r in results if r["template"] == template)
-        assert seqs == list(range(1, rounds + 1)), template
+        twice = [r for r in pairs if r["template"] == template]
+        assert sorted(r["seq"] for r in twice) == [1, 1, 2, 2], template
+        assert [r["again"] for r in twice].count(True) == 2, template
+        mine = [r for r in raced if r["template"] == template]
+        assert sorted(r["seq"] for r in mine) == [3, 4, 5], template
+        assert all(r["compared_with"] == r["seq"] - 1 for r in mine), template
     rows = status.json()["submissions"]
-    assert all(r["versions"] == rounds and r["status"] == "levert" for r in rows)
+    assert all(r["versions"] == 5 and r["status"] == "levert" for r in rows)
 
 
 def test_token_and_status_commands(tmp_path: Path, specs: Specs) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,8 @@ class Service:
         self.expected = expected_templates(self.specs)
         self.isolated = engine.Isolated(config.limits)
         self.isolated.warm()
+        self._upload_locks: dict[tuple[str, str], threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     def title(self, template: str) -> str:
         return self.specs.template(template).title
@@ -108,7 +111,17 @@ class Service:
         file as the latest version again, when that had no errors, is that version (its
         findings and its decision kept: sending the approved file once more does not undo
         the approval); a file with errors is checked again (its check may have been stopped
-        by the time limit)."""
+        by the time limit). Uploads of one template are recorded one after another, so each
+        is compared with the version recorded before it and two identical uploads sent at
+        once make one version; other templates are checked meanwhile."""
+        with self._upload_lock(period, template):
+            return self._record_upload(period, template, sha256)
+
+    def _upload_lock(self, period: str, template: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._upload_locks.setdefault((period, template), threading.Lock())
+
+    def _record_upload(self, period: str, template: str, sha256: str) -> Upload:
         latest = self.ledger.latest(period, template)
         if latest is not None and latest.sha256 == sha256 and not latest.errors:
             return Upload(latest, self.ledger.state(period, template).status, again=True)
