@@ -367,6 +367,21 @@ SILENT = {
         "report.yaml › catalogues.investment_categories[0].group: «prosjekter» finnes ikke i "
         "investment_groups; kjente: projects",
     ),
+    "placeholder_unclosed": (
+        {"hr.yaml": ("title: Sykefravær {year} (i år)", "title: Sykefravær {year (i år)")},
+        "hr.yaml › sheets.sick_leave.title: «{» står uten sin make; en plassholder skrives "
+        "«{year}», uten mellomrom: «Sykefravær {year (i år) og året før (i fjor), i dagsverk»",
+    ),
+    "placeholder_spaced": (
+        {"hr.yaml": ("title: Sykefravær {year} (i år)", "title: Sykefravær { year } (i år)")},
+        "hr.yaml › sheets.sick_leave.title: «{» står uten sin make; en plassholder skrives "
+        "«{year}», uten mellomrom: «Sykefravær { year } (i år) og året før (i fjor), i dagsverk»",
+    ),
+    "placeholder_unopened": (
+        {"hr.yaml": ("title: Sykefravær {year} (i år)", "title: Sykefravær year} (i år)")},
+        "hr.yaml › sheets.sick_leave.title: «}» står uten sin make; en plassholder skrives "
+        "«{year}», uten mellomrom: «Sykefravær year} (i år) og året før (i fjor), i dagsverk»",
+    ),
     "placeholder_in_column_help": (
         {
             "hr.yaml": (

@@ -90,7 +90,7 @@ def _columns_exist(
 
 def _placeholders(specs: Specs) -> None:
     """Template texts use only the placeholders vrapport fills in from the period."""
-    from vrapport.period import BLANK_WORDS, placeholders
+    from vrapport.period import BLANK_WORDS, placeholders, unmatched_brace
 
     for template in specs.templates.values():
         texts = [(f"instructions[{i}]", t) for i, t in enumerate(template.instructions)]
@@ -98,6 +98,14 @@ def _placeholders(specs: Specs) -> None:
             texts += [(f"sheets.{sheet.key}.title", sheet.title)]
             texts += [(f"sheets.{sheet.key}.help", sheet.help)]
         for path, text in texts:
+            stray = unmatched_brace(text)
+            if stray is not None:
+                raise _fail(
+                    _file(template),
+                    path,
+                    f"«{stray}» står uten sin make; en plassholder skrives «{{year}}», "
+                    f"uten mellomrom: «{text[:60]}»",
+                )
             for name in placeholders(text):
                 if name not in BLANK_WORDS:
                     raise _fail(

@@ -213,6 +213,14 @@ def placeholders(text: str) -> list[str]:
     return _PLACEHOLDER.findall(text)
 
 
+def unmatched_brace(text: str) -> str | None:
+    """The first «{» or «}» in `text` that is not part of a `{name}` placeholder («{year»,
+    «{ year }»), which would be printed as typed; None if there is none."""
+    rest = _PLACEHOLDER.sub("", text)
+    found = [c for c in rest if c in "{}"]
+    return found[0] if found else None
+
+
 def with_period(text: str, period: Period | None) -> str:
     """`text` with its placeholders filled in for `period` (see period_words)."""
     words = period_words(period)
