@@ -699,6 +699,11 @@ def test_login_form_needs_its_csrf_value(client: TestClient, tokens: Tokens) -> 
     forged = client.post("/logg-inn", data={"token": secret, "csrf": "0" * 64})
     assert forged.status_code == 403 and COOKIE not in client.cookies
     page = client.get("/logg-inn")
+    # A login post far too long is refused as such, not as a file too large.
+    long = client.post("/logg-inn", data={"token": "x" * 100_000, "csrf": csrf(page.text)})
+    assert long.status_code == 413 and "Forespørselen er for stor." in long.text
+    assert "<h1>For mye data på én gang</h1>" in long.text and "Filen" not in long.text
+    page = client.get("/logg-inn")
     accepted = client.post("/logg-inn", data={"token": secret, "csrf": csrf(page.text)})
     assert accepted.status_code == 303 and client.cookies.get(COOKIE) == secret
     assert client.get("/perioder").status_code == 200

@@ -76,6 +76,13 @@ HTTP_MESSAGES = {
     413: "Forespørselen er for stor.",
 }
 
+ERROR_HEADINGS = {
+    403: "Ingen tilgang",
+    404: "Finnes ikke",
+    409: "Kan ikke gjøres nå",
+    413: "For mye data på én gang",
+}
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -119,7 +126,12 @@ class Pages:
         )
 
     def error(self, request: Request, status: int, message: str, who: Principal | None) -> Response:
-        return self.page(request, "error.html", status, who=who, status=status, message=message)
+        heading = ERROR_HEADINGS.get(status, "Noe gikk galt")
+        if status == 413 and message == too_large(self.limit):
+            heading = "Filen er for stor"  # an upload; a login or a form is no file
+        return self.page(
+            request, "error.html", status, who=who, status=status, heading=heading, message=message
+        )
 
     def _bounded(self, request: Request, limit: int, message: str = "") -> Request:
         """The request with its body limited to `limit` bytes: more (declared or arriving)
