@@ -9,6 +9,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from vrapport.preflight import col_number
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "2024-03"
 MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -178,13 +180,41 @@ def filled_down(column: str, value: str, first: int, last: int) -> Callable[[byt
     handle does."""
 
     def edit(data: bytes) -> bytes:
-        rows = "".join(
-            f'<row r="{r}"><c r="{column}{r}" t="inlineStr"><is><t>{value}</t></is></c></row>'
-            for r in range(first, last + 1)
-        )
-        return data.replace(b"</sheetData>", rows.encode() + b"</sheetData>", 1)
+        def cell(r: int) -> str:
+            return f'<c r="{column}{r}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+        return with_cells(data, {r: cell(r) for r in range(first, last + 1)}, column)
 
     return edit
+
+
+def with_cells(data: bytes, cells: dict[int, str], column: str) -> bytes:
+    """A sheet's XML with `cells` (row -> the cell's XML, in `column`) put in their rows in
+    order, replacing what that column held there, as Excel writes it: rows and cells in
+    order, each once (the pre-flight refuses a file that is not)."""
+    text = data.decode()
+    head, rest = text.split("<sheetData>", 1) if "<sheetData>" in text else (text, "")
+    if not rest:  # <sheetData/>
+        head, _, tail = text.partition("<sheetData/>")
+        body = ""
+    else:
+        body, tail = rest.split("</sheetData>", 1)
+    rows: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for match in re.finditer(r'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', body, re.S):
+        found = re.findall(r'(<c r="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</c>))', match.group(3) or "")
+        rows[int(match.group(1))] = (
+            match.group(2),
+            [(col_number(letters), xml) for xml, letters in found],
+        )
+    wanted = col_number(column)
+    for r, xml in cells.items():
+        attrs, old = rows.get(r, ("", []))
+        rows[r] = (attrs, sorted([c for c in old if c[0] != wanted] + [(wanted, xml)]))
+    out = "".join(
+        f'<row r="{r}"{attrs}>' + "".join(x for _, x in row_cells) + "</row>"
+        for r, (attrs, row_cells) in sorted(rows.items())
+    )
+    return f"{head}<sheetData>{out}</sheetData>{tail}".encode()
 
 
 def formula_at(ref: str, formula: str, value: str, attrs: str = "") -> Callable[[bytes], bytes]:

@@ -1,7 +1,7 @@
 """The cell scan (in the pre-flight's pass) finds a cell where python-calamine reads its value:
-with or without the optional `r` attribute on cells and rows, in any order, twice, outside a
-row. A formula, an error or a hidden row is never missed because its place was written
-differently from the examples'."""
+with or without the optional `r` attribute on cells and rows, outside a row; a cell or row
+twice or out of order is refused. A formula, an error or a hidden row is never missed because
+its place was written differently from the examples'."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
@@ -94,7 +95,12 @@ def test_every_value_the_reader_reads_is_at_a_place_the_scan_saw(tmp_path: Path,
         {RESULTAT: _sheet_data(_formula_cells(layout))},
     )
     findings, book = inspect(path, "celler.xlsx")
-    assert findings == []
+    written = sum(1 if kind == "cell" else len(cells) for kind, _, cells in layout)
+    if findings:  # a cell or row twice or out of order: refused, never read
+        assert [f.code for f in findings] == ["corrupt-file"], findings
+        assert "to ganger eller i feil rekkefølge" in findings[0].message
+        return
+    assert len(_places(path)) == written, "two cells at one place are refused"
     formulas = book.sheets["Resultat"].formulas
     for cell, value in _places(path).items():
         # the formula whose stored result the reader shows is the one the scan keeps there
@@ -106,23 +112,48 @@ def test_placement_without_r_follows_the_reader(tmp_path: Path) -> None:
     cases = {
         '<row r="6"><c r="B6"><v>1</v></c><c><v>2</v></c></row>': {"B6": 1, "C6": 2},
         '<row r="5"><c><v>1</v></c></row><row><c><v>2</v></c></row>': {"A5": 1, "A6": 2},
-        '<row r="6"><c r="B9"><v>1</v></c><c><v>2</v></c></row>': {"B9": 1, "C6": 2},
-        '<row r="6"><c r="D6"><v>1</v></c><c r="B6"><v>2</v></c><c><v>3</v></c></row>': {
-            "B6": 2,
-            "C6": 3,
-            "D6": 1,
-        },
         '<row r="6"><c r="B6"><v>1</v></c></row><c><v>7</v></c>': {"B6": 1, "A7": 7},
-        '<row r="7"><c><v>1</v></c></row><row r="6"><c><v>2</v></c></row>'
-        "<row><c><v>3</v></c></row>": {"A6": 2, "A7": 3},
+        '<row r="6"><c r="B9"><v>1</v></c><c r="C9"><v>2</v></c></row>': {"B9": 1, "C9": 2},
     }
     for data, expected in cases.items():
         target = corpus.rewrite(
             EXAMPLES / "okonomi.xlsx", tmp_path / "celler.xlsx", {RESULTAT: _sheet_data(data)}
         )
         assert _places(target) == expected, data
-        _, book = inspect(target, "celler.xlsx")
-        assert set(book.sheets["Resultat"].formulas) == set(), data
+        findings, book = inspect(target, "celler.xlsx")
+        assert findings == [] and set(book.sheets["Resultat"].formulas) == set(), data
+
+
+@pytest.mark.parametrize(
+    ("data", "place", "cell"),
+    [
+        # B9 then C6: the reader reads both, Excel would repair
+        ('<row r="6"><c r="B9"><v>1</v></c><c><v>2</v></c></row>', "C6", "C6"),
+        ('<row r="6"><c r="D6"><v>1</v></c><c r="B6"><v>2</v></c></row>', "B6", "B6"),
+        # a cell twice: the reader keeps the last, Excel the first or neither
+        ('<row r="6"><c r="F6"><v>1</v></c><c r="F6"><v>99</v></c></row>', "F6", "F6"),
+        # a row twice, or rows out of order
+        (
+            '<row r="6"><c r="F6"><v>1</v></c></row><row r="6"><c r="G6"><v>2</v></c></row>',
+            "rad 6",
+            "",
+        ),
+        ('<row r="7"><c><v>1</v></c></row><row r="6"><c><v>2</v></c></row>', "rad 6", ""),
+        (
+            '<row r="30"><c r="F30"><v>1</v></c></row><row r="31"><c r="F6"><v>9</v></c></row>',
+            "F6",
+            "F6",
+        ),
+    ],
+)
+def test_a_cell_or_row_twice_or_out_of_order_is_refused(tmp_path: Path, data, place, cell):
+    """As the reviewer's second F6 (or a second row 6 at the end) made the report show it."""
+    target = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx", tmp_path / "celler.xlsx", {RESULTAT: _sheet_data(data)}
+    )
+    [finding], _ = inspect(target, "celler.xlsx")
+    assert (finding.code, finding.sheet, finding.ref) == ("corrupt-file", "Resultat", cell)
+    assert f"Arket «Resultat» har {place} to ganger eller i feil rekkefølge" in finding.message
 
 
 # --- the red team's cases: a stale formula, a hidden row, written without `r` ---------------

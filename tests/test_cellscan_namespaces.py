@@ -147,7 +147,7 @@ def test_a_prefixed_sheet_is_read_like_a_default_one() -> None:
 def test_a_cell_without_r_after_one_with_r_takes_the_next_column() -> None:
     data = _sheet(
         '<sheetData><row r="7"><c r="C7"><v>1</v></c><c t="e"><v>#REF!</v></c></row>'
-        '<row r="9"><c r="AB9"><v>1</v></c><c><f>1</f></c><c r="A9"/><c t="e"><v>#N/A</v></c>'
+        '<row r="9"><c r="A9"/><c t="e"><v>#N/A</v></c><c r="AB9"><v>1</v></c><c><f>1</f></c>'
         "</row></sheetData>"
     )
     area, scan = _outcome(data, namespaces=False)

@@ -393,10 +393,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     A cell's position is its `r` attribute or, without one, the column after the previous
     cell's in the current row; a `<row r>` sets the row, and the row after it is the next
     one (also for a `<row>` without `r`, and for a cell outside any row), as python-calamine
-    places cells (tests/test_cellscan.py compares the two). Cells in any order and two
-    cells at one place are read as the reader reads them: it keeps the last, and the scan
-    keeps what any of them needs said (an error, a formula), so a value is never taken
-    unremarked from a cell the scan did not see. A cell or row inside a cell is refused.
+    places cells (tests/test_cellscan.py compares the two). A cell or row inside a cell is
+    refused, and so are a cell or a row twice or out of order: Excel writes each once, in
+    order, and "repairs" a file that is not, after which what it shows need not be what the
+    reader reads (it keeps the last of two cells at one place).
 
     With `namespaces` the parser checks and expands namespaces ('uri local'). Without, it
     gives names as written ('x:c'), and the pass finds what the namespace-aware parser would
@@ -423,6 +423,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         parser.buffer_text = True
     row = 1  # the current row: set by <row r>, the next one after each </row>
     at_row = at_col = 0  # the current (last opened) cell's position
+    last_row = last_col = 0  # the previous cell's position (at_col starts again in a row)
     max_row = max_col = 0
     in_cell = flagged = False  # inside a <c>; it needs a record at its end (error, formula)
     kind: str | None = None  # the cell's t attribute
@@ -449,6 +450,18 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             "corrupt-file",
             f"{where} har en ugyldig cellereferanse «{ref[:20]}». Lagre filen på nytt i Excel.",
             sheet,
+        )
+
+    def out_of_order(place: str, after: str) -> Refused:
+        # Excel writes rows and cells in order, each once; it "repairs" a file that has one
+        # twice or out of order, and what it then shows need not be what a reader reads.
+        return Refused(
+            "corrupt-file",
+            f"{where} har {place} to ganger eller i feil rekkefølge (etter {after}); Excel "
+            "ville reparere filen, og da er det ikke sikkert at tallene som vises er de som "
+            "leses. Lagre filen på nytt i Excel.",
+            sheet,
+            place if not place.startswith("rad") else "",
         )
 
     def column(letters: str, ref: str) -> int:
@@ -541,7 +554,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
-        nonlocal collecting, row_digits, row_number, row_cut, group
+        nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -567,7 +580,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     "Lagre filen på nytt i Excel.",
                     sheet,
                 )
-            at_row, at_col = r, c
+            if r < last_row or (r == last_row and c <= last_col):
+                raise out_of_order(f"{col_letters(c)}{r}", f"{col_letters(last_col)}{last_row}")
+            at_row, at_col = last_row, last_col = r, c
             if r > max_row:
                 max_row = r
             if c > max_col:
@@ -605,6 +620,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if ref is not None:
                 if not ref.isdigit() or len(ref) > 8 or not 1 <= int(ref) <= EXCEL_ROWS:
                     raise bad_ref(f"rad {ref}")
+                if int(ref) < row:
+                    raise out_of_order(f"rad {int(ref)}", f"rad {row - 1}")
                 row = int(ref)
                 if row <= MAX_ROWS:
                     row_digits, row_number, row_cut = ref, row, -len(ref)
