@@ -270,3 +270,24 @@ def test_a_sheet_outside_the_worksheets_folder_is_checked_too(tmp_path: Path) ->
     path = corpus.rewrite(source, tmp_path / "flyttet.xlsx", edits)
     findings, _ = inspect(path, "flyttet.xlsx")
     assert [(f.code, f.sheet) for f in findings] == [("sheet-too-large", "Resultat")]
+
+
+def test_an_inline_text_in_a_cell_not_of_that_type_is_refused(tmp_path: Path) -> None:
+    """The reviewer's F6: t="n" with an <is> child. Excel reads no value there, python-calamine
+    read 99 999 999 (a warning only, the figure in the report)."""
+    cell = b'<c r="F6" s="12" t="n"><is><t>99999999</t></is></c>'
+    target = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        {RESULTAT: lambda d: d.replace(F6, cell)},
+    )
+    [finding], _ = inspect(target, "okonomi.xlsx")
+    assert (finding.code, finding.sheet, finding.ref) == ("corrupt-file", "Resultat", "F6")
+    assert "innebygd tekst" in finding.message
+    # The same text in a cell of the inline type is read (a number as text: a warning later).
+    fine = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "fine.xlsx",
+        {RESULTAT: lambda d: d.replace(F6, cell.replace(b't="n"', b't="inlineStr"'))},
+    )
+    assert inspect(fine, "fine.xlsx")[0] == []

@@ -295,8 +295,16 @@ class _SheetArea:
 _DIGITS = "0123456789"
 _COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
 # Element local names the sheet pass acts on, as small numbers (0: any other element).
-_CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE = 1, 2, 3, 4, 5, 6
-_CODES = {"c": _CELL, "v": _VALUE, "f": _FORMULA, "row": _ROW, "col": _COL, "mergeCell": _MERGE}
+_CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE, _INLINE = 1, 2, 3, 4, 5, 6, 7
+_CODES = {
+    "c": _CELL,
+    "v": _VALUE,
+    "f": _FORMULA,
+    "row": _ROW,
+    "col": _COL,
+    "mergeCell": _MERGE,
+    "is": _INLINE,
+}
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
 
@@ -608,6 +616,19 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 collecting = _FORMULA
                 text.clear()
                 parser.CharacterDataHandler = text.append
+        elif code == _INLINE:
+            if in_cell and kind != "inlineStr":
+                # Excel reads an inline text only in a cell of that type (t="inlineStr");
+                # python-calamine reads it in any cell.
+                place = f"{col_letters(at_col)}{at_row}"
+                raise Refused(
+                    "corrupt-file",
+                    f"{where}, celle {place}: teksten i cellen er lagret slik Excel ikke "
+                    "leser den (som innebygd tekst uten celletypen for det). Lagre filen på "
+                    "nytt i Excel.",
+                    sheet,
+                    place,
+                )
         elif code == _ROW:
             ref = attrs.get("r")
             if in_cell:
