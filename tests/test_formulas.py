@@ -212,6 +212,32 @@ def test_a_stale_stored_result_is_an_error_at_its_cell(tmp_path: Path) -> None:
     assert _at_f6(findings) == [("formula-stale", "error")]  # not also the warning
 
 
+@pytest.mark.parametrize(
+    ("stored", "blocked"), [("99999999", True), ("34 185 330", False), ("34185330", False)]
+)
+def test_a_result_stored_as_text_is_judged_as_the_number_it_reads_as(
+    tmp_path: Path, stored: str, blocked: bool
+) -> None:
+    """`t="str"` keeps a formula's result as text, which the number column reads as a number:
+    a stale one slipped past the recomputation into the report (the reviewer's 99 999 999)."""
+
+    def as_text(data: bytes) -> bytes:
+        data = corpus.formula_at("F6", "D6+505", stored)(data)
+        return data.replace(b'<c r="F6">', b'<c r="F6" t="str">', 1)
+
+    edits: dict[str, corpus.Edit] = {RESULTAT: as_text}
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    found = _at_f6(json.loads(result.output)["findings"])
+    if blocked:
+        assert ("formula-stale", "error") in found and result.exit_code == 1
+        assert ("formula-in-input", "warning") not in found
+    else:
+        assert ("formula-in-input", "warning") in found and result.exit_code == 0
+        assert ("formula-stale", "error") not in found
+
+
 def test_a_stale_result_tells_apart_values_that_differ_in_the_decimals(tmp_path: Path) -> None:
     code, findings = _check(tmp_path, "D6/7000000", "4.8835")  # 4,88354642857...
     (finding,) = [f for f in findings if f["code"] == "formula-stale"]

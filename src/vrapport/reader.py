@@ -23,7 +23,7 @@ from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
 from vrapport.labels import norm, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
-from vrapport.numbers import format_number, format_plain, is_number
+from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
 from vrapport.period import MONTHS_NB
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
 
@@ -809,10 +809,10 @@ def _formula_inputs(
         else:
             if evaluator is None:
                 evaluator = Evaluator(grid, scan.special)
-            stored = _at(grid, *xl_cell_to_rowcol(cell))
-            judged = is_number(stored) and book.full_precision
+            stored = _stored_number(_at(grid, *xl_cell_to_rowcol(cell)))
+            judged = stored is not None and book.full_precision
             value = evaluator.evaluate(formula, cell) if judged else None
-            if value is not None and not close(stored, value):
+            if stored is not None and value is not None and not close(stored, value):
                 was, gives = _distinct(stored, value)
                 message = (
                     f"Cellen har formelen {shown}, som med verdiene i arket nå gir {gives}, men "
@@ -845,6 +845,14 @@ def _formula_inputs(
                 label,
                 key,
             )
+
+
+def _stored_number(stored: object) -> float | None:
+    """A formula's stored result as the number column will read it: a number, or a result
+    stored as text that reads as one (`t="str"`, which coercion reads as a number)."""
+    if is_number(stored):
+        return stored
+    return parse_number_text(stored) if isinstance(stored, str) else None
 
 
 def _distinct(a: float, b: float) -> tuple[str, str]:
