@@ -150,6 +150,8 @@ CODES: Mapping[str, Code] = _table(
     Code("extra-sheet", "structure", WARNING),
     Code("missing-header", "structure", ERROR),
     Code("missing-column", "structure", ERROR),
+    # a template column's header twice (in a grid: a month's measure twice)
+    Code("duplicate-column", "structure", ERROR),
     # headers in another order than the template's (months, or measures and columns)
     Code("header-order", "structure", ERROR),
     Code("missing-row", "structure", ERROR),
@@ -158,6 +160,9 @@ CODES: Mapping[str, Code] = _table(
     Code("unknown-row", "structure", WARNING),
     # ... and one with values beside its label, which no total would count
     Code("unknown-row-values", "structure", ERROR),
+    # values beside an empty label: among the template's rows, and below the table
+    Code("unlabelled-row-values", "structure", ERROR),
+    Code("unlabelled-row-below", "structure", WARNING),
     Code("duplicate-row", "structure", ERROR),
     Code("too-few-rows", "structure", ERROR),
     Code("hidden-row", "structure", WARNING),

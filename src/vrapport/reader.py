@@ -159,14 +159,34 @@ def _at(grid: Grid, r: int, c: int) -> Any:
     return None
 
 
-def _header_columns(grid: Grid, r: int, start: int) -> dict[str, int]:
-    """Normalised header label -> column index, along row r from `start`."""
+def _header_columns(grid: Grid, r: int, start: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Normalised header label -> column index, along row r from `start`; and the labels
+    found again -> the column of the second."""
     found: dict[str, int] = {}
+    again: dict[str, int] = {}
     for c in range(start, len(grid[r]) if r < len(grid) else 0):
         label = norm(grid[r][c])
         if label and label not in found:
             found[label] = c
-    return found
+        elif label and label not in again:
+            again[label] = c
+    return found, again
+
+
+def _column_twice(sub: Submission, name: str, r: int, first: int, second: int, what: str) -> None:
+    """A template column's header twice: which one holds the figures is a guess, so neither
+    is trusted (a second «Faktisk» or a second March block would be read instead of the
+    real one, or be left out, without a word)."""
+    one, other = xl_rowcol_to_cell(r, first), xl_rowcol_to_cell(r, second)
+    sub.add(
+        name,
+        other,
+        ERROR,
+        "duplicate-column",
+        f"Kolonnen {what} står to ganger (i {one} og {other}); det er ikke sikkert hvilken "
+        "av dem tallene skal leses fra. Slett eller gi nytt navn til den som ikke hører til "
+        "malen.",
+    )
 
 
 # A header as found on the sheet: its place in the spec's order, the text, the cell.
@@ -282,9 +302,12 @@ def _label_rows(
     wanted = {norm(row.label): row.key for row in sheet.rows}
     found: dict[str, int] = {}
     unknown: dict[str, str] = {}  # cell -> label
+    unlabelled: list[int] = []  # rows with values beside an empty label cell
     for r in range(first, len(grid)):
         label = _at(grid, r, col)
         if label is None:
+            if _filled(grid[r], r, col):
+                unlabelled.append(r)
             continue
         key = wanted.get(norm(label))
         if key is None:
@@ -317,6 +340,7 @@ def _label_rows(
     ]
     _month_order(sub, name, months, down=True)
     _row_order(sub, name, lines, [row.label for row in sheet.rows])
+    _unlabelled_rows(sub, name, grid, unlabelled, col, max(found.values(), default=-1))
     for row in sheet.rows:
         if row.key not in found:
             sub.add(
@@ -330,14 +354,57 @@ def _label_rows(
     return found
 
 
+def _filled(line: list[Any], r: int, col: int) -> list[str]:
+    """The cells right of `col` in grid row `r` (`line`) that hold a value."""
+    return [
+        xl_rowcol_to_cell(r, c) for c in range(col + 1, len(line)) if _value(line[c]) is not None
+    ]
+
+
+def _holding(filled: list[str]) -> tuple[str, str, str]:
+    """How a finding names the values in `filled`: where, 'den'/'de', 'verdien'/'verdiene'."""
+    if len(filled) == 1:
+        return f"en verdi i {filled[0]}", "den", "verdien"
+    count = format_number(len(filled))
+    return f"verdier i {count} celler fra {filled[0]} til {filled[-1]}", "de", "verdiene"
+
+
+def _unlabelled_rows(
+    sub: Submission, name: str, grid: Grid, rows: list[int], col: int, last: int
+) -> None:
+    """Rows with values but no label are not read: among the template's rows an error, since
+    a line typed in without its label (or whose label was deleted) would be left out of
+    every total; below the table a warning (a note or a side calculation, perhaps)."""
+    for r in rows:
+        filled = _filled(grid[r], r, col)
+        where, they, values = _holding(filled)
+        cell = xl_rowcol_to_cell(r, col)
+        if r < last:
+            sub.add(
+                name,
+                cell,
+                ERROR,
+                "unlabelled-row-values",
+                f"Rad {r + 1} har {where}, men ikke noe radnavn i {cell}; {they} kommer ikke "
+                f"med i rapporten. Før {values} på malens rader og tøm eller slett raden.",
+            )
+        else:
+            sub.add(
+                name,
+                cell,
+                WARNING,
+                "unlabelled-row-below",
+                f"Rad {r + 1}, under tabellen, har {where} uten radnavn i {cell}; {they} "
+                "leses ikke. Hører de til rapporten, før dem på malens rader.",
+            )
+
+
 def _unknown_row(sub: Submission, name: str, line: list[Any], r: int, col: int, label: Any) -> None:
     """A row whose label the template does not have is not read: a warning when it is empty
     beside its label (a heading, a note), an error when it holds values, since a line added
     to the template (say «Diverse» among the costs) would leave its figures out of every
     total without a word in the report."""
-    filled = [
-        xl_rowcol_to_cell(r, c) for c in range(col + 1, len(line)) if _value(line[c]) is not None
-    ]
+    filled = _filled(line, r, col)
     cell = xl_rowcol_to_cell(r, col)
     if not filled:
         sub.add(
@@ -348,12 +415,7 @@ def _unknown_row(sub: Submission, name: str, line: list[Any], r: int, col: int, 
             f"Raden {quoted(label)} finnes ikke i malen og blir ikke lest.",
         )
         return
-    if len(filled) == 1:
-        where, they, values = f"en verdi i {filled[0]}", "den", "verdien"
-    else:
-        count = format_number(len(filled))
-        where = f"verdier i {count} celler fra {filled[0]} til {filled[-1]}"
-        they, values = "de", "verdiene"
+    where, they, values = _holding(filled)
     sub.add(
         name,
         cell,
@@ -393,6 +455,7 @@ def _read_grid(
         return None
     # Month labels are merged over their measures: carry each to the right.
     positions: dict[tuple[int, str], int] = {}
+    twice: dict[tuple[int, str], int] = {}
     current: int | None = None
     wanted = {norm(m.label): m.key for m in sheet.measures}
     months: dict[int, Placed] = {}  # each month's first header, in column order
@@ -405,8 +468,13 @@ def _read_grid(
         if len(sheet.measures) == 1 and month is None:
             current = None
         key = wanted.get(norm(_at(grid, measure_row, c)))
-        if current is not None and key is not None and (current, key) not in positions:
-            positions[(current, key)] = c
+        if current is not None and key is not None:
+            if (current, key) not in positions:
+                positions[(current, key)] = c
+            elif (current, key) not in twice:
+                twice[(current, key)] = c
+                what = f"{quoted(grid[measure_row][c])} for {MONTHS_NB[current - 1]}"
+                _column_twice(sub, name, measure_row, positions[(current, key)], c, what)
     missing = [
         f"{m.label} {MONTHS_NB[mo - 1]}"
         for mo in range(1, 13)
@@ -454,7 +522,7 @@ def _read_grid(
 def _columns(
     grid: Grid, sub: Submission, sheet: SheetSpec, name: str, header: int, start: int
 ) -> dict[str, int] | None:
-    found = _header_columns(grid, header, start)
+    found, again = _header_columns(grid, header, start)
     positions = {}
     missing = []
     for column in sheet.columns:
@@ -463,6 +531,9 @@ def _columns(
             missing.append(column.label)
         else:
             positions[column.key] = c
+            if norm(column.label) in again:
+                twice = again[norm(column.label)]
+                _column_twice(sub, name, header, c, twice, quoted(grid[header][twice]))
     if missing:
         sub.add(
             name,
