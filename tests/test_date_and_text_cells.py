@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import PERIOD, cell_of, read_grids, set_cells, with_other_examples
+from tests import corpus
+from tests.conftest import EXAMPLES, PERIOD, cell_of, read_grids, set_cells, with_other_examples
 from vrapport.cli import app
 from vrapport.coerce import coerce_column
 from vrapport.pipeline import build
@@ -259,3 +261,19 @@ def test_a_comment_with_a_direction_override_is_a_warning_and_reaches_the_report
     assert not any("\u202e" in t or "\u202c" in t for t in texts)
     code, shown = _check_cli(folder)
     assert code == 0 and [(f["code"], f["cell"]) for f in shown] == [("control-characters", ref)]
+
+
+def test_a_number_in_a_duration_format_is_shown_as_excel_shows_it(tmp_path: Path) -> None:
+    """python-calamine reads a number formatted [h]:mm as a duration; a finding shows it as
+    Excel does (45118 → «1082832:00»), not as Python's «45118 days, 0:00:00»."""
+
+    def duration(styles: bytes) -> bytes:
+        return re.sub(rb'formatCode="yyyy-mm-dd"', b'formatCode="[h]:mm"', styles, count=1)
+
+    path = corpus.rewrite(
+        EXAMPLES / "drift.xlsx", tmp_path / "drift.xlsx", {"xl/styles.xml": duration}
+    )
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    messages = [f["message"] for f in json.loads(result.output)["findings"]]
+    assert result.exit_code == 1 and not any("days" in m for m in messages), messages
+    assert any(re.match(r"«\d+:00» er ikke en dato", m) for m in messages), messages

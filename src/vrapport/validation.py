@@ -289,6 +289,10 @@ def shown_value(value: Any) -> str:
         return format_plain(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.timedelta):  # a number in a duration format: Excel's [t]:mm
+        minutes = round(value.total_seconds() / 60)
+        sign, minutes = ("-", -minutes) if minutes < 0 else ("", minutes)
+        return f"{sign}{minutes // 60}:{minutes % 60:02d}"
     return str(value)
 
 
