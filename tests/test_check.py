@@ -343,8 +343,24 @@ def test_feedback_copy_marks_the_cell_and_leaves_the_original(example_copy, tmp_
 
 def test_feedback_folder_must_differ_from_the_submissions(example_copy):
     path = example_copy("okonomi.xlsx")
+    before = sorted(path.parent.iterdir())
     result = runner.invoke(app, ["check", str(path), "--feedback", str(path.parent)])
     assert result.exit_code == 2
+    assert "--feedback må være en annen mappe enn innsendingene" in result.output
+    assert "kontrollert" not in result.output  # refused before the check, not after it
+    assert sorted(path.parent.iterdir()) == before
+    folder = runner.invoke(app, ["check", str(path.parent), "--feedback", str(path.parent)])
+    assert folder.exit_code == 2 and "kontrollert" not in folder.output
+
+
+def test_feedback_for_files_without_findings_says_there_is_none(tmp_path):
+    out = tmp_path / "retur"
+    result = runner.invoke(
+        app, ["check", str(EXAMPLES / "hr.xlsx"), "--period", "2024-03", "--feedback", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Ingen tilbakemeldinger å skrive: ingen funn i filene." in result.output
+    assert list(out.iterdir()) == []
 
 
 def test_damaged_member_is_a_finding_not_a_crash(specs, example_copy):

@@ -4,6 +4,7 @@ refusals in Norwegian, and the folders a command creates named in its output."""
 from __future__ import annotations
 
 import errno
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import EXAMPLES, PERIOD
 from vrapport.cli import app
-from vrapport.outputs import reason
+from vrapport.outputs import is_board_pack, is_trace, reason
 
 runner = CliRunner()
 
@@ -72,7 +73,7 @@ def test_created_output_folders_are_named(tmp_path: Path):
     result = _build("--out", str(out), "--trace", str(trace))
     assert result.exit_code == 0, result.output
     text = _words(result.output)
-    assert f"Opprettet mappen {tmp_path / 'nyfolder'}/" in text
+    assert f"Opprettet mappen {tmp_path / 'nyfolder' / 'a'}/" in text
     assert f"Opprettet mappen {tmp_path / 'spor'}/" in text
     assert out.is_file() and trace.is_file()
     again = _build("--out", str(out), "--trace", str(trace))
@@ -93,3 +94,99 @@ def test_created_feedback_and_template_folders_are_named(tmp_path: Path):
     assert made.exit_code == 0, made.output
     assert f"Opprettet mappen {maler}/" in _words(made.output)
     assert (maler / "hr_2024-04.xlsx").is_file()
+
+
+def test_a_trace_named_like_the_report_is_refused_before_anything_is_written(tmp_path: Path):
+    out = tmp_path / "r.xlsx"
+    result = _build("--out", str(out), "--trace", str(out))
+    assert result.exit_code == 2, result.output
+    assert f"--trace og --out er samme fil ({out})" in _words(result.output)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_trace_named_like_the_pdf_is_refused(tmp_path: Path):
+    out = tmp_path / "r.xlsx"
+    result = _build("--out", str(out), "--pdf", "--trace", str(tmp_path / "r.pdf"))
+    assert result.exit_code == 2, result.output
+    assert "--trace er samme fil som PDF-en" in _words(result.output)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_trace_onto_a_submission_names_the_trace(tmp_path: Path):
+    submission = EXAMPLES / "hr.xlsx"
+    before = submission.read_bytes()
+    result = _build("--out", str(tmp_path / "r.xlsx"), "--trace", str(submission))
+    assert result.exit_code == 2, result.output
+    assert "er en av innsendingene; velg et annet navn for sporbarheten" in _words(result.output)
+    assert submission.read_bytes() == before
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--trace", "--out"])
+def test_a_folder_as_an_output_file_is_named_a_folder(tmp_path: Path, option: str):
+    folder = tmp_path / "rapporter"
+    folder.mkdir()
+    args = ["--out", str(tmp_path / "r.xlsx"), option, str(folder)]
+    result = _build(*args)
+    assert result.exit_code == 2, result.output
+    assert f"{folder} er en mappe; oppgi" in _words(result.output)
+    assert "må slutte på .xlsx" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapporter"]
+
+
+def test_a_foreign_file_as_trace_is_kept_without_overwrite(tmp_path: Path):
+    notes = tmp_path / "notater.json"
+    notes.write_text('{"mine": "notater"}', encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    result = _build("--out", str(out), "--trace", str(notes))
+    assert result.exit_code == 2, result.output
+    assert "finnes og er ikke en sporbarhetsfil fra vrapport; den erstattes ikke" in _words(
+        result.output
+    )
+    assert notes.read_text(encoding="utf-8") == '{"mine": "notater"}'
+    assert not out.exists()
+    forced = _build("--out", str(out), "--trace", str(notes), "--overwrite")
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(notes.read_text(encoding="utf-8"))["generator"] == "vrapport"
+
+
+def test_vrapports_own_trace_is_replaced_on_a_rebuild(tmp_path: Path):
+    out, trace = tmp_path / "r.xlsx", tmp_path / "spor.json"
+    assert _build("--out", str(out), "--trace", str(trace)).exit_code == 0
+    assert is_trace(trace)
+    trace.write_text(trace.read_text(encoding="utf-8").replace("2024-03", "1999-01"), "utf-8")
+    again = _build("--out", str(out), "--trace", str(trace))
+    assert again.exit_code == 0, again.output
+    assert json.loads(trace.read_text(encoding="utf-8"))["period"] == "2024-03"
+
+
+def test_a_foreign_pdf_beside_the_report_is_kept_without_overwrite(tmp_path: Path):
+    out, pdf = tmp_path / "r.xlsx", tmp_path / "r.pdf"
+    pdf.write_bytes(b"%PDF-1.7 styrets egne notater")
+    result = _build("--out", str(out), "--pdf")
+    assert result.exit_code == 2, result.output
+    assert f"{pdf} finnes og er ikke en PDF laget av vrapport; den erstattes ikke" in _words(
+        result.output
+    )
+    assert pdf.read_bytes() == b"%PDF-1.7 styrets egne notater"
+    assert not out.exists()
+    # Without --pdf the PDF is not an output: the build goes ahead and leaves it alone.
+    assert _build("--out", str(out)).exit_code == 0
+    assert pdf.read_bytes() == b"%PDF-1.7 styrets egne notater"
+
+
+def test_a_board_pack_is_recognised_by_its_keywords(tmp_path: Path, monkeypatch):
+    """LibreOffice writes the report's keywords into the PDF's information dictionary, in
+    UTF-16 hex (as in a real board pack); such a PDF is vrapport's and may be replaced."""
+    hex_keywords = "FEFF" + "vrapport".encode("utf-16-be").hex().upper()
+    ours, theirs = tmp_path / "r.pdf", tmp_path / "annen.pdf"
+    info = f"<</Title<FEFF0041>/Keywords<{hex_keywords}>/Creator<FEFF0043>>>"
+    ours.write_bytes(b"%PDF-1.6\n" + b"x" * 300_000 + info.encode() + b"\n%%EOF\n")
+    theirs.write_bytes(b"%PDF-1.6\n<</Keywords<FEFF0041>>>\n%%EOF\n")
+    assert is_board_pack(ours) and not is_board_pack(theirs)
+    assert not is_board_pack(tmp_path / "finnes-ikke.pdf")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no LibreOffice: the build runs, the PDF fails
+    result = _build("--out", str(tmp_path / "r.xlsx"), "--pdf")
+    assert "erstattes ikke" not in result.output
+    assert "LibreOffice (soffice) er ikke installert" in _words(result.output)
+    assert (tmp_path / "r.xlsx").is_file()

@@ -248,3 +248,18 @@ def test_templates_from_a_period_with_nothing_to_carry_says_so(tmp_path: Path):
     text = " ".join(result.output.split())
     assert "har ingenting som gjelder 2025-01; malen «okonomi» er ikke forhåndsutfylt" in text
     assert "forhåndsutfylt fra" not in text
+
+
+@pytest.mark.parametrize("source", ["folder", "file"])
+def test_templates_into_the_submissions_they_are_filled_from_are_refused(
+    tmp_path: Path, source: str
+):
+    folder = tmp_path / "mars"
+    folder.mkdir()
+    (folder / "hr.xlsx").write_bytes((EXAMPLES / "hr.xlsx").read_bytes())
+    given = folder if source == "folder" else folder / "hr.xlsx"
+    args = ["templates", "2024-04", "--out", str(folder), "--from", str(given), "--only", "hr"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "er mappen med forrige periodes innsendinger (--from)" in " ".join(result.output.split())
+    assert sorted(p.name for p in folder.iterdir()) == ["hr.xlsx"]

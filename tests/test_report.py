@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import EXAMPLES, PERIOD, find_label, read_grids, row_values, set_cells
 from vrapport.cli import app
+from vrapport.outputs import is_board_pack
 from vrapport.pdf import board_workbook, page_count, soffice
 from vrapport.period import Period
 from vrapport.pipeline import BuildOutcome, build
@@ -289,6 +290,7 @@ def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path, example_outcome: 
     assert result.exit_code == 0, result.output
     pdf = out.with_suffix(".pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
+    assert is_board_pack(pdf)  # a rebuild may replace it without --overwrite
     sheets = openpyxl.load_workbook(out).sheetnames
     assert page_count(pdf) >= len(sheets) - 1  # every sheet but Kilder (audit, not board)
     if shutil.which("pdftotext"):

@@ -172,9 +172,7 @@ class CheckReport:
         from vrapport.feedback import write_feedback
         from vrapport.outputs import cannot_write_into
 
-        inputs = {s.path.resolve().parent for s in self.submissions}
-        if folder.resolve() in inputs:
-            raise UsageError("--feedback må være en annen mappe enn innsendingene")
+        refuse_feedback_into_inputs([s.path for s in self.submissions], folder)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             taken: set[str] = set()
@@ -186,6 +184,18 @@ class CheckReport:
 
 
 JSON_PER_CODE = 1000  # findings of one code per sheet in the JSON form
+
+
+def _folders(paths: Iterable[Path]) -> set[Path]:
+    """The folders `paths` name: a folder itself, a file's folder."""
+    return {p.resolve() if p.is_dir() else p.resolve().parent for p in map(Path, paths)}
+
+
+def refuse_feedback_into_inputs(paths: Iterable[Path], folder: Path) -> None:
+    """Feedback copies never go into a folder of submissions (the next check would read
+    them as submissions): raises UsageError. Callable before the check itself."""
+    if Path(folder).resolve() in _folders(paths):
+        raise UsageError("--feedback må være en annen mappe enn innsendingene")
 
 
 def check(
@@ -302,6 +312,11 @@ def make_templates(
     if previous and the_period is None:
         raise UsageError("--from kan ikke brukes med --blank (maler uten periode)")
     _must_exist(previous)
+    if previous and out.resolve() in _folders(previous):
+        raise UsageError(
+            f"{out} er mappen med forrige periodes innsendinger (--from); skriv malene til "
+            "en annen mappe, så de ikke blandes med innsendingene"
+        )
     loaded = _specs(specs)
     wanted = list(only or sorted(loaded.templates))
     unknown = [t for t in wanted if t not in loaded.templates]
@@ -404,35 +419,19 @@ def build(
     submissions (trend arrows, changed figures). `trace`: also write the lineage as JSON.
     `pdf`: also write the PDF board pack beside `out` (`outcome.pdf`, or the reason it could
     not be made in `outcome.pdf_error`; the report is written either way). An existing
-    `out` that is not a report vrapport wrote is replaced only with `overwrite`. `absent`
+    `out`, PDF or `trace` that vrapport did not write is replaced only with `overwrite`. `absent`
     (given: a partial report, «Delvis rapport» on the front page): template delivered but
     left out -> why (a clause after «fordi», with the period), shown in its chapter."""
     from vrapport.files import collect_files
-    from vrapport.outputs import cannot_write, probe
-    from vrapport.preflight import made_by_vrapport
+    from vrapport.outputs import cannot_write
 
     paths, out = [Path(p) for p in paths], Path(out)
     previous = [Path(p) for p in previous or []]
     _must_exist([*paths, *previous])
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"rapportfilen må slutte på .xlsx: {out}")
-    if out.exists() and out.is_dir():
-        raise UsageError(f"{out} er en mappe")
     the_period = _period(period)
     assert the_period is not None
-    pdf_path = out.with_suffix(".pdf")
-    _refuse_inputs_as_outputs(
-        [*paths, *previous], [out, *([pdf_path] if pdf else []), *([trace] if trace else [])]
-    )
-    if out.exists() and not overwrite and not made_by_vrapport(out):
-        raise UsageError(
-            f"{out} finnes og er ikke en rapport laget av vrapport; den erstattes ikke. "
-            "Velg et annet navn, eller bruk --overwrite for å erstatte den."
-        )
-    outputs = [out, *([trace] if trace else []), *([pdf_path] if pdf else [])]
-    refused = probe(outputs)  # before anything is written: all outputs, or none
-    if refused is not None:
-        raise UsageError(cannot_write(*refused))
+    pdf_path = out.with_suffix(".pdf") if pdf else None
+    _check_outputs([*paths, *previous], out, pdf_path, trace, overwrite)
     _prefetch(collect_files(paths), previous)  # the worker reads while the imports below run
     with _heavy_imports():
         from vrapport.pipeline import build as build_report
@@ -456,7 +455,7 @@ def build(
     if trace is not None:
         _write_json(trace, outcome.trace_dict())
         outcome.trace = trace
-    if pdf:
+    if pdf_path is not None:
         from vrapport.pdf import PdfError, board_pack
 
         try:
@@ -478,14 +477,53 @@ def _prefetch(files: list[Path], previous: list[Path]) -> None:
     prefetch(reading(files).shown + reading(earlier, PREVIOUS_PREFIX).shown)
 
 
-def _refuse_inputs_as_outputs(inputs: list[Path], outputs: list[Path]) -> None:
-    """Input files are never modified: an output that names one of them is a usage error."""
+def _check_outputs(
+    inputs: list[Path], out: Path, pdf: Path | None, trace: Path | None, overwrite: bool
+) -> None:
+    """Before anything is read: the report, its PDF and its trace are three different files,
+    none of them an input or a folder, none an existing file vrapport did not write (unless
+    `overwrite`), and each can be written. All outputs, or none."""
     from vrapport.files import collect_files
+    from vrapport.outputs import cannot_write, is_board_pack, is_trace, probe
+    from vrapport.preflight import made_by_vrapport
 
+    if out.is_dir():
+        raise UsageError(f"{out} er en mappe; oppgi rapportfilen, f.eks. {out / 'rapport.xlsx'}")
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"rapportfilen må slutte på .xlsx: {out}")
+    if trace is not None:
+        if trace.is_dir():
+            raise UsageError(
+                f"{trace} er en mappe; oppgi sporbarhetsfilen, f.eks. {trace / 'spor.json'}"
+            )
+        if trace.resolve() == out.resolve():
+            raise UsageError(
+                f"--trace og --out er samme fil ({out}); velg et annet navn for sporbarheten"
+            )
+        if pdf is not None and trace.resolve() == pdf.resolve():
+            raise UsageError(
+                f"--trace er samme fil som PDF-en ({pdf}, laget ved siden av rapporten); "
+                "velg et annet navn for sporbarheten"
+            )
+    # (output, what it is in a message, how vrapport recognises its own earlier one)
+    outputs = [(out, "rapporten", made_by_vrapport, "en rapport laget av vrapport")]
+    if pdf is not None:
+        outputs.append((pdf, "PDF-en", is_board_pack, "en PDF laget av vrapport"))
+    if trace is not None:
+        outputs.append((trace, "sporbarheten", is_trace, "en sporbarhetsfil fra vrapport"))
     taken = {p.resolve() for p in collect_files(inputs)}
-    clash = [o for o in outputs if o.resolve() in taken]
-    if clash:
-        raise UsageError(f"{clash[0]} er en av innsendingene; velg et annet navn for rapporten")
+    for path, role, _, _ in outputs:
+        if path.resolve() in taken:
+            raise UsageError(f"{path} er en av innsendingene; velg et annet navn for {role}")
+    for path, role, ours, kind in outputs:
+        if path.exists() and not overwrite and not ours(path):
+            raise UsageError(
+                f"{path} finnes og er ikke {kind}; den erstattes ikke. "
+                f"Velg et annet navn for {role}, eller bruk --overwrite for å erstatte den."
+            )
+    refused = probe([path for path, *_ in outputs])
+    if refused is not None:
+        raise UsageError(cannot_write(*refused))
 
 
 def _write_json(path: Path, payload: dict[str, Any]) -> None:

@@ -355,8 +355,11 @@ def check(
 ) -> None:
     """Kontroller innsendinger: hver feil med fil, ark og celle."""
     from vrapport.api import check as check_files
+    from vrapport.api import refuse_feedback_into_inputs
 
     with _usage_errors():
+        if feedback is not None:
+            refuse_feedback_into_inputs(paths, feedback)
         report = check_files(paths, period, specs=schemas, previous=previous)
     if as_json:
         sys.stdout.write(report.to_json() + "\n")
@@ -376,6 +379,8 @@ def check(
             _print_created(created)
             for path in written:
                 _console().print(_data(f"Skrev tilbakemelding {path}"))
+            if not any(sub.findings for sub in report.submissions):
+                _console().print("Ingen tilbakemeldinger å skrive: ingen funn i filene.")
             for sub in report.submissions:
                 if sub.findings and not gets_copy(sub):
                     _console().print(
@@ -436,7 +441,8 @@ def build(
     overwrite: Annotated[
         bool,
         typer.Option(
-            "--overwrite", help="Erstatt --out også når den ikke er en rapport fra vrapport."
+            "--overwrite",
+            help="Erstatt --out, PDF-en og --trace også når de ikke er laget av vrapport.",
         ),
     ] = False,
     schemas: SchemasOption = None,
@@ -444,7 +450,7 @@ def build(
     """Kontroller innsendingene og skriv virksomhetsrapporten (.xlsx)."""
     from vrapport.api import build as build_report
 
-    stamp = _timestamp(build_time) if build_time else None
+    stamp = _timestamp(build_time) if build_time is not None else None
     created = missing_folders([out, *([trace] if trace else [])])
     with _usage_errors():
         outcome = build_report(

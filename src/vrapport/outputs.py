@@ -11,6 +11,10 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+KEYWORDS = "vrapport"  # the report's keywords property; LibreOffice carries it into the PDF
+GENERATOR = "vrapport"  # the first key of a trace (`build --trace`)
+_TAIL = 1 << 18  # a PDF's document information is at its end (LibreOffice: the last 2 KB)
+
 
 def _first_existing(path: Path) -> Path:
     """`path` or its nearest ancestor that exists (a file or a folder)."""
@@ -57,15 +61,13 @@ def cannot_write(path: Path, exc: OSError) -> str:
 
 
 def missing_folders(paths: Iterable[Path]) -> list[Path]:
-    """The folders that writing `paths` will create: for each, its topmost missing folder."""
+    """The folders that writing `paths` will create, each named by the one its file goes
+    into (`a/b/` for `a/b/r.xlsx`, though `a/` is made too)."""
     found: list[Path] = []
     for path in paths:
         folder = Path(path).parent
-        top = None
-        while not folder.exists() and folder != folder.parent:
-            top, folder = folder, folder.parent
-        if top is not None and top not in found:
-            found.append(top)
+        if not folder.exists() and folder not in found:
+            found.append(folder)
     return found
 
 
@@ -92,3 +94,29 @@ def probe(paths: Iterable[Path]) -> tuple[Path, OSError] | None:
 def cannot_write_into(folder: Path, exc: OSError, what: str) -> str:
     """The one-line message for files that could not be written into `folder`."""
     return f"kan ikke skrive {what} til {folder}: {reason(exc, Path(folder) / what)}"
+
+
+def is_board_pack(path: Path) -> bool:
+    """Is `path` a PDF vrapport made (`build --pdf`)? LibreOffice writes the report's
+    keywords into the PDF's document information, as UTF-16 in hex; only the file's end is
+    read."""
+    marker = KEYWORDS.encode("utf-16-be").hex().upper().encode()
+    try:
+        with open(path, "rb") as pdf:
+            head = pdf.read(5)
+            pdf.seek(max(0, os.fstat(pdf.fileno()).st_size - _TAIL))
+            tail = pdf.read(_TAIL)
+    except OSError:
+        return False
+    keywords = tail.rfind(b"/Keywords")
+    return head == b"%PDF-" and keywords >= 0 and marker in tail[keywords : keywords + 400]
+
+
+def is_trace(path: Path) -> bool:
+    """Is `path` a trace vrapport wrote (`build --trace`): JSON whose first key says so?"""
+    try:
+        with open(path, "rb") as trace:
+            head = trace.read(64)
+    except OSError:
+        return False
+    return head.startswith(b'{\n  "generator": "' + GENERATOR.encode() + b'"')

@@ -16,6 +16,7 @@ from vrapport.files import collect_files, skipped_files
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.history import restatements, unexplained_restatements
 from vrapport.lineage import SheetSource
+from vrapport.outputs import GENERATOR
 from vrapport.period import Period
 from vrapport.reader import Submission
 from vrapport.report.front import FileRecord, front_section, lineage, sources_section
@@ -52,6 +53,7 @@ class BuildOutcome:
     def trace_dict(self) -> dict[str, Any]:
         """The lineage as JSON (`build --trace`): every figure and its source cells."""
         return {
+            "generator": GENERATOR,  # first: how an existing trace is recognised as one
             "report": self.report.heading if self.report else "",
             "period": str(self.report.period) if self.report else "",
             "build_time": self.build_time.isoformat() if self.build_time else None,

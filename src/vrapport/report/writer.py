@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from vrapport import __version__
 from vrapport.atomic import atomic_path
+from vrapport.outputs import KEYWORDS
 from vrapport.report.model import (
     Block,
     Chart,
@@ -505,6 +506,7 @@ def write_report(report: Report, path: Path) -> Path:
                 "author": report.organisation,
                 "company": report.organisation,
                 "comments": f"Laget av vrapport {__version__}",
+                "keywords": KEYWORDS,  # carried into the PDF: how a board pack is recognised
                 "created": dt.datetime(period.year, period.month, period.last_day),
             }
         )
