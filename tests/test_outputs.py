@@ -178,7 +178,7 @@ def test_a_foreign_pdf_beside_the_report_is_kept_without_overwrite(tmp_path: Pat
 def test_a_board_pack_is_recognised_by_its_keywords(tmp_path: Path, monkeypatch):
     """LibreOffice writes the report's keywords into the PDF's information dictionary, in
     UTF-16 hex (as in a real board pack); such a PDF is vrapport's and may be replaced."""
-    hex_keywords = "FEFF" + "vrapport".encode("utf-16-be").hex().upper()
+    hex_keywords = "FEFF" + "vrapport".encode("utf_16_be").hex().upper()
     ours, theirs = tmp_path / "r.pdf", tmp_path / "annen.pdf"
     info = f"<</Title<FEFF0041>/Keywords<{hex_keywords}>/Creator<FEFF0043>>>"
     ours.write_bytes(b"%PDF-1.6\n" + b"x" * 300_000 + info.encode() + b"\n%%EOF\n")

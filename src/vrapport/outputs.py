@@ -100,7 +100,7 @@ def is_board_pack(path: Path) -> bool:
     """Is `path` a PDF vrapport made (`build --pdf`)? LibreOffice writes the report's
     keywords into the PDF's document information, as UTF-16 in hex; only the file's end is
     read."""
-    marker = KEYWORDS.encode("utf-16-be").hex().upper().encode()
+    marker = KEYWORDS.encode("utf_16_be").hex().upper().encode()
     try:
         with open(path, "rb") as pdf:
             head = pdf.read(5)
