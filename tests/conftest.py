@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import hypothesis  # noqa: F401 - before a test runs vrapport.cli.main, which keeps it out
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook

@@ -276,3 +276,75 @@ def test_under_a_profiler_or_tracer_the_command_ends_the_ordinary_way(monkeypatc
         run()
     assert stopped.value.code == 0
     assert "1 fil kontrollert: 0 feil" in capsys.readouterr().out
+
+
+def _interrupting(at_import: str) -> str:
+    """A `python -c` program that runs the command as the installed entry point does
+    (vrapport.entry.run), and is sent SIGINT from the terminal (its whole process group, the
+    reading worker included) the moment `at_import` is first imported."""
+    return (
+        "import os, signal, sys\n"
+        "class Hook:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {at_import!r}:\n"
+        "            sys.meta_path.remove(self)\n"
+        "            os.killpg(os.getpgrp(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Hook())\n"
+        "from vrapport.entry import run\n"
+        "run()\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "at_import",
+    [
+        "typer",  # the command line itself is still being imported
+        "pandas",  # the reading worker has been started and reads (or imports) meanwhile
+    ],
+)
+def test_ctrl_c_at_any_moment_is_one_norwegian_line_and_exit_130(tmp_path: Path, at_import: str):
+    import os
+    import subprocess
+
+    import vrapport
+
+    source = str(Path(vrapport.__file__).resolve().parents[1])
+    out = tmp_path / "r.xlsx"
+    command = ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-c", _interrupting(at_import), *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ | {"PYTHONPATH": source, "TMPDIR": str(tmp_path)},
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert (done.returncode, done.stderr.strip()) == (
+        130,
+        "Avbrutt. Ingen fil er skrevet halvveis eller endret.",
+    )
+    assert list(tmp_path.iterdir()) == []  # nor the worker's results left in TMPDIR
+
+
+def test_templates_interrupted_name_the_files_already_written(monkeypatch, capsys, tmp_path):
+    import vrapport.templates
+    from vrapport.signals import Interrupted
+
+    real, calls = vrapport.templates.write_template, []
+
+    def stopped_at_the_third(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 3:
+            raise Interrupted(2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(vrapport.templates, "write_template", stopped_at_the_third)
+    monkeypatch.setenv("COLUMNS", "400")
+    out = tmp_path / "maler"
+    code, _, err = _main(monkeypatch, capsys, "templates", "2024-04", "--out", str(out))
+    written = sorted(out.iterdir())
+    assert code == 130 and len(written) == 2
+    assert err.startswith("Avbrutt. Ingen fil er skrevet halvveis; ferdig skrevet før avbruddet:")
+    for path in written:
+        assert str(path) in err

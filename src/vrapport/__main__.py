@@ -1,3 +1,3 @@
-from vrapport.cli import run
+from vrapport.entry import run
 
 run()

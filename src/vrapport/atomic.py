@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _MARK = "vrapport"
+_recorders: list[list[Path]] = []  # see recording()
 
 
 def _umask() -> int:
@@ -67,5 +68,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+        for recorder in _recorders:
+            recorder.append(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def recording() -> Iterator[list[Path]]:
+    """The files put in place (by atomic_path) while inside: what an interrupted command
+    had finished writing."""
+    written: list[Path] = []
+    _recorders.append(written)
+    try:
+        yield written
+    finally:
+        _recorders.remove(written)

@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 import typer.core
 
+from vrapport.atomic import recording
 from vrapport.console import console as _console
 from vrapport.console import data as _data
 from vrapport.console import fail as _fail
 from vrapport.outputs import missing_folders
 from vrapport.service.commands import register as register_service
+from vrapport.signals import INTERRUPTED, Interrupted, stop_on_signals
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -509,26 +511,6 @@ for _command in app.registered_commands:
         _command.cls = NorwegianCommand
 
 
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM: unwinds like an exception, so every `finally` (temporary files)
-    runs, and is not caught by `except Exception`."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def stop_on_signals() -> None:
-    """SIGTERM and SIGINT raise `Interrupted` in the main thread."""
-    import signal
-
-    def stop(signum: int, _frame: object) -> None:
-        raise Interrupted(signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-
-
 def skip_hypothesis() -> None:
     """Keep pandera from importing hypothesis in this process (the command line's).
 
@@ -622,6 +604,11 @@ def _collect_less() -> None:
 def _run() -> None:
     errors = _click_errors()
     stop_on_signals()
+    with recording() as written:
+        _run_command(errors, written)
+
+
+def _run_command(errors: Any, written: list[Path]) -> None:
     try:
         code = app(standalone_mode=False)
     except errors.NoArgsIsHelpError as exc:  # `vrapport` alone: the help
@@ -636,7 +623,7 @@ def _run() -> None:
         _console(stderr=True).print("Avbrutt.")
         sys.exit(1)
     except Interrupted as interrupted:  # temporary files are removed on the way out
-        _console(stderr=True).print("Avbrutt. Ingen fil er skrevet halvveis eller endret.")
+        _console(stderr=True).print(_interrupted(written))
         sys.exit(128 + interrupted.signum)
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
         if os.environ.get("VRAPPORT_DEBUG"):
@@ -647,6 +634,16 @@ def _run() -> None:
         )
         sys.exit(EXIT_USAGE)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _interrupted(written: list[Path]) -> str:
+    """What an interrupted command leaves: no file half-written, and the files it had
+    finished (a template run stopped after three of eight), named."""
+    done = [path for path in dict.fromkeys(written) if path.exists()]
+    if not done:
+        return INTERRUPTED
+    names = ", ".join(str(path) for path in done)
+    return f"Avbrutt. Ingen fil er skrevet halvveis; ferdig skrevet før avbruddet: {_data(names)}."
 
 
 def _click_errors() -> Any:

@@ -33,6 +33,7 @@ from typing import Any
 from vrapport.cellscan import BookScan, SheetScan
 from vrapport.findings import ERROR, Finding
 from vrapport.preflight import DAMAGED, inspect
+from vrapport.signals import children_ignore_sigint
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker
 TIME_LIMIT = 20.0  # seconds to read one file
@@ -445,7 +446,8 @@ class Reader:
             name="vrapport_reader",
         )
         try:
-            process.start()
+            with children_ignore_sigint():
+                process.start()
         finally:
             child.close()
         self._conn, self._process = conn, process
