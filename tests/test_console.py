@@ -156,10 +156,33 @@ def test_an_unknown_option_names_the_likely_one(monkeypatch, capsys):
 
 def test_an_option_without_its_value_and_a_missing_argument(monkeypatch, capsys):
     code, _, err = _main(monkeypatch, capsys, "check", str(EXAMPLES), "--period")
-    assert (code, err.split(".")[0]) == (2, "Feil: valget --period trenger en verdi")
+    assert (code, err.split(" Bruk:")[0]) == (2, "Feil: valget --period trenger en verdi")
+    assert "vrapport check [VALG] FIL_ELLER_MAPPE..." in err  # its usage line too
     code, _, err = _main(monkeypatch, capsys, "check")
     assert code == 2
     assert err.startswith("Feil: argumentet FIL_ELLER_MAPPE mangler")
+
+
+def test_a_short_option_without_its_value_is_named_with_its_usage(monkeypatch, capsys):
+    code, _, err = _main(monkeypatch, capsys, "build", str(EXAMPLES), "-p", "2024-03", "-o")
+    assert code == 2
+    assert err.startswith("Feil: valget -o (--out) trenger en verdi")
+    assert re.search(r"Bruk: .*vrapport build \[VALG\] MAPPE_ELLER_FIL\.\.\.", err)
+    assert re.search(r"Se «.*vrapport build -h» for hjelp\.", err)
+
+
+def test_an_unknown_command_and_extra_arguments_are_norwegian(monkeypatch, capsys):
+    code, _, err = _main(monkeypatch, capsys, "chek", str(EXAMPLES))
+    assert (code, err.split(" Bruk:")[0]) == (2, "Feil: ukjent kommando «chek». Mente du check?")
+    assert re.search(r"Se «.*vrapport -h» for hjelp\.", err)
+    code, _, err = _main(monkeypatch, capsys, "xyz")
+    assert (code, err.split(" Bruk:")[0]) == (2, "Feil: ukjent kommando «xyz».")
+    code, _, err = _main(monkeypatch, capsys, "templates", "2024-03", "mars", "april")
+    assert code == 2
+    assert err.startswith("Feil: for mange argumenter: mars april")
+    assert "vrapport templates [VALG] [PERIODE]" in err
+    for english in ("No such command", "Did you mean", "Got unexpected", "ugyldig bruk"):
+        assert english not in err
 
 
 def test_a_command_that_runs_keeps_its_exit_code(monkeypatch, capsys):

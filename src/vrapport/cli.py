@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,12 +92,27 @@ def _argument_name(argument: Any) -> str:
     return f"{name}..." if argument.nargs != 1 else name
 
 
+def _with_context(parse: Any, ctx: Any, args: list[str]) -> list[str]:
+    """`parse(ctx, args)`, a usage error given the context it arose in: click's parser
+    raises some (an option without its value) without one, and they would be printed
+    without the command's usage line."""
+    try:
+        return list(parse(ctx, args))
+    except _click_errors().UsageError as exc:
+        if exc.ctx is None:
+            exc.ctx = ctx
+        raise
+
+
 class NorwegianCommand(typer.core.TyperCommand):
     """A command whose help (usage line, section headings, the help option) is in Norwegian,
     through click's public formatting hooks."""
 
     def get_help_option(self, ctx: Any) -> Any:
         return _norwegian_help(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _with_context(super().parse_args, ctx, args)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _norwegian_usage(self, ctx, formatter)
@@ -110,6 +126,20 @@ class NorwegianGroup(typer.core.TyperGroup):
 
     def get_help_option(self, ctx: Any) -> Any:
         return _norwegian_help(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _with_context(super().parse_args, ctx, args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """An unknown command in Norwegian, with the likely one (click's text is English)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx))
+            guess = f" Mente du {' eller '.join(close)}?" if close else ""
+            raise _click_errors().UsageError(f"{_NORWEGIAN}ukjent kommando «{name}».{guess}", ctx)
+        return super().resolve_command(ctx, args)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _norwegian_usage(self, ctx, formatter)
@@ -668,12 +698,31 @@ def _usage_text(exc: Any) -> str:
         return f"ukjent valg {exc.option_name}.{guess}"
     if isinstance(exc, errors.BadOptionUsage):
         if "requires an argument" in exc.message:
-            return f"valget {exc.option_name} trenger en verdi"
+            return f"valget {_spelled_out(exc.option_name, exc.ctx)} trenger en verdi"
         return f"{exc.option_name} er brukt feil ({exc.message})"
     if isinstance(exc, errors.BadParameter):
         name = exc.param_hint or _param_name(exc.param)
         return f"ugyldig verdi for {name}: {_value_error(exc)}"
-    return f"ugyldig bruk ({exc.format_message()})"
+    message = exc.format_message()
+    if message.startswith(_NORWEGIAN):
+        return message.removeprefix(_NORWEGIAN)
+    extra = _EXTRA_ARGUMENTS.match(message)
+    if extra:
+        return f"for mange argumenter: {extra.group(1)} (se bruken under)"
+    return f"ugyldig bruk ({message})"
+
+
+_NORWEGIAN = "\x00"  # leads a usage error vrapport raised itself, its text already Norwegian
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)$", re.S)
+
+
+def _spelled_out(flag: str, ctx: Any) -> str:
+    """`-o (--out)` for a short flag, so the message says which option it is."""
+    for param in ctx.command.params if ctx is not None else []:
+        names = getattr(param, "opts", [])
+        if flag in names and (longest := max(names, key=len)) != flag:
+            return f"{flag} ({longest})"
+    return flag
 
 
 # typer's value coercion (pydantic) by error type, in Norwegian.
