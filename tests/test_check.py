@@ -873,3 +873,39 @@ def test_checking_a_folder_names_the_templates_no_file_was_found_for(tmp_path: P
     for complete in ([str(EXAMPLES)], [str(EXAMPLES / "okonomi.xlsx")]):  # a file: no word
         done = runner.invoke(app, ["check", *complete, "--period", "2024-03", "--json"])
         assert json.loads(done.output)["absent"] == {}
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
+    """«økonomi.xlsx» from an old Windows share: the name's byte F8 is no UTF-8. The file is
+    read like any other (python-calamine could not open such a path: «Filen er skadet»), its
+    findings name it `\\xf8konomi.xlsx`, the JSON is valid UTF-8, and its feedback copy keeps
+    the original bytes."""
+    import os
+
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    name = os.fsdecode(b"\xf8konomi.xlsx")
+    try:
+        path = folder / name
+        path.write_bytes((EXAMPLES / "okonomi.xlsx").read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    set_cells(path, "Resultat", {"F6": "abc"})
+    (folder / os.fsdecode(b"notat\xe6.pdf")).write_bytes(b"%PDF-1.7")
+    args = [
+        "check",
+        str(folder),
+        "--period",
+        "2024-03",
+        "--json",
+        "--feedback",
+        str(tmp_path / "r"),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout_bytes.decode("utf-8"))  # strict: valid UTF-8
+    found = {(f["file"], f["cell"], f["code"]) for f in report["findings"]}
+    assert ("\\xf8konomi.xlsx", "F6", "not-a-number") in found
+    assert ("notat\\xe6.pdf", "", "skipped-file") in found
+    assert not any(f["code"] == "corrupt-file" for f in report["findings"])
+    assert os.listdir(os.fsencode(tmp_path / "r")) == [b"\xf8konomi_tilbakemelding.xlsx"]

@@ -32,7 +32,9 @@ def data(value: object) -> str:
     verbatim, never read as markup (`[/b]`, `[inkl. sosiale kostnader]`)."""
     from rich.markup import escape
 
-    return escape(str(value).translate(_CONTROLS))
+    from vrapport.files import printable
+
+    return escape(printable(str(value).translate(_CONTROLS)))
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vrapport.atomic import atomic_path
+from vrapport.files import printable
 from vrapport.findings import ERROR, Finding, capped
 from vrapport.reader import Submission
 
@@ -28,8 +29,10 @@ NOT_MARKED = (
 
 
 def feedback_name(sub: Submission, taken: set[str]) -> str:
-    """'okonomi_tilbakemelding.xlsx', made unique among the names in `taken`."""
+    """'okonomi_tilbakemelding.xlsx', made unique among the names in `taken`; a name that is
+    not UTF-8 keeps its bytes (the display name spells them `\\xf8`)."""
     stem = Path(sub.display.replace("/", "_")).stem
+    stem = stem.replace(printable(sub.path.stem), sub.path.stem)
     name, number = f"{stem}_tilbakemelding.xlsx", 2
     while name in taken:
         name, number = f"{stem}_tilbakemelding_{number}.xlsx", number + 1

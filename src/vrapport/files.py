@@ -9,6 +9,8 @@ reads while the main process imports.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +48,7 @@ def skipped_files(paths: Iterable[Path]) -> list[Finding]:
     spreadsheet (a PDF or a mail sent instead of the workbook, say); hidden files and
     Excel's lock files (~$) are passed over in silence."""
     return [
-        Finding.make("skipped-file", p.name, suffix=p.suffix or "uten filendelse")
+        Finding.make("skipped-file", printable(p.name), suffix=p.suffix or "uten filendelse")
         for path in paths
         if path.is_dir()
         for p in sorted(path.iterdir())
@@ -56,13 +58,27 @@ def skipped_files(paths: Iterable[Path]) -> list[Finding]:
     ]
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")  # how Python holds a name's non-UTF-8 bytes
+
+
+def printable(name: str) -> str:
+    """`name` as text that prints and goes into JSON as UTF-8: the bytes of a file name that
+    are not UTF-8 (an «ø» from an old Windows share, byte F8), which Python holds as lone
+    surrogates, written as `\\xf8`, so the name is still recognisable and unambiguous."""
+    if not _UNDECODED.search(name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def display_names(files: list[Path]) -> dict[Path, str]:
     """The name a finding gives each file: its file name, or folder/name where two files
     share a name."""
     counts: dict[str, int] = {}
     for path in files:
         counts[path.name] = counts.get(path.name, 0) + 1
-    return {p: p.name if counts[p.name] == 1 else f"{p.parent.name}/{p.name}" for p in files}
+    return {
+        p: printable(p.name if counts[p.name] == 1 else f"{p.parent.name}/{p.name}") for p in files
+    }
 
 
 def identical_copies(files: Iterable[Path]) -> dict[Path, list[Path]]:

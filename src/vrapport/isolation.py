@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import io
 import multiprocessing
 import pickle
 import sys
@@ -100,8 +101,12 @@ def _read_values(book: Workbook, path: Path) -> None:
             return "svært skjult"
         return "skjult" if visible == SheetVisibleEnum.Hidden else ""
 
-    book.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    workbook = CalamineWorkbook.from_path(str(path))
+    # The bytes hashed are the bytes parsed (read once), and a file name that is not valid
+    # UTF-8 (ø written by an old Windows share) opens: python-calamine's own open cannot.
+    data = path.read_bytes()
+    book.sha256 = hashlib.sha256(data).hexdigest()
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    del data
     book.sheet_names = list(workbook.sheet_names)
     book.visibility = {s.name: state(s.visible) for s in workbook.sheets_metadata}
     for name in book.sheet_names:
