@@ -17,6 +17,7 @@ from vrapport.spec import Specs
 from vrapport.validation import check_files
 
 runner = CliRunner()
+PREVIOUS = EXAMPLES.parent / "2024-02"
 
 
 def findings_of(path: Path, specs: Specs, period: Period | None = PERIOD):
@@ -909,3 +910,64 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
     assert ("notat\\xe6.pdf", "", "skipped-file") in found
     assert not any(f["code"] == "corrupt-file" for f in report["findings"])
     assert os.listdir(os.fsencode(tmp_path / "r")) == [b"\xf8konomi_tilbakemelding.xlsx"]
+
+
+def test_previous_naming_this_periods_own_files_is_a_usage_error(tmp_path):
+    for command in (
+        ["check", str(EXAMPLES), "--period", "2024-03", "--previous", str(EXAMPLES)],
+        ["build", str(EXAMPLES), "-p", "2024-03", "--previous", str(EXAMPLES / "hr.xlsx")]
+        + ["--out", str(tmp_path / "r.xlsx")],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert "--previous gir de samme filene som innsendingene" in " ".join(result.output.split())
+        assert "kontrollert" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_previous_of_this_or_a_later_period_is_a_usage_error_not_a_finding_per_file(tmp_path):
+    message = "filene oppgitt som forrige periodes gjelder 2024-03, ikke en periode før 2024-02"
+    out = tmp_path / "r.xlsx"
+    for command in (
+        ["build", str(PREVIOUS), "-p", "2024-02", "--previous", str(EXAMPLES), "--out", str(out)],
+        ["check", str(PREVIOUS), "-p", "2024-02", "--previous", str(EXAMPLES)],
+        ["templates", "2024-02", "--from", str(EXAMPLES), "--out", str(tmp_path / "maler")],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert message in " ".join(result.output.split())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_last_periods_findings_are_counted_apart_from_this_periods(tmp_path):
+    earlier = tmp_path / "februar"
+    earlier.mkdir()
+    (earlier / "prosjekt.xlsx").write_bytes((PREVIOUS / "prosjekt.xlsx").read_bytes())
+    set_cells(earlier / "prosjekt.xlsx", "Prosjekter", {"D5": "Lilla"})
+    args = ["check", str(EXAMPLES), "--period", "2024-03", "--previous", str(earlier)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output  # last period's error still stops the check
+    text = " ".join(result.output.split())
+    assert "8 filer kontrollert: 0 feil, 0 advarsler." in text
+    assert "Forrige periode: 1 fil kontrollert: 1 feil, 0 advarsler." in text
+    counts = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["counts"]
+    assert counts == {
+        "files": 8,
+        "errors": 0,
+        "warnings": 0,
+        "previous": {"files": 1, "errors": 1, "warnings": 0},
+    }
+
+
+def test_one_file_of_this_period_among_last_periods_is_an_error_at_that_file(tmp_path):
+    earlier = tmp_path / "februar"
+    earlier.mkdir()
+    (earlier / "prosjekt.xlsx").write_bytes((PREVIOUS / "prosjekt.xlsx").read_bytes())
+    (earlier / "hr.xlsx").write_bytes((EXAMPLES / "hr.xlsx").read_bytes())  # March's, by mistake
+    args = ["check", str(EXAMPLES), "-p", "2024-03", "--previous", str(earlier), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    wrong = [
+        f for f in json.loads(result.stdout)["findings"] if f["code"] == "previous-not-earlier"
+    ]
+    assert [f["file"] for f in wrong] == ["forrige periode: hr.xlsx"]

@@ -597,8 +597,8 @@ def test_templates_from_refuses_a_submission_that_is_not_earlier(tmp_path: Path)
         ],
         env={"COLUMNS": "200"},
     )
-    assert result.exit_code == 1
-    assert "tidligere periode" in result.output
+    assert result.exit_code == 2  # the wrong folder: a usage error (one file: see test_check)
+    assert "ikke en periode før 2024-02" in " ".join(result.output.split())
     assert not list(tmp_path.glob("*.xlsx"))
 
 

@@ -138,13 +138,29 @@ class CheckReport:
             for s in self.submissions
         ]
 
+    # With `previous`: how many of last period's files were read (their findings are in
+    # `findings`, the file named «forrige periode: …», and counted apart).
+    previous_files: int = 0
+
     @property
-    def counts(self) -> dict[str, int]:
-        return {
+    def counts(self) -> dict[str, Any]:
+        """Files and findings of the files checked; last period's apart, under "previous"."""
+        from vrapport.files import PREVIOUS_PREFIX
+
+        earlier = [f for f in self.findings if f.file.startswith(PREVIOUS_PREFIX)]
+        these = [f for f in self.findings if not f.file.startswith(PREVIOUS_PREFIX)]
+        counts: dict[str, Any] = {
             "files": len(self.submissions),
-            "errors": _errors(self.findings),
-            "warnings": _warnings(self.findings),
+            "errors": _errors(these),
+            "warnings": _warnings(these),
         }
+        if self.previous_files:
+            counts["previous"] = {
+                "files": self.previous_files,
+                "errors": _errors(earlier),
+                "warnings": _warnings(earlier),
+            }
+        return counts
 
     @property
     def valid(self) -> bool:
@@ -217,10 +233,12 @@ def check(
     _must_exist([*paths, *earlier_paths])
     the_period = _period(period)
     files = collect_files(paths)
+    _refuse_previous_among_inputs(files, earlier_paths)
     _prefetch(files, earlier_paths)  # the worker reads while the imports below run
     with _heavy_imports():
         from vrapport.history import restatements, unexplained_restatements
         from vrapport.validation import (
+            NotEarlier,
             check_duplicates,
             check_files,
             check_periods,
@@ -240,13 +258,17 @@ def check(
     findings += skipped_files(paths)
     if the_period is None:
         findings += check_periods(submissions)
-    restated = []
+    restated, previous_files = [], 0
     if earlier_paths:
         stamped = {s.meta.get("period", "") for s in submissions if s.template is not None}
         against = the_period or (_period(stamped.pop()) if len(stamped) == 1 else None)
         if against is None:
             raise UsageError("--previous krever --period når filene ikke har én felles periode")
-        earlier = check_previous(earlier_paths, loaded, against)
+        try:
+            earlier = check_previous(earlier_paths, loaded, against)
+        except NotEarlier as exc:
+            raise UsageError(str(exc)) from None
+        previous_files = len(earlier)
         findings += [f for sub in earlier for f in sub.findings] + check_duplicates(earlier)
         restated = restatements(submissions, earlier)
         by_file = {s.display: s for s in submissions}
@@ -260,7 +282,7 @@ def check(
     if any(p.is_dir() for p in paths):  # (a department checks only its own file)
         found = {s.template_id for s in submissions}
         absent = {t.id: t.title for t in loaded.templates.values() if t.id not in found}
-    return CheckReport(submissions, findings, the_period, restated, absent)
+    return CheckReport(submissions, findings, the_period, restated, absent, previous_files)
 
 
 # --- templates -----------------------------------------------------------------------------
@@ -334,8 +356,12 @@ def make_templates(
     sources: dict[str, Submission] = {}
     if previous and the_period is not None:
         from vrapport.prefill import load_previous
+        from vrapport.validation import NotEarlier
 
-        last = load_previous(previous, loaded, the_period)
+        try:
+            last = load_previous(previous, loaded, the_period)
+        except NotEarlier as exc:
+            raise UsageError(str(exc)) from None
         # Only the files of another template may have errors: a file of a wanted template
         # (a second one included) and a file not recognised as any template block.
         outcome.findings = [
@@ -432,9 +458,11 @@ def build(
     assert the_period is not None
     pdf_path = out.with_suffix(".pdf") if pdf else None
     _check_outputs([*paths, *previous], out, pdf_path, trace, overwrite)
+    _refuse_previous_among_inputs(collect_files(paths), previous)
     _prefetch(collect_files(paths), previous)  # the worker reads while the imports below run
     with _heavy_imports():
         from vrapport.pipeline import build as build_report
+        from vrapport.validation import NotEarlier
 
         loaded = _specs(specs)
     try:
@@ -450,6 +478,8 @@ def build(
         )
     except OSError as exc:
         raise UsageError(cannot_write(out, exc)) from None
+    except NotEarlier as exc:
+        raise UsageError(str(exc)) from None
     if outcome.blocked or outcome.report is None:
         return outcome
     if trace is not None:
@@ -475,6 +505,23 @@ def _prefetch(files: list[Path], previous: list[Path]) -> None:
 
     earlier = collect_files(previous) if previous else []
     prefetch(reading(files).shown + reading(earlier, PREVIOUS_PREFIX).shown)
+
+
+def _refuse_previous_among_inputs(files: list[Path], previous: list[Path]) -> None:
+    """`--previous` naming this period's own files (the same folder given twice) would
+    compare every figure with itself: a usage error before anything is read."""
+    from vrapport.files import collect_files
+
+    if not previous:
+        return
+    these = {p.resolve() for p in files}
+    shared = [p for p in collect_files(previous) if p.resolve() in these]
+    if shared:
+        names = ", ".join(p.name for p in shared[:3]) + (" …" if len(shared) > 3 else "")
+        raise UsageError(
+            f"--previous gir de samme filene som innsendingene ({names}); oppgi mappen med "
+            "forrige periodes innsendinger"
+        )
 
 
 def _check_outputs(

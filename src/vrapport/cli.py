@@ -277,12 +277,22 @@ def _condensed(findings: list[Finding]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _summary(findings: list[Finding], files: int) -> str:
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    noun = "fil" if files == 1 else "filer"
-    warned = "advarsel" if warnings == 1 else "advarsler"
-    return f"{files} {noun} kontrollert: {errors} feil, {warnings} {warned}."
+def _summary(counts: dict[str, Any]) -> str:
+    """«8 filer kontrollert: 1 feil, 2 advarsler.», and last period's files on a line of
+    their own (their findings are not this period's)."""
+
+    def counted(files: int, errors: int, warnings: int) -> str:
+        noun = "fil" if files == 1 else "filer"
+        warned = "advarsel" if warnings == 1 else "advarsler"
+        return f"{files} {noun} kontrollert: {errors} feil, {warnings} {warned}."
+
+    line = counted(counts["files"], counts["errors"], counts["warnings"])
+    if "previous" in counts:
+        earlier = counts["previous"]
+        line += "\nForrige periode: " + counted(
+            earlier["files"], earlier["errors"], earlier["warnings"]
+        )
+    return line
 
 
 @app.command()
@@ -397,7 +407,7 @@ def check(
         sys.stdout.write(report.to_json() + "\n")
     else:
         _print_findings(report.findings, "Funn")
-        _console().print(_summary(report.findings, len(report.submissions)))
+        _console().print(_summary(report.counts))
         if report.absent:
             names = ", ".join(f"{title} ({key})" for key, title in report.absent.items())
             _console().print(_data(f"Ingen fil fra: {names}."))

@@ -548,11 +548,24 @@ def check_files(
     return submissions
 
 
+class NotEarlier(Exception):
+    """Every file given as the previous period's is for this period or a later one: the
+    wrong folder, a request that cannot be carried out (the message says so, in Norwegian),
+    not a finding in each file."""
+
+
 def check_previous(paths: Iterable[Path], specs: Specs, period: Period) -> list[Submission]:
     """The previous period's submissions (for `build --previous` and `templates --from`),
     each checked against the period stamped in it, which must be before `period`; one older
     than the month before is allowed, with a warning."""
     earlier = check_files(collect_files(paths), specs, None, prefix=PREVIOUS_PREFIX)
+    dated = {s.meta["period"] for s in earlier if s.template is not None and s.meta.get("period")}
+    if dated and all(stamped >= str(period) for stamped in dated):
+        found = ", ".join(sorted(dated))
+        raise NotEarlier(
+            f"filene oppgitt som forrige periodes gjelder {found}, ikke en periode før "
+            f"{period}; oppgi mappen med forrige periodes innsendinger"
+        )
     last_month = str(period.shift(-1))
     for sub in earlier:
         if sub.template is None:
