@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import vrapport
 from tests.conftest import EXAMPLES, PERIOD
 from vrapport.cli import app
-from vrapport.outputs import is_board_pack, is_trace, reason
+from vrapport.outputs import is_board_pack, is_trace, lock_files, reason
 
 runner = CliRunner()
 
@@ -190,3 +191,48 @@ def test_a_board_pack_is_recognised_by_its_keywords(tmp_path: Path, monkeypatch)
     assert "erstattes ikke" not in result.output
     assert "LibreOffice (soffice) er ikke installert" in _words(result.output)
     assert (tmp_path / "r.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("lock", "program"),
+    [(".~lock.rapport.xlsx#", "LibreOffice"), ("~$rapport.xlsx", "Excel")],
+)
+def test_a_report_open_in_a_spreadsheet_program_is_written_with_a_warning(
+    tmp_path: Path, lock: str, program: str
+):
+    (tmp_path / lock).write_text("user,host", encoding="utf-8")
+    outcome = vrapport.build([EXAMPLES], PERIOD, tmp_path / "rapport.xlsx")
+    assert outcome.path == tmp_path / "rapport.xlsx" and outcome.path.is_file()
+    [warning] = [f for f in outcome.findings if f.code == "report-open"]
+    assert (warning.file, warning.severity) == ("rapport.xlsx", "warning")
+    assert warning.message == (
+        f"Rapporten er åpen i {program} (låsefilen {lock} finnes): vinduet viser den forrige "
+        "versjonen. Lukk den uten å lagre, og åpne rapport.xlsx på nytt."
+    )
+    assert (tmp_path / lock).read_text(encoding="utf-8") == "user,host"  # not touched
+    result = _build("--out", str(tmp_path / "rapport.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "advarsel" in result.output and program in result.output
+
+
+def test_no_open_report_warning_without_a_lock_file(tmp_path: Path):
+    (tmp_path / ".~lock.annen.xlsx#").write_text("x", encoding="utf-8")  # another file's
+    result = _build("--out", str(tmp_path / "rapport.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "er åpen i" not in result.output
+
+
+def test_excels_lock_of_a_long_name_lacks_its_first_two_characters(tmp_path: Path):
+    report = tmp_path / "Virksomhetsrapport.xlsx"
+    (tmp_path / "~$rksomhetsrapport.xlsx").write_text("x", encoding="utf-8")
+    assert lock_files(report) == [(tmp_path / "~$rksomhetsrapport.xlsx", "Excel")]
+    assert lock_files(tmp_path / "r.xlsx") == []
+
+
+def test_a_write_refused_for_a_report_open_in_excel_says_so(tmp_path: Path):
+    (tmp_path / "~$rapport.xlsx").write_text("x", encoding="utf-8")
+    refused = PermissionError(errno.EACCES, "Permission denied")
+    assert reason(refused, tmp_path / "rapport.xlsx") == (
+        "filen er åpen i Excel; lukk den og kjør på nytt"
+    )
+    assert reason(refused, tmp_path / "annen.xlsx").startswith("ingen skrivetilgang til mappen")

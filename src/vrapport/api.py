@@ -482,6 +482,7 @@ def build(
         raise UsageError(str(exc)) from None
     if outcome.blocked or outcome.report is None:
         return outcome
+    outcome.findings += _open_elsewhere(out)
     if trace is not None:
         _write_json(trace, outcome.trace_dict())
         outcome.trace = trace
@@ -495,6 +496,17 @@ def build(
         except OSError as exc:
             outcome.pdf_error = "PDF ble ikke laget: " + cannot_write(pdf_path, exc)
     return outcome
+
+
+def _open_elsewhere(out: Path) -> list[Finding]:
+    """A warning for each lock file that says the report just written is open in Excel or
+    LibreOffice (on Windows, Excel's lock refuses the write instead: a usage error)."""
+    from vrapport.outputs import lock_files
+
+    return [
+        Finding.make("report-open", out.name, program=program, lock=lock.name, name=out.name)
+        for lock, program in lock_files(out)
+    ]
 
 
 def _prefetch(files: list[Path], previous: list[Path]) -> None:

@@ -105,6 +105,15 @@ CODES: Mapping[str, Code] = _table(
     Code("wrong-template", "file", ERROR),
     Code("check-aborted", "file", ERROR),
     Code("pdf-failed", "file", WARNING),
+    # the report just written is open in a spreadsheet program (its lock file is there): the
+    # window shows the version before, and saving there would put it back
+    Code(
+        "report-open",
+        "file",
+        WARNING,
+        "Rapporten er åpen i {program} (låsefilen {lock} finnes): vinduet viser den forrige "
+        "versjonen. Lukk den uten å lagre, og åpne {name} på nytt.",
+    ),
     Code("missing-meta", "file", ERROR),
     Code("unknown-template", "file", ERROR),
     Code(

@@ -43,6 +43,9 @@ def reason(exc: OSError, path: Path) -> str:
             return f"mappen {folder} tar ikke imot filer"
         return f"mappen {folder} finnes ikke og kan ikke opprettes"
     if exc.errno in (errno.EACCES, errno.EPERM):
+        locks = lock_files(Path(path))
+        if locks:  # Excel on Windows refuses to let a file it has open be replaced
+            return f"filen er åpen i {locks[0][1]}; lukk den og kjør på nytt"
         return f"ingen skrivetilgang til mappen {_first_existing(folder)}"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "disken er full"
@@ -120,3 +123,18 @@ def is_trace(path: Path) -> bool:
     except OSError:
         return False
     return head.startswith(b'{\n  "generator": "' + GENERATOR.encode() + b'"')
+
+
+def lock_files(path: Path) -> list[tuple[Path, str]]:
+    """The lock files beside `path` that say a spreadsheet program has it open, with the
+    program's name: LibreOffice's `.~lock.NAME#`, Excel's `~$NAME` (for a long name, `~$`
+    and the name without its first two characters)."""
+    path = Path(path)
+    names = {f".~lock.{path.name}#": "LibreOffice", f"~${path.name}": "Excel"}
+    if len(path.stem) > 6:
+        names[f"~${path.name[2:]}"] = "Excel"
+    return [
+        (path.with_name(name), program)
+        for name, program in names.items()
+        if path.with_name(name).is_file()
+    ]
