@@ -44,7 +44,9 @@ PERIODS = (PERIOD, Period(2024, 6), Period(2025, 1))
 # Each generated period and the period whose submissions its templates are made from.
 SOURCES = {Period(2024, 6): PERIOD, Period(2024, 12): PERIOD, Period(2025, 1): Period(2024, 12)}
 # The codes of the controller's plausibility checks (a false alarm is one of these).
-PLAUSIBILITY_CODES = frozenset({"wrong-scale", "outlier", "month-copied", "unexpected-sign"})
+PLAUSIBILITY_CODES = frozenset(
+    {"wrong-scale", "outlier", "month-copied", "zero-figure", "unexpected-sign"}
+)
 UNEXPLAINED_CODES = frozenset({"unexplained-variance", "unexplained-target"})
 TAMPERING = ("×1000", "÷1000", "sign")
 # A new month differs from what it is drawn from by the row's factor, uniform within ±15 %

@@ -464,3 +464,48 @@ def test_an_annual_budget_in_january_is_compared_with_twelve_times_the_year_to_d
     assert "Sannsynlig faktor: 1/1\u00a0000" in found[0][3]
     unscaled = dataclasses.replace(settings, annual={})
     assert list(implausible(tampered, unscaled, "okonomi", period.month)) == []
+
+
+def _month_cell(path, label: str, column: str, month: int) -> str:
+    """The cell of `label`'s `column` ("Faktisk", "Budsjett") for `month` on Resultat: two
+    columns a month, actual then budget."""
+    row, col = xl_cell_to_rowcol(cell_of(path, "Resultat", label, column))
+    return xl_rowcol_to_cell(row, col + 2 * (month - 1))
+
+
+def _zeros(path, cells: dict) -> tuple[int, list[dict]]:
+    set_cells(path, "Resultat", cells)
+    code, findings = _check_json(path)
+    return code, [f for f in findings if f["code"] == "zero-figure"]
+
+
+def test_a_month_left_at_zero_against_its_budget_is_a_warning_at_its_cell(example_copy):
+    path = example_copy("okonomi.xlsx")
+    march = _month_cell(path, "SLA (tjenesteavtaler)", "Faktisk", 3)
+    code, zeros = _zeros(path, {march: 0})
+    assert code == 0  # a warning: the figure may be a true 0
+    (zero,) = zeros
+    assert (zero["sheet"], zero["cell"], zero["severity"]) == ("Resultat", march, "warning")
+    message = zero["message"]
+    assert message.startswith("SLA (tjenesteavtaler), faktisk for mars er 0, mens budsjett er ")
+    assert "og de andre månedene har tall (typisk " in message
+    assert message.endswith("Er tallet glemt?")
+
+
+def test_a_zero_against_a_zero_budget_is_no_finding(example_copy):
+    path = example_copy("okonomi.xlsx")
+    actual = _month_cell(path, "SLA (tjenesteavtaler)", "Faktisk", 3)
+    budget = _month_cell(path, "SLA (tjenesteavtaler)", "Budsjett", 3)
+    assert _zeros(path, {actual: 0, budget: 0})[1] == []
+
+
+def test_a_zero_is_no_finding_when_another_month_of_its_series_is_zero(example_copy):
+    path = example_copy("okonomi.xlsx")
+    cells = {_month_cell(path, "SLA (tjenesteavtaler)", "Faktisk", m): 0 for m in (2, 3)}
+    assert _zeros(path, cells)[1] == []
+
+
+def test_a_zero_in_a_month_after_the_period_is_no_finding(example_copy):
+    path = example_copy("okonomi.xlsx")
+    april = _month_cell(path, "SLA (tjenesteavtaler)", "Faktisk", 4)
+    assert _zeros(path, {april: 0})[1] == []

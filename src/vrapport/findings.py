@@ -282,6 +282,7 @@ CODES: Mapping[str, Code] = _table(
     Code("wrong-scale", "plausibility", ERROR),
     Code("outlier", "plausibility", WARNING),
     Code("month-copied", "plausibility", WARNING),
+    Code("zero-figure", "plausibility", WARNING),  # a month's 0 against its budget
     Code("unexplained-variance", "plausibility", WARNING),
     Code("unexplained-target", "plausibility", WARNING),
     # --- history: against the previous period's submissions ------------------------------

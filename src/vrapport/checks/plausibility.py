@@ -13,14 +13,16 @@ table's «i fjor» rows). Flagged at the cell:
 - a value far outside the series' history: beyond median ± k·MAD (k and a floor for the
   spread in report.yaml), with the expected range;
 - a whole month identical to the month before (copied), at the month's first cell.
+- a month's 0 where its pair is not 0 and every other month of its series has a number
+  (a figure left out).
 
 A value at the wrong scale is an error (`plausibility.scale_severity`): it must not become a
-figure in the report. Outliers and copied months are warnings (`plausibility.severity`). A
-cell that already has an error (a type, a bound, an unexpected sign), or whose value is not
-used (a month after the period), is left alone: one message per cell. Vectorised with
-numpy, so a register of 100 000 rows costs a few sorts; plain arrays rather than pandas
-frames, since a sheet of the examples holds tens of numbers and pandas' cost per call would
-be most of the check's time.
+figure in the report. Outliers, copied months and left-out zeros are warnings
+(`plausibility.severity`). A cell that already has an error (a type, a bound, an
+unexpected sign), or whose value is not used (a month after the period), is left alone:
+one message per cell. Vectorised with numpy, so a register of 100 000 rows costs a few
+sorts; plain arrays rather than pandas frames, since a sheet of the examples holds tens of
+numbers and pandas' cost per call would be most of the check's time.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ else:
 SCALE_CODE = "wrong-scale"
 OUTLIER_CODE = "outlier"
 COPY_CODE = "month-copied"
+ZERO_CODE = "zero-figure"
 UNUSED_CODE = "value-after-period"  # (checks.months)
 MAD_TO_SIGMA = 1.4826
 
@@ -502,7 +505,8 @@ def implausible(
     cells = _series_cells(data)
     if not len(cells):
         return
-    refs = _references(cells, settings.pairs_of(template_id, data.spec.key, month))
+    pairs = settings.pairs_of(template_id, data.spec.key, month)
+    refs = _references(cells, pairs)
     percent_columns = {c.key for c in data.spec.columns if c.type == "percent"}
     percent = np.fromiter((c in percent_columns for c in cells.column), bool, len(cells))
     value = cells.value
@@ -527,6 +531,7 @@ def implausible(
         scaled[i] = True
         message = _scale_message(data, index, column, shown, reference, factor)
         yield index, column, SCALE_CODE, message
+    yield from _forgotten_zeros(data, cells, refs, pairs, month)
     rest = cells.take(~scaled & cells.timeline)
     if not len(rest):
         return
@@ -550,6 +555,43 @@ def implausible(
             f"langt utenfor det som er vanlig for denne serien (forventet mellom "
             f"{_shown(low, column, data)} og {_shown(high, column, data)}). "
             "Kontroller tallet.",
+        )
+
+
+def _forgotten_zeros(
+    data: SheetData, cells: _Cells, refs: _References, pairs: dict[str, Pair], month: int
+) -> Iterator[Flag]:
+    """A month's 0 where its pair is not 0 (a budget, last year's figure) and every other
+    month of its series has a number that is not 0: a figure left out (the SLA income of a
+    month at 0 against a budget of 34 mill. kr), which no scale or outlier test can see (a
+    0 is no power of ten off anything, and within any range that reaches down to 0). Only
+    months up to the period's, of a series with another month; a category
+    without months (an investment not begun against its annual budget) is no such case."""
+    zero = cells.timeline & (cells.value == 0) & (refs.pair > 0)
+    with np.errstate(invalid="ignore"):
+        zero &= cells.month <= month
+    if not zero.any():
+        return
+    series = cells.series
+    zeros = np.bincount(series, weights=cells.value == 0, minlength=len(cells.names))
+    numbers = np.bincount(series, minlength=len(cells.names))
+    for i in np.flatnonzero(zero).tolist():
+        code = int(series[i])
+        if zeros[code] != 1 or numbers[code] < 2:
+            continue
+        index, column = cells.index[i], cells.column[i]
+        pair = pairs[column]
+        others = np.abs(cells.value[(series == code) & (cells.value != 0)])
+        typical = float(np.median(others))
+        paired = float(refs.pair[i]) / pair.factor
+        yield (
+            index,
+            column,
+            ZERO_CODE,
+            f"{_where(data, index, column)} er 0, mens "
+            f"{data.spec.column(pair.column).label.lower()} er {_shown(paired, column, data)} "
+            f"og de andre månedene har tall (typisk {_shown(typical, column, data)}). "
+            "Er tallet glemt?",
         )
 
 
@@ -649,7 +691,8 @@ def copied_months(data: SheetData, period_month: int) -> Iterator[Flag]:
 
 @check("plausibility", last=True)
 def plausibility(ctx: CheckContext) -> Iterator[Finding]:
-    """Wrong scale, outliers and copied months in every sheet of the submission."""
+    """Wrong scale, outliers, copied months and left-out zeros in every sheet of a
+    submission."""
     settings = Settings.of(ctx.specs.report)
     # A cell already refused needs no more said, nor one whose value is not used (a month
     # after the period); one whose value is used with a warning (typed as text, a formula's
