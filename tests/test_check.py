@@ -270,6 +270,7 @@ def test_cli_check_json(example_copy):
             "column": "Faktisk",
         },
         "params": {"shown": "abc", "label": "SLA (tjenesteavtaler), mars"},
+        "previous": False,
     }
     assert payload["files"][0]["template"] == "okonomi"
     assert len(payload["files"][0]["sha256"]) == 64
@@ -950,7 +951,11 @@ def test_last_periods_findings_are_counted_apart_from_this_periods(tmp_path):
     text = " ".join(result.output.split())
     assert "8 filer kontrollert: 0 feil, 0 advarsler." in text
     assert "Forrige periode: 1 fil kontrollert: 1 feil, 0 advarsler." in text
-    counts = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["counts"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert [(f["file"], f["cell"], f["previous"]) for f in payload["findings"]] == [
+        ("forrige periode: prosjekt.xlsx", "D5", True)
+    ]
+    counts = payload["counts"]
     assert counts == {
         "files": 8,
         "errors": 0,
@@ -971,3 +976,4 @@ def test_one_file_of_this_period_among_last_periods_is_an_error_at_that_file(tmp
         f for f in json.loads(result.stdout)["findings"] if f["code"] == "previous-not-earlier"
     ]
     assert [f["file"] for f in wrong] == ["forrige periode: hr.xlsx"]
+    assert [f["previous"] for f in wrong] == [True]

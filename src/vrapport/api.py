@@ -167,6 +167,8 @@ class CheckReport:
         return not any(f.severity == ERROR for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
+        from vrapport.files import PREVIOUS_PREFIX
+
         return {
             "period": str(self.period) if self.period else None,
             "valid": self.valid,
@@ -174,7 +176,11 @@ class CheckReport:
             "files": [f.to_dict() for f in self.files],
             # Every finding up to a bound per code and sheet (a sheet filled down to row
             # 20 000 fails 120 000 times); the rest are counted in one "more-findings".
-            "findings": [f.to_dict() for f in capped(self.findings, JSON_PER_CODE)],
+            # `previous`: a finding in one of last period's files (--previous).
+            "findings": [
+                f.to_dict() | {"previous": f.file.startswith(PREVIOUS_PREFIX)}
+                for f in capped(self.findings, JSON_PER_CODE)
+            ],
             "restatements": [r.to_dict() for r in self.restatements],
             "absent": dict(self.absent),
         }
