@@ -5,11 +5,12 @@ asserts.
 Periods: March 2024 (the example submissions, examples/2024-03) and periods generated from
 them as departments would fill them (tests/realistic.py: June and December 2024 from
 templates pre-filled from March, January 2025 from December's). Every non-zero number of
-every submission is tampered with in turn (×1000, ÷1000, sign flipped) in a realistic
-variant of its submission (every number varied by N(0, spread)); a slip is caught when a
-finding names its cell. False alarms are findings of the plausibility kinds (wrong-scale,
-outlier, month-copied, unexpected-sign) on untouched variants; unexplained variances and
-targets there are compared with what the figures make material and no paragraph names.
+every submission is tampered with in turn (×1000, ÷1000, sign flipped, replaced by 0 as a
+figure forgotten) in a realistic variant of its submission (every number varied by
+N(0, spread)); a slip is caught when a finding names its cell. False alarms are findings of
+the plausibility kinds (wrong-scale, outlier, month-copied, unexpected-sign, zero-figure) on
+untouched variants; unexplained variances and targets there are compared with what the
+figures make material and no paragraph names.
 Also times the check on a register of 100 000 rows.
 
     python benchmarks/catch_rate.py [--seeds N] [--spread 0.05] [--periods 2024-03,2025-01]

@@ -48,7 +48,7 @@ PLAUSIBILITY_CODES = frozenset(
     {"wrong-scale", "outlier", "month-copied", "zero-figure", "unexpected-sign"}
 )
 UNEXPLAINED_CODES = frozenset({"unexplained-variance", "unexplained-target"})
-TAMPERING = ("×1000", "÷1000", "sign")
+TAMPERING = ("×1000", "÷1000", "sign", "zero")  # zero: a figure forgotten, left as 0
 # A new month differs from what it is drawn from by the row's factor, uniform within ±15 %
 # (the same for every figure of the row, so that counts stay within each other: calls
 # answered within 60 s of the phone calls, lost workdays of the agreed ones), and each
@@ -181,6 +181,8 @@ def draw_submission(
             new = value * 1000
         elif tampering == "÷1000":
             new = value / 1000
+        elif tampering == "zero":
+            new = 0 if isinstance(value, int) else 0.0
         else:
             new = -value
         frame.at[cell.index, cell.column] = new
