@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import EXAMPLES, PERIOD, set_cells
+from vrapport import labels
 from vrapport.labels import norm, quoted
 from vrapport.pipeline import build
 from vrapport.spec import Specs
@@ -268,6 +269,19 @@ def test_norm_and_quoted():
     assert quoted("SLA\u200b") == "«SLA\\u200b»"
     assert quoted("SLA\U000e0101\t") == "«SLA\\U000e0101\\u0009»"
     assert quoted("Ρrοsjekt") == "«Ρrοsjekt» (med gresk Ρ, ikke latinsk P; gresk ο, ikke latinsk o)"
+
+
+def test_the_invisible_characters_removed_in_one_pass_are_exactly_the_ignorable_ones():
+    """`norm` removes invisible characters with one regular expression whose ranges are
+    written out; they must be this Python's category Cf and the other default-ignorable
+    characters, no more (except format characters of a newer Unicode) and no fewer."""
+    newer = {chr(c) for c in range(0x13439, 0x13440)}  # Cf from Unicode 15
+    for code in range(0x110000):
+        ch = chr(code)
+        if labels._ignorable(ch):
+            assert labels._INVISIBLE.fullmatch(ch), hex(code)
+        elif ch not in newer:
+            assert not labels._INVISIBLE.fullmatch(ch), hex(code)
 
 
 def test_a_sheet_renamed_with_a_lookalike_letter_is_named(specs: Specs, example_copy):

@@ -115,3 +115,57 @@ def test_a_table_column_twice_is_an_error(specs: Specs, example_copy) -> None:
     assert finding.message.startswith(
         "Kolonnen «Regnskap hittil i år (kr)» står to ganger (i C4 og D4)"
     )
+
+
+def _copy_block(ws, source: str, row_offset: int, col_offset: int, scale: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+    for line in ws[source]:
+        for cell in line:
+            value = cell.value
+            if isinstance(value, int | float):
+                value = value * scale
+            ws.cell(cell.row + row_offset, cell.column + col_offset, value)
+
+
+def test_a_copy_of_the_table_beside_and_above_it_is_an_error(
+    specs: Specs, example_copy, tmp_path: Path
+) -> None:
+    """A copy of Resultat at AA3, one row higher than the real one at A4 and with half its
+    figures: the first header in reading order was the copy's, and its figures were
+    reported while the real ones were ignored."""
+    path = _edited(
+        example_copy("okonomi.xlsx"),
+        "Resultat",
+        lambda ws: _copy_block(ws, "A4:Y17", -1, 26, scale=0.5),
+    )
+    (finding,) = _found(path, specs, "duplicate-table")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "A4", "error")
+    assert finding.message.startswith(
+        "Tabellen med overskriften «Regnskapslinje» står to ganger på arket (i AA3 og A4)"
+    )
+    out = tmp_path / "rapport.xlsx"
+    built = CliRunner().invoke(
+        app,
+        ["build", str(with_other_examples(path.parent)), "--period", "2024-03", "--out", str(out)],
+    )
+    assert built.exit_code == 1 and not out.exists()
+    assert "Resultat › A4" in built.output
+
+
+def test_a_copy_of_a_register_below_it_is_an_error(specs: Specs, example_copy) -> None:
+    path = _edited(
+        example_copy("nye_tjenester.xlsx"),
+        "Leverte oppdrag",
+        lambda ws: _copy_block(ws, "A4:E10", 200, 0),
+    )
+    (finding,) = _found(path, specs, "duplicate-table")
+    assert (finding.sheet, finding.cell) == ("Leverte oppdrag", "A204")
+
+
+def test_a_register_cell_holding_the_header_text_is_no_table(specs: Specs, example_copy) -> None:
+    # «Oppdrags-ID» typed as a title: a value of the register, with no header beside it.
+    path = _edited(
+        example_copy("nye_tjenester.xlsx"),
+        "Leverte oppdrag",
+        lambda ws: ws.__setitem__("B9", "Oppdrags-ID"),
+    )
+    assert _found(path, specs, "duplicate-table") == []

@@ -161,6 +161,8 @@ CODES: Mapping[str, Code] = _table(
     Code("missing-column", "structure", ERROR),
     # a template column's header twice (in a grid: a month's measure twice)
     Code("duplicate-column", "structure", ERROR),
+    # a second table under the template's row header (a copy beside or below the real one)
+    Code("duplicate-table", "structure", ERROR),
     # headers in another order than the template's (months, or measures and columns)
     Code("header-order", "structure", ERROR),
     Code("missing-row", "structure", ERROR),

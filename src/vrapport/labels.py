@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
-
-_SPACES = re.compile(r"\s+")
 
 # Cyrillic and Greek letters that look like Latin ones: letter -> the Latin letter it mimics.
 LOOKALIKES = {
@@ -25,19 +24,49 @@ LOOKALIKES = {
 }
 _SCRIPTS = {"CYRILLIC": "kyrillisk", "GREEK": "gresk"}
 # Default-ignorable characters outside category Cf (Unicode's DerivedCoreProperties).
-_IGNORABLE = frozenset(
-    chr(c)
-    for first, last in (
-        (0x034F, 0x034F),  # combining grapheme joiner
-        (0x115F, 0x1160),  # Hangul fillers
-        (0x17B4, 0x17B5),  # Khmer inherent vowels
-        (0x180B, 0x180F),  # Mongolian variation selectors
-        (0x3164, 0x3164),
-        (0xFE00, 0xFE0F),  # variation selectors
-        (0xFFA0, 0xFFA0),
-        (0xE0100, 0xE01EF),  # variation selectors supplement
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian variation selectors
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFFA0, 0xFFA0),
+    (0xE0100, 0xE01EF),  # variation selectors supplement
+)
+_IGNORABLE = frozenset(chr(c) for a, b in _IGNORABLE_RANGES for c in range(a, b + 1))
+# Category Cf (Unicode 15.1), so a text is searched for them in one pass: tests check the
+# ranges against this Python's unicodedata.
+_FORMAT_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
+_INVISIBLE = re.compile(
+    "["
+    + "".join(
+        f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in sorted(_IGNORABLE_RANGES + _FORMAT_RANGES)
     )
-    for c in range(first, last + 1)
+    + "]"
 )
 _CACHED_UP_TO = 256  # labels are short; long texts (comments) are normalised uncached
 
@@ -49,8 +78,8 @@ def _ignorable(ch: str) -> bool:
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
-        text = "".join(ch for ch in text if not _ignorable(ch))
-    return _SPACES.sub(" ", text).strip().casefold()
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split()).casefold()  # split: the white space of `\s`
 
 
 _norm_cached = lru_cache(maxsize=8192)(_normalise)
@@ -61,6 +90,12 @@ def norm(text: Any) -> str:
     if not isinstance(text, str):
         return ""
     return _norm_cached(text) if len(text) <= _CACHED_UP_TO else _normalise(text)
+
+
+def norm_each(texts: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(text, `norm(text)`) for each of `texts`, without the cache: for the many texts of a
+    register, each seen once, that would only push the labels out of it."""
+    return ((text, _normalise(text)) for text in texts)
 
 
 def _invisible(ch: str) -> bool:

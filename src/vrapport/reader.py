@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 from operator import is_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,7 +21,7 @@ from vrapport.cellscan import SheetScan, linked_name
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
 from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
-from vrapport.labels import norm, quoted, skeleton
+from vrapport.labels import norm, norm_each, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
 from vrapport.period import MONTHS_NB
@@ -130,13 +130,59 @@ def _has_blank(values: list[Any]) -> bool:
     return any(map(is_, values, repeat(None)))
 
 
-def _find_label(grid: Grid, label: str) -> tuple[int, int] | None:
+def _find_labels(grid: Grid, label: str) -> list[tuple[int, int]]:
+    """Every cell whose text is `label` (as labels compare), in row-major order."""
     wanted = norm(label)
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if isinstance(value, str) and norm(value) == wanted:
-                return r, c
-    return None
+    # Each distinct text is normalised once, and only rows holding a match are searched.
+    texts = {v for v in set(chain.from_iterable(grid)) if isinstance(v, str)}
+    hits = {text for text, normed in norm_each(texts) if normed == wanted}
+    if not hits:
+        return []
+    return [
+        (r, c)
+        for r, row in enumerate(grid)
+        if not hits.isdisjoint(row)
+        for c, value in enumerate(row)
+        if value in hits
+    ]
+
+
+def _header_like(grid: Grid, sheet: SheetSpec, r: int, c: int) -> bool:
+    """Whether the row-header cell (r, c) heads a table: another of the sheet's header
+    labels (a column, a measure, a month of a grid) stands to its right, on its row or the
+    row next to it. A cell of a register that happens to hold the header's text does not."""
+    labels = {norm(column.label) for column in sheet.columns}
+    for line in grid[max(r - 1, 0) : r + 2]:
+        for value in line[c + 1 :]:
+            if isinstance(value, str) and (
+                norm(value) in labels or (sheet.kind == "grid" and _month_number(value))
+            ):
+                return True
+    return False
+
+
+def _find_table(sub: Submission, grid: Grid, sheet: SheetSpec, name: str) -> tuple[int, int] | None:
+    """The cell of the sheet's row header, or None. A second table under the same header
+    (a copy of the table beside or below it) is an error at the second: which of the two
+    holds the figures is a guess, and the first in reading order is not always the real one."""
+    found = _find_labels(grid, sheet.row_header)
+    if not found:
+        return None
+    first, *others = found
+    for other in others:
+        if _header_like(grid, sheet, *other):
+            one, two = xl_rowcol_to_cell(*first), xl_rowcol_to_cell(*other)
+            sub.add(
+                name,
+                two,
+                ERROR,
+                "duplicate-table",
+                f"Tabellen med overskriften {quoted(sheet.row_header)} står to ganger på arket "
+                f"(i {one} og {two}); det er ikke sikkert hvilken av dem tallene skal leses "
+                "fra. Slett kopien, så bare malens tabell står igjen.",
+            )
+            break
+    return first
 
 
 def _lookalike(values: Iterable[Any], wanted: Iterable[str], cells: Iterable[str] = ()) -> str:
@@ -758,7 +804,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
         if name is None:
             continue
         grid = book.grids[name]
-        anchor = _find_label(grid, sheet.row_header)
+        anchor = _find_table(sub, grid, sheet, name)
         if anchor is None:
             sub.add(
                 name,
