@@ -38,6 +38,9 @@ class SheetScan:
     formulas: dict[str, str] = field(default_factory=dict)  # cell -> formula (with a value)
     hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # 1-based, inclusive
+    # a number's cell whose number format can show it as another number, or not at all
+    # (vrapport.numfmt) -> that format's code
+    formats: dict[str, str] = field(default_factory=dict)
     # a shared formula's follower -> the cell and formula of its group's first cell
     followers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -110,6 +113,7 @@ class BookScan:
     precision_as_displayed: bool = False
     # the workbook's defined names (<definedName>, in capitals) that refer to another workbook
     external_names: frozenset[str] = frozenset()
+    styles_part: str = ""  # the member the workbook's relationships name for its styles
 
     @property
     def computed(self) -> bool:

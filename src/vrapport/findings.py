@@ -179,6 +179,9 @@ CODES: Mapping[str, Code] = _table(
     Code("hidden-row", "structure", WARNING),
     Code("merged-input-cells", "structure", ERROR),
     Code("hidden-column", "structure", WARNING),
+    # a number's cell format shows another number (scaled, digits of its own) or none
+    Code("number-format-alters", "value", ERROR),
+    Code("number-format-hides", "value", WARNING),
     # --- value: one value against its column's type, range and requiredness --------------
     Code("required", "value", ERROR, "Mangler verdi: {column} for {label}."),
     Code("not-a-number", "value", ERROR, "«{shown}» er ikke et tall ({column}, {label})."),

@@ -33,6 +33,7 @@ from vrapport.cellscan import (
     external_names,
 )
 from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.numfmt import BUILTIN, NUMBER_FORMAT_MAX, may_alter
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
@@ -44,6 +45,7 @@ MAX_COLS = 500
 MAX_CELLS = 2_000_000  # rows × columns of a sheet's used area: what a reader holds in memory
 MAX_MERGED = 5_000
 MAX_SHARED_STRINGS = 1_000_000
+MAX_NUMBER_FORMATS = 10_000  # custom number formats read from the styles (Excel allows ~250)
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 CHUNK = 1 << 16
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -379,20 +381,31 @@ def _expanded(key: str, bound: dict[str, str]) -> tuple[str, str]:
     return uri, local
 
 
-def _scan_sheet(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str):  # type: ignore[no-untyped-def]
+def _scan_sheet(  # type: ignore[no-untyped-def]
+    stream: _Stream,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    sheet: str,
+    odd_styles: dict[str, str] | None = None,
+):
     """The sheet's pass (_scan_pass), first with a parser that leaves names as written and
     reads them itself (at ×650 the big sheets take 0.8 of the time); when that one meets a
     name it cannot vouch for, the namespace-aware parser's pass decides, as it always did."""
     read = stream.total
     try:
-        return _scan_pass(stream, archive, info, sheet, namespaces=False)
+        return _scan_pass(stream, archive, info, sheet, False, odd_styles)
     except _Rerun:
         stream.total = read
-        return _scan_pass(stream, archive, info, sheet, namespaces=True)
+        return _scan_pass(stream, archive, info, sheet, True, odd_styles)
 
 
 def _scan_pass(  # type: ignore[no-untyped-def]
-    stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, namespaces: bool
+    stream: _Stream,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    sheet: str,
+    namespaces: bool,
+    odd_styles: dict[str, str] | None = None,
 ):
     """One streaming pass over a sheet: its used area from the real cell positions (refused
     outside Excel's grid or the limits, merged ranges outside the used area, shared-string
@@ -414,6 +427,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     the pass cannot vouch for raises _Rerun (a colon in a processing instruction, a DTD, a
     prefix that is not bound, two attributes that are one with namespaces, ...)."""
     where = f"Arket «{sheet}»" if sheet else f"Delen {info.filename}"
+    odd_styles = odd_styles or {}
     area = _SheetArea()
     scan = SheetScan()
     special, formulas, hidden_rows = scan.special, scan.formulas, scan.hidden_rows
@@ -598,6 +612,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             in_cell = True
             kind = attrs.get("t")
             flagged = kind == "e"
+            if odd_styles and (style := attrs.get("s")) in odd_styles and kind in (None, "n"):
+                scan.formats[f"{col_letters(c)}{r}"] = odd_styles[style]
             formula = value = None
         elif not code:
             return
@@ -827,10 +843,46 @@ def _sheet_names(
     paths = {}
     for rel in _relations(stream, archive, infos["xl/_rels/workbook.xml.rels"]):
         target = rel.get("Target", "")
+        full = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         if rel.get("Id") in sheets and target:
-            full = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             paths[posixpath.normpath(full)] = sheets[rel["Id"]]
+        elif rel.get("Type", "").endswith("/styles") and target and book is not None:
+            book.styles_part = posixpath.normpath(full)
     return paths
+
+
+def _number_formats(
+    stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> dict[str, str]:
+    """The cell styles (their index in cellXfs, as a cell's `s` attribute writes it) whose
+    number format can show a number other than it is stored (numfmt.may_alter), and that
+    format's code."""
+    codes = {str(number): code for number, code in BUILTIN.items()}
+    odd: dict[str, str] = {}
+    in_xfs, index = False, 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal in_xfs, index
+        tag = local_name(name)
+        if tag == "numFmt" and len(codes) < MAX_NUMBER_FORMATS:
+            codes[attrs.get("numFmtId", "")] = attrs.get("formatCode", "")[:NUMBER_FORMAT_MAX]
+        elif tag == "cellXfs":
+            in_xfs = True
+        elif tag == "xf" and in_xfs:
+            code = codes.get(attrs.get("numFmtId", "0"), "")
+            if code and may_alter(code):
+                odd[str(index)] = code
+            index += 1
+
+    def end(name: str) -> None:
+        nonlocal in_xfs
+        if local_name(name) == "cellXfs":
+            in_xfs = False
+
+    parser = xml_parser()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    stream.parse(archive, info, parser, "Stilene i filen")
+    return odd
 
 
 def _application(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
@@ -919,15 +971,19 @@ def _check_archive(
     if ready is not None:
         ready()
     sheets = _sheet_names(stream, archive, by_name, book)
+    styles = by_name.get(book.styles_part)
+    odd_styles = _number_formats(stream, archive, styles) if styles is not None else {}
     shared_count: int | None = None
     areas: dict[str, _SheetArea] = {}
     for info in infos:
         name = info.filename
         if name.endswith(".rels") or name in ("xl/workbook.xml", "[Content_Types].xml"):
             continue
+        if info is styles:
+            continue  # (parsed above)
         # A sheet is wherever the workbook's relationships put it, not only in worksheets/.
         if name in sheets or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            areas[name], scan = _scan_sheet(stream, archive, info, sheets.get(name, ""))
+            areas[name], scan = _scan_sheet(stream, archive, info, sheets.get(name, ""), odd_styles)
             if name in sheets:
                 book.sheets[sheets[name]] = scan
         elif name == "docProps/app.xml":

@@ -23,7 +23,13 @@ from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
 from vrapport.labels import norm, norm_each, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
-from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
+from vrapport.numbers import (
+    format_number,
+    format_plain,
+    is_number,
+    parse_number_text,
+)
+from vrapport.numfmt import DEFAULT_FORMATS, Shown, shown
 from vrapport.period import MONTHS_NB
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
 
@@ -823,6 +829,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
             _hidden_inputs(sub, data, scan.hidden_rows)
             _hidden_columns(sub, data, scan.hidden_cols)
             _merged_inputs(sub, data, book.merged.get(name, []))
+            _number_formats(sub, data, scan.formats, grid)
             sub.sheets[sheet.key] = data
     # Every sheet answering to a template sheet's name has been read or reported above.
     wanted = [*(s.name for s in template.sheets), META_SHEET, INSTRUCTIONS_SHEET]
@@ -1003,6 +1010,62 @@ def _hidden_columns(sub: Submission, data: SheetData, hidden: list[tuple[int, in
             f"Kolonne {letter} er skjult, men verdiene i den leses. Vis kolonnen og "
             "kontroller den.",
         )
+
+
+NUMBER_TYPES = ("integer", "decimal", "percent")
+
+
+def _number_formats(sub: Submission, data: SheetData, formats: dict[str, str], grid: Grid) -> None:
+    """A number whose cell's format shows it otherwise than the template's does: scaled
+    («#,##0,» divides by 1 000, «%» multiplies by 100) or with digits of its own is an error,
+    since the department sees and checks another number than the report gets; hidden
+    («;;;», a text-only section) a warning. A 0 not shown is no finding."""
+    if not formats:
+        return
+    for cell, label, key in _input_cells_by_column(data):
+        code = formats.get(cell)
+        if code is None:
+            continue
+        column = data.spec.column(key)
+        value = _at(grid, *xl_cell_to_rowcol(cell))
+        if column.type not in NUMBER_TYPES or not is_number(value):
+            continue
+        expected_code = column.number_format or DEFAULT_FORMATS.get(column.type, "")
+        if code == expected_code:
+            continue
+        got = shown(code, value)
+        meant = shown(expected_code, value) if expected_code else Shown()
+        stored = format_plain(value)
+        redo = "Gi cellen malens tallformat igjen (Hjem › Tall) og kontroller tallet."
+        if got.hidden and not meant.hidden and value != 0:
+            what = f"viser bare teksten {quoted(got.text)}" if got.text else "skjuler det"
+            message = (
+                f"Tallet {stored} vises ikke i cellen (tallformatet {quoted(code)} {what}), "
+                f"men det leses og kommer i rapporten. {redo}"
+            )
+            sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
+        elif not got.hidden and not got.date and got.factor != meant.factor:
+            ratio = got.factor / meant.factor
+            how = (
+                f"ganget med {format_plain(ratio)}"
+                if ratio > 1
+                else f"delt på {format_plain(1 / ratio)}"
+            )
+            seen = format_number(value * got.factor, got.decimals) + (
+                "\u00a0%" if got.percent else ""
+            )
+            message = (
+                f"Cellen viser tallet {how} (tallformatet {quoted(code)}): {seen} vises, men "
+                f"tallet som er lagret og kommer i rapporten, er {stored}. Skriv tallet slik "
+                f"det skal stå i rapporten. {redo}"
+            )
+            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+        elif got.digits and not meant.digits:
+            message = (
+                f"Tallformatet {quoted(code)} viser sifre som ikke er en del av tallet; "
+                f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
+            )
+            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
 
 
 def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:

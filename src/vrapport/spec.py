@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
+from vrapport.numfmt import FORMAT_PART, NUMBER_FORMAT_MAX
 from vrapport.period import month_label
 from vrapport.reportfile import CatalogueItem, Catalogues, ReportFile
 from vrapport.resources import schemas_dir
@@ -442,15 +442,7 @@ def _bound(value: float | int | None, kind: str, where: str) -> None:
         raise SpecError(f"{where}: {value} er ikke et heltall; kolonnen har type integer")
 
 
-# A number format code (ECMA-376 §18.8.31): up to four sections split by «;», each of
-# placeholders and date/time codes; other text quoted ("kr"), escaped (\k) or in brackets
-# ([Red], [$-414], [h]); «_x» and «*x» take any one character.
-_FORMAT_PART = re.compile(
-    r'"[^"]*"|\\.|\[[^\]]*\]|[_*].|general|am/pm|a/p|e[+-]|[0#?.,%/@;:\s$()+\-!^&\'~{}<>=]'
-    r"|[ymdhsb]|\d",
-    re.IGNORECASE | re.DOTALL,
-)
-NUMBER_FORMAT_MAX = 255  # Excel's longest number format
+# A number format code (ECMA-376 §18.8.31): vrapport.numfmt.FORMAT_PART.
 
 
 def _number_format(code: str, where: str) -> None:
@@ -460,7 +452,7 @@ def _number_format(code: str, where: str) -> None:
         raise SpecError(f"{where}: formatet har {len(code)} tegn; Excel tillater høyst 255")
     position = 0
     while position < len(code):
-        found = _FORMAT_PART.match(code, position)
+        found = FORMAT_PART.match(code, position)
         if found is None:
             raise SpecError(
                 f"{where}: «{code}» er ikke et tallformat Excel kan lese («{code[position]}» "

@@ -31,6 +31,7 @@ from vrapport.layout import (
     meta_row,
 )
 from vrapport.numbers import format_plain
+from vrapport.numfmt import DEFAULT_FORMATS
 from vrapport.period import Period, month_label, with_period
 from vrapport.reportfile import (
     ERROR_MESSAGE_MAX,
@@ -47,12 +48,6 @@ HEADER_ROW = 3
 LABEL_WIDTH = 46
 INSTRUCTIONS_WIDTH = 100
 FIXED_DATE = dt.datetime(2000, 1, 1)
-DEFAULT_FORMATS = {
-    "integer": "#,##0",
-    "decimal": "#,##0",
-    "percent": "0.0 %",
-    "date": "dd.mm.yyyy",
-}
 INPUT_TINT = "#FFF2CC"
 KEY_TINT = "#E7E6E6"
 HEADER_TINT = "#D9E1F2"

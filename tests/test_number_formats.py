@@ -1,0 +1,128 @@
+"""A number whose cell format makes Excel show another number than the one stored (scaled,
+with digits of its own) is an error at its cell; one the format hides is a warning. The
+department sees and checks what Excel shows; the report gets what is stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import PERIOD, with_other_examples
+from vrapport.cli import app
+from vrapport.findings import Finding
+from vrapport.numfmt import Shown, may_alter, shown
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "factor", "hidden", "digits"),
+    [
+        ("#,##0", 35_593_169, 1, False, False),  # grouping, not scaling
+        ("#,##0,", 35_593_169, 1e-3, False, False),
+        ("#,##0,,", 35_593_169, 1e-6, False, False),
+        ("0.0,", 12_345, 1e-3, False, False),  # a comma after the decimals scales too
+        ("0,.0", 12_345, 1e-3, False, False),
+        ('#,##0," k"', 12_345, 1e-3, False, False),
+        ("0%", 0.05, 100, False, False),
+        ("0.0 %", 0.05, 100, False, False),
+        ('0" %"', 5, 1, False, False),  # a quoted percent sign is text
+        (";;;", 5, 1, True, False),
+        ('"OK"', 5, 1, True, False),
+        ('0"000"', 5, 1, False, True),
+        ("0\\0", 5, 1, False, True),
+        ("#,##0;(#,##0)", -5, 1, False, False),
+        ("#,##0;;", -5, 1, True, False),  # negatives not shown
+        ("#,##0;-#,##0;", 0, 1, True, False),  # zero not shown
+        ("[Red]#,##0", 1, 1, False, False),
+        ("@", 4, 1, False, False),  # a text format shows a number as General
+        ('[<1000]0;[<1000000]0.0,"k";0.0,,"M"', 50, 1, False, False),
+        ('[<1000]0;[<1000000]0.0,"k";0.0,,"M"', 5_000, 1e-3, False, False),
+        ('[<1000]0;[<1000000]0.0,"k";0.0,,"M"', 5e7, 1e-6, False, False),
+    ],
+)
+def test_what_a_format_shows(code: str, value: float, factor: float, hidden: bool, digits: bool):
+    got = shown(code, value)
+    assert (got.factor, got.hidden, got.digits) == (pytest.approx(factor), hidden, digits)
+
+
+def test_plain_formats_are_not_suspected():
+    for code in ("General", "#,##0", "#,##0.0", "0.00", "#,##0_);[Red](#,##0)", "dd.mm.yyyy"):
+        assert not may_alter(code), code
+    for code in ("#,##0,", "0 %", ";;;", '0"000"', "[>100]0;0"):
+        assert may_alter(code), code
+    assert shown("dd.mm.yyyy", 45_000) == Shown(date=True)
+    assert (shown("0.0 %", 0.053).decimals, shown("0.0 %", 0.053).percent) == (1, True)
+
+
+def _formatted(path: Path, sheet: str, formats: dict[str, str]) -> Path:
+    workbook = openpyxl.load_workbook(path)
+    for cell, code in formats.items():
+        workbook[sheet][cell].number_format = code
+    workbook.save(path)
+    return path
+
+
+def _found(path: Path, specs: Specs, *codes: str) -> list[Finding]:
+    (sub,) = check_files([path], specs, PERIOD)
+    return [f for f in sub.findings if f.code in codes]
+
+
+def test_a_scaling_format_is_an_error_at_its_cell(specs: Specs, example_copy, tmp_path: Path):
+    """SLA income for March, 34 185 330, formatted «#,##0,»: Excel shows 34 185, and a
+    department that typed what it meant in thousands would send a figure 1 000 times off."""
+    path = _formatted(example_copy("okonomi.xlsx"), "Resultat", {"F6": "#,##0,"})
+    (finding,) = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", "F6", "error")
+    assert finding.message.startswith(
+        "Cellen viser tallet delt på 1\u00a0000 (tallformatet «#,##0,»): 34\u00a0185 vises, "
+        "men tallet som er lagret og kommer i rapporten, er 34\u00a0185\u00a0330."
+    )
+    out = tmp_path / "rapport.xlsx"
+    built = CliRunner().invoke(
+        app,
+        ["build", str(with_other_examples(path.parent)), "--period", "2024-03", "--out", str(out)],
+    )
+    assert built.exit_code == 1 and not out.exists()
+    assert "Resultat › F6" in built.output
+
+
+def test_a_percent_format_on_days_is_an_error(specs: Specs, example_copy):
+    # «5%» typed in a count of days: Excel stores 0,05 and shows 5 %.
+    path = _formatted(example_copy("hr.xlsx"), "Sykefravær", {"C6": "0%"})
+    (finding,) = _found(path, specs, "number-format-alters")
+    assert (finding.cell, finding.severity) == ("C6", "error")
+    assert "ganget med 100 (tallformatet «0%»): 8\u00a0810\u00a0%" in finding.message
+
+
+def test_formats_that_hide_or_add_digits(specs: Specs, example_copy):
+    path = _formatted(
+        example_copy("okonomi.xlsx"),
+        "Resultat",
+        {"F7": ";;;", "F8": '0"000"', "D6": '"OK"', "B6": "#,##0", "C6": "[Blue]#,##0"},
+    )
+    found = {
+        (f.cell, f.code, f.severity)
+        for f in _found(path, specs, "number-format-alters", "number-format-hides")
+    }
+    assert found == {
+        ("F7", "number-format-hides", "warning"),
+        ("F8", "number-format-alters", "error"),
+        ("D6", "number-format-hides", "warning"),
+    }
+    (text,) = [f for f in _found(path, specs, "number-format-hides") if f.cell == "D6"]
+    assert '(tallformatet «"OK"» viser bare teksten «OK»)' in text.message
+
+
+def test_the_example_submissions_have_no_format_findings(specs: Specs):
+    examples = sorted((Path(__file__).parent.parent / "examples" / "2024-03").glob("*.xlsx"))
+    findings = [
+        f
+        for sub in check_files(examples, specs, PERIOD)
+        for f in sub.findings
+        if f.code.startswith("number-format")
+    ]
+    assert findings == []
