@@ -4,6 +4,7 @@ department sees and checks what Excel shows; the report gets what is stored."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -11,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import PERIOD, with_other_examples
+from tests.corpus import EXAMPLES, rewrite, sheet_member
 from vrapport.cli import app
 from vrapport.findings import Finding
 from vrapport.numfmt import Shown, may_alter, shown
@@ -126,3 +128,37 @@ def test_the_example_submissions_have_no_format_findings(specs: Specs):
         if f.code.startswith("number-format")
     ]
     assert findings == []
+
+
+def test_the_default_style_and_a_styles_part_elsewhere_are_read(specs: Specs, tmp_path: Path):
+    """A cell without a style attribute has the workbook's first cell format, and the styles
+    are wherever the workbook's relationships put them: the default format «;;;» hides F6."""
+    source = EXAMPLES / "okonomi.xlsx"
+    resultat = sheet_member(source, "Resultat")
+
+    def styles(xml: bytes) -> bytes:
+        xml = xml.replace(
+            b'<numFmts count="1">', b'<numFmts count="2"><numFmt numFmtId="165" formatCode=";;;" />'
+        )
+        return xml.replace(
+            b'<cellXfs count="14"><xf numFmtId="0"', b'<cellXfs count="14"><xf numFmtId="165"'
+        )
+
+    with zipfile.ZipFile(source) as archive:
+        original = archive.read("xl/styles.xml")
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    path = rewrite(
+        source,
+        folder / "okonomi.xlsx",
+        {
+            "xl/styles.xml": None,
+            "xl/stil/styles.xml": styles(original),
+            "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+                b'Target="styles.xml"', b'Target="stil/styles.xml"'
+            ),
+            resultat: lambda xml: xml.replace(b'<c r="F6" s="12" t="n">', b'<c r="F6" t="n">'),
+        },
+    )
+    (finding,) = _found(path, specs, "number-format-hides")
+    assert (finding.sheet, finding.cell) == ("Resultat", "F6")

@@ -612,7 +612,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             in_cell = True
             kind = attrs.get("t")
             flagged = kind == "e"
-            if odd_styles and (style := attrs.get("s")) in odd_styles and kind in (None, "n"):
+            if odd_styles and (style := attrs.get("s", "0")) in odd_styles and kind in (None, "n"):
                 scan.formats[f"{col_letters(c)}{r}"] = odd_styles[style]
             formula = value = None
         elif not code:
