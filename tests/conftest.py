@@ -161,6 +161,22 @@ def with_other_examples(folder: Path) -> Path:
     return folder
 
 
+def assert_build_blocked_at(path: Path, tmp_path: Path, place: str) -> None:
+    """`vrapport build` of the month around the edited submission `path` exits 1, writes no
+    report and names `place` ("Resultat › F6")."""
+    from typer.testing import CliRunner
+
+    from vrapport.cli import app
+
+    out = tmp_path / "rapport.xlsx"
+    built = CliRunner().invoke(
+        app,
+        ["build", str(with_other_examples(path.parent)), "--period", "2024-03", "--out", str(out)],
+    )
+    assert built.exit_code == 1 and not out.exists()
+    assert place in built.output
+
+
 def set_cells(path: Path, sheet: str, values: dict[str, Any]) -> Path:
     """Overwrite cells of a submission in place (openpyxl), as a user typing in Excel would."""
     workbook = openpyxl.load_workbook(path)

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import PERIOD, with_other_examples
+from tests.conftest import PERIOD, assert_build_blocked_at
 from tests.corpus import EXAMPLES, rewrite, sheet_member
-from vrapport.cli import app
 from vrapport.findings import Finding
 from vrapport.numfmt import Shown, may_alter, shown
 from vrapport.spec import Specs
@@ -83,13 +81,7 @@ def test_a_scaling_format_is_an_error_at_its_cell(specs: Specs, example_copy, tm
         "Cellen viser tallet delt på 1\u00a0000 (tallformatet «#,##0,»): 34\u00a0185 vises, "
         "men tallet som er lagret og kommer i rapporten, er 34\u00a0185\u00a0330."
     )
-    out = tmp_path / "rapport.xlsx"
-    built = CliRunner().invoke(
-        app,
-        ["build", str(with_other_examples(path.parent)), "--period", "2024-03", "--out", str(out)],
-    )
-    assert built.exit_code == 1 and not out.exists()
-    assert "Resultat › F6" in built.output
+    assert_build_blocked_at(path, tmp_path, "Resultat › F6")
 
 
 def test_a_percent_format_on_days_is_an_error(specs: Specs, example_copy):
@@ -120,7 +112,7 @@ def test_formats_that_hide_or_add_digits(specs: Specs, example_copy):
 
 
 def test_the_example_submissions_have_no_format_findings(specs: Specs):
-    examples = sorted((Path(__file__).parent.parent / "examples" / "2024-03").glob("*.xlsx"))
+    examples = sorted(EXAMPLES.glob("*.xlsx"))
     findings = [
         f
         for sub in check_files(examples, specs, PERIOD)

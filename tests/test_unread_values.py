@@ -8,10 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
 
-from tests.conftest import PERIOD, with_other_examples
-from vrapport.cli import app
+from tests.conftest import PERIOD, assert_build_blocked_at
 from vrapport.findings import Finding
 from vrapport.spec import Specs
 from vrapport.validation import check_files
@@ -49,13 +47,7 @@ def test_a_row_of_values_without_a_label_among_the_rows_blocks_the_build(
         "Rad 16 har en verdi i F16, men ikke noe radnavn i A16; den kommer ikke med i "
         "rapporten. Før verdien på malens rader og tøm eller slett raden."
     )
-    out = tmp_path / "rapport.xlsx"
-    built = CliRunner().invoke(
-        app,
-        ["build", str(with_other_examples(path.parent)), "--period", "2024-03", "--out", str(out)],
-    )
-    assert built.exit_code == 1 and not out.exists()
-    assert "Resultat › A16" in built.output
+    assert_build_blocked_at(path, tmp_path, "Resultat › A16")
 
 
 def test_unlabelled_values_are_named_in_every_kind_of_sheet(specs: Specs, example_copy) -> None:
@@ -142,13 +134,7 @@ def test_a_copy_of_the_table_beside_and_above_it_is_an_error(
     assert finding.message.startswith(
         "Tabellen med overskriften «Regnskapslinje» står to ganger på arket (i AA3 og A4)"
     )
-    out = tmp_path / "rapport.xlsx"
-    built = CliRunner().invoke(
-        app,
-        ["build", str(with_other_examples(path.parent)), "--period", "2024-03", "--out", str(out)],
-    )
-    assert built.exit_code == 1 and not out.exists()
-    assert "Resultat › A4" in built.output
+    assert_build_blocked_at(path, tmp_path, "Resultat › A4")
 
 
 def test_a_copy_of_a_register_below_it_is_an_error(specs: Specs, example_copy) -> None:

@@ -23,12 +23,7 @@ from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
 from vrapport.labels import norm, norm_each, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
-from vrapport.numbers import (
-    format_number,
-    format_plain,
-    is_number,
-    parse_number_text,
-)
+from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
 from vrapport.numfmt import DEFAULT_FORMATS, Shown, shown
 from vrapport.period import MONTHS_NB
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
