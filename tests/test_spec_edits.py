@@ -131,11 +131,6 @@ def test_an_edited_spec_loads_or_is_refused_naming_its_file(tmp_path_factory, rn
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="known bug: a spec edit leaves a report table with no data rows "
-    "(xlsxwriter add_table: «Must have at least one data row»)",
-    strict=False,
-)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rng=st.randoms(use_true_random=False))
 def test_specs_that_load_after_an_edit_make_templates_check_and_build(tmp_path_factory, rng):

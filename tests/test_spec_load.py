@@ -314,6 +314,12 @@ SILENT = {
         {"kvalitet.yaml": ("blank_rows: 20", "blank_rows: 2000000")},
         "kvalitet.yaml › sheets.comments.blank_rows: «2000000» er utenfor området; må være ≤ 10000",
     ),
+    # No empty row and nothing pre-filled: an Excel table without a data row, which
+    # xlsxwriter refuses (a warning, and a template the department cannot fill in).
+    "blank_rows_none": (
+        {"kvalitet.yaml": ("blank_rows: 20", "blank_rows: 0")},
+        "kvalitet.yaml › sheets.comments.blank_rows: «0» er utenfor området; må være ≥ 1",
+    ),
     "from_last_year_unknown_column": (
         {"hr.yaml": ("from_last_year: agreed\n", "from_last_year: agred\n")},
         "hr.yaml › sheets.sick_leave.columns.agreed_prior.from_last_year: kolonnen «agred» "

@@ -130,7 +130,7 @@ class SheetEntry(Model):
     columns: list[ColumnEntry] = []
     measures: list[ColumnEntry] = []
     checks: list[str] = []
-    blank_rows: Annotated[int, Field(ge=0, le=MAX_BLANK_ROWS)] = 30
+    blank_rows: Annotated[int, Field(ge=1, le=MAX_BLANK_ROWS)] = 30
     min_records: Annotated[int, Field(ge=0)] = 0
     targets: list[TargetEntry] = []
 
