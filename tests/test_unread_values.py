@@ -155,3 +155,21 @@ def test_a_register_cell_holding_the_header_text_is_no_table(specs: Specs, examp
         lambda ws: ws.__setitem__("B9", "Oppdrags-ID"),
     )
     assert _found(path, specs, "duplicate-table") == []
+
+
+def test_the_header_text_alone_above_the_table_is_no_copy(specs: Specs, example_copy) -> None:
+    """«Regnskapslinje» typed as a note in A3, over the real header in A4: the first cell
+    in reading order heads no table. It once was taken as the table's header (and the
+    real one reported as a copy of it)."""
+    (before,) = check_files([example_copy("okonomi.xlsx")], specs, PERIOD)
+    path = _edited(
+        example_copy("okonomi.xlsx"), "Resultat", lambda ws: ws.__setitem__("A3", "Regnskapslinje")
+    )
+    (after,) = check_files([path], specs, PERIOD)
+    assert [(f.sheet, f.cell, f.code) for f in after.findings] == [
+        (f.sheet, f.cell, f.code) for f in before.findings
+    ]
+    table = after.sheet("result")
+    assert table.header_row == before.sheet("result").header_row
+    assert table.frame.equals(before.sheet("result").frame)
+    assert table.cells.equals(before.sheet("result").cells)

@@ -148,41 +148,65 @@ def _find_labels(grid: Grid, label: str) -> list[tuple[int, int]]:
     ]
 
 
-def _header_like(grid: Grid, sheet: SheetSpec, r: int, c: int) -> bool:
-    """Whether the row-header cell (r, c) heads a table: another of the sheet's header
-    labels (a column, a measure, a month of a grid) stands to its right, on its row or the
-    row next to it. A cell of a register that happens to hold the header's text does not."""
+def _header_like(grid: Grid, sheet: SheetSpec, r: int, c: int) -> int:
+    """How surely the row-header cell (r, c) heads a table: 2 when another of the sheet's
+    header labels (a column, a measure, a month of a grid) stands to its right on its row,
+    1 on the row next to it (a header of two rows), 0 when none does. A cell of a register
+    that happens to hold the header's text heads nothing."""
     labels = {norm(column.label) for column in sheet.columns}
-    for line in grid[max(r - 1, 0) : r + 2]:
-        for value in line[c + 1 :]:
-            if isinstance(value, str) and (
-                norm(value) in labels or (sheet.kind == "grid" and _month_number(value))
-            ):
-                return True
-    return False
+
+    def labelled(line: list[Any]) -> bool:
+        return any(
+            isinstance(value, str)
+            and (norm(value) in labels or (sheet.kind == "grid" and _month_number(value)))
+            for value in line[c + 1 :]
+        )
+
+    if labelled(grid[r]):
+        return 2
+    return int(any(labelled(grid[n]) for n in (r - 1, r + 1) if 0 <= n < len(grid)))
+
+
+def _tables(grid: Grid, sheet: SheetSpec, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The cells among `found` (in reading order) that head a table, the first two at most:
+    of two in one column on neighbouring rows (the header's text repeated on the second row
+    of a two-row header, or a note right above it), the one with labels on its own row."""
+    tables: list[tuple[tuple[int, int], int]] = []
+    for cell in found:
+        score = _header_like(grid, sheet, *cell)
+        if not score:
+            continue
+        if tables and tables[-1][0][1] == cell[1] and cell[0] - tables[-1][0][0] == 1:
+            if score > tables[-1][1]:
+                tables[-1] = (cell, score)
+            continue
+        if len(tables) == 2:
+            break
+        tables.append((cell, score))
+    return [cell for cell, _ in tables]
 
 
 def _find_table(sub: Submission, grid: Grid, sheet: SheetSpec, name: str) -> tuple[int, int] | None:
     """The cell of the sheet's row header, or None. A second table under the same header
     (a copy of the table beside or below it) is an error at the second: which of the two
-    holds the figures is a guess, and the first in reading order is not always the real one."""
+    holds the figures is a guess, and the first in reading order is not always the real one.
+    The header's text on its own (a title or a note near the table) heads no table."""
     found = _find_labels(grid, sheet.row_header)
     if not found:
         return None
-    first, *others = found
-    for other in others:
-        if _header_like(grid, sheet, *other):
-            one, two = xl_rowcol_to_cell(*first), xl_rowcol_to_cell(*other)
-            sub.add(
-                name,
-                two,
-                ERROR,
-                "duplicate-table",
-                f"Tabellen med overskriften {quoted(sheet.row_header)} står to ganger på arket "
-                f"(i {one} og {two}); det er ikke sikkert hvilken av dem tallene skal leses "
-                "fra. Slett kopien, så bare malens tabell står igjen.",
-            )
-            break
+    tables = _tables(grid, sheet, found)
+    first = tables[0] if tables else found[0]
+    if len(tables) == 2:
+        one, two = (xl_rowcol_to_cell(*cell) for cell in tables)
+        sub.add(
+            name,
+            two,
+            ERROR,
+            "duplicate-table",
+            f"Tabellen med overskriften {quoted(sheet.row_header)} står to ganger på arket "
+            f"(i {one} og {two}); det er ikke sikkert hvilken av dem tallene skal leses "
+            "fra. Slett kopien, så bare malens tabell står igjen.",
+        )
     return first
 
 
