@@ -165,6 +165,41 @@ def test_caps_keep_the_work_proportional() -> None:
     assert [budget.evaluate("=SUM(A1:CV100)", "GS1") for _ in range(3)] == [10_000, 10_000, None]
 
 
+class _Formulas:
+    """The formulas of a sheet, as cellscan.SheetScan gives them."""
+
+    def __init__(self, formulas: dict[str, str]) -> None:
+        self.formulas = formulas
+
+    def formula(self, cell: str) -> str | None:
+        return self.formulas.get(cell)
+
+
+def test_a_referenced_formula_is_recomputed_through_a_chain() -> None:
+    # A1 =B1*2 (stored 99, gives 2), A2 =A1+1 (stored 100): A2 gives 3, not its stored 100.
+    grid: list[list[Any]] = [[99.0, 1.0], [100.0, ""], [7.0, ""]]
+    chain = _Formulas({"A1": "=B1*2", "A2": "=A1+1", "A3": "=IF(B1,7,0)"})
+    assert Evaluator(grid, {}, formulas=chain).evaluate("=A2", "C1") == 3
+    assert Evaluator(grid, {}).evaluate("=A2", "C1") == 100  # without the formulas: stored
+    # a formula outside the subset counts with its stored result
+    assert Evaluator(grid, {}, formulas=chain).evaluate("=A3*2", "C1") == 14
+
+
+def test_chains_that_are_circular_or_too_long_use_the_stored_result() -> None:
+    grid: list[list[Any]] = [[5.0, 6.0]]
+    circular = _Formulas({"A1": "=B1", "B1": "=A1"})
+    assert Evaluator(grid, {}, formulas=circular).evaluate("=A1+B1", "C1") == 11
+    # 20 000 formulas, each the next one plus 1 (B1 =B2+1, ..., the last a number): no
+    # recursion; MAX_CHAIN of them are recomputed, past those the stored result (0).
+    rows = 20_000
+    tall: list[list[Any]] = [["", 0.0] for _ in range(rows)] + [["", 1.0]]
+    chain = _Formulas({f"B{r}": f"=B{r + 1}+1" for r in range(1, rows + 1)})
+    value = Evaluator(tall, {}, formulas=chain).evaluate("=B1", "A1")
+    assert value == formulas.MAX_CHAIN
+    short = _Formulas({f"B{r}": f"=B{r + 1}+1" for r in range(1, 11)})
+    assert Evaluator(tall, {}, formulas=short).evaluate("=B1", "A1") == 10
+
+
 # --- end to end: okonomi.xlsx › Resultat › F6 ------------------------------------------------
 
 RESULTAT = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
@@ -280,17 +315,39 @@ def test_a_formula_that_is_not_recomputed_keeps_the_warning(tmp_path: Path, form
     assert _at_f6(findings) == [("formula-in-input", "warning")]
 
 
-def test_a_referenced_formula_counts_with_its_stored_result(tmp_path: Path) -> None:
-    """D6 is a formula too (its stored result stale): F6 is recomputed with D6's stored
-    result, as Excel computed it, and only D6 is the error."""
+def test_a_formula_on_a_stale_formula_is_stale_too(tmp_path: Path) -> None:
+    """D6 is a formula too, its stored result stale (1+1 stored as 34 184 825): F6 =D6+505,
+    stored consistent with D6's stale result, gives 507 with D6 recomputed. Both are
+    errors; before, F6 was read with D6's stale result."""
     d6, f6 = corpus.formula_at("D6", "1+1", "34184825"), corpus.formula_at("F6", "D6+505", "")
     edits = {RESULTAT: lambda data: f6(d6(data)).replace(b"<v></v>", b"<v>34185330</v>")}
     edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
     path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
     result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
     found = {(f["cell"], f["code"]) for f in json.loads(result.output)["findings"]}
-    assert {("D6", "formula-stale"), ("F6", "formula-in-input")} <= found, found
-    assert ("F6", "formula-stale") not in found and result.exit_code == 1
+    assert {("D6", "formula-stale"), ("F6", "formula-stale")} <= found, found
+    assert result.exit_code == 1
+
+
+def test_a_stale_result_passed_on_through_helper_cells_is_found(tmp_path: Path) -> None:
+    """F6 =Z6, Z6 =AA6*2 beside the table with a stale result (AA6 is 100): F6's stored
+    result agrees with Z6's, so comparing with Z6's stored result found nothing, and the
+    stale figure went into the report."""
+    helpers = b'<c r="Z6"><f>AA6*2</f><v>34185330</v></c><c r="AA6"><v>100</v></c></row>'
+
+    def edit(data: bytes) -> bytes:
+        data = corpus.formula_at("F6", "Z6", "34185330")(data)
+        start = data.index(b'<row r="6"')
+        end = data.index(b"</row>", start)
+        return data[:end] + helpers + data[end + len(b"</row>") :]
+
+    edits: dict[str, corpus.Edit] = {RESULTAT: edit}
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    (finding,) = [f for f in json.loads(result.output)["findings"] if f["code"] == "formula-stale"]
+    assert finding["cell"] == "F6" and result.exit_code == 1
+    assert finding["params"] == {"formula": "=Z6", "stored": 34185330, "computed": 200}
 
 
 def test_a_stale_result_blocks_the_build(specs: Specs, tmp_path: Path) -> None:

@@ -15,8 +15,11 @@ The evaluable subset, everything else is refused (`evaluate` returns None):
   15 significant digits, as Excel).
 
 A referenced cell takes the value read for it: a number, or blank (0 in arithmetic, left
-out by the functions, as in Excel). A referenced cell that holds a formula itself takes its
-stored result, which is what Excel used when it computed this one. Refused: text (also a
+out by the functions, as in Excel). A referenced cell that holds a formula itself (a helper
+cell beside the table) takes what that formula gives, recomputed the same way, so a stale
+result is found also when it is passed on through other cells (F6 `=Z6`, Z6 `=Z7*2` with an
+old result); where that formula is outside the subset, or the chain is longer than
+`MAX_CHAIN` or circular, its stored result, which is what Excel used. Refused: text (also a
 number typed as text), truth values, dates, error values and formulas without a result
 among the referenced cells; references to other sheets or workbooks, names, whole columns
 or rows, array literals, functions outside the set, comparisons and `&`; a result Excel
@@ -39,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from vrapport.numbers import is_number, round_half_away
 
@@ -51,6 +54,7 @@ MAX_CELLS = 10_000  # cells the ranges of one formula may cover
 SHEET_CELLS = 100_000  # cells all formulas of one sheet may read through ranges together
 MAX_DEPTH = 32  # nesting of parentheses, functions and signs
 MAX_ROUND_DIGITS = 100
+MAX_CHAIN = 50  # formulas recomputed through one another (F6 =Z6, Z6 =Z7*2, ...)
 
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?")
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
@@ -60,6 +64,24 @@ _FUNCTIONS = frozenset({"SUM", "MIN", "MAX", "AVERAGE", "COUNT", "ROUND"})
 
 class Refused(Exception):
     """The formula is outside what is recomputed."""
+
+
+class _Needs(Exception):  # noqa: N818 - a request, not an error
+    """The formula refers to a cell with a formula not recomputed yet (0-based position)."""
+
+    def __init__(self, position: tuple[int, int]) -> None:
+        self.position = position
+
+
+class Formulas(Protocol):
+    """A sheet's formulas (cellscan.SheetScan): the cells that hold one, and each one's text."""
+
+    formulas: dict[str, str]
+
+    def formula(self, cell: str) -> str | None: ...
+
+
+_UNKNOWN = object()
 
 
 def close(stored: float, computed: float) -> bool:
@@ -121,21 +143,68 @@ class Evaluator:
     formulas evaluated here may read through ranges."""
 
     def __init__(
-        self, grid: Sequence[Sequence[Any]], special: Mapping[str, str], budget: int = SHEET_CELLS
+        self,
+        grid: Sequence[Sequence[Any]],
+        special: Mapping[str, str],
+        budget: int = SHEET_CELLS,
+        formulas: Formulas | None = None,
     ) -> None:
         self.grid = grid
         self.special = special
         self._special_at: set[tuple[int, int]] | None = None
         self.budget = budget
+        self.source = formulas
+        self._formula_at: set[tuple[int, int]] | None = None
+        self._known: dict[tuple[int, int], float | None] = {}  # None: use the stored result
 
     def evaluate(self, formula: str, at: str) -> float | None:
         """What `formula` ("=..." as the scan records it) in cell `at` gives with the sheet's
         values, or None when it is outside the evaluable subset."""
-        if not formula.startswith("=") or len(formula) > MAX_LENGTH:
-            return None
         try:
-            tokens = _tokens(formula)
-            return _Parser(self, tokens, _position(at)).run()
+            position = _position(at)
+            tokens = _formula_tokens(formula)
+        except Refused:
+            return None
+        if tokens is None:
+            return None
+        return self._solve(position, tokens)
+
+    def _solve(self, position: tuple[int, int], tokens: list[Token]) -> float | None:
+        """The formula's value, the formulas of the cells it refers to recomputed first
+        (without recursion: a formula that needs another one is run again once that one is
+        known; the budget pays for every run)."""
+        stack = [(position, tokens)]
+        while True:
+            at, current = stack[-1]
+            try:
+                value: float | None = _Parser(self, current, at).run()
+            except Refused:
+                value = None
+            except _Needs as needs:
+                positions = [p for p, _ in stack]
+                if needs.position in positions:  # circular: the circle's cells keep results
+                    cycle = positions.index(needs.position)
+                    self._known.update((p, None) for p, _ in stack[cycle:])
+                    del stack[cycle:]
+                    if not stack:
+                        return None
+                    continue
+                needed = self._tokens_at(needs.position)
+                if needed is None or len(stack) > MAX_CHAIN:
+                    self._known[needs.position] = None
+                else:
+                    stack.append((needs.position, needed))
+                continue
+            stack.pop()
+            if not stack:
+                return value
+            self._known[at] = value
+
+    def _tokens_at(self, position: tuple[int, int]) -> list[Token] | None:
+        assert self.source is not None
+        formula = self.source.formula(_ref(*position))
+        try:
+            return _formula_tokens(formula) if formula is not None else None
         except Refused:
             return None
 
@@ -146,10 +215,24 @@ class Evaluator:
             self._special_at = {_position(ref) for ref in self.special}
         return (r, c) in self._special_at
 
+    def _formula(self, r: int, c: int) -> bool:
+        if self.source is None or not self.source.formulas:
+            return False
+        if self._formula_at is None:
+            self._formula_at = {_position(ref) for ref in self.source.formulas}
+        return (r, c) in self._formula_at
+
     def cell(self, r: int, c: int) -> float | None:
-        """The number in a cell, None when blank; Refused for anything else."""
+        """The number in a cell, None when blank; Refused for anything else. A cell with a
+        formula: what the formula gives, when it can be recomputed."""
         if r >= len(self.grid) or c >= len(self.grid[r]) or self._special(r, c):
             raise Refused("beyond what was read, or an error")
+        if self._formula(r, c):
+            known = self._known.get((r, c), _UNKNOWN)
+            if known is _UNKNOWN:
+                raise _Needs((r, c))
+            if known is not None:
+                return float(known)  # type: ignore[arg-type]
         value = self.grid[r][c]
         if value is None or (isinstance(value, str) and value == ""):
             return None
@@ -161,6 +244,23 @@ class Evaluator:
         if cells > self.budget:
             raise Refused("too many cells")
         self.budget -= cells
+
+
+def _ref(r: int, c: int) -> str:
+    """(5, 3) -> 'D6'."""
+    letters = ""
+    c += 1
+    while c:
+        c, rest = divmod(c - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{r + 1}"
+
+
+def _formula_tokens(formula: str) -> list[Token] | None:
+    """The tokens of a formula that may be recomputed, None for one that may not."""
+    if not formula.startswith("=") or len(formula) > MAX_LENGTH:
+        return None
+    return _tokens(formula)
 
 
 def _tokens(formula: str) -> list[Token]:

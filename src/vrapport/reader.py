@@ -951,7 +951,7 @@ def _formula_inputs(
             )
         else:
             if evaluator is None:
-                evaluator = Evaluator(grid, scan.special)
+                evaluator = Evaluator(grid, scan.special, formulas=scan)
             stored = _stored_number(_at(grid, *xl_cell_to_rowcol(cell)))
             judged = stored is not None and book.full_precision
             value = evaluator.evaluate(formula, cell) if judged else None
