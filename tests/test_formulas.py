@@ -478,3 +478,73 @@ def test_names_linking_to_other_workbooks_are_followed_through_names() -> None:
     assert "TEXT" not in found  # a text that looks like a link is a text
     assert linked_name('=n2+"N1"', found) == "n2"
     assert linked_name('="N2"&LOCAL', found) is None
+
+
+def _array_at_f6_to_f8(data: bytes) -> bytes:
+    """Resultat › F6:F8 (actual March of three lines) one array formula, as Excel writes
+    one entered with Ctrl+Shift+Enter: the <f> at F6 with the range, F7 and F8 only their
+    results."""
+    data = corpus.formula_at("F6", "D6:D8+505", "34185330", ' t="array" ref="F6:F8"')(data)
+    return data
+
+
+@pytest.mark.parametrize("computed", [True, False])
+def test_every_cell_of_an_array_formula_is_a_formula(tmp_path: Path, computed: bool) -> None:
+    """F7 and F8 of an array formula hold results like F6, without an <f> of their own:
+    they were read as typed figures, with no finding even where nothing computed them."""
+    edits: dict[str, corpus.Edit] = {RESULTAT: _array_at_f6_to_f8}
+    if computed:
+        edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    findings = json.loads(result.output)["findings"]
+    found = {(f["cell"], f["code"]) for f in findings if f["cell"] in ("F6", "F7", "F8")}
+    code = "formula-in-input" if computed else "formula-not-computed"
+    assert found == {("F6", code), ("F7", code), ("F8", code)}
+    f8 = next(f for f in findings if f["cell"] == "F8")
+    assert "«{=D6:D8+505}»" in f8["message"]
+    assert result.exit_code == (0 if computed else 1)
+
+
+def test_every_cell_of_a_data_table_is_a_formula(tmp_path: Path) -> None:
+    """A what-if data table (Data › What-If Analysis › Data Table) over F6:F8: its cells
+    are results Excel computes, shown as {=TABLE(,B3)}."""
+    edits: dict[str, corpus.Edit] = {
+        RESULTAT: corpus.formula_at(
+            "F6", "", "34185330", ' t="dataTable" ref="F6:F8" dt2D="0" dtr="0" r1="B3"'
+        )
+    }
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    findings = json.loads(result.output)["findings"]
+    at = {f["cell"]: f for f in findings if f["code"] == "formula-not-computed"}
+    assert {"F6", "F7", "F8"} <= set(at)
+    assert "«{=TABLE(,B3)}»" in at["F7"]["message"]
+    assert "delt formel" not in at["F6"]["message"]
+
+
+def test_a_label_given_by_a_formula_in_a_file_nothing_computed_is_an_error(
+    tmp_path: Path,
+) -> None:
+    """A6's «SLA (tjenesteavtaler)» the stored result of a formula (t="str") in a file a
+    program wrote: the label decides which row the figures belong to, and its stored text
+    may be anything."""
+    label = corpus.formula_at("A6", '"SLA "&amp;"(tjenesteavtaler)"', "SLA (tjenesteavtaler)")
+    edits: dict[str, corpus.Edit] = {
+        RESULTAT: lambda data: label(data).replace(b'<c r="A6">', b'<c r="A6" t="str">', 1)
+    }
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    (finding,) = [
+        f for f in json.loads(result.output)["findings"] if f["code"] == "formula-in-label"
+    ]
+    assert finding["location"] == "okonomi.xlsx › Resultat › A6" and result.exit_code == 1
+    assert finding["message"].startswith(
+        'Teksten «SLA (tjenesteavtaler)» er resultatet av formelen «="SLA "&"(tjenesteavtaler)"»'
+    )
+    # saved by Excel, the text is the formula's: no finding
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "excel.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    codes = {f["code"] for f in json.loads(result.output)["findings"]}
+    assert "formula-in-label" not in codes and result.exit_code == 0

@@ -163,6 +163,8 @@ CODES: Mapping[str, Code] = _table(
     Code("duplicate-column", "structure", ERROR),
     # a second table under the template's row header (a copy beside or below the real one)
     Code("duplicate-table", "structure", ERROR),
+    # a header or row label given by a formula in a file nothing computed
+    Code("formula-in-label", "structure", ERROR),
     # headers in another order than the template's (months, or measures and columns)
     Code("header-order", "structure", ERROR),
     Code("missing-row", "structure", ERROR),

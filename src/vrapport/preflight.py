@@ -85,6 +85,51 @@ def col_number(letters: str) -> int:
     return number
 
 
+def _spread(attrs: dict[str, str]) -> tuple[str, str] | None:
+    """The range of an <f> whose result fills a range (an array formula, a what-if data
+    table) and the formula as Excel shows it in each cell ("{formula}" stands for the text of
+    the <f>); None for any other <f>, and for an array formula of one cell, which is an
+    ordinary formula."""
+    kind, ref = attrs.get("t"), attrs.get("ref", "")
+    if kind == "array" and ":" in ref:
+        return ref, "{{={formula}}}"
+    if kind == "dataTable":
+        inputs = [attrs.get("r1", ""), attrs.get("r2", "")]
+        if attrs.get("dt2D") not in _TRUE:
+            inputs = inputs[:1] + [""] if attrs.get("dtr") in _TRUE else ["", inputs[0]]
+        return ref or "", "{{=TABLE(" + ",".join(inputs) + ")}}"
+    return None
+
+
+def _spread_over(
+    spreads: list[tuple[str, str]], area: _SheetArea, scan: SheetScan, where: str, sheet: str
+) -> None:
+    """Every cell of each range an array formula or data table fills (within the cells in
+    use) gets its formula: python-calamine reads their results as typed values. At most
+    MAX_CELLS cells in all (Excel's ranges do not overlap)."""
+    budget = MAX_CELLS
+    for ref, shown in spreads:
+        first, _, last = ref.partition(":")
+        a, b = parse_ref(first), parse_ref(last or first)
+        if a is None or b is None:
+            continue  # the anchor has its formula; a range Excel would not read spreads none
+        top, bottom = min(a[0], b[0]), min(max(a[0], b[0]), area.rows)
+        left, right = min(a[1], b[1]), min(max(a[1], b[1]), area.cols)
+        budget -= max(bottom - top + 1, 0) * max(right - left + 1, 0)
+        if budget < 0:
+            raise Refused(
+                "corrupt-file",
+                f"{where} har matriseformler eller datatabeller som til sammen dekker flere "
+                "celler enn arket har. Lagre filen på nytt i Excel.",
+                sheet,
+            )
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                cell = f"{col_letters(c)}{r}"
+                if cell not in scan.special:
+                    scan.formulas.setdefault(cell, shown)
+
+
 def parse_ref(ref: str) -> tuple[int, int] | None:
     """'B7' -> (row 7, column 2), 1-based; None when it is not a cell reference."""
     match = _REF.match(ref)
@@ -451,6 +496,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     kind: str | None = None  # the cell's t attribute
     formula: str | None = None  # its <f> text, once it has one
     group: str | None = None  # its <f>'s shared-formula group (si), when t="shared"
+    # its <f>'s range and how Excel shows the formula, when it fills a range (t="array",
+    # t="dataTable"): each cell of it holds the formula's result
+    spread: tuple[str, str] | None = None
+    spreads: list[tuple[str, str]] = []  # (range, formula as shown) of every such formula
     leaders: dict[str, tuple[str, str]] = {}  # group -> the cell and formula that head it
     value: str | None = None  # its <v> text, when it was needed
     collecting = 0  # _VALUE or _FORMULA while collecting that element's text
@@ -577,6 +626,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
         nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
+        nonlocal spread
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -628,6 +678,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if in_cell:
                 formula = ""
                 group = attrs.get("si") if attrs.get("t") == "shared" else None
+                spread = _spread(attrs)
                 flagged = True
                 collecting = _FORMULA
                 text.clear()
@@ -685,7 +736,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 )
 
     def end(name: str) -> None:
-        nonlocal row, at_col, in_cell, flagged, formula, value, collecting
+        nonlocal row, at_col, in_cell, flagged, formula, value, collecting, spread
         code = codes[name]
         if not code:
             return
@@ -710,6 +761,11 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     special[ref] = value or "#FEIL"
                 elif not value:
                     special[ref] = FORMULA_WITHOUT_VALUE
+                elif spread is not None:
+                    shown = spread[1].format(formula=formula or "")
+                    formulas[ref] = shown
+                    spreads.append((spread[0], shown))
+                    spread = None
                 elif formula:
                     formulas[ref] = "=" + formula
                     if group is not None:
@@ -747,6 +803,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             "malen. Slett tomme rader og kolonner etter tabellen og lagre på nytt.",
             sheet,
         )
+    _spread_over(spreads, area, scan, where, sheet)
     for ref, (r0, c0), (r1, c1) in merged:
         if r1 < r0 or c1 < c0 or r1 > max(area.rows, 1) or c1 > max(area.cols, 1):
             raise Refused(

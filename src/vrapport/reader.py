@@ -845,6 +845,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
             scan = book.scans.get(name, SheetScan())
             _mark_special(data, scan.special)
             _formula_inputs(sub, data, scan, book, grid)
+            _formula_labels(sub, sheet, name, scan, book, grid, anchor)
             _hidden_inputs(sub, data, scan.hidden_rows)
             _hidden_columns(sub, data, scan.hidden_cols)
             _merged_inputs(sub, data, book.merged.get(name, []))
@@ -988,6 +989,43 @@ def _formula_inputs(
                 label,
                 key,
             )
+
+
+def _formula_labels(
+    sub: Submission,
+    sheet: SheetSpec,
+    name: str,
+    scan: SheetScan,
+    book: Workbook,
+    grid: Grid,
+    anchor: tuple[int, int],
+) -> None:
+    """A header or row label given by a formula, in a file no spreadsheet application
+    computed: its stored text decides which figures are which, and may be anything. An
+    error at its cell (where Excel computed the file, the text is the formula's)."""
+    if not scan.formulas or book.computed:
+        return
+    top, left = anchor
+    header_rows = range(top - 1, top + 2) if sheet.kind == "grid" else range(top, top + 1)
+    for cell in scan.formulas:
+        r, c = xl_cell_to_rowcol(cell)
+        label = (r in header_rows and c >= left) or (
+            sheet.kind != "records" and c == left and r > top
+        )
+        if not label or not isinstance(_at(grid, r, c), str):
+            continue
+        formula = scan.formula(cell) or ""
+        shown = quoted(formula if len(formula) <= 60 else formula[:59] + "…")
+        sub.add(
+            name,
+            cell,
+            ERROR,
+            "formula-in-label",
+            f"Teksten {quoted(_at(grid, r, c))} er resultatet av formelen {shown}, men filen "
+            "er ikke beregnet og lagret av Excel, så teksten kan være feil – og den avgjør "
+            "hvilke tall som leses hvor. Skriv inn teksten fra malen i cellen, eller åpne "
+            "filen i Excel, lagre den og send den på nytt.",
+        )
 
 
 def _stored_number(stored: object) -> float | None:
