@@ -108,6 +108,17 @@ def test_a_meta_key_repeated_with_the_same_value_is_accepted(specs: Specs, examp
     assert errors(checked(path, specs).findings) == []
 
 
+def test_meta_keys_are_read_without_regard_to_case(specs: Specs, example_copy):
+    # «Period» typed over «period»: read as the period (it was «not stamped»), and a
+    # second «PERIOD» with another value is the same key given twice.
+    path = set_cells(example_copy("hr.xlsx"), "_meta", {"A4": "Period"})
+    sub = checked(path, specs)
+    assert errors(sub.findings) == [] and sub.meta["period"] == "2024-03"
+    path = set_cells(path, "_meta", {"A9": "PERIOD", "B9": "2024-02"})
+    (finding,) = only(checked(path, specs).findings, "conflicting-meta")
+    assert finding.cell == "B9"
+
+
 def test_findings_on_a_reordered_meta_name_the_cell_the_value_is_in(specs: Specs, example_copy):
     # The organisation row moved from row 5 to row 12: the finding names B12, not B5.
     path = set_cells(

@@ -69,7 +69,7 @@ def read_meta(grid: list[list[Any]]) -> MetaRead:
             value = row[VALUE_COLUMN]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            key = row[KEY_COLUMN].strip()
+            key = row[KEY_COLUMN].strip().casefold()  # «Period» is the key period
             text = "" if value is None else str(value).strip()
             cell = xl_rowcol_to_cell(index, VALUE_COLUMN)
             if key not in values:
