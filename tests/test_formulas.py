@@ -429,6 +429,19 @@ def test_a_follower_is_moved_as_excel_moves_it_or_left_unresolved() -> None:
     assert orphan.formula("F7") == SHARED_FOLLOWER
 
 
+def test_a_follower_without_its_groups_first_cell_is_named_so(tmp_path: Path) -> None:
+    """A shared formula's follower whose group (si="9") has no first cell: no text to show
+    (the message said «Cellen har formelen «(delt formel)»»)."""
+    edits = {RESULTAT: corpus.formula_at("F7", "", "16538861", ' t="shared" si="9"')}
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    result = CliRunner().invoke(app, ["check", str(path), "--period", "2024-03", "--json"])
+    (finding,) = [f for f in json.loads(result.output)["findings"] if f["cell"] == "F7"]
+    assert finding["code"] == "formula-in-input"
+    assert finding["message"].startswith("Cellen har en delt formel uten tekst (gruppens første")
+    assert "«(delt formel)»" not in finding["message"]
+
+
 def test_results_stored_as_shown_are_not_recomputed(tmp_path: Path) -> None:
     """With Excel's «precision as displayed» (fullPrecision="0") results are stored rounded
     to their number format: =D6/7 stored as 4883546 is Excel's own result, not a stale one."""

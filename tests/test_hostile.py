@@ -119,6 +119,15 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "",
         "datatilkoblinger",
     ),
+    # Which of two stored values a reader takes is a guess (python-calamine the last).
+    "two-values-in-one-cell": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(b"<v>34185330</v>", b"<v>34185330</v><v>99999999</v>", 1)
+        },
+        "corrupt-file",
+        "Resultat",
+        "F6: cellen har to verdier",
+    ),
     "truncated-sheet-xml": (
         lambda: {RESULTAT: _truncated},
         "corrupt-file",
@@ -949,3 +958,18 @@ def test_corpus_through_the_cli_in_time_and_memory(tmp_path: Path, case: str) ->
         f"{case}: check {check['seconds']:.1f} s {check['peak_mb']:.0f} MB, "
         f"build {build['seconds']:.1f} s {build['peak_mb']:.0f} MB"
     )
+
+
+@pytest.mark.parametrize("stored", ["NaN", "inf", "-Infinity", "1e999"])
+def test_a_number_no_spreadsheet_stores_is_an_error_at_its_cell(
+    specs: Specs, tmp_path: Path, stored: str
+) -> None:
+    """python-calamine reads these <v> texts as NaN or infinite floats: NaN was reported as
+    a missing value, the infinities as beyond the column's limits."""
+    edits = {RESULTAT: lambda d: d.replace(b"<v>34185330</v>", f"<v>{stored}</v>".encode(), 1)}
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    errors = [(f.sheet, f.cell, f.code) for f in sub.findings if f.severity == "error"]
+    assert errors == [("Resultat", "F6", "not-finite-number")]
+    numbers = sub.sheet("result").frame["actual"]
+    assert not any(isinstance(v, float) and v != v for v in numbers)

@@ -173,3 +173,41 @@ def test_the_header_text_alone_above_the_table_is_no_copy(specs: Specs, example_
     assert table.header_row == before.sheet("result").header_row
     assert table.frame.equals(before.sheet("result").frame)
     assert table.cells.equals(before.sheet("result").cells)
+
+
+def test_values_in_a_column_beside_a_register_are_named(specs: Specs, example_copy) -> None:
+    """«Beløp (kr)» added as column F of the order register, and a number typed in H with
+    no header: neither is a template column, and both were left out without a word."""
+
+    def beside(ws) -> None:  # type: ignore[no-untyped-def]
+        ws["F4"] = "Beløp (kr)"
+        for row in range(5, 15):
+            ws.cell(row, 6, 1000 * row)
+        ws["H9"] = 42
+
+    path = _edited(example_copy("nye_tjenester.xlsx"), "Leverte oppdrag", beside)
+    found = [(f.cell, f.severity, f.message) for f in _found(path, specs, "unread-column-values")]
+    assert found == [
+        (
+            "F4",
+            "warning",
+            "Kolonnen «Beløp (kr)» (F4) er ikke en av malens kolonner, men har verdier i 10 "
+            "celler fra F5 til F14; de leses ikke. Hører de til rapporten, før dem i malens "
+            "kolonner.",
+        ),
+        (
+            "H4",
+            "warning",
+            "Kolonne H er ikke en av malens kolonner, men har en verdi i H9; den leses ikke. "
+            "Hører den til rapporten, før den i malens kolonner.",
+        ),
+    ]
+
+
+def test_a_header_alone_beside_a_register_is_no_finding(specs: Specs, example_copy) -> None:
+    path = _edited(
+        example_copy("nye_tjenester.xlsx"),
+        "Leverte oppdrag",
+        lambda ws: ws.__setitem__("F4", "Notater"),
+    )
+    assert _found(path, specs, "unread-column-values") == []

@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 FORMULA_WITHOUT_VALUE = "formula-without-value"
+# A number no spreadsheet application stores (NaN, infinity, 1e999 in a <v>): the file was
+# written or changed by something else.
+NOT_FINITE = "not-finite-number"
 # A shared formula's follower as the XML has it: no text of its own (Excel writes the text
 # once, at the group's first cell, and `<f t="shared" si="0"/>` at the others).
 SHARED_FOLLOWER = "(delt formel)"

@@ -165,6 +165,8 @@ CODES: Mapping[str, Code] = _table(
     Code("duplicate-table", "structure", ERROR),
     # a header or row label given by a formula in a file nothing computed
     Code("formula-in-label", "structure", ERROR),
+    # values in a column beside (or among) a register's columns that the template has not
+    Code("unread-column-values", "structure", WARNING),
     # headers in another order than the template's (months, or measures and columns)
     Code("header-order", "structure", ERROR),
     Code("missing-row", "structure", ERROR),
@@ -252,6 +254,14 @@ CODES: Mapping[str, Code] = _table(
         ERROR,
         "Cellen har en formel uten lagret verdi. Åpne filen i Excel, la den beregne, og "
         "lagre på nytt – eller skriv inn verdien.",
+    ),
+    Code(
+        "not-finite-number",
+        "value",
+        ERROR,
+        "Cellen har et tall som ingen regnearkprogrammer lagrer (NaN eller uendelig); "
+        "filen er skrevet eller endret av et annet program. Skriv inn tallet på nytt og "
+        "lagre filen i Excel.",
     ),
     # a formula in an input cell: its stored result used only when Excel computed it
     Code("formula-in-input", "value", WARNING),

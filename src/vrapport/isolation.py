@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vrapport.cellscan import BookScan, SheetScan
+from vrapport.cellscan import NOT_FINITE, BookScan, SheetScan
 from vrapport.findings import ERROR, Finding
-from vrapport.preflight import DAMAGED, inspect
+from vrapport.preflight import DAMAGED, col_letters, inspect
 from vrapport.signals import children_ignore_sigint
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker
@@ -122,6 +122,17 @@ def _read_values(book: Workbook, path: Path) -> None:
         ]
 
 
+def _not_finite(grid: Grid, scan: SheetScan) -> None:
+    """Each number python-calamine read as NaN or infinite (no spreadsheet application
+    stores one) becomes a special cell (NOT_FINITE) and blank in the grid, so no check or
+    total ever sees it."""
+    for r, row in enumerate(grid):
+        # v - v is 0.0 for a finite float, NaN (true) for NaN and the infinities.
+        for c in [c for c, v in enumerate(row) if type(v) is float and v - v]:
+            scan.special[f"{col_letters(c + 1)}{r + 1}"] = NOT_FINITE
+            row[c] = None
+
+
 def _with_values(
     book: Workbook, scan: BookScan, display: str, read: Callable[[Workbook], None]
 ) -> Workbook:
@@ -130,6 +141,8 @@ def _with_values(
     try:
         read(book)
         book.scans = {name: scan.sheets[name] for name in book.sheet_names if name in scan.sheets}
+        for name, sheet_scan in book.scans.items():
+            _not_finite(book.grids[name], sheet_scan)
         book.computed = scan.computed
         book.full_precision = not scan.precision_as_displayed
         book.external_names = scan.external_names

@@ -500,6 +500,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # t="dataTable"): each cell of it holds the formula's result
     spread: tuple[str, str] | None = None
     spreads: list[tuple[str, str]] = []  # (range, formula as shown) of every such formula
+    valued = False  # the current cell has had its <v>
     leaders: dict[str, tuple[str, str]] = {}  # group -> the cell and formula that head it
     value: str | None = None  # its <v> text, when it was needed
     collecting = 0  # _VALUE or _FORMULA while collecting that element's text
@@ -626,7 +627,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
         nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
-        nonlocal spread
+        nonlocal spread, valued
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -665,9 +666,21 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if odd_styles and (style := attrs.get("s", "0")) in odd_styles and kind in (None, "n"):
                 scan.formats[f"{col_letters(c)}{r}"] = odd_styles[style]
             formula = value = None
+            valued = False
         elif not code:
             return
         elif code == _VALUE:
+            if in_cell:
+                if valued:  # which of the two a reader takes is anybody's guess
+                    place = f"{col_letters(at_col)}{at_row}"
+                    raise Refused(
+                        "corrupt-file",
+                        f"{where}, celle {place}: cellen har to verdier lagret. Lagre filen "
+                        "på nytt i Excel.",
+                        sheet,
+                        place,
+                    )
+                valued = True
             # The text is needed for a shared-string index, an error and a formula's result;
             # a plain value's is not (a <v> before its <f> leaves the formula without one).
             if in_cell and (kind == "s" or flagged):

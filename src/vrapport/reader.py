@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
-from vrapport.cellscan import SheetScan, linked_name
+from vrapport.cellscan import SHARED_FOLLOWER, SheetScan, linked_name
 from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
 from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
@@ -846,6 +846,8 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
             _mark_special(data, scan.special)
             _formula_inputs(sub, data, scan, book, grid)
             _formula_labels(sub, sheet, name, scan, book, grid, anchor)
+            if sheet.kind == "records":
+                _unread_columns(sub, data, grid)
             _hidden_inputs(sub, data, scan.hidden_rows)
             _hidden_columns(sub, data, scan.hidden_cols)
             _merged_inputs(sub, data, book.merged.get(name, []))
@@ -923,7 +925,7 @@ def _formula_inputs(
         formula = scan.formula(cell)
         if formula is None:
             continue
-        shown = quoted(formula if len(formula) <= 60 else formula[:59] + "…")
+        shown = _shown_formula(formula)
         through = linked_name(formula, book.external_names)
         if scan.external(cell) or through:
             via = f" gjennom navnet {quoted(through)}" if through else ""
@@ -943,8 +945,8 @@ def _formula_inputs(
                 cell,
                 ERROR,
                 "formula-not-computed",
-                f"Cellen har formelen {shown}, men filen er ikke beregnet og lagret av Excel "
-                "(den er laget av et program, eller ber om ny beregning når den åpnes), så "
+                f"Cellen har {_formula_named(formula)}, men filen er ikke beregnet og lagret av "
+                "Excel (den er laget av et program, eller ber om ny beregning når den åpnes), så "
                 "den lagrede verdien kan være feil. Åpne filen i Excel, lagre den og send den "
                 "på nytt – eller skriv inn verdien.",
                 label,
@@ -984,11 +986,54 @@ def _formula_inputs(
                 cell,
                 WARNING,
                 "formula-in-input",
-                f"Cellen har formelen {shown}; resultatet som ble lagret sist filen ble "
+                f"Cellen har {_formula_named(formula)}; resultatet som ble lagret sist filen ble "
                 "beregnet, leses. Skriv inn verdien hvis den ikke skal endre seg.",
                 label,
                 key,
             )
+
+
+MAX_UNREAD_COLUMNS = 5  # columns beside a register named, one finding each
+
+
+def _unread_columns(sub: Submission, data: SheetData, grid: Grid) -> None:
+    """Values in a column of a register that is not one of the template's (a column added
+    beside the table or between its columns, with or without a header) are not read: a
+    warning at the column's header cell naming how many there are, never left out without
+    a word."""
+    if not data.columns:
+        return
+    header, read = data.header_row, set(data.columns.values())
+    body = grid[header + 1 :]
+    width = max(map(len, grid[header:]), default=0)
+    named = 0
+    for c in range(min(read), width):
+        if c in read:
+            continue
+        rows = [r for r, value in enumerate(_column_values(body, c)) if value is not None]
+        if not rows:
+            continue
+        top = xl_rowcol_to_cell(header, c)
+        title = _value(grid[header][c]) if c < len(grid[header]) else None
+        what = f"Kolonnen {quoted(title)} ({top})" if title is not None else None
+        first, last = (xl_rowcol_to_cell(header + 1 + r, c) for r in (rows[0], rows[-1]))
+        if len(rows) == 1:
+            where, they, them = f"en verdi i {first}", "den", "den"
+        else:
+            count = format_number(len(rows))
+            where, they, them = f"verdier i {count} celler fra {first} til {last}", "de", "dem"
+        sub.add(
+            data.name,
+            top,
+            WARNING,
+            "unread-column-values",
+            f"{what or 'Kolonne ' + xl_col_to_name(c)} er ikke en av malens kolonner, men har "
+            f"{where}; {they} leses ikke. Hører {they} til rapporten, før {them} i malens "
+            "kolonner.",
+        )
+        named += 1
+        if named == MAX_UNREAD_COLUMNS:
+            return
 
 
 def _formula_labels(
@@ -1015,17 +1060,31 @@ def _formula_labels(
         if not label or not isinstance(_at(grid, r, c), str):
             continue
         formula = scan.formula(cell) or ""
-        shown = quoted(formula if len(formula) <= 60 else formula[:59] + "…")
         sub.add(
             name,
             cell,
             ERROR,
             "formula-in-label",
-            f"Teksten {quoted(_at(grid, r, c))} er resultatet av formelen {shown}, men filen "
-            "er ikke beregnet og lagret av Excel, så teksten kan være feil – og den avgjør "
+            f"Teksten {quoted(_at(grid, r, c))} er resultatet av {_formula_named(formula)}, men "
+            "filen er ikke beregnet og lagret av Excel, så teksten kan være feil – og den avgjør "
             "hvilke tall som leses hvor. Skriv inn teksten fra malen i cellen, eller åpne "
             "filen i Excel, lagre den og send den på nytt.",
         )
+
+
+def _shown_formula(formula: str) -> str:
+    return quoted(formula if len(formula) <= 60 else formula[:59] + "…")
+
+
+def _formula_named(formula: str) -> str:
+    """'formelen «=D6+505»' as a finding names a cell's formula; a shared formula's
+    follower whose group has no first cell with the text (a file Excel did not write) has
+    none to show."""
+    if formula == SHARED_FOLLOWER:
+        return (
+            "en delt formel uten tekst (gruppens første celle, der Excel lagrer formelen, mangler)"
+        )
+    return f"formelen {_shown_formula(formula)}"
 
 
 def _stored_number(stored: object) -> float | None:

@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from vrapport.cellscan import FORMULA_WITHOUT_VALUE
+from vrapport.cellscan import FORMULA_WITHOUT_VALUE, NOT_FINITE
 from vrapport.checks import CheckContext, checks_for, load_checks
 from vrapport.coerce import coerce_sheet, percent_in_number
 from vrapport.files import PREVIOUS_PREFIX, collect_files, reading
@@ -323,7 +323,7 @@ def _params(code: str, value: Any, column: ColumnSpec, label: str) -> dict[str, 
         return {"shown": shown}
     if code == "time-in-date":
         return {"what": _time_described(value), "label": label}
-    if code in ("required", FORMULA_WITHOUT_VALUE):
+    if code in ("required", FORMULA_WITHOUT_VALUE, NOT_FINITE):
         return {"label": label} if code == "required" else {}
     return {"shown": shown, "label": label}
 
@@ -345,7 +345,9 @@ def findings_from_failures(
         else:
             key, code, value = str(failure.column), check, data.frame.at[index, failure.column]
         if isinstance(value, SpecialCell):
-            code = "error-value" if value.text != FORMULA_WITHOUT_VALUE else value.text
+            code = (
+                value.text if value.text in (FORMULA_WITHOUT_VALUE, NOT_FINITE) else "error-value"
+            )
         column = data.spec.column(key)
         if code in ("not-a-number", "not-an-integer") and percent_in_number(value, column):
             code = "percent-in-number"
