@@ -44,6 +44,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from vrapport.numbers import is_number, round_half_away
 
 if TYPE_CHECKING:
@@ -202,7 +204,7 @@ class Evaluator:
 
     def _tokens_at(self, position: tuple[int, int]) -> list[Token] | None:
         assert self.source is not None
-        formula = self.source.formula(_ref(*position))
+        formula = self.source.formula(xl_rowcol_to_cell(*position))
         try:
             return _formula_tokens(formula) if formula is not None else None
         except Refused:
@@ -244,16 +246,6 @@ class Evaluator:
         if cells > self.budget:
             raise Refused("too many cells")
         self.budget -= cells
-
-
-def _ref(r: int, c: int) -> str:
-    """(5, 3) -> 'D6'."""
-    letters = ""
-    c += 1
-    while c:
-        c, rest = divmod(c - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"{letters}{r + 1}"
 
 
 def _formula_tokens(formula: str) -> list[Token] | None:

@@ -97,7 +97,7 @@ def _spread(attrs: dict[str, str]) -> tuple[str, str] | None:
         inputs = [attrs.get("r1", ""), attrs.get("r2", "")]
         if attrs.get("dt2D") not in _TRUE:
             inputs = inputs[:1] + [""] if attrs.get("dtr") in _TRUE else ["", inputs[0]]
-        return ref or "", "{{=TABLE(" + ",".join(inputs) + ")}}"
+        return ref, "{{=TABLE(" + ",".join(inputs) + ")}}"
     return None
 
 
@@ -109,10 +109,10 @@ def _spread_over(
     MAX_CELLS cells in all (Excel's ranges do not overlap)."""
     budget = MAX_CELLS
     for ref, shown in spreads:
-        first, _, last = ref.partition(":")
-        a, b = parse_ref(first), parse_ref(last or first)
-        if a is None or b is None:
+        corners = parse_range(ref)
+        if corners is None:
             continue  # the anchor has its formula; a range Excel would not read spreads none
+        a, b = corners
         top, bottom = min(a[0], b[0]), min(max(a[0], b[0]), area.rows)
         left, right = min(a[1], b[1]), min(max(a[1], b[1]), area.cols)
         budget -= max(bottom - top + 1, 0) * max(right - left + 1, 0)
@@ -136,6 +136,14 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     if not match:
         return None
     return int(match.group(2)), col_number(match.group(1))
+
+
+def parse_range(ref: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """'B7:D9' (or one cell, 'B7') -> its two corners as parse_ref gives them; None when
+    either is not a cell reference."""
+    first, _, last = ref.partition(":")
+    a, b = parse_ref(first), parse_ref(last or first)
+    return None if a is None or b is None else (a, b)
 
 
 def _sniff(head: bytes, data_tail: bytes) -> str | None:
@@ -736,11 +744,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     scan.hidden_cols.append((int(low), int(high)))
         elif code == _MERGE:
             ref = attrs.get("ref", "")
-            first, _, last = ref.partition(":")
-            a, b = parse_ref(first), parse_ref(last or first)
-            if a is None or b is None:
+            corners = parse_range(ref)
+            if corners is None:
                 raise bad_ref(ref)
-            merged.append((ref, a, b))
+            merged.append((ref, *corners))
             if len(merged) > MAX_MERGED:
                 raise Refused(
                     "sheet-too-large",

@@ -1015,7 +1015,11 @@ def _unread_columns(sub: Submission, data: SheetData, grid: Grid) -> None:
             continue
         top = xl_rowcol_to_cell(header, c)
         title = _value(grid[header][c]) if c < len(grid[header]) else None
-        what = f"Kolonnen {quoted(title)} ({top})" if title is not None else None
+        what = (
+            f"Kolonnen {quoted(title)} ({top})"
+            if title is not None
+            else f"Kolonne {xl_col_to_name(c)}"
+        )
         first, last = (xl_rowcol_to_cell(header + 1 + r, c) for r in (rows[0], rows[-1]))
         if len(rows) == 1:
             where, they, them = f"en verdi i {first}", "den", "den"
@@ -1027,7 +1031,7 @@ def _unread_columns(sub: Submission, data: SheetData, grid: Grid) -> None:
             top,
             WARNING,
             "unread-column-values",
-            f"{what or 'Kolonne ' + xl_col_to_name(c)} er ikke en av malens kolonner, men har "
+            f"{what} er ikke en av malens kolonner, men har "
             f"{where}; {they} leses ikke. Hører {they} til rapporten, før {them} i malens "
             "kolonner.",
         )
@@ -1057,7 +1061,8 @@ def _formula_labels(
         label = (r in header_rows and c >= left) or (
             sheet.kind != "records" and c == left and r > top
         )
-        if not label or not isinstance(_at(grid, r, c), str):
+        text = _at(grid, r, c) if label else None
+        if not isinstance(text, str):
             continue
         formula = scan.formula(cell) or ""
         sub.add(
@@ -1065,7 +1070,7 @@ def _formula_labels(
             cell,
             ERROR,
             "formula-in-label",
-            f"Teksten {quoted(_at(grid, r, c))} er resultatet av {_formula_named(formula)}, men "
+            f"Teksten {quoted(text)} er resultatet av {_formula_named(formula)}, men "
             "filen er ikke beregnet og lagret av Excel, så teksten kan være feil – og den avgjør "
             "hvilke tall som leses hvor. Skriv inn teksten fra malen i cellen, eller åpne "
             "filen i Excel, lagre den og send den på nytt.",
