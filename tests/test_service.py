@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from starlette.testclient import TestClient
 
+from tests import corpus
 from tests.conftest import EXAMPLES, PERIOD, read_grids, set_cells
 from tests.service_support import PREVIOUS, Tokens, make_tokens
 from vrapport.pipeline import build
@@ -23,6 +24,7 @@ from vrapport.report.sheetnames import FRONT_SHEET
 from vrapport.service.app import create_app
 from vrapport.service.auth import COOKIE
 from vrapport.service.core import Config, expected_templates
+from vrapport.service.engine import changed_cells
 from vrapport.service.ledger import Ledger, too_large
 from vrapport.spec import Specs
 
@@ -807,3 +809,52 @@ def test_the_return_comment_stays_in_the_api_after_a_new_upload(
 def test_a_method_not_allowed_names_the_allowed_ones(client: TestClient) -> None:
     answer = client.delete("/logg-inn")
     assert answer.status_code == 405 and "GET" in answer.headers["allow"]
+
+
+def test_the_upload_banner_counts_warnings_in_the_right_number(
+    client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
+) -> None:
+    login(client, tokens.departments["okonomi"])
+    token = csrf(client.get(f"/perioder/{P}/okonomi").text)
+
+    def banner(cells: dict[str, Any]) -> str:
+        path = set_cells(example_copy("okonomi.xlsx"), "Resultat", cells)
+        done = client.post(
+            f"/perioder/{P}/okonomi/last-opp",
+            files={"fil": ("okonomi.xlsx", path.read_bytes())},
+            data={"csrf": token},
+        )
+        page = client.get(done.headers["location"]).text
+        found = re.search(r'<p class="ok" id="resultat">([^<]*)</p>', page)
+        assert found, "no result banner"
+        return found.group(1)
+
+    # H6 and H7 are April actuals in a March report: a warning each.
+    assert "ingen feil (1 advarsel; se over dem)" in banner({"H6": 1000})
+    assert "ingen feil (2 advarsler; se over dem)" in banner({"H6": 1000, "H7": 5})
+    department = client.get(f"/perioder/{P}/okonomi").text
+    assert "(0 feil, 2 advarsler)" in department
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ('t="n"><v>NaN</v>', "(ugyldig tall: NaN eller uendelig)"),
+        ('t="e"><v>#DIV/0!</v>', "#DIV/0!"),
+        ('t="n"><f>G6-1</f>', "(formel uten lagret verdi)"),
+    ],
+)
+def test_changed_cells_show_what_a_cell_without_a_usable_value_holds(
+    tmp_path: Path, stored: str, shown: str
+) -> None:
+    """NaN, an error value and a formula without a stored result are blank to the checks; the
+    table of changes shows what the cell holds (NaN was an empty «Før»)."""
+    clean = EXAMPLES / "okonomi.xlsx"
+    resultat = corpus.sheet_member(clean, "Resultat")
+    typed = b'<c r="F6" s="12" t="n"><v>34185330</v>'
+    crafted = f'<c r="F6" s="12" {stored}'.encode()
+    edits: dict[str, corpus.Edit] = {resultat: lambda d: d.replace(typed, crafted, 1)}
+    path = corpus.rewrite(clean, tmp_path / "okonomi.xlsx", edits)
+    after = {"sheet": "Resultat", "cell": "F6", "before": shown, "after": "34\u00a0185\u00a0330"}
+    assert changed_cells(path, clean) == [after]
+    assert changed_cells(clean, path) == [{**after, "before": after["after"], "after": shown}]

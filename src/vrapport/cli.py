@@ -281,15 +281,18 @@ def _summary(counts: dict[str, Any]) -> str:
     """«8 filer kontrollert: 1 feil, 2 advarsler.», and last period's files on a line of
     their own (their findings are not this period's)."""
 
-    def counted(files: int, errors: int, warnings: int) -> str:
-        noun = "fil" if files == 1 else "filer"
-        warned = "advarsel" if warnings == 1 else "advarsler"
-        return f"{files} {noun} kontrollert: {errors} feil, {warnings} {warned}."
+    from vrapport.wording import counted
 
-    line = counted(counts["files"], counts["errors"], counts["warnings"])
+    def checked(files: int, errors: int, warnings: int) -> str:
+        return (
+            f"{counted(files, 'fil', 'filer')} kontrollert: {counted(errors, 'feil', 'feil')}, "
+            f"{counted(warnings, 'advarsel', 'advarsler')}."
+        )
+
+    line = checked(counts["files"], counts["errors"], counts["warnings"])
     if "previous" in counts:
         earlier = counts["previous"]
-        line += "\nForrige periode: " + counted(
+        line += "\nForrige periode: " + checked(
             earlier["files"], earlier["errors"], earlier["warnings"]
         )
     return line

@@ -259,7 +259,7 @@ CODES: Mapping[str, Code] = _table(
         "not-finite-number",
         "value",
         ERROR,
-        "Cellen har et tall som ingen regnearkprogrammer lagrer (NaN eller uendelig); "
+        "Cellen har et tall som intet regnearkprogram lagrer (NaN eller uendelig); "
         "filen er skrevet eller endret av et annet program. Skriv inn tallet på nytt og "
         "lagre filen i Excel.",
     ),

@@ -946,9 +946,9 @@ def _formula_inputs(
                 ERROR,
                 "formula-not-computed",
                 f"Cellen har {_formula_named(formula)}, men filen er ikke beregnet og lagret av "
-                "Excel (den er laget av et program, eller ber om ny beregning når den åpnes), så "
-                "den lagrede verdien kan være feil. Åpne filen i Excel, lagre den og send den "
-                "på nytt – eller skriv inn verdien.",
+                "Excel (den er laget av et annet program, eller ber om ny beregning når den "
+                "åpnes), så den lagrede verdien kan være feil. Åpne filen i Excel, lagre den og "
+                "send den på nytt – eller skriv inn verdien.",
                 label,
                 key,
             )

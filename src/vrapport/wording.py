@@ -1,4 +1,5 @@
-"""Norwegian running text shared by messages and drafted sentences: lists of names."""
+"""Norwegian running text shared by messages, pages and drafted sentences: counted nouns and
+lists of names."""
 
 from __future__ import annotations
 
@@ -20,3 +21,9 @@ def listing(names: Sequence[str], plural: str, limit: int = LISTED_NAMES, last: 
         rest = f"{format_number(len(names) - limit)} andre {plural}"
         return ", ".join(names[:limit]) + f" {last} " + rest
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """«1 advarsel», «2 advarsler», «1 180 prosjekter»: the number in Norwegian digits
+    groups and the noun that agrees with it."""
+    return f"{format_number(number)} {singular if number == 1 else plural}"

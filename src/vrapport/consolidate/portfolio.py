@@ -23,7 +23,7 @@ from vrapport.labels import norm
 from vrapport.numbers import format_number
 from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
 from vrapport.reportfile import PortfolioSettings, RiskMatrixSettings
-from vrapport.wording import listing
+from vrapport.wording import counted, listing
 
 ROLE = "portfolio"
 # Status dimensions (column keys of the Prosjekter sheet) and their headers in the report.
@@ -340,10 +340,6 @@ def risk_table(risks: list[Risk]) -> Table:
     )
 
 
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{format_number(number)} {singular if number == 1 else plural}"
-
-
 def _names(items: Sequence[Project] | Sequence[str]) -> str:
     return listing([p if isinstance(p, str) else p.name for p in items], "prosjekter")
 
@@ -368,18 +364,18 @@ def narrative(
     reported (`gone`), red-zone risks."""
     parts = [f"{format_number(counts[label])} {label.lower()}" for label in scale.labels]
     listed = ", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]
-    sentences = [f"{_count(len(items), 'prosjekt', 'prosjekter')} rapporterer status: {listed}."]
+    sentences = [f"{counted(len(items), 'prosjekt', 'prosjekter')} rapporterer status: {listed}."]
     better = [p for p in items if p.trend(OVERALL, scale) == UP]
     worse = [p for p in items if p.trend(OVERALL, scale) == DOWN]
     new = [p for p in items if p.is_new]
     if better:
         sentences.append(
-            f"Samlet status er bedret for {_count(len(better), 'prosjekt', 'prosjekter')} "
+            f"Samlet status er bedret for {counted(len(better), 'prosjekt', 'prosjekter')} "
             f"siden forrige rapportering ({_names(better)})."
         )
     if worse:
         sentences.append(
-            f"Samlet status er svekket for {_count(len(worse), 'prosjekt', 'prosjekter')} "
+            f"Samlet status er svekket for {counted(len(worse), 'prosjekt', 'prosjekter')} "
             f"({_names(worse)})."
         )
     if gone:
@@ -390,8 +386,8 @@ def narrative(
         sentences.append(f"Nye siden forrige rapportering: {_names(new)}.")
     owners = len({r.project for r in risks})
     sentences.append(
-        f"{_count(len(risks), 'risiko', 'risikoer')} "
-        f"fra {_count(owners, 'prosjekt', 'prosjekter')} er i rød sone."
+        f"{counted(len(risks), 'risiko', 'risikoer')} "
+        f"fra {counted(owners, 'prosjekt', 'prosjekter')} er i rød sone."
         if risks
         else "Ingen risikoer er i rød sone."
     )

@@ -50,6 +50,7 @@ from vrapport.service.ledger import (
     local_time,
     too_large,
 )
+from vrapport.wording import counted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_SLACK = 1024 * 1024  # multipart overhead allowed above the file limit
@@ -94,6 +95,7 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
     templates.env.filters["local_time"] = local_time
     templates.env.filters["period_label"] = period_label
+    templates.env.filters["counted"] = counted
     templates.env.globals["STATUS_TEXT"] = STATUS_TEXT
     return templates
 

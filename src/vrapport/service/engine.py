@@ -22,10 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vrapport.cellscan import FORMULA_WITHOUT_VALUE, NOT_FINITE
 from vrapport.findings import ERROR, Finding
 
 TEMPLATE_SUFFIX = ".xlsx"
 MAX_CHANGES = 2000
+# What the table of changed cells shows for a cell with no value the checks can use (an error
+# value is shown as Excel shows it).
+SPECIAL_SHOWN = {
+    FORMULA_WITHOUT_VALUE: "(formel uten lagret verdi)",
+    NOT_FINITE: "(ugyldig tall: NaN eller uendelig)",
+}
 _PRELOAD = ["vrapport.service.engine", "vrapport.api", "vrapport.pipeline", "vrapport.service.warm"]
 
 
@@ -197,7 +204,7 @@ def _cells(path: Path) -> dict[tuple[str, str], Any] | None:
     book = read_workbook(path, path.name)
     if book.refused:
         return None
-    return {
+    cells = {
         (name, xl_rowcol_to_cell(r, c)): value
         for name, grid in book.grids.items()
         if name != META_SHEET
@@ -205,6 +212,13 @@ def _cells(path: Path) -> dict[tuple[str, str], Any] | None:
         for c, value in enumerate(row)
         if value not in ("", None)
     }
+    # A cell the checks cannot take a value from (an error value, a formula without a stored
+    # result, NaN) is blank in the grid; the table shows what it holds instead.
+    for name, scan in book.scans.items():
+        if name != META_SHEET:
+            for cell, held in scan.special.items():
+                cells[name, cell] = SPECIAL_SHOWN.get(held, held)
+    return cells
 
 
 def _shown(value: Any) -> str:
