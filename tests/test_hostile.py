@@ -973,3 +973,75 @@ def test_a_number_no_spreadsheet_stores_is_an_error_at_its_cell(
     assert errors == [("Resultat", "F6", "not-finite-number")]
     numbers = sub.sheet("result").frame["actual"]
     assert not any(isinstance(v, float) and v != v for v in numbers)
+
+
+F7_MARCH = b'<c r="F7" s="12" t="n"><v>16538861</v>'  # Prosjekt/oppdrag/annet, March
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"<v>165<!-- -->38861</v>",  # python-calamine read 165
+        b"<v>165<![CDATA[38]]>861</v>",  # 165
+        b"<v>165<?pi x?>38861</v>",  # 165
+        b"<v>&#49;6538861</v>",  # empty: «Mangler verdi»
+        b"<v>&#x31;6538861</v>",
+        b"<v>1653886&amp;1</v>",  # 1653886
+    ],
+)
+def test_xml_in_a_number_readers_read_differently_is_an_error_at_its_cell(
+    specs: Specs, tmp_path: Path, stored: bytes
+) -> None:
+    """expat reads these as the figure 16538861 (or 1653886&1); python-calamine stops at the
+    markup or reads nothing, so the report had 0 instead of 16 539 without a finding."""
+    crafted = F7_MARCH.replace(b"<v>16538861</v>", stored)
+    edits = {RESULTAT: lambda d: d.replace(F7_MARCH, crafted, 1)}
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    errors = [(f.sheet, f.cell, f.code) for f in sub.findings if f.severity == "error"]
+    assert errors == [("Resultat", "F7", "corrupt-file")]
+    assert "Excel aldri skriver" in sub.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"SLA &#40;tjenesteavtaler)",
+        b"SLA (tjeneste<!--x-->avtaler)",
+        b"SLA <![CDATA[(]]>tjenesteavtaler)",
+    ],
+)
+def test_xml_in_a_text_is_read_as_an_xml_reader_reads_it(
+    specs: Specs, tmp_path: Path, text: bytes
+) -> None:
+    """In a text (an inline string, a formula's text result) python-calamine reads references,
+    comments and CDATA as expat does: the label is «SLA (tjenesteavtaler)», no finding."""
+    edits = {
+        RESULTAT: lambda d: d.replace(b"<t>SLA (tjenesteavtaler)</t>", b"<t>" + text + b"</t>", 1)
+    }
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    assert [f for f in sub.findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("cut", [-8, -3, 1, 4])
+def test_a_reference_in_a_number_is_seen_across_a_chunk_boundary(
+    specs: Specs, tmp_path: Path, cut: int
+) -> None:
+    """The sheet is read in chunks of CHUNK bytes; F7's <v>1653886&amp;1</v> lies across the
+    boundary (`cut` bytes of it after the <v> in the next chunk, or the <v> itself cut)."""
+    from vrapport.preflight import CHUNK
+
+    crafted = F7_MARCH.replace(b"<v>16538861</v>", b"<v>1653886&amp;1</v>")
+
+    def edit(data: bytes) -> bytes:
+        data = data.replace(F7_MARCH, crafted, 1)
+        at = data.index(crafted) + crafted.index(b"<v>") + 3  # first byte of the value
+        padding = CHUNK - at - cut  # spaces between the cells before F7
+        cell = data.index(b'<c r="F7"')
+        return data[:cell] + b" " * padding + data[cell:]
+
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", {RESULTAT: edit})
+    (sub,) = check_files([path], specs, PERIOD)
+    errors = [(f.sheet, f.cell, f.code) for f in sub.findings if f.severity == "error"]
+    assert errors == [("Resultat", "F7", "corrupt-file")]

@@ -265,6 +265,7 @@ class _Stream:
         parser: Any,
         where: str,
         on_dtd: Callable[..., None] | None = None,
+        watch: Callable[[bytes], None] | None = None,
     ):
         def refuse_dtd(*_: Any) -> None:
             raise Refused(
@@ -277,6 +278,8 @@ class _Stream:
         parser.EntityDeclHandler = on_dtd or refuse_dtd
         try:
             for chunk in self._chunks(archive, info):
+                if watch is not None:
+                    watch(chunk)
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except expat.ExpatError:
@@ -351,6 +354,35 @@ _DIGITS = "0123456789"
 _COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
 # Element local names the sheet pass acts on, as small numbers (0: any other element).
 _CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE, _INLINE = 1, 2, 3, 4, 5, 6, 7
+# Cells whose value is a text: python-calamine reads comments, CDATA and references in it as
+# an XML reader does. In any other cell (a number, a shared-string index, a boolean, an
+# error) it does not, so there they are refused.
+_TEXT_KINDS = ("str", "inlineStr")
+# A <v> (any prefix, any attributes) whose text has a reference before its end, and the
+# start tags of cells (their r and t, in either order) to find which cell it is in.
+_REFERENCE_IN_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>[^<&]*&")
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_CELL_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])"
+    rb"(?=(?:[^>]*\sr=[\"']([^\"']*)[\"'])?)(?=(?:[^>]*\st=[\"']([^\"']*)[\"'])?)"
+)
+# At most these bytes of one chunk are kept in front of the next, from the last cell's start.
+_WATCH_TAIL = 1 << 20
+
+
+def _last_cell_start(window: bytes) -> int:
+    """Where the last cell's start tag (<c …>, <x:c …>) begins in `window`, looked for in its
+    last 4 KiB, then in its last _WATCH_TAIL bytes; the last 64 bytes when there is none."""
+    for reach in (4096, _WATCH_TAIL):
+        low = max(0, len(window) - reach)
+        starts = [found.start() for found in _CELL_START.finditer(window, low)]
+        if starts:
+            return starts[-1]
+        if low == 0:
+            break
+    return max(0, len(window) - 64)
+
+
 _CODES = {
     "c": _CELL,
     "v": _VALUE,
@@ -612,6 +644,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def instruction(target: str, data: str) -> None:
         if ":" in target:
             raise _Rerun
+        markup_in_cell()
 
     def position(ref: str) -> tuple[int, int]:
         """A cell's `r` as (row, column), refused when it is not a cell reference or lies
@@ -810,11 +843,47 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         if number > area.max_shared:
             area.max_shared, area.max_shared_at = number, f"{col_letters(at_col)}{at_row}"
 
+    def markup_in_cell(*_: Any) -> None:
+        if in_cell and kind not in _TEXT_KINDS:
+            raise unlike_value()
+
+    def unlike_value(place: str = "") -> Refused:
+        place = place or f"{col_letters(at_col)}{at_row}"
+        return Refused(
+            "corrupt-file",
+            f"{where}, celle {place}: verdien er lagret med XML-kode (en kommentar, en "
+            "CDATA-del eller en tegnreferanse) som Excel aldri skriver, og som leses "
+            "ulikt av ulike programmer. Lagre filen på nytt i Excel.",
+            sheet,
+            place,
+        )
+
+    tail = b""
+
+    def watch(chunk: bytes) -> None:
+        """A character or entity reference in a value that is not a text: python-calamine
+        reads «<v>&#49;65</v>» as empty and «<v>1&amp;65</v>» as 1 (expat: 165, 1&65). The
+        bytes from the last cell's start tag on are kept for the next chunk, so a cell cut
+        between two chunks is seen whole (a cell Excel writes is far below the bound)."""
+        nonlocal tail
+        window = tail + chunk
+        if b"&" in window:
+            for found in _REFERENCE_IN_VALUE.finditer(window):
+                opened = _CELL_TAG.findall(window, 0, found.start())
+                ref, kind_of = opened[-1] if opened else (b"", b"")
+                if kind_of.decode("ascii", "replace") not in _TEXT_KINDS:
+                    raise unlike_value(ref.decode("ascii", "replace")[:12])
+        tail = window[_last_cell_start(window) :]
+
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    parser.CommentHandler = markup_in_cell
+    parser.StartCdataSectionHandler = markup_in_cell
     if not namespaces:
         parser.ProcessingInstructionHandler = instruction
-    stream.parse(archive, info, parser, where, None if namespaces else rerun)
+    else:
+        parser.ProcessingInstructionHandler = markup_in_cell
+    stream.parse(archive, info, parser, where, None if namespaces else rerun, watch)
     area.rows, area.cols = max_row, max_col
     if area.rows * area.cols > MAX_CELLS:
         raise Refused(
