@@ -283,6 +283,47 @@ CONSISTENCY = {
 # Edits that were accepted and then left content out of the report or a template, or a
 # rule switched off, without a word (an adversarial review of spec edits, 4 December 2026).
 SILENT = {
+    # The month rows gone: the chapter showed last year's months only, and its sentence said
+    # the target was met «in every month of the table».
+    "months_removed_from_contacts": (
+        {"brukerstotte.yaml": ('      months: "{month}"\n', "")},
+        "brukerstotte.yaml › sheets.contacts.rows.months: mangler; kapittel 3 "
+        "Tjenester/produksjon (seksjonen «services») leser radene for årets måneder",
+    ),
+    # A paragraph of a topic no section places was in no chapter.
+    "comment_topic_no_section_places": (
+        {
+            "hr.yaml": (
+                "- {key: hms, label: HMS}",
+                "- {key: hms, label: HMS}\n          - {key: other, label: Annet}",
+            )
+        },
+        "hr.yaml › sheets.comments.columns.topic.choices: temaet «other» har ingen plass i "
+        "rapporten (et avsnitt med det ville ikke bli vist); kapittel 5 HR/HMS (seksjonen «hr») "
+        "leser bare breaches, certified, hms, long_term, short_term, sick_leave",
+    ),
+    # «Rød; Gul» was counted in no colour; a topic «Innledning; Vurdering» dropped the paragraph.
+    "several_statuses_in_one_cell": (
+        {
+            "prosjekt.yaml": (
+                "choices: [Grønn, Gul, Rød]",
+                "choices: [Grønn, Gul, Rød]\n        multiple: true",
+            )
+        },
+        "prosjekt.yaml › sheets.projects.columns.status.multiple: kapittel 4 Status for "
+        "prosjektporteføljen (seksjonen «portfolio») leser kolonnen som ett valg per celle; "
+        "fjern multiple",
+    ),
+    "several_topics_in_one_cell": (
+        {
+            "drift.yaml": (
+                "        label: Tema\n        type: choice\n",
+                "        label: Tema\n        type: choice\n        multiple: true\n",
+            )
+        },
+        "drift.yaml › sheets.comments.columns.topic.multiple: kapittel 3 Tjenester/produksjon "
+        "(seksjonen «services») leser kolonnen som ett valg per celle; fjern multiple",
+    ),
     "status_word_unknown_to_template": (
         {"report.yaml": ("{label: Gul, colour: yellow}", "{label: Oransje, colour: yellow}")},
         "prosjekt.yaml › sheets.projects.columns.status.choices: Grønn, Gul, Rød passer ikke med "

@@ -166,7 +166,7 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
         reads = declared.reads[role]
         file = _file(template)
         sheets = {s.key: s for s in template.sheets}
-        wanted = set(reads.columns) | set(reads.rows)
+        wanted = set(reads.columns) | set(reads.rows) | set(reads.months)
         if reads.topics:
             wanted.add(reads.topic_sheet)
         for sheet_key in sorted(wanted):
@@ -178,6 +178,13 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                 )
         for sheet_key, columns in reads.columns.items():
             _columns_exist(file, sheets[sheet_key], columns, reader, reads.types.get(sheet_key))
+        for sheet_key in reads.months:
+            if not any(r.month is not None and r.month >= 1 for r in sheets[sheet_key].rows):
+                raise _fail(
+                    file,
+                    f"sheets.{sheet_key}.rows.months",
+                    f"mangler; {reader} radene for årets måneder",
+                )
         for sheet_key, rows in reads.rows.items():
             have = [r.key for r in sheets[sheet_key].rows]
             for key in rows:
@@ -204,6 +211,25 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                         f"{path}.choices",
                         f"temaet «{topic}» mangler; {reader} det; kjente: "
                         f"{_known(column.choice_keys)}",
+                    )
+            for topic in column.choice_keys:
+                if topic not in reads.topics:
+                    raise _fail(
+                        file,
+                        f"{path}.choices",
+                        f"temaet «{topic}» har ingen plass i rapporten (et avsnitt med det "
+                        f"ville ikke bli vist); {reader} bare {_known(reads.topics)}",
+                    )
+        single = list(reads.columns.items())
+        if reads.topics:
+            single.append((reads.topic_sheet, (reads.topic_column,)))
+        for sheet_key, keys in single:
+            for column in sheets[sheet_key].columns:
+                if column.key in keys and column.multiple:
+                    raise _fail(
+                        file,
+                        f"sheets.{sheet_key}.columns.{column.key}.multiple",
+                        f"{reader} kolonnen som ett valg per celle; fjern multiple",
                     )
     model = specs.report.model
     for target in declared.targets:

@@ -48,13 +48,16 @@ def number_columns(*keys: str) -> tuple[Typed, ...]:
 @dataclass(frozen=True)
 class Reads:
     """What a section reads of one template: per sheet key the column keys and the row keys,
-    and the keys of the comment topics (choices of `topic_sheet`'s `topic` column) it places.
-    A column read as a number is declared with its types (`count_columns`,
-    `number_columns`); `columns` then holds its key and `types` (sheet key -> column key ->
-    types) the types. Checked against the template's spec when the specs load."""
+    the sheets whose rows of this year's months it reads (`months`), and the keys of the
+    comment topics (choices of `topic_sheet`'s `topic` column) it places, which are then all
+    the column's choices. A column read as a number is declared with its types
+    (`count_columns`, `number_columns`); `columns` then holds its key and `types` (sheet key
+    -> column key -> types) the types. A choice column read is read as one choice per cell.
+    Checked against the template's spec when the specs load."""
 
     columns: Mapping[str, tuple[str | Typed, ...]] = field(default_factory=dict)
     rows: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    months: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     topic_sheet: str = "comments"
     topic_column: str = "topic"

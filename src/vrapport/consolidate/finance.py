@@ -41,6 +41,7 @@ READS = Reads(
         "comments": ("text",),
     },
     rows={"fte": ("year_start",), "liquidity": ("opening_balance", "credit_limit")},
+    months=("fte", "liquidity"),
     topics=("result", "income", "costs", "summary", "investments", "liquidity"),
 )
 

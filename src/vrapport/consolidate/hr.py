@@ -48,6 +48,7 @@ READS = Reads(
         BREACHES: count_columns("count"),
         "comments": ("text",),
     },
+    months=(SICK_LEAVE,),
     topics=("hms", "sick_leave", "certified", "short_term", "long_term", "breaches"),
 )
 FACTS = (

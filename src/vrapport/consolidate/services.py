@@ -52,6 +52,7 @@ READS = {
             SERVICE_DESK_SHEET: count_columns("contacts", "phone", "answered_60s", "first_line"),
             "comments": COMMENTS,
         },
+        months=(SERVICE_DESK_SHEET,),
         topics=TOPICS,
     ),
     NEW_SERVICES: Reads(
@@ -60,6 +61,7 @@ READS = {
             "hours": number_columns("order_hours", "new_hospital_hours"),
             "comments": COMMENTS,
         },
+        months=("hours",),
         topics=TOPICS,
     ),
     OPERATIONS: Reads(
@@ -68,6 +70,7 @@ READS = {
             "preparedness": ("date", "level"),
             "comments": COMMENTS,
         },
+        months=(OPERATIONS_SHEET,),
         topics=TOPICS,
     ),
 }
