@@ -1045,3 +1045,98 @@ def test_a_reference_in_a_number_is_seen_across_a_chunk_boundary(
     (sub,) = check_files([path], specs, PERIOD)
     errors = [(f.sheet, f.cell, f.code) for f in sub.findings if f.severity == "error"]
     assert errors == [("Resultat", "F7", "corrupt-file")]
+
+
+STALE_F7 = b'<c r="F7" s="12"><f>16000000+538861</f><v>16638861</v>'  # the formula gives 16538861
+RELS = "xl/_rels/workbook.xml.rels"
+RELS_ROOT = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+CLEAN_RESULTAT = zipfile.ZipFile(EXAMPLES / "okonomi.xlsx").read(RESULTAT)
+
+
+def _stale(data: bytes) -> bytes:
+    return data.replace(F7_MARCH, STALE_F7, 1)
+
+
+def _described_two_ways(case: str) -> dict[str, corpus.Edit]:
+    """Resultat with a stale result at F7, and the workbook's description of its sheets
+    crafted so that pre-flight and python-calamine could take different parts or names."""
+    workbook = "xl/workbook.xml"
+    if case == "relationship-id-twice":  # a clean copy first under Resultat's id
+        twice = (
+            b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/worksheet" Target="worksheets/clean.xml"/>'
+        )
+        return {
+            RESULTAT: _stale,
+            "xl/worksheets/clean.xml": CLEAN_RESULTAT,
+            RELS: lambda d: d.replace(RELS_ROOT, RELS_ROOT + twice),
+        }
+    if case == "two-ids":  # id="rId3" (Årsverk) beside r:id="rId2"
+        return {
+            RESULTAT: _stale,
+            workbook: lambda d: d.replace(
+                b'state="visible" r:id="rId2"', b'state="visible" id="rId3" r:id="rId2"'
+            ),
+        }
+    if case == "tab-in-name":  # expat reads «Resultat », python-calamine «Resultat\t»
+        return {
+            RESULTAT: _stale,
+            workbook: lambda d: d.replace(b'name="Resultat"', b'name="Resultat\t"'),
+        }
+    assert case == "part-in-other-case"  # Sheet2.xml where the relationship says sheet2.xml
+    return {RESULTAT: None, RESULTAT.replace("sheet", "Sheet"): _stale(CLEAN_RESULTAT)}
+
+
+@pytest.mark.parametrize(
+    ("case", "found"),
+    [
+        ("relationship-id-twice", ("", "", "corrupt-file")),
+        ("two-ids", ("", "", "corrupt-file")),
+        ("tab-in-name", ("", "", "corrupt-file")),
+        ("part-in-other-case", ("Resultat", "F7", "formula-not-computed")),
+    ],
+)
+def test_a_sheet_the_readers_could_take_from_different_parts_is_refused_or_read_whole(
+    specs: Specs, tmp_path: Path, case: str, found: tuple[str, str, str]
+) -> None:
+    """Pre-flight's cell scan of Resultat was lost or taken from another part: the stale
+    result at F7 reached the report without a finding."""
+    edits = _described_two_ways(case)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    errors = [(f.sheet, f.cell, f.code) for f in sub.findings if f.severity == "error"]
+    assert errors == [found]
+
+
+def test_a_boolean_with_spaces_hides_a_row_as_it_does_in_libreoffice(
+    specs: Specs, tmp_path: Path
+) -> None:
+    edits = {RESULTAT: lambda d: d.replace(b'<row r="7">', b'<row r="7" hidden=" 1">', 1)}
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    assert [(f.sheet, f.cell, f.code) for f in sub.findings] == [("Resultat", "A7", "hidden-row")]
+
+
+def test_a_style_index_with_a_leading_zero_is_that_style(specs: Specs, tmp_path: Path) -> None:
+    """s="014" is cellXfs 14 (xsd:unsignedInt) to python-calamine and LibreOffice; a new style
+    14 that shows thousands («#,##0,») made no finding written so."""
+
+    def styles(data: bytes) -> bytes:
+        data = data.replace(
+            b'<numFmts count="1">',
+            b'<numFmts count="2"><numFmt numFmtId="170" formatCode="#,##0,"/>',
+        )
+        new = b'<xf numFmtId="170" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+        return data.replace(b"</cellXfs>", new + b"</cellXfs>")
+
+    def cell(data: bytes) -> bytes:
+        return data.replace(F7_MARCH, b'<c r="F7" s="014" t="n"><v>16538861</v>', 1)
+
+    path = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        {"xl/styles.xml": styles, RESULTAT: cell},
+    )
+    (sub,) = check_files([path], specs, PERIOD)
+    errors = [(f.sheet, f.cell, f.code) for f in sub.findings if f.severity == "error"]
+    assert errors == [("Resultat", "F7", "number-format-alters")]

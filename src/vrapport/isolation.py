@@ -36,6 +36,8 @@ from vrapport.findings import ERROR, Finding
 from vrapport.preflight import DAMAGED, col_letters, inspect
 from vrapport.signals import children_ignore_sigint
 
+# Control characters in a sheet name, shown as Python writes them («\t»).
+_SHOWN_CONTROLS = {c: repr(chr(c))[1:-1] for c in range(0x20)}
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker
 TIME_LIMIT = 20.0  # seconds to read one file
 
@@ -141,6 +143,17 @@ def _with_values(
     try:
         read(book)
         book.scans = {name: scan.sheets[name] for name in book.sheet_names if name in scan.sheets}
+        unscanned = [n for n in book.sheet_names if n not in book.scans and any(book.grids[n])]
+        if unscanned:
+            # python-calamine found a sheet with values where pre-flight found none of that
+            # name (a tab in the name, a part named in another case): its formulas, hidden
+            # rows and error cells would go unseen.
+            shown = unscanned[0].translate(_SHOWN_CONTROLS)
+            message = (
+                f"Arket «{shown}» er beskrevet ulikt i ulike deler av filen, så det kan ikke "
+                "leses sikkert. Filen er skadet eller manipulert; lagre den på nytt i Excel."
+            )
+            return Workbook(findings=[_failure(display, "corrupt-file", message)])
         for name, sheet_scan in book.scans.items():
             _not_finite(book.grids[name], sheet_scan)
         book.computed = scan.computed

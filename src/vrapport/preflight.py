@@ -95,8 +95,8 @@ def _spread(attrs: dict[str, str]) -> tuple[str, str] | None:
         return ref, "{{={formula}}}"
     if kind == "dataTable":
         inputs = [attrs.get("r1", ""), attrs.get("r2", "")]
-        if attrs.get("dt2D") not in _TRUE:
-            inputs = inputs[:1] + [""] if attrs.get("dtr") in _TRUE else ["", inputs[0]]
+        if not _true(attrs.get("dt2D")):
+            inputs = inputs[:1] + [""] if _true(attrs.get("dtr")) else ["", inputs[0]]
         return ref, "{{=TABLE(" + ",".join(inputs) + ")}}"
     return None
 
@@ -405,6 +405,12 @@ def col_letters(col: int) -> str:
     return letters
 
 
+def _true(value: str | None, meaning: tuple[str, str] = _TRUE) -> bool:
+    """Is an xsd:boolean attribute `value` one of `meaning` ("1"/"true", or _FALSE)? The
+    schema collapses the whitespace around it: hidden=" 1" hides a row in LibreOffice."""
+    return value is not None and value.strip() in meaning
+
+
 def _zero(size: str | None) -> bool:
     """Is a row height or column width given as zero (or less): hidden in Excel?"""
     if size is None:
@@ -704,8 +710,13 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             in_cell = True
             kind = attrs.get("t")
             flagged = kind == "e"
-            if odd_styles and (style := attrs.get("s", "0")) in odd_styles and kind in (None, "n"):
-                scan.formats[f"{col_letters(c)}{r}"] = odd_styles[style]
+            if odd_styles and kind in (None, "n"):
+                style = attrs.get("s", "0")
+                if style not in odd_styles and not (style.isdigit() and style[0] != "0"):
+                    # s="014" or " 14" is style 14 to every reader
+                    style = str(int(style)) if style.strip().isdigit() else style
+                if style in odd_styles:
+                    scan.formats[f"{col_letters(c)}{r}"] = odd_styles[style]
             formula = value = None
             valued = False
         elif not code:
@@ -767,11 +778,11 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 row = int(ref)
                 if row <= MAX_ROWS:
                     row_digits, row_number, row_cut = ref, row, -len(ref)
-            if attrs.get("hidden") in _TRUE or _zero(attrs.get("ht")):
+            if _true(attrs.get("hidden")) or _zero(attrs.get("ht")):
                 if row <= MAX_ROWS:
                     hidden_rows.add(row)
         elif code == _COL:
-            if attrs.get("hidden") in _TRUE or _zero(attrs.get("width")):
+            if _true(attrs.get("hidden")) or _zero(attrs.get("width")):
                 low, high = attrs.get("min", ""), attrs.get("max", "")
                 if low.isdigit() and high.isdigit():
                     scan.hidden_cols.append((int(low), int(high)))
@@ -969,11 +980,18 @@ def _sheet_names(
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = local_name(name)
         if tag == "sheet":
-            rid = next((v for k, v in attrs.items() if local_name(k) == "id"), "")
-            sheets[rid] = attrs.get("name", "")
+            ids = [v for k, v in attrs.items() if local_name(k) == "id"]
+            if len(ids) > 1 or (ids and ids[0] in sheets):
+                # which of them a reader follows is anybody's guess
+                raise Refused(
+                    "corrupt-file",
+                    f"Arbeidsboken viser til arket «{attrs.get('name', '')}» på flere måter. "
+                    "Filen er skadet eller manipulert; lagre den på nytt i Excel.",
+                )
+            sheets[ids[0] if ids else ""] = attrs.get("name", "")
         elif tag == "calcPr" and book is not None:
-            book.recalc_on_load |= attrs.get("fullCalcOnLoad") in _TRUE
-            book.precision_as_displayed |= attrs.get("fullPrecision") in _FALSE
+            book.recalc_on_load |= _true(attrs.get("fullCalcOnLoad"))
+            book.precision_as_displayed |= _true(attrs.get("fullPrecision"), _FALSE)
         elif tag == "definedName" and book is not None:
             text = definitions.setdefault(attrs.get("name", "").upper(), [])
             parser.CharacterDataHandler = text.append
@@ -986,14 +1004,31 @@ def _sheet_names(
     stream.parse(archive, infos["xl/workbook.xml"], parser, "Arbeidsboken")
     if book is not None and definitions:
         book.external_names = external_names({n: "".join(t) for n, t in definitions.items()})
-    paths = {}
-    for rel in _relations(stream, archive, infos["xl/_rels/workbook.xml.rels"]):
+    paths: dict[str, str] = {}
+    members = {n.casefold(): n for n in infos}  # a part is found whatever the case of its name
+    relations = _relations(stream, archive, infos["xl/_rels/workbook.xml.rels"])
+    ids = [rel.get("Id") for rel in relations]
+    if len(set(ids)) != len(ids):
+        raise Refused(
+            "corrupt-file",
+            "Arbeidsbokens liste over deler har samme id to ganger. Filen er skadet eller "
+            "manipulert; lagre den på nytt i Excel.",
+        )
+    for rel in relations:
         target = rel.get("Target", "")
         full = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        full = posixpath.normpath(full)
+        full = members.get(full.casefold(), full)
         if rel.get("Id") in sheets and target:
-            paths[posixpath.normpath(full)] = sheets[rel["Id"]]
+            if full in paths:
+                raise Refused(
+                    "corrupt-file",
+                    f"Arkene «{paths[full]}» og «{sheets[rel['Id']]}» er samme del av filen. "
+                    "Filen er skadet eller manipulert; lagre den på nytt i Excel.",
+                )
+            paths[full] = sheets[rel["Id"]]
         elif rel.get("Type", "").endswith("/styles") and target and book is not None:
-            book.styles_part = posixpath.normpath(full)
+            book.styles_part = full
     return paths
 
 
@@ -1068,7 +1103,7 @@ def _check_archive(
         raise Refused(
             "suspicious-file", f"Filen har {len(infos)} deler; det er for mange for en mal."
         )
-    if len(set(names)) != len(names):
+    if len({n.casefold() for n in names}) != len(names):  # part names ignore case (OPC)
         raise Refused("suspicious-file", "Filen har dupliserte deler og kan være manipulert.")
     if any(n.startswith("/") or ".." in n.split("/") for n in names):
         raise Refused("suspicious-file", "Filen har ugyldige stier og kan være manipulert.")
