@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -603,4 +604,20 @@ def test_a_build_time_with_a_timezone_is_shown_in_norwegian_time(tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert find_label(
         read_grids(out), r"Byggetidspunkt \(oppgitt\): 10\.04\.2024 12:00 \(norsk tid\)", "Kilder"
+    )
+
+
+def test_an_ampersand_in_the_report_title_is_printed_in_the_footer(schemas_copy, tmp_path: Path):
+    """«&» starts a code in an Excel footer: «Drift & økonomi» was printed «Drift økonomi»
+    («&T» would have printed the time)."""
+    from vrapport.spec import load_specs
+
+    folder = schemas_copy({"report.yaml": ("title: Virksomhetsrapport", "title: Drift & Tall")})
+    out = tmp_path / "r.xlsx"
+    build([EXAMPLES], PERIOD, out, load_specs(folder))
+    with zipfile.ZipFile(out) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    footer = re.search(r"<oddFooter>(.*?)</oddFooter>", sheet)
+    assert footer and footer.group(1) == (
+        "&amp;LHelse Nord IKT&amp;RDrift &amp;&amp; Tall pr. 31. mars 2024 – side &amp;P av &amp;N"
     )

@@ -722,6 +722,12 @@ LIMIT = (
 )
 LEVEL_HELP = "        help: Beredskapsnivået hendelsen ble håndtert på."
 EXCEL_LIMITS = {
+    # xlsxwriter left the page footer out (an English warning on stderr)
+    "footer": (
+        {"report.yaml": ("name: Helse Nord IKT", "name: " + "Helse Nord IKT " * 15)},
+        "report.yaml › organisation.name og report.title gir en bunntekst på 285 tegn på "
+        "rapportens sider; Excel tillater høyst 255. Bruk kortere navn",
+    ),
     "column_help": (
         {"drift.yaml": (LEVEL_HELP, "        help: " + "x" * 256)},
         f"drift.yaml › sheets.preparedness.columns.level.help: hjelpeteksten har 256 tegn; {LIMIT}",
@@ -853,3 +859,28 @@ def test_number_formats_excel_reads_are_accepted(schemas_copy, code):
     edits = {"okonomi.yaml": ('number_format: "#,##0.0"', f'number_format: "{escaped}"')}
     specs = load_specs(_edited(schemas_copy, edits))
     assert specs.templates["okonomi"].sheet("fte").column("fte").number_format == code
+
+
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        (
+            {"drift.yaml": ("name: Beredskap", "name: Ｄrift")},
+            "drift.yaml › sheets.preparedness.name: arknavnet «Ｄrift» er likt et annet ark "
+            "«Drift» (vrapport leser dem som like: usynlige tegn og ulike former av samme tegn "
+            "teller ikke)",
+        ),
+        (
+            {"drift.yaml": ("label: Tekst", "label: Tema\u00ad")},
+            "drift.yaml › sheets.comments.columns: ledeteksten «Tema\\u00ad» står to ganger (som "
+            "«Tema»; vrapport leser dem som like)",
+        ),
+    ],
+)
+def test_names_the_reader_reads_as_one_are_refused_as_it_reads_them(
+    schemas_copy, edits, message
+) -> None:
+    """A full-width «Ｄ» or a soft hyphen: the spec loaded, and every file made from the
+    template was refused (ambiguous-sheet, duplicate-column) with advice to rename what only
+    the spec can change."""
+    assert _refused(schemas_copy, edits) == message

@@ -177,15 +177,14 @@ TOPIC = "          - {key: assessment, label: Vurdering}"
 
 
 def test_a_choice_message_too_long_for_excel_is_the_short_one(schemas_copy, tmp_path: Path):
-    """Twelve more choices: the list (224 characters) still fits inline, the error message
-    naming them all (263) would not: it says to choose from the list, uncut."""
-    more = "".join(
-        f"\n          - {{key: a{i:02d}, label: Vurdering nr. {i:02d}}}" for i in range(12)
-    )
-    specs = load_specs(schemas_copy({"drift.yaml": (TOPIC, TOPIC + more)}))
-    path = write_template(specs.template("drift"), specs.report, PERIOD, tmp_path / "drift.xlsx")
-    rule = next(r for r in _rules(path, "Kommentar") if r.type == "list")
-    assert rule.formula1.startswith('"Innledning,Vurdering,Vurdering nr. 00,')
+    """Twelve more phases: the list (224 characters) still fits inline, the error message
+    naming them all would not: it says to choose from the list, uncut."""
+    phases = "[Konsept, Planlegging, Gjennomføring, Avslutning"
+    more = "".join(f", Delfase nr. {i:02d}" for i in range(12))
+    specs = load_specs(schemas_copy({"prosjekt.yaml": (phases, phases + more)}))
+    path = write_template(specs.template("prosjekt"), specs.report, PERIOD, tmp_path / "p.xlsx")
+    rule = next(r for r in _rules(path, "Prosjekter") if r.formula1.startswith('"Konsept,'))
+    assert len(rule.formula1) - 2 == 44 + 12 * 15 <= 255
     assert rule.error == "Velg en verdi fra listen."
 
 

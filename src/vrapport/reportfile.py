@@ -308,6 +308,29 @@ class ReportFile(Model):
     plausibility: PlausibilitySettings = PlausibilitySettings()
     front_page: FrontPage = FrontPage()
 
+    @model_validator(mode="after")
+    def _footer_fits(self) -> ReportFile:
+        """The report's page footer names the organisation and the report; Excel keeps no
+        footer longer than FOOTER_MAX (xlsxwriter leaves it out, with a warning)."""
+        longest = page_footer(self.organisation.name, f"{self.report.title} {LONGEST_AS_OF}")
+        if len(longest) > FOOTER_MAX:
+            raise ValueError(
+                f"organisation.name og report.title gir en bunntekst på {len(longest)} tegn "
+                f"på rapportens sider; Excel tillater høyst {FOOTER_MAX}. Bruk kortere navn"
+            )
+        return self
+
+
+# The longest «pr. …» a report heading can end with, and Excel's limit of a page footer.
+LONGEST_AS_OF = "pr. 30. september 2024"
+FOOTER_MAX = 255
+
+
+def page_footer(organisation: str, heading: str) -> str:
+    """The footer of every report page: the organisation at the left, the report and the page
+    at the right. «&» starts a code in a footer, so a name's own «&» is written «&&»."""
+    return f"&L{organisation.replace('&', '&&')}&R{heading.replace('&', '&&')} – side &P av &N"
+
 
 def key_path(loc: Sequence[str | int], data: Any = None) -> str:
     """('front_page', 'key_figures', 0, 'fact') -> 'front_page.key_figures[0].fact'. With the

@@ -350,18 +350,35 @@ def _yaml_syntax(path: Path, text: str, exc: yaml.MarkedYAMLError) -> str:
 
 
 def _label_key(label: str) -> str:
-    """How the reader compares labels and Excel compares sheet names: case and surrounding
-    space ignored."""
-    return " ".join(label.split()).casefold()
+    """How the reader compares labels and sheet names (vrapport.labels.norm): case, runs of
+    space, invisible characters (a soft hyphen) and compatibility forms (a full-width «Ｄ»)
+    ignored; Excel compares sheet names without case. Two names equal so are one to the
+    reader, which would refuse every file made from the template."""
+    from vrapport.labels import norm
+
+    return norm(label)
+
+
+def _why_alike(name: str, other: str) -> str:
+    if " ".join(name.split()).casefold() == " ".join(other.split()).casefold():
+        return "Excel skiller ikke store og små bokstaver"
+    return "vrapport leser dem som like: usynlige tegn og ulike former av samme tegn teller ikke"
 
 
 def _unique(values: Iterable[str], where: str, what: str, *, fold: bool = False) -> None:
-    seen: set[str] = set()
+    from vrapport.labels import shown
+
+    seen: dict[str, str] = {}
     for value in values:
         compared = _label_key(value) if fold else value
         if compared in seen:
-            raise SpecError(f"{where}: {what} «{value}» står to ganger")
-        seen.add(compared)
+            alike = (
+                ""
+                if seen[compared] == value
+                else f" (som «{shown(seen[compared])}»; vrapport leser dem som like)"
+            )
+            raise SpecError(f"{where}: {what} «{shown(value)}» står to ganger{alike}")
+        seen[compared] = value
 
 
 def _choices(
@@ -687,7 +704,7 @@ def load_template(path: Path, report: ReportConfig) -> TemplateSpec:
             owner = "et annet ark" if index > 2 and clash in names[2:index] else "malens faste ark"
             raise SpecError(
                 f"{where}.{sheets[index - 2].key}.name: arknavnet «{name}» er likt {owner} "
-                f"«{clash}» (Excel skiller ikke store og små bokstaver)"
+                f"«{clash}» ({_why_alike(name, clash)})"
             )
     return TemplateSpec(
         id=model.id,

@@ -33,6 +33,7 @@ from vrapport.report.model import (
 )
 from vrapport.report.pages import Extent, Kind, column_points, page_breaks, page_height
 from vrapport.report.styles import CHART_ROWS, LABEL_WIDTH, SERIES_COLORS, VALUE_WIDTH, Styles
+from vrapport.reportfile import page_footer
 from vrapport.xlsxbook import new_workbook
 
 TEXT_COLUMNS = 8
@@ -172,7 +173,7 @@ class _SheetWriter:
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        ws.set_footer(f"&L{report.organisation}&R{report.heading} – side &P av &N")
+        ws.set_footer(page_footer(report.organisation, report.heading))
         ws.hide_gridlines(2)
         ws.repeat_rows(0)
 
