@@ -8,6 +8,7 @@ one tampered cell is caught, untouched data gives no finding of these kinds.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import openpyxl
@@ -133,7 +134,46 @@ def test_an_outlier_in_the_budget_gives_the_expected_range(example_copy):
     (outlier,) = [f for f in findings if f["code"] == "outlier"]
     assert outlier["cell"] == june
     assert "Lokaler, budsjett for juni" in outlier["message"]
-    assert "forventet mellom 0 og" in outlier["message"]
+    low, high = _expected_range(outlier["message"])
+    assert 0 < low < value < high  # the range of a size is above zero, by ratio
+
+
+def _expected_range(message: str) -> tuple[float, float]:
+    found = re.search(r"forventet mellom ([\d\u00a0,-]+) og ([\d\u00a0,-]+)\)", message)
+    assert found, message
+    low, high = (float(g.replace("\u00a0", "").replace(",", ".")) for g in found.groups())
+    return low, high
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "label", "column", "typed"),
+    [
+        # the share answered (62 %) typed for the calls answered (2 947): the key figure
+        # became 1,3 % (red) with no finding
+        ("brukerstotte.xlsx", "Henvendelser", "Mars", "Besvart innen 60 sekunder", 62),
+        ("brukerstotte.xlsx", "Henvendelser", "Februar", "Telefonhenvendelser", 51),
+    ],
+)
+def test_a_size_far_below_its_series_is_an_outlier(example_copy, name, sheet, label, column, typed):
+    path = example_copy(name)
+    cell = cell_of(path, sheet, label, column)
+    set_cells(path, sheet, {cell: typed})
+    _, findings = _check_json(path)
+    (outlier,) = [f for f in findings if f["code"] == "outlier"]
+    assert (outlier["sheet"], outlier["cell"], outlier["severity"]) == (sheet, cell, "warning")
+    low, high = _expected_range(outlier["message"])
+    assert typed < low < high
+
+
+@pytest.mark.parametrize("typed", [0, 1000])
+def test_a_zero_or_a_low_value_near_its_series_is_no_outlier(example_copy, typed):
+    """0 is the left-out-zero check's (which needs a pair); 1 000 calls answered against
+    2 900–4 100 is within the ratio (a third of the median) of a month."""
+    path = example_copy("brukerstotte.xlsx")
+    cell = cell_of(path, "Henvendelser", "Mars", "Besvart innen 60 sekunder")
+    set_cells(path, "Henvendelser", {cell: typed})
+    _, findings = _check_json(path)
+    assert not [f for f in findings if f["code"] == "outlier"]
 
 
 def test_financial_items_with_the_sign_of_neither_budget_nor_history(example_copy):
