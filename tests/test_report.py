@@ -316,6 +316,19 @@ def test_pdf_board_pack_has_a_page_per_chapter(tmp_path: Path, example_outcome: 
         _headings_on_the_page_of_their_tables(example_outcome.report, pages)
 
 
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_a_pdf_named_in_norwegian_is_made_where_the_norwegian_locale_is_missing(tmp_path: Path):
+    """LibreOffice, run in a locale the machine does not have (nb_NO.UTF-8 here), falls back
+    to ASCII and could not open «Økonomi styret.xlsx»: exit 2, «LibreOffice ga ingen
+    PDF-fil», the workbook written and the PDF not."""
+    out = tmp_path / "Økonomi styret.xlsx"
+    result = runner.invoke(
+        app, ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out), "--pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
+
+
 def _is_text(block: object) -> bool:
     return isinstance(block, Text) and not block.style.startswith("heading")
 
@@ -459,6 +472,9 @@ def test_a_missing_department_is_marked_on_the_key_figure_panel(specs: Specs, tm
     notes = {r[0].value: r[2].value for r in front.iter_rows() if isinstance(r[0].value, str)}
     assert notes["Sykefravær hittil i år (mål 5 %)"] == "Ikke levert"
     assert notes["AML-brudd i måneden"] == "Ikke levert"
+    # The front page says the report is partial, as the service's partial build does.
+    texts = [c.value for row in front.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Delvis rapport: uten 5. HR/HMS." in texts
 
 
 def test_report_may_not_overwrite_a_submission(tmp_path: Path):

@@ -38,6 +38,10 @@ def convert_to_pdf(workbook: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) ->
         )
     with tempfile.TemporaryDirectory(prefix="vrapport-pdf-") as tmp:
         folder = Path(tmp)
+        # LibreOffice is given a plain name: where the Norwegian locale is not installed, the
+        # C locale it falls back to cannot name «Økonomi.xlsx» (no PDF, exit 0).
+        given = folder / "rapport.xlsx"
+        shutil.copyfile(workbook, given)
         command = [
             program,
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
@@ -47,15 +51,21 @@ def convert_to_pdf(workbook: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) ->
             "pdf",
             "--outdir",
             str(folder),
-            str(workbook.resolve()),
+            str(given),
         ]
         # Number formats print with the locale's separators: Norwegian, whatever the machine.
-        env = os.environ | {"LC_ALL": LOCALE, "LANG": LOCALE, "LANGUAGE": "nb"}
+        # Its own temporary files go into this folder too, so an interrupt leaves none.
+        env = os.environ | {
+            "LC_ALL": LOCALE,
+            "LANG": LOCALE,
+            "LANGUAGE": "nb",
+            "TMPDIR": str(folder),
+        }
         try:
             subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except subprocess.TimeoutExpired:
             raise PdfError(f"PDF ble ikke laget: LibreOffice brukte mer enn {timeout} s.") from None
-        produced = folder / f"{workbook.stem}.pdf"
+        produced = folder / f"{given.stem}.pdf"
         if not produced.is_file() or not produced.read_bytes().startswith(b"%PDF-"):
             raise PdfError("PDF ble ikke laget: LibreOffice ga ingen PDF-fil.")
         with atomic_path(pdf) as target:

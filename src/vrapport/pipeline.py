@@ -158,9 +158,9 @@ def build(
     """Check the submissions in `paths`; if nothing blocks, write the report to `out`.
 
     `previous` names the previous report's submissions, for the comparisons some chapters
-    make (e.g. the portfolio's trend arrows). `absent` (given: a partial report, marked so
-    on the front page when a chapter is missing): template delivered but left out -> why
-    (a clause after «fordi», with the period), said in its chapter.
+    make (e.g. the portfolio's trend arrows). A chapter missing marks the report partial on
+    its front page. `absent`: template delivered but left out -> why (a clause after
+    «fordi», with the period), said in its chapter.
     """
     submissions = check_files(collect_files(paths), specs, period)
     earlier = check_previous(previous, specs, period) if previous else []
@@ -223,8 +223,9 @@ def build(
     extra = [restatements_section(restated)] if restated else []
     chapters_out = [c for c in specs.report.chapters if c.key in missing_chapters]
     left_out = [f"{c.number}. {c.title}" for c in chapters_out]
-    partial = f"Delvis rapport: uten {', '.join(left_out)}." if absent is not None else None
-    partial = partial if left_out else None
+    # A report without a chapter says so on its front page, however it was built (the
+    # command line wrote a report of 1 of 6 chapters with nothing on it to tell).
+    partial = f"Delvis rapport: uten {', '.join(left_out)}." if left_out else None
     front = front_section(chapters, specs.report.model.front_page, facts, missing_chapters, partial)
     outcome.missing = [c.title for c in specs.report.chapters if c.key in missing_chapters]
     outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")
