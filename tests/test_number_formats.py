@@ -54,6 +54,11 @@ def test_plain_formats_are_not_suspected():
         assert not may_alter(code), code
     for code in ("#,##0,", "0 %", ";;;", '0"000"', "[>100]0;0"):
         assert may_alter(code), code
+    for code in ("#,##0;#,##0", "0;0", "[Red]#,##0;[Blue]#,##0"):  # negatives shown unsigned
+        assert may_alter(code), code
+        assert shown(code, -5).unsigned and not shown(code, 5).unsigned
+    for code in ("#,##0;-#,##0", "#,##0;(#,##0)", "#,##0;[Red]\\-#,##0", "#,##0;;"):
+        assert not shown(code, -5).unsigned, code
     assert shown("dd.mm.yyyy", 45_000) == Shown(date=True)
     assert (shown("0.0 %", 0.053).decimals, shown("0.0 %", 0.053).percent) == (1, True)
 
@@ -154,3 +159,18 @@ def test_the_default_style_and_a_styles_part_elsewhere_are_read(specs: Specs, tm
     )
     (finding,) = _found(path, specs, "number-format-hides")
     assert (finding.sheet, finding.cell) == ("Resultat", "F6")
+
+
+def test_a_negative_shown_without_its_sign_is_an_error(specs: Specs, example_copy):
+    """«#,##0;#,##0» on a cost line of March (−2 698 584): Excel shows 2 698 584, the sign
+    the report gets is not the one the department checks."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    cell = next(c for c in workbook["Resultat"]["F"] if c.value == -2698584).coordinate
+    path = _formatted(path, "Resultat", {cell: "#,##0;#,##0"})
+    (finding,) = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert (finding.sheet, finding.cell, finding.severity) == ("Resultat", cell, "error")
+    assert finding.message.startswith(
+        "Cellen viser tallet uten minustegn (tallformatet «#,##0;#,##0»): 2\u00a0698\u00a0584 "
+        "vises, men tallet som er lagret og kommer i rapporten, er -2\u00a0698\u00a0584."
+    )

@@ -18,7 +18,7 @@ and date and time codes (y m d h s, «[h]», AM/PM); the tokens are those the sp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # One token of a number format, from its position on. Letters outside quotes are only
@@ -56,6 +56,9 @@ class Shown:
     date: bool = False  # a date or time format: the number is shown as a date
     decimals: int = 0  # the digits shown after the decimal sign
     percent: bool = False  # shown with a percent sign
+    # a negative number shown by a section of its own with no minus sign or parentheses:
+    # «#,##0;#,##0» shows −2 698 584 as 2 698 584 (Excel adds no sign to such a section)
+    unsigned: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class _Section:
     shown: Shown
     condition: tuple[str, float] | None
     is_text: bool  # the text section (it has «@»)
+    signed: bool = False  # it shows a minus sign or parentheses of its own
 
 
 def _tokens(code: str) -> list[str]:
@@ -124,8 +128,12 @@ def _section(tokens: list[str]) -> _Section:
     after = re.search(r"\.([0,]*)", "".join(shape))
     decimals = after.group(1).count("0") if after else 0
     text = "".join(literal).strip()
+    signed = "-" in text or ("(" in text and ")" in text)
     return _Section(
-        Shown(factor, digits, hidden, text, date, decimals, percent > 0), condition, text_part
+        Shown(factor, digits, hidden, text, date, decimals, percent > 0),
+        condition,
+        text_part,
+        signed,
     )
 
 
@@ -166,7 +174,10 @@ def shown(code: str, value: float) -> Shown:
     if len(sections) == 1 or value > 0 or (value == 0 and len(sections) == 2):
         return sections[0].shown
     if value < 0:
-        return sections[1].shown
+        negative = sections[1]
+        if negative.signed or negative.shown.hidden:
+            return negative.shown
+        return replace(negative.shown, unsigned=True)
     return sections[2].shown
 
 
@@ -175,7 +186,14 @@ def may_alter(code: str) -> bool:
     text or not at all); False for the plain formats of a template (#,##0, 0.0, General)."""
     if not code or code.lower() == "general":
         return False
-    return any(
-        s.shown.factor != 1 or s.shown.digits or (s.shown.hidden and not s.is_text)
-        for s in _sections(code)
-    ) or any(s.condition for s in _sections(code))
+    sections = _sections(code)
+    numbers = [s for s in sections if not s.is_text]
+    unsigned = len(numbers) >= 2 and not numbers[1].signed and not numbers[1].shown.hidden
+    return (
+        unsigned
+        or any(
+            s.shown.factor != 1 or s.shown.digits or (s.shown.hidden and not s.is_text)
+            for s in sections
+        )
+        or any(s.condition for s in sections)
+    )

@@ -1181,6 +1181,13 @@ def _number_formats(sub: Submission, data: SheetData, formats: dict[str, str], g
                 f"det skal stå i rapporten. {redo}"
             )
             sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+        elif got.unsigned and not meant.unsigned:
+            message = (
+                f"Cellen viser tallet uten minustegn (tallformatet {quoted(code)}): "
+                f"{format_number(-value, got.decimals)} vises, men tallet som er lagret og kommer "
+                f"i rapporten, er {stored}. {redo}"
+            )
+            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
         elif got.digits and not meant.digits:
             message = (
                 f"Tallformatet {quoted(code)} viser sifre som ikke er en del av tallet; "
