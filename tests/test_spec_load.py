@@ -283,6 +283,97 @@ CONSISTENCY = {
 # Edits that were accepted and then left content out of the report or a template, or a
 # rule switched off, without a word (an adversarial review of spec edits, 4 December 2026).
 SILENT = {
+    # true was taken as version 1
+    "version_true": (
+        {"drift.yaml": ("version: 1", "version: true")},
+        "drift.yaml › version: forventet et heltall, fant «True» (YAML leser yes/no, on/off og "
+        'true/false uten anførselstegn som sann/usann; sett teksten i anførselstegn, f.eks. "Nei")',
+    ),
+    "template_id_twice": (
+        {"kvalitet.yaml": ("id: kvalitet", "id: drift")},
+        "kvalitet.yaml › id: malen «drift» er definert to ganger (også i drift.yaml); gi den en "
+        "annen id",
+    ),
+    # A key figure's unit that does not show its fact: 0,62 shown «1», 80 breaches «0,0 mill. kr».
+    "share_shown_as_a_count": (
+        {
+            "report.yaml": (
+                "_60s_month\n      unit: percent\n      green: {min: 0.70}\n"
+                "      yellow: {min: 0.60}",
+                "_60s_month\n      unit: count\n      green: {min: 1}\n      yellow: {min: 0}",
+            )
+        },
+        "report.yaml › front_page.key_figures[1].unit: «count» passer ikke med fact "
+        "«tjenester.service_desk_answered_60s_month», som er en andel; bruk unit: percent",
+    ),
+    "count_shown_in_millions": (
+        {
+            "report.yaml": (
+                "fact: hr.working_time_breaches_month\n      unit: count",
+                "fact: hr.working_time_breaches_month\n      unit: mill",
+            )
+        },
+        "report.yaml › front_page.key_figures[3].unit: «mill» passer ikke med fact "
+        "«hr.working_time_breaches_month», som er et antall; bruk unit: count",
+    ),
+    "compared_with_a_series": (
+        {
+            "report.yaml": (
+                "compare: hr.working_time_breaches_previous_month",
+                "compare: tjenester.incidents",
+            )
+        },
+        "report.yaml › front_page.key_figures[3].unit: «count» passer ikke med compare "
+        "«tjenester.incidents», som er en rekke verdier per måned; velg et annet fact",
+    ),
+    # Keys the model took that nothing used where they stood (the row, the lock, the list of
+    # choices, the target were in no template and no check).
+    "row_beside_a_catalogue": (
+        {
+            "okonomi.yaml": (
+                "rows: {catalogue: finance_lines}",
+                "rows: {catalogue: finance_lines, before: [{key: x, label: Ekstra linje}]}",
+            )
+        },
+        "okonomi.yaml › sheets.result.rows.before: radene er katalogen «finance_lines»; before "
+        "kan ikke stå sammen med catalogue (raden ville ikke komme med i malen)",
+    ),
+    "rows_on_a_records_sheet": (
+        {
+            "drift.yaml": (
+                "    kind: records\n    title: Beredskapslogg",
+                "    kind: records\n    rows: {before: [{key: x, label: X}]}\n"
+                "    title: Beredskapslogg",
+            )
+        },
+        "drift.yaml › sheets.preparedness.rows: et records-ark har én rad per post og ingen "
+        "faste rader; fjern rows (eller bruk kind: table)",
+    ),
+    "locked_column_on_a_table": (
+        {
+            "brukerstotte.yaml": (
+                "      - key: first_line\n",
+                "      - key: first_line\n        locked: true\n",
+            )
+        },
+        "brukerstotte.yaml › sheets.contacts.columns.first_line.locked: låste kolonner finnes "
+        "bare på records-ark; på et table-ark blir cellene ikke låst",
+    ),
+    "choices_on_a_number": (
+        {
+            "brukerstotte.yaml": (
+                "      - key: first_line\n",
+                "      - key: first_line\n        choices: [a, b]\n",
+            )
+        },
+        "brukerstotte.yaml › sheets.contacts.columns.first_line.choices: gjelder bare type "
+        "choice (kolonnen er integer, så valgene ville ikke bli kontrollert)",
+    ),
+    "targets_without_their_check": (
+        {"brukerstotte.yaml": ("month-rows-in-order, explained-targets]", "month-rows-in-order]")},
+        "brukerstotte.yaml › sheets.contacts.targets: målene vurderes bare av kontrollen "
+        "«explained-targets», som malen ikke har i checks; legg den til, eller fjern targets",
+    ),
     # The month rows gone: the chapter showed last year's months only, and its sentence said
     # the target was met «in every month of the table».
     "months_removed_from_contacts": (

@@ -291,16 +291,46 @@ def _leads(specs: Specs, chapters: Iterable[Chapter]) -> None:
             )
 
 
+# The kinds of fact a key figure's unit shows (vrapport.consolidate.base): «mill. kr» a sum
+# in kroner, a percent a share, a count a count or another number.
+_UNIT_SHOWS = {"mill": ("amount",), "percent": ("share",), "count": ("count", "number")}
+_KIND_TEXT = {
+    "amount": "et beløp i kroner",
+    "share": "en andel",
+    "count": "et antall",
+    "number": "et tall",
+    "series": "en rekke verdier per måned",
+}
+
+
 def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
-    known = {f"{c.key}.{fact}" for c in chapters for fact in sections[c.section].facts}
+    """Each key figure's fact (and what it is compared with) is one the chapter reports,
+    and of a kind its unit shows: a share shown as a count printed 0,62 as «1»."""
+    kinds = {
+        f"{c.key}.{fact}": kind
+        for c in chapters
+        for fact, kind in sections[c.section].facts.items()
+    }
     for index, entry in enumerate(specs.report.model.front_page.key_figures):
         for name in ("fact", "compare"):
             value = getattr(entry, name)
-            if value is not None and value not in known:
+            if value is None:
+                continue
+            where = f"front_page.key_figures[{index}]"
+            if value not in kinds:
                 raise _fail(
                     REPORT_FILE,
-                    f"front_page.key_figures[{index}].{name}",
-                    f"«{value}» finnes ikke; kjente: {_known(known)}",
+                    f"{where}.{name}",
+                    f"«{value}» finnes ikke; kjente: {_known(kinds)}",
+                )
+            if kinds[value] not in _UNIT_SHOWS[entry.unit]:
+                fits = [u for u, shown in _UNIT_SHOWS.items() if kinds[value] in shown]
+                advice = f"bruk unit: {fits[0]}" if fits else "velg et annet fact"
+                raise _fail(
+                    REPORT_FILE,
+                    f"{where}.unit",
+                    f"«{entry.unit}» passer ikke med {name} «{value}», som er "
+                    f"{_KIND_TEXT[kinds[value]]}; {advice}",
                 )
 
 
@@ -372,8 +402,25 @@ def _explained_targets(specs: Specs) -> None:
 
     for template in specs.templates.values():
         targets = [(s, t) for s in template.sheets for t in s.targets]
-        if not targets or "explained-targets" not in checks_for(template):
+        if not targets:
             continue
+        # The targets are judged month by month, by that check alone: elsewhere they would
+        # load and be judged nowhere.
+        for sheet, _target in targets:
+            if not any(r.month is not None and r.month >= 1 for r in sheet.rows):
+                raise _fail(
+                    _file(template),
+                    f"sheets.{sheet.key}.targets",
+                    "målene vurderes måned for måned, og arket har ingen rader for årets "
+                    "måneder (rows.months)",
+                )
+        if "explained-targets" not in checks_for(template):
+            raise _fail(
+                _file(template),
+                f"sheets.{targets[0][0].key}.targets",
+                "målene vurderes bare av kontrollen «explained-targets», som malen ikke har "
+                "i checks; legg den til, eller fjern targets",
+            )
         where = next((s for s in template.sheets if s.several_choices), None)
         choices = where.several_choices if where is not None else None
         for sheet, target in targets:

@@ -405,6 +405,11 @@ def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) 
         raise SpecError(f"{where}: type choice krever choices")
     if entry.multiple and entry.type != "choice":
         raise SpecError(f"{where}.multiple: gjelder bare type choice")
+    if choices and entry.type != "choice":
+        raise SpecError(
+            f"{where}.choices: gjelder bare type choice (kolonnen er {entry.type}, så valgene "
+            "ville ikke bli kontrollert)"
+        )
     for name in ("min", "max"):
         _bound(getattr(entry, name), entry.type, f"{where}.{name}")
     if entry.number_format is not None:
@@ -525,6 +530,22 @@ def _rows(entry: RowsEntry | None, report: ReportConfig, where: str) -> tuple[Ro
     if isinstance(entry.months, str):
         _month_pattern(entry.months, f"{where}.months")
     if entry.catalogue is not None:
+        # The catalogue's items are the rows: anything beside it would be written nowhere.
+        beside = [
+            name
+            for name, given in (
+                ("before", entry.before),
+                ("months_back", entry.months_back is not None),
+                ("months", entry.months not in (None, False)),
+                ("after", entry.after),
+            )
+            if given
+        ]
+        if beside:
+            raise SpecError(
+                f"{where}.{beside[0]}: radene er katalogen «{entry.catalogue}»; {beside[0]} "
+                "kan ikke stå sammen med catalogue (raden ville ikke komme med i malen)"
+            )
         items = report.catalogue(entry.catalogue)
         return tuple(RowSpec(i.key, i.label, help=i.help) for i in items)
     rows = [_fixed(item) for item in entry.before]
@@ -555,6 +576,18 @@ def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
     if entry.kind == "table" and entry.row_header:
         labels.insert(0, entry.row_header)
     _unique(labels, column_where, "ledeteksten", fold=True)
+    if entry.kind == "records" and entry.rows is not None:
+        raise SpecError(
+            f"{where}.rows: et records-ark har én rad per post og ingen faste rader; fjern rows "
+            "(eller bruk kind: table)"
+        )
+    if entry.kind != "records":
+        locked = next((c for c in columns if c.locked), None)
+        if locked is not None:
+            raise SpecError(
+                f"{column_where}.{locked.key}.locked: låste kolonner finnes bare på "
+                f"records-ark; på et {entry.kind}-ark blir cellene ikke låst"
+            )
     rows = _rows(entry.rows, report, f"{where}.rows")
     if entry.kind in ("grid", "table") and not rows:
         raise SpecError(f"{where}: {entry.kind} krever rows")
@@ -732,12 +765,17 @@ def load_specs(folder: str | os.PathLike[str] | None = None, contract: bool = Tr
             f"{other.stem}.yaml (ellers leses den ikke)"
         )
     templates: dict[str, TemplateSpec] = {}
+    files: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.name == REPORT_FILE:
             continue
         spec = load_template(path, report)
         if spec.id in templates:
-            raise SpecError(f"{path.name}: malen «{spec.id}» er definert to ganger")
+            raise SpecError(
+                f"{path.name} › id: malen «{spec.id}» er definert to ganger (også i "
+                f"{files[spec.id]}); gi den en annen id"
+            )
+        files[spec.id] = path.name
         templates[spec.id] = spec
     specs = Specs(report=report, templates=templates, folder=folder)
     if not contract:

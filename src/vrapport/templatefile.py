@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StrictBool, model_validator
+from pydantic import AfterValidator, Field, StrictBool, StrictInt, model_validator
 
 from vrapport.reportfile import CellText, HelpText, Key, Label, Model, prompt_problem
 
@@ -139,7 +139,7 @@ class TemplateFile(Model):
     """Everything a department template spec may hold."""
 
     id: Key
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[StrictInt, Field(ge=1)]  # (true is no version)
     title: Label
     department: str | None = None
     instructions: list[CellText] = []

@@ -169,16 +169,23 @@ class SectionInput:
 SectionBuilder = Callable[[SectionInput], Section]
 
 
+# What a fact a section reports is: a sum in kroner, a share (0–1), a count, another number
+# (FTE, hours), or a series (per month, for the narrative), which no key figure can show.
+AMOUNT_FACT, SHARE_FACT, COUNT_FACT = "amount", "share", "count"
+NUMBER_FACT, SERIES_FACT = "number", "series"
+
+
 @dataclass(frozen=True)
 class SectionSpec:
     """A registered section builder and everything it shares with the specs: the templates
     it reads (by role, in the order report.yaml lists them), the facts it reports (for the
-    front page), and the targets, report.yaml blocks and catalogues it needs."""
+    front page; name -> AMOUNT_FACT, SHARE_FACT, ...), and the targets, report.yaml blocks and
+    catalogues it needs."""
 
     name: str
     build: SectionBuilder
     reads: Mapping[str, Reads]
-    facts: tuple[str, ...] = ()
+    facts: Mapping[str, str] = field(default_factory=dict)
     targets: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()
     catalogues: tuple[str, ...] = ()
@@ -190,7 +197,7 @@ SECTIONS: dict[str, SectionSpec] = {}
 def section(
     name: str,
     reads: Mapping[str, Reads],
-    facts: tuple[str, ...] = (),
+    facts: Mapping[str, str] | None = None,
     targets: tuple[str, ...] = (),
     settings: tuple[str, ...] = (),
     catalogues: tuple[str, ...] = (),
@@ -200,7 +207,7 @@ def section(
 
     def register(function: SectionBuilder) -> SectionBuilder:
         SECTIONS[name] = SectionSpec(
-            name, function, dict(reads), facts, targets, settings, catalogues
+            name, function, dict(reads), dict(facts or {}), targets, settings, catalogues
         )
         return function
 

@@ -11,7 +11,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vrapport.consolidate.base import Reads, SectionInput, drafted, number_columns, section
+from vrapport.consolidate.base import (
+    AMOUNT_FACT,
+    NUMBER_FACT,
+    Reads,
+    SectionInput,
+    drafted,
+    number_columns,
+    section,
+)
 from vrapport.numbers import format_millions, format_number, round_half_away, thousands
 from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH, ROW_KEY
@@ -49,7 +57,12 @@ if TYPE_CHECKING:
     import pandas as pd
 else:
     from vrapport.lazy import pd
-FACTS = ("net_result_ytd_variance", "fte", "fte_change", "unused_credit")
+FACTS = {
+    "net_result_ytd_variance": AMOUNT_FACT,
+    "fte": NUMBER_FACT,
+    "fte_change": NUMBER_FACT,
+    "unused_credit": AMOUNT_FACT,
+}
 CAPTION_THOUSANDS = "Tall vises i 1000 kr"
 CAPTION_ALL = "Alle beløp i 1000 kr"
 SIGN = {"income": 1, "cost": -1, "financial": 1, "result": 1}

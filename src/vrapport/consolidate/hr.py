@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from vrapport.consolidate.base import (
+    COUNT_FACT,
+    SHARE_FACT,
     Reads,
     SectionInput,
     count_columns,
@@ -51,15 +53,15 @@ READS = Reads(
     months=(SICK_LEAVE,),
     topics=("hms", "sick_leave", "certified", "short_term", "long_term", "breaches"),
 )
-FACTS = (
-    "sick_leave_month",
-    "sick_leave_ytd",
-    "sick_leave_prior_ytd",
-    "sick_leave_target",
-    "working_time_breaches_month",
-    "working_time_breaches_previous_month",
-    "working_time_breaches_ytd",
-)
+FACTS = {
+    "sick_leave_month": SHARE_FACT,
+    "sick_leave_ytd": SHARE_FACT,
+    "sick_leave_prior_ytd": SHARE_FACT,
+    "sick_leave_target": SHARE_FACT,
+    "working_time_breaches_month": COUNT_FACT,
+    "working_time_breaches_previous_month": COUNT_FACT,
+    "working_time_breaches_ytd": COUNT_FACT,
+}
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from vrapport.consolidate.base import Reads, SectionInput, column_values, drafted, section
+from vrapport.consolidate.base import (
+    COUNT_FACT,
+    Reads,
+    SectionInput,
+    column_values,
+    drafted,
+    section,
+)
 from vrapport.labels import norm
 from vrapport.numbers import format_number
 from vrapport.report.model import COUNT, HeaderCell, Row, Section, Table, Text
@@ -412,16 +419,16 @@ READS = Reads(
         "comments": ("text",),
     }
 )
-FACTS = (
-    "projects",
-    "projects_green",
-    "projects_yellow",
-    "projects_red",
-    "improved",
-    "worsened",
-    "new_projects",
-    "red_zone_risks",
-)
+FACTS = {
+    "projects": COUNT_FACT,
+    "projects_green": COUNT_FACT,
+    "projects_yellow": COUNT_FACT,
+    "projects_red": COUNT_FACT,
+    "improved": COUNT_FACT,
+    "worsened": COUNT_FACT,
+    "new_projects": COUNT_FACT,
+    "red_zone_risks": COUNT_FACT,
+}
 
 
 @section("portfolio", reads={ROLE: READS}, facts=FACTS, settings=("portfolio", "risk_matrix"))

@@ -14,7 +14,14 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vrapport.consolidate.base import Reads, SectionInput, count_columns, drafted, section
+from vrapport.consolidate.base import (
+    COUNT_FACT,
+    Reads,
+    SectionInput,
+    count_columns,
+    drafted,
+    section,
+)
 from vrapport.numbers import format_number
 from vrapport.period import Period, day_label
 from vrapport.report.model import COUNT, Block, Chart, HeaderCell, Row, Section, Series, Table, Text
@@ -29,7 +36,10 @@ ROLE = "quality"
 READS = Reads(
     columns={OPEN_DEVIATIONS: (DATE, *count_columns(OPEN, *SPLIT)), "comments": ("text",)}
 )
-FACTS = ("open_deviations", "open_deviations_previous")
+FACTS = {
+    "open_deviations": COUNT_FACT,
+    "open_deviations_previous": COUNT_FACT,
+}
 # cite(frame index, columns) -> "kvalitet.xlsx › Åpne avvik › B6" (or None)
 Cite = Callable[["pd.Index", list[str]], str | None]
 

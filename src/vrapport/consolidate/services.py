@@ -16,6 +16,10 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from vrapport.consolidate.base import (
+    COUNT_FACT,
+    NUMBER_FACT,
+    SERIES_FACT,
+    SHARE_FACT,
     Reads,
     SectionInput,
     count_columns,
@@ -74,26 +78,26 @@ READS = {
         topics=TOPICS,
     ),
 }
-FACTS = (
-    "service_desk_answered_60s_month",
-    "service_desk_answered_60s_previous_month",
-    "service_desk_contacts_month",
-    "delivered_orders_ytd",
-    "delivered_orders_prior_ytd",
-    "hours_ytd",
-    "hours_prior_ytd",
-    "incidents_month",
-    "incidents_previous_month",
-    "preparedness_events_month",
-    "preparedness_events_ytd",
-    "service_desk_answered_60s",
-    "service_desk_below_target",
-    "preparedness_events",
-    "incidents",
-    "delivered_orders",
-    "order_hours",
-    "new_hospital_hours",
-)
+FACTS = {
+    "service_desk_answered_60s_month": SHARE_FACT,
+    "service_desk_answered_60s_previous_month": SHARE_FACT,
+    "service_desk_contacts_month": COUNT_FACT,
+    "delivered_orders_ytd": COUNT_FACT,
+    "delivered_orders_prior_ytd": COUNT_FACT,
+    "hours_ytd": NUMBER_FACT,
+    "hours_prior_ytd": NUMBER_FACT,
+    "incidents_month": COUNT_FACT,
+    "incidents_previous_month": COUNT_FACT,
+    "preparedness_events_month": COUNT_FACT,
+    "preparedness_events_ytd": COUNT_FACT,
+    "service_desk_answered_60s": SERIES_FACT,
+    "service_desk_below_target": SERIES_FACT,
+    "preparedness_events": SERIES_FACT,
+    "incidents": SERIES_FACT,
+    "delivered_orders": SERIES_FACT,
+    "order_hours": SERIES_FACT,
+    "new_hospital_hours": SERIES_FACT,
+}
 BELOW_TARGET = "red"
 TARGET_COLOR = "#C00000"
 NUMBER_WORDS = (
