@@ -114,7 +114,7 @@ def test_months_below_target_are_marked_red_and_shares_formatted_as_percent(exam
     cells = row[1:8]
     marked = [c.fill.fgColor.rgb.endswith("F8696B") for c in cells]
     assert marked == [False, False, False, False, False, True, True]  # February, March
-    assert all(c.number_format == "0%" for c in cells)
+    assert all(c.number_format == "0 %" for c in cells)
     target = next(r for r in ws.iter_rows() if str(r[0].value).startswith("Målsetting"))
     assert [c.value for c in target[1:8]] == [0.70] * 7
 
@@ -253,7 +253,7 @@ def test_service_desk_chart_covers_the_months_with_a_dashed_target_line(
     assert f"<c:val><c:numRef><c:f>{_range(target_row, 1, 7)}</c:f>" in chart
     assert "<c:barChart>" in chart and "<c:lineChart>" in chart
     assert 'prstDash val="dash"' in chart
-    assert 'formatCode="0%"' in chart
+    assert 'formatCode="0 %"' in chart
 
 
 def test_incidents_chart_covers_july_to_march(example_report, report_grids):

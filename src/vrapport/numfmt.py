@@ -128,7 +128,7 @@ def _section(tokens: list[str]) -> _Section:
     after = re.search(r"\.([0,]*)", "".join(shape))
     decimals = after.group(1).count("0") if after else 0
     text = "".join(literal).strip()
-    signed = "-" in text or ("(" in text and ")" in text)
+    signed = "-" in text or "\u2212" in text or ("(" in text and ")" in text)
     return _Section(
         Shown(factor, digits, hidden, text, date, decimals, percent > 0),
         condition,

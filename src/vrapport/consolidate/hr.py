@@ -67,8 +67,9 @@ if TYPE_CHECKING:
     import pandas as pd
 else:
     from vrapport.lazy import pd
-RATE = "0.0%"
-GAP = "+0.0%;-0.0%;0.0%"
+# Norwegian: a space before the percent sign, and a minus sign (U+2212) as in the header
+RATE = "0.0 %"
+GAP = '+0.0 %;"\u2212"0.0 %;0.0 %'
 TARGET_COLORS = ("#C00000", "#ED7D31")
 MONTHS = range(1, 13)
 # cite(months, columns) -> "hr.xlsx › Sykefravær › B5:E7" (or None): the cells behind a figure

@@ -17,7 +17,7 @@ RowStyle = Literal["normal", "bold", "total"]
 Status = Literal["green", "yellow", "red"]  # a traffic light
 THOUSANDS = "#,##0"
 VARIANCE = "#,##0;[Red]-#,##0"  # negative (unfavourable) variances in red
-PERCENT = "0%"
+PERCENT = "0 %"  # Norwegian: a space before the percent sign
 COUNT = "#,##0"
 
 
