@@ -1083,6 +1083,9 @@ def _described_two_ways(case: str) -> dict[str, corpus.Edit]:
             RESULTAT: _stale,
             workbook: lambda d: d.replace(b'name="Resultat"', b'name="Resultat\t"'),
         }
+    if case == "workbook-in-other-case":  # python-calamine finds xl/Workbook.xml too
+        book = zipfile.ZipFile(EXAMPLES / "okonomi.xlsx").read(workbook)
+        return {RESULTAT: _stale, workbook: None, "xl/Workbook.xml": book}
     assert case == "part-in-other-case"  # Sheet2.xml where the relationship says sheet2.xml
     return {RESULTAT: None, RESULTAT.replace("sheet", "Sheet"): _stale(CLEAN_RESULTAT)}
 
@@ -1094,6 +1097,7 @@ def _described_two_ways(case: str) -> dict[str, corpus.Edit]:
         ("two-ids", ("", "", "corrupt-file")),
         ("tab-in-name", ("", "", "corrupt-file")),
         ("part-in-other-case", ("Resultat", "F7", "formula-not-computed")),
+        ("workbook-in-other-case", ("", "", "corrupt-file")),
     ],
 )
 def test_a_sheet_the_readers_could_take_from_different_parts_is_refused_or_read_whole(

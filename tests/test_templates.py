@@ -199,3 +199,14 @@ def test_a_choice_with_a_double_quote_is_listed_in_meta(schemas_copy, tmp_path: 
     meta = openpyxl.load_workbook(path)[META_SHEET]
     column = rule.formula1.split("!$")[1].split("$")[0]
     assert [meta[f"{column}{r}"].value for r in (1, 2)] == ["Innledning", 'Vurdering "B"']
+
+
+def test_the_guide_numbers_and_links_stand_on_the_first_line_of_their_text(make_template):
+    """A wrapped instruction's number (and a sheet's →) sat at the bottom of its row, a line
+    below the start of its text."""
+    guide = openpyxl.load_workbook(make_template("okonomi"))["Veiledning"]
+    markers = [row[0] for row in guide.iter_rows() if row[0].value not in (None, "")]
+    assert len(markers) >= 8
+    for cell in markers:
+        assert cell.alignment.vertical == "top", cell.coordinate
+        assert guide.cell(cell.row, 2).alignment.vertical == "top", cell.coordinate

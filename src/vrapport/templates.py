@@ -75,6 +75,9 @@ class _Formats:
         )
         self.key = workbook.add_format({"bg_color": KEY_TINT, "border": 1})
         self.text = workbook.add_format({"text_wrap": True, "valign": "top"})
+        # An instruction's number and a sheet's link, on the first line of its (wrapped) text.
+        self.marker = workbook.add_format({"valign": "top"})
+        self.link = workbook.add_format({"valign": "top", "font_color": "blue", "underline": 1})
         self.bold = workbook.add_format({"bold": True})
         self.meta = workbook.add_format({})
 
@@ -381,7 +384,7 @@ def _write_instructions(
     row = 4
     for number, text in enumerate(spec.instructions, start=1):
         line = with_period(text, period)
-        ws.write_number(row, 0, number)
+        ws.write_number(row, 0, number, fmt.marker)
         ws.write_string(row, 1, line, fmt.text)
         _wrapped(ws, row, line, INSTRUCTIONS_WIDTH)
         row += 1
@@ -389,7 +392,7 @@ def _write_instructions(
     ws.write_string(row, 1, "Arkene i malen", fmt.bold)
     row += 1
     for sheet in spec.sheets:
-        ws.write_url(row, 0, f"internal:'{sheet.name}'!A1", string="→")
+        ws.write_url(row, 0, f"internal:'{sheet.name}'!A1", fmt.link, string="→")
         line = f"{sheet.name}: {with_period(sheet.help, period)}"
         ws.write_string(row, 1, line, fmt.text)
         _wrapped(ws, row, line, INSTRUCTIONS_WIDTH)
