@@ -296,9 +296,16 @@ def test_cli_check_bad_period_is_usage_error():
     assert "ÅÅÅÅ-MM" in result.output
 
 
-def test_cli_check_empty_folder(tmp_path):
-    result = runner.invoke(app, ["check", str(tmp_path)])
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_empty_folder_is_the_wrong_folder_for_check_and_build(tmp_path, command):
+    """build said «Fant ingen innsendte filer» as a finding, exit 1 («rett feilene over»)."""
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    out = ["--period", "2024-03", "--out", str(tmp_path / "r.xlsx")] if command == "build" else []
+    result = runner.invoke(app, [command, str(folder), *out])
     assert result.exit_code == 2
+    assert f"Feil: fant ingen regneark å kontrollere i {folder}" in " ".join(result.output.split())
+    assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_a_folder_of_only_a_pdf_says_what_it_passed_over(tmp_path):

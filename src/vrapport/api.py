@@ -42,6 +42,18 @@ class UsageError(Exception):
     """A request vrapport cannot carry out; the message says why, in Norwegian."""
 
 
+def _nothing_to_read(paths: Sequence[Path]) -> UsageError:
+    """No spreadsheet among `paths` (an empty folder, one of PDFs): the wrong folder."""
+    from vrapport.files import skipped_files
+
+    skipped = [f.file for f in skipped_files(paths)]
+    return UsageError(
+        "fant ingen regneark å kontrollere i "
+        + ", ".join(str(p) for p in paths)
+        + (f" (ikke regneark: {', '.join(skipped)})" if skipped else "")
+    )
+
+
 def _period(period: Period | str | None) -> Period | None:
     if period is None or isinstance(period, Period):
         return period
@@ -253,12 +265,7 @@ def check(
 
         loaded = _specs(specs)
     if not files:
-        skipped = [f.file for f in skipped_files(paths)]
-        raise UsageError(
-            "fant ingen regneark å kontrollere i "
-            + ", ".join(str(p) for p in paths)
-            + (f" (ikke regneark: {', '.join(skipped)})" if skipped else "")
-        )
+        raise _nothing_to_read(paths)
     submissions = check_files(files, loaded, the_period)
     findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
     findings += skipped_files(paths)
@@ -451,9 +458,10 @@ def build(
     submissions (trend arrows, changed figures). `trace`: also write the lineage as JSON.
     `pdf`: also write the PDF board pack beside `out` (`outcome.pdf`, or the reason it could
     not be made in `outcome.pdf_error`; the report is written either way). An existing
-    `out`, PDF or `trace` that vrapport did not write is replaced only with `overwrite`. `absent`
-    (given: a partial report, «Delvis rapport» on the front page): template delivered but
-    left out -> why (a clause after «fordi», with the period), shown in its chapter."""
+    `out`, PDF or `trace` that vrapport did not write is replaced only with `overwrite`.
+    `absent` (the service's partial build): template delivered but left out -> why (a clause
+    after «fordi», with the period), shown in its chapter. No spreadsheet in `paths` is a
+    UsageError, as for `check`."""
     from vrapport.files import collect_files
     from vrapport.outputs import cannot_write
 
@@ -464,6 +472,8 @@ def build(
     assert the_period is not None
     pdf_path = out.with_suffix(".pdf") if pdf else None
     _check_outputs([*paths, *previous], out, pdf_path, trace, overwrite)
+    if not collect_files(paths):
+        raise _nothing_to_read(paths)  # a wrong folder, as `check` says (not a finding)
     _refuse_previous_among_inputs(collect_files(paths), previous)
     _prefetch(collect_files(paths), previous)  # the worker reads while the imports below run
     with _heavy_imports():
