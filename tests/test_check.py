@@ -7,6 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -44,7 +45,8 @@ def test_text_in_a_number_cell_names_file_sheet_and_cell(specs: Specs, example_c
     assert finding.severity == "error"
     assert str(finding) == (
         "okonomi.xlsx › Resultat › F6: «abc» er ikke et tall "
-        "(Faktisk, SLA (tjenesteavtaler), mars)."
+        "(Faktisk, SLA (tjenesteavtaler), mars). Skriv bare tallet, uten tekst eller enhet "
+        "(som «kr»)."
     )
 
 
@@ -348,6 +350,10 @@ def test_feedback_copy_marks_the_cell_and_leaves_the_original(example_copy, tmp_
     summary = copy.worksheets[0]
     assert summary.title == "Tilbakemelding"
     assert [c.value for c in summary[2]][:3] == ["Feil", "Resultat", "F6"]
+    # Printed one A4 page wide, landscape; the header in the workbook's sans-serif font.
+    assert (summary.page_setup.orientation, summary.page_setup.fitToWidth) == ("landscape", 1)
+    assert summary.sheet_properties.pageSetUpPr.fitToPage
+    assert summary["A1"].font.name == "Calibri" and summary["A1"].font.bold
 
 
 def test_feedback_folder_must_differ_from_the_submissions(example_copy):
@@ -984,3 +990,31 @@ def test_one_file_of_this_period_among_last_periods_is_an_error_at_that_file(tmp
     ]
     assert [f["file"] for f in wrong] == ["forrige periode: hr.xlsx"]
     assert [f["previous"] for f in wrong] == [True]
+
+
+def test_a_deleted_row_says_how_to_put_it_back(specs: Specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Resultat"].delete_rows(7)  # Prosjekt/oppdrag/annet
+    workbook.save(path)
+    (finding,) = only(findings_of(path, specs), "missing-row")
+    assert (finding.sheet, finding.severity) == ("Resultat", "error")
+    assert finding.message == (
+        "Fant ikke raden «Prosjekt/oppdrag/annet». Sett inn raden igjen, med "
+        "«Prosjekt/oppdrag/annet» i kolonne A som i malen."
+    )
+
+
+def test_a_long_path_is_printed_on_one_line(tmp_path):
+    """rich wrapped a plain line at the 80 columns of a pipe: «…/Rapport styret ⏎ æøå.xlsx»
+    could not be copied."""
+    folder = tmp_path / ("en lang mappe med mellomrom " * 3).strip()
+    folder.mkdir()
+    out = folder / "Virksomhetsrapport styret æøå mars 2024.xlsx"
+    result = runner.invoke(
+        app,
+        ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out)],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Skrev {out} (6 av 6 kapitler)." in result.output.splitlines()

@@ -834,6 +834,8 @@ def test_the_upload_banner_counts_warnings_in_the_right_number(
     assert "ingen feil (2 advarsler; se over dem)" in banner({"H6": 1000, "H7": 5})
     department = client.get(f"/perioder/{P}/okonomi").text
     assert "(0 feil, 2 advarsler)" in department
+    # The status in words once («Status: levert Levert, venter på godkjenning.» before).
+    assert 'id="status">Levert, venter på godkjenning</span>.' in department
 
 
 @pytest.mark.parametrize(

@@ -231,7 +231,7 @@ def _print_findings(findings: list[Finding], title: str) -> None:
     for severity, location, message in _condensed(findings):
         level = "[red]feil[/]" if severity == "error" else "[yellow]advarsel[/]"
         table.add_row(level, _data(location), _data(message))
-    console.print(table)
+    console.print(table, soft_wrap=False)  # (a table is laid out to the width)
 
 
 def _condensed(findings: list[Finding]) -> list[tuple[str, str, str]]:

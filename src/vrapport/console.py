@@ -21,10 +21,12 @@ _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c n
 
 def console(stderr: bool = False) -> Any:
     """A rich Console: no highlighting, no emoji codes («:warning:» in a cell is printed as
-    typed). Typed Any so that rich is imported only when something is printed."""
+    typed), lines not wrapped (a path cut at the 80 columns of a pipe could not be copied;
+    tables are laid out to the width). Typed Any so that rich is imported only when
+    something is printed."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 def data(value: object) -> str:

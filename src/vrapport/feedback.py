@@ -125,7 +125,8 @@ def _summary(sheet: Any, findings: list[Finding]) -> None:
 
     for column, title in enumerate(["Nivå", "Ark", "Celle", "Melding"], start=1):
         put(sheet.cell(1, column), title)
-        sheet.cell(1, column).font = Font(bold=True)
+        # (a bold font without a name printed in LibreOffice's serif default)
+        sheet.cell(1, column).font = Font(name="Calibri", size=11, bold=True)
     for row, finding in enumerate(findings, start=2):
         level = "Feil" if finding.severity == ERROR else "Advarsel"
         where = finding.where
@@ -137,3 +138,8 @@ def _summary(sheet: Any, findings: list[Finding]) -> None:
         sheet.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (10, 18, 8, 110), strict=True):
         sheet.column_dimensions[letter].width = width
+    # Printed on A4 landscape, one page wide (the wide «Melding» printed on pages of its own).
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True

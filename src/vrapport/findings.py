@@ -188,7 +188,13 @@ CODES: Mapping[str, Code] = _table(
     Code("number-format-hides", "value", WARNING),
     # --- value: one value against its column's type, range and requiredness --------------
     Code("required", "value", ERROR, "Mangler verdi: {column} for {label}."),
-    Code("not-a-number", "value", ERROR, "«{shown}» er ikke et tall ({column}, {label})."),
+    Code(
+        "not-a-number",
+        "value",
+        ERROR,
+        "«{shown}» er ikke et tall ({column}, {label}). Skriv bare tallet, uten tekst eller "
+        "enhet (som «kr»).",
+    ),
     Code("not-an-integer", "value", ERROR, "«{shown}» er ikke et heltall ({column}, {label})."),
     Code(
         "percent-in-number",

@@ -420,7 +420,11 @@ def _label_rows(
                 ERROR,
                 "missing-row",
                 f"Fant ikke raden «{row.label}»."
-                + _lookalike(unknown.values(), [row.label], unknown.keys()),
+                + (
+                    _lookalike(unknown.values(), [row.label], unknown.keys())
+                    or f" Sett inn raden igjen, med «{row.label}» i kolonne {xl_col_to_name(col)}"
+                    " som i malen."
+                ),
             )
     return found
 

@@ -213,7 +213,7 @@ def status(
             str(latest.errors) if latest else "",
             str(latest.warnings) if latest else "",
         )
-    console().print(table)
+    console().print(table, soft_wrap=False)
 
 
 def register(app: typer.Typer) -> None:
