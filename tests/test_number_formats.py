@@ -174,3 +174,35 @@ def test_a_negative_shown_without_its_sign_is_an_error(specs: Specs, example_cop
         "Cellen viser tallet uten minustegn (tallformatet «#,##0;#,##0»): 2\u00a0698\u00a0584 "
         "vises, men tallet som er lagret og kommer i rapporten, er -2\u00a0698\u00a0584."
     )
+
+
+def test_a_conditional_format_that_scales_is_an_error_at_its_cells(specs: Specs, tmp_path: Path):
+    """Excel shows a cell with its conditional format's number format while the rule holds:
+    a rule «>0» with «#,##0,» over F6:F7 shows 34 185 for 34 185 330 (no finding before)."""
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+
+    def styles(data: bytes) -> bytes:
+        added = b'<dxf><numFmt numFmtId="171" formatCode="#,##0,"/></dxf></dxfs>'
+        return data.replace(b'<dxfs count="2">', b'<dxfs count="3">').replace(b"</dxfs>", added)
+
+    def rule(data: bytes) -> bytes:
+        conditional = (
+            b'<conditionalFormatting sqref="F6:F7 H20"><cfRule type="cellIs" dxfId="2" '
+            b'priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
+            b"</conditionalFormatting>"
+        )
+        return data.replace(b"<dataValidations", conditional + b"<dataValidations", 1)
+
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        {"xl/styles.xml": styles, member: rule},
+    )
+    found = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert [(f.sheet, f.cell, f.severity) for f in found] == [
+        ("Resultat", "F6", "error"),
+        ("Resultat", "F7", "error"),
+    ]
+    assert (
+        "(tallformatet «#,##0,» i en betinget formatering): 34\u00a0185 vises" in found[0].message
+    )

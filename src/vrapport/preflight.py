@@ -354,6 +354,9 @@ _DIGITS = "0123456789"
 _COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
 # Element local names the sheet pass acts on, as small numbers (0: any other element).
 _CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE, _INLINE = 1, 2, 3, 4, 5, 6, 7
+_CONDITIONAL, _RULE = 8, 9
+# Conditional formats whose number format may show a number otherwise, recorded per sheet.
+MAX_CONDITIONAL_FORMATS = 1000
 # Cells whose value is a text: python-calamine reads comments, CDATA and references in it as
 # an XML reader does. In any other cell (a number, a shared-string index, a boolean, an
 # error) it does not, so there they are refused.
@@ -391,6 +394,8 @@ _CODES = {
     "col": _COL,
     "mergeCell": _MERGE,
     "is": _INLINE,
+    "conditionalFormatting": _CONDITIONAL,
+    "cfRule": _RULE,
 }
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
@@ -553,6 +558,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # The digits of the last cell or row reference read and their row (within the limits):
     # a cell reference that ends with them is in that row. (A string no reference ends with.)
     row_digits, row_number, row_cut = "-", 0, -1
+    conditional = [""]  # the sqref of the <conditionalFormatting> being read
 
     def outside(ref: str, cell: str = "") -> Refused:
         return Refused(
@@ -786,6 +792,14 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 low, high = attrs.get("min", ""), attrs.get("max", "")
                 if low.isdigit() and high.isdigit():
                     scan.hidden_cols.append((int(low), int(high)))
+        elif code == _CONDITIONAL:
+            conditional[0] = attrs.get("sqref", "")
+        elif code == _RULE:
+            # Excel shows a cell in the rule's range with the rule's format (its dxf) while
+            # the rule holds: a number format there may show the number otherwise.
+            shown_as = odd_styles.get(f"dxf:{attrs.get('dxfId', '')}")
+            if shown_as and len(scan.conditional_formats) < MAX_CONDITIONAL_FORMATS:
+                scan.conditional_formats.append((conditional[0], shown_as))
         elif code == _MERGE:
             ref = attrs.get("ref", "")
             corners = parse_range(ref)
@@ -1037,16 +1051,26 @@ def _number_formats(
 ) -> dict[str, str]:
     """The cell styles (their index in cellXfs, as a cell's `s` attribute writes it) whose
     number format can show a number other than it is stored (numfmt.may_alter), and that
-    format's code."""
+    format's code; and so the conditional formats' styles (`dxf:N`, N their index in dxfs)."""
     codes = {str(number): code for number, code in BUILTIN.items()}
     odd: dict[str, str] = {}
     in_xfs, index = False, 0
+    dxf = -1  # the index of the <dxf> being read (a conditional format's style), or -1
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal in_xfs, index
+        nonlocal in_xfs, index, dxf
         tag = local_name(name)
-        if tag == "numFmt" and len(codes) < MAX_NUMBER_FORMATS:
+        if tag == "numFmt" and dxf >= 0:
+            code = attrs.get("formatCode", "")[:NUMBER_FORMAT_MAX]
+            code = code or codes.get(attrs.get("numFmtId", ""), "")
+            if code and may_alter(code):
+                odd[f"dxf:{dxf}"] = code
+        elif tag == "numFmt" and len(codes) < MAX_NUMBER_FORMATS:
             codes[attrs.get("numFmtId", "")] = attrs.get("formatCode", "")[:NUMBER_FORMAT_MAX]
+        elif tag == "dxfs":
+            dxf = -1
+        elif tag == "dxf":
+            dxf += 1
         elif tag == "cellXfs":
             in_xfs = True
         elif tag == "xf" and in_xfs:
@@ -1056,9 +1080,11 @@ def _number_formats(
             index += 1
 
     def end(name: str) -> None:
-        nonlocal in_xfs
+        nonlocal in_xfs, dxf
         if local_name(name) == "cellXfs":
             in_xfs = False
+        elif local_name(name) == "dxfs":
+            dxf = -1
 
     parser = xml_parser()
     parser.StartElementHandler, parser.EndElementHandler = start, end

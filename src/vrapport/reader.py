@@ -8,7 +8,7 @@ validation's job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
 from operator import is_
@@ -855,7 +855,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
             _hidden_inputs(sub, data, scan.hidden_rows)
             _hidden_columns(sub, data, scan.hidden_cols)
             _merged_inputs(sub, data, book.merged.get(name, []))
-            _number_formats(sub, data, scan.formats, grid)
+            _number_formats(sub, data, scan.formats, grid, scan.conditional_formats)
             sub.sheets[sheet.key] = data
     # Every sheet answering to a template sheet's name has been read or reported above.
     wanted = [*(s.name for s in template.sheets), META_SHEET, INSTRUCTIONS_SHEET]
@@ -1140,15 +1140,29 @@ def _hidden_columns(sub: Submission, data: SheetData, hidden: list[tuple[int, in
 NUMBER_TYPES = ("integer", "decimal", "percent")
 
 
-def _number_formats(sub: Submission, data: SheetData, formats: dict[str, str], grid: Grid) -> None:
+def _number_formats(
+    sub: Submission,
+    data: SheetData,
+    formats: dict[str, str],
+    grid: Grid,
+    conditional: Sequence[tuple[str, str]] = (),
+) -> None:
     """A number whose cell's format shows it otherwise than the template's does: scaled
     («#,##0,» divides by 1 000, «%» multiplies by 100) or with digits of its own is an error,
     since the department sees and checks another number than the report gets; hidden
-    («;;;», a text-only section) a warning. A 0 not shown is no finding."""
-    if not formats:
+    («;;;», a text-only section) a warning. A 0 not shown is no finding. A conditional
+    format's number format counts as the cell's (Excel shows it while the rule holds)."""
+    if not formats and not conditional:
         return
+    ranges = _conditional_ranges(conditional)
     for cell, label, key in _input_cells_by_column(data):
         code = formats.get(cell)
+        by_rule = code is None and bool(ranges)
+        if by_rule:
+            r, c = xl_cell_to_rowcol(cell)
+            code = next(
+                (f for (r0, c0), (r1, c1), f in ranges if r0 <= r <= r1 and c0 <= c <= c1), None
+            )
         if code is None:
             continue
         column = data.spec.column(key)
@@ -1158,6 +1172,7 @@ def _number_formats(sub: Submission, data: SheetData, formats: dict[str, str], g
         expected_code = column.number_format or DEFAULT_FORMATS.get(column.type, "")
         if code == expected_code:
             continue
+        named = quoted(code) + (" i en betinget formatering" if by_rule else "")
         got = shown(code, value)
         meant = shown(expected_code, value) if expected_code else Shown()
         stored = format_plain(value)
@@ -1165,7 +1180,7 @@ def _number_formats(sub: Submission, data: SheetData, formats: dict[str, str], g
         if got.hidden and not meant.hidden and value != 0:
             what = f"viser bare teksten {quoted(got.text)}" if got.text else "skjuler det"
             message = (
-                f"Tallet {stored} vises ikke i cellen (tallformatet {quoted(code)} {what}), "
+                f"Tallet {stored} vises ikke i cellen (tallformatet {named} {what}), "
                 f"men det leses og kommer i rapporten. {redo}"
             )
             sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
@@ -1180,24 +1195,41 @@ def _number_formats(sub: Submission, data: SheetData, formats: dict[str, str], g
                 "\u00a0%" if got.percent else ""
             )
             message = (
-                f"Cellen viser tallet {how} (tallformatet {quoted(code)}): {seen} vises, men "
+                f"Cellen viser tallet {how} (tallformatet {named}): {seen} vises, men "
                 f"tallet som er lagret og kommer i rapporten, er {stored}. Skriv tallet slik "
                 f"det skal stå i rapporten. {redo}"
             )
             sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
         elif got.unsigned and not meant.unsigned:
             message = (
-                f"Cellen viser tallet uten minustegn (tallformatet {quoted(code)}): "
+                f"Cellen viser tallet uten minustegn (tallformatet {named}): "
                 f"{format_number(-value, got.decimals)} vises, men tallet som er lagret og kommer "
                 f"i rapporten, er {stored}. {redo}"
             )
             sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
         elif got.digits and not meant.digits:
             message = (
-                f"Tallformatet {quoted(code)} viser sifre som ikke er en del av tallet; "
+                f"Tallformatet {named} viser sifre som ikke er en del av tallet; "
                 f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
             )
             sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+
+
+def _conditional_ranges(
+    conditional: Sequence[tuple[str, str]],
+) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """Each range of each conditional format (sqref «F6:F20 H6»), 0-based corners, with its
+    number format; a reference that is no range is left out."""
+    from vrapport.preflight import parse_range
+
+    ranges = []
+    for sqref, code in conditional:
+        for ref in sqref.split():
+            corners = parse_range(ref)
+            if corners is not None:
+                (r0, c0), (r1, c1) = corners
+                ranges.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1), code))
+    return ranges
 
 
 def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:
