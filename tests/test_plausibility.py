@@ -549,3 +549,26 @@ def test_a_zero_in_a_month_after_the_period_is_no_finding(example_copy):
     path = example_copy("okonomi.xlsx")
     april = _month_cell(path, "SLA (tjenesteavtaler)", "Faktisk", 4)
     assert _zeros(path, {april: 0})[1] == []
+
+
+def test_a_value_of_a_short_series_far_from_every_reference_is_an_outlier(example_copy):
+    """HR's this-year columns have three values in March, too few for the outlier test: the
+    share of self-certified leave (0,9 %) typed for its days (84,2) passed clean."""
+    path = example_copy("hr.xlsx")
+    cell = cell_of(path, "Sykefravær", "Mars", "Egenmeldt i år")
+    set_cells(path, "Sykefravær", {cell: 0.9})
+    _, findings = _check_json(path)
+    (outlier,) = [f for f in findings if f["code"] == "outlier"]
+    assert (outlier["cell"], outlier["severity"]) == (cell, "warning")
+    assert outlier["message"] == (
+        "Egenmeldt i år for mars er 0,9, over ti ganger mindre enn tallene det sammenlignes "
+        "med (88,1, 92,1 og 95,3). Kontroller tallet."
+    )
+
+
+def test_a_short_series_within_ten_times_of_its_references_is_no_outlier(example_copy):
+    path = example_copy("hr.xlsx")
+    cell = cell_of(path, "Sykefravær", "Mars", "Egenmeldt i år")
+    set_cells(path, "Sykefravær", {cell: 20})  # low, but a fifth of the others
+    _, findings = _check_json(path)
+    assert not [f for f in findings if f["code"] == "outlier"]

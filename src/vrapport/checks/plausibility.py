@@ -38,6 +38,7 @@ from vrapport.numbers import format_plain
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData
 from vrapport.spec import ReportConfig, SheetSpec
+from vrapport.wording import listing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -540,6 +541,7 @@ def implausible(
         message = _scale_message(data, index, column, shown, reference, factor)
         yield index, column, SCALE_CODE, message
     yield from _forgotten_zeros(data, cells, refs, pairs, month)
+    yield from _far_in_short_series(data, cells, refs, scaled, settings)
     rest = cells.take(~scaled & cells.timeline)
     if not len(rest):
         return
@@ -563,6 +565,45 @@ def implausible(
             f"langt utenfor det som er vanlig for denne serien (forventet mellom "
             f"{_shown(low, column, data)} og {_shown(high, column, data)}). "
             "Kontroller tallet.",
+        )
+
+
+# A value of a series too short for the outlier test (fewer than outlier_min_values: HR's
+# this-year columns in March have three) is an outlier when it is this many times smaller
+# or larger than every one of at least two references (its series' other values, its pair,
+# last year's month): 0,9 typed for 84,2 days (the share, 0,9 %, for the days).
+SHORT_SERIES_RATIO = 10.0
+
+
+def _far_in_short_series(
+    data: SheetData, cells: _Cells, refs: _References, scaled: np.ndarray, settings: Settings
+) -> Iterator[Flag]:
+    timeline = cells.timeline & ~scaled
+    if not timeline.any() or settings.outlier_k <= 0:
+        return
+    counts = np.bincount(cells.series[timeline], minlength=len(cells.names))[cells.series]
+    value = cells.value
+    stack = np.vstack([*refs.middle, refs.pair, refs.last_year])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        valid = (stack > 0) & np.isfinite(stack)
+        smaller = np.where(valid, stack / value, np.inf).min(axis=0)
+        larger = np.where(valid, value / stack, np.inf).min(axis=0)
+        far = (smaller >= SHORT_SERIES_RATIO) | (larger >= SHORT_SERIES_RATIO)
+    # (the two middle values are one value when the series has two others or fewer)
+    distinct = valid[2:].sum(axis=0) + np.minimum(valid[:2].sum(axis=0), 1)
+    flagged = timeline & (counts < settings.outlier_min_values) & (value > 0) & far
+    flagged &= distinct >= 2
+    for i in np.flatnonzero(flagged).tolist():
+        index, column, shown = cells.index[i], cells.column[i], float(value[i])
+        others = sorted({float(r) for r in stack[:, i][valid[:, i]]})
+        compared = listing([_shown(r, column, data) for r in others], "tall")
+        how = "mindre" if smaller[i] >= SHORT_SERIES_RATIO else "større"
+        yield (
+            index,
+            column,
+            OUTLIER_CODE,
+            f"{_where(data, index, column)} er {_shown(shown, column, data)}, over ti ganger "
+            f"{how} enn tallene det sammenlignes med ({compared}). Kontroller tallet.",
         )
 
 
