@@ -637,3 +637,20 @@ def test_an_ampersand_in_the_report_title_is_printed_in_the_footer(schemas_copy,
     assert footer and footer.group(1) == (
         "&amp;LHelse Nord IKT&amp;RDrift &amp;&amp; Tall pr. 31. mars 2024 – side &amp;P av &amp;N"
     )
+
+
+def test_headers_over_figures_stand_at_the_right(example_report: Path):
+    """Month headers were centred over right-aligned figures (they read as the column's
+    left); a header over several columns, or over text, stays centred."""
+    sheet = openpyxl.load_workbook(example_report)["2 Økonomi"]
+    label = next(c for c in sheet["A"] if c.value == "1000 kr")  # «Resultat per måned»
+    january = sheet.cell(label.row, 2)
+    assert (january.value, january.alignment.horizontal) == ("Jan", "right")
+    assert label.alignment.horizontal == "left"
+    top = next(c for row in sheet.iter_rows() for c in row if c.value == "Mars 2024")
+    assert top.alignment.horizontal == "center"  # over three columns
+    actual = sheet.cell(top.row + 1, top.column)
+    assert (actual.value, actual.alignment.horizontal) == ("Faktisk", "right")
+    risks = openpyxl.load_workbook(example_report)["4 Prosjektportefølje"]
+    texts = {c.value: c for row in risks.iter_rows() for c in row if isinstance(c.value, str)}
+    assert texts["RISIKOBESKRIVELSE"].alignment.horizontal == "center"

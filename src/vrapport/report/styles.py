@@ -54,13 +54,15 @@ class Styles:
     def table_title(self) -> Any:
         return self.get(bold=True, font_size=11)
 
-    def header(self, first: bool = False) -> Any:
+    def header(self, first: bool = False, numbers: bool = False) -> Any:
+        """A column header: the label column's at the left, a column of numbers' at the
+        right (over its figures), any other centred."""
         return self.get(
             bold=True,
             bg_color=HEADER_FILL,
             bottom=1,
             text_wrap=True,
-            align="left" if first else "center",
+            align="left" if first else "right" if numbers else "center",
             valign="vcenter",
         )
 

@@ -240,11 +240,15 @@ class _SheetWriter:
             self.row += 1
         spans = table.spans  # once per table: it looks at every row
         widths = table.column_widths or (LABEL_WIDTH,) + tuple(VALUE_WIDTH * s for s in spans)
+        numeric = _number_columns(table)
         for level, header in enumerate(table.header):
             self._set_row(self.row, _header_height(header, widths))
             col = 0
+            last = level == len(table.header) - 1
             for cell in header:
-                fmt = styles.header(first=col == 0)
+                fmt = styles.header(
+                    first=col == 0, numbers=last and cell.span == 1 and col in numeric
+                )
                 text = (
                     cell.text
                     if col or level < len(table.header) - 1
@@ -472,6 +476,20 @@ def _kind(block: Block) -> Kind:
     if isinstance(block, Chart):
         return "chart"
     return "other"
+
+
+def _number_columns(table: Table) -> set[int]:
+    """The sheet columns (1 for the first value) whose every value is a number, when each
+    value takes one column; a header over one stands at the right, over its figures."""
+    if table.column_spans or not table.rows:
+        return set()
+    width = max(len(r.values) for r in table.rows)
+    numeric = set()
+    for i in range(width):
+        values = [r.values[i] for r in table.rows if i < len(r.values) and r.values[i] is not None]
+        if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            numeric.add(i + 1)
+    return numeric
 
 
 def _header_height(header: tuple[Any, ...], widths: tuple[float, ...]) -> float:
