@@ -1144,3 +1144,22 @@ def test_a_style_index_with_a_leading_zero_is_that_style(specs: Specs, tmp_path:
     (sub,) = check_files([path], specs, PERIOD)
     errors = [(f.sheet, f.cell, f.code) for f in sub.findings if f.severity == "error"]
     assert errors == [("Resultat", "F7", "number-format-alters")]
+
+
+def test_a_reference_in_a_formulas_text_result_is_read_as_text(specs: Specs, tmp_path: Path):
+    """A text formula's stored result (t="str") may hold references; python-calamine reads
+    them as an XML reader does, so the file is not refused (Excel saved it, so the label's
+    formula needs no finding either)."""
+    label = (
+        b'<c r="A6" s="7" t="str"><f>"SLA "&amp;"(tjenesteavtaler)"</f>'
+        b"<v>SLA &#40;tjenesteavtaler&#41;</v></c>"
+    )
+    edits: dict[str, corpus.Edit] = {
+        RESULTAT: lambda d: d.replace(
+            b'<c r="A6" s="7" t="inlineStr"><is><t>SLA (tjenesteavtaler)</t></is></c>', label, 1
+        )
+    }
+    edits |= corpus.saved_by("Microsoft Excel", recalc_on_load=False)
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    assert [f for f in sub.findings if f.severity == "error"] == []

@@ -373,17 +373,18 @@ _CELL_TAG = re.compile(
 _WATCH_TAIL = 1 << 20
 
 
-def _last_cell_start(window: bytes) -> int:
-    """Where the last cell's start tag (<c …>, <x:c …>) begins in `window`, looked for in its
-    last 4 KiB, then in its last _WATCH_TAIL bytes; the last 64 bytes when there is none."""
+def _last_cell_start(window: bytes, end: int) -> int:
+    """Where the last cell's start tag (<c …>, <x:c …>) before `end` begins in `window`,
+    looked for in the 4 KiB before `end`, then in the _WATCH_TAIL bytes before it; -1 when
+    there is none."""
     for reach in (4096, _WATCH_TAIL):
-        low = max(0, len(window) - reach)
-        starts = [found.start() for found in _CELL_START.finditer(window, low)]
+        low = max(0, end - reach)
+        starts = [found.start() for found in _CELL_START.finditer(window, low, end)]
         if starts:
             return starts[-1]
         if low == 0:
             break
-    return max(0, len(window) - 64)
+    return -1
 
 
 _CODES = {
@@ -894,11 +895,13 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         window = tail + chunk
         if b"&" in window:
             for found in _REFERENCE_IN_VALUE.finditer(window):
-                opened = _CELL_TAG.findall(window, 0, found.start())
-                ref, kind_of = opened[-1] if opened else (b"", b"")
+                at = _last_cell_start(window, found.start())
+                opened = _CELL_TAG.match(window, at) if at >= 0 else None
+                ref, kind_of = opened.groups(b"") if opened else (b"", b"")
                 if kind_of.decode("ascii", "replace") not in _TEXT_KINDS:
                     raise unlike_value(ref.decode("ascii", "replace")[:12])
-        tail = window[_last_cell_start(window) :]
+        at = _last_cell_start(window, len(window))
+        tail = window[at:] if at >= 0 else window[-64:]
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
