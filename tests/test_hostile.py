@@ -1163,3 +1163,18 @@ def test_a_reference_in_a_formulas_text_result_is_read_as_text(specs: Specs, tmp
     path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
     (sub,) = check_files([path], specs, PERIOD)
     assert [f for f in sub.findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("stored", [" 16538861 ", "1_6538861", "16538861,0", "0x10"])
+def test_a_number_python_calamine_cannot_read_is_named_at_its_cell(
+    specs: Specs, tmp_path: Path, stored: str
+) -> None:
+    """python-calamine refuses the whole sheet («Parse float error»): the finding named the
+    file only, not the sheet and cell that hold the text."""
+    crafted = F7_MARCH.replace(b"<v>16538861</v>", f"<v>{stored}</v>".encode())
+    edits = {RESULTAT: lambda d: d.replace(F7_MARCH, crafted, 1)}
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = sub.findings
+    assert (finding.sheet, finding.cell, finding.code) == ("Resultat", "F7", "corrupt-file")
+    assert f"tallet er lagret som «{stored}»" in finding.message

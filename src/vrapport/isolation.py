@@ -22,6 +22,7 @@ import hashlib
 import io
 import multiprocessing
 import pickle
+import re
 import sys
 import threading
 import time
@@ -73,7 +74,7 @@ def read_workbook(path: Path, display: str) -> Workbook:
     book = Workbook(findings=findings)
     if book.refused:
         return book
-    return _with_values(book, scan, display, lambda into: _read_values(into, path))
+    return _with_values(book, scan, display, lambda into: _read_values(into, path), path)
 
 
 def read_overlapped(path: Path, display: str) -> Workbook:
@@ -90,7 +91,7 @@ def read_overlapped(path: Path, display: str) -> Workbook:
     book = Workbook(findings=findings)
     if book.refused:
         return book
-    return _with_values(book, scan, display, ahead.fill)
+    return _with_values(book, scan, display, ahead.fill, path)
 
 
 def _read_values(book: Workbook, path: Path) -> None:
@@ -136,7 +137,11 @@ def _not_finite(grid: Grid, scan: SheetScan) -> None:
 
 
 def _with_values(
-    book: Workbook, scan: BookScan, display: str, read: Callable[[Workbook], None]
+    book: Workbook,
+    scan: BookScan,
+    display: str,
+    read: Callable[[Workbook], None],
+    path: Path | None = None,
 ) -> Workbook:
     """`book` (accepted by pre-flight) with its values (`read` fills them in) and its sheets'
     scans; a finding for the file instead when the value reader fails on it."""
@@ -167,6 +172,15 @@ def _with_values(
         )
         return Workbook(findings=[finding])
     except Exception:  # noqa: BLE001 - a parser's failure on the file is a finding
+        unreadable = _unreadable_number(path) if path is not None else None
+        if unreadable is not None:
+            sheet, ref, text = unreadable
+            message = (
+                f"Arket «{sheet}», celle {ref}: tallet er lagret som «{text[:40]}», som ikke er "
+                "et tall slik Excel lagrer tall. Filen er skadet eller laget av et annet "
+                "program; skriv inn tallet på nytt og lagre filen i Excel."
+            )
+            return Workbook(findings=[Finding(display, sheet, ref, ERROR, "corrupt-file", message)])
         return Workbook(findings=[_failure(display, "corrupt-file", DAMAGED)])
     except BaseException as exc:
         if not is_panic(exc):
@@ -253,6 +267,60 @@ def _huge_numbers(path: Path, name: str, row: int) -> list[tuple[str, float]]:
         member = {sheet: part for part, sheet in sheet_members(archive).items()}[name]
         stream_parse(archive, member, parser)
     return found
+
+
+# A number as a cell's <v> may hold it for python-calamine (Rust's f64 syntax: no spaces,
+# no digit separators, no hexadecimal).
+_STORED_NUMBER = re.compile(
+    r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)", re.IGNORECASE
+)
+
+
+def _unreadable_number(path: Path) -> tuple[str, str, str] | None:
+    """The first number cell (no type, or t="n") whose <v> python-calamine cannot read as a
+    number: (sheet, cell, the text), read from the XML pre-flight has accepted; None when
+    there is none or it cannot be told (the file's finding stays the general one)."""
+    import zipfile
+
+    from vrapport.preflight import sheet_members
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member, name in sheet_members(archive).items():
+                found = _unreadable_number_in(archive, member)
+                if found is not None:
+                    return name, *found
+    except Exception:  # noqa: BLE001 - not told
+        return None
+    return None
+
+
+def _unreadable_number_in(archive: Any, member: str) -> tuple[str, str] | None:
+    from vrapport.preflight import local_name, stream_parse, xml_parser
+
+    parser = xml_parser()
+    text: list[str] = []
+    cell = ""  # the number cell being read
+    found: list[tuple[str, str]] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal cell
+        local = local_name(tag)
+        if local == "c":
+            cell = attrs.get("r", "") if attrs.get("t", "n") == "n" else ""
+        elif local == "v" and cell and not found:
+            text.clear()
+            parser.CharacterDataHandler = text.append
+
+    def end(tag: str) -> None:
+        if local_name(tag) == "v" and cell and not found:
+            parser.CharacterDataHandler = None
+            if not _STORED_NUMBER.fullmatch("".join(text)):
+                found.append((cell, "".join(text)))
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    stream_parse(archive, member, parser)
+    return found[0] if found else None
 
 
 class _ValuesAhead:
