@@ -349,11 +349,14 @@ def test_feedback_copy_marks_the_cell_and_leaves_the_original(example_copy, tmp_
     assert "«abc» er ikke et tall" in cell.comment.text
     summary = copy.worksheets[0]
     assert summary.title == "Tilbakemelding"
-    assert [c.value for c in summary[2]][:3] == ["Feil", "Resultat", "F6"]
+    assert summary["A1"].value == "Tilbakemelding på okonomi.xlsx"
+    assert summary["A2"].value.startswith("1 feil og 0 advarsler. I arkene er celler med feil")
+    assert [c.value for c in summary[4]] == ["Nivå", "Ark", "Celle", "Melding"]
+    assert [c.value for c in summary[5]][:3] == ["Feil", "Resultat", "F6"]
     # Printed one A4 page wide, landscape; the header in the workbook's sans-serif font.
     assert (summary.page_setup.orientation, summary.page_setup.fitToWidth) == ("landscape", 1)
     assert summary.sheet_properties.pageSetUpPr.fitToPage
-    assert summary["A1"].font.name == "Calibri" and summary["A1"].font.bold
+    assert summary["A4"].font.name == "Calibri" and summary["A4"].font.bold
 
 
 def test_feedback_folder_must_differ_from_the_submissions(example_copy):

@@ -23,6 +23,7 @@ ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 AUTHOR = "vrapport"
 SUMMARY_SHEET = "Tilbakemelding"
+SUMMARY_HEADER_ROW = 4  # under the title and what was found
 NOT_MARKED = (
     "Originalen kunne ikke åpnes for merking (filen er skadet); her er bare listen over funn."
 )
@@ -100,9 +101,10 @@ def summary_only(findings: list[Finding], out: Path) -> None:
     workbook = openpyxl.Workbook()
     sheet: Any = workbook.active
     sheet.title = SUMMARY_SHEET
-    _summary(sheet, findings)
+    _summary(sheet, findings, marked=False)
     sheet.insert_rows(1)
     put(sheet["A1"], NOT_MARKED)
+    sheet.freeze_panes = sheet.cell(SUMMARY_HEADER_ROW + 2, 1)  # (the rows moved down one)
     with atomic_path(out) as tmp:
         workbook.save(tmp)
 
@@ -118,16 +120,35 @@ def _writable(sheet: Any, cell: Any, merged: Any) -> Any:
     return cell
 
 
-def _summary(sheet: Any, findings: list[Finding]) -> None:
+def _summary(sheet: Any, findings: list[Finding], marked: bool = True) -> None:
+    """The findings as a list the department reads first: a title naming the file, what was
+    found and how the cells are marked, then one row per finding under a header."""
     from openpyxl.styles import Alignment, Font
 
     from vrapport.celltext import put
+    from vrapport.wording import counted
 
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = len(findings) - errors
+    name = findings[0].file if findings else ""
+    put(sheet.cell(1, 1), f"Tilbakemelding på {name}" if name else "Tilbakemelding")
+    sheet.cell(1, 1).font = Font(name="Calibri", size=14, bold=True)
+    put(
+        sheet.cell(2, 1),
+        f"{counted(errors, 'feil', 'feil')} og {counted(warnings, 'advarsel', 'advarsler')}. "
+        + (
+            "I arkene er celler med feil merket rødt og celler med advarsler gult; meldingen "
+            "står som kommentar i cellen. "
+            if marked
+            else ""
+        )
+        + "Rett feilene og send filen på nytt.",
+    )
     for column, title in enumerate(["Nivå", "Ark", "Celle", "Melding"], start=1):
-        put(sheet.cell(1, column), title)
+        put(sheet.cell(SUMMARY_HEADER_ROW, column), title)
         # (a bold font without a name printed in LibreOffice's serif default)
-        sheet.cell(1, column).font = Font(name="Calibri", size=11, bold=True)
-    for row, finding in enumerate(findings, start=2):
+        sheet.cell(SUMMARY_HEADER_ROW, column).font = Font(name="Calibri", size=11, bold=True)
+    for row, finding in enumerate(findings, start=SUMMARY_HEADER_ROW + 1):
         level = "Feil" if finding.severity == ERROR else "Advarsel"
         where = finding.where
         place = {"cell": where.ref, "range": where.ref, "row": f"rad {where.row}"}.get(
@@ -138,6 +159,7 @@ def _summary(sheet: Any, findings: list[Finding]) -> None:
         sheet.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (10, 18, 8, 110), strict=True):
         sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = sheet.cell(SUMMARY_HEADER_ROW + 1, 1)
     # Printed on A4 landscape, one page wide (the wide «Melding» printed on pages of its own).
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
