@@ -472,10 +472,11 @@ def build(
     assert the_period is not None
     pdf_path = out.with_suffix(".pdf") if pdf else None
     _check_outputs([*paths, *previous], out, pdf_path, trace, overwrite)
-    if not collect_files(paths):
+    files = collect_files(paths)
+    if not files:
         raise _nothing_to_read(paths)  # a wrong folder, as `check` says (not a finding)
-    _refuse_previous_among_inputs(collect_files(paths), previous)
-    _prefetch(collect_files(paths), previous)  # the worker reads while the imports below run
+    _refuse_previous_among_inputs(files, previous)
+    _prefetch(files, previous)  # the worker reads while the imports below run
     with _heavy_imports():
         from vrapport.pipeline import build as build_report
         from vrapport.validation import NotEarlier

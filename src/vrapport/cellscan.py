@@ -44,9 +44,11 @@ class SheetScan:
     # a number's cell whose number format can show it as another number, or not at all
     # (vrapport.numfmt) -> that format's code
     formats: dict[str, str] = field(default_factory=dict)
-    # conditional formats with such a number format: (the ranges, as sqref writes them, and
-    # the format's code)
-    conditional_formats: list[tuple[str, str]] = field(default_factory=list)
+    # each range of a conditional format with such a number format: its corners ((row,
+    # column), 1-based, as preflight.parse_range gives them) and the format's code
+    conditional_formats: list[tuple[tuple[int, int], tuple[int, int], str]] = field(
+        default_factory=list
+    )
     # a shared formula's follower -> the cell and formula of its group's first cell
     followers: dict[str, tuple[str, str]] = field(default_factory=dict)
 

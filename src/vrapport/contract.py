@@ -179,7 +179,7 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
         for sheet_key, columns in reads.columns.items():
             _columns_exist(file, sheets[sheet_key], columns, reader, reads.types.get(sheet_key))
         for sheet_key in reads.months:
-            if not any(r.month is not None and r.month >= 1 for r in sheets[sheet_key].rows):
+            if not sheets[sheet_key].has_months:
                 raise _fail(
                     file,
                     f"sheets.{sheet_key}.rows.months",
@@ -204,22 +204,17 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                     f"sheets.{reads.topic_sheet}.columns",
                     f"«{reads.topic_column}» mangler; {reader} den",
                 )
-            for topic in reads.topics:
-                if topic not in column.choice_keys:
-                    raise _fail(
-                        file,
-                        f"{path}.choices",
-                        f"temaet «{topic}» mangler; {reader} det; kjente: "
-                        f"{_known(column.choice_keys)}",
-                    )
-            for topic in column.choice_keys:
-                if topic not in reads.topics:
-                    raise _fail(
-                        file,
-                        f"{path}.choices",
-                        f"temaet «{topic}» har ingen plass i rapporten (et avsnitt med det "
-                        f"ville ikke bli vist); {reader} bare {_known(reads.topics)}",
-                    )
+            missing = [t for t in reads.topics if t not in column.choice_keys]
+            unplaced = [t for t in column.choice_keys if t not in reads.topics]
+            if missing or unplaced:
+                problem = (
+                    f"temaet «{missing[0]}» mangler; {reader} det; kjente: "
+                    f"{_known(column.choice_keys)}"
+                    if missing
+                    else f"temaet «{unplaced[0]}» har ingen plass i rapporten (et avsnitt med "
+                    f"det ville ikke bli vist); {reader} bare {_known(reads.topics)}"
+                )
+                raise _fail(file, f"{path}.choices", problem)
         single = list(reads.columns.items())
         if reads.topics:
             single.append((reads.topic_sheet, (reads.topic_column,)))
@@ -291,21 +286,11 @@ def _leads(specs: Specs, chapters: Iterable[Chapter]) -> None:
             )
 
 
-# The kinds of fact a key figure's unit shows (vrapport.consolidate.base): «mill. kr» a sum
-# in kroner, a percent a share, a count a count or another number.
-_UNIT_SHOWS = {"mill": ("amount",), "percent": ("share",), "count": ("count", "number")}
-_KIND_TEXT = {
-    "amount": "et beløp i kroner",
-    "share": "en andel",
-    "count": "et antall",
-    "number": "et tall",
-    "series": "en rekke verdier per måned",
-}
-
-
 def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
     """Each key figure's fact (and what it is compared with) is one the chapter reports,
     and of a kind its unit shows: a share shown as a count printed 0,62 as «1»."""
+    from vrapport.consolidate.base import FACT_KINDS, UNIT_SHOWS
+
     kinds = {
         f"{c.key}.{fact}": kind
         for c in chapters
@@ -323,14 +308,14 @@ def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  
                     f"{where}.{name}",
                     f"«{value}» finnes ikke; kjente: {_known(kinds)}",
                 )
-            if kinds[value] not in _UNIT_SHOWS[entry.unit]:
-                fits = [u for u, shown in _UNIT_SHOWS.items() if kinds[value] in shown]
+            if kinds[value] not in UNIT_SHOWS[entry.unit]:
+                fits = [u for u, shown in UNIT_SHOWS.items() if kinds[value] in shown]
                 advice = f"bruk unit: {fits[0]}" if fits else "velg et annet fact"
                 raise _fail(
                     REPORT_FILE,
                     f"{where}.unit",
                     f"«{entry.unit}» passer ikke med {name} «{value}», som er "
-                    f"{_KIND_TEXT[kinds[value]]}; {advice}",
+                    f"{FACT_KINDS[kinds[value]]}; {advice}",
                 )
 
 
@@ -407,7 +392,7 @@ def _explained_targets(specs: Specs) -> None:
         # The targets are judged month by month, by that check alone: elsewhere they would
         # load and be judged nowhere.
         for sheet, _target in targets:
-            if not any(r.month is not None and r.month >= 1 for r in sheet.rows):
+            if not sheet.has_months:
                 raise _fail(
                     _file(template),
                     f"sheets.{sheet.key}.targets",

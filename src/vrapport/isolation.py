@@ -233,39 +233,52 @@ def _huge_numbers(path: Path, name: str, row: int) -> list[tuple[str, float]]:
     """The number cells of `row` on sheet `name` holding HUGE or more (either sign)."""
     import zipfile
 
-    from vrapport.preflight import local_name, parse_ref, sheet_members, stream_parse, xml_parser
+    from vrapport.preflight import parse_ref, sheet_members
 
-    found: list[tuple[str, float]] = []
-    text: list[str] = []
+    def huge(ref: str, text: str) -> bool:
+        place = parse_ref(ref)
+        if not place or place[0] != row:
+            return False
+        try:
+            return abs(float(text)) >= HUGE
+        except ValueError:
+            return False
+
+    with zipfile.ZipFile(path) as archive:
+        member = {sheet: part for part, sheet in sheet_members(archive).items()}[name]
+        return [(ref, float(text)) for ref, text in _number_texts(archive, member, huge)]
+
+
+def _number_texts(
+    archive: Any, member: str, wanted: Callable[[str, str], bool], first: bool = False
+) -> list[tuple[str, str]]:
+    """(cell, <v> text) of the number cells (no type, or t="n") of the sheet `member` for
+    which `wanted(cell, text)`; only the first of them with `first`. Read from the XML,
+    which pre-flight has accepted."""
+    from vrapport.preflight import local_name, stream_parse, xml_parser
+
     parser = xml_parser()
-    cell = ""  # the reference of the number cell being read in `row`
+    text: list[str] = []
+    cell = ""  # the number cell being read
+    found: list[tuple[str, str]] = []
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal cell
         local = local_name(tag)
         if local == "c":
-            ref = attrs.get("r", "")
-            place = parse_ref(ref)
-            cell = ref if place and place[0] == row and attrs.get("t", "n") == "n" else ""
-        elif local == "v" and cell:
+            cell = attrs.get("r", "") if attrs.get("t", "n") == "n" else ""
+        elif local == "v" and cell and not (first and found):
             text.clear()
             parser.CharacterDataHandler = text.append
 
     def end(tag: str) -> None:
-        nonlocal cell
-        local = local_name(tag)
-        if local == "v" and cell:
+        if local_name(tag) == "v" and cell and not (first and found):
             parser.CharacterDataHandler = None
-            with contextlib.suppress(ValueError):
-                if abs(value := float("".join(text))) >= HUGE:
-                    found.append((cell, value))
-        elif local == "c":
-            cell = ""
+            if wanted(cell, "".join(text)):
+                found.append((cell, "".join(text)))
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
-    with zipfile.ZipFile(path) as archive:
-        member = {sheet: part for part, sheet in sheet_members(archive).items()}[name]
-        stream_parse(archive, member, parser)
+    stream_parse(archive, member, parser)
     return found
 
 
@@ -274,6 +287,10 @@ def _huge_numbers(path: Path, name: str, row: int) -> list[tuple[str, float]]:
 _STORED_NUMBER = re.compile(
     r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)", re.IGNORECASE
 )
+
+
+def _unreadable(_cell: str, text: str) -> bool:
+    return not _STORED_NUMBER.fullmatch(text)
 
 
 def _unreadable_number(path: Path) -> tuple[str, str, str] | None:
@@ -287,40 +304,12 @@ def _unreadable_number(path: Path) -> tuple[str, str, str] | None:
     try:
         with zipfile.ZipFile(path) as archive:
             for member, name in sheet_members(archive).items():
-                found = _unreadable_number_in(archive, member)
-                if found is not None:
-                    return name, *found
+                found = _number_texts(archive, member, _unreadable, first=True)
+                if found:
+                    return name, *found[0]
     except Exception:  # noqa: BLE001 - not told
         return None
     return None
-
-
-def _unreadable_number_in(archive: Any, member: str) -> tuple[str, str] | None:
-    from vrapport.preflight import local_name, stream_parse, xml_parser
-
-    parser = xml_parser()
-    text: list[str] = []
-    cell = ""  # the number cell being read
-    found: list[tuple[str, str]] = []
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal cell
-        local = local_name(tag)
-        if local == "c":
-            cell = attrs.get("r", "") if attrs.get("t", "n") == "n" else ""
-        elif local == "v" and cell and not found:
-            text.clear()
-            parser.CharacterDataHandler = text.append
-
-    def end(tag: str) -> None:
-        if local_name(tag) == "v" and cell and not found:
-            parser.CharacterDataHandler = None
-            if not _STORED_NUMBER.fullmatch("".join(text)):
-                found.append((cell, "".join(text)))
-
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    stream_parse(archive, member, parser)
-    return found[0] if found else None
 
 
 class _ValuesAhead:

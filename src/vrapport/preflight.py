@@ -355,7 +355,7 @@ _COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
 # Element local names the sheet pass acts on, as small numbers (0: any other element).
 _CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE, _INLINE = 1, 2, 3, 4, 5, 6, 7
 _CONDITIONAL, _RULE = 8, 9
-# Conditional formats whose number format may show a number otherwise, recorded per sheet.
+# Ranges of conditional formats whose number format may show a number otherwise, per sheet.
 MAX_CONDITIONAL_FORMATS = 1000
 # Cells whose value is a text: python-calamine reads comments, CDATA and references in it as
 # an XML reader does. In any other cell (a number, a shared-string index, a boolean, an
@@ -798,9 +798,11 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         elif code == _RULE:
             # Excel shows a cell in the rule's range with the rule's format (its dxf) while
             # the rule holds: a number format there may show the number otherwise.
-            shown_as = odd_styles.get(f"dxf:{attrs.get('dxfId', '')}")
-            if shown_as and len(scan.conditional_formats) < MAX_CONDITIONAL_FORMATS:
-                scan.conditional_formats.append((conditional[0], shown_as))
+            shown_as = odd_styles.get(f"dxf:{attrs.get('dxfId', '')}", "")
+            for ref in conditional[0].split() if shown_as else ():
+                corners = parse_range(ref)
+                if corners is not None and len(scan.conditional_formats) < MAX_CONDITIONAL_FORMATS:
+                    scan.conditional_formats.append((*corners, shown_as))
         elif code == _MERGE:
             ref = attrs.get("ref", "")
             corners = parse_range(ref)

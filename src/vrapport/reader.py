@@ -1145,7 +1145,7 @@ def _number_formats(
     data: SheetData,
     formats: dict[str, str],
     grid: Grid,
-    conditional: Sequence[tuple[str, str]] = (),
+    conditional: Sequence[tuple[tuple[int, int], tuple[int, int], str]] = (),
 ) -> None:
     """A number whose cell's format shows it otherwise than the template's does: scaled
     («#,##0,» divides by 1 000, «%» multiplies by 100) or with digits of its own is an error,
@@ -1154,14 +1154,14 @@ def _number_formats(
     format's number format counts as the cell's (Excel shows it while the rule holds)."""
     if not formats and not conditional:
         return
-    ranges = _conditional_ranges(conditional)
     for cell, label, key in _input_cells_by_column(data):
         code = formats.get(cell)
-        by_rule = code is None and bool(ranges)
+        by_rule = code is None and bool(conditional)
         if by_rule:
-            r, c = xl_cell_to_rowcol(cell)
+            r, c = (n + 1 for n in xl_cell_to_rowcol(cell))
             code = next(
-                (f for (r0, c0), (r1, c1), f in ranges if r0 <= r <= r1 and c0 <= c <= c1), None
+                (f for (r0, c0), (r1, c1), f in conditional if r0 <= r <= r1 and c0 <= c <= c1),
+                None,
             )
         if code is None:
             continue
@@ -1213,23 +1213,6 @@ def _number_formats(
                 f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
             )
             sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
-
-
-def _conditional_ranges(
-    conditional: Sequence[tuple[str, str]],
-) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
-    """Each range of each conditional format (sqref «F6:F20 H6»), 0-based corners, with its
-    number format; a reference that is no range is left out."""
-    from vrapport.preflight import parse_range
-
-    ranges = []
-    for sqref, code in conditional:
-        for ref in sqref.split():
-            corners = parse_range(ref)
-            if corners is not None:
-                (r0, c0), (r1, c1) = corners
-                ranges.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1), code))
-    return ranges
 
 
 def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:

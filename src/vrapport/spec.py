@@ -176,6 +176,11 @@ class SheetSpec:
         raise KeyError(key)
 
     @property
+    def has_months(self) -> bool:
+        """Whether the sheet has rows for the months of the year (`rows.months`)."""
+        return any(r.month is not None and r.month >= 1 for r in self.rows)
+
+    @property
     def several_choices(self) -> ColumnSpec | None:
         """The sheet's first column of several choices (on a comment sheet: what a paragraph
         explains, the lines or key figures), if it has one."""

@@ -173,6 +173,20 @@ SectionBuilder = Callable[[SectionInput], Section]
 # (FTE, hours), or a series (per month, for the narrative), which no key figure can show.
 AMOUNT_FACT, SHARE_FACT, COUNT_FACT = "amount", "share", "count"
 NUMBER_FACT, SERIES_FACT = "number", "series"
+# Each kind as a message names it, and the kinds a key figure's unit (report.yaml) shows:
+# «mill. kr» a sum in kroner, a percent a share, a count a count or another number.
+FACT_KINDS = {
+    AMOUNT_FACT: "et beløp i kroner",
+    SHARE_FACT: "en andel",
+    COUNT_FACT: "et antall",
+    NUMBER_FACT: "et tall",
+    SERIES_FACT: "en rekke verdier per måned",
+}
+UNIT_SHOWS = {
+    "mill": (AMOUNT_FACT,),
+    "percent": (SHARE_FACT,),
+    "count": (COUNT_FACT, NUMBER_FACT),
+}
 
 
 @dataclass(frozen=True)

@@ -483,9 +483,8 @@ def _number_columns(table: Table) -> set[int]:
     value takes one column; a header over one stands at the right, over its figures."""
     if table.column_spans or not table.rows:
         return set()
-    width = max(len(r.values) for r in table.rows)
     numeric = set()
-    for i in range(width):
+    for i in range(table.width):
         values = [r.values[i] for r in table.rows if i < len(r.values) and r.values[i] is not None]
         if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
             numeric.add(i + 1)
