@@ -371,3 +371,38 @@ def test_templates_interrupted_name_the_files_already_written(monkeypatch, capsy
     assert err.startswith("Avbrutt. Ingen fil er skrevet halvveis; ferdig skrevet før avbruddet:")
     for path in written:
         assert str(path) in err
+
+
+def test_a_clean_build_prints_its_lines_verbatim_without_rich(tmp_path):
+    """What a successful build prints is data (paths), printed as it is: brackets verbatim, a
+    control character as its escape, the folder it made named; and without importing rich,
+    which the command needs only for findings and errors."""
+    import os
+    import subprocess
+    import sys
+
+    import vrapport
+
+    source = str(Path(vrapport.__file__).resolve().parents[1])
+    out = tmp_path / "ut [mars]" / "rapport\x1b[31m.xlsx"
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('rich:', 'rich' in sys.modules))\n"
+        "from vrapport.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "build", str(EXAMPLES), "-p", "2024-03", "-o", str(out)],
+        capture_output=True,
+        env=os.environ | {"PYTHONPATH": source},
+        timeout=120,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    shown = str(out).replace("\x1b", "\\x1b")
+    assert done.stdout.splitlines() == [
+        f"Opprettet mappen {out.parent}{os.sep}",
+        f"Skrev {shown} (6 av 6 kapitler).",
+        "rich: False",
+    ]
+    assert out.is_file()

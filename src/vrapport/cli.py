@@ -24,6 +24,7 @@ from vrapport.atomic import recording
 from vrapport.console import console as _console
 from vrapport.console import data as _data
 from vrapport.console import fail as _fail
+from vrapport.console import line as _line
 from vrapport.outputs import missing_folders
 from vrapport.service.commands import register as register_service
 from vrapport.signals import INTERRUPTED, Interrupted, stop_on_signals
@@ -413,7 +414,7 @@ def check(
         _console().print(_summary(report.counts))
         if report.absent:
             names = ", ".join(f"{title} ({key})" for key, title in report.absent.items())
-            _console().print(_data(f"Ingen fil fra: {names}."))
+            _line(f"Ingen fil fra: {names}.")
     if feedback is not None:
         created = missing_folders([feedback / "_"])
         with _usage_errors():
@@ -423,7 +424,7 @@ def check(
 
             _print_created(created)
             for path in written:
-                _console().print(_data(f"Skrev tilbakemelding {path}"))
+                _line(f"Skrev tilbakemelding {path}")
             if not any(sub.findings for sub in report.submissions):
                 _console().print("Ingen tilbakemeldinger å skrive: ingen funn i filene.")
             for sub in report.submissions:
@@ -519,24 +520,20 @@ def build(
     _print_created(created)
     made = outcome.chapters - len(outcome.missing)
     lacking = f"; ikke levert: {', '.join(outcome.missing)}" if outcome.missing else ""
-    _console().print(
-        _data(f"Skrev {outcome.path} ({made} av {outcome.chapters} kapitler{lacking}).")
-    )
+    _line(f"Skrev {outcome.path} ({made} av {outcome.chapters} kapitler{lacking}).")
     if outcome.trace is not None:
-        _console().print(
-            _data(f"Skrev sporbarhet til {outcome.trace} ({len(outcome.lineage)} tall).")
-        )
+        _line(f"Skrev sporbarhet til {outcome.trace} ({len(outcome.lineage)} tall).")
     if outcome.pdf_error:
         raise _fail(outcome.pdf_error)
     if outcome.pdf is not None:
-        _console().print(_data(f"Skrev {outcome.pdf}"))
+        _line(f"Skrev {outcome.pdf}")
 
 
 def _print_created(folders: list[Path]) -> None:
     """The output folders a command created (those it was about to create that now exist)."""
     for folder in folders:
         if folder.is_dir():
-            _console().print(_data(f"Opprettet mappen {folder}{os.sep}"))
+            _line(f"Opprettet mappen {folder}{os.sep}")
 
 
 def _timestamp(text: str) -> dt.datetime:
