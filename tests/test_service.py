@@ -788,7 +788,7 @@ def test_the_same_file_again_is_that_version_and_keeps_its_approval(
     sent = client.post(f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token})
     assert sent.headers["location"].endswith("?ny=igjen")
     page = client.get(sent.headers["location"]).text
-    assert "Filen er den samme som versjon 1" in page and "status: godkjent" in page
+    assert "Filen er den samme som versjon 1" in page and "(status: Godkjent)" in page
     state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
     assert (state["versions"], state["status"]) == (1, "godkjent")
 
@@ -836,6 +836,10 @@ def test_the_upload_banner_counts_warnings_in_the_right_number(
     assert "(0 feil, 2 advarsler)" in department
     # The status in words once («Status: levert Levert, venter på godkjenning.» before).
     assert 'id="status">Levert, venter på godkjenning</span>.' in department
+    # The version page's badge too (it showed the key, «levert»).
+    latest = re.findall(r'href="(/versjoner/\d+)"', department)[0]
+    version = client.get(latest).text
+    assert '<span class="status status-levert">Levert, venter på godkjenning</span>' in version
 
 
 @pytest.mark.parametrize(
