@@ -247,6 +247,17 @@ def test_changes_are_against_the_last_readable_version_of_the_same_template(
     assert "kunne ikke leses som malen «okonomi»" in pages[1]
     assert "Ingen tidligere versjon kunne leses som malen «okonomi»" in pages[2]
     assert "kunne ikke leses som malen «okonomi»" in pages[3]
+    # The department's list of versions leaves «Endrede celler» empty where nothing was
+    # compared (it said 0 for versions 2 and 3), and counts version 4's one cell.
+    department = client.get(f"/perioder/{P}/okonomi").text
+    changed = dict(
+        re.findall(
+            r">Versjon (\d)</a></td><td>[^<]*</td><td class=\"num\">\d+</td>"
+            r"<td class=\"num\">\d+</td><td>([^<]*)</td>",
+            department,
+        )
+    )
+    assert changed == {"1": "", "2": "", "3": "", "4": "1"}
     assert re.search(r"1 celle er endret siden <a href=\"/versjoner/\d+\">versjon 2</a>", pages[4])
     assert re.search(r"<td>Resultat</td><td>F6</td><td>[^<]+</td><td>123[ \xa0]?456", pages[4])
 
