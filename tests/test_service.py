@@ -500,6 +500,14 @@ def test_partial_report_says_why_a_chapter_is_missing_and_marks_the_front_page(
     front = [t for t in texts[FRONT_SHEET] if t.startswith("Delvis rapport")]
     assert len(front) == 1 and "2. Økonomi" in front[0] and "6. Avviksmeldinger" in front[0]
     assert "5." not in front[0]
+    # The key figures say the same as the chapters: returned is not «Ikke levert».
+    panel = {
+        cells[0]: cells[1]
+        for cells in ([str(v) for v in row if v] for row in grids[FRONT_SHEET])
+        if len(cells) > 1
+    }
+    assert panel["Åpne avvik i DocMap"] == "Ikke godkjent"
+    assert panel["Resultat hittil i år, avvik mot budsjett"] == "Ikke levert"
 
 
 def test_report_from_approved_versions_equals_vrapport_build(

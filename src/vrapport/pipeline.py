@@ -182,7 +182,7 @@ def build(
     chapter_leads = leads(frames, specs.report.model.report.leads)
     sections_known = load_sections()
     sections: list[Section] = []
-    missing_chapters: list[str] = []
+    missing_chapters: dict[str, str] = {}  # chapter key -> what its key figures say
     for chapter in specs.report.chapters:
         missing = [t for t in chapter.templates if t not in frames]
         if missing:
@@ -192,7 +192,7 @@ def build(
                 none = "det ikke kom inn noen innsending fra «{}» for {}"
                 reasons = [absent.get(m, none.format(m, period.label)) for m in missing]
             sections.append(_missing_chapter(chapter, names, period, reasons))
-            missing_chapters.append(chapter.key)
+            missing_chapters[chapter.key] = "Ikke godkjent" if reasons else "Ikke levert"
             outcome.findings.append(
                 Finding(
                     "",

@@ -4,7 +4,7 @@ lights) and Kilder (every input file, and the lineage of every figure)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,17 +79,19 @@ def _judgement(entry: KeyFigureEntry, value: float, previous: float) -> str:
 def key_figures(
     config: Sequence[KeyFigureEntry],
     facts: Mapping[str, Any],
-    missing: Collection[str] = (),
+    missing: Mapping[str, str] | None = None,
 ) -> KeyFigures:
     """The key-figure panel: each configured fact that a chapter reported, with its status;
-    a figure whose chapter was not delivered says so (`missing`: chapter keys). That every
-    configured fact is one a section reports is checked when the specs load."""
+    a figure whose chapter was left out says why, as its chapter does (`missing`: chapter
+    key -> «Ikke levert» or «Ikke godkjent»). That every configured fact is one a section
+    reports is checked when the specs load."""
     items = []
     for entry in config:
         value = facts.get(entry.fact)
         if value is None:
-            if entry.fact.split(".")[0] in missing:
-                items.append(KeyFigure(entry.label, None, note="Ikke levert"))
+            note = (missing or {}).get(entry.fact.split(".")[0])
+            if note:
+                items.append(KeyFigure(entry.label, None, note=note))
             continue
         number_format, scale = UNITS[entry.unit]
         status: Status = (
@@ -125,12 +127,12 @@ def front_section(
     report: Report,
     config: FrontPage,
     facts: Mapping[str, Any],
-    missing: Collection[str] = (),
+    missing: Mapping[str, str] | None = None,
     partial: str | None = None,
 ) -> Section:
     """The front page: title, the contents (a line per section of the report written, see
-    `Contents`) and the key figures. `missing`: the keys of chapters not delivered;
-    `partial`: the note that marks a partial report."""
+    `Contents`) and the key figures. `missing`: the keys of chapters left out, each with the
+    note its key figures show; `partial`: the note that marks a partial report."""
     blocks: list[Any] = [
         Text(report.heading, "heading1"),
         Text(report.organisation, "heading2"),
