@@ -113,7 +113,11 @@ def test_submission_for_another_period(specs: Specs, example_copy):
     path = example_copy("okonomi.xlsx")
     (finding,) = only(findings_of(path, specs, Period(2024, 4)), "wrong-period")
     assert (finding.sheet, finding.cell) == ("_meta", "B4")
-    assert finding.message == "Filen gjelder mars 2024, men rapporten gjelder april 2024."
+    # What to do, in words for a department too (the cell is in the hidden _meta sheet).
+    assert finding.message == (
+        "Filen gjelder mars 2024, men rapporten gjelder april 2024. "
+        "Bruk malen for april 2024 og før inn tallene der."
+    )
     assert finding.to_dict()["params"] == {"stamped": "mars 2024", "period": "april 2024"}
 
 

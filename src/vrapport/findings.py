@@ -132,7 +132,13 @@ CODES: Mapping[str, Code] = _table(
         "{current}. Hent ny mal med «vrapport templates».",
     ),
     Code("bad-period", "file", ERROR, "Ugyldig periode «{period}»."),
-    Code("wrong-period", "file", ERROR, "Filen gjelder {stamped}, men rapporten gjelder {period}."),
+    Code(
+        "wrong-period",
+        "file",
+        ERROR,
+        "Filen gjelder {stamped}, men rapporten gjelder {period}. "
+        "Bruk malen for {period} og før inn tallene der.",
+    ),
     Code(
         "no-period",
         "file",
