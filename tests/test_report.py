@@ -91,6 +91,18 @@ def test_kilder_lists_every_input_with_checksum(report_grids):
         assert row[3] == "2024-03"  # period
 
 
+def test_kilder_shows_whole_numbers_without_a_decimal_separator(example_report):
+    """«#,##0.###» shows 34 185 as «34 185,» in Excel (the separator stays without digits
+    after it): a whole value gets «#,##0», a fraction (a share) keeps its three decimals."""
+    sheet = openpyxl.load_workbook(example_report)["Kilder"]
+    formats: dict[bool, set[str]] = {True: set(), False: set()}
+    for (cell,) in sheet.iter_rows(min_col=5, max_col=5):
+        if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+            formats[float(cell.value).is_integer()].add(cell.number_format)
+    assert formats[True] and "." not in "".join(formats[True]), formats
+    assert formats[False] == {"#,##0.###"}
+
+
 def test_lineage_maps_figures_to_source_cells(report_grids):
     grid = report_grids["Kilder"]
     rows = [r for r in grid if r and r[0] == "2 Økonomi"]

@@ -59,6 +59,10 @@ def _meets(value: float, rule: Threshold | None) -> bool:
     return low <= value <= high
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int | float) and float(value).is_integer()
+
+
 def _shown(value: float, unit: str) -> str:
     if unit == "mill":
         return format_millions(value)
@@ -230,11 +234,13 @@ def sources_section(
     )
     # A long citation continues on the rows below, each naming its file and sheet; the
     # value stands on the first.
+    # A whole value gets no decimal separator: «#,##0.###» shows 34 185 as «34 185,» in Excel.
     lineage_rows = tuple(
         Row(
             f"l{i}" if not k else f"l{i}.{k}",
             r["sheet"],
             (r["table"], r["row"], r["column"], None if k else r["value"], piece),
+            number_format=None if k or not _whole(r["value"]) else "#,##0",
         )
         for i, r in enumerate(records)
         for k, piece in enumerate(split_citation(r["source"], CITATION_CHARS))
