@@ -1178,3 +1178,33 @@ def test_a_number_python_calamine_cannot_read_is_named_at_its_cell(
     (finding,) = sub.findings
     assert (finding.sheet, finding.cell, finding.code) == ("Resultat", "F7", "corrupt-file")
     assert f"tallet er lagret som «{stored}»" in finding.message
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_reading_worker_that_cannot_start_is_one_line_and_exit_2(
+    tmp_path: Path, command: str
+) -> None:
+    """An interpreter the worker cannot be started with (a sandbox that forbids running it
+    again, a venv whose Python was removed): one Norwegian line, exit 2, nothing written. The
+    first write to its pipe used to end the command with exit 1 and no output at all, and
+    had the pipe held, every file would have been blamed for stopping the reader."""
+    out = tmp_path / "rapport.xlsx"
+    args = [command, str(EXAMPLES), "--period", str(PERIOD)]
+    args += ["--out", str(out)] if command == "build" else []
+    script = (
+        "import multiprocessing.spawn, sys\n"
+        "multiprocessing.spawn.set_executable('/bin/false')\n"
+        f"sys.argv = ['vrapport', *{args!r}]\n"
+        "from vrapport.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=_env()
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        "Feil: vrapport fikk ikke startet prosessen som leser filene (den avsluttet med kode "
+        "1); ingen fil er lest. Kjør med VRAPPORT_DEBUG=1 for detaljer."
+    )
+    assert done.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

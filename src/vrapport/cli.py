@@ -213,10 +213,18 @@ def _usage_errors() -> Iterator[None]:
 
     try:
         yield
-    except (UsageError, PeriodError) as exc:
+    except (UsageError, PeriodError, _reader_unavailable()) as exc:
         raise _fail(str(exc)) from None
     except SpecError as exc:
         raise _fail(f"spesifikasjonene kan ikke leses: {exc}") from None
+
+
+def _reader_unavailable() -> type[Exception]:
+    """The reading worker could not start (isolation.ReaderUnavailable), imported only when
+    an exception is on its way: `templates` without `--from` never loads the reader."""
+    from vrapport.isolation import ReaderUnavailable
+
+    return ReaderUnavailable
 
 
 def _print_findings(findings: list[Finding], title: str) -> None:

@@ -402,6 +402,7 @@ def _serve(conn: Any, memory: int, results: str, ahead: int) -> None:
         os.dup2(quiet, 2)
         os.close(quiet)
     parent = os.getppid()
+    conn.send(None)  # ready: what ends this process from now on is owed to a file
     number = 0
     while True:
         try:
@@ -487,6 +488,17 @@ def _untaken(folder: str) -> int:
         return 0
 
 
+class ReaderUnavailable(RuntimeError):
+    """The worker process could not be started (or ended before it said it was ready): no
+    file was read, and none is to blame. The message is Norwegian, for the user."""
+
+
+NOT_STARTED = (
+    "vrapport fikk ikke startet prosessen som leser filene ({why}); ingen fil er lest. "
+    "Kjør med VRAPPORT_DEBUG=1 for detaljer."
+)
+
+
 @dataclass(frozen=True)
 class Failed:
     """A call the worker could not complete: "died", "timeout", "memory", "panic" (a parser
@@ -520,6 +532,7 @@ class Reader:
         self._sent: deque[Call] = deque()  # sent to the worker, result not yet received
         self._received = 0  # results received from this worker
         self._last = False  # the worker said its last result has been received: it ends
+        self._ready = False  # the worker said it has started (see _receive)
 
     def _start(self) -> None:
         import tempfile
@@ -542,6 +555,7 @@ class Reader:
         self._sent.clear()
         self._received = 0
         self._last = False
+        self._ready = False
 
     def _stop(self) -> None:
         if self._process is not None:
@@ -641,20 +655,41 @@ class Reader:
             self._stop()
         if self._process is None or not self._process.is_alive():
             self._start()
-        self._conn.send(calls)
+        try:
+            self._conn.send(calls)
+        except OSError:  # its end of the pipe closed: it ended before it took a call
+            raise self._unavailable() from None
         self._sent.extend(calls)
+
+    def _unavailable(self) -> ReaderUnavailable:
+        """The worker ended (or hung) before it was ready: stopped, and why, for the user."""
+        self._process.join(1)
+        code = self._process.exitcode
+        self._stop()
+        if code is None:
+            why = f"den svarte ikke innen {self.seconds:g} sekunder"
+        elif code < 0:
+            why = f"den ble stoppet av signal {-code}"
+        else:
+            why = f"den avsluttet med kode {code}"
+        return ReaderUnavailable(NOT_STARTED.format(why=why))
 
     def _receive(self) -> Any:
         """The result of the first call on its way: `Failed` when the worker dies or takes
-        longer than `seconds` from now."""
+        longer than `seconds` from now. ReaderUnavailable when it does so before it said it
+        was ready (a worker that cannot start: no file is to blame)."""
         deadline = time.monotonic() + self.seconds
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                return Failed("timeout")
+                return self._failed("timeout")
             try:
                 if self._conn.poll(min(left, 0.5)):
-                    number, self._last, in_file, *inline = self._conn.recv()
+                    message = self._conn.recv()
+                    if message is None:
+                        self._ready = True
+                        continue
+                    number, self._last, in_file, *inline = message
                     assert number == self._received and self._results is not None
                     if in_file:
                         path = self._results / f"{number}.pickle"
@@ -666,9 +701,14 @@ class Reader:
                     self._sent.popleft()
                     return result
             except (EOFError, OSError, pickle.UnpicklingError):
-                return Failed("died")
+                return self._failed("died")
             if not self._process.is_alive() and not self._conn.poll(0):
-                return Failed("died")
+                return self._failed("died")
+
+    def _failed(self, outcome: str) -> Failed:
+        if not self._ready:
+            raise self._unavailable()
+        return Failed(outcome)
 
     def _explain(self, outcome: str, display: str) -> Finding:
         if outcome.startswith("bug:"):
