@@ -416,7 +416,7 @@ def test_missing_department_keeps_its_chapter_with_a_notice(specs: Specs, tmp_pa
     assert hr == [
         "5. HR/HMS",
         "Ikke levert: kapittelet mangler fordi det ikke kom inn noen "
-        "innsending fra «hr» for mars 2024.",
+        "innsending fra «HR/HMS» for mars 2024.",
     ]
 
 

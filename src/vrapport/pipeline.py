@@ -186,11 +186,13 @@ def build(
     for chapter in specs.report.chapters:
         missing = [t for t in chapter.templates if t not in frames]
         if missing:
-            names = ", ".join(f"«{m}»" for m in missing)
+            # The board reads the templates' titles (Brukerstøtte), not their ids.
+            titles = {m: specs.templates[m].title for m in missing}
+            names = ", ".join(f"«{titles[m]}»" for m in missing)
             reasons = None
             if absent and any(m in absent for m in missing):
                 none = "det ikke kom inn noen innsending fra «{}» for {}"
-                reasons = [absent.get(m, none.format(m, period.label)) for m in missing]
+                reasons = [absent.get(m, none.format(titles[m], period.label)) for m in missing]
             sections.append(_missing_chapter(chapter, names, period, reasons))
             missing_chapters[chapter.key] = "Ikke godkjent" if reasons else "Ikke levert"
             outcome.findings.append(

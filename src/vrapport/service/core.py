@@ -227,7 +227,11 @@ class Service:
                 self.config.schemas,
                 work,
                 pdf,
-                {t: why_absent(t, s, period) for t, s in _statuses(board, waiting) if s != MISSING},
+                {
+                    t: why_absent(self.title(t), s, period)
+                    for t, s in _statuses(board, waiting)
+                    if s != MISSING
+                },
                 timeout=BUILD_TIMEOUT,
             )
             if result.xlsx is None:
@@ -248,14 +252,15 @@ class Service:
         return [s.template for s in board if s.template not in chosen]
 
 
-def why_absent(template: str, status: str, period: str) -> str:
-    """Why a delivered template is not in a partial report (a clause after «fordi»)."""
+def why_absent(title: str, status: str, period: str) -> str:
+    """Why a delivered template (`title`, as the board reads it) is not in a partial report
+    (a clause after «fordi»)."""
     label = Period.parse(period).label
     if status == RETURNED:
-        return f"innsendingen fra «{template}» for {label} ble returnert og ikke er godkjent"
+        return f"innsendingen fra «{title}» for {label} ble returnert og ikke er godkjent"
     if status == ERRORS:
-        return f"innsendingen fra «{template}» for {label} har feil og ikke er godkjent"
-    return f"innsendingen fra «{template}» for {label} ikke er godkjent ennå"
+        return f"innsendingen fra «{title}» for {label} har feil og ikke er godkjent"
+    return f"innsendingen fra «{title}» for {label} ikke er godkjent ennå"
 
 
 def approved(board: list[SubmissionState]) -> dict[str, Version]:
