@@ -106,6 +106,17 @@ CRASHES = {
         "drift.yaml › sheets.operations.rows.months: radnavnet «Måned {» kan bare ha "
         "plassholderen {month} (og «{» og «}» bare rundt den)",
     ),
+    # A strftime code after the colon: str.format raised ValueError, «Intern feil»
+    "month_pattern_format_spec": (
+        {"drift.yaml": ('months: "{month}"', 'months: "{month:%b}"')},
+        "drift.yaml › sheets.operations.rows.months: radnavnet «{month:%b}» kan bare ha "
+        "plassholderen {month} (og «{» og «}» bare rundt den)",
+    ),
+    "month_pattern_conversion": (
+        {"hr.yaml": ('months: "{month}"', 'months: "{month!x}"')},
+        "hr.yaml › sheets.sick_leave.rows.months: radnavnet «{month!x}» kan bare ha "
+        "plassholderen {month} (og «{» og «}» bare rundt den)",
+    ),
     "months_back_label_unknown": (
         {
             "brukerstotte.yaml": (

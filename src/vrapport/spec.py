@@ -494,7 +494,13 @@ def _number_format(code: str, where: str) -> None:
 def _month_pattern(pattern: str, where: str) -> None:
     """A month rows' label pattern uses {month} and no other placeholder."""
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+        # A format spec or conversion ({month:%b}, {month!x}) is no plain {month}: str.format
+        # would refuse some of them, and none is a month's name.
+        fields = [
+            f if not spec and conversion is None else "?"
+            for _, f, spec, conversion in string.Formatter().parse(pattern)
+            if f is not None
+        ]
     except ValueError:
         fields = ["?"]
     if any(f != "month" for f in fields):
