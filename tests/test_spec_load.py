@@ -487,6 +487,25 @@ SILENT = {
         "sheets.contacts har i januar bare 13 (months_back 12 og januar); sett høyst 13, eller "
         "øk months_back",
     ),
+    # A cell is read without its spaces at the ends: «Vurdering» chosen from the template's
+    # own dropdown was «ikke et gyldig valg», in every correctly filled file.
+    "choice_with_trailing_space": (
+        {
+            "drift.yaml": (
+                "{key: assessment, label: Vurdering}",
+                '{key: assessment, label: "Vurdering "}',
+            )
+        },
+        "drift.yaml › sheets.comments.columns.topic.choices: valget «Vurdering » har mellomrom "
+        "først eller sist; en celle leses uten dem, så valget ville aldri passe; fjern "
+        "mellomrommene",
+    ),
+    "catalogue_choice_with_leading_space": (
+        {"report.yaml": ("- {key: yellow, label: Gul}", '- {key: yellow, label: " Gul"}')},
+        "drift.yaml › sheets.preparedness.columns.level.choices: valget « Gul» (fra report.yaml "
+        "› catalogues.preparedness_levels) har mellomrom først eller sist; en celle leses uten "
+        "dem, så valget ville aldri passe; fjern mellomrommene",
+    ),
     "multiple_choice_with_separator": (
         {
             "hr.yaml": (

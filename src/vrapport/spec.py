@@ -398,6 +398,19 @@ def _choices(
     else:
         pairs = [(i.label, i.key) if isinstance(i, ChoiceItem) else (i, i) for i in data]
     labels, keys = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    # A cell's text is read without spaces at its ends: a choice with one would never match
+    # what the dropdown wrote, and every correctly filled file would be refused.
+    for label in labels:
+        if label != label.strip():
+            origin = (
+                f" (fra {REPORT_FILE} › catalogues.{data.catalogue})"
+                if isinstance(data, CatalogueRef)
+                else ""
+            )
+            raise SpecError(
+                f"{where}: valget «{label}»{origin} har mellomrom først eller sist; en celle "
+                "leses uten dem, så valget ville aldri passe; fjern mellomrommene"
+            )
     _unique(keys, where, "valget")
     _unique(labels, where, "valget", fold=True)
     return labels, keys
