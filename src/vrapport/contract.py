@@ -215,6 +215,19 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                     f"det ville ikke bli vist); {reader} bare {_known(reads.topics)}"
                 )
                 raise _fail(file, f"{path}.choices", problem)
+        for sheet_key, named in reads.choices_from.items():
+            for column_key, catalogue in named.items():
+                offered = sheets[sheet_key].column(column_key).choices
+                labels = [item.label for item in getattr(specs.report.model.catalogues, catalogue)]
+                if set(offered) != set(labels):
+                    raise _fail(
+                        file,
+                        f"sheets.{sheet_key}.columns.{column_key}.choices",
+                        f"{_known(offered)} passer ikke med {REPORT_FILE} › catalogues."
+                        f"{catalogue} ({_known(labels)}); {reader} verdiene etter katalogen, "
+                        "så et valg bare malen har ville ikke bli talt; skriv choices: "
+                        f"{{catalogue: {catalogue}}}",
+                    )
         single = list(reads.columns.items())
         if reads.topics:
             single.append((reads.topic_sheet, (reads.topic_column,)))

@@ -62,6 +62,10 @@ class Reads:
     topic_sheet: str = "comments"
     topic_column: str = "topic"
     types: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    # sheet key -> {column key: catalogue}: choice columns whose values the section counts
+    # by a report.yaml catalogue's labels (orders per category); their choices must be the
+    # catalogue's, or a choice only the template offers is counted nowhere.
+    choices_from: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         types = {

@@ -67,6 +67,7 @@ READS = {
         },
         months=("hours",),
         topics=TOPICS,
+        choices_from={"orders": {"category": "order_categories"}},
     ),
     OPERATIONS: Reads(
         columns={
@@ -76,6 +77,7 @@ READS = {
         },
         months=(OPERATIONS_SHEET,),
         topics=TOPICS,
+        choices_from={"preparedness": {"level": "preparedness_levels"}},
     ),
 }
 FACTS = {
