@@ -210,3 +210,14 @@ def test_the_guide_numbers_and_links_stand_on_the_first_line_of_their_text(make_
     for cell in markers:
         assert cell.alignment.vertical == "top", cell.coordinate
         assert guide.cell(cell.row, 2).alignment.vertical == "top", cell.coordinate
+
+
+def test_the_guide_links_to_a_sheet_whose_name_has_an_apostrophe(schemas_copy, tmp_path: Path):
+    """Excel doubles an apostrophe inside a quoted sheet name; «'Driftens beredskap'er'!A1»
+    was a link Excel refuses («Referansen er ikke gyldig»)."""
+    folder = schemas_copy({"drift.yaml": ("name: Beredskap", "name: Driftens beredskap'er")})
+    specs = load_specs(folder)
+    path = write_template(specs.template("drift"), specs.report, PERIOD, tmp_path / "d.xlsx")
+    guide = openpyxl.load_workbook(path)["Veiledning"]
+    links = [c.hyperlink.location for row in guide.iter_rows() for c in row if c.hyperlink]
+    assert "'Driftens beredskap''er'!A1" in links and "'Drift'!A1" in links

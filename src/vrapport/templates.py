@@ -392,7 +392,9 @@ def _write_instructions(
     ws.write_string(row, 1, "Arkene i malen", fmt.bold)
     row += 1
     for sheet in spec.sheets:
-        ws.write_url(row, 0, f"internal:'{sheet.name}'!A1", fmt.link, string="→")
+        # In a reference an apostrophe of the quoted sheet name is doubled.
+        quoted = sheet.name.replace("'", "''")
+        ws.write_url(row, 0, f"internal:'{quoted}'!A1", fmt.link, string="→")
         line = f"{sheet.name}: {with_period(sheet.help, period)}"
         ws.write_string(row, 1, line, fmt.text)
         _wrapped(ws, row, line, INSTRUCTIONS_WIDTH)
