@@ -314,3 +314,49 @@ def test_a_credit_line_drawn_beyond_its_limit_is_an_error_at_the_first_such_bala
         ("Likviditet", cell, code, "error")
     ]
     assert words in found[0].message.replace("\u00a0", " ")
+
+
+def test_last_years_movements_are_not_this_years(schemas_copy, tmp_path: Path):
+    """Liquidity with `months_back` (last year's movements shown too): the balance is the
+    opening balance plus this year's movements only; last year's are in the opening balance
+    already (they were added to it, and the credit check refused a balance beyond the limit
+    that never was)."""
+    import importlib.util
+    import shutil
+
+    from tests.conftest import EXAMPLES, ROOT
+    from vrapport.fill import fill_template
+    from vrapport.spec import load_specs
+    from vrapport.templates import write_template
+
+    folder = schemas_copy(
+        {
+            "okonomi.yaml": (
+                '      months: "Bevegelse {month}"',
+                '      months_back: 3\n      months: "Bevegelse {month}"',
+            )
+        }
+    )
+    specs = load_specs(folder)
+    loader = importlib.util.spec_from_file_location(
+        "okonomi_data", ROOT / "examples/data/okonomi.py"
+    )
+    assert loader and loader.loader
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    data = dict(module.DATA)
+    data["liquidity"] = {
+        **data["liquidity"],
+        "p10": {"amount": -400_000_000},  # the balance beyond the limit, had it counted
+        "p11": {"amount": 2_000_000},
+        "p12": {"amount": 5_000_000},
+    }
+    month = tmp_path / "innsendt"
+    shutil.copytree(EXAMPLES, month)
+    blank = write_template(specs.template("okonomi"), specs.report, PERIOD, tmp_path / "b.xlsx")
+    fill_template(blank, data, month / "okonomi.xlsx", specs)
+    outcome = build([month], PERIOD, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings]
+    grids = read_grids(tmp_path / "r.xlsx")
+    assert row_values(grids, r"^bevegelser hittil i år$", SHEET)[0] == -66350
+    assert row_values(grids, r"^ub per 31\.3\.2024$", SHEET)[0] == -372840

@@ -193,7 +193,9 @@ def credit_within_limit(ctx: CheckContext) -> Iterator[Finding]:
             f"Kassekredittrammen er {format_plain(limit)} kr; rammen føres som positivt beløp.",
         )
         return
-    months = frame[pd.to_numeric(frame[MONTH], errors="coerce") <= ctx.period.month]
+    # The balance moves from 1.1. with this year's movements (last year's are in it).
+    month = pd.to_numeric(frame[MONTH], errors="coerce")
+    months = frame[(month >= 1) & (month <= ctx.period.month)]
     balances = [("1.1.", index["opening_balance"], opening)]
     balance = opening
     for row, month, movement in zip(

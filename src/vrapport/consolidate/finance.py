@@ -332,7 +332,10 @@ class Liquidity:
 
 def liquidity(frame: pd.DataFrame, period: Period) -> Liquidity:
     by_key = frame.set_index(ROW_KEY)["amount"]
-    months = frame[pd.to_numeric(frame[MONTH], errors="coerce") <= period.month]
+    # This year's movements (months 1..P): last year's (`months_back`) are in the opening
+    # balance already.
+    month = pd.to_numeric(frame[MONTH], errors="coerce")
+    months = frame[(month >= 1) & (month <= period.month)]
     return Liquidity(
         float(by_key["opening_balance"]),
         float(pd.to_numeric(months["amount"]).sum()),
