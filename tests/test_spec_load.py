@@ -234,6 +234,13 @@ CONSISTENCY = {
         "drift.yaml › sheets.operations.columns: ledeteksten «Registrerte feil og hendelser» står "
         "to ganger",
     ),
+    # The reader found the grid's header «Faktisk» twice (A4 and B5) and refused every
+    # correctly filled file.
+    "grid_row_header_same_as_measure": (
+        {"okonomi.yaml": ("row_header: Regnskapslinje", "row_header: faktisk")},
+        "okonomi.yaml › sheets.result.measures: ledeteksten «Faktisk» står to ganger (som "
+        "«faktisk»; vrapport leser dem som like)",
+    ),
     "dup_column_key": (
         {"brukerstotte.yaml": ("- key: phone", "- key: contacts")},
         "brukerstotte.yaml › sheets.contacts.columns: nøkkelen «contacts» står to ganger",

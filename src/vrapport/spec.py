@@ -597,7 +597,7 @@ def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
     _unique((c.key for c in columns), column_where, "nøkkelen")
     # The reader finds a column by its label: two alike would mix up their figures.
     labels = [c.label for c in columns]
-    if entry.kind == "table" and entry.row_header:
+    if entry.kind in ("table", "grid") and entry.row_header:  # a grid's header row too
         labels.insert(0, entry.row_header)
     _unique(labels, column_where, "ledeteksten", fold=True)
     if entry.kind == "records" and entry.rows is not None:
