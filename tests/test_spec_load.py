@@ -460,6 +460,18 @@ SILENT = {
         "et valg i «Forklarer» (sheets.comments.columns.explains), så ingen kommentar kan "
         "forklare det; kjente: Sykefravær totalt",
     ),
+    # The check compares the label exactly: it passed a missed target over, never judged.
+    "target_label_differs_in_case": (
+        {
+            "hr.yaml": (
+                "label: Sykefravær totalt\n        share:",
+                "label: Sykefravær Totalt\n        share:",
+            )
+        },
+        "hr.yaml › sheets.sick_leave.targets.sick_leave_total.label: «Sykefravær Totalt» er "
+        "ikke et valg i «Forklarer» (sheets.comments.columns.explains), så ingen kommentar kan "
+        "forklare det; kjente: Sykefravær totalt",
+    ),
     "blank_rows_beyond_excel": (
         {"kvalitet.yaml": ("blank_rows: 20", "blank_rows: 2000000")},
         "kvalitet.yaml › sheets.comments.blank_rows: «2000000» er utenfor området; må være ≤ 10000",

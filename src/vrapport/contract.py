@@ -430,7 +430,8 @@ def _explained_targets(specs: Specs) -> None:
                     "kontrollen «explained-targets» leser forklaringene fra en kolonne med "
                     "flere valg (multiple: true), og malen har ingen",
                 )
-            if target.label.casefold() not in {c.casefold() for c in choices.choices}:
+            # As the check compares: exactly (a label differing only in case was judged never).
+            if target.label not in choices.choices:
                 raise _fail(
                     _file(template),
                     path,
