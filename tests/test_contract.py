@@ -190,6 +190,18 @@ def test_the_packaged_specs_keep_the_contract():
             r"hr\.yaml › sheets\.sick_leave\.columns: «agreed_prior» mangler; kontrollen "
             r"«lost-within-agreed» leser den",
         ),
+        (  # a second column of several choices, before the one the comments are read by
+            {
+                "okonomi.yaml": (
+                    "      - key: lines\n",
+                    "      - key: tags\n        label: Stikkord\n        type: choice\n"
+                    "        multiple: true\n        choices: [Lønn, Drift]\n"
+                    "      - key: lines\n",
+                )
+            },
+            r"okonomi\.yaml › sheets\.comments\.columns\.lines\.multiple: malen har allerede "
+            r"en kolonne med flere valg \(sheets\.comments\.columns\.tags\)",
+        ),
     ],
 )
 def test_other_contract_breaches_name_the_key(schemas_copy, edits, message):

@@ -441,6 +441,29 @@ def _explained_targets(specs: Specs) -> None:
                 )
 
 
+def _one_column_of_several_choices(specs: Specs) -> None:
+    """A template has at most one column of several choices: the code takes the first as what
+    the paragraphs of its comments explain (the lines, the key figures; see
+    SheetSpec.several_choices), so a second one added before it would be read in its place,
+    and comments would be placed under, and targets explained by, the wrong choices."""
+    for template in specs.templates.values():
+        first: tuple[str, str] | None = None
+        for sheet in template.sheets:
+            for column in sheet.columns:
+                if column.type != "choice" or not column.multiple:
+                    continue
+                if first is None:
+                    first = (sheet.key, column.key)
+                    continue
+                raise _fail(
+                    _file(template),
+                    f"sheets.{sheet.key}.columns.{column.key}.multiple",
+                    f"malen har allerede en kolonne med flere valg (sheets.{first[0]}.columns."
+                    f"{first[1]}), som vrapport leser som det kommentarene forklarer; en mal "
+                    "kan ha bare én slik kolonne",
+                )
+
+
 def _portfolio_statuses(specs: Specs, chapters: Iterable[Chapter]) -> None:
     """The status words of report.yaml's portfolio.statuses are the choices of each status
     column of the project template: a word only one of them knows would be counted nowhere
@@ -540,6 +563,7 @@ def check_contract(specs: Specs) -> Specs:
     _facts(specs, chapters, sections)
     _plausibility_columns(specs)
     _sheet_targets(specs)
+    _one_column_of_several_choices(specs)
     _explained_targets(specs)
     _portfolio_statuses(specs, chapters)
     _service_windows(specs, chapters)
