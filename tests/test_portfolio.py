@@ -5,6 +5,7 @@ last period's status with `vrapport templates PERIOD --from DIR`."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -632,3 +633,42 @@ def test_column_values_are_those_of_to_dict_records():
         expected = [record[column] for record in records]
         assert [(type(v), repr(v)) for v in values] == [(type(v), repr(v)) for v in expected]
     assert column_values(frame, "absent") == [None] * 4
+
+
+def test_two_status_words_of_one_colour_are_both_counted_in_it(tmp_path: Path):
+    """A controller's fourth status word in an existing colour (Oransje, yellow like Gul): the
+    colour's count holds the projects of both words. It held only the last word's."""
+    from vrapport.fill import fill_template
+    from vrapport.templates import write_template
+
+    folder = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", folder)
+    report = folder / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    text = text.replace(
+        "    - {label: Rød, colour: red}\n",
+        "    - {label: Oransje, colour: yellow}\n    - {label: Rød, colour: red}\n",
+    )
+    risks = "      fact: prosjekt.red_zone_risks\n"
+    assert risks in text
+    text = text.replace(
+        "    - label: Risikoer i rød sone\n",
+        "    - label: Prosjekter i gult\n      fact: prosjekt.projects_yellow\n      unit: count\n"
+        "      green: {max: 9}\n    - label: Risikoer i rød sone\n",
+    )
+    report.write_text(text, encoding="utf-8")
+    prosjekt = folder / "prosjekt.yaml"
+    words = prosjekt.read_text(encoding="utf-8").replace(
+        "[Grønn, Gul, Rød]", "[Grønn, Gul, Oransje, Rød]"
+    )
+    prosjekt.write_text(words, encoding="utf-8")
+    specs = load_specs(folder)
+    blank = write_template(specs.template("prosjekt"), specs.report, PERIOD, tmp_path / "b.xlsx")
+    rows = [_project("A", (Y,) * 5), _project("B", ("Oransje",) * 5), _project("C", (G,) * 5)]
+    (tmp_path / "inn").mkdir()
+    fill_template(blank, {"projects": rows}, tmp_path / "inn" / "prosjekt.xlsx", specs)
+    outcome = build([tmp_path / "inn"], PERIOD, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked, [f.message for f in outcome.findings if f.severity == "error"]
+    front = openpyxl.load_workbook(tmp_path / "r.xlsx")["Forside"]
+    yellow = next(r for r in front.iter_rows() if r[0].value == "Prosjekter i gult")
+    assert yellow[1].value == 2

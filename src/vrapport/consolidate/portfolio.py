@@ -470,9 +470,13 @@ def build(inputs: SectionInput) -> Section:
     ]
     facts: dict[str, Any] = {
         "projects": len(items),
-        **{
-            f"projects_{colour}": counts[label]
-            for label, colour in zip(scale.labels, scale.colours, strict=True)
+        **{  # every status word of a colour counted in it (Gul and Oransje both yellow)
+            f"projects_{colour}": sum(
+                counts[label]
+                for label, shown in zip(scale.labels, scale.colours, strict=True)
+                if shown == colour
+            )
+            for colour in dict.fromkeys(scale.colours)
         },
         "improved": sum(p.trend(OVERALL, scale) == UP for p in items),
         "worsened": sum(p.trend(OVERALL, scale) == DOWN for p in items),
