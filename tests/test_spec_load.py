@@ -909,6 +909,18 @@ EXCEL_LIMITS = {
         {"drift.yaml": (LEVEL_HELP, "        help: " + "x" * 256)},
         f"drift.yaml › sheets.preparedness.columns.level.help: hjelpeteksten har 256 tegn; {LIMIT}",
     ),
+    # a records sheet is an Excel table: Excel repaired the file of a longer column name
+    "table_column_name": (
+        {
+            "drift.yaml": (
+                "        label: Nivå\n",
+                "        label: " + "Nivå på beredskapen " * 13 + "\n",
+            )
+        },
+        "drift.yaml › sheets.preparedness.columns.level.label: 259 tegn; på et records-ark er "
+        "kolonnene en Excel-tabell, der en kolonneoverskrift kan ha høyst 255 tegn. Forkort "
+        "den, og legg forklaringen i help",
+    ),
     # 128 characters, 256 as Excel counts them
     "column_help_emoji": (
         {"drift.yaml": (LEVEL_HELP, "        help: " + "👍" * 128)},

@@ -21,7 +21,7 @@ import yaml
 
 from vrapport.numfmt import FORMAT_PART, NUMBER_FORMAT_MAX
 from vrapport.period import month_label
-from vrapport.reportfile import CatalogueItem, Catalogues, ReportFile
+from vrapport.reportfile import CatalogueItem, Catalogues, ReportFile, excel_length
 from vrapport.resources import schemas_dir
 from vrapport.templatefile import (
     SHEET_NAME_MAX,
@@ -585,6 +585,9 @@ def _rows(entry: RowsEntry | None, report: ReportConfig, where: str) -> tuple[Ro
     return tuple(rows)
 
 
+TABLE_HEADER_MAX = 255  # characters of an Excel table's column name
+
+
 def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
     where = f"{where}.{entry.key}"
     field_name, other = ("measures", "columns") if entry.kind == "grid" else ("columns", "measures")
@@ -600,6 +603,18 @@ def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
     if entry.kind in ("table", "grid") and entry.row_header:  # a grid's header row too
         labels.insert(0, entry.row_header)
     _unique(labels, column_where, "ledeteksten", fold=True)
+    if entry.kind == "records":
+        # A records sheet is an Excel table, whose column names Office takes up to 255
+        # characters (MS-OI29500 2.1.681, tableColumn; counted as Excel counts, see
+        # excel_length): xlsxwriter writes a longer one without a word.
+        long = next((c for c in columns if excel_length(c.label) > TABLE_HEADER_MAX), None)
+        if long is not None:
+            raise SpecError(
+                f"{column_where}.{long.key}.label: {excel_length(long.label)} tegn; på et "
+                "records-ark "
+                f"er kolonnene en Excel-tabell, der en kolonneoverskrift kan ha høyst "
+                f"{TABLE_HEADER_MAX} tegn. Forkort den, og legg forklaringen i help"
+            )
     if entry.kind == "records" and entry.rows is not None:
         raise SpecError(
             f"{where}.rows: et records-ark har én rad per post og ingen faste rader; fjern rows "
