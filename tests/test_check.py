@@ -132,7 +132,8 @@ def test_older_spec_version(specs: Specs, example_copy):
     (finding,) = only(findings_of(path, specs), "wrong-version")
     assert finding.message == (
         f"Filen er laget fra versjon 0 av malen «okonomi», men gjeldende versjon er "
-        f"{specs.template('okonomi').version}. Hent ny mal med «vrapport templates»."
+        f"{specs.template('okonomi').version}. Hent ny mal, fra innsamlingstjenesten eller fra "
+        "controller."
     )
 
 

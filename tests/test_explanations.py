@@ -224,5 +224,5 @@ def test_a_template_made_before_the_explanation_column_is_an_older_version(
     ]
     assert findings[0]["message"] == (
         f"Filen er laget fra versjon 1 av malen «{template_id}», men gjeldende versjon er "
-        f"{current}. Hent ny mal med «vrapport templates»."
+        f"{current}. Hent ny mal, fra innsamlingstjenesten eller fra controller."
     )

@@ -57,6 +57,11 @@ def _table(*codes: Code) -> Mapping[str, Code]:
     return MappingProxyType(table)
 
 
+# Where a department gets a template: the findings are read by the department (in the
+# collection service, or in the feedback copy the controller sends back), who does not run
+# `vrapport templates` itself.
+TEMPLATE_SOURCE = "fra innsamlingstjenesten eller fra controller"
+
 CODES: Mapping[str, Code] = _table(
     # --- file: the file as a whole (pre-flight, _meta, period, the set of files) ---------
     Code("not-xlsx", "file", ERROR),
@@ -121,7 +126,8 @@ CODES: Mapping[str, Code] = _table(
         "file",
         ERROR,
         "«{name}» står to ganger i _meta med ulike verdier (også i {first}), så det er uklart "
-        "hvilken mal, versjon eller periode filen gjelder. Bruk malen fra «vrapport templates».",
+        "hvilken mal, versjon eller periode filen gjelder. Bruk malen for perioden, "
+        f"{TEMPLATE_SOURCE}.",
     ),
     Code("wrong-organisation", "file", ERROR),
     Code(
@@ -129,7 +135,7 @@ CODES: Mapping[str, Code] = _table(
         "file",
         ERROR,
         "Filen er laget fra versjon {version} av malen «{template}», men gjeldende versjon er "
-        "{current}. Hent ny mal med «vrapport templates».",
+        f"{{current}}. Hent ny mal, {TEMPLATE_SOURCE}.",
     ),
     Code("bad-period", "file", ERROR, "Ugyldig periode «{period}»."),
     Code(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
 from vrapport.cellscan import SHARED_FOLLOWER, SheetScan, linked_name
-from vrapport.findings import ERROR, WARNING, Finding, Severity, row_ref
+from vrapport.findings import ERROR, TEMPLATE_SOURCE, WARNING, Finding, Severity, row_ref
 from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
 from vrapport.labels import norm, norm_each, quoted, skeleton
@@ -790,7 +790,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
             ERROR,
             "missing-meta",
             "Filen mangler det skjulte arket _meta og er ikke laget fra en vrapport-mal. "
-            "Bruk malen fra «vrapport templates».",
+            f"Bruk malen for perioden, {TEMPLATE_SOURCE}.",
         )
         return
     meta_sheet = _pick_sheet(sub, META_SHEET, metas)

@@ -23,7 +23,7 @@ from vrapport.cellscan import FORMULA_WITHOUT_VALUE, NOT_FINITE
 from vrapport.checks import CheckContext, checks_for, load_checks
 from vrapport.coerce import coerce_sheet, percent_in_number
 from vrapport.files import PREVIOUS_PREFIX, collect_files, reading
-from vrapport.findings import ERROR, WARNING, Finding
+from vrapport.findings import ERROR, TEMPLATE_SOURCE, WARNING, Finding
 from vrapport.labels import norm, quoted
 from vrapport.layout import META_SHEET
 from vrapport.numbers import format_plain, is_number
@@ -410,11 +410,11 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
             "wrong-organisation",
             (
                 f"Filen er laget for {quoted(stamped_by)}, men rapporten gjelder "
-                f"«{organisation}». Bruk malen fra «vrapport templates» for {organisation}."
+                f"«{organisation}». Bruk malen for {organisation}, {TEMPLATE_SOURCE}."
             )
             if stamped_by
             else f"Filen sier ikke hvilken organisasjon den gjelder; rapporten gjelder "
-            f"«{organisation}». Bruk malen fra «vrapport templates».",
+            f"«{organisation}». Bruk malen for {organisation}, {TEMPLATE_SOURCE}.",
         )
     version = sub.meta.get("spec_version", "")
     if version != str(template.version):
