@@ -190,6 +190,25 @@ def test_the_packaged_specs_keep_the_contract():
             r"hr\.yaml › sheets\.sick_leave\.columns: «agreed_prior» mangler; kontrollen "
             r"«lost-within-agreed» leser den",
         ),
+        (  # a target defined more narrowly than the rate the chapter prints against it
+            {
+                "hr.yaml": (
+                    "share: [self_certified, medically_short, medically_long]",
+                    "share: [self_certified]",
+                )
+            },
+            r"hr\.yaml › sheets\.sick_leave\.targets\.sick_leave_total\.share: \[self_certified\] er "
+            r"ikke slik kapittel 5 HR/HMS regner tallet: sum\(self_certified, medically_short, "
+            r"medically_long\) / sum\(agreed\); kontrollen explained-targets ville vurdert et "
+            r"annet tall enn rapporten viser\. Skriv share: \[self_certified, medically_short, "
+            r"medically_long\]",
+        ),
+        (
+            {"brukerstotte.yaml": ("        of: [phone]\n", "        of: [contacts]\n")},
+            r"brukerstotte\.yaml › sheets\.contacts\.targets\.service_desk_answered_60s\.of: "
+            r"\[contacts\] er ikke slik kapittel 3 .* regner tallet: sum\(answered_60s\) / "
+            r"sum\(phone\)",
+        ),
         (  # a second column of several choices, before the one the comments are read by
             {
                 "okonomi.yaml": (

@@ -215,6 +215,10 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                     f"det ville ikke bli vist); {reader} bare {_known(reads.topics)}"
                 )
                 raise _fail(file, f"{path}.choices", problem)
+        for sheet_key, rates in reads.rates.items():
+            _rates_as_computed(
+                file, sheets[sheet_key], rates, f"kapittel {chapter.number} {chapter.title}"
+            )
         for sheet_key, named in reads.choices_from.items():
             for column_key, catalogue in named.items():
                 offered = sheets[sheet_key].column(column_key).choices
@@ -438,6 +442,31 @@ def _explained_targets(specs: Specs) -> None:
                     f"«{target.label}» er ikke et valg i «{choices.label}» "
                     f"(sheets.{where.key}.columns.{choices.key}), så ingen kommentar kan "
                     f"forklare det; kjente: {_known(choices.choices)}",
+                )
+
+
+def _rates_as_computed(
+    file: str,
+    sheet: SheetSpec,
+    rates: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]],
+    chapter: str,
+) -> None:
+    """A target on `sheet` whose rate the section computes (`rates`: target key -> share, of)
+    is defined as it computes it: a narrower `share` loaded, and explained-targets judged
+    self-certified leave alone while the report printed total sick leave over its target."""
+    for target in sheet.targets:
+        if target.key not in rates:
+            continue
+        share, of = rates[target.key]
+        for name, have, computed in (("share", target.share, share), ("of", target.of, of)):
+            if set(have) != set(computed):
+                raise _fail(
+                    file,
+                    f"sheets.{sheet.key}.targets.{target.key}.{name}",
+                    f"[{', '.join(have)}] er ikke slik {chapter} regner tallet: "
+                    f"sum({', '.join(share)}) / sum({', '.join(of)}); kontrollen "
+                    "explained-targets ville vurdert et annet tall enn rapporten viser. "
+                    f"Skriv {name}: [{', '.join(computed)}]",
                 )
 
 

@@ -66,6 +66,13 @@ class Reads:
     # by a report.yaml catalogue's labels (orders per category); their choices must be the
     # catalogue's, or a choice only the template offers is counted nowhere.
     choices_from: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # sheet key -> {target key: (share, of)}: the rates the section computes as it prints
+    # them (sum(share) / sum(of)); a target of that key on the sheet (TargetSpec, judged by
+    # the check explained-targets) must be defined the same, or the check would judge another
+    # figure than the report shows.
+    rates: Mapping[str, Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         types = {

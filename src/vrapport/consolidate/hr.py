@@ -42,6 +42,33 @@ from vrapport.sheetkeys import AGREED, PARTS, PRIOR, SICK_LEAVE
 ROLE = "hr"
 BREACHES = "breaches"
 TARGETS = ("sick_leave_total", "sick_leave_short_term", "sick_leave_long_term")
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    parts: tuple[str, ...]
+    target: str | None = None  # key in report.yaml's targets
+
+
+MEASURES = {
+    m.key: m
+    for m in (
+        Measure("total", "Samlet", PARTS, "sick_leave_total"),
+        Measure(
+            "short_term",
+            "Korttid (≤ 16 dager)",
+            ("self_certified", "medically_short"),
+            "sick_leave_short_term",
+        ),
+        Measure("long_term", "Langtid (> 16 dager)", ("medically_long",), "sick_leave_long_term"),
+        Measure("self_certified", "Egenmeldt", ("self_certified",)),
+        Measure("medically_certified", "Legemeldt", ("medically_short", "medically_long")),
+    )
+}
+
+
 READS = Reads(
     columns={
         SICK_LEAVE: number_columns(
@@ -52,6 +79,8 @@ READS = Reads(
     },
     months=(SICK_LEAVE,),
     topics=("hms", "sick_leave", "certified", "short_term", "long_term", "breaches"),
+    # A target on the sheet is judged as the chapter computes its rate: lost / agreed.
+    rates={SICK_LEAVE: {m.target: (m.parts, (AGREED,)) for m in MEASURES.values() if m.target}},
 )
 FACTS = {
     "sick_leave_month": SHARE_FACT,
@@ -97,31 +126,6 @@ class Workdays:
 
     def rate(self, measure: str) -> float | None:
         return self.lost(measure) / self.agreed if self.agreed > 0 else None
-
-
-@dataclass(frozen=True)
-class Measure:
-    key: str
-    label: str
-    parts: tuple[str, ...]
-    target: str | None = None  # key in report.yaml's targets
-
-
-MEASURES = {
-    m.key: m
-    for m in (
-        Measure("total", "Samlet", PARTS, "sick_leave_total"),
-        Measure(
-            "short_term",
-            "Korttid (≤ 16 dager)",
-            ("self_certified", "medically_short"),
-            "sick_leave_short_term",
-        ),
-        Measure("long_term", "Langtid (> 16 dager)", ("medically_long",), "sick_leave_long_term"),
-        Measure("self_certified", "Egenmeldt", ("self_certified",)),
-        Measure("medically_certified", "Legemeldt", ("medically_short", "medically_long")),
-    )
-}
 
 
 def pooled(months: Iterable[Workdays]) -> Workdays:

@@ -58,6 +58,7 @@ READS = {
         },
         months=(SERVICE_DESK_SHEET,),
         topics=TOPICS,
+        rates={SERVICE_DESK_SHEET: {TARGET: (("answered_60s",), ("phone",))}},  # answered_share
     ),
     NEW_SERVICES: Reads(
         columns={
