@@ -197,8 +197,9 @@ def test_the_packaged_specs_keep_the_contract():
                     "share: [self_certified]",
                 )
             },
-            r"hr\.yaml › sheets\.sick_leave\.targets\.sick_leave_total\.share: \[self_certified\] er "
-            r"ikke slik kapittel 5 HR/HMS regner tallet: sum\(self_certified, medically_short, "
+            r"hr\.yaml › sheets\.sick_leave\.targets\.sick_leave_total\.share: "
+            r"\[self_certified\] er ikke slik kapittel 5 HR/HMS regner tallet: "
+            r"sum\(self_certified, medically_short, "
             r"medically_long\) / sum\(agreed\); kontrollen explained-targets ville vurdert et "
             r"annet tall enn rapporten viser\. Skriv share: \[self_certified, medically_short, "
             r"medically_long\]",
