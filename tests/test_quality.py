@@ -221,3 +221,20 @@ def test_a_count_is_read_as_pandas_reads_it(value: object):
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     expected = None if pd.isna(number) else int(number)
     assert _count(value) == expected and type(_count(value)) is type(expected)
+
+
+def test_the_counting_dates_over_the_table_have_room_beside_each_other(example_report):
+    """«1. april 2023» filled a default column to its edge, so two dates ran together in
+    the board's PDF: a date of 13 characters has two characters' room (longer ones wrap)."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(example_report)[SHEET]
+    header = next(row for row in sheet.iter_rows() if row[1].value == "1. april 2023")
+    dates = [cell for cell in header[1:] if cell.value is not None]
+    assert len(dates) == 10
+    for cell in dates:
+        # xlsxwriter writes columns of one width as one range (<col min max>)
+        width = next(
+            d.width for d in sheet.column_dimensions.values() if d.min <= cell.column <= d.max
+        )
+        assert width >= min(len(cell.value), 13) + 2, (cell.value, width)

@@ -25,6 +25,7 @@ from vrapport.consolidate.base import (
 from vrapport.numbers import format_number
 from vrapport.period import Period, day_label
 from vrapport.report.model import COUNT, Block, Chart, HeaderCell, Row, Section, Series, Table, Text
+from vrapport.report.styles import LABEL_WIDTH, VALUE_WIDTH
 from vrapport.sheetkeys import DATE, OPEN, OPEN_DEVIATIONS, SPLIT, count_window
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ else:
     from vrapport.lazy import pd
 
 ROLE = "quality"
+DATE_MARGIN = 2  # characters a date header gets beyond a default value column
+DATE_LABEL_MIN = 30  # the label column's least width («Herav venter på …» wraps)
 READS = Reads(
     columns={OPEN_DEVIATIONS: (DATE, *count_columns(OPEN, *SPLIT)), "comments": ("text",)}
 )
@@ -99,12 +102,16 @@ def deviation_table(found: list[Count], organisation: str, cite: Cite = _no_sour
                 Row(key, f"Herav venter på behandling i {where}", values, sources=sources(key))
             )
     header = ((HeaderCell(""), *(HeaderCell(day_label(c.date)) for c in found)),)
+    # Dates as headers («1. januar 2024») fill a default column to its edge, and two of them
+    # ran together: the columns are wider, and the label column narrower by as much.
+    label_width = max(DATE_LABEL_MIN, LABEL_WIDTH - DATE_MARGIN * len(found))
     return Table(
         "open_deviations",
         "Antall åpne avvik i DocMap",
         header,
         tuple(rows),
         number_format=COUNT,
+        column_widths=(label_width, *(VALUE_WIDTH + DATE_MARGIN,) * len(found)),
     )
 
 
