@@ -178,7 +178,8 @@ def test_a_negative_shown_without_its_sign_is_an_error(specs: Specs, example_cop
 
 def test_a_conditional_format_that_scales_is_an_error_at_its_cells(specs: Specs, tmp_path: Path):
     """Excel shows a cell with its conditional format's number format while the rule holds:
-    a rule «>0» with «#,##0,» over F6:F7 shows 34 185 for 34 185 330 (no finding before)."""
+    a rule «>0» with «#,##0,» over F6:F7 shows 34 185 for 34 185 330 (no finding before);
+    dxfId="02" is dxf 2 (xsd:unsignedInt)."""
     member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
 
     def styles(data: bytes) -> bytes:
@@ -187,7 +188,7 @@ def test_a_conditional_format_that_scales_is_an_error_at_its_cells(specs: Specs,
 
     def rule(data: bytes) -> bytes:
         conditional = (
-            b'<conditionalFormatting sqref="F6:F7 H20"><cfRule type="cellIs" dxfId="2" '
+            b'<conditionalFormatting sqref="F6:F7 H20"><cfRule type="cellIs" dxfId="02" '
             b'priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
             b"</conditionalFormatting>"
         )
@@ -206,3 +207,61 @@ def test_a_conditional_format_that_scales_is_an_error_at_its_cells(specs: Specs,
     assert (
         "(tallformatet «#,##0,» i en betinget formatering): 34\u00a0185 vises" in found[0].message
     )
+
+
+def _style_of_f6(number_format_id: str, definitions: str = "") -> dict:
+    """Edits giving F6 (SLA income, March: 34 185 330) a new style 14 of number format
+    `number_format_id`, with `definitions` (<numFmt> elements) added to the styles'."""
+
+    def styles(data: bytes) -> bytes:
+        data = data.replace(b'<numFmts count="1">', b'<numFmts count="9">' + definitions.encode())
+        new = f'<xf numFmtId="{number_format_id}" fontId="0" fillId="4" borderId="1"/>'
+        return data.replace(b"</cellXfs>", new.encode() + b"</cellXfs>")
+
+    def cell(data: bytes) -> bytes:
+        return data.replace(b'<c r="F6" s="12" ', b'<c r="F6" s="14" ', 1)
+
+    resultat = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    return {"xl/styles.xml": styles, resultat: cell}
+
+
+@pytest.mark.parametrize(
+    ("number_format_id", "definitions"),
+    [
+        ("09", ""),  # xsd:unsignedInt: the built-in 9, «0%», to every reader
+        (" 9 ", ""),
+        ("200", '<numFmt numFmtId="0200" formatCode="#,##0,"/>'),
+        ("0200", '<numFmt numFmtId="200" formatCode="#,##0,"/>'),
+        # which of two definitions a reader takes is a guess: the one that scales counts
+        (
+            "200",
+            '<numFmt numFmtId="200" formatCode="#,##0,"/><numFmt numFmtId="200" formatCode="0"/>',
+        ),
+        # a built-in format redefined: Excel shows its own 0 %, other readers the file's
+        ("9", '<numFmt numFmtId="9" formatCode="#,##0"/>'),
+    ],
+)
+def test_a_scaling_format_however_its_id_is_written_is_an_error(
+    specs: Specs, tmp_path: Path, number_format_id: str, definitions: str
+) -> None:
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        _style_of_f6(number_format_id, definitions),
+    )
+    found = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert [(f.sheet, f.cell, f.severity) for f in found] == [("Resultat", "F6", "error")]
+
+
+def test_a_number_format_longer_than_excel_allows_is_refused(specs: Specs, tmp_path: Path):
+    """Only its first 255 characters were read: «#» × 260 then «,,» showed millions and made
+    no finding. No spreadsheet program writes such a format."""
+    code = "#" * 260 + "0,,"
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        _style_of_f6("200", f'<numFmt numFmtId="200" formatCode="{code}"/>'),
+    )
+    (sub,) = check_files([path], specs, PERIOD)
+    assert [(f.code, f.severity) for f in sub.findings] == [("corrupt-file", "error")]
+    assert "263 tegn" in sub.findings[0].message

@@ -798,7 +798,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         elif code == _RULE:
             # Excel shows a cell in the rule's range with the rule's format (its dxf) while
             # the rule holds: a number format there may show the number otherwise.
-            shown_as = odd_styles.get(f"dxf:{attrs.get('dxfId', '')}", "")
+            shown_as = odd_styles.get(f"dxf:{_number_id(attrs.get('dxfId'))}", "")
             for ref in conditional[0].split() if shown_as else ():
                 corners = parse_range(ref)
                 if corners is not None and len(scan.conditional_formats) < MAX_CONDITIONAL_FORMATS:
@@ -1051,6 +1051,12 @@ def _sheet_names(
     return paths
 
 
+def _number_id(value: str | None) -> str:
+    """A numFmtId as the number it is (xsd:unsignedInt: «09» and « 9 » are 9 to a reader)."""
+    text = (value or "").strip()
+    return str(int(text)) if text.isascii() and text.isdigit() else (value or "")
+
+
 def _number_formats(
     stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
 ) -> dict[str, str]:
@@ -1062,16 +1068,31 @@ def _number_formats(
     in_xfs, index = False, 0
     dxf = -1  # the index of the <dxf> being read (a conditional format's style), or -1
 
+    def format_code(attrs: dict[str, str]) -> str:
+        code = attrs.get("formatCode", "")
+        if len(code) > NUMBER_FORMAT_MAX:
+            # what the part past Excel's limit does is the reader's guess
+            raise Refused(
+                "corrupt-file",
+                f"Stilene i filen har et tallformat på {len(code)} tegn; Excel tillater høyst "
+                f"{NUMBER_FORMAT_MAX}. Filen er skadet eller manipulert; lagre den på nytt i "
+                "Excel.",
+            )
+        return code
+
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal in_xfs, index, dxf
         tag = local_name(name)
         if tag == "numFmt" and dxf >= 0:
-            code = attrs.get("formatCode", "")[:NUMBER_FORMAT_MAX]
-            code = code or codes.get(attrs.get("numFmtId", ""), "")
+            code = format_code(attrs) or codes.get(_number_id(attrs.get("numFmtId")), "")
             if code and may_alter(code):
                 odd[f"dxf:{dxf}"] = code
         elif tag == "numFmt" and len(codes) < MAX_NUMBER_FORMATS:
-            codes[attrs.get("numFmtId", "")] = attrs.get("formatCode", "")[:NUMBER_FORMAT_MAX]
+            number, code = _number_id(attrs.get("numFmtId")), format_code(attrs)
+            # an id defined twice, or a built-in one redefined (Excel shows its own): which
+            # a reader shows is a guess, so a format that alters the number is kept
+            if not may_alter(codes.get(number, "")):
+                codes[number] = code
         elif tag == "dxfs":
             dxf = -1
         elif tag == "dxf":
@@ -1079,7 +1100,7 @@ def _number_formats(
         elif tag == "cellXfs":
             in_xfs = True
         elif tag == "xf" and in_xfs:
-            code = codes.get(attrs.get("numFmtId", "0"), "")
+            code = codes.get(_number_id(attrs.get("numFmtId", "0")), "")
             if code and may_alter(code):
                 odd[str(index)] = code
             index += 1
