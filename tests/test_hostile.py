@@ -128,6 +128,31 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "Resultat",
         "F6: cellen har to verdier",
     ),
+    # python-calamine (and LibreOffice) take the last text, Excel repairs the file
+    "two-inline-texts-in-one-cell": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b'<c r="F6" s="12" t="n"><v>34185330</v>',
+                b'<c r="F6" s="12" t="inlineStr"><is><t>34185330</t></is><is><t>9</t></is>',
+                1,
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "F6: cellen har to verdier",
+    ),
+    "inline-text-and-value-in-one-cell": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b'<c r="F6" s="12" t="n"><v>34185330</v>',
+                b'<c r="F6" s="12" t="inlineStr"><is><t>34185330</t></is><v>9</v>',
+                1,
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "F6: cellen har to verdier",
+    ),
     "truncated-sheet-xml": (
         lambda: {RESULTAT: _truncated},
         "corrupt-file",

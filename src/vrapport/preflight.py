@@ -731,14 +731,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         elif code == _VALUE:
             if in_cell:
                 if valued:  # which of the two a reader takes is anybody's guess
-                    place = f"{col_letters(at_col)}{at_row}"
-                    raise Refused(
-                        "corrupt-file",
-                        f"{where}, celle {place}: cellen har to verdier lagret. Lagre filen "
-                        "på nytt i Excel.",
-                        sheet,
-                        place,
-                    )
+                    raise two_values()
                 valued = True
             # The text is needed for a shared-string index, an error and a formula's result;
             # a plain value's is not (a <v> before its <f> leaves the formula without one).
@@ -768,6 +761,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     sheet,
                     place,
                 )
+            if in_cell:  # an inline text is the cell's value as a <v> is
+                if valued:
+                    raise two_values()
+                valued = True
         elif code == _ROW:
             ref = attrs.get("r")
             if in_cell:
@@ -870,6 +867,15 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         number = int(index)
         if number > area.max_shared:
             area.max_shared, area.max_shared_at = number, f"{col_letters(at_col)}{at_row}"
+
+    def two_values() -> Refused:
+        place = f"{col_letters(at_col)}{at_row}"
+        return Refused(
+            "corrupt-file",
+            f"{where}, celle {place}: cellen har to verdier lagret. Lagre filen på nytt i Excel.",
+            sheet,
+            place,
+        )
 
     def markup_in_cell(*_: Any) -> None:
         if in_cell and kind not in _TEXT_KINDS:
