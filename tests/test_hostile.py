@@ -1190,6 +1190,24 @@ def test_a_reference_in_a_formulas_text_result_is_read_as_text(specs: Specs, tmp
     assert [f for f in sub.findings if f.severity == "error"] == []
 
 
+@pytest.mark.parametrize("kind", ["n ", " s", "", "x", "str ", "N"])
+def test_a_cell_type_no_reader_knows_is_refused_at_its_cell(
+    specs: Specs, tmp_path: Path, kind: str
+) -> None:
+    """python-calamine fails on the whole file for a t outside ST_CellType (t="n " too):
+    the finding named only the file, «Filen er skadet»; now its sheet and cell."""
+    edits = {
+        RESULTAT: lambda d: d.replace(
+            b'<c r="F7" s="12" t="n">', f'<c r="F7" s="12" t="{kind}">'.encode(), 1
+        )
+    }
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = sub.findings
+    assert (finding.code, finding.sheet, finding.cell) == ("corrupt-file", "Resultat", "F7")
+    assert f"celletypen «{kind}»" in finding.message
+
+
 @pytest.mark.parametrize("stored", [" 16538861 ", "1_6538861", "16538861,0", "0x10"])
 def test_a_number_python_calamine_cannot_read_is_named_at_its_cell(
     specs: Specs, tmp_path: Path, stored: str

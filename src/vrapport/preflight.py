@@ -361,6 +361,7 @@ MAX_CONDITIONAL_FORMATS = 1000
 # an XML reader does. In any other cell (a number, a shared-string index, a boolean, an
 # error) it does not, so there they are refused.
 _TEXT_KINDS = ("str", "inlineStr")
+_CELL_TYPES = frozenset(("b", "d", "e", "inlineStr", "n", "s", "str"))  # ST_CellType
 # A <v> (any prefix, any attributes) whose text has a reference before its end, and the
 # start tags of cells (their r and t, in either order) to find which cell it is in.
 _REFERENCE_IN_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>[^<&]*&")
@@ -716,6 +717,17 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 max_col = c
             in_cell = True
             kind = attrs.get("t")
+            if kind is not None and kind not in _CELL_TYPES:
+                # python-calamine fails on the whole file, naming no cell
+                place = f"{col_letters(c)}{r}"
+                raise Refused(
+                    "corrupt-file",
+                    f"{where}, celle {place}: celletypen «{kind[:20]}» finnes ikke i "
+                    "Excel-formatet. Filen er skadet eller laget av et annet program; lagre "
+                    "den på nytt i Excel.",
+                    sheet,
+                    place,
+                )
             flagged = kind == "e"
             if odd_styles and kind in (None, "n"):
                 style = attrs.get("s", "0")
