@@ -153,6 +153,18 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "Resultat",
         "F6: cellen har to verdier",
     ),
+    # xsd:boolean collapses white space: LibreOffice (and the schema) read the 1904 date
+    # system, python-calamine the 1900 one, four years and a day apart for every date
+    "date-system-read-differently": (
+        lambda: {
+            "xl/workbook.xml": lambda d: d.replace(
+                b"<workbookPr />", b'<workbookPr date1904=" 1 " />', 1
+            )
+        },
+        "corrupt-file",
+        "",
+        "datosystem",
+    ),
     "truncated-sheet-xml": (
         lambda: {RESULTAT: _truncated},
         "corrupt-file",

@@ -1026,6 +1026,17 @@ def _sheet_names(
                     "Filen er skadet eller manipulert; lagre den på nytt i Excel.",
                 )
             sheets[ids[0] if ids else ""] = attrs.get("name", "")
+        elif tag == "workbookPr":
+            system = attrs.get("date1904")
+            if system is not None and _true(system) and system not in _TRUE:
+                # python-calamine reads only «1» and «true» as the 1904 date system; the
+                # schema, and LibreOffice, collapse the white space of « 1 »
+                raise Refused(
+                    "corrupt-file",
+                    f"Arbeidsboken angir datosystemet (1904) som «{system[:20]}», som "
+                    "programmer leser ulikt: alle datoer kan bli lest fire år feil. Filen er "
+                    "skadet eller manipulert; lagre den på nytt i Excel.",
+                )
         elif tag == "calcPr" and book is not None:
             book.recalc_on_load |= _true(attrs.get("fullCalcOnLoad"))
             book.precision_as_displayed |= _true(attrs.get("fullPrecision"), _FALSE)
