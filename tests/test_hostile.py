@@ -818,6 +818,21 @@ def test_hidden_column_holding_inputs_is_found(specs: Specs, tmp_path: Path) -> 
     assert "Kolonne F er skjult" in finding.message
 
 
+def test_a_hidden_column_whose_bounds_have_white_space_is_found(specs: Specs, tmp_path: Path):
+    """min=" 6" max=" 6 " is column F (xsd:unsignedInt collapses the white space):
+    LibreOffice hides it; no finding was made."""
+    widths = b'<col width="14.7109375" customWidth="1" min="2" max="25" />'
+    split = (
+        b'<col width="14.7" customWidth="1" min="2" max="5" />'
+        b'<col width="14.7" customWidth="1" hidden="1" min=" 6" max=" 6 " />'
+        b'<col width="14.7" customWidth="1" min="7" max="25" />'
+    )
+    path = _okonomi(tmp_path, {RESULTAT: lambda d: d.replace(widths, split, 1)})
+    (sub,) = check_files([path], specs, PERIOD)
+    finding = _only(sub, "hidden-column")
+    assert (finding.sheet, finding.cell) == ("Resultat", "F6")
+
+
 def test_uncomputed_formula_blocks_the_build(specs: Specs, tmp_path: Path) -> None:
     from vrapport.pipeline import build
 

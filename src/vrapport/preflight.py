@@ -799,8 +799,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     hidden_rows.add(row)
         elif code == _COL:
             if _true(attrs.get("hidden")) or _zero(attrs.get("width")):
-                low, high = attrs.get("min", ""), attrs.get("max", "")
-                if low.isdigit() and high.isdigit():
+                # xsd:unsignedInt: min=" 6" is column 6 to LibreOffice
+                low, high = attrs.get("min", "").strip(), attrs.get("max", "").strip()
+                if low.isascii() and low.isdigit() and high.isascii() and high.isdigit():
                     scan.hidden_cols.append((int(low), int(high)))
         elif code == _CONDITIONAL:
             conditional[0] = attrs.get("sqref", "")
