@@ -265,3 +265,38 @@ def test_a_number_format_longer_than_excel_allows_is_refused(specs: Specs, tmp_p
     (sub,) = check_files([path], specs, PERIOD)
     assert [(f.code, f.severity) for f in sub.findings] == [("corrupt-file", "error")]
     assert "263 tegn" in sub.findings[0].message
+
+
+def test_a_conditional_format_of_excel_2010_that_scales_is_an_error_at_its_cells(
+    specs: Specs, tmp_path: Path
+):
+    """Excel 2010's conditional formats (x14, in the sheet's extLst) hold their number
+    format in the rule itself and their range in <xm:sqref>: «#,##0,» over F6:F7 made no
+    finding."""
+    x14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+    xm = "http://schemas.microsoft.com/office/excel/2006/main"
+    ext = (
+        f'<extLst><ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" xmlns:x14="{x14}">'
+        f'<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="{xm}">'
+        '<x14:cfRule type="cellIs" priority="9" operator="greaterThan" id="{0-0-0-0-1}">'
+        '<xm:f>0</xm:f><x14:dxf><numFmt numFmtId="171" formatCode="#,##0,"/></x14:dxf>'
+        "</x14:cfRule><xm:sqref>F6:F7 H20</xm:sqref></x14:conditionalFormatting>"
+        "</x14:conditionalFormattings></ext>"
+        # another range written so after it (a data validation's) is no rule's
+        f'<ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" xmlns:x14="{x14}">'
+        f'<x14:dataValidations count="1" xmlns:xm="{xm}"><x14:dataValidation type="list">'
+        "<x14:formula1><xm:f>Liste!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>B6:B7</xm:sqref>"
+        "</x14:dataValidation></x14:dataValidations></ext></extLst>"
+    ).encode()
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        {member: lambda data: data.replace(b"</worksheet>", ext + b"</worksheet>", 1)},
+    )
+    found = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert [(f.sheet, f.cell, f.severity) for f in found] == [
+        ("Resultat", "F6", "error"),
+        ("Resultat", "F7", "error"),
+    ]
+    assert "(tallformatet «#,##0,» i en betinget formatering)" in found[0].message

@@ -355,6 +355,9 @@ _COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
 # Element local names the sheet pass acts on, as small numbers (0: any other element).
 _CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE, _INLINE = 1, 2, 3, 4, 5, 6, 7
 _CONDITIONAL, _RULE = 8, 9
+# An Excel 2010 (x14) conditional format, in the sheet's extLst, holds its number format in
+# the rule (<x14:dxf><numFmt/>) and its range in an element (<xm:sqref>), not attributes.
+_RULE_FORMAT, _RULE_RANGE = 10, 11
 # Ranges of conditional formats whose number format may show a number otherwise, per sheet.
 MAX_CONDITIONAL_FORMATS = 1000
 # Cells whose value is a text: python-calamine reads comments, CDATA and references in it as
@@ -398,6 +401,8 @@ _CODES = {
     "is": _INLINE,
     "conditionalFormatting": _CONDITIONAL,
     "cfRule": _RULE,
+    "numFmt": _RULE_FORMAT,
+    "sqref": _RULE_RANGE,
 }
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
@@ -561,6 +566,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # a cell reference that ends with them is in that row. (A string no reference ends with.)
     row_digits, row_number, row_cut = "-", 0, -1
     conditional = [""]  # the sqref of the <conditionalFormatting> being read
+    # its x14 rules' number formats that may alter a number; None outside one
+    rule_formats: list[str] | None = None
 
     def outside(ref: str, cell: str = "") -> Refused:
         return Refused(
@@ -682,7 +689,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
         nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
-        nonlocal spread, valued
+        nonlocal spread, valued, rule_formats
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -805,6 +812,19 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     scan.hidden_cols.append((int(low), int(high)))
         elif code == _CONDITIONAL:
             conditional[0] = attrs.get("sqref", "")
+            rule_formats = []
+        elif code == _RULE_FORMAT and rule_formats is not None:
+            number = _number_id(attrs.get("numFmtId"))
+            shown_as = attrs.get("formatCode", "")
+            if len(shown_as) > NUMBER_FORMAT_MAX:
+                raise Refused("corrupt-file", _too_long(shown_as), sheet)
+            shown_as = shown_as or (BUILTIN.get(int(number), "") if number.isdigit() else "")
+            if shown_as and may_alter(shown_as):
+                rule_formats.append(shown_as)
+        elif code == _RULE_RANGE and rule_formats:
+            collecting = _RULE_RANGE
+            text.clear()
+            parser.CharacterDataHandler = text.append
         elif code == _RULE:
             # Excel shows a cell in the rule's range with the rule's format (its dxf) while
             # the rule holds: a number format there may show the number otherwise.
@@ -827,7 +847,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 )
 
     def end(name: str) -> None:
-        nonlocal row, at_col, in_cell, flagged, formula, value, collecting, spread
+        nonlocal row, at_col, in_cell, flagged, formula, value, collecting, spread, rule_formats
         code = codes[name]
         if not code:
             return
@@ -838,11 +858,21 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             got = "".join(text)
             if collecting == _FORMULA:
                 formula = got
+            elif collecting == _RULE_RANGE:
+                for ref in got.split():
+                    corners = parse_range(ref)
+                    if corners is None:
+                        continue
+                    for shown_as in rule_formats or ():
+                        if len(scan.conditional_formats) < MAX_CONDITIONAL_FORMATS:
+                            scan.conditional_formats.append((*corners, shown_as))
             else:
                 value = got
                 if kind == "s":
                     shared(got.strip())
             collecting = 0
+        elif code == _CONDITIONAL:
+            rule_formats = None
         elif code == _CELL:
             in_cell = False
             if flagged:
@@ -1081,6 +1111,14 @@ def _sheet_names(
     return paths
 
 
+def _too_long(code: str) -> str:
+    # what the part past Excel's limit does is the reader's guess
+    return (
+        f"Filen har et tallformat på {len(code)} tegn; Excel tillater høyst "
+        f"{NUMBER_FORMAT_MAX}. Filen er skadet eller manipulert; lagre den på nytt i Excel."
+    )
+
+
 def _number_id(value: str | None) -> str:
     """A numFmtId as the number it is (xsd:unsignedInt: «09» and « 9 » are 9 to a reader)."""
     text = (value or "").strip()
@@ -1101,13 +1139,7 @@ def _number_formats(
     def format_code(attrs: dict[str, str]) -> str:
         code = attrs.get("formatCode", "")
         if len(code) > NUMBER_FORMAT_MAX:
-            # what the part past Excel's limit does is the reader's guess
-            raise Refused(
-                "corrupt-file",
-                f"Stilene i filen har et tallformat på {len(code)} tegn; Excel tillater høyst "
-                f"{NUMBER_FORMAT_MAX}. Filen er skadet eller manipulert; lagre den på nytt i "
-                "Excel.",
-            )
+            raise Refused("corrupt-file", _too_long(code))
         return code
 
     def start(name: str, attrs: dict[str, str]) -> None:
