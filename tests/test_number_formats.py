@@ -300,3 +300,55 @@ def test_a_conditional_format_of_excel_2010_that_scales_is_an_error_at_its_cells
         ("Resultat", "F7", "error"),
     ]
     assert "(tallformatet «#,##0,» i en betinget formatering)" in found[0].message
+
+
+@pytest.mark.parametrize("code", ["mm:ss", "hh:mm", "dd.mm.yyyy"])
+def test_a_time_or_date_format_on_a_figure_is_an_error_at_its_cell(
+    specs: Specs, example_copy, code: str
+):
+    """34 185 330 (SLA income, March) formatted as a time shows «00:00», as a date past
+    Excel's last one «####»: python-calamine gives the stored number, which reached the
+    report while the department saw no figure at all."""
+    path = _formatted(example_copy("okonomi.xlsx"), "Resultat", {"F6": code})
+    (finding,) = _found(path, specs, "number-format-alters", "number-format-hides", "not-a-number")
+    assert (finding.code, finding.cell, finding.severity) == ("number-format-alters", "F6", "error")
+    assert finding.message.startswith(
+        f"Cellen viser tallet som dato eller klokkeslett (tallformatet «{code}»), men tallet "
+        "som er lagret og kommer i rapporten, er 34\u00a0185\u00a0330."
+    )
+
+
+def test_overlapping_conditional_formats_and_a_thousand_more_are_judged(
+    specs: Specs, tmp_path: Path
+):
+    """A rule that may scale counts beside a plain one over the same cell (which holds when
+    is not known: either may), and a thousand rules more elsewhere on the sheet change
+    nothing: each input cell is judged by the rules over its column, once."""
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+
+    def styles(data: bytes) -> bytes:
+        added = (
+            b'<dxf><numFmt numFmtId="171" formatCode="#,##0"/></dxf>'
+            b'<dxf><numFmt numFmtId="172" formatCode="#,##0,"/></dxf></dxfs>'
+        )
+        return data.replace(b'<dxfs count="2">', b'<dxfs count="4">').replace(b"</dxfs>", added)
+
+    def rules(data: bytes) -> bytes:
+        def rule(sqref: str, dxf: int) -> bytes:
+            return (
+                f'<conditionalFormatting sqref="{sqref}"><cfRule type="cellIs" dxfId="{dxf}" '
+                'priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
+                "</conditionalFormatting>"
+            ).encode()
+
+        many = b"".join(rule(f"Z{n}", 3) for n in range(1, 1000))
+        added = rule("F6", 2) + rule("F6:F8", 3) + many
+        return data.replace(b"<dataValidations", added + b"<dataValidations", 1)
+
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        {"xl/styles.xml": styles, member: rules},
+    )
+    found = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert [(f.cell, f.severity) for f in found] == [(c, "error") for c in ("F6", "F7", "F8")]

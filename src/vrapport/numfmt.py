@@ -33,8 +33,25 @@ NUMBER_FORMAT_MAX = 255  # Excel's longest number format
 _CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\]")
 _DATE_BRACKET = re.compile(r"\[(h+|m+|s+)\]", re.IGNORECASE)
 _PLACEHOLDERS = frozenset("0#?")
-# Excel's built-in formats (numFmtId below 164) that show a number scaled: the percents.
-BUILTIN = {9: "0%", 10: "0.00%"}
+# Excel's built-in formats (numFmtId below 164) that show a number otherwise: the percents
+# (scaled) and the dates and times (ECMA-376 Part 1, 18.8.30), which show a figure as a
+# date, a time of day, or «####» past Excel's last date.
+BUILTIN = {
+    9: "0%",
+    10: "0.00%",
+    14: "mm-dd-yy",
+    15: "d-mmm-yy",
+    16: "d-mmm",
+    17: "mmm-yy",
+    18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM",
+    20: "h:mm",
+    21: "h:mm:ss",
+    22: "m/d/yy h:mm",
+    45: "mm:ss",
+    46: "[h]:mm:ss",
+    47: "mmss.0",
+}
 DEFAULT_FORMATS = {
     "integer": "#,##0",
     "decimal": "#,##0",
@@ -183,7 +200,8 @@ def shown(code: str, value: float) -> Shown:
 
 def may_alter(code: str) -> bool:
     """Whether `code` can show some number as another (scaled, with digits of its own, as
-    text or not at all); False for the plain formats of a template (#,##0, 0.0, General)."""
+    text or not at all); False for the plain formats of a template (#,##0, 0.0, General)
+    and for dates (see shows_date)."""
     if not code or code.lower() == "general":
         return False
     sections = _sections(code)
@@ -197,3 +215,13 @@ def may_alter(code: str) -> bool:
         )
         or any(s.condition for s in sections)
     )
+
+
+# Excel's last date, 31.12.9999, as a serial number: a date or time format shows a number
+# beyond it (or below 0) as «####», where python-calamine reads the plain number.
+LAST_DATE = 2_958_465
+
+
+def shows_date(code: str) -> bool:
+    """Whether `code` shows a number as a date or a time (some section of it does)."""
+    return bool(code) and code.lower() != "general" and any(s.shown.date for s in _sections(code))

@@ -33,7 +33,7 @@ from vrapport.cellscan import (
     external_names,
 )
 from vrapport.findings import ERROR, WARNING, Finding
-from vrapport.numfmt import BUILTIN, NUMBER_FORMAT_MAX, may_alter
+from vrapport.numfmt import BUILTIN, LAST_DATE, NUMBER_FORMAT_MAX, may_alter, shows_date
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
@@ -531,6 +531,11 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     prefix that is not bound, two attributes that are one with namespaces, ...)."""
     where = f"Arket «{sheet}»" if sheet else f"Delen {info.filename}"
     odd_styles = odd_styles or {}
+    # Styles showing a number as a date or time: a cell of them is recorded only when its
+    # number is one such a format cannot show (past Excel's last date, below 0), since
+    # python-calamine gives the number itself only then (a date in range it reads as a date).
+    date_styles = {style for style, code in odd_styles.items() if shows_date(code)}
+    dated: str | None = None  # the format of the current cell, when a date style
     area = _SheetArea()
     scan = SheetScan()
     special, formulas, hidden_rows = scan.special, scan.formulas, scan.hidden_rows
@@ -689,7 +694,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
         nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
-        nonlocal spread, valued, rule_formats
+        nonlocal spread, valued, rule_formats, dated
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -741,7 +746,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 if style not in odd_styles and not (style.isdigit() and style[0] != "0"):
                     # s="014" or " 14" is style 14 to every reader
                     style = str(int(style)) if style.strip().isdigit() else style
-                if style in odd_styles:
+                if style in date_styles:
+                    dated = odd_styles[style]
+                elif style in odd_styles:
                     scan.formats[f"{col_letters(c)}{r}"] = odd_styles[style]
             formula = value = None
             valued = False
@@ -754,7 +761,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 valued = True
             # The text is needed for a shared-string index, an error and a formula's result;
             # a plain value's is not (a <v> before its <f> leaves the formula without one).
-            if in_cell and (kind == "s" or flagged):
+            if in_cell and (kind == "s" or flagged or dated):
                 collecting = _VALUE
                 text.clear()
                 parser.CharacterDataHandler = text.append
@@ -848,6 +855,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
 
     def end(name: str) -> None:
         nonlocal row, at_col, in_cell, flagged, formula, value, collecting, spread, rule_formats
+        nonlocal dated
         code = codes[name]
         if not code:
             return
@@ -875,6 +883,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             rule_formats = None
         elif code == _CELL:
             in_cell = False
+            if dated is not None:
+                if value and not 0 <= _serial(value) <= LAST_DATE:
+                    scan.formats[f"{col_letters(at_col)}{at_row}"] = dated
+                dated = None
             if flagged:
                 flagged = False
                 ref = f"{col_letters(at_col)}{at_row}"
@@ -1125,6 +1137,14 @@ def _number_id(value: str | None) -> str:
     return str(int(text)) if text.isascii() and text.isdigit() else (value or "")
 
 
+def _serial(text: str) -> float:
+    """A <v>'s number, as a date serial (0 when it is no number: not a date's concern)."""
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
 def _number_formats(
     stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
 ) -> dict[str, str]:
@@ -1163,7 +1183,7 @@ def _number_formats(
             in_xfs = True
         elif tag == "xf" and in_xfs:
             code = codes.get(_number_id(attrs.get("numFmtId", "0")), "")
-            if code and may_alter(code):
+            if code and (may_alter(code) or shows_date(code)):
                 odd[str(index)] = code
             index += 1
 

@@ -8,6 +8,7 @@ validation's job.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
@@ -1154,15 +1155,12 @@ def _number_formats(
     format's number format counts as the cell's (Excel shows it while the rule holds)."""
     if not formats and not conditional:
         return
+    by_rules = _conditional_codes(data, conditional) if conditional else {}
     for cell, label, key in _input_cells_by_column(data):
         code = formats.get(cell)
-        by_rule = code is None and bool(conditional)
+        by_rule = code is None and cell in by_rules
         if by_rule:
-            r, c = (n + 1 for n in xl_cell_to_rowcol(cell))
-            code = next(
-                (f for (r0, c0), (r1, c1), f in conditional if r0 <= r <= r1 and c0 <= c <= c1),
-                None,
-            )
+            code = by_rules[cell]
         if code is None:
             continue
         column = data.spec.column(key)
@@ -1184,6 +1182,12 @@ def _number_formats(
                 f"men det leses og kommer i rapporten. {redo}"
             )
             sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
+        elif got.date and not meant.date:
+            message = (
+                f"Cellen viser tallet som dato eller klokkeslett (tallformatet {named}), men "
+                f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
+            )
+            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
         elif not got.hidden and not got.date and got.factor != meant.factor:
             ratio = got.factor / meant.factor
             how = (
@@ -1213,6 +1217,46 @@ def _number_formats(
                 f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
             )
             sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+
+
+def _conditional_codes(
+    data: SheetData, rules: Sequence[tuple[tuple[int, int], tuple[int, int], str]]
+) -> dict[str, str]:
+    """The number format of the first conditional format (in the sheet's order) over each
+    input cell it covers. Each cell is given a format once: per column the input rows are
+    sorted, and the rows a rule has given one are skipped (pointers to the next row without
+    one), so the work is the cells plus the rules per column, not cells times rules (1 000
+    rules over a register of 20 000 rows took 4,5 s)."""
+    columns: dict[int, list[tuple[int, str]]] = {}
+    for cell, _label, _key in _input_cells_by_column(data):
+        row, col = (n + 1 for n in xl_cell_to_rowcol(cell))  # 1-based, as the rules
+        columns.setdefault(col, []).append((row, cell))
+    codes: dict[str, str] = {}
+    for col, cells in columns.items():
+        cells.sort()
+        rows = [row for row, _ in cells]
+        after = list(range(len(rows) + 1))  # the first row at or after i without a format
+        for (r0, c0), (r1, c1), code in rules:
+            if not c0 <= col <= c1:
+                continue
+            end = bisect.bisect_right(rows, r1)
+            i = _first_free(after, bisect.bisect_left(rows, r0))
+            while i < end:
+                codes[cells[i][1]] = code
+                after[i] = i + 1
+                i = _first_free(after, i + 1)
+    return codes
+
+
+def _first_free(after: list[int], i: int) -> int:
+    """The first index at or after `i` that `after` points to itself (no format yet),
+    shortening the path for the next search."""
+    root = i
+    while after[root] != root:
+        root = after[root]
+    while after[i] != root:
+        after[i], i = root, after[i]
+    return root
 
 
 def _merged_inputs(sub: Submission, data: SheetData, merged: list[Any]) -> None:
