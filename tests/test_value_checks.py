@@ -159,3 +159,20 @@ def test_a_required_column_fails_the_rows_it_is_blank_in(specs):
     assert required(frame) == [("required::id", 0), ("required::title", 4)]
     frame.loc[0, "id"], frame.loc[4, "title"] = "a", "b"
     assert required(frame) == []
+
+
+@pytest.mark.parametrize("text", ["x1234", ",1234", "*12", "/5", "0x10", "1234x"])
+def test_number_text_takes_only_a_sign_before_the_digits(text: str):
+    """«[+-−]» in the pattern was a range from «+» to «−» (U+2212), every character between
+    them a sign: «x1234» matched (float() refused it later, so no figure got through)."""
+    from vrapport.numbers import _NUMBER_TEXT, parse_number_text
+
+    assert _NUMBER_TEXT.match(text) is None
+    assert parse_number_text(text) is None
+
+
+@pytest.mark.parametrize(("text", "value"), [("+12", 12.0), ("-12", -12.0), ("\u221212", -12.0)])
+def test_number_text_takes_each_of_the_three_signs(text: str, value: float):
+    from vrapport.numbers import parse_number_text
+
+    assert parse_number_text(text) == value

@@ -30,7 +30,7 @@ def thousands(kroner: float) -> int:
     return int(round_half_away(kroner / 1000))
 
 
-_NUMBER_TEXT = re.compile(r"^[+-−]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?$|^[+-−]?\d+(,\d+)?$")
+_NUMBER_TEXT = re.compile(r"^[+\-−]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?$|^[+\-−]?\d+(,\d+)?$")
 
 
 def parse_number_text(text: str) -> float | None:
