@@ -92,10 +92,15 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
-def with_shared_strings(declared: int, actual: int, index: int = 0) -> dict[str, Edit]:
+def with_shared_strings(
+    declared: int, actual: int, index: int = 0, first: str = ""
+) -> dict[str, Edit]:
     """A shared-string table declaring `declared` entries and holding `actual`, and a cell
-    (Resultat!A40) showing entry `index`."""
-    items = "".join(f"<si><t>tekst {i}</t></si>" for i in range(actual))
+    (Resultat!A40) showing entry `index`; `first`: the first entry's parts (<t>, <r>, <rPh>)
+    instead of <t>tekst 0</t>."""
+    items = "".join(
+        f"<si>{first if i == 0 and first else f'<t>tekst {i}</t>'}</si>" for i in range(actual)
+    )
     sst = (
         f'<?xml version="1.0"?><sst xmlns="{MAIN_NS.decode()}" count="{declared}" '
         f'uniqueCount="{declared}">{items}</sst>'

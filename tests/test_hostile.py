@@ -73,6 +73,19 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "",
         "4000000000",
     ),
+    # Excel's format: one <t> or rich-text runs, never both; readers that take it join them
+    "shared-string-of-two-texts": (
+        lambda: corpus.with_shared_strings(1, 1, first="<t>34185330</t><t>9</t>"),
+        "corrupt-file",
+        "",
+        "Tekst nr. 1 i teksttabellen er lagret i flere deler",
+    ),
+    "shared-string-of-a-text-and-runs": (
+        lambda: corpus.with_shared_strings(1, 1, first="<t>3418</t><r><t>5330</t></r>"),
+        "corrupt-file",
+        "",
+        "Tekst nr. 1 i teksttabellen er lagret i flere deler",
+    ),
     "shared-string-index-out-of-table": (
         lambda: corpus.with_shared_strings(1, 1, index=7),
         "corrupt-file",
@@ -152,6 +165,45 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "corrupt-file",
         "Resultat",
         "F6: cellen har to verdier",
+    ),
+    # python-calamine took «34185330» and «9» together: 341 853 309 reached the report
+    "inline-text-in-two-parts": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b'<c r="F6" s="12" t="n"><v>34185330</v>',
+                b'<c r="F6" s="12" t="inlineStr"><is><t>34185330</t><t>9</t></is>',
+                1,
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "F6: teksten i cellen er lagret i flere deler",
+    ),
+    "inline-text-and-runs": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b'<c r="F6" s="12" t="n"><v>34185330</v>',
+                b'<c r="F6" s="12" t="inlineStr"><is><t>3418</t><r><t>5330</t></r></is>',
+                1,
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "F6: teksten i cellen er lagret i flere deler",
+    ),
+    # a date cell holds ISO 8601 text; python-calamine read the number as its text, and it
+    # reached the report with a warning only
+    "number-in-a-date-cell": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b'<c r="F6" s="12" t="n"><v>34185330</v>',
+                b'<c r="F6" s="12" t="d"><v>34185330</v>',
+                1,
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "F6: cellen er lagret som dato, men verdien «34185330» er ingen dato",
     ),
     # xsd:boolean collapses white space: LibreOffice (and the schema) read the 1904 date
     # system, python-calamine the 1900 one, four years and a day apart for every date
@@ -1278,3 +1330,51 @@ def test_a_reading_worker_that_cannot_start_is_one_line_and_exit_2(
     )
     assert done.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        "<r><t>Lønn og </t></r><r><rPr><b/></rPr><t>sosiale kostnader</t></r>",  # rich text
+        "<t>Lønn</t><rPh sb='0' eb='1'><t>ろん</t></rPh><phoneticPr fontId='1'/>",  # phonetic
+    ],
+)
+def test_rich_text_and_phonetic_readings_are_one_text(
+    specs: Specs, tmp_path: Path, parts: str
+) -> None:
+    """Runs of rich text, and a text with its phonetic reading, are one text as Excel writes
+    them: read, not refused as texts in several parts."""
+    path = tmp_path / "okonomi.xlsx"
+    corpus.rewrite(EXAMPLES / "okonomi.xlsx", path, corpus.with_shared_strings(1, 1, first=parts))
+    (sub,) = check_files([path], specs, PERIOD)
+    assert [f.code for f in sub.findings if f.code == "corrupt-file"] == []
+    inline = parts.replace("'", '"').replace('<phoneticPr fontId="1"/>', "")
+    other = tmp_path / "inline" / "okonomi.xlsx"
+    other.parent.mkdir()
+    cell = f'<c r="A40" t="inlineStr"><is>{inline}</is></c>'.encode()
+    member = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        other,
+        {
+            member: lambda d: d.replace(
+                b"</sheetData>", b'<row r="40">' + cell + b"</row></sheetData>", 1
+            )
+        },
+    )
+    (sub,) = check_files([other], specs, PERIOD)
+    assert [f.code for f in sub.findings if f.code == "corrupt-file"] == []
+
+
+@pytest.mark.parametrize("iso", ["2024-03-31", "2024-03-31T12:30:00", "2024-03-31T12:30:00.5Z"])
+def test_a_date_cell_with_an_iso_date_is_read(specs: Specs, tmp_path: Path, iso: str) -> None:
+    path = tmp_path / "okonomi.xlsx"
+    member = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    cell = f'<row r="40"><c r="A40" t="d"><v>{iso}</v></c></row>'.encode()
+    corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        path,
+        {member: lambda d: d.replace(b"</sheetData>", cell + b"</sheetData>", 1)},
+    )
+    (sub,) = check_files([path], specs, PERIOD)
+    assert [f.code for f in sub.findings if f.code == "corrupt-file"] == []

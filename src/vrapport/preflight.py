@@ -358,6 +358,9 @@ _CONDITIONAL, _RULE = 8, 9
 # An Excel 2010 (x14) conditional format, in the sheet's extLst, holds its number format in
 # the rule (<x14:dxf><numFmt/>) and its range in an element (<xm:sqref>), not attributes.
 _RULE_FORMAT, _RULE_RANGE = 10, 11
+# The parts of an inline text (see _TextParts).
+_TEXT, _RUN, _PHONETIC = 12, 13, 14
+_PART_TAGS = {_TEXT: "t", _RUN: "r", _PHONETIC: "rPh"}
 # Ranges of conditional formats whose number format may show a number otherwise, per sheet.
 MAX_CONDITIONAL_FORMATS = 1000
 # Cells whose value is a text: python-calamine reads comments, CDATA and references in it as
@@ -403,7 +406,15 @@ _CODES = {
     "cfRule": _RULE,
     "numFmt": _RULE_FORMAT,
     "sqref": _RULE_RANGE,
+    "t": _TEXT,
+    "r": _RUN,
+    "rPh": _PHONETIC,
 }
+# The value of a date cell (t="d"): an ISO 8601 date, time or both (ST_Xstring, as Excel
+# writes them: 2024-03-31, 2024-03-31T12:00:00, 12:00:00).
+_ISO_DATE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?|\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$"
+)
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
 
@@ -536,6 +547,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # python-calamine gives the number itself only then (a date in range it reads as a date).
     date_styles = {style for style, code in odd_styles.items() if shows_date(code)}
     dated: str | None = None  # the format of the current cell, when a date style
+    inline: _TextParts | None = None  # inside a cell's inline text (<is>)
     area = _SheetArea()
     scan = SheetScan()
     special, formulas, hidden_rows = scan.special, scan.formulas, scan.hidden_rows
@@ -694,7 +706,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
         nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
-        nonlocal spread, valued, rule_formats, dated
+        nonlocal spread, valued, rule_formats, dated, inline
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -761,7 +773,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 valued = True
             # The text is needed for a shared-string index, an error and a formula's result;
             # a plain value's is not (a <v> before its <f> leaves the formula without one).
-            if in_cell and (kind == "s" or flagged or dated):
+            if in_cell and (kind == "s" or kind == "d" or flagged or dated):
                 collecting = _VALUE
                 text.clear()
                 parser.CharacterDataHandler = text.append
@@ -791,6 +803,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 if valued:
                     raise two_values()
                 valued = True
+                inline = _TextParts()
+        elif code in _PART_TAGS:
+            if inline is not None:
+                inline.start(_PART_TAGS[code])
         elif code == _ROW:
             ref = attrs.get("r")
             if in_cell:
@@ -855,7 +871,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
 
     def end(name: str) -> None:
         nonlocal row, at_col, in_cell, flagged, formula, value, collecting, spread, rule_formats
-        nonlocal dated
+        nonlocal dated, inline
         code = codes[name]
         if not code:
             return
@@ -881,8 +897,34 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             collecting = 0
         elif code == _CONDITIONAL:
             rule_formats = None
+        elif code in _PART_TAGS:
+            if inline is not None:
+                inline.end(_PART_TAGS[code])
+        elif code == _INLINE and inline is not None:
+            if inline.joined:
+                place = f"{col_letters(at_col)}{at_row}"
+                raise Refused(
+                    "corrupt-file",
+                    f"{where}, celle {place}: teksten i cellen er lagret i flere deler slik "
+                    "Excel ikke leser den (programmer som leser den likevel, setter delene "
+                    "sammen). Lagre filen på nytt i Excel.",
+                    sheet,
+                    place,
+                )
+            inline = None
         elif code == _CELL:
             in_cell = False
+            if kind == "d" and value is not None and not _ISO_DATE.match(value.strip()):
+                # Excel's date cells hold ISO 8601 text; python-calamine took a number there
+                # as the text of a number, and the figure reached the report
+                place = f"{col_letters(at_col)}{at_row}"
+                raise Refused(
+                    "corrupt-file",
+                    f"{where}, celle {place}: cellen er lagret som dato, men verdien "
+                    f"«{value.strip()[:20]}» er ingen dato. Lagre filen på nytt i Excel.",
+                    sheet,
+                    place,
+                )
             if dated is not None:
                 if value and not 0 <= _serial(value) <= LAST_DATE:
                     scan.formats[f"{col_letters(at_col)}{at_row}"] = dated
@@ -995,11 +1037,38 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     return area, scan
 
 
+class _TextParts:
+    """The parts of one text (a shared string's <si>, a cell's inline <is>): Excel's format
+    gives it one <t> of its own or rich-text runs (<r><t>), never two <t> or a <t> beside
+    runs. python-calamine and LibreOffice join what they find («34185330» and «9» made
+    341 853 309), Excel does not open the file; so such a text is refused. A phonetic
+    reading (<rPh><t>) is not part of the text."""
+
+    def __init__(self) -> None:
+        self.own = self.runs = self.depth = 0  # depth: inside an <r> or <rPh>
+
+    def start(self, tag: str) -> None:
+        if tag in ("r", "rPh"):
+            self.depth += 1
+            self.runs += tag == "r"
+        elif tag == "t" and not self.depth:
+            self.own += 1
+
+    def end(self, tag: str) -> None:
+        if tag in ("r", "rPh"):
+            self.depth -= 1
+
+    @property
+    def joined(self) -> bool:
+        return self.own > 1 or (self.own > 0 and self.runs > 0)
+
+
 def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     """The real number of entries in the shared-string table; refuses a table that declares
     more than it has (a reader would reserve memory for what it declares)."""
     declared: dict[str, int] = {}
     count = [0]
+    parts = [_TextParts()]
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = local_name(name)
@@ -1007,14 +1076,29 @@ def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipIn
             count[0] += 1
             if count[0] > MAX_SHARED_STRINGS:
                 raise Refused("sheet-too-large", "Filen har for mange tekster.")
+            parts[0] = _TextParts()
+        elif tag in ("t", "r", "rPh"):
+            parts[0].start(tag)
         elif tag == "sst":
             for key in ("count", "uniqueCount"):
                 value = attrs.get(key)
                 if value is not None:
                     declared[key] = int(value) if value.isdigit() else -1
 
+    def end(name: str) -> None:
+        tag = local_name(name)
+        if tag in ("r", "rPh"):
+            parts[0].end(tag)
+        elif tag == "si" and parts[0].joined:
+            raise Refused(
+                "corrupt-file",
+                f"Tekst nr. {count[0]} i teksttabellen er lagret i flere deler slik Excel ikke "
+                "leser den (programmer som leser den likevel, setter delene sammen). Filen "
+                "er skadet eller manipulert; lagre den på nytt i Excel.",
+            )
+
     parser = xml_parser()
-    parser.StartElementHandler = start
+    parser.StartElementHandler, parser.EndElementHandler = start, end
     stream.parse(archive, info, parser, "Teksttabellen i filen")
     unique = declared.get("uniqueCount")
     if unique is not None and (unique < 0 or unique > count[0]):
