@@ -19,7 +19,9 @@ CODE = re.compile(r"^[a-z]+(-[a-z0-9]+)*$")
 # CheckContext.at(data, index, key, severity, code, ...).
 CODE_ARGUMENT = {"Finding": 4, "make": 0, "add": 3, "at": 4}
 # Kebab-case literals in src/ that are not finding codes.
-NOT_CODES = {"utf-8", "utf-16-le", "no-referrer", "no-store"}  # encodings, HTTP header values
+# encodings, HTTP header values, Excel's built-in date formats (vrapport.numfmt.BUILTIN)
+NOT_CODES = {"utf-8", "utf-16-le", "no-referrer", "no-store", "mm-dd-yy", "d-mmm-yy", "d-mmm"}
+NOT_CODES |= {"mmm-yy"}
 
 
 def _check_names(tree: ast.AST) -> set[str]:
