@@ -410,6 +410,30 @@ def test_a_decision_body_of_other_types_is_refused(
     assert state["status"] == "levert" and state["comment"] is None
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"comment": "Se B6.\\ud800"}',  # a lone surrogate: no text SQLite can store
+        b"[" * 20_000 + b"]" * 20_000,  # nested deeper than the JSON parser recurses
+    ],
+)
+def test_a_decision_body_that_is_no_storable_text_is_a_json_400(
+    data_dir: Path, tokens: Tokens, raw: bytes
+) -> None:
+    app = create_app(Config(data_dir))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+        put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+        controller = bearer(tokens.controller)
+        url = f"/api/periods/{P}/submissions/hr/return"
+        answer = client.post(url, headers=controller, content=raw)
+        assert answer.status_code == 400
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.json()["error"].startswith("Innholdet")
+        state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+        assert state["status"] == "levert" and state["comment"] is None
+
+
 def test_another_departments_version_is_not_found_as_a_missing_one_is(
     client: TestClient, tokens: Tokens, opened: str
 ) -> None:

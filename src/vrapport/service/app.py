@@ -520,7 +520,9 @@ class Pages:
         if body:
             try:
                 data = json.loads(body)
-            except ValueError:
+                # A lone surrogate (\ud800) parses, but is no text SQLite can store.
+                json.dumps(data, ensure_ascii=False).encode()
+            except (ValueError, RecursionError):  # RecursionError: nested too deep
                 raise LedgerError(400, "Innholdet er ikke gyldig JSON.") from None
         if not isinstance(data, dict):
             raise LedgerError(400, 'Innholdet må være et JSON-objekt, f.eks. {"comment": "…"}.')
