@@ -434,6 +434,48 @@ def test_a_decision_body_that_is_no_storable_text_is_a_json_400(
         assert state["status"] == "levert" and state["comment"] is None
 
 
+def test_a_full_disk_or_a_failing_ledger_is_a_norwegian_answer_not_a_bare_500(
+    data_dir: Path, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import sqlite3
+
+    app = create_app(Config(data_dir))
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+        hr = tokens.departments["hr"]
+        login(client, hr)
+
+        def full(*_: Any) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(Ledger, "_place", full)
+        api = put(client, hr, "hr", EXAMPLES / "hr.xlsx")
+        assert api.status_code == 503
+        assert api.headers["content-type"] == "application/json"
+        assert "lagret" in api.json()["error"]
+        monkeypatch.undo()
+
+        def broken(*_: Any) -> Any:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(Ledger, "active_tokens", broken)
+        page = client.get(f"/perioder/{P}/hr")
+        assert page.status_code == 503 and "text/html" in page.headers["content-type"]
+        assert "<html" in page.text.lower() and "lagret" in page.text
+        assert page.headers["x-frame-options"] == "DENY"
+        monkeypatch.undo()
+
+        def bug(*_: Any) -> Any:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(Ledger, "state", bug)
+        state = client.get(f"/api/periods/{P}/submissions/hr", headers=bearer(hr))
+        assert state.status_code == 500 and "Noe gikk galt" in state.json()["error"]
+        assert "a bug" not in state.text
+    assert not list((data_dir / "tmp").iterdir())
+
+
 def test_another_departments_version_is_not_found_as_a_missing_one_is(
     client: TestClient, tokens: Tokens, opened: str
 ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -77,11 +78,21 @@ HTTP_MESSAGES = {
     413: "Forespørselen er for stor.",
 }
 
+# An exception no handler expected (the error itself goes to the server's log).
+STORAGE_FAILED = (
+    "Tjenesten fikk ikke lest eller lagret dataene sine (full disk, eller en datamappe som "
+    "ikke kan skrives til). Prøv igjen senere, og si fra til den som drifter tjenesten."
+)
+INTERNAL_ERROR = (
+    "Noe gikk galt i tjenesten. Prøv igjen om litt; si fra til controller om det gjentar seg."
+)
+
 ERROR_HEADINGS = {
     403: "Ingen tilgang",
     404: "Finnes ikke",
     409: "Kan ikke gjøres nå",
     413: "For mye data på én gang",
+    503: "Tjenesten er ikke tilgjengelig nå",
 }
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -161,6 +172,18 @@ class Pages:
             await form.close()
             raise LedgerError(403, "Skjemaet er utløpt eller kom ikke fra denne siden. Prøv igjen.")
         return form
+
+    def server_error(self, request: Request, exc: Exception) -> Response:
+        """An exception no handler caught: a Norwegian answer (JSON for the API), never a
+        bare «Internal Server Error»; a full or read-only data folder is a 503."""
+        storage = isinstance(exc, OSError | sqlite3.Error)
+        status, message = (503, STORAGE_FAILED) if storage else (500, INTERNAL_ERROR)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status)
+        try:
+            return self.error(request, status, message, None)
+        except Exception:  # noqa: BLE001 - the page itself failed: the words alone
+            return HTMLResponse(f"<h1>{status}</h1><p>{message}</p>", status, headers=HEADERS)
 
     # -- wrappers ----------------------------------------------------------------------------
 
@@ -618,7 +641,7 @@ def create_app(config: Config) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, Exception: pages.server_error},
     )
     app.state.service = service
     return app
