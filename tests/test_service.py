@@ -797,6 +797,22 @@ def test_login_form_needs_its_csrf_value(client: TestClient, tokens: Tokens) -> 
     assert client.get("/perioder").status_code == 200
 
 
+def test_cookies_are_secure_when_the_service_is_reached_over_https(
+    data_dir: Path, tokens: Tokens
+) -> None:
+    """Behind a TLS proxy (uvicorn takes the scheme from X-Forwarded-Proto) the session
+    cookie, which holds the key, is never sent back over plain HTTP."""
+    app = create_app(Config(data_dir))
+    for base, secure in (("https://testserver", True), ("http://testserver", False)):
+        with TestClient(app, base_url=base, follow_redirects=False) as client:
+            form = client.get("/logg-inn").headers["set-cookie"]
+            linked = client.get("/logg-inn", params={"token": tokens.controller})
+            session = next(c for c in linked.headers.get_list("set-cookie") if COOKIE in c)
+            for cookie in (form, session):
+                assert ("; Secure" in cookie) is secure, cookie
+                assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+
+
 def test_logout_needs_csrf_and_clears_the_session(client: TestClient, tokens: Tokens) -> None:
     login(client, tokens.controller)
     token = csrf(client.get("/perioder").text)

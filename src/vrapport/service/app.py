@@ -290,7 +290,7 @@ class Pages:
         nonce = login_nonce()
         csrf = login_csrf_value(self.ledger, nonce)
         response = self.page(request, "login.html", code, who=None, csrf=csrf, **context)
-        response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="strict", max_age=3600)
+        _set_cookie(request, response, LOGIN_COOKIE, nonce, max_age=3600)
         return response
 
     async def login(self, request: Request) -> Response:
@@ -311,8 +311,8 @@ class Pages:
         if authenticate(self.ledger, token) is None:
             return self._login_page(request, 401, failed=True)
         response = RedirectResponse("/", status_code=303, headers=HEADERS)
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=86400 * 60)
-        response.delete_cookie(LOGIN_COOKIE)
+        _set_cookie(request, response, COOKIE, token, max_age=86400 * 60)
+        _set_cookie(request, response, LOGIN_COOKIE, "", max_age=0)
         return response
 
     async def logout(self, request: Request) -> Response:
@@ -323,7 +323,7 @@ class Pages:
             except LedgerError as exc:
                 return self.error(request, exc.status, exc.message, who)
         response = RedirectResponse("/logg-inn", status_code=303, headers=HEADERS)
-        response.delete_cookie(COOKIE)
+        _set_cookie(request, response, COOKIE, "", max_age=0)
         return response
 
     # -- HTML: the department ----------------------------------------------------------------
@@ -576,6 +576,20 @@ class Pages:
         )
         response.headers["X-Report-Id"] = str(report.id)
         return response
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    """HttpOnly and SameSite=Strict; Secure when the browser reached the service over HTTPS
+    (behind a TLS proxy, as uvicorn reads X-Forwarded-Proto), so the key it holds never
+    travels over plain HTTP. `max_age` 0 removes the cookie."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
 
 
 async def _parsed_form(request: Request, max_files: int, max_fields: int) -> Any:
