@@ -149,6 +149,61 @@ def test_concurrent_uploads_to_a_real_server_lose_nothing(tmp_path: Path, specs:
     assert all(r["versions"] == 5 and r["status"] == "levert" for r in rows)
 
 
+def test_a_flood_of_uploads_of_one_template_does_not_stall_the_others(
+    tmp_path: Path, specs: Specs
+) -> None:
+    """Uploads of one template wait for each other without holding a worker thread: many
+    sent at once by one department (more than the thread pool's 40) leave the threads free
+    for the board and for the other departments."""
+    import threading
+
+    data = tmp_path / "data"
+    tokens = make_tokens(data, ["okonomi", "hr"])
+    app = create_app(Config(data))
+    service = app.state.service
+    release, real = threading.Event(), service._record_upload
+
+    def slow(period: str, template: str, sha256: str):  # type: ignore[no-untyped-def]
+        if template == "okonomi":
+            release.wait(60)  # a check that takes its time
+        return real(period, template, sha256)
+
+    service._record_upload = slow
+    with TestClient(app) as client:
+        client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+        url = f"/api/periods/{P}/submissions"
+        okonomi = bearer(tokens.departments["okonomi"])
+        answers: list[int] = []
+
+        def flood(n: int) -> None:
+            body = _variant(EXAMPLES / "okonomi.xlsx", n % 28) + bytes([n])
+            answers.append(client.put(f"{url}/okonomi", content=body, headers=okonomi).status_code)
+
+        senders = [threading.Thread(target=flood, args=(n,)) for n in range(50)]
+        for sender in senders:
+            sender.start()
+        time.sleep(1)
+        others: dict[str, int] = {}
+
+        def meanwhile() -> None:
+            hr = bearer(tokens.departments["hr"])
+            sent = client.put(f"{url}/hr", content=(EXAMPLES / "hr.xlsx").read_bytes(), headers=hr)
+            status = client.get(f"/api/periods/{P}/status", headers=bearer(tokens.controller))
+            others.update(hr=sent.status_code, status=status.status_code)
+
+        other = threading.Thread(target=meanwhile)
+        other.start()
+        other.join(30)
+        stalled = other.is_alive()
+        release.set()
+        other.join()
+        for sender in senders:
+            sender.join()
+    assert not stalled, "hr and the board waited for okonomi's uploads"
+    assert others == {"hr": 200, "status": 200}
+    assert answers == [200] * 50
+
+
 def test_token_and_status_commands(tmp_path: Path, specs: Specs) -> None:
     runner = CliRunner()
     data = tmp_path / "data"

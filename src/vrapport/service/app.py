@@ -6,6 +6,7 @@ child process."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import sqlite3
@@ -43,7 +44,7 @@ from vrapport.service.auth import (
     login_csrf_value,
     login_nonce,
 )
-from vrapport.service.core import Config, Service, parse_period, status_payload
+from vrapport.service.core import Config, Service, Upload, parse_period, status_payload
 from vrapport.service.ledger import (
     APPROVED,
     RETURNED,
@@ -119,6 +120,7 @@ class Pages:
         self.ledger = service.ledger
         self.templates = _templates()
         self.limit = service.config.max_upload
+        self._uploading: dict[tuple[str, str], asyncio.Lock] = {}
 
     # -- who asks ----------------------------------------------------------------------------
 
@@ -267,6 +269,18 @@ class Pages:
             raise
         return await run_in_threadpool(self.ledger.keep, tmp)
 
+    async def _record(self, period: str, template: str, sha256: str) -> Upload:
+        """Check and record a received upload. One after another per template, as
+        Service.record_upload does, but waiting here, in the event loop: an upload waiting
+        for the one before it holds no worker thread, so many sent at once by one department
+        do not take the threads the board and the other departments need."""
+        lock = self._uploading.setdefault((period, template), asyncio.Lock())
+        async with lock:
+            done: Upload = await run_in_threadpool(
+                self.service.record_upload, period, template, sha256
+            )
+        return done
+
     def _blob_response(self, sha256: str, filename: str, media_type: str) -> Response:
         return FileResponse(
             self.ledger.blob(sha256),
@@ -375,7 +389,7 @@ class Pages:
             sha = await self._receive_part(upload)
         finally:
             await form.close()
-        done = await run_in_threadpool(self.service.record_upload, period, template, sha)
+        done = await self._record(period, template, sha)
         fresh = "igjen" if done.again else "1"
         return RedirectResponse(f"/versjoner/{done.version.id}?ny={fresh}", status_code=303)
 
@@ -503,7 +517,7 @@ class Pages:
         template = self._template_for(who, request.path_params["template"])
         period = self.service.writable_period(request.path_params["period"])
         sha = await self._receive_body(request)
-        done = await run_in_threadpool(self.service.record_upload, period, template, sha)
+        done = await self._record(period, template, sha)
         version = done.version
         return JSONResponse(
             {
