@@ -235,6 +235,24 @@ def test_token_and_status_commands(tmp_path: Path, specs: Specs) -> None:
     assert missing.exit_code == 2 and "datamappe" in missing.output
 
 
+@pytest.mark.parametrize("broken", ["ledger.sqlite3", "filer"])
+@pytest.mark.parametrize("command", [["token", "--controller"], ["serve", "--port", "0"]])
+def test_a_data_folder_that_cannot_be_written_is_one_norwegian_line(
+    tmp_path: Path, broken: str, command: list[str]
+) -> None:
+    """A read-only or damaged data folder is the user's to fix, not an internal error."""
+    data = tmp_path / "data"
+    (data / broken).mkdir(parents=True)  # a folder where the ledger (or a file) must be
+    if broken == "filer":
+        (data / broken).rmdir()
+        (data / broken).write_text("ikke en mappe")
+    made = CliRunner().invoke(cli_app, [command[0], str(data), *command[1:]])
+    assert made.exit_code == 2, made.output
+    [line] = made.output.splitlines()
+    assert line.startswith(f"Feil: datamappen {data} kan ikke brukes"), line
+    assert "Intern feil" not in made.output
+
+
 # -- vrapport serve ----------------------------------------------------------------------------
 
 

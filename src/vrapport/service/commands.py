@@ -38,6 +38,24 @@ def _specs(schemas: Path | None):  # type: ignore[no-untyped-def]
 MAX_UPLOAD_MB = 1024
 
 
+def _ledger(data_dir: Path):  # type: ignore[no-untyped-def]
+    """The data folder's ledger, opened (and made) for writing; a folder that cannot be (read
+    only, full, of another user, a file where the ledger or the store must be) is one
+    Norwegian line, not an internal error."""
+    import sqlite3
+
+    from vrapport.service.ledger import Ledger
+
+    try:
+        return Ledger(data_dir)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise fail(
+            f"datamappen {data_dir} kan ikke brukes ({reason}); er den skrivebeskyttet, full "
+            "eller en annen brukers?"
+        ) from None
+
+
 def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
@@ -115,6 +133,11 @@ def serve(
     # Until uvicorn takes over the signals, SIGTERM (e.g. `kill`) during the warm-up stops
     # quietly; Isolated.run ends the fork server's child on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        _ledger(data_dir)
+    except typer.Exit:
+        sock.close()
+        raise
     config = Config(data_dir, schemas, int(max_upload_mb * 1024 * 1024))
     app = create_app(config)
     announce = f"Innsamlingen kjører på {_address(sock)} (data i {data_dir}). Ctrl+C stopper."
@@ -148,7 +171,6 @@ def token(
     """Lag en ny nøkkel (vises én gang); den forrige for samme rolle slutter å virke."""
     from vrapport.service.auth import CONTROLLER, DEPARTMENT, issue_token
     from vrapport.service.core import expected_templates
-    from vrapport.service.ledger import Ledger
 
     if controller == (department is not None):
         raise fail("oppgi enten --controller eller --department MAL")
@@ -157,7 +179,7 @@ def token(
         if department not in known:
             raise fail(f"ukjent mal «{department}»; kjente: {', '.join(known)}")
     secret = issue_token(
-        Ledger(data_dir), CONTROLLER if controller else DEPARTMENT, department or ""
+        _ledger(data_dir), CONTROLLER if controller else DEPARTMENT, department or ""
     )
     who = "controller" if controller else f"avdelingen «{department}»"
     typer.echo(f"Ny nøkkel for {who} (vises bare nå; den forrige virker ikke lenger):")
@@ -179,7 +201,6 @@ def status(
     from vrapport.service.core import expected_templates, parse_period, status_payload
     from vrapport.service.ledger import (
         LEDGER_FILE,
-        Ledger,
         LedgerError,
         local_time,
         period_not_open,
@@ -192,7 +213,7 @@ def status(
     except LedgerError as exc:
         raise fail(exc.message) from None
     specs = _specs(schemas)
-    ledger = Ledger(data_dir)
+    ledger = _ledger(data_dir)
     if ledger.period(the_period) is None:
         raise fail(period_not_open(the_period))
     board = ledger.board(the_period, expected_templates(specs))
