@@ -64,6 +64,17 @@ def put(client: TestClient, token: str, template: str, path: Path, period: str =
     )
 
 
+def approve(client: TestClient, controller: dict[str, str], template: str, period: str = P):  # type: ignore[no-untyped-def]
+    """Approve the latest version of `template`, naming it, as the API requires."""
+    state = client.get(f"/api/periods/{period}/submissions/{template}", headers=controller)
+    version = state.json()["version"]
+    return client.post(
+        f"/api/periods/{period}/submissions/{template}/approve",
+        headers=controller,
+        json={"version": version},
+    )
+
+
 def login(client: TestClient, token: str) -> None:
     response = client.get("/logg-inn", params={"token": token})
     assert response.status_code == 303
@@ -334,11 +345,15 @@ def test_approve_return_and_upload_again(
     client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
 ) -> None:
     hr, controller = tokens.departments["hr"], bearer(tokens.controller)
-    approve = f"/api/periods/{P}/submissions/hr/approve"
+    url = f"/api/periods/{P}/submissions/hr/approve"
     back = f"/api/periods/{P}/submissions/hr/return"
-    assert client.post(approve, headers=controller).status_code == 409  # nothing delivered
+    nothing = client.post(url, headers=controller, json={"version": "0" * 64})
+    assert nothing.status_code == 409  # nothing delivered
     put(client, hr, "hr", EXAMPLES / "hr.xlsx")
-    assert client.post(approve, headers=bearer(hr)).status_code == 403
+    assert client.post(url, headers=bearer(hr), json={"version": "0" * 64}).status_code == 403
+    # Approving names the version: «the latest» could be one uploaded since anyone looked.
+    unnamed = client.post(url, headers=controller)
+    assert unnamed.status_code == 400 and "«version»" in unnamed.json()["error"]
     returned = client.post(back, headers=controller, json={"comment": "Sjekk sykefraværet."})
     assert returned.json()["status"] == "returnert"
     for empty in ({}, {"comment": "  "}):
@@ -352,11 +367,11 @@ def test_approve_return_and_upload_again(
     )
     again = put(client, hr, "hr", set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000}))
     assert (again.json()["seq"], again.json()["status"]) == (2, "levert")
-    assert client.post(approve, headers=controller).json()["status"] == "godkjent"
+    assert approve(client, controller, "hr").json()["status"] == "godkjent"
     # A version with errors cannot be approved.
     bad = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"F6": "abc"})
     put(client, tokens.departments["okonomi"], "okonomi", bad)
-    refused = client.post(f"/api/periods/{P}/submissions/okonomi/approve", headers=controller)
+    refused = approve(client, controller, "okonomi")
     assert refused.status_code == 409 and "feil" in refused.json()["error"]
 
 
@@ -528,7 +543,7 @@ def test_report_needs_every_approval_unless_partial(
         == 403
     )
     put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
-    client.post(f"/api/periods/{P}/submissions/hr/approve", headers=controller)
+    approve(client, controller, "hr")
     refused = client.post(f"/api/periods/{P}/report", headers=controller)
     assert refused.status_code == 409
     assert refused.json()["not_approved"] == [t for t in templates if t != "hr"]
@@ -545,7 +560,7 @@ def test_partial_report_says_why_a_chapter_is_missing_and_marks_the_front_page(
 ) -> None:
     controller = bearer(tokens.controller)
     put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
-    client.post(f"/api/periods/{P}/submissions/hr/approve", headers=controller)
+    approve(client, controller, "hr")
     put(client, tokens.departments["kvalitet"], "kvalitet", EXAMPLES / "kvalitet.xlsx")
     back = {"comment": "Avvikstallene mangler."}
     client.post(f"/api/periods/{P}/submissions/kvalitet/return", headers=controller, json=back)
@@ -596,8 +611,7 @@ def test_report_from_approved_versions_equals_vrapport_build(
             client, tokens.departments[template], template, EXAMPLES / f"{template}.xlsx"
         ).json()
         versions[template] = body["version"]
-        approve = f"/api/periods/{P}/submissions/{template}/approve"
-        assert client.post(approve, headers=controller).status_code == 200
+        assert approve(client, controller, template).status_code == 200
     response = client.post(f"/api/periods/{P}/report", headers=controller)
     assert response.status_code == 200
     served = read_grids(_saved(response.content))
@@ -754,7 +768,7 @@ def test_template_download_is_prefilled_from_last_periods_approved_version(
     controller = bearer(tokens.controller)
     client.post("/api/periods/2024-02", headers=controller)
     put(client, tokens.departments["prosjekt"], "prosjekt", PREVIOUS / "prosjekt.xlsx", "2024-02")
-    client.post("/api/periods/2024-02/submissions/prosjekt/approve", headers=controller)
+    approve(client, controller, "prosjekt", "2024-02")
     client.post(f"/api/periods/{P}", headers=controller)
     login(client, tokens.departments["prosjekt"])
     page = client.get(f"/perioder/{P}/prosjekt").text
@@ -879,8 +893,7 @@ def test_the_same_file_again_is_that_version_and_keeps_its_approval(
     hr, controller = tokens.departments["hr"], bearer(tokens.controller)
     first = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
     assert first["again"] is False
-    approve = f"/api/periods/{P}/submissions/hr/approve"
-    assert client.post(approve, headers=controller).json()["status"] == "godkjent"
+    assert approve(client, controller, "hr").json()["status"] == "godkjent"
     again = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
     assert (again["again"], again["seq"], again["status"]) == (True, 1, "godkjent")
     assert again["version"] == first["version"]

@@ -566,6 +566,13 @@ class Pages:
         comment, seen = data.get("comment") or "", data.get("version")
         if not isinstance(comment, str) or not isinstance(seen, str | None):
             raise LedgerError(400, "«comment» og «version» må være tekst.")
+        if action == APPROVED and seen is None:
+            # Approving «the latest» would approve a version uploaded after the script looked.
+            raise LedgerError(
+                400,
+                "Oppgi «version»: SHA-256 for versjonen du godkjenner (fra status), så "
+                "godkjennes aldri en versjon ingen har sett.",
+            )
         state = await run_in_threadpool(
             self.service.decide, period, template, action, comment, seen
         )
