@@ -740,6 +740,9 @@ def test_controller_board_approves_locks_and_builds(
     assert rows == templates
     hr_row = board.split('id="rad-hr"')[1].split("</tr>")[0]
     assert "status-levert" in hr_row and "Godkjenn" in hr_row
+    # The board names each status in words, as the department's page does.
+    assert ">Levert, venter på godkjenning</span>" in hr_row
+    assert ">Ikke levert</span>" in board.split('id="rad-okonomi"')[1].split("</tr>")[0]
     seen = shown_version(board, "hr")
     approve = client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": token, "versjon": seen})
     assert approve.status_code == 303

@@ -129,12 +129,12 @@ def test_collect_approve_build_and_download_in_a_browser(
         for template in templates:
             browser.get(f"{url}/perioder/{P}")
             row = browser.find_element(By.ID, f"rad-{template}")
-            assert row.find_element(By.CLASS_NAME, "status").text == "levert"
+            assert row.find_element(By.CLASS_NAME, "status").text == "Levert, venter på godkjenning"
             row.find_element(By.NAME, "godkjenn").click()
             wait(replaced(row))
         browser.get(f"{url}/perioder/{P}")
         statuses = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#oversikt .status")]
-        assert statuses == ["godkjent"] * len(templates)
+        assert statuses == ["Godkjent"] * len(templates)
         browser.find_element(By.ID, "bygg").click()
         download = wait(ec.presence_of_element_located((By.CSS_SELECTOR, "#rapporter a")))
         browser.save_screenshot(str(tmp_path / "oversikt.png"))
