@@ -350,3 +350,51 @@ def test_a_signal_while_a_job_is_handed_over_waits_until_the_child_has_it() -> N
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert events == ["started", "signal"]
+
+
+def test_a_template_is_made_once_however_many_download_it_at_once(tmp_path: Path) -> None:
+    """Downloads of one template wait for each other in the event loop, and the template made
+    for the first is the one the others get (the same inputs give the same bytes): a flood of
+    downloads makes it once. A new approved version to fill it from makes it anew."""
+    data = tmp_path / "data"
+    tokens = make_tokens(data, ["prosjekt"])
+    app = create_app(Config(data))
+    service = app.state.service
+    made: list[str] = []
+    real = service.isolated.run
+
+    def counting(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if function.__name__ == "template_job":
+            made.append(args[1])
+        return real(function, *args, **kwargs)
+
+    service.isolated.run = counting
+    with TestClient(app) as client:
+        controller = bearer(tokens.controller)
+        client.post(f"/api/periods/{P}", headers=controller)
+        assert (
+            client.get("/logg-inn", params={"token": tokens.departments["prosjekt"]}).status_code
+            == 200
+        )
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: client.get(f"/perioder/{P}/prosjekt/mal"), range(12)))
+        assert {a.status_code for a in answers} == {200}
+        assert len({a.content for a in answers}) == 1
+        assert made == [P]
+        # Last period's approved version is what a template is filled from: a new one counts.
+        client.post("/api/periods/2024-02", headers=controller)
+        department = bearer(tokens.departments["prosjekt"])
+        previous = EXAMPLES.parent / "2024-02" / "prosjekt.xlsx"
+        sent = client.put(
+            "/api/periods/2024-02/submissions/prosjekt",
+            content=previous.read_bytes(),
+            headers=department,
+        ).json()
+        approved = client.post(
+            "/api/periods/2024-02/submissions/prosjekt/approve",
+            headers=controller,
+            json={"version": sent["version"]},
+        )
+        assert approved.status_code == 200
+        assert client.get(f"/perioder/{P}/prosjekt/mal").status_code == 200
+        assert made == [P, P]

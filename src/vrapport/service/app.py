@@ -121,6 +121,7 @@ class Pages:
         self.templates = _templates()
         self.limit = service.config.max_upload
         self._uploading: dict[tuple[str, str], asyncio.Lock] = {}
+        self._making: dict[tuple[str, str], asyncio.Lock] = {}
 
     # -- who asks ----------------------------------------------------------------------------
 
@@ -371,7 +372,10 @@ class Pages:
     async def template_download(self, request: Request, who: Principal) -> Response:
         period = self.service.open_period(request.path_params["period"])
         template = self._template_for(who, request.path_params["template"])
-        content, name, _ = await run_in_threadpool(self.service.template_file, period, template)
+        # One at a time per template, waiting in the event loop (as uploads do): a flood of
+        # downloads holds one worker thread, and all but the first are served as made.
+        async with self._making.setdefault((period, template), asyncio.Lock()):
+            content, name, _ = await run_in_threadpool(self.service.template_file, period, template)
         return Response(
             content,
             media_type=XLSX,

@@ -34,6 +34,9 @@ BUILD_TIMEOUT = 900.0
 log = logging.getLogger("vrapport.service")
 
 
+TEMPLATES_KEPT = 64  # templates made for download kept in memory (tens of KB each)
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -75,6 +78,9 @@ class Service:
         self.isolated.warm()
         self._upload_locks: dict[tuple[str, str], threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        # Templates made, by (period, template, the approved version they are filled from):
+        # the same inputs give the same bytes, so a download made once is not made again.
+        self._templates: dict[tuple[str, str, str], tuple[bytes, str, bool]] = {}
 
     def title(self, template: str) -> str:
         return self.specs.template(template).title
@@ -171,8 +177,15 @@ class Service:
         return approved(self.ledger.board(earlier, self.expected))
 
     def template_file(self, period: str, template: str) -> tuple[bytes, str, bool]:
-        """The department's template for the period: bytes, file name, pre-filled or not."""
+        """The department's template for the period: bytes, file name, pre-filled or not.
+        Made once per period, template and approved version it is filled from (at most
+        TEMPLATES_KEPT kept, the oldest dropped first)."""
         source = self.previous_approved(period).get(template)
+        key = (period, template, source.sha256 if source else "")
+        with self._locks_guard:
+            kept = self._templates.get(key)
+        if kept is not None:
+            return kept
         work = self.work_dir()
         try:
             made: Path = self.isolated.run(
@@ -183,7 +196,12 @@ class Service:
                 self.config.schemas,
                 work,
             )
-            return made.read_bytes(), made.name, source is not None
+            result = made.read_bytes(), made.name, source is not None
+            with self._locks_guard:
+                while len(self._templates) >= TEMPLATES_KEPT:
+                    self._templates.pop(next(iter(self._templates)))
+                self._templates[key] = result
+            return result
         except engine.JobFailed as exc:
             log.error("template %s for %s failed: %s", template, period, exc.reason)
             raise LedgerError(500, "Malen kunne ikke lages nå. Prøv igjen om litt.") from None
