@@ -475,3 +475,26 @@ def test_january_long_term_sentence_names_last_year(specs: Specs, make_filled, t
     )
     assert "Langtidsfraværet var høyere enn samme måned i 2024 i januar." in text
     assert "like høyt eller" not in text
+
+
+def test_rate_exactly_on_target_is_the_target_and_green(specs: Specs, make_filled, tmp_path):
+    """415 of 8 300 workdays lost is exactly 5 %: the parts typed with one decimal (45,3 +
+    353,6 + 16,1) added in binary floating point made it 5,000000000000001 %, a yellow key
+    figure and a red «+0,0 %» over the target for a figure that meets it."""
+    period = Period(2024, 1)
+    row = {"agreed": 8300.0, "self_certified": 45.3, "medically_short": 353.6}
+    row |= {"medically_long": 16.1}
+    prior = {f"{k}_prior": v for k, v in row.items()}
+    months = {f"m{m:02d}": dict(prior) for m in range(1, 13)}
+    months["m01"] |= row
+    types = [t.key for t in specs.report.catalogue("working_time_breach_types")]
+    data = {"sick_leave": months, "breaches": {t: {("count", 1): 0} for t in types}}
+    path = make_filled("hr", data, period)
+    outcome = build([path], period, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings if f.severity == "error"]
+    grids = read_grids(tmp_path / "r.xlsx")
+    total = row_values(grids, r"^samlet$", SHEET)
+    assert total[2] == 0.05 and total[3] == 0.05  # hittil i år, samme periode i fjor
+    assert total[6] == 0  # over (+) / under (−) the target
+    front = next(r for r in grids["Forside"] if str(r[0]).startswith("Sykefravær hittil i år"))
+    assert front[1] == 0.05 and str(front[2]).startswith("Grønn")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from vrapport.consolidate.base import (
@@ -109,6 +110,17 @@ def _no_source(*_args: object) -> None:
     return None
 
 
+def _exact(value: float) -> Decimal:
+    """A typed figure as the decimal it was typed (45,3, not the binary 45,29999…)."""
+    return Decimal(repr(float(value)))
+
+
+def _exact_sum(values: Iterable[float]) -> float:
+    """Workdays added as the decimals they were typed: in binary floating point 45,3 + 353,6
+    + 16,1 is 415,00000000000006, and 415 of 8 300 workdays (5 %) came out above 5 %."""
+    return float(sum((_exact(v) for v in values), Decimal(0)))
+
+
 @dataclass(frozen=True)
 class Workdays:
     """Agreed and lost workdays of one month, or summed over several."""
@@ -119,13 +131,19 @@ class Workdays:
     medically_long: float = 0.0
 
     def __add__(self, other: Workdays) -> Workdays:
-        return Workdays(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Workdays(
+            *(_exact_sum((getattr(self, f.name), getattr(other, f.name))) for f in fields(self))
+        )
 
     def lost(self, measure: str) -> float:
-        return sum(getattr(self, part) for part in MEASURES[measure].parts)
+        return _exact_sum(getattr(self, part) for part in MEASURES[measure].parts)
 
     def rate(self, measure: str) -> float | None:
-        return self.lost(measure) / self.agreed if self.agreed > 0 else None
+        """Lost / agreed, divided as decimals: the float nearest the true rate, so a rate on
+        its target is the target."""
+        if self.agreed <= 0:
+            return None
+        return float(_exact(self.lost(measure)) / _exact(self.agreed))
 
 
 def pooled(months: Iterable[Workdays]) -> Workdays:
