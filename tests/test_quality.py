@@ -238,3 +238,18 @@ def test_the_counting_dates_over_the_table_have_room_beside_each_other(example_r
             d.width for d in sheet.column_dimensions.values() if d.min <= cell.column <= d.max
         )
         assert width >= min(len(cell.value), 13) + 2, (cell.value, width)
+
+
+def test_front_page_compares_with_the_count_a_month_earlier_only(specs, make_filled, tmp_path):
+    """The key figure's «forrige måned» is the count on the first of the month before; with
+    1 March missing, 1 April's 258 was compared with 1 February's 252 as «forrige måned»."""
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    rows = _log((dt.datetime(2024, 2, 1), 252), (dt.datetime(2024, 4, 1), 258))
+    make_filled("kvalitet", {"open_deviations": rows}, name="innsendt/kvalitet.xlsx")
+    outcome = build([folder], PERIOD, tmp_path / "rapport.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings]
+    front = next(
+        r for r in read_grids(tmp_path / "rapport.xlsx")["Forside"] if r[0] == "Åpne avvik i DocMap"
+    )
+    assert front[1] == 258 and "forrige måned" not in front[2] and "252" not in front[2]

@@ -115,6 +115,11 @@ def deviation_table(found: list[Count], organisation: str, cite: Cite = _no_sour
     )
 
 
+def _month_before(day: dt.date) -> dt.date:
+    """The first of the month before `day`'s month (counts are dated the first)."""
+    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
 def narrative(found: list[Count]) -> list[str]:
     if not found:
         return []
@@ -168,8 +173,16 @@ def build(inputs: SectionInput) -> Section:
                 "note",
             )
         )
+    # The front page compares the last count with the count a month before it («forrige
+    # måned»), not with whichever count precedes it: with 1 March missing, 1 February's.
+    latest = found[-1] if found else None
+    month_before = (
+        None
+        if latest is None
+        else next((c for c in found if c.date == _month_before(latest.date)), None)
+    )
     facts = {
-        "open_deviations": found[-1].open if found else None,
-        "open_deviations_previous": found[-2].open if len(found) > 1 else None,
+        "open_deviations": latest.open if latest else None,
+        "open_deviations_previous": month_before.open if month_before else None,
     }
     return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)
