@@ -218,7 +218,9 @@ def _front_page_millions(path: Path) -> str:
     return format_number(abs(row[1].value), 1)
 
 
-@pytest.mark.parametrize("variance", [None, 449_600, -449_600, 9_449_955, 1_250_000, 50_000])
+@pytest.mark.parametrize(
+    "variance", [None, 449_600, -449_600, 9_449_955, 1_250_000, 50_000, 1_350_000, -4_650_000]
+)
 def test_drafted_amounts_equal_the_front_page_and_the_table(
     specs, example_copy, tmp_path: Path, variance
 ):

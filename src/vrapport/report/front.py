@@ -30,8 +30,11 @@ WIDTHS = (30.0, 34.0, 34.0, 26.0, 12.0, 70.0, 8.0, 10.0)
 # Characters of a citation on one row of Kilder (a longer one continues on the next rows):
 # well below Excel's cell limit, and short enough for the row to show it in full.
 CITATION_CHARS = 2_000
+# unit -> (number format, divisor): kroner are divided by a million, not multiplied by 1e-6,
+# which is no binary fraction: 4 650 000 × 1e-6 is 4,6499999999999995, shown «4,6 mill. kr»
+# by a reader that rounds the cell's value, where the chapter's sentence says 4,7.
 UNITS = {
-    "mill": ('0.0 "mill. kr"', 1e-6),
+    "mill": ('0.0 "mill. kr"', 1e6),
     "percent": ("0.0 %", 1.0),
     "count": ("#,##0", 1.0),
 }
@@ -97,7 +100,7 @@ def key_figures(
             if note:
                 items.append(KeyFigure(entry.label, None, note=note))
             continue
-        number_format, scale = UNITS[entry.unit]
+        number_format, divisor = UNITS[entry.unit]
         status: Status = (
             "green"
             if _meets(value, entry.green)
@@ -118,7 +121,7 @@ def key_figures(
         items.append(
             KeyFigure(
                 entry.label,
-                value * scale,
+                value / divisor,
                 number_format,
                 status,
                 f"{word}. {note}" if note else word,
