@@ -26,6 +26,7 @@ from vrapport.consolidate.hr import (
     pooled,
     summary_table,
 )
+from vrapport.numbers import round_half_away
 from vrapport.period import Period
 from vrapport.pipeline import build
 from vrapport.reader import MONTH, ROW_KEY, read_submission
@@ -210,7 +211,9 @@ def test_example_summary_rates_equal_pooled_workdays(report_grids):
     values = row_values(report_grids, r"^samlet$", SHEET)
     month, same_month, ytd, prior_ytd, quarter, target, gap = values[:7]
     assert ytd == pytest.approx(lost / agreed) and quarter == pytest.approx(lost / agreed)
-    assert target == 0.05 and gap == pytest.approx(lost / agreed - 0.05)
+    # the gap as the table shows the two: rate and target to one decimal of a percent
+    shown = round_half_away(lost / agreed, 3)
+    assert target == 0.05 and gap == pytest.approx(shown - 0.05) and gap == 0.005
     assert month > target and ytd > target
     prior = [example.LAST_YEAR[m] for m in (1, 2, 3)]
     assert prior_ytd == pytest.approx(sum(sum(v[1:]) for v in prior) / sum(v[0] for v in prior))
@@ -498,3 +501,27 @@ def test_rate_exactly_on_target_is_the_target_and_green(specs: Specs, make_fille
     assert total[6] == 0  # over (+) / under (−) the target
     front = next(r for r in grids["Forside"] if str(r[0]).startswith("Sykefravær hittil i år"))
     assert front[1] == 0.05 and str(front[2]).startswith("Grønn")
+
+
+def test_a_rate_shown_on_its_target_is_on_target_in_the_gap_and_on_the_front_page(
+    specs: Specs, make_filled, tmp_path: Path
+):
+    """5,04 % is shown «5,0 %»: against the target of 5,0 % the gap column says 0,0 % (not a
+    red «+0,0 %») and the front page's key figure is green, as explained-targets and the
+    drafted sentences already judged it."""
+    period = Period(2025, 1)
+    row = {"agreed": 10_000, "self_certified": 504, "medically_short": 0, "medically_long": 0}
+    prior = {f"{k}_prior": v for k, v in row.items()}
+    months = {f"m{m:02d}": dict(prior) for m in range(1, 13)}
+    months["m01"] |= row
+    types = [t.key for t in specs.report.catalogue("working_time_breach_types")]
+    data = {"sick_leave": months, "breaches": {t: {("count", 1): 0} for t in types}}
+    path = make_filled("hr", data, period)
+    outcome = build([path], period, tmp_path / "r.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings if f.severity == "error"]
+    grids = read_grids(tmp_path / "r.xlsx")
+    total = row_values(grids, r"^samlet$", SHEET)
+    assert total[2] == pytest.approx(0.0504) and total[5:7] == [0.05, 0.0]
+    front = openpyxl.load_workbook(tmp_path / "r.xlsx")["Forside"]
+    sick = next(r for r in front.iter_rows() if str(r[0].value).startswith("Sykefravær hittil"))
+    assert sick[1].value == pytest.approx(0.0504) and str(sick[2].value).startswith("Grønn")

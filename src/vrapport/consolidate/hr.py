@@ -236,7 +236,13 @@ def summary_table(
     for measure in MEASURES.values():
         target = targets.get(measure.target) if measure.target else None
         ytd_rate = data.rate(measure.key, ytd)
-        gap = ytd_rate - target if target is not None and ytd_rate is not None else None
+        # As the table shows the two (one decimal of a percent, as _relation compares): 5,04 %
+        # shown «5,0 %» against 5,0 % is on target, not a red «+0,0 %».
+        gap = (
+            round_half_away(round_half_away(ytd_rate, 3) - round_half_away(target, 3), 3)
+            if target is not None and ytd_rate is not None
+            else None
+        )
         values = (
             data.rate(measure.key, month),
             data.rate(measure.key, month, prior=True),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vrapport.lineage import split_citation
-from vrapport.numbers import format_millions, format_number
+from vrapport.numbers import format_millions, format_number, round_half_away
 from vrapport.report.model import (
     Contents,
     HeaderCell,
@@ -74,6 +74,17 @@ def _shown(value: float, unit: str) -> str:
     return format_number(value)
 
 
+def _as_shown(value: float, unit: str) -> float:
+    """The value as the panel shows it (0,1 mill. kr, 0,1 %, whole counts): what its colour,
+    arrow and «bedre/dårligere» judge. 5,04 % shown «5,0 %» against a target of 5 % was
+    yellow with a red «+0,0 %» beside it; explained-targets already judged it as shown."""
+    if unit == "mill":
+        return round_half_away(value / 1_000_000, 1) * 1_000_000
+    if unit == "percent":
+        return round_half_away(value, 3)
+    return round_half_away(value)
+
+
 def _judgement(entry: KeyFigureEntry, value: float, previous: float) -> str:
     """'bedre' or 'dårligere' by the direction the green threshold points; '' if unchanged."""
     green = entry.green
@@ -101,17 +112,19 @@ def key_figures(
                 items.append(KeyFigure(entry.label, None, note=note))
             continue
         number_format, divisor = UNITS[entry.unit]
+        seen = _as_shown(value, entry.unit)
         status: Status = (
             "green"
-            if _meets(value, entry.green)
-            else ("yellow" if _meets(value, entry.yellow) else "red")
+            if _meets(seen, entry.green)
+            else ("yellow" if _meets(seen, entry.yellow) else "red")
         )
         note = entry.note
         previous = facts.get(entry.compare) if entry.compare else None
         if previous is not None:
-            arrow = "↑" if value > previous else ("↓" if value < previous else "→")
+            before = _as_shown(previous, entry.unit)
+            arrow = "↑" if seen > before else ("↓" if seen < before else "→")
             shown = _shown(previous, entry.unit)
-            judgement = _judgement(entry, value, previous)
+            judgement = _judgement(entry, seen, before)
             note = (
                 f"{arrow} {entry.compare_label}: {shown}"
                 + (f" ({judgement})" if judgement else "")
