@@ -1378,3 +1378,72 @@ def test_a_date_cell_with_an_iso_date_is_read(specs: Specs, tmp_path: Path, iso:
     )
     (sub,) = check_files([path], specs, PERIOD)
     assert [f.code for f in sub.findings if f.code == "corrupt-file"] == []
+
+
+F6_MARCH = b'<c r="F6" s="12" t="n"><v>34185330</v>'
+
+
+def _in_f6(cell: bytes) -> dict[str, corpus.Edit]:
+    return {RESULTAT: lambda d: d.replace(F6_MARCH, cell, 1)}
+
+
+@pytest.mark.parametrize(
+    ("edits", "cell", "words"),
+    [
+        # python-calamine refuses the whole file («Unrecognized boolean cell value: 2»)
+        (_in_f6(b'<c r="F6" s="12" t="b"><v>2</v>'), "F6", "F6: sannhetsverdien «2»"),
+        (_in_f6(b'<c r="F6" s="12" t="b"><v>yes</v>'), "F6", "F6: sannhetsverdien «yes»"),
+        # ... and a sheet size it cannot parse («Range is missing the expected row component»)
+        (
+            {
+                RESULTAT: lambda d: d.replace(
+                    b'<dimension ref="A1:Y17" />', b'<dimension ref="ZZZZZ1:A0"/>'
+                )
+            },
+            "",
+            "ugyldig størrelse «ZZZZZ1:A0»",
+        ),
+        (
+            {RESULTAT: lambda d: d.replace(b'<dimension ref="A1:Y17" />', b"<dimension/>")},
+            "",
+            "ugyldig størrelse «»",
+        ),
+        # ... and a sheet's visibility other than visible, hidden, veryHidden
+        (
+            {
+                "xl/workbook.xml": lambda d: d.replace(
+                    b'"Resultat" sheetId="2" state="visible"',
+                    b'"Resultat" sheetId="2" state=" hidden "',
+                )
+            },
+            "",
+            "synligheten « hidden »",
+        ),
+        (
+            {
+                "xl/workbook.xml": lambda d: d.replace(
+                    b'"Resultat" sheetId="2" state="visible"',
+                    b'"Resultat" sheetId="2" state="Hidden"',
+                )
+            },
+            "",
+            "synligheten «Hidden»",
+        ),
+        # an inline text cell holding only a <v>: read as empty («Mangler verdi»)
+        (
+            _in_f6(b'<c r="F6" s="12" t="inlineStr"><v>34185330</v>'),
+            "F6",
+            "F6: cellen er lagret som tekst",
+        ),
+    ],
+)
+def test_damage_the_value_reader_trips_on_is_named_at_its_sheet(
+    specs: Specs, tmp_path: Path, edits: dict[str, corpus.Edit], cell: str, words: str
+) -> None:
+    """These made the finding «Filen er skadet» for the file, naming no sheet or cell (or
+    «Mangler verdi» for a value that is there)."""
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = sub.findings
+    assert (finding.code, finding.sheet, finding.cell) == ("corrupt-file", "Resultat", cell)
+    assert words in finding.message, finding.message

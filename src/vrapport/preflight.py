@@ -360,6 +360,7 @@ _CONDITIONAL, _RULE = 8, 9
 _RULE_FORMAT, _RULE_RANGE = 10, 11
 # The parts of an inline text (see _TextParts).
 _TEXT, _RUN, _PHONETIC = 12, 13, 14
+_DIMENSION = 15
 _PART_TAGS = {_TEXT: "t", _RUN: "r", _PHONETIC: "rPh"}
 # Ranges of conditional formats whose number format may show a number otherwise, per sheet.
 MAX_CONDITIONAL_FORMATS = 1000
@@ -409,6 +410,7 @@ _CODES = {
     "t": _TEXT,
     "r": _RUN,
     "rPh": _PHONETIC,
+    "dimension": _DIMENSION,
 }
 # The value of a date cell (t="d"): an ISO 8601 date, time or both (ST_Xstring, as Excel
 # writes them: 2024-03-31, 2024-03-31T12:00:00, 12:00:00).
@@ -417,6 +419,15 @@ _ISO_DATE = re.compile(
 )
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
+# A boolean cell's value as python-calamine reads it (any case, white space around it); it
+# refuses the whole file for any other.
+_BOOLEANS = frozenset(("0", "1", "true", "false"))
+# A sheet's size (<dimension ref>) as python-calamine reads it: one or two cells, letters
+# then digits (a row from 1); it refuses the whole file for any other.
+_DIMENSION_CELL = re.compile(r"[A-Za-z]+(\d+)")
+# A sheet's visibility (<sheet state>) as the format has it; python-calamine refuses the
+# whole file for any other (« hidden », «Hidden»).
+_SHEET_STATES = frozenset(("visible", "hidden", "veryHidden"))
 
 
 def col_letters(col: int) -> str:
@@ -576,6 +587,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     spread: tuple[str, str] | None = None
     spreads: list[tuple[str, str]] = []  # (range, formula as shown) of every such formula
     valued = False  # the current cell has had its <v>
+    inlined = False  # ... or its inline text (<is>)
     leaders: dict[str, tuple[str, str]] = {}  # group -> the cell and formula that head it
     value: str | None = None  # its <v> text, when it was needed
     collecting = 0  # _VALUE or _FORMULA while collecting that element's text
@@ -706,7 +718,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
         nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
-        nonlocal spread, valued, rule_formats, dated, inline
+        nonlocal spread, valued, rule_formats, dated, inline, inlined
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
@@ -763,7 +775,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 elif style in odd_styles:
                     scan.formats[f"{col_letters(c)}{r}"] = odd_styles[style]
             formula = value = None
-            valued = False
+            valued = inlined = False
         elif not code:
             return
         elif code == _VALUE:
@@ -773,7 +785,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 valued = True
             # The text is needed for a shared-string index, an error and a formula's result;
             # a plain value's is not (a <v> before its <f> leaves the formula without one).
-            if in_cell and (kind == "s" or kind == "d" or flagged or dated):
+            if in_cell and (kind == "s" or kind == "d" or kind == "b" or flagged or dated):
                 collecting = _VALUE
                 text.clear()
                 parser.CharacterDataHandler = text.append
@@ -802,7 +814,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if in_cell:  # an inline text is the cell's value as a <v> is
                 if valued:
                     raise two_values()
-                valued = True
+                valued = inlined = True
                 inline = _TextParts()
         elif code in _PART_TAGS:
             if inline is not None:
@@ -856,6 +868,16 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 corners = parse_range(ref)
                 if corners is not None and len(scan.conditional_formats) < MAX_CONDITIONAL_FORMATS:
                     scan.conditional_formats.append((*corners, shown_as))
+        elif code == _DIMENSION:
+            size = attrs.get("ref", "")
+            if not _is_dimension(size):
+                raise Refused(
+                    "corrupt-file",
+                    f"{where} har en ugyldig størrelse «{size[:20]}» (området arket sier det "
+                    "bruker). Filen er skadet eller laget av et annet program; lagre den på nytt "
+                    "i Excel.",
+                    sheet,
+                )
         elif code == _MERGE:
             ref = attrs.get("ref", "")
             corners = parse_range(ref)
@@ -914,6 +936,27 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             inline = None
         elif code == _CELL:
             in_cell = False
+            if kind == "b" and value is not None and value.strip().lower() not in _BOOLEANS:
+                place = f"{col_letters(at_col)}{at_row}"
+                raise Refused(
+                    "corrupt-file",
+                    f"{where}, celle {place}: sannhetsverdien «{value.strip()[:20]}» finnes "
+                    "ikke i Excel-formatet (der er den 0 eller 1). Filen er skadet eller "
+                    "laget av et annet program; lagre den på nytt i Excel.",
+                    sheet,
+                    place,
+                )
+            if kind == "inlineStr" and valued and not inlined:
+                # Excel keeps an inline text in <is>; python-calamine reads a <v> there as empty
+                place = f"{col_letters(at_col)}{at_row}"
+                raise Refused(
+                    "corrupt-file",
+                    f"{where}, celle {place}: cellen er lagret som tekst, men verdien står der "
+                    "Excel aldri lagrer en tekst, og den leses som tom. Filen er skadet eller "
+                    "laget av et annet program; lagre den på nytt i Excel.",
+                    sheet,
+                    place,
+                )
             if kind == "d" and value is not None and not _ISO_DATE.match(value.strip()):
                 # Excel's date cells hold ISO 8601 text; python-calamine took a number there
                 # as the text of a number, and the figure reached the report
@@ -1153,6 +1196,15 @@ def _sheet_names(
                     "Filen er skadet eller manipulert; lagre den på nytt i Excel.",
                 )
             sheets[ids[0] if ids else ""] = attrs.get("name", "")
+            state = attrs.get("state")
+            if state is not None and state not in _SHEET_STATES:
+                raise Refused(
+                    "corrupt-file",
+                    f"Arket «{attrs.get('name', '')}» har synligheten «{state[:20]}», som ikke "
+                    "finnes i Excel-formatet (bare synlig, skjult eller svært skjult); programmer "
+                    "leser det ulikt. Filen er skadet eller manipulert; lagre den på nytt i Excel.",
+                    attrs.get("name", ""),
+                )
         elif tag == "workbookPr":
             system = attrs.get("date1904")
             if system is not None and _true(system) and system not in _TRUE:
@@ -1205,6 +1257,15 @@ def _sheet_names(
         elif rel.get("Type", "").endswith("/styles") and target and book is not None:
             book.styles_part = full
     return paths
+
+
+def _is_dimension(ref: str) -> bool:
+    """Is `ref` a sheet size python-calamine reads (see _DIMENSION_CELL)?"""
+    corners = ref.split(":")
+    return len(corners) <= 2 and all(
+        (found := _DIMENSION_CELL.fullmatch(corner)) is not None and int(found.group(1)) > 0
+        for corner in corners
+    )
 
 
 def _too_long(code: str) -> str:
