@@ -1447,3 +1447,48 @@ def test_damage_the_value_reader_trips_on_is_named_at_its_sheet(
     (finding,) = sub.findings
     assert (finding.code, finding.sheet, finding.cell) == ("corrupt-file", "Resultat", cell)
     assert words in finding.message, finding.message
+
+
+@pytest.mark.parametrize("height", ["0.1", "1.5", " 0.5 "])
+def test_a_row_too_low_to_be_seen_is_a_hidden_row(specs: Specs, tmp_path: Path, height: str):
+    """ht="0.1" shows a row as a line no figure fits in: its values were read, no finding."""
+    edits = {
+        RESULTAT: lambda d: d.replace(
+            b'<row r="7">', f'<row r="7" ht="{height}" customHeight="1">'.encode(), 1
+        )
+    }
+    (sub,) = check_files(
+        [corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "o.xlsx", edits)], specs, PERIOD
+    )
+    assert [(f.sheet, f.cell, f.code) for f in sub.findings] == [("Resultat", "A7", "hidden-row")]
+    assert "Rad 7 er skjult eller så lav at den ikke vises" in sub.findings[0].message
+
+
+def test_a_column_too_narrow_to_be_seen_is_a_hidden_column(specs: Specs, tmp_path: Path):
+    widths = b'<col width="14.7109375" customWidth="1" min="2" max="25" />'
+    split = (
+        b'<col width="14.7" customWidth="1" min="2" max="5" />'
+        b'<col width="0.01" customWidth="1" min="6" max="6" />'
+        b'<col width="14.7" customWidth="1" min="7" max="25" />'
+    )
+    edits = {RESULTAT: lambda d: d.replace(widths, split, 1)}
+    (sub,) = check_files(
+        [corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "o.xlsx", edits)], specs, PERIOD
+    )
+    finding = _only(sub, "hidden-column")
+    assert (finding.sheet, finding.cell) == ("Resultat", "F6")
+    assert "Kolonne F er skjult eller så smal at den ikke vises" in finding.message
+
+
+def test_a_low_row_and_a_narrow_column_that_show_a_figure_are_no_finding(specs, tmp_path):
+    widths = b'<col width="14.7109375" customWidth="1" min="2" max="25" />'
+    narrow = b'<col width="9" customWidth="1" min="2" max="25" />'
+    edits = {
+        RESULTAT: lambda d: d.replace(widths, narrow, 1).replace(
+            b'<row r="7">', b'<row r="7" ht="9" customHeight="1">', 1
+        )
+    }
+    (sub,) = check_files(
+        [corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "o.xlsx", edits)], specs, PERIOD
+    )
+    assert sub.findings == []

@@ -445,12 +445,19 @@ def _true(value: str | None, meaning: tuple[str, str] = _TRUE) -> bool:
     return value is not None and value.strip() in meaning
 
 
-def _zero(size: str | None) -> bool:
-    """Is a row height or column width given as zero (or less): hidden in Excel?"""
+# Below these a row (height in points) or a column (width in characters) shows no figure:
+# a row of ht="0.1" is a line, a column of width="0.01" fits not even a «#».
+MIN_ROW_HEIGHT = 4.0
+MIN_COL_WIDTH = 1.0
+
+
+def _unseen(size: str | None, least: float) -> bool:
+    """Is a row height or column width given as less than `least`: hidden in Excel, or as
+    good as hidden?"""
     if size is None:
         return False
     try:
-        return float(size) <= 0
+        return float(size) < least
     except ValueError:
         return False
 
@@ -836,11 +843,11 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 row = int(ref)
                 if row <= MAX_ROWS:
                     row_digits, row_number, row_cut = ref, row, -len(ref)
-            if _true(attrs.get("hidden")) or _zero(attrs.get("ht")):
+            if _true(attrs.get("hidden")) or _unseen(attrs.get("ht"), MIN_ROW_HEIGHT):
                 if row <= MAX_ROWS:
                     hidden_rows.add(row)
         elif code == _COL:
-            if _true(attrs.get("hidden")) or _zero(attrs.get("width")):
+            if _true(attrs.get("hidden")) or _unseen(attrs.get("width"), MIN_COL_WIDTH):
                 # xsd:unsignedInt: min=" 6" is column 6 to LibreOffice
                 low, high = attrs.get("min", "").strip(), attrs.get("max", "").strip()
                 if low.isascii() and low.isdigit() and high.isascii() and high.isdigit():

@@ -884,7 +884,8 @@ class SpecialCell:
 
 
 def _hidden_inputs(sub: Submission, data: SheetData, hidden: set[int]) -> None:
-    """A hidden row with input cells: its values are read, but nobody sees them in Excel."""
+    """A hidden row with input cells (or one too low to show them): its values are read,
+    but nobody sees them in Excel."""
     if not hidden:
         return
     rows = sorted(
@@ -897,7 +898,8 @@ def _hidden_inputs(sub: Submission, data: SheetData, hidden: set[int]) -> None:
             row_ref(row),
             WARNING,
             "hidden-row",
-            f"Rad {row} er skjult, men verdiene i den leses. Vis raden og kontroller den.",
+            f"Rad {row} er skjult eller så lav at den ikke vises, men verdiene i den leses. "
+            "Vis raden (eller gi den vanlig høyde) og kontroller den.",
         )
 
 
@@ -1117,7 +1119,8 @@ def _distinct(a: float, b: float) -> tuple[str, str]:
 
 
 def _hidden_columns(sub: Submission, data: SheetData, hidden: list[tuple[int, int]]) -> None:
-    """A hidden column with input cells: its values are read, but nobody sees them."""
+    """A hidden column with input cells (or one too narrow to show them): its values are
+    read, but nobody sees them."""
     if not hidden:
         return
     rows_by_col: dict[int, list[int]] = {}
@@ -1133,8 +1136,8 @@ def _hidden_columns(sub: Submission, data: SheetData, hidden: list[tuple[int, in
             first if first == last else f"{first}:{last}",
             WARNING,
             "hidden-column",
-            f"Kolonne {letter} er skjult, men verdiene i den leses. Vis kolonnen og "
-            "kontroller den.",
+            f"Kolonne {letter} er skjult eller så smal at den ikke vises, men verdiene i den "
+            "leses. Vis kolonnen (eller gi den vanlig bredde) og kontroller den.",
         )
 
 
