@@ -352,3 +352,24 @@ def test_overlapping_conditional_formats_and_a_thousand_more_are_judged(
     )
     found = _found(path, specs, "number-format-alters", "number-format-hides")
     assert [(f.cell, f.severity) for f in found] == [(c, "error") for c in ("F6", "F7", "F8")]
+
+
+def test_a_format_that_shows_the_number_in_white_hides_it(specs: Specs, example_copy):
+    """«[White]#,##0» writes the figure white on the input cell's pale fill: nobody sees it,
+    and it reached the report with no finding. Colour 2 of Excel's palette is white too."""
+    path = _formatted(
+        example_copy("okonomi.xlsx"),
+        "Resultat",
+        {"F7": "[White]#,##0", "D6": "[color2]0", "F8": "#,##0;[White]-#,##0", "C6": "[Red]0"},
+    )
+    found = [
+        (f.cell, f.code, f.severity)
+        for f in _found(path, specs, "number-format-alters", "number-format-hides")
+    ]
+    assert sorted(found) == [
+        ("D6", "number-format-hides", "warning"),
+        ("F7", "number-format-hides", "warning"),
+    ]
+    (white,) = [f for f in _found(path, specs, "number-format-hides") if f.cell == "F7"]
+    assert "(tallformatet «[White]#,##0» viser det med hvit skrift)" in white.message
+    assert shown("#,##0;[White]-#,##0", -5).hidden and not shown("#,##0;[White]-#,##0", 5).hidden

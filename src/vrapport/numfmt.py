@@ -33,6 +33,7 @@ NUMBER_FORMAT_MAX = 255  # Excel's longest number format
 _CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\]")
 _DATE_BRACKET = re.compile(r"\[(h+|m+|s+)\]", re.IGNORECASE)
 _PLACEHOLDERS = frozenset("0#?")
+_WHITE = frozenset(("[white]", "[color2]"))  # Excel's colour names and palette (2: white)
 # Excel's built-in formats (numFmtId below 164) that show a number otherwise: the percents
 # (scaled) and the dates and times (ECMA-376 Part 1, 18.8.30), which show a figure as a
 # date, a time of day, or «####» past Excel's last date.
@@ -76,6 +77,9 @@ class Shown:
     # a negative number shown by a section of its own with no minus sign or parentheses:
     # «#,##0;#,##0» shows −2 698 584 as 2 698 584 (Excel adds no sign to such a section)
     unsigned: bool = False
+    # shown in white («[White]», «[Color2]»): on the input cell's pale fill nobody sees it
+    # (`hidden` too)
+    white: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def _section(tokens: list[str]) -> _Section:
     condition = None
     shape: list[str] = []  # per token: 0 placeholder, , . or x (anything else)
     percent = 0
-    digits = date = text_part = general = False
+    digits = date = text_part = general = white = False
     literal: list[str] = []
     for token in tokens:
         low = token.lower()
@@ -125,6 +129,7 @@ def _section(tokens: list[str]) -> _Section:
             date = True
             shape.append("x")
         elif token.startswith("["):
+            white |= low.replace(" ", "") in _WHITE
             shape.append("x")  # a colour or a locale
         elif low in ("am/pm", "a/p") or (len(token) == 1 and low in "ymdhsb"):
             date = True
@@ -141,13 +146,13 @@ def _section(tokens: list[str]) -> _Section:
     scaling = sum(len(run.group(1)) for run in re.finditer(r"0(,+)(?!,)(?=[^0]|$)", "".join(shape)))
     placeholders = "0" in shape or general
     factor = 100.0**percent / 1000.0**scaling
-    hidden = not placeholders and not date
+    hidden = (not placeholders and not date) or white
     after = re.search(r"\.([0,]*)", "".join(shape))
     decimals = after.group(1).count("0") if after else 0
     text = "".join(literal).strip()
     signed = "-" in text or "\u2212" in text or ("(" in text and ")" in text)
     return _Section(
-        Shown(factor, digits, hidden, text, date, decimals, percent > 0),
+        Shown(factor, digits, hidden, text, date, decimals, percent > 0, white=white),
         condition,
         text_part,
         signed,

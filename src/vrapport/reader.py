@@ -1179,7 +1179,10 @@ def _number_formats(
         stored = format_plain(value)
         redo = "Gi cellen malens tallformat igjen (Hjem › Tall) og kontroller tallet."
         if got.hidden and not meant.hidden and value != 0:
-            what = f"viser bare teksten {quoted(got.text)}" if got.text else "skjuler det"
+            if got.white:
+                what = "viser det med hvit skrift"
+            else:
+                what = f"viser bare teksten {quoted(got.text)}" if got.text else "skjuler det"
             message = (
                 f"Tallet {stored} vises ikke i cellen (tallformatet {named} {what}), "
                 f"men det leses og kommer i rapporten. {redo}"
