@@ -1492,3 +1492,50 @@ def test_a_low_row_and_a_narrow_column_that_show_a_figure_are_no_finding(specs, 
         [corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "o.xlsx", edits)], specs, PERIOD
     )
     assert sub.findings == []
+
+
+def test_a_sheet_whose_part_is_missing_is_named(specs: Specs, tmp_path: Path) -> None:
+    """The workbook lists «Resultat» but its part is gone (or its relationship is): the
+    finding was «Filen er skadet», naming no sheet."""
+    for name, edits in {
+        "uten-del.xlsx": {RESULTAT: None},
+        "uten-relasjon.xlsx": {
+            "xl/workbook.xml": lambda d: d.replace(
+                b"</sheets>", b'<sheet name="Ekstra" sheetId="99" r:id="rId99"/></sheets>', 1
+            )
+        },
+    }.items():
+        path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / name, edits)
+        (sub,) = check_files([path], specs, PERIOD)
+        (finding,) = sub.findings
+        sheet = "Resultat" if name == "uten-del.xlsx" else "Ekstra"
+        assert (finding.code, finding.sheet) == ("corrupt-file", sheet), finding.message
+        assert f"Arket «{sheet}» finnes ikke i filen" in finding.message
+
+
+def test_a_chart_sheet_in_a_template_sheets_place_is_named_so(specs: Specs, tmp_path: Path):
+    """A chart sheet named «Resultat» where the table was: «Fant ikke overskriften
+    «Regnskapslinje» på arket», as if the table had been moved or renamed."""
+    chart = (
+        b'<?xml version="1.0"?><chartsheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        b"</chartsheet>"
+    )
+    worksheet = b"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    edits: dict[str, corpus.Edit] = {
+        RESULTAT: None,
+        "xl/chartsheets/sheet1.xml": chart,
+        "xl/_rels/workbook.xml.rels": lambda d: d.replace(
+            b'relationships/worksheet" Target="/xl/worksheets/sheet2.xml"',
+            b'relationships/chartsheet" Target="/xl/chartsheets/sheet1.xml"',
+        ),
+        "[Content_Types].xml": lambda d: d.replace(
+            b'"/xl/worksheets/sheet2.xml" ContentType="' + worksheet,
+            b'"/xl/chartsheets/sheet1.xml" ContentType="' + worksheet.replace(b"work", b"chart"),
+        ),
+    }
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = sub.findings
+    assert (finding.code, finding.sheet, finding.severity) == ("missing-sheet", "Resultat", "error")
+    assert "Arket «Resultat» er et diagramark" in finding.message

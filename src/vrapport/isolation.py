@@ -55,6 +55,7 @@ class Workbook:
     sha256: str = ""
     sheet_names: list[str] = field(default_factory=list)
     visibility: dict[str, str] = field(default_factory=dict)  # "", "skjult", "svært skjult"
+    charts: list[str] = field(default_factory=list)  # the chart sheets (no cells)
     grids: dict[str, Grid] = field(default_factory=dict)
     merged: dict[str, list[Range]] = field(default_factory=dict)
     scans: dict[str, SheetScan] = field(default_factory=dict)
@@ -97,7 +98,7 @@ def read_overlapped(path: Path, display: str) -> Workbook:
 def _read_values(book: Workbook, path: Path) -> None:
     """The file's checksum, its sheets (names, visibility) and each sheet's values and merged
     ranges, read by python-calamine into `book`."""
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     def state(visible: Any) -> str:
         if visible == SheetVisibleEnum.VeryHidden:
@@ -112,6 +113,7 @@ def _read_values(book: Workbook, path: Path) -> None:
     del data
     book.sheet_names = list(workbook.sheet_names)
     book.visibility = {s.name: state(s.visible) for s in workbook.sheets_metadata}
+    book.charts = [s.name for s in workbook.sheets_metadata if s.typ == SheetTypeEnum.ChartSheet]
     for name in book.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
         try:
@@ -344,10 +346,11 @@ class _ValuesAhead:
         if self.error is not None:
             raise self.error
         values = self.values
-        book.sha256, book.sheet_names, book.visibility = (
+        book.sha256, book.sheet_names, book.visibility, book.charts = (
             values.sha256,
             values.sheet_names,
             values.visibility,
+            values.charts,
         )
         book.grids, book.merged = values.grids, values.merged
 

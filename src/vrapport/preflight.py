@@ -1248,11 +1248,14 @@ def _sheet_names(
             "Arbeidsbokens liste over deler har samme id to ganger. Filen er skadet eller "
             "manipulert; lagre den på nytt i Excel.",
         )
+    targets: dict[str, str] = {}  # relationship id -> the member it names
     for rel in relations:
         target = rel.get("Target", "")
         full = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         full = posixpath.normpath(full)
         full = members.get(full.casefold(), full)
+        if target:
+            targets[rel.get("Id", "")] = full
         if rel.get("Id") in sheets and target:
             if full in paths:
                 raise Refused(
@@ -1263,6 +1266,15 @@ def _sheet_names(
             paths[full] = sheets[rel["Id"]]
         elif rel.get("Type", "").endswith("/styles") and target and book is not None:
             book.styles_part = full
+    for rid, sheet in sheets.items():
+        if targets.get(rid) not in infos:
+            # python-calamine fails on the whole file, naming nothing
+            raise Refused(
+                "corrupt-file",
+                f"Arket «{sheet}» finnes ikke i filen: arbeidsboken viser til en del av filen "
+                "som mangler. Filen er skadet; lagre den på nytt i Excel.",
+                sheet,
+            )
     return paths
 
 

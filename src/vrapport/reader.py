@@ -833,6 +833,16 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
         name = actual[sheet.key]
         if name is None:
             continue
+        if name in book.charts:
+            sub.add(
+                sheet.name,
+                "",
+                ERROR,
+                "missing-sheet",
+                f"Arket {quoted(name)} er et diagramark, ikke et regneark med malens tabell. "
+                "Bruk malen uten å slette eller erstatte ark, og legg diagrammer på et eget ark.",
+            )
+            continue
         grid = book.grids[name]
         anchor = _find_table(sub, grid, sheet, name)
         if anchor is None:
