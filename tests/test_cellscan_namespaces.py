@@ -19,7 +19,7 @@ X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 ROWS = (
     '<row r="2" ht="0"><c r="B2" t="e"><v>#DIV/0!</v></c><c><f>B2+1</f><v>3</v></c></row>'
     '<row><c r="A3" t="inlineStr"><is><t xml:space="preserve">a b</t></is></c><c><f>1</f></c>'
-    '<c r="$D$3"><v>4</v></c></row>'
+    '<c r="D3"><v>4</v></c></row>'
 )
 
 

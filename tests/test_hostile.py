@@ -67,6 +67,14 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "Resultat",
         "AA100:XFD1048576",
     ),
+    # python-calamine refuses the whole file for a «$» in a cell's position: the finding named
+    # no sheet
+    "dollar-in-cell-reference": (
+        lambda: {RESULTAT: lambda d: d.replace(b'<c r="F7" s="12"', b'<c r="$F$7" s="12"', 1)},
+        "corrupt-file",
+        "Resultat",
+        "ugyldig cellereferanse «$F$7»",
+    ),
     "shared-strings-declare-billions": (
         lambda: corpus.with_shared_strings(4_000_000_000, 1),
         "corrupt-file",

@@ -351,7 +351,7 @@ class _SheetArea:
 
 
 _DIGITS = "0123456789"
-_COLUMN = re.compile(r"\$?([A-Za-z]{1,4})\$?")
+_COLUMN = re.compile(r"([A-Za-z]{1,4})")  # a cell's column: no «$» (python-calamine refuses one)
 # Element local names the sheet pass acts on, as small numbers (0: any other element).
 _CELL, _VALUE, _FORMULA, _ROW, _COL, _MERGE, _INLINE = 1, 2, 3, 4, 5, 6, 7
 _CONDITIONAL, _RULE = 8, 9
