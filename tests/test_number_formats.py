@@ -373,3 +373,31 @@ def test_a_format_that_shows_the_number_in_white_hides_it(specs: Specs, example_
     (white,) = [f for f in _found(path, specs, "number-format-hides") if f.cell == "F7"]
     assert "(tallformatet «[White]#,##0» viser det med hvit skrift)" in white.message
     assert shown("#,##0;[White]-#,##0", -5).hidden and not shown("#,##0;[White]-#,##0", 5).hidden
+
+
+def test_a_figure_in_white_type_is_hidden(specs: Specs, example_copy):
+    """White type (by colour, by the theme's «Bakgrunn 1», by palette index) on the input
+    cell's pale fill: the figure reached the report and nobody saw it."""
+    from openpyxl.styles import Font
+    from openpyxl.styles.colors import Color
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    sheet["F7"].font = Font(color="FFFFFFFF")
+    sheet["D6"].font = Font(color=Color(theme=0))
+    sheet["B6"].font = Font(color=Color(indexed=9))
+    sheet["C6"].font = Font(color="FFFF0000")  # red is seen
+    workbook.save(path)
+    found = sorted(
+        (f.cell, f.code) for f in _found(path, specs, "number-format-alters", "number-format-hides")
+    )
+    assert found == [
+        ("B6", "number-format-hides"),
+        ("D6", "number-format-hides"),
+        ("F7", "number-format-hides"),
+    ]
+    (white,) = [f for f in _found(path, specs, "number-format-hides") if f.cell == "F7"]
+    assert (
+        "Tallet 16\u00a0538\u00a0861 vises ikke i cellen (cellen har hvit skrift)" in white.message
+    )

@@ -31,6 +31,8 @@ _WORD = re.compile(r"[A-Za-z_\\][\w.\\]*")  # what a defined name may be (and ot
 _STRING = re.compile(r'"[^"]*"')
 MAX_NAME_LINKS = 5  # a name defined by a name defined by ... by a link: the depth followed
 SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
+# In SheetScan.formats: the cell's style writes its figure in white type (no number format).
+WHITE_TYPE = "(hvit skrift)"
 
 
 @dataclass

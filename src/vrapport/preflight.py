@@ -28,6 +28,7 @@ from xml.parsers import expat
 from vrapport.cellscan import (
     FORMULA_WITHOUT_VALUE,
     SHARED_FOLLOWER,
+    WHITE_TYPE,
     BookScan,
     SheetScan,
     external_names,
@@ -563,7 +564,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # Styles showing a number as a date or time: a cell of them is recorded only when its
     # number is one such a format cannot show (past Excel's last date, below 0), since
     # python-calamine gives the number itself only then (a date in range it reads as a date).
-    date_styles = {style for style, code in odd_styles.items() if shows_date(code)}
+    date_styles = {
+        style for style, code in odd_styles.items() if code != WHITE_TYPE and shows_date(code)
+    }
     dated: str | None = None  # the format of the current cell, when a date style
     inline: _TextParts | None = None  # inside a cell's inline text (<is>)
     area = _SheetArea()
@@ -1318,6 +1321,8 @@ def _number_formats(
     codes = {str(number): code for number, code in BUILTIN.items()}
     odd: dict[str, str] = {}
     in_xfs, index = False, 0
+    white: set[str] = set()  # the fonts (their index in <fonts>) in white type
+    font = -1  # the index of the <font> of <fonts> being read, or -1
     dxf = -1  # the index of the <dxf> being read (a conditional format's style), or -1
 
     def format_code(attrs: dict[str, str]) -> str:
@@ -1327,9 +1332,15 @@ def _number_formats(
         return code
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal in_xfs, index, dxf
+        nonlocal in_xfs, index, dxf, font
         tag = local_name(name)
-        if tag == "numFmt" and dxf >= 0:
+        if tag == "fonts":
+            font = -1
+        elif tag == "font" and dxf < 0 and not in_xfs:
+            font += 1
+        elif tag == "color" and font >= 0 and _white(attrs):
+            white.add(str(font))
+        elif tag == "numFmt" and dxf >= 0:
             code = format_code(attrs) or codes.get(_number_id(attrs.get("numFmtId")), "")
             if code and may_alter(code):
                 odd[f"dxf:{dxf}"] = code
@@ -1340,14 +1351,16 @@ def _number_formats(
             if not may_alter(codes.get(number, "")):
                 codes[number] = code
         elif tag == "dxfs":
-            dxf = -1
+            dxf = font = -1
         elif tag == "dxf":
             dxf += 1
         elif tag == "cellXfs":
-            in_xfs = True
+            in_xfs, font = True, -1
         elif tag == "xf" and in_xfs:
             code = codes.get(_number_id(attrs.get("numFmtId", "0")), "")
-            if code and (may_alter(code) or shows_date(code)):
+            if _number_id(attrs.get("fontId", "0")) in white:
+                odd[str(index)] = WHITE_TYPE
+            elif code and (may_alter(code) or shows_date(code)):
                 odd[str(index)] = code
             index += 1
 
@@ -1362,6 +1375,21 @@ def _number_formats(
     parser.StartElementHandler, parser.EndElementHandler = start, end
     stream.parse(archive, info, parser, "Stilene i filen")
     return odd
+
+
+# White type: by colour (any alpha), the theme's first colour («Bakgrunn 1», lt1) or the
+# palette's white (indexes 1 and 9).
+_WHITE_INDEXES = ("1", "9")
+
+
+def _white(color: dict[str, str]) -> bool:
+    """Does a <color> element's `color` (its attributes) give white type?"""
+    rgb = color.get("rgb", "").strip().upper()
+    if rgb:
+        return len(rgb) in (6, 8) and rgb.endswith("FFFFFF")
+    if "theme" in color:
+        return color["theme"].strip() == "0" and not color.get("tint", "").strip(" 0.")
+    return color.get("indexed", "").strip() in _WHITE_INDEXES
 
 
 def _application(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:

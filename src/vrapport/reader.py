@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
-from vrapport.cellscan import SHARED_FOLLOWER, SheetScan, linked_name
+from vrapport.cellscan import SHARED_FOLLOWER, WHITE_TYPE, SheetScan, linked_name
 from vrapport.findings import ERROR, TEMPLATE_SOURCE, WARNING, Finding, Severity, row_ref
 from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
@@ -1179,6 +1179,15 @@ def _number_formats(
         column = data.spec.column(key)
         value = _at(grid, *xl_cell_to_rowcol(cell))
         if column.type not in NUMBER_TYPES or not is_number(value):
+            continue
+        if code == WHITE_TYPE:
+            if value != 0:
+                message = (
+                    f"Tallet {format_plain(value)} vises ikke i cellen (cellen har hvit skrift), "
+                    "men det leses og kommer i rapporten. Gi cellen vanlig skriftfarge (Hjem › "
+                    "Skriftfarge › Automatisk) og kontroller tallet."
+                )
+                sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
             continue
         expected_code = column.number_format or DEFAULT_FORMATS.get(column.type, "")
         if code == expected_code:
