@@ -199,6 +199,20 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "Resultat",
         "F6: teksten i cellen er lagret i flere deler",
     ),
+    # a formula in _meta: its stored result («2024-03») is what the file would claim, whatever
+    # the formula says (="2024-02") or Excel last computed
+    "formula-in-meta": (
+        lambda: {
+            corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "_meta"): lambda d: d.replace(
+                b'<c r="B4" t="inlineStr"><is><t>2024-03</t></is></c>',
+                b'<c r="B4" t="str"><f>"2024-02"</f><v>2024-03</v></c>',
+                1,
+            )
+        },
+        "formula-in-meta",
+        "_meta",
+        'Det skjulte arket _meta har en formel (="2024-02")',
+    ),
     # a date cell holds ISO 8601 text; python-calamine read the number as its text, and it
     # reached the report with a warning only
     "number-in-a-date-cell": (

@@ -131,6 +131,14 @@ CODES: Mapping[str, Code] = _table(
     ),
     Code("wrong-organisation", "file", ERROR),
     Code(
+        "formula-in-meta",
+        "file",
+        ERROR,
+        "Det skjulte arket _meta har en formel ({formula}); vrapport skriver bare verdier dit, "
+        "så det er uklart hvilken mal, versjon eller periode filen gjelder. Bruk malen for "
+        f"perioden, {TEMPLATE_SOURCE}.",
+    ),
+    Code(
         "wrong-version",
         "file",
         ERROR,

@@ -797,6 +797,14 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
     meta_sheet = _pick_sheet(sub, META_SHEET, metas)
     if meta_sheet is None:
         return
+    # vrapport writes values into _meta, never formulas: a formula's stored result is what
+    # the file claims (its period, its template), whatever the formula says or Excel last
+    # computed, so nothing in such a file is read.
+    formulas = book.scans.get(meta_sheet, SheetScan()).formulas
+    if formulas:
+        cell = min(formulas, key=lambda ref: xl_cell_to_rowcol(ref))
+        sub.make("formula-in-meta", META_SHEET, cell, formula=formulas[cell][:60])
+        return
     read = read_meta(book.grids[meta_sheet])
     sub.meta, sub.meta_cells = read.values, read.cells
     for key, first, other in read.conflicts:
