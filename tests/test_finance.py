@@ -362,3 +362,26 @@ def test_last_years_movements_are_not_this_years(schemas_copy, tmp_path: Path):
     grids = read_grids(tmp_path / "r.xlsx")
     assert row_values(grids, r"^bevegelser hittil i år$", SHEET)[0] == -66350
     assert row_values(grids, r"^ub per 31\.3\.2024$", SHEET)[0] == -372840
+
+
+def test_amounts_shown_as_nothing_name_no_direction():
+    """A variance, a total's difference from budget or a movement shown as 0,0 mill. kr has no
+    direction to name: «et negativt budsjettavvik på 0,0 mill. kr», «0,0 mill. kr lavere enn
+    budsjettet» and «redusert med 0,0 mill. kr» read as if something had happened."""
+    from vrapport.consolidate.finance import Fte, Line, Liquidity, narrative
+
+    lines = [
+        Line("operating_revenue", "Driftsinntekter", "income", 0, 0, 5e6, 5e6, 2e7, "bold"),
+        Line("operating_expenses", "Driftskostnader", "cost", 0, 0, 4e6, 4.03e6, 2e7, "bold"),
+        Line("net_result", "RESULTAT", "result", 0, 40_000, 1e6, 1.03e6, 4e6, "bold"),
+    ]
+    said = narrative(lines, Liquidity(-1e8, 20_000, 6.4e8), Fte(470, 470), PERIOD, 500_000)
+    text = " ".join(" ".join(part) for part in said.values()).replace("\u00a0", " ")
+    assert (
+        "Mars-måned har et budsjettavvik på 0,0 mill. kr, mens resultatet pr. mars viser et "
+        "budsjettavvik på 0,0 mill. kr."
+    ) in text
+    assert "Inntektene pr. mars er samlet sett på budsjettet." in text
+    assert "Driftskostnadene pr. mars er samlet sett på budsjettet." in text
+    assert "Trekket på kassekreditten er uendret så langt i 2024." in text
+    assert "negativt" not in text and "redusert" not in text and "lavere" not in text

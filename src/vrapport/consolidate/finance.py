@@ -422,8 +422,16 @@ def _millions(kroner: float) -> str:
     return text.replace(",0\u00a0", "\u00a0") if kroner % 1_000_000 == 0 else text
 
 
-def _direction(kroner: float) -> str:
-    return "positivt" if kroner >= 0 else "negativt"
+def _shown_zero(kroner: float) -> bool:
+    """Whether the amount is shown as 0,0 mill. kr: a sentence then names no direction."""
+    return round_half_away(kroner / 1_000_000, 1) == 0
+
+
+def _variance(kroner: float) -> str:
+    """'et positivt budsjettavvik på 1,3 mill. kr'; one shown as 0,0 has no sign to name."""
+    if _shown_zero(kroner):
+        return f"et budsjettavvik på {_millions(kroner)}"
+    return f"et {'positivt' if kroner > 0 else 'negativt'} budsjettavvik på {_millions(kroner)}"
 
 
 def narrative(
@@ -439,9 +447,8 @@ def narrative(
     month, net = period.month_name, by_key["net_result"]
     out: dict[str, list[str]] = {"result": [], "income": [], "costs": [], "liquidity": []}
     out["result"].append(
-        f"{month.capitalize()}-måned har et {_direction(net.month_variance)} budsjettavvik på "
-        f"{_millions(net.month_variance)}, mens resultatet pr. {month} viser et "
-        f"{_direction(net.ytd_variance)} budsjettavvik på {_millions(net.ytd_variance)}."
+        f"{month.capitalize()}-måned har {_variance(net.month_variance)}, mens resultatet pr. "
+        f"{month} viser {_variance(net.ytd_variance)}."
     )
     for part, key, noun in (
         ("income", "operating_revenue", "Inntektene"),
@@ -450,7 +457,9 @@ def narrative(
         total = by_key[key]
         diff = total.ytd_actual - total.ytd_budget
         out[part].append(
-            f"{noun} pr. {month} er samlet sett {_millions(diff)} "
+            f"{noun} pr. {month} er samlet sett på budsjettet."
+            if _shown_zero(diff)
+            else f"{noun} pr. {month} er samlet sett {_millions(diff)} "
             f"{'høyere' if diff > 0 else 'lavere'} enn budsjettet."
         )
         kind = "income" if part == "income" else "cost"
@@ -472,9 +481,14 @@ def narrative(
         f"Dette er {trend}{amount} siden årsskiftet."
     )
     drawn = "økt" if liq.movements < 0 else "redusert"
+    moved = (
+        f"Trekket på kassekreditten er uendret så langt i {period.year}."
+        if _shown_zero(liq.movements)
+        else f"Trekket på kassekreditten er {drawn} med {_millions(liq.movements)} så langt i "
+        f"{period.year}."
+    )
     out["liquidity"].append(
-        f"Trekket på kassekreditten er {drawn} med {_millions(liq.movements)} så langt i "
-        f"{period.year}. Kassekredittrammen er på {_millions(liq.limit)}. Ubrukt kassekreditt "
+        f"{moved} Kassekredittrammen er på {_millions(liq.limit)}. Ubrukt kassekreditt "
         f"er {_millions(liq.unused)} pr. {period.last_day}.{period.month}."
     )
     return out
