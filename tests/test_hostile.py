@@ -199,20 +199,6 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "Resultat",
         "F6: teksten i cellen er lagret i flere deler",
     ),
-    # a formula in _meta: its stored result («2024-03») is what the file would claim, whatever
-    # the formula says (="2024-02") or Excel last computed
-    "formula-in-meta": (
-        lambda: {
-            corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "_meta"): lambda d: d.replace(
-                b'<c r="B4" t="inlineStr"><is><t>2024-03</t></is></c>',
-                b'<c r="B4" t="str"><f>"2024-02"</f><v>2024-03</v></c>',
-                1,
-            )
-        },
-        "formula-in-meta",
-        "_meta",
-        'Det skjulte arket _meta har en formel (="2024-02")',
-    ),
     # a date cell holds ISO 8601 text; python-calamine read the number as its text, and it
     # reached the report with a warning only
     "number-in-a-date-cell": (
@@ -1561,3 +1547,25 @@ def test_a_chart_sheet_in_a_template_sheets_place_is_named_so(specs: Specs, tmp_
     (finding,) = sub.findings
     assert (finding.code, finding.sheet, finding.severity) == ("missing-sheet", "Resultat", "error")
     assert "Arket «Resultat» er et diagramark" in finding.message
+
+
+def test_a_formula_in_meta_is_an_error_and_nothing_is_read(specs: Specs, tmp_path: Path) -> None:
+    """A formula in _meta: its stored result («2024-03») is what the file would claim, whatever
+    the formula says (="2024-02") or Excel last computed. Read, then refused by the reader."""
+    member = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "_meta")
+    path = corpus.rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        {
+            member: lambda d: d.replace(
+                b'<c r="B4" t="inlineStr"><is><t>2024-03</t></is></c>',
+                b'<c r="B4" t="str"><f>"2024-02"</f><v>2024-03</v></c>',
+                1,
+            )
+        },
+    )
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = sub.findings
+    assert (finding.code, finding.sheet, finding.cell) == ("formula-in-meta", "_meta", "B4")
+    assert 'Det skjulte arket _meta har en formel (="2024-02")' in finding.message
+    assert sub.sheets == {}
