@@ -84,6 +84,8 @@ def test_restated_month_is_listed_in_the_report_and_counted_on_the_front_page(
     # The chapters and the sources still follow in order, the new sheet before Kilder.
     names = list(grids)
     assert names.index("Endringer") == names.index("Kilder") - 1
+    # Endringer is no chapter: the summary still counts the six («Skrev … (6 av 6 kapitler)»).
+    assert outcome.chapters == len(specs.report.chapters) == 6
 
 
 def test_the_reference_report_has_no_restatement_sheet(report_grids):

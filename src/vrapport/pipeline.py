@@ -40,6 +40,7 @@ class BuildOutcome:
     trace: Path | None = None  # the lineage JSON, when asked for
     pdf: Path | None = None  # the PDF board pack, when asked for and made
     pdf_error: str = ""  # why the PDF asked for could not be made (Norwegian)
+    chapter_sections: int = 0  # the report's chapters, delivered or not
 
     @property
     def blocked(self) -> bool:
@@ -47,8 +48,8 @@ class BuildOutcome:
 
     @property
     def chapters(self) -> int:
-        """Chapters in the report (the front page and Kilder are not chapters)."""
-        return len(self.report.sections) - 2 if self.report else 0
+        """Chapters in the report (the front page, Endringer and Kilder are not chapters)."""
+        return self.chapter_sections if self.report else 0
 
     def trace_dict(self) -> dict[str, Any]:
         """The lineage as JSON (`build --trace`): every figure and its source cells."""
@@ -230,6 +231,7 @@ def build(
     partial = f"Delvis rapport: uten {', '.join(left_out)}." if left_out else None
     front = front_section(chapters, specs.report.model.front_page, facts, missing_chapters, partial)
     outcome.missing = [c.title for c in specs.report.chapters if c.key in missing_chapters]
+    outcome.chapter_sections = len(sections)
     outcome.files = _file_records(submissions, "innsending") + _file_records(earlier, "forrige")
     outcome.lineage = lineage(sections)
     if build_time is not None:
