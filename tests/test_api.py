@@ -255,3 +255,22 @@ def test_build_refuses_to_overwrite_an_input(example_copy):
 def test_the_tests_import_the_source_tree():
     """What the tests exercise is src/ of this checkout, not an installed copy."""
     assert Path(vrapport.__file__).resolve().is_relative_to(ROOT / "src")
+
+
+def test_a_script_without_a_main_guard_can_use_the_api(tmp_path):
+    """The README's example is a plain script: the reading worker (a spawned process) must not
+    run it again, or it calls vrapport there before the worker has started and ends it."""
+    script = tmp_path / "rapport.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "import vrapport\n"
+        f"report = vrapport.check([Path({str(EXAMPLES)!r})], {str(PERIOD)!r})\n"
+        "print(report.valid, report.counts['files'])\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": SRC}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "True 8\n"

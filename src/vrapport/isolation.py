@@ -26,6 +26,7 @@ import re
 import sys
 import threading
 import time
+import types
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -491,6 +492,23 @@ def _untaken(folder: str) -> int:
         return 0
 
 
+@contextlib.contextmanager
+def _without_callers_main() -> Iterator[None]:
+    """Around starting the worker: 'spawn' runs the caller's main script again in the child
+    (as `__mp_main__`), and a script without an `if __name__ == "__main__":` guard (the
+    README's library example) then calls vrapport there, which ends the worker before it is
+    ready. The worker runs only vrapport's own functions, so it is started without it."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is None:
+            del sys.modules["__main__"]
+        else:
+            sys.modules["__main__"] = main
+
+
 class ReaderUnavailable(RuntimeError):
     """The worker process could not be started (or ended before it said it was ready): no
     file was read, and none is to blame. The message is Norwegian, for the user."""
@@ -550,7 +568,7 @@ class Reader:
             name="vrapport_reader",
         )
         try:
-            with children_ignore_sigint():
+            with children_ignore_sigint(), _without_callers_main():
                 process.start()
         finally:
             child.close()
