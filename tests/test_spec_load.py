@@ -640,6 +640,30 @@ SILENT = {
         {"hr.yaml": ("width: 110", "width: 100000")},
         "hr.yaml › sheets.comments.columns.text.width: «100000» er utenfor området; må være ≤ 255",
     ),
+    # «Best first» was read from the list's order, whatever the colours said: Gul listed
+    # before Grønn turned every improvement's arrow into ↓.
+    "statuses_not_best_first": (
+        {
+            "report.yaml": (
+                "    - {label: Grønn, colour: green}\n    - {label: Gul, colour: yellow}",
+                "    - {label: Gul, colour: yellow}\n    - {label: Grønn, colour: green}",
+            )
+        },
+        "report.yaml › portfolio.statuses[1].colour: «Grønn» (green) står etter «Gul» "
+        "(yellow); statusene står med den beste først (green, yellow, red), og trendpilene "
+        "sammenligner plassene i listen",
+    ),
+    # Two programs under one heading: the board read MoDI's projects as HIS2's.
+    "program_heading_twice": (
+        {"report.yaml": ("MoDI: MoDI-programmet", "MoDI: Helhetlig informasjonssikkerhet (HIS2)")},
+        "report.yaml › portfolio.programs.MoDI: overskriften «Helhetlig informasjonssikkerhet "
+        "(HIS2)» står to ganger (også for HIS2); prosjektene ville stått under samme overskrift",
+    ),
+    "program_heading_is_no_program": (
+        {"report.yaml": ("MoDI: MoDI-programmet", "MoDI: prosjekter utenfor program")},
+        "report.yaml › portfolio.programs.MoDI: overskriften «prosjekter utenfor program» står "
+        "to ganger (også for no_program); prosjektene ville stått under samme overskrift",
+    ),
 }
 
 

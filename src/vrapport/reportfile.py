@@ -212,6 +212,36 @@ class PortfolioSettings(Model):
             if status.label.casefold() in seen:
                 raise ValueError(f"statuses[{index}].label: «{status.label}» står to ganger")
             seen.add(status.label.casefold())
+        # Best first is read from the list's order (trend arrows compare places in it), so
+        # the colours say the same: a yellow status before a green one inverted every arrow.
+        rank = {"green": 0, "yellow": 1, "red": 2}
+        for index in range(1, len(self.statuses)):
+            before, status = self.statuses[index - 1], self.statuses[index]
+            if rank[status.colour] < rank[before.colour]:
+                raise ValueError(
+                    f"statuses[{index}].colour: «{status.label}» ({status.colour}) står etter "
+                    f"«{before.label}» ({before.colour}); statusene står med den beste først "
+                    "(green, yellow, red), og trendpilene sammenligner plassene i listen"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _headings_unique(self) -> PortfolioSettings:
+        """Each program group has its own heading: two programs (or a program and the
+        projects without one) under one heading read as one group."""
+        seen: dict[str, str] = {}
+        named = [("no_program", self.no_program), *self.programs.items()]
+        for program, heading in named:
+            if not heading.strip():
+                continue
+            folded = " ".join(heading.split()).casefold()
+            if folded in seen:
+                where = program if program == "no_program" else f"programs.{program}"
+                raise ValueError(
+                    f"{where}: overskriften «{heading}» står to ganger (også for "
+                    f"{seen[folded]}); prosjektene ville stått under samme overskrift"
+                )
+            seen[folded] = program
         return self
 
 
