@@ -664,6 +664,29 @@ SILENT = {
         "report.yaml › portfolio.programs.MoDI: overskriften «prosjekter utenfor program» står "
         "to ganger (også for no_program); prosjektene ville stått under samme overskrift",
     ),
+    # Two rows «RESULTAT» in the result table, with different figures.
+    "subtotal_label_twice": (
+        {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},
+        "report.yaml › finance.subtotals.net_result: «RESULTAT» står to ganger i "
+        "resultattabellen (også finance.subtotals.operating_result); gi linjene ulike navn",
+    ),
+    "subtotal_label_is_a_line": (
+        {"report.yaml": ("operating_expenses: Driftskostnader", "operating_expenses: Annet")},
+        "report.yaml › finance.subtotals.operating_expenses: «Annet» står to ganger i "
+        "resultattabellen (også catalogues.finance_lines.other_costs.label); gi linjene ulike "
+        "navn",
+    ),
+    "investment_group_label_is_a_category": (
+        {
+            "report.yaml": (
+                "{key: projects, label: Sum prosjekter}",
+                "{key: projects, label: Ordinære driftsinvesteringer HN IKT}",
+            )
+        },
+        "report.yaml › catalogues.investment_groups.projects.label: «Ordinære "
+        "driftsinvesteringer HN IKT» står to ganger i investeringstabellen (også "
+        "catalogues.investment_categories.operating_capex.label); gi linjene ulike navn",
+    ),
 }
 
 

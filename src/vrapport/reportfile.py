@@ -339,6 +339,41 @@ class ReportFile(Model):
     front_page: FrontPage = FrontPage()
 
     @model_validator(mode="after")
+    def _table_rows_unique(self) -> ReportFile:
+        """The rows of the report's result and investment tables are named once each: a
+        subtotal named like a line (or like another subtotal) printed two rows of that name
+        with different figures."""
+        catalogues = self.catalogues
+        tables: list[tuple[str, list[tuple[str, str]]]] = []
+        if self.finance is not None:
+            lines = [
+                (f"catalogues.finance_lines.{line.key}.label", line.label)
+                for line in catalogues.finance_lines
+            ]
+            subtotals = [
+                (f"finance.subtotals.{key}", label)
+                for key, label in self.finance.subtotals.model_dump().items()
+            ]
+            tables.append(("resultattabellen", lines + subtotals))
+        rows = [
+            (f"catalogues.{name}.{item.key}.label", item.label)
+            for name in ("investment_categories", "investment_groups")
+            for item in getattr(catalogues, name)
+        ]
+        tables.append(("investeringstabellen", rows))
+        for table, named in tables:
+            seen: dict[str, str] = {}
+            for where, label in named:
+                folded = " ".join(label.split()).casefold()
+                if folded in seen:
+                    raise ValueError(
+                        f"{where}: «{label}» står to ganger i {table} (også {seen[folded]}); "
+                        "gi linjene ulike navn"
+                    )
+                seen[folded] = where
+        return self
+
+    @model_validator(mode="after")
     def _footer_fits(self) -> ReportFile:
         """The report's page footer names the organisation and the report; Excel keeps no
         footer longer than FOOTER_MAX (xlsxwriter leaves it out, with a warning)."""
