@@ -664,6 +664,20 @@ SILENT = {
         "report.yaml › portfolio.programs.MoDI: overskriften «prosjekter utenfor program» står "
         "to ganger (også for no_program); prosjektene ville stått under samme overskrift",
     ),
+    # A group's sum line follows its last category before another group's (or none): with
+    # a category between the two projects lines, «Sum prosjekter» stood twice, the first after
+    # one of its two lines, both with the sum of both.
+    "investment_group_split": (
+        {
+            "report.yaml": (
+                'label: "Oppkjøp anlegg RHF, inkl FRESK"}',
+                'label: "Oppkjøp anlegg RHF, inkl FRESK", group: projects}',
+            )
+        },
+        "report.yaml › catalogues.investment_categories[3].group: kategoriene i "
+        "gruppen «projects» står ikke etter hverandre (operating_capex står mellom); gruppens "
+        "sumlinje står etter dens siste kategori, så flytt kategoriene sammen",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -172,6 +172,21 @@ class Catalogues(Model):
                     f"investment_categories[{index}].group: «{category.group}» finnes ikke i "
                     f"investment_groups; kjente: {known}"
                 )
+        # A group's sum line is written after its last category before another one: the
+        # categories of a group stand together, or its sum line stood twice.
+        categories = self.investment_categories
+        last: dict[str, int] = {}
+        for index, category in enumerate(categories):
+            group = category.group
+            if group is not None and group in last and last[group] != index - 1:
+                between = categories[last[group] + 1].key
+                raise ValueError(
+                    f"investment_categories[{index}].group: kategoriene i gruppen «{group}» "
+                    f"står ikke etter hverandre ({between} står mellom); gruppens sumlinje står "
+                    "etter dens siste kategori, så flytt kategoriene sammen"
+                )
+            if group is not None:
+                last[group] = index
         return self
 
 
