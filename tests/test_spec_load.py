@@ -678,6 +678,37 @@ SILENT = {
         "gruppen «projects» står ikke etter hverandre (operating_capex står mellom); gruppens "
         "sumlinje står etter dens siste kategori, så flytt kategoriene sammen",
     ),
+    # Next period's template was pre-filled with last period's delivery dates as numbers
+    # (44928) in the text column Kunde: a template that failed its own checks.
+    "prefill_from_another_type": (
+        {"nye_tjenester.yaml": ("prefill_from: customer", "prefill_from: delivered")},
+        "nye_tjenester.yaml › sheets.orders.columns.customer.prefill_from: kolonnen «delivered» "
+        "har typen date, «customer» typen text; forhåndsutfylte verdier må ha kolonnens type",
+    ),
+    "from_last_year_another_type": (
+        {
+            "hr.yaml": (
+                "from_last_year: agreed\n        label: Avtalte dagsverk i fjor\n"
+                "        type: decimal",
+                "from_last_year: agreed\n        label: Avtalte dagsverk i fjor\n"
+                "        type: integer",
+            )
+        },
+        "hr.yaml › sheets.sick_leave.columns.agreed_prior.from_last_year: kolonnen «agreed» "
+        "har typen decimal, «agreed_prior» typen integer; forhåndsutfylte verdier må ha "
+        "kolonnens type",
+    ),
+    # Carried over only on table and grid sheets: on a register nothing was filled in.
+    "carry_on_a_register": (
+        {"nye_tjenester.yaml": ("prefill_from: customer", "carry: true")},
+        "nye_tjenester.yaml › sheets.orders.columns.customer.carry: brukes bare på ark av typen "
+        "table eller grid (dette er records); på et register: prefill_from",
+    ),
+    "from_last_year_on_a_register": (
+        {"nye_tjenester.yaml": ("prefill_from: customer", "from_last_year: customer")},
+        "nye_tjenester.yaml › sheets.orders.columns.customer.from_last_year: brukes bare på ark "
+        "av typen table (dette er records); på et register: prefill_from",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

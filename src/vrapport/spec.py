@@ -674,6 +674,23 @@ def _sources_exist(
                 f"{column_where}.{column.key}.prefill_from: brukes bare på ark av typen "
                 f"records (dette er {entry.kind})"
             )
+        # What vrapport.prefill fills: carry on table and grid sheets, from_last_year on
+        # table sheets; anywhere else the column was left empty without a word.
+        for name, kinds in (("carry", ("table", "grid")), ("from_last_year", ("table",))):
+            if getattr(column, name) and entry.kind not in kinds:
+                raise SpecError(
+                    f"{column_where}.{column.key}.{name}: brukes bare på ark av typen "
+                    f"{' eller '.join(kinds)} (dette er {entry.kind})"
+                    + ("; på et register: prefill_from" if entry.kind == "records" else "")
+                )
+        for name in ("prefill_from", "from_last_year"):
+            source = next((c for c in columns if c.key == getattr(column, name)), None)
+            if source is not None and source.type != column.type:
+                raise SpecError(
+                    f"{column_where}.{column.key}.{name}: kolonnen «{source.key}» har typen "
+                    f"{source.type}, «{column.key}» typen {column.type}; forhåndsutfylte "
+                    "verdier må ha kolonnens type"
+                )
     row_keys = [r.key for r in rows]
     for row in rows:
         for source in row.from_last_year:
