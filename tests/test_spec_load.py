@@ -709,6 +709,13 @@ SILENT = {
         "nye_tjenester.yaml › sheets.orders.columns.customer.from_last_year: brukes bare på ark "
         "av typen table (dette er records); på et register: prefill_from",
     ),
+    # Thresholds of a figure shown in mill. kr are kroner: -2 (meant as -2 mill. kr) made a
+    # deviation of -3 kroner red.
+    "mill_threshold_in_millions": (
+        {"report.yaml": ("yellow: {min: -2000000}", "yellow: {min: -2}")},
+        "report.yaml › front_page.key_figures[0].yellow.min: -2 er i kroner; med unit mill "
+        "skrives tersklene i kroner (-2000000 for -2 mill. kr)",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -334,6 +334,21 @@ def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  
                     f"«{entry.unit}» passer ikke med {name} «{value}», som er "
                     f"{FACT_KINDS[kinds[value]]}; {advice}",
                 )
+        if entry.unit != "mill":
+            continue
+        for name in ("green", "yellow"):
+            threshold = getattr(entry, name)
+            for bound in ("min", "max"):
+                limit = getattr(threshold, bound) if threshold is not None else None
+                # Shown in mill. kr to one decimal: a threshold under 1000 kroner is one
+                # written in millions (-2 made a deviation of -3 kroner red).
+                if limit is not None and 0 < abs(limit) < 1000:
+                    raise _fail(
+                        REPORT_FILE,
+                        f"front_page.key_figures[{index}].{name}.{bound}",
+                        f"{limit:g} er i kroner; med unit mill skrives tersklene i kroner "
+                        f"({limit * 1_000_000:.0f} for {limit:g} mill. kr)",
+                    )
 
 
 def _plausibility_columns(specs: Specs) -> None:
