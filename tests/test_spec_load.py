@@ -716,6 +716,17 @@ SILENT = {
         "report.yaml › front_page.key_figures[0].yellow.min: -2 er i kroner; med unit mill "
         "skrives tersklene i kroner (-2000000 for -2 mill. kr)",
     ),
+    # Compared with itself: «→ forrige måned: 258», this month's figure shown as last month's.
+    "compared_with_itself": (
+        {
+            "report.yaml": (
+                "compare: avvik.open_deviations_previous",
+                "compare: avvik.open_deviations",
+            )
+        },
+        "report.yaml › front_page.key_figures[4].compare: «avvik.open_deviations» er samme tall "
+        "som fact; pilen og forrige verdi ville vist tallet selv",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

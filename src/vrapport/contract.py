@@ -319,6 +319,13 @@ def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  
             if value is None:
                 continue
             where = f"front_page.key_figures[{index}]"
+            if name == "compare" and value == entry.fact:
+                raise _fail(
+                    REPORT_FILE,
+                    f"{where}.compare",
+                    f"«{value}» er samme tall som fact; pilen og forrige verdi ville vist "
+                    "tallet selv",
+                )
             if value not in kinds:
                 raise _fail(
                     REPORT_FILE,
