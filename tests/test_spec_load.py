@@ -727,6 +727,12 @@ SILENT = {
         "report.yaml › front_page.key_figures[4].compare: «avvik.open_deviations» er samme tall "
         "som fact; pilen og forrige verdi ville vist tallet selv",
     ),
+    # Numbered 7 but listed first: «7.» stood first in the table of contents, before «2.».
+    "chapters_out_of_order": (
+        {"report.yaml": ("number: 1\n", "number: 7\n")},
+        "report.yaml › report.chapters[1].number: 2 står etter 7 (report.chapters[0]); "
+        "kapitlene står i rapporten i listens rekkefølge, så nummerer dem stigende",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -131,6 +131,15 @@ class ReportSection(Model):
                     f"(også i report.chapters[{seen[chapter.number]}])"
                 )
             seen[chapter.number] = index
+        # The chapters stand in the list's order; their numbers say the same.
+        for index in range(1, len(self.chapters)):
+            before, chapter = self.chapters[index - 1], self.chapters[index]
+            if chapter.number < before.number:
+                raise ValueError(
+                    f"chapters[{index}].number: {chapter.number} står etter {before.number} "
+                    f"(report.chapters[{index - 1}]); kapitlene står i rapporten i listens "
+                    "rekkefølge, så nummerer dem stigende"
+                )
         return self
 
 
