@@ -733,6 +733,14 @@ SILENT = {
         "report.yaml › report.chapters[1].number: 2 står etter 7 (report.chapters[0]); "
         "kapitlene står i rapporten i listens rekkefølge, så nummerer dem stigende",
     ),
+    # «ikke skal overstige 6 % (2,5 % for langtidsfravær og 2,5 % for korttidsfravær)»: the
+    # total rate is the sum of the two, so months under both targets were over the total's.
+    "target_total_not_the_sum": (
+        {"report.yaml": ("sick_leave_total: 0.05", "sick_leave_total: 0.06")},
+        "report.yaml › targets.sick_leave_total: 0.06 er ikke summen av sick_leave_short_term "
+        "og sick_leave_long_term (0.025 + 0.025 = 0.05); andelen målet gjelder er summen av de "
+        "andre andelene, så målet må være det også",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

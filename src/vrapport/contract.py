@@ -251,6 +251,17 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                 f"targets.{target}",
                 f"mangler; {reader} målet (en andel 0–1); kjente: {_known(model.targets)}",
             )
+    for total, parts in declared.target_sums.items():
+        summed = sum(model.targets[part] for part in parts)
+        if abs(model.targets[total] - summed) > 1e-9:
+            shown = " + ".join(f"{model.targets[part]:g}" for part in parts)
+            raise _fail(
+                REPORT_FILE,
+                f"targets.{total}",
+                f"{model.targets[total]:g} er ikke summen av {' og '.join(parts)} ({shown} "
+                f"= {summed:g}); andelen målet gjelder er summen av de andre andelene, så "
+                "målet må være det også",
+            )
     for block in declared.settings:
         if getattr(model, block) is None:
             raise _fail(REPORT_FILE, block, f"mangler; {reader} det")

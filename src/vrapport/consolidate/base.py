@@ -205,7 +205,8 @@ class SectionSpec:
     """A registered section builder and everything it shares with the specs: the templates
     it reads (by role, in the order report.yaml lists them), the facts it reports (for the
     front page; name -> AMOUNT_FACT, SHARE_FACT, ...), and the targets, report.yaml blocks and
-    catalogues it needs."""
+    catalogues it needs. `target_sums`: a target that is the sum of others (total sick
+    leave = short-term + long-term), as the section computes the rates."""
 
     name: str
     build: SectionBuilder
@@ -214,6 +215,7 @@ class SectionSpec:
     targets: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()
     catalogues: tuple[str, ...] = ()
+    target_sums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 SECTIONS: dict[str, SectionSpec] = {}
@@ -226,13 +228,21 @@ def section(
     targets: tuple[str, ...] = (),
     settings: tuple[str, ...] = (),
     catalogues: tuple[str, ...] = (),
+    target_sums: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Callable[[SectionBuilder], SectionBuilder]:
     """Register a section builder under the name report.yaml's chapters use, with what it
     reads and reports (see SectionSpec)."""
 
     def register(function: SectionBuilder) -> SectionBuilder:
         SECTIONS[name] = SectionSpec(
-            name, function, dict(reads), dict(facts or {}), targets, settings, catalogues
+            name,
+            function,
+            dict(reads),
+            dict(facts or {}),
+            targets,
+            settings,
+            catalogues,
+            dict(target_sums or {}),
         )
         return function
 

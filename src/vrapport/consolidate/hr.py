@@ -496,7 +496,15 @@ def _targets(inputs: SectionInput) -> dict[str, float]:
     return {key: float(inputs.config.targets[key]) for key in TARGETS}
 
 
-@section("hr", reads={ROLE: READS}, facts=FACTS, targets=TARGETS)
+@section(
+    "hr",
+    reads={ROLE: READS},
+    facts=FACTS,
+    targets=TARGETS,
+    # The total rate is the sum of the short- and long-term rates (lost workdays over the
+    # same agreed workdays), so its target is too.
+    target_sums={TARGETS[0]: TARGETS[1:]},
+)
 def build(inputs: SectionInput) -> Section:
     period, chapter = inputs.period, inputs.chapter
     targets = _targets(inputs)
