@@ -741,6 +741,13 @@ SILENT = {
         "og sick_leave_long_term (0.025 + 0.025 = 0.05); andelen målet gjelder er summen av de "
         "andre andelene, så målet må være det også",
     ),
+    # Without report.leads the chapter leads the management filled in stood nowhere.
+    "leads_left_out": (
+        {"report.yaml": ("  leads: {template: ledelse, sheet: leads, column: text}\n", "")},
+        "ledelse.yaml › sheets.leads: ingen del av rapporten leser arket; det avdelingen "
+        "fyller ut her, ville ikke stått noe sted (innledningene leses bare med report.leads). "
+        "Rapporten leser assessment",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -314,6 +314,34 @@ def _leads(specs: Specs, chapters: Iterable[Chapter]) -> None:
             )
 
 
+def _sheets_read(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
+    """Every sheet of a template the report reads is read by a chapter (or is the leads'
+    sheet): what a department fills in on a sheet no one reads stood nowhere in the report
+    (the chapter leads, once report.leads was left out)."""
+    read: dict[str, set[str]] = {}
+    for chapter in chapters:
+        for role, template_id in chapter.roles.items():
+            reads = sections[chapter.section].reads[role]
+            sheets = read.setdefault(template_id, set())
+            sheets.update(reads.columns, reads.rows, reads.types)
+            if reads.topics:
+                sheets.add(reads.topic_sheet)
+    leads = specs.report.model.report.leads
+    if leads is not None:
+        read.setdefault(leads.template, set()).add(leads.sheet)
+    for template_id, sheets in read.items():
+        template = specs.templates[template_id]
+        for sheet in template.sheets:
+            if sheet.key not in sheets:
+                hint = " (innledningene leses bare med report.leads)" if leads is None else ""
+                raise _fail(
+                    _file(template),
+                    f"sheets.{sheet.key}",
+                    "ingen del av rapporten leser arket; det avdelingen fyller ut her, ville "
+                    f"ikke stått noe sted{hint}. Rapporten leser {_known(sorted(sheets))}",
+                )
+
+
 def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
     """Each key figure's fact (and what it is compared with) is one the chapter reports,
     and of a kind its unit shows: a share shown as a count printed 0,62 as «1»."""
@@ -622,6 +650,7 @@ def check_contract(specs: Specs) -> Specs:
     _report_sheets(specs.report.chapters)
     chapters = tuple(_chapter(c, specs, sections) for c in specs.report.chapters)
     _leads(specs, chapters)
+    _sheets_read(specs, chapters, sections)
     _facts(specs, chapters, sections)
     _plausibility_columns(specs)
     _sheet_targets(specs)
