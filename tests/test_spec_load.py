@@ -4,6 +4,7 @@ whatever command loads them: never an internal error later, never a rule silentl
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -748,6 +749,13 @@ SILENT = {
         "fyller ut her, ville ikke stått noe sted (innledningene leses bare med report.leads). "
         "Rapporten leser assessment",
     ),
+    # Under one character wide, the template's own column was «skjult eller så smal at den
+    # ikke vises» when the filled template was checked.
+    "column_too_narrow_to_show": (
+        {"nye_tjenester.yaml": ("width: 16", "width: 0.1")},
+        "nye_tjenester.yaml › sheets.orders.columns.id.width: «0.1» er utenfor området; må "
+        "være ≥ 1",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},
@@ -1108,6 +1116,24 @@ def test_a_help_text_of_255_characters_stands_whole_in_the_template(schemas_copy
     path = write_template(specs.template("drift"), specs.report, PERIOD, tmp_path / "drift.xlsx")
     rules = openpyxl.load_workbook(path)["Beredskap"].data_validations.dataValidation
     assert help_text in [r.prompt for r in rules]
+
+
+def test_a_column_of_the_narrowest_width_passes_its_own_check(schemas_copy, tmp_path):
+    """The narrowest width a spec takes (1) is wide enough for the check not to find the
+    column hidden."""
+    from vrapport.fill import fill_template
+
+    folder = _edited(schemas_copy, {"nye_tjenester.yaml": ("width: 16", "width: 1")})
+    specs = load_specs(folder)
+    blank = write_template(
+        specs.template("nye_tjenester"), specs.report, PERIOD, tmp_path / "blank.xlsx"
+    )
+    record = {"id": "NT-1", "title": "T", "category": "Nettverk", "customer": "K"}
+    record["delivered"] = dt.date(2024, 3, 1)
+    (tmp_path / "inn").mkdir()
+    fill_template(blank, {"orders": [record]}, tmp_path / "inn" / "nt.xlsx", specs)
+    result = runner.invoke(app, ["check", str(tmp_path / "inn"), "--schemas", str(folder)])
+    assert "skjult" not in result.output and "så smal" not in result.output, result.output
 
 
 def test_a_choice_outside_a_fixed_set_lists_the_choices_in_norwegian(schemas_copy):

@@ -71,7 +71,8 @@ class ColumnEntry(Model):
     max: float | int | None = None
     max_length: Annotated[int, Field(ge=1)] | None = None
     help: HelpText = ""  # the input message of the column's cells
-    width: Annotated[float | int, Field(gt=0, le=255)] | None = None  # Excel's widest column
+    # Excel's widest column; under one character wide, the check finds the column hidden.
+    width: Annotated[float | int, Field(ge=1, le=255)] | None = None
     number_format: str | None = None
     locked: StrictBool = False
     prefill_from: Key | None = None
