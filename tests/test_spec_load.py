@@ -756,6 +756,13 @@ SILENT = {
         "nye_tjenester.yaml › sheets.orders.columns.id.width: «0.1» er utenfor området; må "
         "være ≥ 1",
     ),
+    # A column paired with itself: the scale check compared each figure with itself.
+    "plausibility_pair_with_itself": (
+        {"report.yaml": ("result: {actual: budget}", "result: {actual: actual}")},
+        "report.yaml › plausibility.pairs.okonomi.result.actual: «actual» er paret med seg "
+        "selv, så tallene sammenlignes ikke med noe; oppgi den andre kolonnen (et budsjett, i "
+        "fjor)",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -406,6 +406,14 @@ def _plausibility_columns(specs: Specs) -> None:
         for sheet_key, pairs in sheets.items():
             both = [k for pair in pairs.items() for k in pair]
             _numeric_columns(specs, "pairs", template_id, sheet_key, both)
+            for key, paired in pairs.items():
+                if key == paired:
+                    raise _fail(
+                        REPORT_FILE,
+                        f"plausibility.pairs.{template_id}.{sheet_key}.{key}",
+                        f"«{key}» er paret med seg selv, så tallene sammenlignes ikke med noe; "
+                        "oppgi den andre kolonnen (et budsjett, i fjor)",
+                    )
     for template_id, annual in settings.annual.items():
         path = f"plausibility.annual.{template_id}"
         for sheet_key, keys in annual.items():
