@@ -763,6 +763,16 @@ SILENT = {
         "selv, så tallene sammenlignes ikke med noe; oppgi den andre kolonnen (et budsjett, i "
         "fjor)",
     ),
+    # A label of spaces: the check of the template vrapport wrote found no column « ».
+    "column_label_of_spaces": (
+        {"nye_tjenester.yaml": ("label: Kunde", 'label: " "')},
+        "nye_tjenester.yaml › sheets.orders.columns.customer.label: kan ikke være tom (teksten "
+        "har bare mellomrom)",
+    ),
+    "chapter_title_of_spaces": (
+        {"report.yaml": ("title: Økonomi", "title: '  '")},
+        "report.yaml › report.chapters[1].title: kan ikke være tom (teksten har bare mellomrom)",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -22,7 +22,17 @@ from vrapport.wording import listing
 Share = Annotated[float, Field(ge=0, le=1)]
 RiskLevel = Annotated[int, Field(ge=1, le=5)]
 Key = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9_]+$")]
-Label = Annotated[str, Field(min_length=1)]
+
+
+def _label(text: str) -> str:
+    # Only spaces: a header, row or title that reads as nothing (the reader found no column
+    # « » in the template vrapport wrote, and a chapter stood without its title).
+    if not text.strip():
+        raise ValueError("kan ikke være tom (teksten har bare mellomrom)")
+    return text
+
+
+Label = Annotated[str, Field(min_length=1), AfterValidator(_label)]
 
 # Excel's limits for the texts of a data validation (a template cell's input message and
 # its title, the error alert, a list of choices written into the rule), counted as Excel
