@@ -773,6 +773,18 @@ SILENT = {
         {"report.yaml": ("title: Økonomi", "title: '  '")},
         "report.yaml › report.chapters[1].title: kan ikke være tom (teksten har bare mellomrom)",
     ),
+    # Printed as written: «Virksomhetsrapport {year} pr. 31. mars 2024» on the front page.
+    "report_title_placeholder": (
+        {"report.yaml": ("title: Virksomhetsrapport", 'title: "Virksomhetsrapport {year}"')},
+        "report.yaml › report.title: «{year}» fylles ikke inn; rapportens titler skrives slik "
+        "de står (perioden, «pr. 31. mars 2024», settes etter rapportens tittel av seg selv)",
+    ),
+    "chapter_title_placeholder": (
+        {"report.yaml": ("title: Økonomi", 'title: "Økonomi {month}"')},
+        "report.yaml › report.chapters[1].title: «{month}» fylles ikke inn; rapportens titler "
+        "skrives slik de står (perioden, «pr. 31. mars 2024», settes etter rapportens tittel "
+        "av seg selv)",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -132,6 +132,22 @@ class ReportSection(Model):
     leads: Leads | None = None
 
     @model_validator(mode="after")
+    def _no_placeholders(self) -> ReportSection:
+        """The report's titles are printed as written: a «{year}» stood as «{year}» (the
+        period is added after the report's title by itself)."""
+        titles = [("title", self.title)]
+        titles += [(f"chapters[{i}].title", c.title) for i, c in enumerate(self.chapters)]
+        for where, title in titles:
+            found = re.search(r"\{[^{}]*\}|[{}]", title)
+            if found:
+                raise ValueError(
+                    f"{where}: «{found.group()}» fylles ikke inn; rapportens titler skrives "
+                    "slik de står (perioden, «pr. 31. mars 2024», settes etter rapportens "
+                    "tittel av seg selv)"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _numbers_unique(self) -> ReportSection:
         seen: dict[int, int] = {}
         for index, chapter in enumerate(self.chapters):
