@@ -1215,18 +1215,13 @@ def test_a_comma_that_ended_a_text_in_braces_gets_a_hint_to_quote_it(schemas_cop
 @pytest.mark.parametrize(
     "code",
     [
-        "0%",
-        "dd.mm.yyyy",
         '#,##0 "kr"',
         "[Red]-#,##0",
-        "[$-414]d. mmmm yyyy",
         "General",
         "@",
         '_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-',
-        "h:mm AM/PM",
         "0.00E+00",
         "# ?/?",
-        "[h]:mm",
     ],
 )
 def test_number_formats_excel_reads_are_accepted(schemas_copy, code):
@@ -1234,6 +1229,40 @@ def test_number_formats_excel_reads_are_accepted(schemas_copy, code):
     edits = {"okonomi.yaml": ('number_format: "#,##0.0"', f'number_format: "{escaped}"')}
     specs = load_specs(_edited(schemas_copy, edits))
     assert specs.templates["okonomi"].sheet("fte").column("fte").number_format == code
+
+
+@pytest.mark.parametrize("code", ["dd.mm.yyyy", "[$-414]d. mmmm yyyy", "h:mm AM/PM", "[h]:mm"])
+def test_date_formats_excel_reads_are_accepted(schemas_copy, code):
+    edits = {
+        "nye_tjenester.yaml": ("type: date\n", f'type: date\n        number_format: "{code}"\n')
+    }
+    specs = load_specs(_edited(schemas_copy, edits))
+    column = specs.templates["nye_tjenester"].sheet("orders").column("delivered")
+    assert column.number_format == code
+
+
+# The check of a filled-in template finds a cell whose format shows another number than it
+# holds, unless it is the spec's own format: such a spec format is refused when it loads.
+@pytest.mark.parametrize(
+    ("code", "what"),
+    [
+        (";;;", "skjuler det (for 1234.5"),
+        ("0;;", "skjuler det (for -1234.5"),
+        ("[White]0", "viser det med hvit skrift (for 1234.5"),
+        ("#,##0,", "deler det på 1000 (for 1234.5"),
+        ("0%", "ganger det med 100 (for 1234.5"),
+        ("dd.mm.yyyy", "viser det som dato eller klokkeslett (for 1234.5"),
+        ("#,##0;#,##0", "viser negative tall uten minustegn (for -1234.5"),
+        ('0"000"', "viser sifre som ikke er en del av tallet (for 1234.5"),
+    ],
+)
+def test_number_formats_that_show_another_number_are_refused(schemas_copy, code, what):
+    escaped = code.replace('"', '\\"')
+    edits = {"okonomi.yaml": ('number_format: "#,##0.0"', f'number_format: "{escaped}"')}
+    assert _refused(schemas_copy, edits) == (
+        f"okonomi.yaml › sheets.fte.columns.fte.number_format: «{code}» {what} i en kolonne "
+        "av type decimal); malen ville vist et annet tall enn det som kommer i rapporten"
+    )
 
 
 @pytest.mark.parametrize(

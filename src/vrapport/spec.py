@@ -432,6 +432,7 @@ def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) 
         _bound(getattr(entry, name), entry.type, f"{where}.{name}")
     if entry.number_format is not None:
         _number_format(entry.number_format, f"{where}.number_format")
+        _shows_the_number(entry.number_format, entry.type, f"{where}.number_format")
     if entry.min is not None and entry.max is not None and entry.min > entry.max:
         raise SpecError(f"{where}: min ({entry.min}) er større enn max ({entry.max})")
     if entry.multiple:
@@ -502,6 +503,36 @@ def _number_format(code: str, where: str) -> None:
         position = found.end()
     if code.count(";") > 3:
         raise SpecError(f"{where}: «{code}» har mer enn fire deler skilt med «;»")
+
+
+def _shows_the_number(code: str, column_type: str, where: str) -> None:
+    """A number column's format shows the number the department typed, as the type's own
+    format does: the check of a filled-in template finds a cell whose format hides, scales or
+    adds to its number (number-format-hides, -alters), but not one with the spec's format,
+    so such a format would make the template show one figure and send the report another."""
+    from vrapport.numfmt import DEFAULT_FORMATS, shown
+
+    if column_type not in ("integer", "decimal", "percent"):
+        return
+    for value in (1234.5, -1234.5):
+        got, meant = shown(code, value), shown(DEFAULT_FORMATS[column_type], value)
+        if got.hidden:
+            what = "viser det med hvit skrift" if got.white else "skjuler det"
+        elif got.date:
+            what = "viser det som dato eller klokkeslett"
+        elif got.factor != meant.factor:
+            ratio = got.factor / meant.factor
+            what = f"ganger det med {ratio:g}" if ratio > 1 else f"deler det på {1 / ratio:g}"
+        elif got.unsigned:
+            what = "viser negative tall uten minustegn"
+        elif got.digits:
+            what = "viser sifre som ikke er en del av tallet"
+        else:
+            continue
+        raise SpecError(
+            f"{where}: «{code}» {what} (for {value:g} i en kolonne av type {column_type}); "
+            "malen ville vist et annet tall enn det som kommer i rapporten"
+        )
 
 
 def _month_pattern(pattern: str, where: str) -> None:
