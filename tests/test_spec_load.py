@@ -785,6 +785,20 @@ SILENT = {
         "skrives slik de står (perioden, «pr. 31. mars 2024», settes etter rapportens tittel "
         "av seg selv)",
     ),
+    # A typo in the matrix: a risk of likelihood 3 and impact 4 was out of the red zone while
+    # one of impact 3 was in it.
+    "red_zone_with_a_hole": (
+        {"report.yaml": ("    3: [4, 5]", "    3: [3, 5]")},
+        "report.yaml › risk_matrix.red_zone.3: cellen sannsynlighet 3, konsekvens 3 er rød, "
+        "men ikke den med konsekvens 4; en risiko med høyere sannsynlighet eller konsekvens er "
+        "minst like alvorlig",
+    ),
+    "red_zone_not_rising": (
+        {"report.yaml": ("    2: [5]", "    2: [3, 4, 5]")},
+        "report.yaml › risk_matrix.red_zone.3: cellen sannsynlighet 2, konsekvens 3 er rød, "
+        "men ikke den med sannsynlighet 3; en risiko med høyere sannsynlighet eller konsekvens "
+        "er minst like alvorlig",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

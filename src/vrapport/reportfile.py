@@ -298,6 +298,24 @@ class PortfolioSettings(Model):
 class RiskMatrixSettings(Model):
     red_zone: dict[RiskLevel, list[RiskLevel]]
 
+    @model_validator(mode="after")
+    def _worse_is_red_too(self) -> RiskMatrixSettings:
+        """A red cell's neighbours of higher impact or likelihood are red too: a typo (3:
+        [3, 5]) left a worse risk out of the red-zone table without a word."""
+        red = {(lk, im) for lk, impacts in self.red_zone.items() for im in impacts}
+        for likelihood, impact in sorted(red):
+            for worse, what in (
+                ((likelihood, impact + 1), f"konsekvens {impact + 1}"),
+                ((likelihood + 1, impact), f"sannsynlighet {likelihood + 1}"),
+            ):
+                if max(worse) <= 5 and worse not in red:
+                    raise ValueError(
+                        f"red_zone.{worse[0]}: cellen sannsynlighet {likelihood}, konsekvens "
+                        f"{impact} er rød, men ikke den med {what}; en risiko med høyere "
+                        "sannsynlighet eller konsekvens er minst like alvorlig"
+                    )
+        return self
+
 
 class NarrativeSettings(Model):
     materiality_kroner: Annotated[float, Field(ge=0)] = 500_000
