@@ -665,6 +665,18 @@ SILENT = {
         "report.yaml › portfolio.programs.MoDI: overskriften «prosjekter utenfor program» står "
         "to ganger (også for no_program); prosjektene ville stått under samme overskrift",
     ),
+    # Two categories counted on two rows of one name: the board could not tell them apart.
+    "order_category_report_label_twice": (
+        {
+            "report.yaml": (
+                "{key: network, label: Nettverk}",
+                "{key: network, label: Nettverk, report_label: Tjenesteleveranser}",
+            )
+        },
+        "report.yaml › catalogues.order_categories.network.report_label: «Tjenesteleveranser» "
+        "står to ganger i nøkkeltallene for nye tjenester (også "
+        "catalogues.order_categories.service_delivery.report_label); gi linjene ulike navn",
+    ),
     # A group's sum line follows its last category before another group's (or none): with
     # a category between the two projects lines, «Sum prosjekter» stood twice, the first after
     # one of its two lines, both with the sum of both.

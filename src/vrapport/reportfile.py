@@ -429,6 +429,12 @@ class ReportFile(Model):
             for item in getattr(catalogues, name)
         ]
         tables.append(("investeringstabellen", rows))
+        # The key figures of new services: a row per order category, by its report label.
+        orders = [
+            (f"catalogues.order_categories.{c.key}.report_label", c.report_label or c.label)
+            for c in catalogues.order_categories
+        ]
+        tables.append(("nøkkeltallene for nye tjenester", orders))
         for table, named in tables:
             seen: dict[str, str] = {}
             for where, label in named:
