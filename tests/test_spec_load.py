@@ -811,6 +811,12 @@ SILENT = {
         "men ikke den med sannsynlighet 3; en risiko med høyere sannsynlighet eller konsekvens "
         "er minst like alvorlig",
     ),
+    # Two figures under one name on the front page.
+    "key_figure_label_twice": (
+        {"report.yaml": ("label: Åpne avvik i DocMap", "label: AML-brudd i måneden")},
+        "report.yaml › front_page.key_figures[4].label: «AML-brudd i måneden» står to ganger "
+        "(også i front_page.key_figures[3])",
+    ),
     # Two rows «RESULTAT» in the result table, with different figures.
     "subtotal_label_twice": (
         {"report.yaml": ("operating_result: DRIFTSRESULTAT", "operating_result: Resultat")},

@@ -388,6 +388,21 @@ class KeyFigureEntry(Model):
 class FrontPage(Model):
     key_figures: list[KeyFigureEntry] = []
 
+    @model_validator(mode="after")
+    def _labels_unique(self) -> FrontPage:
+        """Each key figure of the panel has its own label: two of one label showed the board
+        two figures under one name."""
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(self.key_figures):
+            folded = " ".join(entry.label.split()).casefold()
+            if folded in seen:
+                raise ValueError(
+                    f"key_figures[{index}].label: «{entry.label}» står to ganger (også i "
+                    f"front_page.key_figures[{seen[folded]}])"
+                )
+            seen[folded] = index
+        return self
+
 
 class ReportFile(Model):
     """Everything report.yaml may hold."""
