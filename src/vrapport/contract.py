@@ -219,6 +219,19 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
             _rates_as_computed(
                 file, sheets[sheet_key], rates, f"kapittel {chapter.number} {chapter.title}"
             )
+        for sheet_key, limits in reads.limits.items():
+            for target in sheets[sheet_key].targets:
+                limit = limits.get(target.key)
+                if limit is not None and target.limit != limit:
+                    shown = "under" if limit == "min" else "over"
+                    raise _fail(
+                        file,
+                        f"sheets.{sheet_key}.targets.{target.key}.limit",
+                        f"«{target.limit}», men kapittel {chapter.number} {chapter.title} "
+                        f"regner målet som ikke nådd når tallet er {shown} det; kontrollen "
+                        "explained-targets ville bedt om forklaring for de andre månedene. "
+                        f"Skriv limit: {limit}",
+                    )
         for sheet_key, named in reads.choices_from.items():
             for column_key, catalogue in named.items():
                 offered = sheets[sheet_key].column(column_key).choices

@@ -73,6 +73,11 @@ class Reads:
     rates: Mapping[str, Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = field(
         default_factory=dict
     )
+    # sheet key -> {target key: "min" | "max"}: which side of its target the section shows
+    # as missed (a rate under its minimum, over its maximum); a target of that key on the
+    # sheet has the same `limit`, or explained-targets asks to explain the months the report
+    # shows as met.
+    limits: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         types = {

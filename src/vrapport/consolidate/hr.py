@@ -82,6 +82,8 @@ READS = Reads(
     topics=("hms", "sick_leave", "certified", "short_term", "long_term", "breaches"),
     # A target on the sheet is judged as the chapter computes its rate: lost / agreed.
     rates={SICK_LEAVE: {m.target: (m.parts, (AGREED,)) for m in MEASURES.values() if m.target}},
+    # Sick leave is over its target when it is above it («ikke skal overstige»).
+    limits={SICK_LEAVE: {m.target: "max" for m in MEASURES.values() if m.target}},
 )
 FACTS = {
     "sick_leave_month": SHARE_FACT,

@@ -59,6 +59,7 @@ READS = {
         months=(SERVICE_DESK_SHEET,),
         topics=TOPICS,
         rates={SERVICE_DESK_SHEET: {TARGET: (("answered_60s",), ("phone",))}},  # answered_share
+        limits={SERVICE_DESK_SHEET: {TARGET: "min"}},  # months under the target are red
     ),
     NEW_SERVICES: Reads(
         columns={
