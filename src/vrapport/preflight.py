@@ -359,10 +359,10 @@ _CONDITIONAL, _RULE = 8, 9
 # An Excel 2010 (x14) conditional format, in the sheet's extLst, holds its number format in
 # the rule (<x14:dxf><numFmt/>) and its range in an element (<xm:sqref>), not attributes.
 _RULE_FORMAT, _RULE_RANGE = 10, 11
-# The parts of an inline text (see _TextParts).
-_TEXT, _RUN, _PHONETIC = 12, 13, 14
 _DIMENSION = 15
-_PART_TAGS = {_TEXT: "t", _RUN: "r", _PHONETIC: "rPh"}
+# The parts of an inline text (see _TextParts): watched in the sheet pass as a state, not
+# an object per cell (an inline text is in every text cell of a register).
+_TEXT, _RUN, _PHONETIC = 12, 13, 14
 # Ranges of conditional formats whose number format may show a number otherwise, per sheet.
 MAX_CONDITIONAL_FORMATS = 1000
 # Cells whose value is a text: python-calamine reads comments, CDATA and references in it as
@@ -403,14 +403,14 @@ _CODES = {
     "row": _ROW,
     "col": _COL,
     "mergeCell": _MERGE,
+    "t": _TEXT,
+    "r": _RUN,
+    "rPh": _PHONETIC,
     "is": _INLINE,
     "conditionalFormatting": _CONDITIONAL,
     "cfRule": _RULE,
     "numFmt": _RULE_FORMAT,
     "sqref": _RULE_RANGE,
-    "t": _TEXT,
-    "r": _RUN,
-    "rPh": _PHONETIC,
     "dimension": _DIMENSION,
 }
 # The value of a date cell (t="d"): an ISO 8601 date, time or both (ST_Xstring, as Excel
@@ -568,7 +568,6 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         style for style, code in odd_styles.items() if code != WHITE_TYPE and shows_date(code)
     }
     dated: str | None = None  # the format of the current cell, when a date style
-    inline: _TextParts | None = None  # inside a cell's inline text (<is>)
     area = _SheetArea()
     scan = SheetScan()
     special, formulas, hidden_rows = scan.special, scan.formulas, scan.hidden_rows
@@ -598,6 +597,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     spreads: list[tuple[str, str]] = []  # (range, formula as shown) of every such formula
     valued = False  # the current cell has had its <v>
     inlined = False  # ... or its inline text (<is>)
+    # Inside an inline text: 1 nothing yet, 2 a <t> of its own, 3 a run (0: not inside one);
+    # depth: inside a run or a phonetic reading, whose <t> is not the text's own.
+    parts = depth = 0
     leaders: dict[str, tuple[str, str]] = {}  # group -> the cell and formula that head it
     value: str | None = None  # its <v> text, when it was needed
     collecting = 0  # _VALUE or _FORMULA while collecting that element's text
@@ -728,13 +730,19 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, at_row, at_col, max_row, max_col, in_cell, flagged, kind, formula, value
         nonlocal collecting, row_digits, row_number, row_cut, group, last_row, last_col
-        nonlocal spread, valued, rule_formats, dated, inline, inlined
+        nonlocal spread, valued, rule_formats, dated, inlined, parts, depth
         if attrs and not plain.issuperset(attrs) and vet(name, attrs):
             return
         try:
             code = codes[name]
         except KeyError:
             code = learn(name)
+        if code == _TEXT:
+            if parts and not depth:
+                if parts != 1:
+                    raise in_parts()
+                parts = 2
+            return
         if code == _CELL:
             ref = attrs.get("r")
             if ref is None:
@@ -825,10 +833,14 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 if valued:
                     raise two_values()
                 valued = inlined = True
-                inline = _TextParts()
-        elif code in _PART_TAGS:
-            if inline is not None:
-                inline.start(_PART_TAGS[code])
+                parts, depth = 1, 0
+        elif code == _RUN or code == _PHONETIC:
+            if parts:
+                if code == _RUN:
+                    if parts == 2:
+                        raise in_parts()
+                    parts = 3
+                depth += 1
         elif code == _ROW:
             ref = attrs.get("r")
             if in_cell:
@@ -903,9 +915,16 @@ def _scan_pass(  # type: ignore[no-untyped-def]
 
     def end(name: str) -> None:
         nonlocal row, at_col, in_cell, flagged, formula, value, collecting, spread, rule_formats
-        nonlocal dated, inline
+        nonlocal dated, parts, depth
         code = codes[name]
-        if not code:
+        if not code or code == _TEXT:
+            return
+        if code == _RUN or code == _PHONETIC:
+            if parts:
+                depth -= 1
+            return
+        if code == _INLINE:
+            parts = 0
             return
         if collecting:
             if code != collecting:
@@ -929,21 +948,6 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             collecting = 0
         elif code == _CONDITIONAL:
             rule_formats = None
-        elif code in _PART_TAGS:
-            if inline is not None:
-                inline.end(_PART_TAGS[code])
-        elif code == _INLINE and inline is not None:
-            if inline.joined:
-                place = f"{col_letters(at_col)}{at_row}"
-                raise Refused(
-                    "corrupt-file",
-                    f"{where}, celle {place}: teksten i cellen er lagret i flere deler slik "
-                    "Excel ikke leser den (programmer som leser den likevel, setter delene "
-                    "sammen). Lagre filen på nytt i Excel.",
-                    sheet,
-                    place,
-                )
-            inline = None
         elif code == _CELL:
             in_cell = False
             if kind == "b" and value is not None and value.strip().lower() not in _BOOLEANS:
@@ -1018,6 +1022,17 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         if number > area.max_shared:
             area.max_shared, area.max_shared_at = number, f"{col_letters(at_col)}{at_row}"
 
+    def in_parts() -> Refused:
+        place = f"{col_letters(at_col)}{at_row}"
+        return Refused(
+            "corrupt-file",
+            f"{where}, celle {place}: teksten i cellen er lagret i flere deler slik Excel ikke "
+            "leser den (programmer som leser den likevel, setter delene sammen). Lagre filen "
+            "på nytt i Excel.",
+            sheet,
+            place,
+        )
+
     def two_values() -> Refused:
         place = f"{col_letters(at_col)}{at_row}"
         return Refused(
@@ -1044,6 +1059,13 @@ def _scan_pass(  # type: ignore[no-untyped-def]
 
     tail = b""
 
+    def cell_before(window: bytes, at: int) -> tuple[str, str]:
+        """The reference and type (r, t) of the last cell opened before `at` in `window`."""
+        start = _last_cell_start(window, at)
+        opened = _CELL_TAG.match(window, start) if start >= 0 else None
+        ref, kind_of = opened.groups(b"") if opened else (b"", b"")
+        return ref.decode("ascii", "replace")[:12], kind_of.decode("ascii", "replace")
+
     def watch(chunk: bytes) -> None:
         """A character or entity reference in a value that is not a text: python-calamine
         reads «<v>&#49;65</v>» as empty and «<v>1&amp;65</v>» as 1 (expat: 165, 1&65). The
@@ -1053,11 +1075,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         window = tail + chunk
         if b"&" in window:
             for found in _REFERENCE_IN_VALUE.finditer(window):
-                at = _last_cell_start(window, found.start())
-                opened = _CELL_TAG.match(window, at) if at >= 0 else None
-                ref, kind_of = opened.groups(b"") if opened else (b"", b"")
-                if kind_of.decode("ascii", "replace") not in _TEXT_KINDS:
-                    raise unlike_value(ref.decode("ascii", "replace")[:12])
+                ref, kind_of = cell_before(window, found.start())
+                if kind_of not in _TEXT_KINDS:
+                    raise unlike_value(ref)
         at = _last_cell_start(window, len(window))
         tail = window[at:] if at >= 0 else window[-64:]
 
@@ -1091,7 +1111,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
 
 
 class _TextParts:
-    """The parts of one text (a shared string's <si>, a cell's inline <is>): Excel's format
+    """The parts of one shared string's text (<si>; a cell's inline <is> is followed the same
+    way in the sheet pass): Excel's format
     gives it one <t> of its own or rich-text runs (<r><t>), never two <t> or a <t> beside
     runs. python-calamine and LibreOffice join what they find («34185330» and «9» made
     341 853 309), Excel does not open the file; so such a text is refused. A phonetic
