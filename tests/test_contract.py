@@ -210,6 +210,26 @@ def test_the_packaged_specs_keep_the_contract():
             r"\[contacts\] er ikke slik kapittel 3 .* regner tallet: sum\(answered_60s\) / "
             r"sum\(phone\)",
         ),
+        (  # a target read by nothing: a misspelt override was ignored
+            {
+                "report.yaml": (
+                    "  sick_leave_total: 0.05\n",
+                    "  sick_leave_total: 0.05\n  sick_leave_totl: 0.045\n",
+                )
+            },
+            r"report\.yaml › targets\.sick_leave_totl: målet leses av ingen seksjon eller mal; "
+            r"kjente: .*sick_leave_total",
+        ),
+        (  # a comparison's label without the comparison: ignored
+            {
+                "report.yaml": (
+                    "      fact: okonomi.net_result_ytd_variance\n",
+                    "      fact: okonomi.net_result_ytd_variance\n      compare_label: i fjor\n",
+                )
+            },
+            r"report\.yaml › front_page\.key_figures\[0\].*compare_label: gjelder "
+            r"sammenligningen i compare, som mangler",
+        ),
         (  # a second column of several choices, before the one the comments are read by
             {
                 "okonomi.yaml": (

@@ -462,6 +462,21 @@ def _numeric_columns(
         )
 
 
+def _targets_read(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
+    """Every target in report.yaml is read: by a chapter's section or by a template's sheet
+    target. One read by nothing (a misspelt override, `sick_leave_totl: 0.045`) was ignored
+    while the report went on judging by the target it meant to replace."""
+    read = {t for c in chapters for t in sections[c.section].targets}
+    read |= {t.key for tpl in specs.templates.values() for s in tpl.sheets for t in s.targets}
+    for key in specs.report.model.targets:
+        if key not in read:
+            raise _fail(
+                REPORT_FILE,
+                f"targets.{key}",
+                f"målet leses av ingen seksjon eller mal; kjente: {_known(sorted(read))}",
+            )
+
+
 def _sheet_targets(specs: Specs) -> None:
     """The key figures a template declares on its sheets (`targets:`) have their target in
     report.yaml."""
@@ -675,6 +690,7 @@ def check_contract(specs: Specs) -> Specs:
     _facts(specs, chapters, sections)
     _plausibility_columns(specs)
     _sheet_targets(specs)
+    _targets_read(specs, chapters, sections)
     _one_column_of_several_choices(specs)
     _explained_targets(specs)
     _portfolio_statuses(specs, chapters)

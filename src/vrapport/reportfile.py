@@ -360,6 +360,13 @@ class KeyFigureEntry(Model):
     note: str = ""
 
     @model_validator(mode="after")
+    def _compare_label_with_compare(self) -> KeyFigureEntry:
+        """A `compare_label` names the comparison `compare` makes: without one it was ignored."""
+        if "compare_label" in self.model_fields_set and self.compare is None:
+            raise ValueError("compare_label: gjelder sammenligningen i compare, som mangler")
+        return self
+
+    @model_validator(mode="after")
     def _green_within_yellow(self) -> KeyFigureEntry:
         """Green is the stricter threshold: every value that meets green meets yellow too
         (a green `min` at or above yellow's, a green `max` at or below yellow's)."""
