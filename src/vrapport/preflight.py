@@ -820,14 +820,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if in_cell and kind != "inlineStr":
                 # Excel reads an inline text only in a cell of that type (t="inlineStr");
                 # python-calamine reads it in any cell.
-                place = f"{col_letters(at_col)}{at_row}"
-                raise Refused(
-                    "corrupt-file",
-                    f"{where}, celle {place}: teksten i cellen er lagret slik Excel ikke "
+                raise damaged_cell(
+                    "teksten i cellen er lagret slik Excel ikke "
                     "leser den (som innebygd tekst uten celletypen for det). Lagre filen på "
-                    "nytt i Excel.",
-                    sheet,
-                    place,
+                    "nytt i Excel."
                 )
             if in_cell:  # an inline text is the cell's value as a <v> is
                 if valued:
@@ -951,36 +947,24 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         elif code == _CELL:
             in_cell = False
             if kind == "b" and value is not None and value.strip().lower() not in _BOOLEANS:
-                place = f"{col_letters(at_col)}{at_row}"
-                raise Refused(
-                    "corrupt-file",
-                    f"{where}, celle {place}: sannhetsverdien «{value.strip()[:20]}» finnes "
+                raise damaged_cell(
+                    f"sannhetsverdien «{value.strip()[:20]}» finnes "
                     "ikke i Excel-formatet (der er den 0 eller 1). Filen er skadet eller "
-                    "laget av et annet program; lagre den på nytt i Excel.",
-                    sheet,
-                    place,
+                    "laget av et annet program; lagre den på nytt i Excel."
                 )
             if kind == "inlineStr" and valued and not inlined:
                 # Excel keeps an inline text in <is>; python-calamine reads a <v> there as empty
-                place = f"{col_letters(at_col)}{at_row}"
-                raise Refused(
-                    "corrupt-file",
-                    f"{where}, celle {place}: cellen er lagret som tekst, men verdien står der "
+                raise damaged_cell(
+                    "cellen er lagret som tekst, men verdien står der "
                     "Excel aldri lagrer en tekst, og den leses som tom. Filen er skadet eller "
-                    "laget av et annet program; lagre den på nytt i Excel.",
-                    sheet,
-                    place,
+                    "laget av et annet program; lagre den på nytt i Excel."
                 )
             if kind == "d" and value is not None and not _ISO_DATE.match(value.strip()):
                 # Excel's date cells hold ISO 8601 text; python-calamine took a number there
                 # as the text of a number, and the figure reached the report
-                place = f"{col_letters(at_col)}{at_row}"
-                raise Refused(
-                    "corrupt-file",
-                    f"{where}, celle {place}: cellen er lagret som dato, men verdien "
-                    f"«{value.strip()[:20]}» er ingen dato. Lagre filen på nytt i Excel.",
-                    sheet,
-                    place,
+                raise damaged_cell(
+                    "cellen er lagret som dato, men verdien "
+                    f"«{value.strip()[:20]}» er ingen dato. Lagre filen på nytt i Excel."
                 )
             if dated is not None:
                 if value and not 0 <= _serial(value) <= LAST_DATE:
@@ -1023,24 +1007,19 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             area.max_shared, area.max_shared_at = number, f"{col_letters(at_col)}{at_row}"
 
     def in_parts() -> Refused:
-        place = f"{col_letters(at_col)}{at_row}"
-        return Refused(
-            "corrupt-file",
-            f"{where}, celle {place}: teksten i cellen er lagret i flere deler slik Excel ikke "
+        return damaged_cell(
+            "teksten i cellen er lagret i flere deler slik Excel ikke "
             "leser den (programmer som leser den likevel, setter delene sammen). Lagre filen "
-            "på nytt i Excel.",
-            sheet,
-            place,
+            "på nytt i Excel."
         )
 
-    def two_values() -> Refused:
+    def damaged_cell(what: str) -> Refused:
+        """corrupt-file at the cell being read: «{where}, celle F6: {what}»."""
         place = f"{col_letters(at_col)}{at_row}"
-        return Refused(
-            "corrupt-file",
-            f"{where}, celle {place}: cellen har to verdier lagret. Lagre filen på nytt i Excel.",
-            sheet,
-            place,
-        )
+        return Refused("corrupt-file", f"{where}, celle {place}: {what}", sheet, place)
+
+    def two_values() -> Refused:
+        return damaged_cell("cellen har to verdier lagret. Lagre filen på nytt i Excel.")
 
     def markup_in_cell(*_: Any) -> None:
         if in_cell and kind not in _TEXT_KINDS:
