@@ -253,3 +253,22 @@ def test_front_page_compares_with_the_count_a_month_earlier_only(specs, make_fil
         r for r in read_grids(tmp_path / "rapport.xlsx")["Forside"] if r[0] == "Åpne avvik i DocMap"
     )
     assert front[1] == 258 and "forrige måned" not in front[2] and "252" not in front[2]
+
+
+def test_front_page_shows_no_count_when_the_closing_count_is_missing(specs, make_filled, tmp_path):
+    """Without the count of 1 April, the March report's front page showed 1 March's 255 as
+    «Åpne avvik i DocMap», undated, as if it were the count at the end of March. The line
+    stays, without a figure, and says which count is missing and what the last one was."""
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    rows = _log((dt.datetime(2024, 2, 1), 252), (dt.datetime(2024, 3, 1), 255))
+    make_filled("kvalitet", {"open_deviations": rows}, name="innsendt/kvalitet.xlsx")
+    outcome = build([folder], PERIOD, tmp_path / "rapport.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings]
+    assert "missing-closing-count" in {f.code for f in outcome.findings}
+    grids = read_grids(tmp_path / "rapport.xlsx")
+    front = next(r for r in grids["Forside"] if r[0] == "Åpne avvik i DocMap")
+    assert front[1] in (None, "")
+    assert front[2] == "Mangler tellingen pr. 1. april 2024; siste telling 1. mars 2024: 255"
+    # The chapter still shows the counts it has, with their dates.
+    assert any(255 in row for row in grids[SHEET])

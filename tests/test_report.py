@@ -666,3 +666,20 @@ def test_headers_over_figures_stand_at_the_right(example_report: Path):
     risks = openpyxl.load_workbook(example_report)["4 Prosjektportefølje"]
     texts = {c.value: c for row in risks.iter_rows() for c in row if isinstance(c.value, str)}
     assert texts["RISIKOBESKRIVELSE"].alignment.horizontal == "center"
+
+
+def test_a_key_figure_without_a_value_keeps_its_line_and_says_so(specs: Specs):
+    """A chapter that is there but gave no value for a key figure (no count, no budget) made
+    the figure vanish from the panel: the board saw five figures instead of six, unmarked."""
+    from vrapport.report.front import key_figures
+
+    config = specs.report.model.front_page.key_figures
+    facts = {entry.fact: 1.0 for entry in config}
+    gone = config[0].fact
+    facts[gone] = None
+    panel = key_figures(config, facts)
+    assert [item.label for item in panel.items] == [entry.label for entry in config]
+    (item,) = [item for item in panel.items if item.label == config[0].label]
+    assert (item.value, item.status, item.note) == (None, None, "Ikke rapportert")
+    noted = key_figures(config, facts, notes={gone: "Mangler budsjett"})
+    assert noted.items[0].note == "Mangler budsjett"

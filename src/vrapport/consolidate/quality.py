@@ -173,16 +173,22 @@ def build(inputs: SectionInput) -> Section:
                 "note",
             )
         )
-    # The front page compares the last count with the count a month before it («forrige
-    # måned»), not with whichever count precedes it: with 1 March missing, 1 February's.
-    latest = found[-1] if found else None
-    month_before = (
-        None
-        if latest is None
-        else next((c for c in found if c.date == _month_before(latest.date)), None)
-    )
+    # The front page shows the count that closes the period (1 April for March), compared
+    # with the count a month before it («forrige måned»), not with whichever count precedes
+    # it. Without the closing count it shows none: an older count there would look current.
+    closing = count_window(period)[1]
+    latest = next((c for c in found if c.date == closing), None)
+    month_before = next((c for c in found if c.date == _month_before(closing)), None)
     facts = {
         "open_deviations": latest.open if latest else None,
-        "open_deviations_previous": month_before.open if month_before else None,
+        "open_deviations_previous": month_before.open if latest and month_before else None,
     }
-    return Section(chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts)
+    notes = {}
+    if latest is None:
+        note = f"Mangler tellingen pr. {day_label(closing)}"
+        if found:
+            note += f"; siste telling {day_label(found[-1].date)}: {format_number(found[-1].open)}"
+        notes["open_deviations"] = note
+    return Section(
+        chapter.key, chapter.sheet, chapter.title, tuple(blocks), facts, fact_notes=notes
+    )

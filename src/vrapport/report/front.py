@@ -30,6 +30,9 @@ WIDTHS = (30.0, 34.0, 34.0, 26.0, 12.0, 70.0, 8.0, 10.0)
 # Characters of a citation on one row of Kilder (a longer one continues on the next rows):
 # well below Excel's cell limit, and short enough for the row to show it in full.
 CITATION_CHARS = 2_000
+# A key figure whose chapter is there but gave no value (no count, no budget): its line stays,
+# with this note, so the panel never loses a figure without saying so.
+NOT_REPORTED = "Ikke rapportert"
 # unit -> (number format, divisor): kroner are divided by a million, not multiplied by 1e-6,
 # which is no binary fraction: 4 650 000 × 1e-6 is 4,6499999999999995, shown «4,6 mill. kr»
 # by a reader that rounds the cell's value, where the chapter's sentence says 4,7.
@@ -98,18 +101,21 @@ def key_figures(
     config: Sequence[KeyFigureEntry],
     facts: Mapping[str, Any],
     missing: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> KeyFigures:
-    """The key-figure panel: each configured fact that a chapter reported, with its status;
-    a figure whose chapter was left out says why, as its chapter does (`missing`: chapter
-    key -> «Ikke levert» or «Ikke godkjent»). That every configured fact is one a section
-    reports is checked when the specs load."""
+    """The key-figure panel: each configured fact that a chapter reported, with its status.
+    A figure without a value keeps its line and says why: as its chapter does when the
+    chapter was left out (`missing`: chapter key -> «Ikke levert» or «Ikke godkjent»), the
+    section's note on the fact when it gave one (`notes`: «section.fact» -> note), else
+    «Ikke rapportert». That every configured fact is one a section reports is checked when
+    the specs load."""
     items = []
     for entry in config:
         value = facts.get(entry.fact)
         if value is None:
             note = (missing or {}).get(entry.fact.split(".")[0])
-            if note:
-                items.append(KeyFigure(entry.label, None, note=note))
+            note = note or (notes or {}).get(entry.fact) or NOT_REPORTED
+            items.append(KeyFigure(entry.label, None, note=note))
             continue
         number_format, divisor = UNITS[entry.unit]
         seen = _as_shown(value, entry.unit)
@@ -159,7 +165,8 @@ def front_section(
         *([Text(partial, "note")] if partial else []),
         Contents("Innhold"),
     ]
-    panel = key_figures(config.key_figures, facts, missing)
+    notes = {f"{s.key}.{k}": v for s in report.sections for k, v in s.fact_notes.items()}
+    panel = key_figures(config.key_figures, facts, missing, notes)
     if panel.items:
         blocks.append(panel)
         blocks.append(

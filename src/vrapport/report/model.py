@@ -164,6 +164,9 @@ class Section:
     contents: str = ""
     # Part of the board pack (the PDF); False for audit material that stays in the workbook.
     board: bool = True
+    # Why a fact is None, for the front page to say instead of a figure («Mangler tellingen
+    # pr. 1. april»): fact name -> note.
+    fact_notes: dict[str, str] = field(default_factory=dict)
 
     def table(self, key: str) -> Table:
         for block in self.blocks:
