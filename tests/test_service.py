@@ -15,10 +15,12 @@ from typing import Any
 import openpyxl
 import pytest
 from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
 from tests import corpus
 from tests.conftest import EXAMPLES, PERIOD, read_grids, set_cells
 from tests.service_support import PREVIOUS, Tokens, make_tokens
+from vrapport.cli import app as cli_app
 from vrapport.pipeline import build
 from vrapport.report.sheetnames import FRONT_SHEET
 from vrapport.service.app import create_app
@@ -281,14 +283,15 @@ def test_a_ledger_from_before_the_comparison_columns_keeps_its_versions(
     example_copy: Callable[[str], Path],
 ) -> None:
     changed = set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000})
-    for path in (EXAMPLES / "hr.xlsx", changed):
+    for path in (EXAMPLES / "hr.xlsx", changed, EXAMPLES / "hr.xlsx"):
         put(client, tokens.departments["hr"], "hr", path)
     with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
         db.execute("ALTER TABLE versions DROP COLUMN readable")
         db.execute("ALTER TABLE versions DROP COLUMN compared_seq")
+        db.execute("ALTER TABLE versions DROP COLUMN same_as_seq")
     versions = Ledger(data_dir).versions(P, "hr")
-    shown = [(v.seq, v.readable, v.compared_seq) for v in versions]
-    assert shown == [(2, True, 1), (1, True, None)]
+    shown = [(v.seq, v.readable, v.compared_seq, v.same_as_seq) for v in versions]
+    assert shown == [(3, True, 2, 1), (2, True, 1, None), (1, True, None, None)]
 
 
 def test_files_are_stored_by_sha256_read_only(
@@ -334,6 +337,8 @@ def test_status_lists_every_expected_template(
         "uploaded_at": None,
         "comment": None,
         "returned_comment": None,
+        "same_as": None,
+        "same_as_returned": False,
     }
     assert (
         client.get("/api/periods/2024-05/status", headers=bearer(tokens.controller)).status_code
@@ -909,6 +914,87 @@ def test_the_same_file_again_is_that_version_and_keeps_its_approval(
     assert "Filen er den samme som versjon 1" in page and "(status: Godkjent)" in page
     state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
     assert (state["versions"], state["status"]) == (1, "godkjent")
+
+
+def test_the_returned_file_sent_again_is_a_new_delivery_the_controller_sees(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    """A department that holds a returned file is right («we checked, the file is right»)
+    sends the same file again: that is a new version, delivered again and awaiting the
+    controller, who sees it is the returned file unchanged (it stayed «returnert», and the
+    department could not contest the return)."""
+    hr, controller = tokens.departments["hr"], bearer(tokens.controller)
+    first = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
+    back = f"/api/periods/{P}/submissions/hr/return"
+    client.post(back, headers=controller, json={"comment": "Sjekk sykefraværet i B6."})
+    login(client, hr)
+    token = csrf(client.get(f"/perioder/{P}/hr").text)
+    files = {"fil": ("hr.xlsx", (EXAMPLES / "hr.xlsx").read_bytes())}
+    sent = client.post(f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token})
+    assert sent.headers["location"].endswith("?ny=1")
+    page = client.get(sent.headers["location"]).text
+    assert "Filen er den samme som versjon 1, som controller returnerte." in page
+    assert "levert på nytt som versjon 2 og venter på godkjenning" in page
+    assert "status-levert" in page
+    department = client.get(f"/perioder/{P}/hr").text
+    assert 'id="status">Levert, venter på godkjenning</span>' in department
+    assert "(samme fil som versjon 1)" in department
+    # Sent once more (a double submit): that version, no third one.
+    twice = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
+    assert (twice["again"], twice["seq"], twice["status"]) == (True, 2, "levert")
+    state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+    assert (state["versions"], state["status"], state["version"]) == (2, "levert", first["version"])
+    assert (state["same_as"], state["same_as_returned"]) == (1, True)
+    assert state["returned_comment"] == "Sjekk sykefraværet i B6."
+    login(client, tokens.controller)
+    board = client.get(f"/perioder/{P}").text
+    row = board.split('id="rad-hr"')[1].split("</tr>")[0]
+    assert "status-levert" in row
+    assert (
+        "<strong>Levert på nytt uendret</strong>: samme fil som versjon 1, som ble returnert "
+        "(«Sjekk sykefraværet i B6.»)"
+    ) in row
+    latest = re.search(r'href="(/versjoner/\d+)"', row)
+    assert latest
+    version = client.get(latest.group(1)).text
+    assert "versjon 2" in version and 'id="samme-fil"' in version
+    assert "som controller returnerte" in version and "«Sjekk sykefraværet i B6.»" in version
+    approved = client.post(
+        f"/perioder/{P}/hr/godkjenn",
+        data={"csrf": csrf(board), "versjon": shown_version(board, "hr")},
+    )
+    assert approved.status_code == 303
+    done = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+    assert (done["status"], done["versions"]) == ("godkjent", 2)
+
+
+def test_the_returned_file_sent_again_through_the_api_is_delivered_again(
+    client: TestClient,
+    data_dir: Path,
+    tokens: Tokens,
+    opened: str,
+    example_copy: Callable[[str], Path],
+) -> None:
+    hr, controller = tokens.departments["hr"], bearer(tokens.controller)
+    put(client, hr, "hr", EXAMPLES / "hr.xlsx")
+    back = f"/api/periods/{P}/submissions/hr/return"
+    client.post(back, headers=controller, json={"comment": "Sjekk B6."})
+    again = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
+    assert (again["again"], again["seq"], again["status"]) == (False, 2, "levert")
+    assert (again["same_as"], again["same_as_returned"]) == (1, True)
+    assert (again["changes"], again["compared_with"]) == (0, 1)
+    shown = CliRunner().invoke(
+        cli_app, ["status", str(data_dir), "--period", P], env={"COLUMNS": "200"}
+    )
+    assert "levert (samme fil som returnert versjon 1)" in shown.output
+    # A changed file is no longer the returned one; the same file as an earlier version the
+    # controller did not return says which one it equals, but contests nothing.
+    changed = set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000})
+    other = put(client, hr, "hr", changed).json()
+    assert (other["seq"], other["same_as"], other["same_as_returned"]) == (3, None, False)
+    board = client.get(f"/api/periods/{P}/status", headers=controller).json()
+    (row,) = [r for r in board["submissions"] if r["template"] == "hr"]
+    assert (row["status"], row["same_as"], row["same_as_returned"]) == ("levert", None, False)
 
 
 def test_the_return_comment_stays_in_the_api_after_a_new_upload(

@@ -401,12 +401,17 @@ class Pages:
         version = self._version(request, who)
         earlier = self.ledger.versions(version.period, version.template)
         previous = next((v for v in earlier if v.seq == version.compared_seq), None)
+        same = next((v for v in earlier if v.seq == version.same_as_seq), None)
+        same_decisions = self.ledger.decisions(same.id) if same is not None else []
         return self.page(
             request,
             "version.html",
             who=who,
             version=version,
             previous=previous,
+            same=same,
+            # The controller's last word on the version this one equals (a return, contested).
+            same_decision=same_decisions[-1] if same_decisions else None,
             state=self.ledger.state(version.period, version.template),
             decisions=self.ledger.decisions(version.id),
             fresh=request.query_params.get("ny", ""),
@@ -529,6 +534,10 @@ class Pages:
                 "seq": version.seq,
                 "status": done.status,
                 "again": done.again,  # the same file as this latest version: no new one
+                # A new version with the same bytes as an earlier one (seq), and whether the
+                # controller had returned that one (sent again to contest the return).
+                "same_as": version.same_as_seq,
+                "same_as_returned": done.same_as_returned is not None,
                 "errors": version.errors,
                 "warnings": version.warnings,
                 "findings": version.findings,

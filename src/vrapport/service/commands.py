@@ -226,9 +226,12 @@ def status(
         table.add_column(column)
     for state in board:
         latest = state.latest
+        shown = state.status
+        if state.same_as_returned is not None and latest is not None:
+            shown += f" (samme fil som returnert versjon {latest.same_as_seq})"
         table.add_row(
             data(state.template),
-            data(state.status),
+            data(shown),
             str(state.versions),
             local_time(latest.uploaded_at) if latest else "",
             str(latest.errors) if latest else "",

@@ -18,6 +18,7 @@ from vrapport.service.ledger import (
     ERRORS,
     MISSING,
     RETURNED,
+    Decision,
     Ledger,
     LedgerError,
     ReportRow,
@@ -66,6 +67,8 @@ class Upload:
     version: Version
     status: str
     again: bool = False  # the same bytes as the latest version: that one, no new version
+    # A new version with the same bytes as an earlier one the controller returned: that return.
+    same_as_returned: Decision | None = None
 
 
 class Service:
@@ -117,9 +120,12 @@ class Service:
         file as the latest version again, when that had no errors, is that version (its
         findings and its decision kept: sending the approved file once more does not undo
         the approval); a file with errors is checked again (its check may have been stopped
-        by the time limit). Uploads of one template are recorded one after another, so each
-        is compared with the version recorded before it and two identical uploads sent at
-        once make one version; other templates are checked meanwhile."""
+        by the time limit). The same file as a version the controller returned is a new
+        delivery (`levert` again, the version noting which one it equals): a department
+        that holds the returned file is right contests the return by sending it again, and
+        the controller decides anew. Uploads of one template are recorded one after
+        another, so each is compared with the version recorded before it and two identical
+        uploads sent at once make one version; other templates are checked meanwhile."""
         with self._upload_lock(period, template):
             return self._record_upload(period, template, sha256)
 
@@ -128,9 +134,15 @@ class Service:
             return self._upload_locks.setdefault((period, template), threading.Lock())
 
     def _record_upload(self, period: str, template: str, sha256: str) -> Upload:
-        latest = self.ledger.latest(period, template)
-        if latest is not None and latest.sha256 == sha256 and not latest.errors:
-            return Upload(latest, self.ledger.state(period, template).status, again=True)
+        state = self.ledger.state(period, template)
+        latest = state.latest
+        if (
+            latest is not None
+            and latest.sha256 == sha256
+            and not latest.errors
+            and state.status != RETURNED
+        ):
+            return Upload(latest, state.status, again=True)
         previous = self.ledger.last_readable(period, template)
         work = self.work_dir()
         try:
@@ -162,7 +174,8 @@ class Service:
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        return Upload(version, self.ledger.state(period, template).status)
+        after = self.ledger.state(period, template)
+        return Upload(version, after.status, same_as_returned=after.same_as_returned)
 
     # -- templates -------------------------------------------------------------------------
 

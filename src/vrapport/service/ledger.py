@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS versions (
     feedback_sha256 TEXT,
     readable INTEGER NOT NULL DEFAULT 1,
     compared_seq INTEGER,
+    same_as_seq INTEGER,
     UNIQUE (period, template, seq)
 );
 CREATE TABLE IF NOT EXISTS decisions (
@@ -134,6 +135,7 @@ class Version:
     feedback_sha256: str | None
     readable: bool = True  # read as its template: later versions are compared with it
     compared_seq: int | None = None  # the version `changes` is against; None: no comparison
+    same_as_seq: int | None = None  # the newest earlier version with the same bytes
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,9 @@ class SubmissionState:
     versions: int = 0
     decision: Decision | None = None
     last_comment: Decision | None = None  # the latest return, shown to the department
+    # The latest version is the same file as an earlier version the controller returned
+    # (sent again as it was: the department holds the file is right); that return.
+    same_as_returned: Decision | None = None
 
     def to_dict(self) -> dict[str, Any]:
         latest = self.latest
@@ -169,6 +174,10 @@ class SubmissionState:
             # The latest return's comment, of whichever version (as the department's page
             # shows it after a new upload).
             "returned_comment": self.last_comment.comment if self.last_comment else None,
+            # The latest version is the same file as this earlier version (seq), and whether
+            # the controller had returned that one.
+            "same_as": latest.same_as_seq if latest else None,
+            "same_as_returned": self.same_as_returned is not None,
         }
 
 
@@ -199,7 +208,12 @@ def _version(row: sqlite3.Row) -> Version:
         row["feedback_sha256"],
         bool(row["readable"]),
         row["compared_seq"],
+        row["same_as_seq"],
     )
+
+
+def _decision(row: sqlite3.Row) -> Decision:
+    return Decision(row["version_id"], row["action"], row["comment"], row["decided_at"])
 
 
 def _report(row: sqlite3.Row) -> ReportRow:
@@ -215,14 +229,22 @@ def _report(row: sqlite3.Row) -> ReportRow:
 
 
 def _add_comparison_columns(db: sqlite3.Connection) -> None:
-    """A ledger from before `readable` and `compared_seq`: its versions were each compared
-    with the one before, as they keep saying."""
+    """A ledger from before `readable`, `compared_seq` and `same_as_seq`: its versions were
+    each compared with the one before, as they keep saying; the versions that are the same
+    file as an earlier one say which."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(versions)")}
     if "readable" not in columns:
         db.execute("ALTER TABLE versions ADD COLUMN readable INTEGER NOT NULL DEFAULT 1")
     if "compared_seq" not in columns:
         db.execute("ALTER TABLE versions ADD COLUMN compared_seq INTEGER")
         db.execute("UPDATE versions SET compared_seq = seq - 1 WHERE seq > 1")
+    if "same_as_seq" not in columns:
+        db.execute("ALTER TABLE versions ADD COLUMN same_as_seq INTEGER")
+        db.execute(
+            "UPDATE versions SET same_as_seq = (SELECT MAX(o.seq) FROM versions o "
+            "WHERE o.period = versions.period AND o.template = versions.template "
+            "AND o.sha256 = versions.sha256 AND o.seq < versions.seq)"
+        )
 
 
 # Seconds after which what is left in tmp/ is no one's: far beyond an upload's or a check's
@@ -381,7 +403,8 @@ class Ledger:
         readable: bool = True,
         compared_seq: int | None = None,
     ) -> Version:
-        """Record a checked upload as the next version of `template` in `period`."""
+        """Record a checked upload as the next version of `template` in `period` (noting the
+        newest earlier version with the same bytes, if any)."""
         errors = sum(f["severity"] == "error" for f in findings)
         warnings = len(findings) - errors
         size = self.blob(sha256).stat().st_size
@@ -395,10 +418,14 @@ class Ledger:
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE period = ? AND template = ?",
                 (period, template),
             ).fetchone()
+            (same_as,) = db.execute(
+                "SELECT MAX(seq) FROM versions WHERE period = ? AND template = ? AND sha256 = ?",
+                (period, template, sha256),
+            ).fetchone()
             cursor = db.execute(
                 "INSERT INTO versions (period, template, seq, sha256, size, uploaded_at, errors, "
-                "warnings, findings, changes, feedback_sha256, readable, compared_seq) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "warnings, findings, changes, feedback_sha256, readable, compared_seq, "
+                "same_as_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     period,
                     template,
@@ -413,6 +440,7 @@ class Ledger:
                     feedback_sha256,
                     int(readable),
                     compared_seq,
+                    same_as,
                 ),
             )
             version_id = cursor.lastrowid
@@ -486,7 +514,7 @@ class Ledger:
             rows = db.execute(
                 "SELECT * FROM decisions WHERE version_id = ? ORDER BY id", (version_id,)
             ).fetchall()
-        return [Decision(r["version_id"], r["action"], r["comment"], r["decided_at"]) for r in rows]
+        return [_decision(r) for r in rows]
 
     def state(self, period: str, template: str) -> SubmissionState:
         with self._connect() as db:
@@ -521,19 +549,20 @@ class Ledger:
             (period, template, RETURNED),
         ).fetchone()
         if returned is not None:
-            state.last_comment = Decision(
-                returned["version_id"],
-                returned["action"],
-                returned["comment"],
-                returned["decided_at"],
-            )
+            state.last_comment = _decision(returned)
         if decided is not None:
-            state.decision = Decision(
-                decided["version_id"], decided["action"], decided["comment"], decided["decided_at"]
-            )
+            state.decision = _decision(decided)
             state.status = decided["action"]
         else:
             state.status = ERRORS if state.latest.errors else DELIVERED
+        if state.latest.same_as_seq is not None:
+            earlier = db.execute(
+                "SELECT d.* FROM decisions d JOIN versions v ON v.id = d.version_id "
+                "WHERE v.period = ? AND v.template = ? AND v.seq = ? ORDER BY d.id DESC LIMIT 1",
+                (period, template, state.latest.same_as_seq),
+            ).fetchone()
+            if earlier is not None and earlier["action"] == RETURNED:
+                state.same_as_returned = _decision(earlier)
         return state
 
     # -- reports -----------------------------------------------------------------------
