@@ -21,6 +21,13 @@ PREVIOUS = ROOT / "examples" / "2024-02"
 LOOPBACK = "127.0.0.1"
 
 
+def stopped_from_outside(signum: int, *_: Any) -> None:
+    """A job whose process is stopped by `signum` as the OOM killer or an administrator stops
+    one (run in the isolated child: the signal comes from no code of vrapport's)."""
+    os.kill(os.getpid(), signum)
+    time.sleep(60)
+
+
 @dataclass(frozen=True)
 class Tokens:
     controller: str

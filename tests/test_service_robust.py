@@ -22,11 +22,18 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from tests import corpus
-from tests.service_support import EXAMPLES, LOOPBACK, make_tokens, running_server, serve_process
+from tests.service_support import (
+    EXAMPLES,
+    LOOPBACK,
+    make_tokens,
+    running_server,
+    serve_process,
+    stopped_from_outside,
+)
 from vrapport.cli import app as cli_app
 from vrapport.service.app import create_app
 from vrapport.service.core import Config, expected_templates
-from vrapport.service.engine import DIED, TIMEOUT, Isolated, JobFailed, Limits
+from vrapport.service.engine import DIED, KILLED, TIMEOUT, Isolated, JobFailed, Limits
 from vrapport.spec import Specs
 
 P = "2024-03"
@@ -45,6 +52,61 @@ def test_a_child_that_aborts_is_a_failed_job_and_the_next_job_runs() -> None:
         isolated.run(time.sleep, 5, timeout=0.5)
     assert slow.value.kind == TIMEOUT
     assert isolated.run(os.getpid) != os.getpid()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_child_stopped_from_outside_is_killed_not_died(signum: int) -> None:
+    """SIGKILL (the OOM killer, an administrator) or SIGTERM ends a child vrapport did not
+    stop: that is no fault of what it was reading (an abort, SIGABRT, is; see above)."""
+    isolated = Isolated(Limits(timeout=30, workers=1))
+    with pytest.raises(JobFailed) as stopped:
+        isolated.run(stopped_from_outside, signum)
+    assert stopped.value.kind == KILLED and str(signum) in stopped.value.reason
+    assert isolated.run(os.getpid) != os.getpid()
+
+
+def test_a_check_stopped_from_outside_records_nothing_and_asks_to_send_again(
+    tmp_path: Path,
+) -> None:
+    """A check whose process the OOM killer or an administrator stops is the service's
+    trouble, not the file's: no version with a `parser-aborted` finding blaming the
+    department's file, but a 503 asking to send it again (JSON and page alike)."""
+    data = tmp_path / "data"
+    tokens = make_tokens(data, ["hr"])
+    app = create_app(Config(data))
+    service = app.state.service
+    real = service.isolated.run
+
+    def stopped(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if function.__name__ == "check_job":
+            return real(stopped_from_outside, signal.SIGKILL)
+        return real(function, *args, **kwargs)
+
+    url = f"/api/periods/{P}/submissions/hr"
+    hr = bearer(tokens.departments["hr"])
+    book = (EXAMPLES / "hr.xlsx").read_bytes()
+    with TestClient(app, follow_redirects=False) as client:
+        client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
+        service.isolated.run = stopped
+        answer = client.put(url, content=book, headers=hr)
+        assert answer.status_code == 503 and answer.headers["retry-after"]
+        assert "ikke på grunn av filen" in answer.json()["error"]
+        assert "Last den opp på nytt" in answer.json()["error"]
+        client.get("/logg-inn", params={"token": tokens.departments["hr"]})
+        page = client.get(f"/perioder/{P}/hr").text
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+        assert token
+        sent = client.post(
+            f"/perioder/{P}/hr/last-opp",
+            files={"fil": ("hr.xlsx", book)},
+            data={"csrf": token.group(1)},
+        )
+        assert sent.status_code == 503 and "ikke på grunn av filen" in sent.text
+        state = client.get(url, headers=hr).json()
+        assert (state["status"], state["versions"]) == ("mangler", 0)
+        service.isolated.run = real
+        fine = client.put(url, content=book, headers=hr).json()
+        assert (fine["status"], fine["seq"], fine["again"]) == ("levert", 1, False)
 
 
 def test_a_reader_that_aborts_inside_a_job_is_a_failed_job(tmp_path: Path) -> None:

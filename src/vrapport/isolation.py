@@ -23,6 +23,7 @@ import io
 import multiprocessing
 import pickle
 import re
+import signal
 import sys
 import threading
 import time
@@ -362,6 +363,34 @@ def is_panic(exc: BaseException) -> bool:
     ("TimeDelta::milliseconds out of bounds"). Unwinding from it used to end the worker
     and, on the way, delete the results it had read ahead for other files."""
     return type(exc).__name__ == "PanicException"
+
+
+# The signals a process raises on itself when its own code fails: an abort (a Rust panic in
+# python-calamine, a C library's assert), a bad memory access. A reader that dies of one of
+# them died of the file it was reading. Any other signal (SIGKILL from the kernel's OOM
+# killer or an administrator, SIGTERM, SIGHUP, SIGINT from a terminal) came from outside and
+# says nothing about the file; vrapport's own caps (memory, time) are noticed and reported
+# before any signal is sent.
+OWN_FAULTS = frozenset(
+    {
+        signal.SIGABRT,
+        signal.SIGSEGV,
+        signal.SIGBUS,
+        signal.SIGILL,
+        signal.SIGFPE,
+        signal.SIGSYS,
+        signal.SIGTRAP,
+    }
+)
+
+
+def stopped_from_outside(exitcode: int | None) -> int | None:
+    """The signal that ended a child process from outside, from its exit code as
+    multiprocessing gives it (-N: ended by signal N); None when it died of its own doing (one
+    of OWN_FAULTS, or an exit code)."""
+    if exitcode is None or exitcode >= 0 or -exitcode in OWN_FAULTS:
+        return None
+    return -exitcode
 
 
 def _failure(display: str, code: str, message: str) -> Finding:

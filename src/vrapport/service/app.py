@@ -58,6 +58,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_SLACK = 1024 * 1024  # multipart overhead allowed above the file limit
 SMALL_BODY = 64 * 1024  # forms without a file, JSON bodies
 CHUNK = 1 << 16
+RETRY_AFTER = "30"  # seconds, for a 503
 HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
@@ -206,7 +207,7 @@ class Pages:
                     response: Response = await handler(request, who)
                     return response
                 except LedgerError as exc:
-                    return self.error(request, exc.status, exc.message, who)
+                    return _retry_later(exc, self.error(request, exc.status, exc.message, who))
 
             return endpoint
 
@@ -229,7 +230,7 @@ class Pages:
                     response: Response = await handler(request, who)
                     return response
                 except LedgerError as exc:
-                    return JSONResponse({"error": exc.message}, exc.status)
+                    return _retry_later(exc, JSONResponse({"error": exc.message}, exc.status))
 
             return endpoint
 
@@ -610,6 +611,14 @@ class Pages:
         )
         response.headers["X-Report-Id"] = str(report.id)
         return response
+
+
+def _retry_later(exc: LedgerError, response: Response) -> Response:
+    """A 503 (the service could not do it now, through no fault of the request) says when to
+    try again."""
+    if exc.status == 503:
+        response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:

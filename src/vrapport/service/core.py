@@ -31,6 +31,10 @@ from vrapport.spec import Specs, load_specs
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 NEEDS_COMMENT = "Skriv en kommentar til avdelingen når du returnerer."
+CHECK_STOPPED = (
+    "Kontrollen av filen ble avbrutt av serveren, ikke på grunn av filen, og filen er ikke "
+    "registrert. Last den opp på nytt om litt; si fra til controller om det gjentar seg."
+)
 BUILD_TIMEOUT = 900.0
 log = logging.getLogger("vrapport.service")
 
@@ -157,6 +161,12 @@ class Service:
                     work,
                 )
             except engine.JobFailed as exc:
+                if exc.kind == engine.KILLED:
+                    # Not the file's doing (the OOM killer, an administrator, the service
+                    # stopping): nothing is recorded, and the department is asked to send it
+                    # again.
+                    log.error("check of %s for %s/%s stopped: %s", sha256, period, template, exc)
+                    raise LedgerError(503, CHECK_STOPPED) from None
                 log.warning("check of %s for %s/%s failed: %s", sha256, period, template, exc)
                 display = f"{template}{engine.TEMPLATE_SUFFIX}"
                 result = engine.failed_check(exc, self.isolated.limits, display)

@@ -24,6 +24,7 @@ from typing import Any
 
 from vrapport.cellscan import FORMULA_WITHOUT_VALUE, NOT_FINITE
 from vrapport.findings import ERROR, Finding
+from vrapport.isolation import stopped_from_outside
 
 TEMPLATE_SUFFIX = ".xlsx"
 MAX_CHANGES = 2000
@@ -45,12 +46,13 @@ class Limits:
     workers: int = max(1, os.cpu_count() or 1)
 
 
-DIED, TIMEOUT, MEMORY, RAISED = "died", "timeout", "memory", "raised"
+DIED, TIMEOUT, MEMORY, RAISED, KILLED = "died", "timeout", "memory", "raised", "killed"
 
 
 class JobFailed(RuntimeError):
-    """The child process died (`DIED`), ran out of time or memory, or raised; `reason` is
-    for the log."""
+    """The child process died of its own doing (`DIED`: an abort, a crash), ran out of time
+    or memory, raised, or was stopped by a signal from outside (`KILLED`: the OOM killer, an
+    administrator; not the job's input's fault); `reason` is for the log."""
 
     def __init__(self, kind: str, reason: str) -> None:
         super().__init__(reason)
@@ -162,6 +164,11 @@ class Isolated:
                     kind, value = receive.recv()
                 except EOFError:
                     child.join(5)
+                    outside = stopped_from_outside(child.exitcode)
+                    if outside is not None:
+                        raise JobFailed(
+                            KILLED, f"the child was stopped from outside by signal {outside}"
+                        ) from None
                     raise JobFailed(DIED, f"the child exited with {child.exitcode}") from None
             finally:
                 receive.close()
@@ -363,7 +370,8 @@ def build_job(
 
 def failed_check(failure: JobFailed, limits: Limits, display: str) -> CheckResult:
     """The finding a department gets when the check of its file had to be stopped: the
-    library's own findings for a reader that aborted, ran out of memory or of time."""
+    library's own findings for a reader that aborted, ran out of memory or of time. (A
+    check stopped from outside, `KILLED`, is no finding: see Service.record_upload.)"""
     from vrapport.isolation import ABORTED, TOO_BIG, TOO_SLOW
 
     if failure.kind == DIED:
