@@ -235,6 +235,86 @@ def test_too_large_upload_is_refused_while_streaming(data_dir: Path, tokens: Tok
     assert not list((data_dir / "tmp").iterdir())
 
 
+def _asgi(app: Any, method: str, path: str, headers: dict[str, str], parts: list[Any]):  # type: ignore[no-untyped-def]
+    """Call the app as a server would, the body arriving as `parts` (bytes, then
+    "disconnect": the client went away): (status, body) of the answer."""
+    import asyncio
+
+    messages = [
+        {"type": "http.request", "body": part, "more_body": True}
+        if isinstance(part, bytes)
+        else {"type": "http.disconnect"}
+        for part in parts
+    ]
+    if messages and messages[-1]["type"] == "http.request":
+        messages[-1]["more_body"] = False
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], body.decode()
+
+
+def test_an_upload_broken_off_says_so_and_stores_nothing(
+    data_dir: Path, tokens: Tokens, opened: str, client: TestClient
+) -> None:
+    """A body that stops half-way (the connection lost, the browser closed) was read as a
+    form without its file: «Velg filen du vil laste opp», as if none had been chosen."""
+    department = tokens.departments["hr"]
+    login(client, department)
+    token = csrf(client.get(f"/perioder/{P}/hr").text)
+    upload = f"/perioder/{P}/hr/last-opp"
+    book = (EXAMPLES / "hr.xlsx").read_bytes()
+    request = client.build_request(
+        "POST", upload, data={"csrf": token}, files={"fil": ("hr.xlsx", book)}
+    )
+    body, kind = request.read(), request.headers["Content-Type"]
+    closing = body.rindex(b"--\r\n")  # the closing boundary's end
+    for cut in (body[: len(body) // 2], body[:closing]):
+        answer = client.post(upload, content=cut, headers={"Content-Type": kind})
+        assert answer.status_code == 400
+        assert "Opplastingen ble brutt av før hele filen var mottatt" in answer.text
+        assert "Ingenting er lagret; last opp filen på nytt." in answer.text
+        assert "Velg filen" not in answer.text
+    app, cookie = client.app, f"{COOKIE}={department}"
+    form = {"Content-Type": kind, "Cookie": cookie, "Content-Length": str(len(body))}
+    gone = _asgi(app, "POST", upload, form, [body[:4000], "disconnect"])
+    assert gone[0] == 400 and "brutt av" in gone[1]
+    api = f"/api/periods/{P}/submissions/hr"
+    raw = {"Authorization": f"Bearer {department}", "Content-Length": str(len(book))}
+    for parts in ([book[:4000], "disconnect"], [book[:4000]]):  # gone; shorter than declared
+        status, text = _asgi(app, "PUT", api, raw, parts)
+        assert status == 400 and "brutt av" in text
+    state = client.get(api, headers=bearer(department)).json()
+    assert (state["status"], state["versions"]) == ("mangler", 0)
+    assert not list((data_dir / "filer").rglob("*")), "nothing broken off is kept"
+    assert not list((data_dir / "tmp").iterdir())
+    # The whole file, sent again, is received.
+    whole = client.post(upload, content=body, headers={"Content-Type": kind})
+    assert whole.status_code == 303
+
+
 def test_changes_are_against_the_last_readable_version_of_the_same_template(
     client: TestClient, tokens: Tokens, opened: str, example_copy: Callable[[str], Path]
 ) -> None:

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from python_multipart.multipart import parse_options_header
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
     FileResponse,
     HTMLResponse,
@@ -59,6 +61,7 @@ FORM_SLACK = 1024 * 1024  # multipart overhead allowed above the file limit
 SMALL_BODY = 64 * 1024  # forms without a file, JSON bodies
 CHUNK = 1 << 16
 RETRY_AFTER = "30"  # seconds, for a 503
+RECEIVED = "vrapport.received"  # the scope's count of the body's bytes received
 HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
@@ -79,6 +82,15 @@ HTTP_MESSAGES = {
     405: "Denne handlingen er ikke tillatt her.",
     413: "Forespørselen er for stor.",
 }
+
+FORM_UNREADABLE = (
+    "Skjemaet kunne ikke leses (flere filer eller felt enn siden har, eller ødelagt "
+    "innhold). Last siden på nytt og prøv igjen."
+)
+UPLOAD_BROKEN_OFF = (
+    "Opplastingen ble brutt av før hele filen var mottatt (forbindelsen ble avbrutt "
+    "underveis). Ingenting er lagret; last opp filen på nytt."
+)
 
 # An exception no handler expected (the error itself goes to the server's log).
 STORAGE_FAILED = (
@@ -152,17 +164,20 @@ class Pages:
 
     def _bounded(self, request: Request, limit: int, message: str = "") -> Request:
         """The request with its body limited to `limit` bytes: more (declared or arriving)
-        is LedgerError(413) with a Norwegian message (default: the file limit's)."""
+        is LedgerError(413) with a Norwegian message (default: the file limit's). The bytes
+        received are counted in the scope (RECEIVED), for _whole."""
         message = message or too_large(self.limit)
         length = request.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > limit:
             raise LedgerError(413, message)
         receive, seen = request.receive, 0
+        request.scope[RECEIVED] = 0
 
         async def counted() -> Message:
             nonlocal seen
             got = await receive()
             seen += len(got.get("body", b""))
+            request.scope[RECEIVED] = seen
             if seen > limit:
                 raise LedgerError(413, message)
             return got
@@ -245,13 +260,19 @@ class Pages:
     # -- receiving files ---------------------------------------------------------------------
 
     async def _receive_body(self, request: Request) -> str:
-        """Stream the request body into the store (limit enforced while streaming)."""
+        """Stream the request body into the store (limit enforced while streaming); a body
+        broken off (the client gone, less than its declared length) is stored nowhere."""
         bounded = self._bounded(request, self.limit)
         tmp = self.ledger.new_temp()
         try:
             with tmp.open("wb") as out:
                 async for chunk in bounded.stream():
                     out.write(chunk)
+            if not _whole(bounded):
+                raise LedgerError(400, UPLOAD_BROKEN_OFF)
+        except ClientDisconnect:
+            tmp.unlink(missing_ok=True)
+            raise LedgerError(400, UPLOAD_BROKEN_OFF) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -635,19 +656,58 @@ def _set_cookie(request: Request, response: Response, name: str, value: str, max
     )
 
 
+class _MultiPart(MultiPartParser):
+    """Starlette's multipart parser, noting whether the body reached its closing boundary
+    (python-multipart says nothing of a body that stops before it: the parts it had not
+    finished are left out, so a file cut off half-way looked like no file chosen)."""
+
+    complete = False
+
+    def on_end(self) -> None:
+        self.complete = True
+
+    def discard(self) -> None:
+        """Close every file part begun, finished or not (a part cut off is in no form)."""
+        for file in self._files_to_close_on_error:
+            file.close()
+
+
 async def _parsed_form(request: Request, max_files: int, max_fields: int) -> Any:
     """The request's form; one Starlette cannot parse (more files or fields than the page
-    has, a multipart body without its boundary) is a Norwegian 400, not Starlette's words."""
+    has, a multipart body without its boundary) is a Norwegian 400, not Starlette's words;
+    one that was broken off (the client went away, a multipart body without its closing
+    boundary, less than the declared length) is a 400 saying so (UPLOAD_BROKEN_OFF)."""
+    content_type, _ = parse_options_header(request.headers.get("Content-Type"))
     try:
-        return await request.form(max_files=max_files, max_fields=max_fields)
+        if content_type != b"multipart/form-data":
+            form = await request.form(max_files=max_files, max_fields=max_fields)
+            if not _whole(request):
+                raise LedgerError(400, UPLOAD_BROKEN_OFF)
+            return form
+        parser = _MultiPart(
+            request.headers, request.stream(), max_files=max_files, max_fields=max_fields
+        )
+        form = await parser.parse()
     except HTTPException as exc:
         if exc.status_code != 400:
             raise
-        raise LedgerError(
-            400,
-            "Skjemaet kunne ikke leses (flere filer eller felt enn siden har, eller ødelagt "
-            "innhold). Last siden på nytt og prøv igjen.",
-        ) from None
+        raise LedgerError(400, FORM_UNREADABLE) from None
+    except MultiPartException:
+        raise LedgerError(400, FORM_UNREADABLE) from None
+    except ClientDisconnect:
+        raise LedgerError(400, UPLOAD_BROKEN_OFF) from None
+    if not parser.complete or not _whole(request):
+        parser.discard()
+        raise LedgerError(400, UPLOAD_BROKEN_OFF)
+    return form
+
+
+def _whole(request: Request) -> bool:
+    """Whether the body received (counted by Pages._bounded) is as long as the request said
+    it would be; True when it said nothing (or nobody counted)."""
+    length = request.headers.get("Content-Length", "")
+    received = request.scope.get(RECEIVED)
+    return not length.isdigit() or received is None or received == int(length)
 
 
 def _http_error(request: Request, exc: Exception) -> Response:
