@@ -310,6 +310,10 @@ def test_an_upload_broken_off_says_so_and_stores_nothing(
     assert (state["status"], state["versions"]) == ("mangler", 0)
     assert not list((data_dir / "filer").rglob("*")), "nothing broken off is kept"
     assert not list((data_dir / "tmp").iterdir())
+    # A body of another type is not read at all: no form, not one broken off.
+    for other in ("text/plain", "application/json"):
+        answer = client.post(upload, content=b'{"csrf": "x"}', headers={"Content-Type": other})
+        assert answer.status_code == 403 and "brutt av" not in answer.text
     # The whole file, sent again, is received.
     whole = client.post(upload, content=body, headers={"Content-Type": kind})
     assert whole.status_code == 303
