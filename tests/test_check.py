@@ -430,6 +430,53 @@ def test_unambiguous_number_text_is_read_exactly(specs: Specs, example_copy, tex
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("٢٨ ٣٩٩ ٦١٢", "«٢» (U+0662)"),  # Arabic-Indic
+        ("２８３９９６１２", "«２» (U+FF12)"),  # fullwidth
+        ("२८३९९६१२", "«२» (U+0968)"),  # Devanagari
+        ("28 399 ٦١٢", "«٦» (U+0666)"),  # one group only
+        ("-٣٤,٥", "«٣» (U+0663)"),
+    ],
+)
+def test_digits_of_another_script_in_number_text_are_an_error_not_a_number(
+    specs: Specs, example_copy, text: str, named: str
+):
+    """Python's float() reads «٢٨ ٣٩٩ ٦١٢» as 28 399 612; Excel sees a text. It was read as
+    the figure with only the number-as-text warning."""
+    path = set_cells(example_copy("okonomi.xlsx"), "Investeringer", {"C5": text})
+    findings = findings_of(path, specs)
+    (finding,) = [f for f in findings if f.severity == "error"]
+    assert (finding.sheet, finding.cell, finding.code) == (
+        "Investeringer",
+        "C5",
+        "other-script-digits",
+    )
+    assert finding.message.startswith(f"«{text}» er ikke et tall Excel kan regne med")
+    assert named in finding.message and "sifrene 0–9" in finding.message
+    assert not [f for f in findings if f.code == "number-as-text"]
+    (sub,) = check_files([path], specs, PERIOD)
+    value = sub.sheets["investments"].frame.set_index("_row").at["project_capex", "actual_ytd"]
+    assert value == text  # not a number
+
+
+def test_digits_of_another_script_in_a_count_are_an_error(specs: Specs, example_copy):
+    path = example_copy("brukerstotte.xlsx")
+    cell = cell_of(path, "Henvendelser", "mars", "Henvendelser totalt")
+    set_cells(path, "Henvendelser", {cell: "١٢٣٤"})
+    (finding,) = [f for f in findings_of(path, specs) if f.severity == "error"]
+    assert (finding.cell, finding.code) == (cell, "other-script-digits")
+    assert "«١» (U+0661)" in finding.message
+
+
+def test_a_period_in_meta_with_digits_of_another_script_is_no_period(specs, example_copy):
+    """«٢٠٢٤-٠٣» in _meta was read as the period 2024-03."""
+    path = set_cells(example_copy("okonomi.xlsx"), "_meta", {"B4": "٢٠٢٤-٠٣"})
+    (finding,) = only(findings_of(path, specs), "bad-period")
+    assert (finding.sheet, finding.cell, finding.severity) == ("_meta", "B4", "error")
+
+
 def test_grid_messages_name_the_month(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "Resultat", {"Y6": None})  # SLA, des. budsjett
     (finding,) = only(findings_of(path, specs), "required")

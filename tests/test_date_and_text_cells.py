@@ -91,6 +91,20 @@ def test_a_date_typed_with_a_two_digit_year_is_an_error_saying_how_to_write_it(s
     )
 
 
+@pytest.mark.parametrize("typed", ["١٩.٠٣.٢٠٢٤", "２０２４-０３-１９"])
+def test_a_date_typed_with_digits_of_another_script_is_an_error_not_a_date(
+    specs, example_copy, typed
+):
+    """«١٩.٠٣.٢٠٢٤» was read as 19.3.2024 with the date-as-text warning: Excel sees a text."""
+    path = example_copy("drift.xlsx")
+    ref = _log_cell(path)
+    _write(path, ref, typed, "@")
+    finding, where = _only(path, specs)
+    assert where == (LOG, ref, "error", "other-script-digits")
+    assert finding.message.startswith(f"«{typed}» er ikke en dato Excel kan regne med (Dato,")
+    assert "Skriv datoen på nytt med sifrene 0–9." in finding.message
+
+
 def test_a_number_in_a_date_formatted_cell_is_the_date_excel_shows(specs, example_copy):
     """The same number in a cell formatted as a date is what Excel shows: 19.3.2024 (the
     review's case bered_date_number kept the template's yyyy-mm-dd format), no finding."""

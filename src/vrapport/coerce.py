@@ -2,6 +2,9 @@
 
 Numbers typed as Norwegian text ("1 234,5"; "12 %" in a percent column) are converted with a
 warning; anything ambiguous is left as it is, for validation to reject with a clear message.
+Only 0–9 are digits: a number or a date typed with the digits of another script («٣٤»,
+«１２３», which Python's float() reads) is no number to Excel and is not converted either:
+validation rejects it naming those digits (`other_digits_in`).
 A percent typed where an amount or a count belongs ("12 %" in a kroner cell) is not
 converted: validation rejects it, with a message saying why (`percent_in_number`). A free
 text (a text column: comments, names, descriptions) loses its control characters and
@@ -25,13 +28,14 @@ import pandas as pd
 
 from vrapport.findings import WARNING
 from vrapport.labels import code_point
-from vrapport.numbers import format_plain, parse_number_text
+from vrapport.numbers import as_ordinary_digits, format_plain, other_digits, parse_number_text
 from vrapport.reader import SheetData, Submission
 from vrapport.spec import MULTIPLE_SEPARATOR, ColumnSpec, split_choices
 from vrapport.wording import listing
 
-_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+# Digits 0–9 only (re.ASCII): «٠١.٠٣.٢٠٢٤» is no date to Excel (see other_digits_in).
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$", re.ASCII)
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$", re.ASCII)
 
 Converter = Callable[[Any, ColumnSpec], tuple[Any, str | None]]
 
@@ -48,6 +52,23 @@ def percent_in_number(value: Any, column: ColumnSpec) -> bool:
         and _is_percent_text(value)
         and (parse_number_text(value) is not None)
     )
+
+
+def other_digits_in(value: Any, column: ColumnSpec) -> str:
+    """The digits of other scripts («٣», «１», «३») in a text typed in a number or date
+    column that would read as a number or a date were they the digits 0–9, named for a
+    message («٣» (U+0663), «٤» (U+0664)); "" for any other value. Python's float() reads
+    them as digits, Excel does not, so the text is not converted: validation rejects it."""
+    if not isinstance(value, str) or not (found := other_digits(value)):
+        return ""
+    plain = as_ordinary_digits(value)
+    if column.type == "date":
+        readable = bool(_DATE_TEXT.match(plain) or _ISO_DATE.match(plain))
+    else:
+        readable = parse_number_text(plain) is not None
+    if not readable:
+        return ""
+    return listing([f"«{ch}» (U+{ord(ch):04X})" for ch in found], "tegn")
 
 
 def _number(value: Any, column: ColumnSpec) -> tuple[Any, str | None]:

@@ -216,6 +216,16 @@ CODES: Mapping[str, Code] = _table(
         "enhet (som «kr»).",
     ),
     Code("not-an-integer", "value", ERROR, "«{shown}» er ikke et heltall ({column}, {label})."),
+    # a number or date typed as text with digits of another script («٣٤», «１２３»): Python
+    # reads them as digits, Excel does not
+    Code(
+        "other-script-digits",
+        "value",
+        ERROR,
+        "«{shown}» er ikke {what} Excel kan regne med ({column}, {label}): {digits} er sifre "
+        "fra et annet skriftsystem, ikke de vanlige sifrene 0–9. Skriv {it} på nytt med "
+        "sifrene 0–9.",
+    ),
     Code(
         "percent-in-number",
         "value",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TypeGuard
 
@@ -30,7 +31,13 @@ def thousands(kroner: float) -> int:
     return int(round_half_away(kroner / 1000))
 
 
-_NUMBER_TEXT = re.compile(r"^[+\-−]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?$|^[+\-−]?\d+(,\d+)?$")
+# Digits are 0–9 only (re.ASCII): Python's \d and float() also take the digits of other
+# scripts («٣٤», «１２３»), which Excel never reads as a number.
+_NUMBER_TEXT = re.compile(
+    r"^[+\-−]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?$|^[+\-−]?\d+(,\d+)?$", re.ASCII
+)
+_POINTS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d{3})+,\d+", re.ASCII)
+_THOUSAND_COMMA = re.compile(r"[+-]?\d{1,3},\d{3}", re.ASCII)
 
 
 def parse_number_text(text: str) -> float | None:
@@ -39,18 +46,17 @@ def parse_number_text(text: str) -> float | None:
     A percent sign divides by 100. Text an English reader would read differently is
     ambiguous and not converted: a lone point ("1.5", "1.234") and a comma before exactly
     three digits ("1,234"). Points as thousands separators in two or more groups
-    ("1.234.567") or followed by a decimal comma ("1.234,5") are unambiguous.
+    ("1.234.567") or followed by a decimal comma ("1.234,5") are unambiguous. Only 0–9 are
+    digits: text with digits of another script («٣٤») is no number (see `other_digits`).
     """
     raw = text.strip()
     percent = raw.endswith("%")
     if percent:
         raw = raw[:-1].strip()
     raw = raw.replace("\u2212", "-")
-    if raw.count(".") and not re.fullmatch(
-        r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d{3})+,\d+", raw
-    ):
+    if raw.count(".") and not _POINTS.fullmatch(raw):
         return None
-    if re.fullmatch(r"[+-]?\d{1,3},\d{3}", raw):
+    if _THOUSAND_COMMA.fullmatch(raw):
         return None
     if not _NUMBER_TEXT.match(raw):
         return None
@@ -62,6 +68,19 @@ def parse_number_text(text: str) -> float | None:
     if not math.isfinite(value):
         return None
     return value / 100 if percent else value
+
+
+def other_digits(text: str) -> str:
+    """The digits of other scripts in `text` («٣», «１», «३»), once each in order: Python reads
+    them as digits, Excel does not ("" when there are none)."""
+    if text.isascii():
+        return ""
+    return "".join(dict.fromkeys(ch for ch in text if ch.isdecimal() and not ch.isascii()))
+
+
+def as_ordinary_digits(text: str) -> str:
+    """`text` with every digit of another script written as the digit 0–9 it stands for."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def format_number(value: float, decimals: int = 0) -> str:

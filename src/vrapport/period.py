@@ -57,7 +57,7 @@ def too_early(label: str, day: dt.date) -> str:
     )
 
 
-_PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$", re.ASCII)  # digits 0–9 only, as Excel
 
 
 class PeriodError(ValueError):

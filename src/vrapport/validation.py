@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from vrapport.cellscan import FORMULA_WITHOUT_VALUE, NOT_FINITE
 from vrapport.checks import CheckContext, checks_for, load_checks
-from vrapport.coerce import coerce_sheet, percent_in_number
+from vrapport.coerce import coerce_sheet, other_digits_in, percent_in_number
 from vrapport.files import PREVIOUS_PREFIX, collect_files, reading
 from vrapport.findings import ERROR, TEMPLATE_SOURCE, WARNING, Finding
 from vrapport.labels import norm, quoted
@@ -323,6 +323,15 @@ def _params(code: str, value: Any, column: ColumnSpec, label: str) -> dict[str, 
         return {"shown": shown}
     if code == "time-in-date":
         return {"what": _time_described(value), "label": label}
+    if code == "other-script-digits":
+        date = column.type == "date"
+        return {
+            "shown": shown,
+            "label": label,
+            "what": "en dato" if date else "et tall",
+            "it": "datoen" if date else "tallet",
+            "digits": other_digits_in(value, column),
+        }
     if code in ("required", FORMULA_WITHOUT_VALUE, NOT_FINITE):
         return {"label": label} if code == "required" else {}
     return {"shown": shown, "label": label}
@@ -351,6 +360,10 @@ def findings_from_failures(
         column = data.spec.column(key)
         if code in ("not-a-number", "not-an-integer") and percent_in_number(value, column):
             code = "percent-in-number"
+        elif code in ("not-a-number", "not-an-integer", "not-a-date") and other_digits_in(
+            value, column
+        ):
+            code = "other-script-digits"
         elif code == "not-a-date" and is_number(value):
             code = "number-in-date"  # a date-formatted cell is read as a date: this one is not
         elif code == "not-a-date" and isinstance(value, dt.time):
