@@ -121,6 +121,37 @@ def test_submission_for_another_period(specs: Specs, example_copy):
     assert finding.to_dict()["params"] == {"stamped": "mars 2024", "period": "april 2024"}
 
 
+@pytest.mark.parametrize("number_format", [None, "mmm.yy"])
+def test_a_period_stored_as_a_date_in_meta_says_it_is_a_date(
+    specs: Specs, example_copy, number_format: str | None
+):
+    """«2024-03» typed into _meta's period cell is the date 1.3.2024 to Excel: the finding
+    said «Ugyldig periode «2024-03-01»» (or «45352»), not that it is a date nor what to type."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    cell = workbook["_meta"]["B4"]
+    cell.value = dt.datetime(2024, 3, 1) if number_format is None else 45352
+    if number_format is not None:
+        cell.number_format = number_format
+    workbook.save(path)
+    (finding,) = findings_of(path, specs)
+    assert (finding.sheet, finding.cell, finding.code) == ("_meta", "B4", "period-as-date")
+    assert finding.message.startswith(
+        "Perioden er lagret som datoen 01.03.2024, ikke som tekst på formen ÅÅÅÅ-MM"
+    )
+    assert "Skriv perioden med apostrof foran, '2024-03," in finding.message
+
+
+def test_a_period_that_is_a_plain_number_says_how_to_write_it(specs: Specs, example_copy):
+    path = set_cells(example_copy("okonomi.xlsx"), "_meta", {"B4": 45352})
+    (finding,) = findings_of(path, specs)
+    assert (finding.cell, finding.code) == ("B4", "bad-period")
+    assert finding.message.startswith(
+        "Ugyldig periode «45352». Perioden skal stå som tekst på formen ÅÅÅÅ-MM, for "
+        "eksempel 2024-03."
+    )
+
+
 def test_meta_of_another_template(specs: Specs, example_copy):
     path = set_cells(example_copy("okonomi.xlsx"), "_meta", {"B2": "lonn"})
     (finding,) = only(findings_of(path, specs), "unknown-template")

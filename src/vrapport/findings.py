@@ -145,7 +145,23 @@ CODES: Mapping[str, Code] = _table(
         "Filen er laget fra versjon {version} av malen «{template}», men gjeldende versjon er "
         f"{{current}}. Hent ny mal, {TEMPLATE_SOURCE}.",
     ),
-    Code("bad-period", "file", ERROR, "Ugyldig periode «{period}»."),
+    Code(
+        "bad-period",
+        "file",
+        ERROR,
+        "Ugyldig periode «{period}». Perioden skal stå som tekst på formen ÅÅÅÅ-MM, for "
+        f"eksempel 2024-03. Bruk malen for perioden, {TEMPLATE_SOURCE}.",
+    ),
+    # the period cell holds a date: Excel turns «2024-03» typed into it into 1.3.2024
+    Code(
+        "period-as-date",
+        "file",
+        ERROR,
+        "Perioden er lagret som datoen {date}, ikke som tekst på formen ÅÅÅÅ-MM (Excel gjør "
+        "om «{example}» til en dato når det skrives inn i en celle). Skriv perioden med "
+        "apostrof foran, '{example}, så den lagres som tekst – eller bruk malen for "
+        f"perioden, {TEMPLATE_SOURCE}.",
+    ),
     Code(
         "wrong-period",
         "file",

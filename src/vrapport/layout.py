@@ -9,7 +9,8 @@ in `_meta` names its cell with `meta_cell(key)`; no module writes such a cell by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -55,6 +56,9 @@ class MetaRead:
     values: dict[str, str]
     cells: dict[str, str]
     conflicts: tuple[tuple[str, str, str], ...] = ()
+    # the keys whose cell holds a date (Excel turns a period typed as «2024-03» into the
+    # date 1.3.2024): their value is the date as dd.mm.åååå, the date itself here
+    dates: dict[str, dt.date] = field(default_factory=dict)
 
 
 def read_meta(grid: list[list[Any]]) -> MetaRead:
@@ -64,16 +68,23 @@ def read_meta(grid: list[list[Any]]) -> MetaRead:
     values: dict[str, str] = {}
     cells: dict[str, str] = {}
     conflicts: list[tuple[str, str, str]] = []
+    dates: dict[str, dt.date] = {}
     for index, row in enumerate(grid):
         if len(row) > VALUE_COLUMN and isinstance(row[KEY_COLUMN], str) and row[KEY_COLUMN].strip():
             value = row[VALUE_COLUMN]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             key = row[KEY_COLUMN].strip().casefold()  # «Period» is the key period
-            text = "" if value is None else str(value).strip()
+            day = value.date() if isinstance(value, dt.datetime) else value
+            if isinstance(day, dt.date):
+                text = f"{day:%d.%m.%Y}"  # as Norwegian Excel shows a date
+            else:
+                text = "" if value is None else str(value).strip()
             cell = xl_rowcol_to_cell(index, VALUE_COLUMN)
             if key not in values:
                 values[key], cells[key] = text, cell
+                if isinstance(day, dt.date):
+                    dates[key] = day
             elif text != values[key]:
                 conflicts.append((key, cells[key], cell))
-    return MetaRead(values, cells, tuple(conflicts))
+    return MetaRead(values, cells, tuple(conflicts), dates)

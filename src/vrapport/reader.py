@@ -9,6 +9,7 @@ validation's job.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
@@ -74,6 +75,8 @@ class Submission:
     meta: dict[str, str] = field(default_factory=dict)
     # The cell each _meta key was read from (a reordered _meta has them elsewhere).
     meta_cells: dict[str, str] = field(default_factory=dict)
+    # The _meta keys whose cell holds a date, and that date (layout.MetaRead.dates).
+    meta_dates: dict[str, dt.date] = field(default_factory=dict)
     template: TemplateSpec | None = None
     sheets: dict[str, SheetData] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -806,7 +809,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
         sub.make("formula-in-meta", META_SHEET, cell, formula=formulas[cell][:60])
         return
     read = read_meta(book.grids[meta_sheet])
-    sub.meta, sub.meta_cells = read.values, read.cells
+    sub.meta, sub.meta_cells, sub.meta_dates = read.values, read.cells, read.dates
     for key, first, other in read.conflicts:
         sub.make("conflicting-meta", META_SHEET, other, name=key, first=first)
     if read.conflicts:

@@ -450,7 +450,17 @@ def _check_meta(sub: Submission, period: Period | None, organisation: str) -> Pe
         try:
             stamped = Period.parse(stamped_text)
         except PeriodError:
-            sub.make("bad-period", META_SHEET, sub.meta_ref("period"), period=stamped_text)
+            day = sub.meta_dates.get("period")
+            if day is not None:  # «2024-03» typed in the cell: Excel made it a date
+                sub.make(
+                    "period-as-date",
+                    META_SHEET,
+                    sub.meta_ref("period"),
+                    date=stamped_text,
+                    example=f"{day.year:04d}-{day.month:02d}",
+                )
+            else:
+                sub.make("bad-period", META_SHEET, sub.meta_ref("period"), period=stamped_text)
             return None
     if period is not None and stamped is not None and stamped != period:
         sub.make(
