@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -1569,3 +1570,95 @@ def test_a_formula_in_meta_is_an_error_and_nothing_is_read(specs: Specs, tmp_pat
     assert (finding.code, finding.sheet, finding.cell) == ("formula-in-meta", "_meta", "B4")
     assert 'Det skjulte arket _meta har en formel (="2024-02")' in finding.message
     assert sub.sheets == {}
+
+
+KOMMENTAR = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Kommentar")
+INVESTERINGER = corpus.sheet_member(EXAMPLES / "okonomi.xlsx", "Investeringer")
+COMMENT_B5 = b'<c r="B5" t="inlineStr"><is><t>Avviket p'
+# As the XML stores them (ST_Xstring) and as Excel shows them: python-calamine decodes only
+# the escapes up to _x00FF_, and read «_x2014_», an emoji's surrogate pair and a rich text's
+# escape as written; «_x005F_» escapes the underscore, so «_x005F_x2014_» is «_x2014_».
+ESCAPED = b"Avviket_x2014_dels _xD83D__xDE00_ _x005F_x2014_ _x00e6_ p"
+SHOWN = "Avviket—dels 😀 _x2014_ æ p"
+
+
+def _shared_comment(text: bytes) -> dict[str, corpus.Edit]:
+    """Kommentar!B5 as a shared string (entry 0 of a table of one) whose XML is `text`."""
+    edits = corpus.with_shared_strings(1, 1, first=b"<t>".decode() + text.decode() + "</t>")
+    edits.pop(RESULTAT)
+    edits[KOMMENTAR] = lambda d: re.sub(
+        rb'<c r="B5" t="inlineStr"><is><t>Avviket p[^<]*</t></is></c>',
+        lambda _: b'<c r="B5" t="s"><v>0</v></c>',
+        d,
+        count=1,
+    )
+    return edits
+
+
+@pytest.mark.parametrize("stored", ["inline", "inline-rich-text", "shared"])
+def test_an_escaped_character_python_calamine_leaves_is_read_as_excel_shows_it(
+    specs: Specs, tmp_path: Path, stored: str
+) -> None:
+    """A comment holding «_x2014_» (—) reached the report as «Avviket_x2014_dels»."""
+    if stored == "inline":
+        edits = {
+            KOMMENTAR: lambda d: d.replace(COMMENT_B5, COMMENT_B5.replace(b"Avviket p", ESCAPED))
+        }
+    elif stored == "inline-rich-text":
+        # (an escape cut between two runs is no escape: «_x20» + «14_» stays as it is)
+        edits = {
+            KOMMENTAR: lambda d: re.sub(
+                rb"(<c r=\"B5\" t=\"inlineStr\"><is>)<t>Avviket p([^<]*)</t>",
+                lambda m: (
+                    m.group(1)
+                    + b"<r><t>Avviket_x2014_</t></r><r><t>dels _xD83D__xDE00_ _x005F_x2014_ "
+                    + b"_x00e6_ p"
+                    + m.group(2)
+                    + b"</t></r>"
+                ),
+                d,
+                count=1,
+            )
+        }
+    else:
+        edits = _shared_comment(ESCAPED + "å inntekter".encode())
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    assert [f for f in sub.findings if f.severity == "error"] == []
+    comments = sub.sheet("comments").frame
+    (text,) = [t for t in comments["text"] if isinstance(t, str) and t.startswith("Avviket")]
+    assert text.startswith(SHOWN + "å inntekter")
+
+
+def test_an_escaped_comment_reaches_the_report_as_excel_shows_it(
+    specs: Specs, tmp_path: Path
+) -> None:
+    from tests.conftest import read_grids
+    from vrapport.pipeline import build
+
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    edits = {KOMMENTAR: lambda d: d.replace(COMMENT_B5, COMMENT_B5.replace(b"Avviket p", ESCAPED))}
+    corpus.rewrite(EXAMPLES / "okonomi.xlsx", folder / "okonomi.xlsx", edits)
+    out = tmp_path / "rapport.xlsx"
+    assert not build([with_other_examples(folder)], PERIOD, out, specs).blocked
+    texts = [v for g in read_grids(out).values() for row in g for v in row if isinstance(v, str)]
+    assert any("Avviket—dels 😀 " in t for t in texts)
+    assert not any("_x2014_dels" in t or "_xD83D_" in t for t in texts)
+
+
+def test_an_escaped_number_text_is_judged_as_excel_shows_it(specs: Specs, tmp_path: Path):
+    """«_x0663__x0664_» is «٣٤» in Excel: text with Arabic-Indic digits, no number."""
+    cell = b'<c r="C5" s="12" t="inlineStr"><is><t>_x0663__x0664_</t></is></c>'
+    edits = {
+        INVESTERINGER: lambda d: d.replace(b'<c r="C5" s="12" t="n"><v>28399612</v></c>', cell, 1)
+    }
+    path = corpus.rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (sub,) = check_files([path], specs, PERIOD)
+    (finding,) = [f for f in sub.findings if f.severity == "error"]
+    assert (finding.sheet, finding.cell, finding.code) == (
+        "Investeringer",
+        "C5",
+        "other-script-digits",
+    )
+    assert finding.message.startswith("«٣٤» er ikke et tall")

@@ -53,6 +53,9 @@ class SheetScan:
     )
     # a shared formula's follower -> the cell and formula of its group's first cell
     followers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # a text cell whose text has an escape python-calamine does not decode (see
+    # excel_text) -> the text as Excel shows it
+    texts: dict[str, str] = field(default_factory=dict)
 
     def formula(self, cell: str) -> str | None:
         """The formula of `cell` (None: it has none, or none with a stored result). A shared
@@ -76,6 +79,29 @@ class SheetScan:
 
     def external(self, cell: str) -> bool:
         return links_outside(self.formula(cell) or "")
+
+
+# An escaped character of a text as the format stores it (ST_Xstring): «_x2014_» is «—»,
+# «_x005F_» an underscore. Excel decodes every one, left to right; python-calamine only
+# those up to _x00FF_, so «_x2014_», «_x0420_» (Cyrillic Р) or an emoji's surrogate pair
+# («_xD83D__xDE00_») were read as those letters. (A bytes pattern: found in the raw XML.)
+ESCAPE = re.compile(rb"_x([0-9A-Fa-f]{4})_")
+_TEXT_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+LAST_DECODED = 0xFF  # the last escape python-calamine decodes
+
+
+def excel_text(text: str) -> str:
+    """`text` (as the XML holds it) as Excel shows it: each _xHHHH_ the character it
+    stands for, a surrogate pair one character, a lone surrogate U+FFFD."""
+    decoded = _TEXT_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if decoded.isascii():
+        return decoded
+    return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def undecoded(raw: bytes) -> bool:
+    """Has `raw` (XML) an escape python-calamine leaves as it is where Excel decodes it?"""
+    return b"_x" in raw and any(int(m.group(1), 16) > LAST_DECODED for m in ESCAPE.finditer(raw))
 
 
 def links_outside(formula: str) -> bool:

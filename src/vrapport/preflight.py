@@ -26,12 +26,16 @@ from typing import Any
 from xml.parsers import expat
 
 from vrapport.cellscan import (
+    ESCAPE,
     FORMULA_WITHOUT_VALUE,
+    LAST_DECODED,
     SHARED_FOLLOWER,
     WHITE_TYPE,
     BookScan,
     SheetScan,
+    excel_text,
     external_names,
+    undecoded,
 )
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.numfmt import BUILTIN, LAST_DATE, NUMBER_FORMAT_MAX, may_alter, shows_date
@@ -520,16 +524,17 @@ def _scan_sheet(  # type: ignore[no-untyped-def]
     info: zipfile.ZipInfo,
     sheet: str,
     odd_styles: dict[str, str] | None = None,
+    shared_texts: dict[int, str] | None = None,
 ):
     """The sheet's pass (_scan_pass), first with a parser that leaves names as written and
     reads them itself (at ×650 the big sheets take 0.8 of the time); when that one meets a
     name it cannot vouch for, the namespace-aware parser's pass decides, as it always did."""
     read = stream.total
     try:
-        return _scan_pass(stream, archive, info, sheet, False, odd_styles)
+        return _scan_pass(stream, archive, info, sheet, False, odd_styles, shared_texts)
     except _Rerun:
         stream.total = read
-        return _scan_pass(stream, archive, info, sheet, True, odd_styles)
+        return _scan_pass(stream, archive, info, sheet, True, odd_styles, shared_texts)
 
 
 def _scan_pass(  # type: ignore[no-untyped-def]
@@ -539,6 +544,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     sheet: str,
     namespaces: bool,
     odd_styles: dict[str, str] | None = None,
+    shared_texts: dict[int, str] | None = None,
 ):
     """One streaming pass over a sheet: its used area from the real cell positions (refused
     outside Excel's grid or the limits, merged ranges outside the used area, shared-string
@@ -1005,6 +1011,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         number = int(index)
         if number > area.max_shared:
             area.max_shared, area.max_shared_at = number, f"{col_letters(at_col)}{at_row}"
+        if shared_texts and number in shared_texts:
+            scan.texts[f"{col_letters(at_col)}{at_row}"] = shared_texts[number]
 
     def in_parts() -> Refused:
         return damaged_cell(
@@ -1057,6 +1065,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 ref, kind_of = cell_before(window, found.start())
                 if kind_of not in _TEXT_KINDS:
                     raise unlike_value(ref)
+        if b"_x" in window:
+            _escaped_inline(window, scan.texts)
         at = _last_cell_start(window, len(window))
         tail = window[at:] if at >= 0 else window[-64:]
 
@@ -1089,6 +1099,58 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     return area, scan
 
 
+_CELL_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
+
+
+def _escaped_inline(window: bytes, texts: dict[str, str]) -> None:
+    """Each inline text in `window` (bytes of a sheet, from a cell's start on) with an escape
+    python-calamine leaves undecoded: its cell -> its text as Excel shows it, in `texts`. A
+    cell not whole in the window is left to the next (which starts at the last cell's start);
+    a cell without its position (`r`, which Excel always writes) is left as it is read."""
+    for found in ESCAPE.finditer(window):
+        if int(found.group(1), 16) <= LAST_DECODED:
+            continue
+        start = _last_cell_start(window, found.start())
+        opened = _CELL_TAG.match(window, start) if start >= 0 else None
+        closed = _CELL_END.search(window, found.end())
+        if opened is None or closed is None:
+            continue
+        ref, kind = (part.decode("ascii", "replace") for part in opened.groups(b""))
+        if kind != "inlineStr" or not ref or ref in texts:
+            continue
+        text = _inline_text(window[start : closed.end()])
+        if text is not None and undecoded(text.encode("utf-8", "surrogatepass")):
+            texts[ref] = excel_text(text)
+
+
+def _inline_text(cell: bytes) -> str | None:
+    """The text of one inline-text cell's XML (its <t>, or its runs' <t>; not a phonetic
+    reading's), None when the bytes do not parse on their own."""
+    text: list[str] = []
+    depth = [0]
+    parser = expat.ParserCreate()  # (names as written: a prefix needs no declaration here)
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "rPh":
+            depth[0] += 1
+        elif tag == "t" and not depth[0]:
+            parser.CharacterDataHandler = text.append
+
+    def end(name: str) -> None:
+        parser.CharacterDataHandler = None
+        if name.rpartition(":")[2] == "rPh":
+            depth[0] -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = None
+    try:
+        parser.Parse(cell, True)
+    except expat.ExpatError:
+        return None
+    return "".join(text)
+
+
 class _TextParts:
     """The parts of one shared string's text (<si>; a cell's inline <is> is followed the same
     way in the sheet pass): Excel's format
@@ -1116,12 +1178,24 @@ class _TextParts:
         return self.own > 1 or (self.own > 0 and self.runs > 0)
 
 
-def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """The real number of entries in the shared-string table; refuses a table that declares
-    more than it has (a reader would reserve memory for what it declares)."""
+def _count_shared(
+    stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> tuple[int, dict[int, str]]:
+    """The real number of entries in the shared-string table, and the entries (by index)
+    python-calamine reads otherwise than Excel shows them, as Excel shows them (see
+    cellscan.excel_text); refuses a table that declares more than it has (a reader would
+    reserve memory for what it declares). The entries' texts are read only when the table
+    has an escape python-calamine leaves undecoded (a second pass, for such a file alone)."""
     declared: dict[str, int] = {}
     count = [0]
     parts = [_TextParts()]
+    escaped = [False]
+    tail = [b""]  # the last bytes of the chunk before: an escape cut between two is seen
+
+    def watch(chunk: bytes) -> None:
+        if not escaped[0] and undecoded(tail[0] + chunk):
+            escaped[0] = True
+        tail[0] = chunk[-8:]
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = local_name(name)
@@ -1152,7 +1226,7 @@ def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipIn
 
     parser = xml_parser()
     parser.StartElementHandler, parser.EndElementHandler = start, end
-    stream.parse(archive, info, parser, "Teksttabellen i filen")
+    stream.parse(archive, info, parser, "Teksttabellen i filen", watch=watch)
     unique = declared.get("uniqueCount")
     if unique is not None and (unique < 0 or unique > count[0]):
         raise Refused(
@@ -1162,7 +1236,45 @@ def _count_shared(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipIn
         )
     if declared.get("count", 0) < 0:
         raise Refused("corrupt-file", DAMAGED)
-    return count[0]
+    texts = _escaped_texts(stream, archive, info) if escaped[0] else {}
+    return count[0], texts
+
+
+def _escaped_texts(
+    stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> dict[int, str]:
+    """The shared texts (by index) with an escape python-calamine leaves undecoded, as
+    Excel shows them: the text of each <si>, its runs' but not its phonetic readings'."""
+    found: dict[int, str] = {}
+    text: list[str] = []
+    index, depth = [-1], [0]  # depth: inside an <rPh>
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = local_name(name)
+        if tag == "si":
+            index[0] += 1
+            text.clear()
+        elif tag == "rPh":
+            depth[0] += 1
+        elif tag == "t" and not depth[0]:
+            parser.CharacterDataHandler = text.append
+
+    def end(name: str) -> None:
+        tag = local_name(name)
+        parser.CharacterDataHandler = None
+        if tag == "rPh":
+            depth[0] -= 1
+        elif tag == "si" and text:
+            joined = "".join(text)
+            if undecoded(joined.encode("utf-8", "surrogatepass")):
+                found[index[0]] = excel_text(joined)
+
+    parser = xml_parser()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    read = stream.total
+    stream.parse(archive, info, parser, "Teksttabellen i filen")
+    stream.total = read  # (the same bytes again: not counted twice against the cap)
+    return found
 
 
 def _relations(
@@ -1481,22 +1593,39 @@ def _check_archive(
     styles = by_name.get(book.styles_part)
     odd_styles = _number_formats(stream, archive, styles) if styles is not None else {}
     shared_count: int | None = None
+    # The shared texts python-calamine reads otherwise than Excel shows them (by index),
+    # known before the sheets are scanned, so each cell showing one is found in their pass.
+    shared_texts: dict[int, str] = {}
     areas: dict[str, _SheetArea] = {}
+
+    def is_sheet(name: str) -> bool:
+        # A sheet is wherever the workbook's relationships put it, not only in worksheets/.
+        return name in sheets or (name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+    def skipped(info: zipfile.ZipInfo) -> bool:
+        name = info.filename
+        return name.endswith(".rels") or name in ("xl/workbook.xml", "[Content_Types].xml")
+
+    for info in infos:
+        if not skipped(info) and info is not styles and not is_sheet(info.filename):
+            if info.filename.lower().endswith("sharedstrings.xml"):
+                shared_count, shared_texts = _count_shared(stream, archive, info)
     for info in infos:
         name = info.filename
-        if name.endswith(".rels") or name in ("xl/workbook.xml", "[Content_Types].xml"):
+        if skipped(info):
             continue
         if info is styles:
             continue  # (parsed above)
-        # A sheet is wherever the workbook's relationships put it, not only in worksheets/.
-        if name in sheets or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            areas[name], scan = _scan_sheet(stream, archive, info, sheets.get(name, ""), odd_styles)
+        if is_sheet(name):
+            areas[name], scan = _scan_sheet(
+                stream, archive, info, sheets.get(name, ""), odd_styles, shared_texts
+            )
             if name in sheets:
                 book.sheets[sheets[name]] = scan
         elif name == "docProps/app.xml":
             book.application = _application(stream, archive, info)
         elif name.lower().endswith("sharedstrings.xml"):
-            shared_count = _count_shared(stream, archive, info)
+            continue  # (parsed above)
         elif name.endswith(".xml"):
             stream.parse(archive, info, xml_parser(), f"Delen {name}")
         else:

@@ -855,6 +855,7 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
             )
             continue
         grid = book.grids[name]
+        _texts_as_excel_shows(grid, book.scans.get(name, SheetScan()).texts)
         anchor = _find_table(sub, grid, sheet, name)
         if anchor is None:
             sub.add(
@@ -892,6 +893,16 @@ def _read_workbook(sub: Submission, book: Workbook, specs: Specs) -> None:
                 "extra-sheet",
                 f"Arket {_named(name, states[name])} er ikke en del av malen og blir ikke lest.",
             )
+
+
+def _texts_as_excel_shows(grid: Grid, texts: dict[str, str]) -> None:
+    """Put in `grid` each text python-calamine read with an escape left undecoded
+    («_x2014_» for «—», see cellscan.excel_text) as Excel shows it: labels are found,
+    and comments reach the report, as the department sees them."""
+    for cell, text in texts.items():
+        r, c = xl_cell_to_rowcol(cell)
+        if r < len(grid) and c < len(grid[r]) and isinstance(grid[r][c], str):
+            grid[r][c] = text
 
 
 class SpecialCell:
