@@ -5,6 +5,7 @@ department sees and checks what Excel shows; the report gets what is stored."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -401,3 +402,98 @@ def test_a_figure_in_white_type_is_hidden(specs: Specs, example_copy):
     assert (
         "Tallet 16\u00a0538\u00a0861 vises ikke i cellen (cellen har hvit skrift)" in white.message
     )
+
+
+def test_a_figure_in_the_colour_of_its_fill_is_hidden(specs: Specs, example_copy):
+    """Type of the fill's own colour (by value, by theme colour) shows nothing either; it
+    reached the report without a finding. Red type on a yellow fill is seen."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles.colors import Color
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    sheet["F7"].font = Font(color="FFDDEBF7")
+    sheet["F7"].fill = PatternFill("solid", fgColor="FFDDEBF7")
+    sheet["D6"].font = Font(color=Color(theme=4, tint=0.4))
+    sheet["D6"].fill = PatternFill("solid", fgColor=Color(theme=4, tint=0.4))
+    sheet["C6"].font = Font(color="FFFF0000")
+    sheet["C6"].fill = PatternFill("solid", fgColor="FFFFFF00")
+    workbook.save(path)
+    found = sorted(
+        (f.cell, f.code) for f in _found(path, specs, "number-format-alters", "number-format-hides")
+    )
+    assert found == [("D6", "number-format-hides"), ("F7", "number-format-hides")]
+    (hidden,) = [f for f in _found(path, specs, "number-format-hides") if f.cell == "F7"]
+    assert hidden.message.startswith(
+        "Tallet 16\u00a0538\u00a0861 vises ikke i cellen (skriftfargen er den samme som "
+        "cellens fyllfarge), men det leses og kommer i rapporten."
+    )
+
+
+def test_a_white_border_does_not_make_a_figure_white(specs: Specs, example_copy):
+    """A white border's <color> after the fonts marked the last font white: its figures were
+    said to be hidden."""
+    from openpyxl.styles import Border, Font, Side
+
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    sheet["F7"].font = Font(color="FFFF0000", bold=True)  # the last font of the styles
+    sheet["F7"].border = Border(left=Side(style="thin", color="FFFFFFFF"))
+    workbook.save(path)
+    assert _found(path, specs, "number-format-alters", "number-format-hides") == []
+
+
+def _conditional(font: bytes, fill: bytes = b"") -> dict[str, Callable[[bytes], bytes]]:
+    """Edits giving Resultat!F6:F7 a conditional format (value > 0) whose style has the
+    type colour `font` (a <color>) and the fill `fill` (a <fill>, or none)."""
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+
+    def styles(data: bytes) -> bytes:
+        added = b"<dxf><font>" + font + b"</font>" + fill + b"</dxf></dxfs>"
+        return data.replace(b'<dxfs count="2">', b'<dxfs count="3">').replace(b"</dxfs>", added)
+
+    def rule(data: bytes) -> bytes:
+        conditional = (
+            b'<conditionalFormatting sqref="F6:F7"><cfRule type="cellIs" dxfId="2" '
+            b'priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
+            b"</conditionalFormatting>"
+        )
+        return data.replace(b"<dataValidations", conditional + b"<dataValidations", 1)
+
+    return {"xl/styles.xml": styles, member: rule}
+
+
+@pytest.mark.parametrize(
+    ("font", "fill", "why"),
+    [
+        (b'<color rgb="FFFFFFFF"/>', b"", "en betinget formatering gir cellen hvit skrift"),
+        (b'<color theme="0"/>', b"", "en betinget formatering gir cellen hvit skrift"),
+        (
+            b'<color rgb="FFFFC7CE"/>',
+            b'<fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill>',
+            "en betinget formatering gir cellen skrift i samme farge som fyllfargen",
+        ),
+    ],
+)
+def test_a_conditional_format_in_unseen_type_hides_the_figure(
+    specs: Specs, tmp_path: Path, font: bytes, fill: bytes, why: str
+):
+    """A rule «> 0» whose style writes white type (or type of its own fill) over F6:F7: the
+    figures vanish while the rule holds; they reached the report without a finding."""
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", _conditional(font, fill))
+    found = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert sorted((f.cell, f.severity) for f in found) == [("F6", "warning"), ("F7", "warning")]
+    assert all(f"vises ikke i cellen ({why})" in f.message for f in found)
+    assert "Fjern den betingede formateringen" in found[0].message
+
+
+def test_a_conditional_format_of_white_type_on_a_dark_fill_is_seen(specs: Specs, tmp_path: Path):
+    fill = b'<fill><patternFill><bgColor rgb="FFC00000"/></patternFill></fill>'
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        _conditional(b'<color rgb="FFFFFFFF"/>', fill),
+    )
+    assert _found(path, specs, "number-format-alters", "number-format-hides") == []

@@ -33,6 +33,8 @@ MAX_NAME_LINKS = 5  # a name defined by a name defined by ... by a link: the dep
 SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
 # In SheetScan.formats: the cell's style writes its figure in white type (no number format).
 WHITE_TYPE = "(hvit skrift)"
+# ... or in type of the colour of its own fill (a conditional format's: of its own fill)
+FILL_TYPE = "(skrift i fyllfargen)"
 
 
 @dataclass

@@ -27,6 +27,7 @@ from xml.parsers import expat
 
 from vrapport.cellscan import (
     ESCAPE,
+    FILL_TYPE,
     FORMULA_WITHOUT_VALUE,
     LAST_DECODED,
     SHARED_FOLLOWER,
@@ -571,7 +572,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # number is one such a format cannot show (past Excel's last date, below 0), since
     # python-calamine gives the number itself only then (a date in range it reads as a date).
     date_styles = {
-        style for style, code in odd_styles.items() if code != WHITE_TYPE and shows_date(code)
+        style
+        for style, code in odd_styles.items()
+        if code not in (WHITE_TYPE, FILL_TYPE) and shows_date(code)
     }
     dated: str | None = None  # the format of the current cell, when a date style
     area = _SheetArea()
@@ -1429,13 +1432,25 @@ def _number_formats(
 ) -> dict[str, str]:
     """The cell styles (their index in cellXfs, as a cell's `s` attribute writes it) whose
     number format can show a number other than it is stored (numfmt.may_alter), and that
-    format's code; and so the conditional formats' styles (`dxf:N`, N their index in dxfs)."""
+    format's code; and so the conditional formats' styles (`dxf:N`, N their index in dxfs).
+    A style whose type is white (WHITE_TYPE) or of its own fill's colour (FILL_TYPE) shows
+    no figure either: so for a cell style, and for a conditional format's style whose type
+    is white with no fill of its own, or of the colour of its own fill. The work is per
+    style, once per file; the sheet pass looks up each cell's style."""
     codes = {str(number): code for number, code in BUILTIN.items()}
     odd: dict[str, str] = {}
     in_xfs, index = False, 0
     white: set[str] = set()  # the fonts (their index in <fonts>) in white type
-    font = -1  # the index of the <font> of <fonts> being read, or -1
+    font_colours: dict[str, str] = {}  # font index -> its colour (_colour)
+    fill_colours: dict[str, str] = {}  # fill index -> the colour of its solid fill
+    # where the element being read is: "fonts", "fills" (of the cell styles) or ""
+    part = ""
+    font = fill = -1  # the index of the <font> of <fonts> / <fill> of <fills> being read
+    in_font = False  # inside a <font> (of <fonts> or of a <dxf>)
+    solid = False  # inside a <patternFill patternType="solid">
     dxf = -1  # the index of the <dxf> being read (a conditional format's style), or -1
+    dxf_font: str | None = None  # the colour of that <dxf>'s type, and of its fill
+    dxf_fill: str | None = None
 
     def format_code(attrs: dict[str, str]) -> str:
         code = attrs.get("formatCode", "")
@@ -1444,14 +1459,36 @@ def _number_formats(
         return code
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal in_xfs, index, dxf, font
+        nonlocal in_xfs, index, dxf, font, fill, part, in_font, solid, dxf_font, dxf_fill
         tag = local_name(name)
-        if tag == "fonts":
-            font = -1
-        elif tag == "font" and dxf < 0 and not in_xfs:
-            font += 1
-        elif tag == "color" and font >= 0 and _white(attrs):
-            white.add(str(font))
+        if tag == "fonts" or tag == "fills":
+            part = tag
+        elif tag == "font":
+            in_font = True
+            if part == "fonts" and dxf < 0:
+                font += 1
+        elif tag == "fill" and part == "fills" and dxf < 0:
+            fill += 1
+        elif tag == "patternFill":
+            solid = (attrs.get("patternType") or "").strip() == "solid"
+            if dxf >= 0 and attrs.get("patternType") is None:
+                solid = True  # a conditional format's fill is solid unless it says otherwise
+        elif tag == "color" and in_font:
+            colour = _colour(attrs)
+            if dxf >= 0:
+                dxf_font = colour
+            elif part == "fonts" and colour is not None:
+                font_colours[str(font)] = colour
+                if colour == _WHITE:
+                    white.add(str(font))
+        elif tag in ("fgColor", "bgColor") and solid:
+            # a cell style's solid fill is its fgColor; a conditional format's its bgColor
+            if dxf >= 0 and (tag == "bgColor" or dxf_fill is None):
+                dxf_fill = _colour(attrs)
+            elif dxf < 0 and part == "fills" and tag == "fgColor":
+                colour = _colour(attrs)
+                if colour is not None:
+                    fill_colours[str(fill)] = colour
         elif tag == "numFmt" and dxf >= 0:
             code = format_code(attrs) or codes.get(_number_id(attrs.get("numFmtId")), "")
             if code and may_alter(code):
@@ -1463,30 +1500,73 @@ def _number_formats(
             if not may_alter(codes.get(number, "")):
                 codes[number] = code
         elif tag == "dxfs":
-            dxf = font = -1
+            dxf, part = -1, ""
         elif tag == "dxf":
             dxf += 1
+            dxf_font = dxf_fill = None
         elif tag == "cellXfs":
-            in_xfs, font = True, -1
+            in_xfs, part = True, ""
         elif tag == "xf" and in_xfs:
             code = codes.get(_number_id(attrs.get("numFmtId", "0")), "")
-            if _number_id(attrs.get("fontId", "0")) in white:
+            font_id = _number_id(attrs.get("fontId", "0"))
+            colour = font_colours.get(font_id)
+            if font_id in white:
                 odd[str(index)] = WHITE_TYPE
+            elif colour is not None and colour == fill_colours.get(
+                _number_id(attrs.get("fillId", "0"))
+            ):
+                odd[str(index)] = FILL_TYPE
             elif code and (may_alter(code) or shows_date(code)):
                 odd[str(index)] = code
             index += 1
 
     def end(name: str) -> None:
-        nonlocal in_xfs, dxf
-        if local_name(name) == "cellXfs":
+        nonlocal in_xfs, dxf, part, in_font, solid
+        tag = local_name(name)
+        if tag == "cellXfs":
             in_xfs = False
-        elif local_name(name) == "dxfs":
+        elif tag == "fonts" or tag == "fills":
+            part = ""
+        elif tag == "font":
+            in_font = False
+        elif tag == "patternFill":
+            solid = False
+        elif tag == "dxf" and f"dxf:{dxf}" not in odd and dxf_font is not None:
+            if dxf_font == _WHITE and dxf_fill in (None, _WHITE):
+                odd[f"dxf:{dxf}"] = WHITE_TYPE
+            elif dxf_font == dxf_fill:
+                odd[f"dxf:{dxf}"] = FILL_TYPE
+        elif tag == "dxfs":
             dxf = -1
 
     parser = xml_parser()
     parser.StartElementHandler, parser.EndElementHandler = start, end
     stream.parse(archive, info, parser, "Stilene i filen")
     return odd
+
+
+_WHITE = "white"
+
+
+def _colour(color: dict[str, str]) -> str | None:
+    """A <color>, <fgColor> or <bgColor> element's colour (its attributes) as a key two
+    equal colours share: _WHITE for white (_white), else by value, theme (and tint) or
+    palette index; None for the automatic colour and the system's (palette 64, 65), which
+    are not one colour."""
+    if _white(color):
+        return _WHITE
+    rgb = color.get("rgb", "").strip().upper()
+    if rgb:
+        return f"rgb:{rgb[-6:]}" if len(rgb) in (6, 8) else None
+    if "theme" in color:
+        tint = color.get("tint", "").strip()
+        try:
+            shade = round(float(tint), 4) if tint else 0.0
+        except ValueError:
+            return None
+        return f"theme:{color['theme'].strip()}:{shade}"
+    indexed = color.get("indexed", "").strip()
+    return f"indexed:{indexed}" if indexed and indexed not in ("64", "65") else None
 
 
 # White type: by colour (any alpha), the theme's first colour («Bakgrunn 1», lt1) or the

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
-from vrapport.cellscan import SHARED_FOLLOWER, WHITE_TYPE, SheetScan, linked_name
+from vrapport.cellscan import FILL_TYPE, SHARED_FOLLOWER, WHITE_TYPE, SheetScan, linked_name
 from vrapport.findings import ERROR, TEMPLATE_SOURCE, WARNING, Finding, Severity, row_ref
 from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
@@ -1202,14 +1202,17 @@ def _number_formats(
         value = _at(grid, *xl_cell_to_rowcol(cell))
         if column.type not in NUMBER_TYPES or not is_number(value):
             continue
-        if code == WHITE_TYPE:
+        if code == WHITE_TYPE or code == FILL_TYPE:
             if value != 0:
-                message = (
-                    f"Tallet {format_plain(value)} vises ikke i cellen (cellen har hvit skrift), "
-                    "men det leses og kommer i rapporten. Gi cellen vanlig skriftfarge (Hjem › "
-                    "Skriftfarge › Automatisk) og kontroller tallet."
+                sub.add(
+                    data.name,
+                    cell,
+                    WARNING,
+                    "number-format-hides",
+                    _unseen_type(value, code, by_rule),
+                    label,
+                    key,
                 )
-                sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
             continue
         expected_code = column.number_format or DEFAULT_FORMATS.get(column.type, "")
         if code == expected_code:
@@ -1264,6 +1267,30 @@ def _number_formats(
                 f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
             )
             sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+
+
+def _unseen_type(value: float, code: str, by_rule: bool) -> str:
+    """The message of a figure written in type nobody sees (`code`: WHITE_TYPE, FILL_TYPE),
+    by the cell's style or (`by_rule`) by a conditional format while its rule holds."""
+    if code == WHITE_TYPE:
+        why = (
+            "en betinget formatering gir cellen hvit skrift"
+            if by_rule
+            else "cellen har hvit skrift"
+        )
+    elif by_rule:
+        why = "en betinget formatering gir cellen skrift i samme farge som fyllfargen"
+    else:
+        why = "skriftfargen er den samme som cellens fyllfarge"
+    fix = (
+        "Fjern den betingede formateringen (Hjem › Betinget formatering › Fjern regler)"
+        if by_rule
+        else "Gi cellen vanlig skriftfarge (Hjem › Skriftfarge › Automatisk)"
+    )
+    return (
+        f"Tallet {format_plain(value)} vises ikke i cellen ({why}), men det leses og kommer "
+        f"i rapporten. {fix} og kontroller tallet."
+    )
 
 
 def _conditional_codes(
