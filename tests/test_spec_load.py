@@ -848,6 +848,20 @@ SILENT = {
         "driftsinvesteringer HN IKT» står to ganger i investeringstabellen (også "
         "catalogues.investment_categories.operating_capex.label); gi linjene ulike navn",
     ),
+    # A group no category names: its sum line never stood in the investment table.
+    "investment_group_without_categories": (
+        {
+            "report.yaml": (
+                "    - {key: projects, label: Sum prosjekter}\n",
+                "    - {key: projects, label: Sum prosjekter}\n"
+                "    - {key: operations, label: Sum drift}\n",
+            )
+        },
+        "report.yaml › catalogues.investment_groups[1].key: ingen kategori i "
+        "investment_categories har group: operations, så sumlinjen «Sum drift» ville aldri "
+        "stått i investeringstabellen; gi kategoriene som skal summeres group: operations, "
+        "eller fjern gruppen",
+    ),
 }
 
 

@@ -207,6 +207,17 @@ class Catalogues(Model):
                     f"investment_categories[{index}].group: «{category.group}» finnes ikke i "
                     f"investment_groups; kjente: {known}"
                 )
+        # A group's sum line is written after its categories: a group no category names had
+        # none, and its line was never in the table (nothing summed, no word said).
+        named = {c.group for c in self.investment_categories}
+        for index, item in enumerate(self.investment_groups):
+            if item.key not in named:
+                raise ValueError(
+                    f"investment_groups[{index}].key: ingen kategori i investment_categories "
+                    f"har group: {item.key}, så sumlinjen «{item.label}» ville aldri stått i "
+                    f"investeringstabellen; gi kategoriene som skal summeres group: "
+                    f"{item.key}, eller fjern gruppen"
+                )
         # A group's sum line is written after its last category before another one: the
         # categories of a group stand together, or its sum line stood twice.
         categories = self.investment_categories
