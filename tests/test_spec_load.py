@@ -848,6 +848,25 @@ SILENT = {
         "driftsinvesteringer HN IKT» står to ganger i investeringstabellen (også "
         "catalogues.investment_categories.operating_capex.label); gi linjene ulike navn",
     ),
+    # The percent written as a share, as the targets are (0.01 for 1 %): read as 0,01 %, so
+    # nearly every variance of half a million kroner was material.
+    "materiality_percent_as_a_share": (
+        {"report.yaml": ("materiality_percent: 1", "materiality_percent: 0.01")},
+        "report.yaml › narrative.materiality_percent: 0.01 leses som 0,01 % av budsjettet; "
+        "grensen skrives i prosent, ikke som andel slik målene i targets er (1 for 1 %, ikke "
+        "0.01). Skriv 1 om du mente 1 %, eller 0 for bare beløpsgrensen i materiality_kroner",
+    ),
+    "materiality_percent_over_100": (
+        {"report.yaml": ("materiality_percent: 1", "materiality_percent: 150")},
+        "report.yaml › narrative.materiality_percent: 150 er ingen prosent av budsjettet; "
+        "grensen skrives i prosent fra 0 til 100 (1 for 1 %)",
+    ),
+    # The amount in millions: 0.5 made every variance of a krone material.
+    "materiality_kroner_in_millions": (
+        {"report.yaml": ("materiality_kroner: 500000", "materiality_kroner: 0.5")},
+        "report.yaml › narrative.materiality_kroner: 0.5 er i kroner; grensen skrives i hele "
+        "kroner (500000 for 0,5 mill. kr)",
+    ),
     # A group no category names: its sum line never stood in the investment table.
     "investment_group_without_categories": (
         {

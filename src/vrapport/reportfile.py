@@ -329,9 +329,40 @@ class RiskMatrixSettings(Model):
 
 
 class NarrativeSettings(Model):
-    materiality_kroner: Annotated[float, Field(ge=0)] = 500_000
-    materiality_percent: Annotated[float, Field(ge=0, le=100)] = 0
+    """The materiality of a variance (finance's drafted sentences, explained-variances,
+    unexplained-restatement): at least `materiality_kroner` kroner and at least
+    `materiality_percent` percent of the budget (or of the figure restated)."""
+
+    materiality_kroner: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 500_000
+    materiality_percent: Annotated[float, Field(allow_inf_nan=False)] = 0
     explanation_severity: Literal["error", "warning"] = "warning"
+
+    @model_validator(mode="after")
+    def _in_their_units(self) -> NarrativeSettings:
+        """Each limit is read in its own unit: the percent as a percent (1 for 1 %, not the
+        share 0.01 the targets are written as, which read as 0,01 %), the amount in kroner
+        (0.5 for 0,5 mill. kr made every variance of a krone material)."""
+        percent = self.materiality_percent
+        shown = f"{percent:g}".replace(".", ",")
+        if not 0 <= percent <= 100:
+            raise ValueError(
+                f"materiality_percent: {percent:g} er ingen prosent av budsjettet; grensen "
+                "skrives i prosent fra 0 til 100 (1 for 1 %)"
+            )
+        if 0 < percent < 1:
+            raise ValueError(
+                f"materiality_percent: {percent:g} leses som {shown} % av budsjettet; grensen "
+                f"skrives i prosent, ikke som andel slik målene i targets er (1 for 1 %, ikke "
+                f"0.01). Skriv {percent * 100:g} om du mente {percent * 100:g} %, eller 0 for "
+                "bare beløpsgrensen i materiality_kroner"
+            )
+        kroner = self.materiality_kroner
+        if 0 < kroner < 1000:
+            raise ValueError(
+                f"materiality_kroner: {kroner:g} er i kroner; grensen skrives i hele kroner "
+                f"({kroner * 1_000_000:.0f} for {f'{kroner:g}'.replace('.', ',')} mill. kr)"
+            )
+        return self
 
 
 class PlausibilitySettings(Model):
