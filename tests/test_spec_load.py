@@ -1304,7 +1304,9 @@ def test_number_formats_excel_reads_are_accepted(schemas_copy, code):
     assert specs.templates["okonomi"].sheet("fte").column("fte").number_format == code
 
 
-@pytest.mark.parametrize("code", ["dd.mm.yyyy", "[$-414]d. mmmm yyyy", "h:mm AM/PM", "[h]:mm"])
+@pytest.mark.parametrize(
+    "code", ["dd.mm.yyyy", "[$-414]d. mmmm yyyy", "d/m/yy", "dd.mm.yyyy hh:mm", "dd.mm.yyyy;@"]
+)
 def test_date_formats_excel_reads_are_accepted(schemas_copy, code):
     edits = {
         "nye_tjenester.yaml": ("type: date\n", f'type: date\n        number_format: "{code}"\n')
@@ -1312,6 +1314,54 @@ def test_date_formats_excel_reads_are_accepted(schemas_copy, code):
     specs = load_specs(_edited(schemas_copy, edits))
     column = specs.templates["nye_tjenester"].sheet("orders").column("delivered")
     assert column.number_format == code
+
+
+# A date column's format shows the day, the month and the year: under a number or time
+# format every date of the filled-in template was an error of its own check (read as a
+# number or a time), and under «mm.yyyy» a count dated the 15th looked right.
+@pytest.mark.parametrize(
+    ("code", "what"),
+    [
+        (
+            "0",
+            "er ikke et datoformat: 19.03.2024 vises som tallet 45370, og kontrollen av den "
+            "utfylte malen leser hver dato som et tall (number-in-date)",
+        ),
+        ("#,##0", "er ikke et datoformat: 19.03.2024 vises som tallet 45370"),
+        ("General", "er ikke et datoformat"),
+        ("@", "er tekstformatet: en dato som skrives inn, lagres som tekst og ikke som dato"),
+        (
+            "h:mm AM/PM",
+            "viser bare klokkeslettet, og kontrollen av den utfylte malen leser hver dato som "
+            "et klokkeslett (time-in-date)",
+        ),
+        ("[h]:mm", "viser bare klokkeslettet"),
+        ("mm.yyyy", "viser ikke dagen i datoen"),
+        ("mmm yyyy", "viser ikke dagen i datoen"),
+        ("dd.mm", "viser ikke året i datoen"),
+        ("yyyy", "viser ikke dagen og måneden i datoen"),
+        ("dd.mm.yyyy", None),
+        ("dd.hh.yyyy", "viser ikke måneden i datoen"),
+        ("dd.mmmmm.yyyy", "viser ikke måneden i datoen (mmmmm viser bare månedens forbokstav)"),
+        ("dddd mm.yyyy", "viser ikke dagen i datoen (ddd og dddd viser ukedagen)"),
+        ("hh:mm dd", "viser ikke måneden og året i datoen"),
+        ("[White]dd.mm.yyyy", "viser datoen med hvit skrift"),
+        ("[>=45000]dd.mm.yyyy;0", "har en betingelse"),
+    ],
+)
+def test_date_formats_that_hide_the_date_are_refused(schemas_copy, code, what):
+    edits = {"kvalitet.yaml": ("type: date\n", f'type: date\n        number_format: "{code}"\n')}
+    if what is None:
+        load_specs(_edited(schemas_copy, edits))
+        return
+    message = _refused(schemas_copy, edits)
+    assert message.startswith(
+        f"kvalitet.yaml › sheets.open_deviations.columns.date.number_format: «{code}» {what}"
+    ), message
+    assert message.endswith(
+        "; en datokolonne viser dag, måned og år, f.eks. «dd.mm.yyyy», så avdelingen ser "
+        "datoen som kommer i rapporten"
+    )
 
 
 # The check of a filled-in template finds a cell whose format shows another number than it

@@ -433,6 +433,7 @@ def _column(entry: ColumnEntry, where: str, report: ReportConfig | None = None) 
     if entry.number_format is not None:
         _number_format(entry.number_format, f"{where}.number_format")
         _shows_the_number(entry.number_format, entry.type, f"{where}.number_format")
+        _shows_the_date(entry.number_format, entry.type, f"{where}.number_format")
     if entry.min is not None and entry.max is not None and entry.min > entry.max:
         raise SpecError(f"{where}: min ({entry.min}) er større enn max ({entry.max})")
     if entry.multiple:
@@ -503,6 +504,95 @@ def _number_format(code: str, where: str) -> None:
         position = found.end()
     if code.count(";") > 3:
         raise SpecError(f"{where}: «{code}» har mer enn fire deler skilt med «;»")
+
+
+def _date_codes(tokens: list[str]) -> list[tuple[str, int]]:
+    """The date and time codes of a format section, in order, as (code, length): «d», «m»
+    (month), «n» (minutes: an «m» after an hour or before seconds, as Excel reads it), «y»,
+    «b» (the Buddhist era's year), «h», «s», «e» (elapsed time, «[h]»), «a» (AM/PM)."""
+    codes: list[tuple[str, int]] = []
+    for token in tokens:
+        low = token.lower()
+        if len(low) == 1 and low in "ymdhsb":
+            if codes and codes[-1][0] == low:
+                codes[-1] = (low, codes[-1][1] + 1)
+            else:
+                codes.append((low, 1))
+        elif low.startswith("[") and low.strip("[]") and set(low.strip("[]")) <= set("hms"):
+            codes.append(("e", 1))
+        elif low in ("am/pm", "a/p"):
+            codes.append(("a", 1))
+    for index, (code, length) in enumerate(codes):
+        before = codes[index - 1][0] if index else ""
+        after = codes[index + 1][0] if index + 1 < len(codes) else ""
+        if code == "m" and (before in ("h", "e") or after == "s"):
+            codes[index] = ("n", length)
+    return codes
+
+
+# A typical date as Excel stores it: 19.03.2024.
+A_DATE = 45370.0
+
+
+def _shows_the_date(code: str, column_type: str, where: str) -> None:
+    """A date column's format shows the day, the month and the year, as the type's own format
+    (dd.mm.yyyy) does: the department checks the date it typed by what the cell shows (a
+    DocMap count on the 1st, a delivery in the report's year), and the check of a
+    filled-in template reads a date typed under a number or time format as that number or
+    time (number-in-date, time-in-date), so every date of such a template was an error."""
+    from vrapport.numfmt import shown
+
+    if column_type != "date":
+        return
+    sections: list[list[str]] = [[]]
+    position = 0
+    while position < len(code):
+        found = FORMAT_PART.match(code, position)
+        assert found is not None  # _number_format has read the code
+        if found.group() == ";":
+            sections.append([])
+        else:
+            sections[-1].append(found.group())
+        position = found.end()
+    got = shown(code, A_DATE)
+    conditional = any(t.startswith("[") and t[1:2] in "<>=" for s in sections for t in s)
+    first = sections[0]
+    codes = dict(_date_codes(first))
+    if conditional:
+        what = "har en betingelse ([<…], [>…], [=…]), så datoer kan vises i ulike formater"
+    elif got.white:
+        what = "viser datoen med hvit skrift"
+    elif "@" in first:
+        what = "er tekstformatet: en dato som skrives inn, lagres som tekst og ikke som dato"
+    elif not got.date:
+        what = (
+            "er ikke et datoformat: 19.03.2024 vises som tallet 45370, og kontrollen av den "
+            "utfylte malen leser hver dato som et tall (number-in-date)"
+        )
+    elif not {"d", "m", "y"} & set(codes):
+        what = (
+            "viser bare klokkeslettet, og kontrollen av den utfylte malen leser hver dato "
+            "som et klokkeslett (time-in-date)"
+        )
+    else:
+        missing, notes = [], []
+        if not 1 <= codes.get("d", 0) <= 2:
+            missing.append("dagen")
+            notes += ["ddd og dddd viser ukedagen"] if "d" in codes else []
+        if not 1 <= codes.get("m", 0) <= 4:
+            missing.append("måneden")
+            notes += ["mmmmm viser bare månedens forbokstav"] if "m" in codes else []
+        if "y" not in codes:
+            missing.append("året")
+            notes += ["b viser året i buddhistisk tidsregning"] if "b" in codes else []
+        if not missing:
+            return
+        named = ", ".join(missing[:-1]) + " og " + missing[-1] if len(missing) > 1 else missing[0]
+        what = f"viser ikke {named} i datoen" + (f" ({'; '.join(notes)})" if notes else "")
+    raise SpecError(
+        f"{where}: «{code}» {what}; en datokolonne viser dag, måned og år, f.eks. "
+        "«dd.mm.yyyy», så avdelingen ser datoen som kommer i rapporten"
+    )
 
 
 def _shows_the_number(code: str, column_type: str, where: str) -> None:
