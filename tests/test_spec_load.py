@@ -884,6 +884,80 @@ SILENT = {
 }
 
 
+# Names, titles and labels stand on one line in the templates, the report and Excel's sheet
+# names: a line break made a sheet name Excel refuses, a chapter heading on two lines, a
+# header the reader never found. Each: (file, old, new as YAML), the key path, the text.
+ONE_LINE_TAIL = (
+    "; navn, titler og ledetekster står på én linje i malene og rapporten (og Excel tillater "
+    "ikke slike tegn i arknavn). Skriv teksten uten"
+)
+NOT_ONE_LINE = {
+    "organisation_name": (
+        ("report.yaml", "  name: Helse Nord IKT", '  name: "Helse Nord\\nIKT"'),
+        "report.yaml › organisation.name: «Helse Nord\\nIKT» har et linjeskift (\\n)",
+    ),
+    "short_name": (
+        ("report.yaml", "short_name: HN IKT", 'short_name: "HN\\tIKT"'),
+        "report.yaml › organisation.short_name: «HN\\tIKT» har et tabulatortegn (\\t)",
+    ),
+    "report_title": (
+        ("report.yaml", "  title: Virksomhetsrapport", '  title: "Virksomhets\\u2028rapport"'),
+        "report.yaml › report.title: «Virksomhets\\u2028rapport» har et linjeskift (\\u2028)",
+    ),
+    "chapter_title": (
+        ("report.yaml", "title: Økonomi", 'title: "Øko\\nnomi"'),
+        "report.yaml › report.chapters[1].title: «Øko\\nnomi» har et linjeskift (\\n)",
+    ),
+    "chapter_sheet": (
+        ("report.yaml", "sheet: 2 Økonomi", 'sheet: "2 Øko\\r\\nnomi"'),
+        "report.yaml › report.chapters[1].sheet: arknavnet «2 Øko\\r\\nnomi» har et "
+        "linjeskift (\\r)",
+    ),
+    "catalogue_label": (
+        ("report.yaml", "label: Personalkostnader", 'label: "Personal\\x07kostnader"'),
+        "report.yaml › catalogues.finance_lines[3].label: «Personal\\u0007kostnader» har et "
+        "styretegn (\\u0007)",
+    ),
+    "program_heading": (
+        ("report.yaml", "MoDI: MoDI-programmet", 'MoDI: "MoDI-\\nprogrammet"'),
+        "report.yaml › portfolio.programs.MoDI: «MoDI-\\nprogrammet» har et linjeskift (\\n)",
+    ),
+    "template_sheet_name": (
+        ("drift.yaml", "name: Beredskap", 'name: "Bered\\tskap"'),
+        "drift.yaml › sheets.preparedness.name: arknavnet «Bered\\tskap» har et tabulatortegn "
+        "(\\t)",
+    ),
+    "sheet_title": (
+        ("drift.yaml", "title: Beredskapslogg", 'title: "Beredskaps\\nlogg"'),
+        "drift.yaml › sheets.preparedness.title: «Beredskaps\\nlogg» har et linjeskift (\\n)",
+    ),
+    "column_label": (
+        ("drift.yaml", "label: Dato", 'label: "Da\\u202eto"'),
+        "drift.yaml › sheets.preparedness.columns.date.label: «Da\\u202eto» har et retningstegn "
+        "(\\u202e), som snur teksten etter seg på skjermen",
+    ),
+    "row_header": (
+        ("okonomi.yaml", "row_header: Kategori", 'row_header: "Kate\\ngori"'),
+        "okonomi.yaml › sheets.investments.row_header: «Kate\\ngori» har et linjeskift (\\n)",
+    ),
+    "month_rows": (
+        ("hr.yaml", 'months: "{month}"', 'months: "{month}\\n"'),
+        "hr.yaml › sheets.sick_leave.rows.months: radnavnet «{month}\\n» har et linjeskift (\\n)",
+    ),
+    "choice": (
+        ("prosjekt.yaml", "choices: [Grønn, Gul, Rød]", 'choices: [Grønn, "Gul\\n", Rød]'),
+        "prosjekt.yaml › sheets.projects.columns.status.choices: valget «Gul\\n» har et "
+        "linjeskift (\\n)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_ONE_LINE))
+def test_names_titles_and_labels_are_one_line(schemas_copy, case):
+    (name, old, new), message = NOT_ONE_LINE[case]
+    assert _refused(schemas_copy, {name: (old, new)}) == message + ONE_LINE_TAIL
+
+
 def _edited(schemas_copy, edits: dict[str, tuple[str, str]]) -> Path:
     """schemas_copy with several edits of one file ("report.yaml " names report.yaml again)."""
     folder: Path = schemas_copy()

@@ -24,12 +24,57 @@ RiskLevel = Annotated[int, Field(ge=1, le=5)]
 Key = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9_]+$")]
 
 
+# Characters a name, title or label may not hold: the C0 and C1 control characters (line
+# break, tab, carriage return among them), the line and paragraph separators, and the
+# direction overrides and isolates (which reorder what follows them on screen).
+_BREAKS = {"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def line_problem(text: str) -> str | None:
+    """Why `text`, a name, title or label (one line in the template and the report, and in
+    Excel's sheet names, defined names and table headers), cannot be used as it is
+    (Norwegian), or None."""
+    found = _NOT_IN_A_LINE.search(text)
+    if found is None:
+        return None
+    ch = found.group()
+    if ch in _BREAKS:
+        what = f"et linjeskift ({_BREAKS[ch]})"
+    elif ch == "\t":
+        what = "et tabulatortegn (\\t)"
+    elif "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
+        what = f"et retningstegn (\\u{ord(ch):04x}), som snur teksten etter seg på skjermen"
+    else:
+        what = f"et styretegn (\\u{ord(ch):04x})"
+
+    def code(c: str) -> str:
+        return _BREAKS.get(c) or ("\\t" if c == "\t" else f"\\u{ord(c):04x}")
+
+    written = _NOT_IN_A_LINE.sub(lambda m: code(m.group()), text)
+    return (
+        f"«{written}» har {what}; navn, titler og ledetekster står på én linje i malene og "
+        "rapporten (og Excel tillater ikke slike tegn i arknavn). Skriv teksten uten"
+    )
+
+
+def one_line(text: str) -> str:
+    problem = line_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+# A text shown on one line (a name, a title, a heading): see line_problem.
+OneLine = Annotated[str, AfterValidator(one_line)]
+
+
 def _label(text: str) -> str:
     # Only spaces: a header, row or title that reads as nothing (the reader found no column
     # « » in the template vrapport wrote, and a chapter stood without its title).
     if not text.strip():
         raise ValueError("kan ikke være tom (teksten har bare mellomrom)")
-    return text
+    return one_line(text)
 
 
 Label = Annotated[str, Field(min_length=1), AfterValidator(_label)]
@@ -103,7 +148,7 @@ class Model(BaseModel):
 
 class Organisation(Model):
     name: Label
-    short_name: str | None = None
+    short_name: OneLine | None = None
 
 
 class Leads(Model):
@@ -185,7 +230,7 @@ class InvestmentCategory(CatalogueItem):
 
 
 class OrderCategory(CatalogueItem):
-    report_label: str | None = None
+    report_label: OneLine | None = None
 
 
 class Catalogues(Model):
@@ -263,8 +308,8 @@ class Status(Model):
 
 class PortfolioSettings(Model):
     statuses: Annotated[list[Status], Field(min_length=1)]
-    programs: dict[str, str] = {}
-    no_program: str = ""
+    programs: dict[str, OneLine] = {}
+    no_program: OneLine = ""
 
     @model_validator(mode="after")
     def _statuses_unique(self) -> PortfolioSettings:
@@ -398,7 +443,7 @@ class KeyFigureEntry(Model):
     green: Threshold | None = None
     yellow: Threshold | None = None
     compare: str | None = None
-    compare_label: str = "forrige måned"
+    compare_label: OneLine = "forrige måned"
     note: str = ""
 
     @model_validator(mode="after")

@@ -21,7 +21,13 @@ import yaml
 
 from vrapport.numfmt import FORMAT_PART, NUMBER_FORMAT_MAX
 from vrapport.period import month_label
-from vrapport.reportfile import CatalogueItem, Catalogues, ReportFile, excel_length
+from vrapport.reportfile import (
+    CatalogueItem,
+    Catalogues,
+    ReportFile,
+    excel_length,
+    line_problem,
+)
 from vrapport.resources import schemas_dir
 from vrapport.templatefile import (
     SHEET_NAME_MAX,
@@ -398,6 +404,10 @@ def _choices(
     else:
         pairs = [(i.label, i.key) if isinstance(i, ChoiceItem) else (i, i) for i in data]
     labels, keys = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    for label in labels:
+        problem = line_problem(label)
+        if problem:  # (a catalogue's labels are refused in report.yaml)
+            raise SpecError(f"{where}: valget {problem}")
     # A cell's text is read without spaces at its ends: a choice with one would never match
     # what the dropdown wrote, and every correctly filled file would be refused.
     for label in labels:
@@ -626,7 +636,10 @@ def _shows_the_number(code: str, column_type: str, where: str) -> None:
 
 
 def _month_pattern(pattern: str, where: str) -> None:
-    """A month rows' label pattern uses {month} and no other placeholder."""
+    """A month rows' label pattern uses {month} and no other placeholder, on one line."""
+    problem = line_problem(pattern)
+    if problem:
+        raise SpecError(f"{where}: radnavnet {problem}")
     try:
         # A format spec or conversion ({month:%b}, {month!x}) is no plain {month}: str.format
         # would refuse some of them, and none is a month's name.

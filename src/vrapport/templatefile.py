@@ -11,7 +11,17 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt, model_validator
 
-from vrapport.reportfile import CellText, HelpText, Key, Label, Model, prompt_problem
+from vrapport.reportfile import (
+    CellText,
+    HelpText,
+    Key,
+    Label,
+    Model,
+    OneLine,
+    line_problem,
+    one_line,
+    prompt_problem,
+)
 
 # The characters Excel refuses in a sheet name, and its longest sheet name.
 SHEET_NAME_FORBIDDEN = "[]:*?/\\"
@@ -22,6 +32,9 @@ def sheet_name_problem(name: str) -> str | None:
     """Why Excel would refuse `name` as a sheet name (Norwegian), or None."""
     if not name.strip():
         return "arknavnet kan ikke være tomt"
+    problem = line_problem(name)
+    if problem:
+        return f"arknavnet {problem}"
     if len(name) > SHEET_NAME_MAX:
         return f"arknavnet «{name}» har {len(name)} tegn; Excel tillater høyst {SHEET_NAME_MAX}"
     bad = sorted({c for c in name if c in SHEET_NAME_FORBIDDEN})
@@ -41,6 +54,7 @@ def _sheet_name(name: str) -> str:
 
 
 SheetName = Annotated[str, AfterValidator(_sheet_name)]
+
 # The empty, formatted rows a template's register offers at most (more may be typed below).
 MAX_BLANK_ROWS = 10_000
 ColumnType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
@@ -124,9 +138,9 @@ class SheetEntry(Model):
     key: Key
     name: SheetName
     kind: SheetKind
-    title: CellText | None = None
+    title: Annotated[CellText, AfterValidator(one_line)] | None = None
     help: CellText = ""
-    row_header: CellText = ""
+    row_header: Annotated[CellText, AfterValidator(one_line)] = ""
     rows: RowsEntry | None = None
     columns: list[ColumnEntry] = []
     measures: list[ColumnEntry] = []
@@ -142,7 +156,7 @@ class TemplateFile(Model):
     id: Key
     version: Annotated[StrictInt, Field(ge=1)]  # (true is no version)
     title: Label
-    department: str | None = None
+    department: OneLine | None = None
     instructions: list[CellText] = []
     sheets: Annotated[list[SheetEntry], Field(min_length=1)]
     checks: list[str] = []
