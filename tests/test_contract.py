@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, set_cells, with_other_examples
 from vrapport.cli import app
 from vrapport.spec import SpecError, load_specs
 
@@ -158,8 +159,9 @@ def test_the_packaged_specs_keep_the_contract():
             r"finnes ikke",
         ),
         (
-            {"ledelse.yaml": ('{key: hr, label: "5. HR/HMS"}', '{key: hms, label: "5. HR/HMS"}')},
-            r"ledelse\.yaml › sheets\.leads\.rows: «hms» er ikke et kapittel i report\.yaml",
+            {"ledelse.yaml": ("prosjekt, hr, avvik]", "prosjekt, hms, avvik]")},
+            r"ledelse\.yaml › sheets\.leads\.rows\.chapters: «hms» er ikke et kapittel i "
+            r"report\.yaml; kjente: ledelse, okonomi, tjenester, prosjekt, hr, avvik",
         ),
         (
             {"hr.yaml": ("checks: [lost-within-agreed,", "checks: [lost-within-agred,")},
@@ -306,14 +308,33 @@ def test_a_renamed_topic_label_keeps_the_paragraph_in_its_place(
     assert texts.index("Likviditet") < paragraph  # under the Likviditet heading, as before
 
 
-def test_figures_are_numbered_by_their_chapter(schemas_copy, tmp_path: Path):
+def test_figures_are_numbered_by_their_chapter(schemas_copy, example_copy, tmp_path: Path):
     """The seed numbers chapter 5's figures 6.1–6.3 (its own slip); vrapport numbers them by
     the chapter they stand in, whatever its number."""
     # (chapter 6 renumbered too: the chapters are numbered in their order)
     hr = "title: HR/HMS, sheet: 5 HR-HMS, section: hr, templates: [hr]}\n    - {key: avvik, number:"
     folder = schemas_copy({"report.yaml": (f"number: 5, {hr} 6,", f"number: 7, {hr} 8,")})
+    # The leads' rows are labelled by the chapters' numbers: the management's file made
+    # from the renumbered template says «7. HR/HMS».
+    leads = example_copy("ledelse.xlsx")
+    labels = {
+        "7. HR/HMS": "5. HR/HMS",
+        "8. Avviksmeldinger i DocMap": "6. Avviksmeldinger i DocMap",
+    }
+    sheet = openpyxl.load_workbook(leads)["Ingress"]
+    cells = {c.coordinate: new for new, old in labels.items() for row in sheet.iter_rows()
+             for c in row if c.value == old}  # fmt: skip
+    assert len(cells) == 2
+    set_cells(leads, "Ingress", cells)
     out = tmp_path / "r.xlsx"
-    args = ["build", str(EXAMPLES), "--period", "2024-03", "--out", str(out)]
+    args = [
+        "build",
+        str(with_other_examples(leads.parent)),
+        "--period",
+        "2024-03",
+        "--out",
+        str(out),
+    ]
     result = runner.invoke(app, [*args, "--schemas", str(folder)])
     assert result.exit_code == 0, result.output
     from tests.test_hr import charts

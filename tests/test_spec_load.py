@@ -958,6 +958,61 @@ def test_names_titles_and_labels_are_one_line(schemas_copy, case):
     assert _refused(schemas_copy, {name: (old, new)}) == message + ONE_LINE_TAIL
 
 
+EXPLICIT_LEADS = (
+    "rows: {chapters: [okonomi, tjenester, prosjekt, hr, avvik]}",
+    "rows:\n      before:\n"
+    '        - {key: okonomi, label: "2. Økonomi"}\n'
+    '        - {key: hr, label: "5. HR/HMS"}',
+)
+
+
+def test_the_leads_rows_are_labelled_as_their_chapters_are_headed(schemas_copy, tmp_path):
+    """The rows of the leads sheet follow report.yaml: a chapter renamed there is renamed in
+    the management's template (a copy of the title went stale)."""
+    specs = load_specs(schemas_copy())
+    rows = specs.templates["ledelse"].sheet("leads").rows
+    assert [(r.key, r.label) for r in rows] == [
+        ("okonomi", "2. Økonomi"),
+        ("tjenester", "3. Tjenester/produksjon"),
+        ("prosjekt", "4. Status for prosjektporteføljen"),
+        ("hr", "5. HR/HMS"),
+        ("avvik", "6. Avviksmeldinger i DocMap"),
+    ]
+    edits = {"report.yaml": ("title: HR/HMS,", "title: HR og arbeidsmiljø,")}
+    specs = load_specs(_edited(schemas_copy, edits))
+    template = write_template(specs.templates["ledelse"], specs.report, PERIOD, tmp_path / "l.xlsx")
+    sheet = openpyxl.load_workbook(template)["Ingress"]
+    labels = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    assert "5. HR og arbeidsmiljø" in labels and "5. HR/HMS" not in labels
+
+
+def test_a_leads_row_with_a_stale_chapter_title_is_refused(schemas_copy):
+    edits = {
+        "ledelse.yaml": EXPLICIT_LEADS,
+        "report.yaml": ("title: HR/HMS,", "title: HR og arbeidsmiljø,"),
+    }
+    assert _refused(schemas_copy, edits) == (
+        "ledelse.yaml › sheets.leads.rows.hr.label: «5. HR/HMS» er ikke kapittelets "
+        "overskrift «5. HR og arbeidsmiljø» (report.yaml › report.chapters[4]); skriv rows: "
+        "{chapters: [hr, …]}, så følger radene kapitlenes nummer og tittel"
+    )
+    # As the chapter is headed, the explicit rows load.
+    load_specs(_edited(schemas_copy, {"ledelse.yaml": EXPLICIT_LEADS}))
+
+
+def test_rows_of_chapters_stand_alone(schemas_copy):
+    edits = {
+        "ledelse.yaml": (
+            "rows: {chapters: [okonomi, tjenester, prosjekt, hr, avvik]}",
+            "rows: {chapters: [okonomi], after: [{key: x, label: X}]}",
+        )
+    }
+    assert _refused(schemas_copy, edits) == (
+        "ledelse.yaml › sheets.leads.rows.after: radene er kapitlene; after kan ikke stå "
+        "sammen med chapters (raden ville ikke komme med i malen)"
+    )
+
+
 def _edited(schemas_copy, edits: dict[str, tuple[str, str]]) -> Path:
     """schemas_copy with several edits of one file ("report.yaml " names report.yaml again)."""
     folder: Path = schemas_copy()

@@ -14,7 +14,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable, Mapping
 
-from vrapport.spec import REPORT_FILE, Chapter, SheetSpec, SpecError, Specs, TemplateSpec
+from vrapport.spec import (
+    REPORT_FILE,
+    Chapter,
+    SheetSpec,
+    SpecError,
+    Specs,
+    TemplateSpec,
+    chapter_row_label,
+)
 
 CHAPTERS = "report.chapters"
 
@@ -317,13 +325,25 @@ def _leads(specs: Specs, chapters: Iterable[Chapter]) -> None:
             f"arket «{sheet.key}» i {_file(template)} har ingen faste rader (det er {sheet.kind}); "
             "innledningene leses fra én rad per kapittel",
         )
-    keys = {c.key for c in chapters}
+    by_key = {c.key: c for c in chapters}
     for row in sheet.rows:
-        if row.key not in keys:
+        chapter = by_key.get(row.key)
+        if chapter is None:
             raise _fail(
                 _file(template),
                 f"sheets.{sheet.key}.rows",
-                f"«{row.key}» er ikke et kapittel i {REPORT_FILE}; kjente: {_known(keys)}",
+                f"«{row.key}» er ikke et kapittel i {REPORT_FILE}; kjente: {_known(by_key)}",
+            )
+        # A lead's row is labelled as its chapter is headed: a copy of the title went stale
+        # when the chapter was renamed in report.yaml.
+        label = chapter_row_label(chapter)
+        if row.label != label:
+            raise _fail(
+                _file(template),
+                f"sheets.{sheet.key}.rows.{row.key}.label",
+                f"«{row.label}» er ikke kapittelets overskrift «{label}» ({REPORT_FILE} › "
+                f"{CHAPTERS}[{chapter.index}]); skriv rows: {{chapters: [{row.key}, …]}}, så "
+                "følger radene kapitlenes nummer og tittel",
             )
 
 

@@ -681,14 +681,38 @@ def _fixed(item: FixedRow) -> RowSpec:
     )
 
 
+def chapter_row_label(chapter: Chapter) -> str:
+    """How a row for a chapter (a chapter's lead) is labelled: «2. Økonomi», as the chapter's
+    heading in the report."""
+    return f"{chapter.number}. {chapter.title}"
+
+
+def _chapter_row(key: str, report: ReportConfig, where: str) -> RowSpec:
+    """A row for the chapter `key` of report.yaml, labelled as the chapter is headed: the
+    label follows a chapter renamed there, never a copy of an old title."""
+    chapter = next((c for c in report.chapters if c.key == key), None)
+    if chapter is None:
+        known = ", ".join(c.key for c in report.chapters)
+        raise SpecError(f"{where}: «{key}» er ikke et kapittel i {REPORT_FILE}; kjente: {known}")
+    return RowSpec(key, chapter_row_label(chapter))
+
+
 def _rows(entry: RowsEntry | None, report: ReportConfig, where: str) -> tuple[RowSpec, ...]:
     if entry is None:
         return ()
     _month_pattern(entry.months_back_label, f"{where}.months_back_label")
     if isinstance(entry.months, str):
         _month_pattern(entry.months, f"{where}.months")
-    if entry.catalogue is not None:
-        # The catalogue's items are the rows: anything beside it would be written nowhere.
+    if entry.catalogue is not None and entry.chapters is not None:
+        raise SpecError(
+            f"{where}.chapters: radene er katalogen «{entry.catalogue}»; chapters kan ikke stå "
+            "sammen med catalogue"
+        )
+    if entry.catalogue is not None or entry.chapters is not None:
+        # The catalogue's items (the chapters) are the rows: anything beside would be written
+        # nowhere.
+        source = f"katalogen «{entry.catalogue}»" if entry.catalogue is not None else "kapitlene"
+        owner = "catalogue" if entry.catalogue is not None else "chapters"
         beside = [
             name
             for name, given in (
@@ -701,9 +725,12 @@ def _rows(entry: RowsEntry | None, report: ReportConfig, where: str) -> tuple[Ro
         ]
         if beside:
             raise SpecError(
-                f"{where}.{beside[0]}: radene er katalogen «{entry.catalogue}»; {beside[0]} "
-                "kan ikke stå sammen med catalogue (raden ville ikke komme med i malen)"
+                f"{where}.{beside[0]}: radene er {source}; {beside[0]} kan ikke stå sammen "
+                f"med {owner} (raden ville ikke komme med i malen)"
             )
+    if entry.chapters is not None:
+        return tuple(_chapter_row(key, report, f"{where}.chapters") for key in entry.chapters)
+    if entry.catalogue is not None:
         items = report.catalogue(entry.catalogue)
         return tuple(RowSpec(i.key, i.label, help=i.help) for i in items)
     rows = [_fixed(item) for item in entry.before]

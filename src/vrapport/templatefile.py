@@ -115,9 +115,11 @@ class FixedRow(Model):
 class RowsEntry(Model):
     """A sheet's rows: fixed rows `before` and `after` the month rows, the months of the year
     (`months`: a label pattern with {month}, or true) and of the year before (`months_back`);
-    or the items of a report.yaml catalogue."""
+    or the items of a report.yaml catalogue; or report.yaml chapters, by key, each row
+    labelled with its chapter's number and title («2. Økonomi»)."""
 
     catalogue: Key | None = None
+    chapters: list[Key] | None = None
     before: list[FixedRow] = []
     months_back: Annotated[int, Field(ge=1, le=12)] | None = None
     months_back_label: str = "{month} i fjor"
