@@ -867,6 +867,35 @@ SILENT = {
         "report.yaml › narrative.materiality_kroner: 0.5 er i kroner; grensen skrives i hele "
         "kroner (500000 for 0,5 mill. kr)",
     ),
+    # The hours of last year's months missing from the template were summed as 0: the key
+    # figures' «samme periode i fjor» and last year's total were printed too small.
+    "hours_without_last_years_months": (
+        {
+            "nye_tjenester.yaml": (
+                '      months_back: 12\n      months: "{month}"\n    columns:\n'
+                "      - key: order_hours",
+                '      months_back: 6\n      months: "{month}"\n    columns:\n'
+                "      - key: order_hours",
+            )
+        },
+        "nye_tjenester.yaml › sheets.hours.rows.months_back: arket har bare 6 av månedene i "
+        "året før (months_back: 6); kapittel 3 Tjenester/produksjon (seksjonen «services») "
+        "leser alle tolv (samme periode i fjor og hele fjoråret), og månedene som mangler, "
+        "ville blitt talt som 0. Skriv months_back: 12",
+    ),
+    "hours_without_last_year": (
+        {
+            "nye_tjenester.yaml": (
+                '      months_back: 12\n      months: "{month}"\n    columns:\n'
+                "      - key: order_hours",
+                '      months: "{month}"\n    columns:\n      - key: order_hours',
+            )
+        },
+        "nye_tjenester.yaml › sheets.hours.rows.months_back: arket har bare 0 av månedene i "
+        "året før (months_back mangler); kapittel 3 Tjenester/produksjon (seksjonen "
+        "«services») leser alle tolv (samme periode i fjor og hele fjoråret), og månedene som "
+        "mangler, ville blitt talt som 0. Skriv months_back: 12",
+    ),
     # A group no category names: its sum line never stood in the investment table.
     "investment_group_without_categories": (
         {

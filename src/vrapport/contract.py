@@ -174,7 +174,7 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
         reads = declared.reads[role]
         file = _file(template)
         sheets = {s.key: s for s in template.sheets}
-        wanted = set(reads.columns) | set(reads.rows) | set(reads.months)
+        wanted = set(reads.columns) | set(reads.rows) | set(reads.months) | set(reads.year_before)
         if reads.topics:
             wanted.add(reads.topic_sheet)
         for sheet_key in sorted(wanted):
@@ -192,6 +192,18 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                     file,
                     f"sheets.{sheet_key}.rows.months",
                     f"mangler; {reader} radene for årets måneder",
+                )
+        for sheet_key in reads.year_before:
+            held = {r.month for r in sheets[sheet_key].rows if r.month is not None}
+            if not set(range(-11, 1)) <= held:
+                count = sum(1 for m in held if m <= 0)
+                given = f"months_back: {count}" if count else "months_back mangler"
+                raise _fail(
+                    file,
+                    f"sheets.{sheet_key}.rows.months_back",
+                    f"arket har bare {count} av månedene i året før ({given}); {reader} alle "
+                    "tolv (samme periode i fjor og hele fjoråret), og månedene som mangler, "
+                    "ville blitt talt som 0. Skriv months_back: 12",
                 )
         for sheet_key, rows in reads.rows.items():
             have = [r.key for r in sheets[sheet_key].rows]

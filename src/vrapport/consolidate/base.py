@@ -78,6 +78,10 @@ class Reads:
     # sheet has the same `limit`, or explained-targets asks to explain the months the report
     # shows as met.
     limits: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The sheets whose rows of all twelve months of the year before it sums (last year's
+    # same period and total): the sheet has them (`rows.months_back: 12`), or the months
+    # missing were summed as nothing.
+    year_before: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         types = {

@@ -68,6 +68,7 @@ READS = {
             "comments": COMMENTS,
         },
         months=("hours",),
+        year_before=("hours",),  # hours_prior_ytd and the total of last year
         topics=TOPICS,
         choices_from={"orders": {"category": "order_categories"}},
     ),
