@@ -1204,6 +1204,61 @@ COLUMN_TYPES = {
         "Økonomi (seksjonen «finance») leser kolonnen som et tall; gyldige: integer, decimal, "
         "percent",
     ),
+    # A likelihood typed as text was read as no number: the risk was in no matrix cell, and
+    # the report said no risk was in the red zone.
+    "risk_likelihood_as_text": (
+        {
+            "prosjekt.yaml": (
+                "        label: Sannsynlighet\n        type: integer",
+                "        label: Sannsynlighet\n        type: text",
+            )
+        },
+        "prosjekt.yaml › sheets.risks.columns.likelihood.type: «text» passer ikke; kapittel 4 "
+        "Status for prosjektporteføljen (seksjonen «portfolio») leser kolonnen som et antall; "
+        "gyldige: integer",
+    ),
+    # A delivery date typed as text was counted in no month.
+    "delivery_date_as_text": (
+        {
+            "nye_tjenester.yaml": (
+                "        label: Levert dato\n        type: date",
+                "        label: Levert dato\n        type: text",
+            )
+        },
+        "nye_tjenester.yaml › sheets.orders.columns.delivered.type: «text» passer ikke; "
+        "kapittel 3 Tjenester/produksjon (seksjonen «services») leser kolonnen som en dato; "
+        "gyldige: date",
+    ),
+    "deviation_count_date_as_text": (
+        {
+            "kvalitet.yaml": (
+                "        label: Telledato\n        type: date",
+                "        label: Telledato\n        type: text",
+            )
+        },
+        "kvalitet.yaml › sheets.open_deviations.columns.date.type: «text» passer ikke; "
+        "kapittel 6 Avviksmeldinger i DocMap (seksjonen «quality») leser kolonnen som en dato; "
+        "gyldige: date",
+    ),
+    # A status typed as free text (with the previous one) escaped the check that its words
+    # are the portfolio's.
+    "project_status_as_text": (
+        {
+            "prosjekt.yaml": (
+                "        label: Status totalt\n        type: choice\n        required: always\n"
+                "        choices: [Grønn, Gul, Rød]\n",
+                "        label: Status totalt\n        type: text\n        required: always\n",
+            ),
+            "prosjekt.yaml ": (
+                "        label: Forrige status totalt\n        type: choice\n"
+                "        choices: [Grønn, Gul, Rød]\n",
+                "        label: Forrige status totalt\n        type: text\n",
+            ),
+        },
+        "prosjekt.yaml › sheets.projects.columns.status.type: «text» passer ikke; kapittel 4 "
+        "Status for prosjektporteføljen (seksjonen «portfolio») leser kolonnen som et valg fra "
+        "en liste; gyldige: choice",
+    ),
 }
 
 

@@ -68,6 +68,14 @@ def _check_names(specs: Specs, known: Collection[str]) -> None:
                 _columns_exist(file, lister, reads.columns, reader)
 
 
+# How a column is read, by the types a section allows it (vrapport.consolidate.base).
+AS_WHAT: dict[tuple[str, ...], str] = {
+    ("integer",): "et antall",
+    ("date",): "en dato",
+    ("choice",): "et valg fra en liste",
+}
+
+
 def _columns_exist(
     file: str,
     sheet: SheetSpec,
@@ -87,7 +95,7 @@ def _columns_exist(
             )
         wanted = (types or {}).get(key)
         if wanted and have[key].type not in wanted:
-            as_what = "et antall" if wanted == ("integer",) else "et tall"
+            as_what = AS_WHAT.get(tuple(wanted), "et tall")
             raise _fail(
                 file,
                 f"sheets.{sheet.key}.columns.{key}.type",

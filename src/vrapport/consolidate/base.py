@@ -24,11 +24,14 @@ Frames = Mapping[str, Mapping[str, "pd.DataFrame"]]
 
 COUNT_TYPES = ("integer",)
 NUMBER_TYPES = ("integer", "decimal", "percent")
+DATE_TYPES = ("date",)
+CHOICE_TYPES = ("choice",)
 
 
 @dataclass(frozen=True)
 class Typed:
-    """A column a section reads as a number: the spec types it may have there. Declared in
+    """A column a section reads as a number, a date or a choice: the spec types it may have
+    there. Declared in
     `Reads.columns` in place of the plain key (`count_columns("phone")`)."""
 
     key: str
@@ -43,6 +46,16 @@ def count_columns(*keys: str) -> tuple[Typed, ...]:
 def number_columns(*keys: str) -> tuple[Typed, ...]:
     """Columns read as numbers (amounts, hours, shares)."""
     return tuple(Typed(key, NUMBER_TYPES) for key in keys)
+
+
+def date_columns(*keys: str) -> tuple[Typed, ...]:
+    """Columns read as dates (a text column's «19.03.2024» was counted in no month)."""
+    return tuple(Typed(key, DATE_TYPES) for key in keys)
+
+
+def choice_columns(*keys: str) -> tuple[Typed, ...]:
+    """Columns read as one of a list of choices (a status word)."""
+    return tuple(Typed(key, CHOICE_TYPES) for key in keys)
 
 
 @dataclass(frozen=True)

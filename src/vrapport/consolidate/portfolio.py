@@ -22,7 +22,9 @@ from vrapport.consolidate.base import (
     COUNT_FACT,
     Reads,
     SectionInput,
+    choice_columns,
     column_values,
+    count_columns,
     drafted,
     section,
 )
@@ -412,10 +414,11 @@ READS = Reads(
             "program",
             "phase",
             "comment",
-            *(key for key, _ in DIMENSIONS),
-            *(PREVIOUS.format(key) for key, _ in DIMENSIONS),
+            *choice_columns(*(key for key, _ in DIMENSIONS)),
+            *choice_columns(*(PREVIOUS.format(key) for key, _ in DIMENSIONS)),
         ),
-        "risks": ("project", "description", "mitigation", "likelihood", "impact"),
+        # Read as whole numbers: a text column's «4» put no risk in the red zone.
+        "risks": ("project", "description", "mitigation", *count_columns("likelihood", "impact")),
         "comments": ("text",),
     }
 )

@@ -19,6 +19,7 @@ from vrapport.consolidate.base import (
     Reads,
     SectionInput,
     count_columns,
+    date_columns,
     drafted,
     section,
 )
@@ -37,7 +38,10 @@ ROLE = "quality"
 DATE_MARGIN = 2  # characters a date header gets beyond a default value column
 DATE_LABEL_MIN = 30  # the label column's least width («Herav venter på …» wraps)
 READS = Reads(
-    columns={OPEN_DEVIATIONS: (DATE, *count_columns(OPEN, *SPLIT)), "comments": ("text",)}
+    columns={
+        OPEN_DEVIATIONS: (*date_columns(DATE), *count_columns(OPEN, *SPLIT)),
+        "comments": ("text",),
+    }
 )
 FACTS = {
     "open_deviations": COUNT_FACT,

@@ -23,6 +23,7 @@ from vrapport.consolidate.base import (
     Reads,
     SectionInput,
     count_columns,
+    date_columns,
     drafted,
     number_columns,
     section,
@@ -63,7 +64,7 @@ READS = {
     ),
     NEW_SERVICES: Reads(
         columns={
-            "orders": ("delivered", "category"),
+            "orders": (*date_columns("delivered"), "category"),
             "hours": number_columns("order_hours", "new_hospital_hours"),
             "comments": COMMENTS,
         },
@@ -75,7 +76,7 @@ READS = {
     OPERATIONS: Reads(
         columns={
             OPERATIONS_SHEET: count_columns("incidents", "changes"),
-            "preparedness": ("date", "level"),
+            "preparedness": (*date_columns("date"), "level"),
             "comments": COMMENTS,
         },
         months=(OPERATIONS_SHEET,),
