@@ -668,7 +668,8 @@ class _MultiPart(MultiPartParser):
 
     def discard(self) -> None:
         """Close every file part begun, finished or not (a part cut off is in no form)."""
-        for file in self._files_to_close_on_error:
+        # Starlette's own list (1.10); read defensively, as it is not public API.
+        for file in getattr(self, "_files_to_close_on_error", ()):
             file.close()
 
 
