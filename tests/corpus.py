@@ -351,3 +351,32 @@ def aborting_values(path: Path, display: str):  # type: ignore[no-untyped-def]
     if not path.name.startswith("krasj"):
         time.sleep(1)
     return isolation.read_overlapped(path, display)
+
+
+def signals_itself(path: Path, display: str):  # type: ignore[no-untyped-def]
+    """A worker target that ends its own process with the signal named by the file's name
+    ('SIGKILL-….xlsx', as the OOM killer or an administrator would stop the worker;
+    'SIGABRT-…', as a parser's abort would); other files are read as usual."""
+    import os
+    import signal
+    import time
+
+    from vrapport import isolation
+
+    name = path.name.partition("-")[0]
+    if name.startswith("SIG"):
+        os.kill(os.getpid(), getattr(signal, name))
+        time.sleep(60)
+    return isolation.read_workbook(path, display)
+
+
+def signals_itself_once(path: Path, display: str):  # type: ignore[no-untyped-def]
+    """As signals_itself, but only the first time the file is read (a marker file beside it
+    says it was)."""
+    marker = path.with_name(path.name + ".signalled")
+    if path.name.startswith("SIG") and not marker.exists():
+        marker.touch()
+        return signals_itself(path, display)
+    from vrapport import isolation
+
+    return isolation.read_workbook(path, display)

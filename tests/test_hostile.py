@@ -318,6 +318,58 @@ def test_parser_abort_is_a_finding_and_the_next_file_is_read(tmp_path: Path) -> 
     assert after.findings == [] and after.grids == first.grids
 
 
+@pytest.mark.parametrize("signum", ["SIGKILL", "SIGTERM"])
+def test_a_worker_stopped_from_outside_twice_blames_no_file(tmp_path: Path, signum: str) -> None:
+    """A worker ended by a signal vrapport did not send (the OOM killer, kill; SIGTERM ends
+    it with its own exit 143), once and again in the new worker, is no finding for the file
+    it was reading: the reader is unavailable (one line, exit 2 in the CLI)."""
+    from vrapport.isolation import ReaderUnavailable
+
+    good = EXAMPLES / "ledelse.xlsx"
+    stopped = Path(shutil.copy(good, tmp_path / f"{signum}-ledelse.xlsx"))
+    reader = Reader(target=corpus.signals_itself)
+    try:
+        books = reader.read([(good, "a"), (stopped, "b.xlsx"), (good, "c")])
+        first = next(books)
+        with pytest.raises(ReaderUnavailable) as raised:
+            next(books)
+        after = reader.read([(good, "d")])
+        (again,) = after
+    finally:
+        reader.close()
+    assert first.findings == [] and "_meta" in first.sheet_names
+    message = str(raised.value)
+    assert f"signal {signum}" in message and "«b.xlsx»" in message
+    assert "skyldes ikke filen" in message and "\n" not in message
+    assert again.findings == [] and again.grids == first.grids  # a new worker reads on
+
+
+def test_a_worker_stopped_from_outside_once_reads_the_file_again(tmp_path: Path) -> None:
+    good = EXAMPLES / "ledelse.xlsx"
+    stopped = Path(shutil.copy(good, tmp_path / "SIGKILL-ledelse.xlsx"))
+    reader = Reader(target=corpus.signals_itself_once)
+    try:
+        book, after = reader.read([(stopped, "b.xlsx"), (good, "c")])
+    finally:
+        reader.close()
+    assert book.findings == [] and "_meta" in book.sheet_names
+    assert after.findings == [] and after.grids == book.grids
+
+
+def test_a_worker_that_aborts_itself_twice_is_the_files_finding(tmp_path: Path) -> None:
+    """SIGABRT is the process's own fault (a parser's abort): the file's finding."""
+    good = EXAMPLES / "ledelse.xlsx"
+    aborts = Path(shutil.copy(good, tmp_path / "SIGABRT-ledelse.xlsx"))
+    reader = Reader(target=corpus.signals_itself)
+    try:
+        aborted, after = reader.read([(aborts, "b.xlsx"), (good, "c")])
+    finally:
+        reader.close()
+    (finding,) = aborted.findings
+    assert (finding.file, finding.code) == ("b.xlsx", "parser-aborted")
+    assert after.findings == [] and "_meta" in after.sheet_names
+
+
 def test_runaway_memory_is_a_finding(tmp_path: Path) -> None:
     hostile = _make("stray-value-far-down", tmp_path)
     reader = Reader(memory=300 << 20, target=corpus.calamine_unguarded)

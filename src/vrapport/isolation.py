@@ -547,14 +547,29 @@ NOT_STARTED = (
     "vrapport fikk ikke startet prosessen som leser filene ({why}); ingen fil er lest. "
     "Kjør med VRAPPORT_DEBUG=1 for detaljer."
 )
+STOPPED = (
+    "Prosessen som leser filene ble stoppet utenfra to ganger på rad ({why}, av "
+    "operativsystemet ved minnemangel eller av en administrator), mens den leste «{display}»; "
+    "det skyldes ikke filen. Kjør kommandoen på nytt."
+)
+# The worker's own exit when it is sent SIGTERM (see _serve): vrapport sends it only to a
+# worker it is stopping (_stop), and reads no outcome from that worker after.
+TERMINATED = 143
 
 
 @dataclass(frozen=True)
 class Failed:
     """A call the worker could not complete: "died", "timeout", "memory", "panic" (a parser
-    panic it survived) or "bug:…"."""
+    panic it survived), "bug:…", or "stopped:N": the worker was ended from outside by
+    signal N (see stopped_from_outside; N is 15 for its own exit on SIGTERM), which says
+    nothing about the file."""
 
     outcome: str
+
+
+def _stopped(outcome: Any) -> bool:
+    """Whether `outcome` is a worker ended from outside (Failed("stopped:N"))."""
+    return isinstance(outcome, Failed) and outcome.outcome.startswith("stopped:")
 
 
 class Reader:
@@ -679,6 +694,8 @@ class Reader:
                     self._stop()  # (the calls after it are sent again below)
                     self._send([(fallback, args)])
                     outcome = self._receive()
+                if _stopped(outcome):  # twice in a row: no file to blame, nothing to go on
+                    raise self._stopped_twice(outcome, args)
                 done += 1
                 yield outcome
                 if self._last or (
@@ -698,7 +715,19 @@ class Reader:
             and outcome.outcome in ("died", "memory")
         ):
             return self.fallback
+        if _stopped(outcome):  # not the file's doing: read again in a new worker, once
+            return self.fallback if function is self.target and self.fallback else function
         return None
+
+    def _stopped_twice(self, outcome: Failed, args: tuple[Any, ...]) -> ReaderUnavailable:
+        signum = int(outcome.outcome.removeprefix("stopped:"))
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = str(signum)
+        display = args[1] if len(args) > 1 and isinstance(args[1], str) else "filene"
+        self._stop()
+        return ReaderUnavailable(STOPPED.format(why=f"signal {name}", display=display))
 
     def _send(self, calls: list[Call]) -> None:
         if self._last:  # (it may not have ended yet)
@@ -758,6 +787,14 @@ class Reader:
     def _failed(self, outcome: str) -> Failed:
         if not self._ready:
             raise self._unavailable()
+        if outcome == "died":
+            # A worker ended by a signal vrapport did not send (the OOM killer, kill, its
+            # own exit on a SIGTERM from outside) died of nothing in the file.
+            self._process.join(1)
+            code = self._process.exitcode
+            signum = signal.SIGTERM if code == TERMINATED else stopped_from_outside(code)
+            if signum is not None:
+                return Failed(f"stopped:{int(signum)}")
         return Failed(outcome)
 
     def _explain(self, outcome: str, display: str) -> Finding:
