@@ -96,6 +96,15 @@ def shown_version(board: str, template: str) -> str:
     return found.group(1)
 
 
+def decision_form(board: str, template: str) -> dict[str, str]:
+    """The fields the board's decision forms for `template` carry: the CSRF value, and the
+    state the controller saw (the version, its number, the decisions made so far)."""
+    row = board.split(f'id="rad-{template}"')[1].split("</tr>")[0]
+    fields = dict(re.findall(r'name="(versjon|nr|vedtak)" value="([^"]*)"', row))
+    assert set(fields) == {"versjon", "nr", "vedtak"}, f"no decision form for {template}"
+    return {"csrf": csrf(board), **fields}
+
+
 @pytest.fixture
 def opened(client: TestClient, tokens: Tokens) -> str:
     response = client.post(f"/api/periods/{P}", headers=bearer(tokens.controller))
@@ -416,6 +425,8 @@ def test_status_lists_every_expected_template(
         "status": "mangler",
         "version": None,
         "versions": 0,
+        "seq": None,
+        "decisions": 0,
         "errors": 0,
         "warnings": 0,
         "uploaded_at": None,
@@ -477,7 +488,7 @@ def test_only_the_version_the_controller_saw_is_approved(
     changed = set_cells(example_copy("hr.xlsx"), "Sykefravær", {"B6": 11000})
     second = put(client, hr, "hr", changed).json()
     assert second["version"] != first
-    form = {"csrf": csrf(board), "versjon": first}
+    form = decision_form(board, "hr")
     stale = client.post(f"/perioder/{P}/hr/godkjenn", data=form)
     assert stale.status_code == 409 and "versjon 2" in stale.text
     back = client.post(f"/perioder/{P}/hr/returner", data={**form, "kommentar": "Nei."})
@@ -491,6 +502,80 @@ def test_only_the_version_the_controller_saw_is_approved(
     assert state["status"] == "levert"
     done = client.post(api, headers=controller, json={"version": second["version"]})
     assert done.status_code == 200 and done.json()["status"] == "godkjent"
+
+
+def test_a_decision_made_on_a_page_loaded_before_another_decision_is_refused(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    """Two tabs show the board; one approves: the other's return (or approval) is refused
+    with 409 saying what was decided since, and the approval stands (the last one won)."""
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    login(client, tokens.controller)
+    first_tab = decision_form(client.get(f"/perioder/{P}").text, "hr")
+    second_tab = decision_form(client.get(f"/perioder/{P}").text, "hr")
+    assert (first_tab["nr"], first_tab["vedtak"]) == ("1", "0")
+    assert client.post(f"/perioder/{P}/hr/godkjenn", data=second_tab).status_code == 303
+    stale = client.post(f"/perioder/{P}/hr/returner", data={**first_tab, "kommentar": "Nei."})
+    assert stale.status_code == 409
+    assert re.search(
+        r"Versjon 1 av «hr» ble godkjent \d\d\.\d\d\.\d{4} kl\. \d\d:\d\d \(i en annen fane",
+        stale.text,
+    )
+    assert "etter at du åpnet siden" in stale.text and "last siden på nytt" in stale.text
+    assert f'href="/perioder/{P}#rad-hr" id="tilbake"' in stale.text
+    again = client.post(f"/perioder/{P}/hr/godkjenn", data=first_tab)
+    assert again.status_code == 409
+    controller = bearer(tokens.controller)
+    state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+    assert (state["status"], state["decisions"]) == ("godkjent", 1)
+    # Reloaded, the board says what it is now, and a decision on it is made.
+    fresh = decision_form(client.get(f"/perioder/{P}").text, "hr")
+    assert fresh["vedtak"] == "1"
+    back = client.post(f"/perioder/{P}/hr/returner", data={**fresh, "kommentar": "Se B6."})
+    assert back.status_code == 303
+    # A form without the state it was rendered with (an older page) says to load it again.
+    bare = {"csrf": fresh["csrf"], "versjon": fresh["versjon"], "kommentar": "x"}
+    assert client.post(f"/perioder/{P}/hr/returner", data=bare).status_code == 400
+    # The API: «decisions» (and «seq») as the status said them, checked when given.
+    api = f"/api/periods/{P}/submissions/hr/approve"
+    old = {"version": state["version"], "seq": 1, "decisions": 1}
+    refused = client.post(api, headers=controller, json=old)
+    assert refused.status_code == 409 and "ble returnert" in refused.json()["error"]
+    assert "«Se B6.»" in refused.json()["error"]
+    wrong = client.post(api, headers=controller, json={**old, "decisions": "1"})
+    assert wrong.status_code == 400 and "«decisions»" in wrong.json()["error"]
+    done = client.post(api, headers=controller, json={**old, "decisions": 2})
+    assert (done.status_code, done.json()["decisions"]) == (200, 3)
+
+
+def test_of_decisions_made_at_once_on_the_same_view_one_is_made(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    """Eight approvals and returns sent at once on the same view: one is made, the others
+    are refused (409), not each made in turn with the last one winning."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vrapport.service.ledger import LedgerError
+
+    put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
+    service = client.app.state.service  # type: ignore[attr-defined]
+    state = service.ledger.state(P, "hr")
+
+    def decide(i: int) -> int:
+        action = "godkjent" if i % 2 else "returnert"
+        try:
+            service.decide(P, "hr", action, f"Vedtak {i}", state.latest.sha256, 0, 1)
+        except LedgerError as exc:
+            return exc.status
+        return 200
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(decide, range(8)))
+    assert sorted(answers) == [200] + [409] * 7
+    after = service.ledger.state(P, "hr")
+    assert after.decisions == 1
+    made = answers.index(200)
+    assert after.status == ("godkjent" if made % 2 else "returnert")
 
 
 @pytest.mark.parametrize(
@@ -801,8 +886,7 @@ def test_returned_submission_shows_the_comment_to_the_department(
     put(client, tokens.departments["hr"], "hr", EXAMPLES / "hr.xlsx")
     login(client, tokens.controller)
     board = client.get(f"/perioder/{P}").text
-    token, seen = csrf(board), shown_version(board, "hr")
-    form = {"csrf": token, "versjon": seen}
+    form = decision_form(board, "hr")
     empty = client.post(f"/perioder/{P}/hr/returner", data={**form, "kommentar": " "})
     assert empty.status_code == 400
     done = client.post(
@@ -832,8 +916,7 @@ def test_controller_board_approves_locks_and_builds(
     # The board names each status in words, as the department's page does.
     assert ">Levert, venter på godkjenning</span>" in hr_row
     assert ">Ikke levert</span>" in board.split('id="rad-okonomi"')[1].split("</tr>")[0]
-    seen = shown_version(board, "hr")
-    approve = client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": token, "versjon": seen})
+    approve = client.post(f"/perioder/{P}/hr/godkjenn", data=decision_form(board, "hr"))
     assert approve.status_code == 303
     assert "status-godkjent" in client.get(f"/perioder/{P}").text.split('id="rad-hr"')[1]
     client.post(f"/perioder/{P}/las", data={"csrf": token})
@@ -1043,10 +1126,7 @@ def test_the_returned_file_sent_again_is_a_new_delivery_the_controller_sees(
     version = client.get(latest.group(1)).text
     assert "versjon 2" in version and 'id="samme-fil"' in version
     assert "som controller returnerte" in version and "«Sjekk sykefraværet i B6.»" in version
-    approved = client.post(
-        f"/perioder/{P}/hr/godkjenn",
-        data={"csrf": csrf(board), "versjon": shown_version(board, "hr")},
-    )
+    approved = client.post(f"/perioder/{P}/hr/godkjenn", data=decision_form(board, "hr"))
     assert approved.status_code == 303
     done = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
     assert (done["status"], done["versions"]) == ("godkjent", 2)

@@ -496,9 +496,28 @@ class Pages:
         action = APPROVED if request.url.path.endswith("/godkjenn") else RETURNED
         comment = str(form.get("kommentar", "")).strip()
         seen = str(form.get("versjon", ""))
-        if not seen:
+        seq, decided = str(form.get("nr", "")), str(form.get("vedtak", ""))
+        if not seen or not _count(seq) or not _count(decided):
             raise LedgerError(400, "Skjemaet sier ikke hvilken versjon du så; last siden på nytt.")
-        await run_in_threadpool(self.service.decide, period, template, action, comment, seen)
+        try:
+            await run_in_threadpool(
+                self.service.decide, period, template, action, comment, seen, int(decided), int(seq)
+            )
+        except LedgerError as exc:
+            if exc.status != 409:
+                raise
+            # (a link to the board, loaded anew: the way on from a decision on a stale view)
+            board = f"/perioder/{period}#rad-{template}"
+            return self.page(
+                request,
+                "error.html",
+                409,
+                who=who,
+                status=409,
+                heading=ERROR_HEADINGS[409],
+                message=exc.message,
+                back=(board, "Til oversikten, slik den er nå"),
+            )
         return RedirectResponse(f"/perioder/{period}", status_code=303)
 
     async def lock_form(self, request: Request, who: Principal) -> Response:
@@ -601,6 +620,11 @@ class Pages:
         comment, seen = data.get("comment") or "", data.get("version")
         if not isinstance(comment, str) or not isinstance(seen, str | None):
             raise LedgerError(400, "«comment» og «version» må være tekst.")
+        # As the status said them: the version's number, and the decisions made so far (a
+        # decision made on an older status, after another one, is refused: 409).
+        seq, decided = data.get("seq"), data.get("decisions")
+        if not all(v is None or (type(v) is int and v >= 0) for v in (seq, decided)):
+            raise LedgerError(400, "«seq» og «decisions» må være hele tall (fra status).")
         if action == APPROVED and seen is None:
             # Approving «the latest» would approve a version uploaded after the script looked.
             raise LedgerError(
@@ -609,7 +633,7 @@ class Pages:
                 "godkjennes aldri en versjon ingen har sett.",
             )
         state = await run_in_threadpool(
-            self.service.decide, period, template, action, comment, seen
+            self.service.decide, period, template, action, comment, seen, decided, seq
         )
         return JSONResponse(state.to_dict())
 
@@ -632,6 +656,11 @@ class Pages:
         )
         response.headers["X-Report-Id"] = str(report.id)
         return response
+
+
+def _count(text: str) -> bool:
+    """Whether a form's field is a count (a version's number, decisions made)."""
+    return text.isascii() and text.isdigit() and len(text) < 10
 
 
 def _retry_later(exc: LedgerError, response: Response) -> Response:

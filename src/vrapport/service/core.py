@@ -237,12 +237,20 @@ class Service:
         return self.ledger.board(period, self.expected)
 
     def decide(
-        self, period: str, template: str, action: str, comment: str, seen: str | None = None
+        self,
+        period: str,
+        template: str,
+        action: str,
+        comment: str,
+        seen: str | None = None,
+        decided: int | None = None,
+        seen_seq: int | None = None,
     ) -> SubmissionState:
+        """See Ledger.decide: `seen`, `seen_seq` and `decided` are what the controller saw."""
         period = self.open_period(period)
         if action == RETURNED and not comment.strip():
             raise LedgerError(400, NEEDS_COMMENT)
-        self.ledger.decide(period, self.known(template), action, comment, seen)
+        self.ledger.decide(period, self.known(template), action, comment, seen, decided, seen_seq)
         return self.ledger.state(period, template)
 
     def build(self, period: str, partial: bool, pdf: bool) -> ReportRow:

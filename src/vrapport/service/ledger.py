@@ -159,6 +159,9 @@ class SubmissionState:
     # The latest version is the same file as an earlier version the controller returned
     # (sent again as it was: the department holds the file is right); that return.
     same_as_returned: Decision | None = None
+    # Decisions on any version of the template in the period: what a decision made on a
+    # page (or a status) shown before another decision is told apart by (Ledger.decide).
+    decisions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         latest = self.latest
@@ -167,6 +170,8 @@ class SubmissionState:
             "status": self.status,
             "version": latest.sha256 if latest else None,
             "versions": self.versions,
+            "seq": latest.seq if latest else None,
+            "decisions": self.decisions,
             "errors": latest.errors if latest else 0,
             "warnings": latest.warnings if latest else 0,
             "uploaded_at": latest.uploaded_at if latest else None,
@@ -473,11 +478,22 @@ class Ledger:
     # -- decisions ---------------------------------------------------------------------
 
     def decide(
-        self, period: str, template: str, action: str, comment: str, seen: str | None = None
+        self,
+        period: str,
+        template: str,
+        action: str,
+        comment: str,
+        seen: str | None = None,
+        decided: int | None = None,
+        seen_seq: int | None = None,
     ) -> Version:
         """Approve or return the latest version of `template` in `period`; with `seen` (the
-        SHA-256 of the version the controller looked at), only if that is still the latest:
-        a version uploaded meanwhile is never approved unseen."""
+        SHA-256 of the version the controller looked at) and `seen_seq` (its number), only if
+        that is still the latest: a version uploaded meanwhile is never approved unseen; with
+        `decided` (SubmissionState.decisions as the controller saw it), only if no decision
+        was made since: a page loaded before another tab's (or controller's) decision does
+        not silently override it. Both are checked in the transaction that decides, so of
+        decisions made at once on the same view one is made and the others refused (409)."""
         with self._write() as db:
             row = db.execute("SELECT locked FROM periods WHERE period = ?", (period,)).fetchone()
             if row is None:
@@ -491,12 +507,16 @@ class Ledger:
             ).fetchone()
             if latest is None:
                 raise LedgerError(409, f"«{template}» har ikke levert noe for {period}.")
-            if seen is not None and latest["sha256"] != seen:
+            if (seen is not None and latest["sha256"] != seen) or (
+                seen_seq is not None and latest["seq"] != seen_seq
+            ):
                 raise LedgerError(
                     409,
                     f"«{template}» har levert versjon {latest['seq']} etter versjonen du så "
                     "på; se på den nye versjonen før du bestemmer deg.",
                 )
+            if decided is not None:
+                _refuse_if_decided_since(db, period, template, decided)
             if action == APPROVED and latest["errors"]:
                 raise LedgerError(
                     409,
@@ -539,6 +559,7 @@ class Ledger:
         if not rows:
             return state
         state.latest, state.versions = _version(rows[0]), len(rows)
+        state.decisions = _decision_count(db, period, template)
         decided = db.execute(
             "SELECT * FROM decisions WHERE version_id = ? ORDER BY id DESC LIMIT 1",
             (state.latest.id,),
@@ -635,6 +656,40 @@ class Ledger:
             db.execute("INSERT INTO secrets (name, value) VALUES (?, ?)", (name, value))
         self._secrets[name] = value
         return value
+
+
+def _decision_count(db: sqlite3.Connection, period: str, template: str) -> int:
+    (count,) = db.execute(
+        "SELECT COUNT(*) FROM decisions d JOIN versions v ON v.id = d.version_id "
+        "WHERE v.period = ? AND v.template = ?",
+        (period, template),
+    ).fetchone()
+    return int(count)
+
+
+def _refuse_if_decided_since(
+    db: sqlite3.Connection, period: str, template: str, decided: int
+) -> None:
+    """LedgerError(409) when the template has had other decisions than the `decided` the
+    controller saw, naming the last one."""
+    if _decision_count(db, period, template) == decided:
+        return
+    last = db.execute(
+        "SELECT d.action, d.comment, d.decided_at, v.seq FROM decisions d "
+        "JOIN versions v ON v.id = d.version_id WHERE v.period = ? AND v.template = ? "
+        "ORDER BY d.id DESC LIMIT 1",
+        (period, template),
+    ).fetchone()
+    if last is None:  # (fewer than seen: no page showed a decision there never was)
+        raise LedgerError(409, f"Vedtakene for «{template}» er endret; last siden på nytt.")
+    day, _, clock = local_time(last["decided_at"]).partition(" ")
+    said = f" med kommentaren «{last['comment']}»" if last["comment"] else ""
+    raise LedgerError(
+        409,
+        f"Versjon {last['seq']} av «{template}» ble {last['action']} {day} kl. {clock}{said} "
+        "(i en annen fane eller av en annen controller), etter at du åpnet siden. Vedtaket "
+        "ditt er ikke lagret; last siden på nytt og se om du fortsatt vil gjøre det.",
+    )
 
 
 def period_not_open(period: str) -> str:
