@@ -382,9 +382,10 @@ def test_a_ledger_from_before_the_comparison_columns_keeps_its_versions(
         db.execute("ALTER TABLE versions DROP COLUMN readable")
         db.execute("ALTER TABLE versions DROP COLUMN compared_seq")
         db.execute("ALTER TABLE versions DROP COLUMN same_as_seq")
+        db.execute("ALTER TABLE versions DROP COLUMN comment")
     versions = Ledger(data_dir).versions(P, "hr")
-    shown = [(v.seq, v.readable, v.compared_seq, v.same_as_seq) for v in versions]
-    assert shown == [(3, True, 2, 1), (2, True, 1, None), (1, True, None, None)]
+    shown = [(v.seq, v.readable, v.compared_seq, v.same_as_seq, v.comment) for v in versions]
+    assert shown == [(3, True, 2, 1, ""), (2, True, 1, None, ""), (1, True, None, None, "")]
 
 
 def test_files_are_stored_by_sha256_read_only(
@@ -434,6 +435,7 @@ def test_status_lists_every_expected_template(
         "returned_comment": None,
         "same_as": None,
         "same_as_returned": False,
+        "upload_comment": None,
     }
     assert (
         client.get("/api/periods/2024-05/status", headers=bearer(tokens.controller)).status_code
@@ -1130,6 +1132,72 @@ def test_the_returned_file_sent_again_is_a_new_delivery_the_controller_sees(
     assert approved.status_code == 303
     done = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
     assert (done["status"], done["versions"]) == ("godkjent", 2)
+
+
+def test_a_department_says_why_it_sends_the_returned_file_again(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    """The upload form takes a comment, stored with the version and shown (escaped, line
+    breaks kept) on the version page and the board's row, and in the API's status."""
+    hr, controller = tokens.departments["hr"], bearer(tokens.controller)
+    put(client, hr, "hr", EXAMPLES / "hr.xlsx")
+    back = f"/api/periods/{P}/submissions/hr/return"
+    client.post(back, headers=controller, json={"comment": "Sjekk sykefraværet i B6."})
+    login(client, hr)
+    page = client.get(f"/perioder/{P}/hr").text
+    assert 'name="kommentar" maxlength="1000"' in page
+    files = {"fil": ("hr.xlsx", (EXAMPLES / "hr.xlsx").read_bytes())}
+    why = "Vi har sjekket B6 <mot lønnssystemet>:\r\ntallet er riktig.\u202e"
+    long = {"csrf": csrf(page), "kommentar": "x" * 1001}
+    refused = client.post(f"/perioder/{P}/hr/last-opp", files=files, data=long)
+    assert refused.status_code == 400 and "for lang (1001 tegn; høyst 1000)" in refused.text
+    assert (
+        client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()["versions"] == 1
+    )
+    form = {"csrf": csrf(page), "kommentar": why}
+    sent = client.post(f"/perioder/{P}/hr/last-opp", files=files, data=form)
+    assert sent.status_code == 303
+    version = client.get(sent.headers["location"]).text
+    stored = "Vi har sjekket B6 &lt;mot lønnssystemet&gt;:\ntallet er riktig."
+    assert f'<span class="kommentar">{stored}</span>' in version  # escaped, never markup
+    assert "Deres kommentar: «Vi har sjekket B6" in client.get(f"/perioder/{P}/hr").text
+    state = client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()
+    assert (state["versions"], state["status"]) == (2, "levert")
+    assert state["upload_comment"] == "Vi har sjekket B6 <mot lønnssystemet>:\ntallet er riktig."
+    login(client, tokens.controller)
+    board = client.get(f"/perioder/{P}").text
+    row = board.split('id="rad-hr"')[1].split("</tr>")[0]
+    assert f"Avdelingens kommentar: «{stored}»" in row and "Levert på nytt uendret" in row
+    latest = re.search(r'href="(/versjoner/\d+)"', row)
+    assert latest and stored in client.get(latest.group(1)).text
+
+
+def test_an_upload_comment_through_the_api_and_one_that_makes_no_version(
+    client: TestClient, tokens: Tokens, opened: str
+) -> None:
+    hr = tokens.departments["hr"]
+    url = f"/api/periods/{P}/submissions/hr"
+    body = (EXAMPLES / "hr.xlsx").read_bytes()
+    first = client.put(
+        url, params={"comment": "Første levering."}, content=body, headers=bearer(hr)
+    )
+    assert (first.json()["comment"], first.json()["comment_dropped"]) == ("Første levering.", False)
+    # The same clean file again makes no new version: the comment is not stored, and says so.
+    again = client.put(url, params={"comment": "Igjen."}, content=body, headers=bearer(hr))
+    assert again.json()["again"] is True
+    assert (again.json()["comment"], again.json()["comment_dropped"]) == ("Første levering.", True)
+    too_long = client.put(url, params={"comment": "æ" * 1001}, content=body, headers=bearer(hr))
+    assert too_long.status_code == 400 and "høyst 1000" in too_long.json()["error"]
+    login(client, hr)
+    token = csrf(client.get(f"/perioder/{P}/hr").text)
+    files = {"fil": ("hr.xlsx", body)}
+    sent = client.post(
+        f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token, "kommentar": "Igjen."}
+    )
+    assert sent.headers["location"].endswith("?ny=igjen&kommentar=ikke-lagret")
+    page = client.get(sent.headers["location"]).text
+    assert 'id="kommentar-ikke-lagret"' in page and "Kommentaren ble ikke lagret" in page
+    assert "Første levering." in page
 
 
 def test_the_returned_file_sent_again_through_the_api_is_delivered_again(

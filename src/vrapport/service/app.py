@@ -46,7 +46,15 @@ from vrapport.service.auth import (
     login_csrf_value,
     login_nonce,
 )
-from vrapport.service.core import Config, Service, Upload, parse_period, status_payload
+from vrapport.service.core import (
+    COMMENT_LIMIT,
+    Config,
+    Service,
+    Upload,
+    parse_period,
+    status_payload,
+    upload_comment,
+)
 from vrapport.service.ledger import (
     APPROVED,
     RETURNED,
@@ -292,7 +300,7 @@ class Pages:
             raise
         return await run_in_threadpool(self.ledger.keep, tmp)
 
-    async def _record(self, period: str, template: str, sha256: str) -> Upload:
+    async def _record(self, period: str, template: str, sha256: str, comment: str) -> Upload:
         """Check and record a received upload. One after another per template, as
         Service.record_upload does, but waiting here, in the event loop: an upload waiting
         for the one before it holds no worker thread, so many sent at once by one department
@@ -300,7 +308,7 @@ class Pages:
         lock = self._uploading.setdefault((period, template), asyncio.Lock())
         async with lock:
             done: Upload = await run_in_threadpool(
-                self.service.record_upload, period, template, sha256
+                self.service.record_upload, period, template, sha256, comment
             )
         return done
 
@@ -389,6 +397,7 @@ class Pages:
             prefilled=template in self.service.previous_approved(period),
             periods=self.ledger.periods(),
             uploaded=request.query_params.get("lastet_opp") == "1",
+            comment_limit=COMMENT_LIMIT,
         )
 
     async def template_download(self, request: Request, who: Principal) -> Response:
@@ -412,12 +421,16 @@ class Pages:
             upload = form.get("fil")
             if not isinstance(upload, UploadFile) or not upload.filename:
                 raise LedgerError(400, "Velg filen du vil laste opp.")
+            comment = upload_comment(str(form.get("kommentar", "")))
             sha = await self._receive_part(upload)
         finally:
             await form.close()
-        done = await self._record(period, template, sha)
+        done = await self._record(period, template, sha, comment)
         fresh = "igjen" if done.again else "1"
-        return RedirectResponse(f"/versjoner/{done.version.id}?ny={fresh}", status_code=303)
+        dropped = "&kommentar=ikke-lagret" if done.comment_dropped else ""
+        return RedirectResponse(
+            f"/versjoner/{done.version.id}?ny={fresh}{dropped}", status_code=303
+        )
 
     async def version(self, request: Request, who: Principal) -> Response:
         version = self._version(request, who)
@@ -437,6 +450,7 @@ class Pages:
             state=self.ledger.state(version.period, version.template),
             decisions=self.ledger.decisions(version.id),
             fresh=request.query_params.get("ny", ""),
+            comment_dropped=request.query_params.get("kommentar") == "ikke-lagret",
         )
 
     def _version(self, request: Request, who: Principal) -> Any:
@@ -566,8 +580,10 @@ class Pages:
     async def api_upload(self, request: Request, who: Principal) -> Response:
         template = self._template_for(who, request.path_params["template"])
         period = self.service.writable_period(request.path_params["period"])
+        # The department's comment, percent-encoded in the query (the body is the file).
+        comment = upload_comment(request.query_params.get("comment", ""))
         sha = await self._receive_body(request)
-        done = await self._record(period, template, sha)
+        done = await self._record(period, template, sha, comment)
         version = done.version
         return JSONResponse(
             {
@@ -579,6 +595,10 @@ class Pages:
                 # controller had returned that one (sent again to contest the return).
                 "same_as": version.same_as_seq,
                 "same_as_returned": done.same_as_returned is not None,
+                # The version's comment from the department; `comment_dropped`: the comment
+                # sent made no new version (`again`) and was not kept.
+                "comment": version.comment or None,
+                "comment_dropped": done.comment_dropped,
                 "errors": version.errors,
                 "warnings": version.warnings,
                 "findings": version.findings,

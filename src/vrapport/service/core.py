@@ -36,6 +36,26 @@ CHECK_STOPPED = (
     "registrert. Last den opp på nytt om litt; si fra til controller om det gjentar seg."
 )
 BUILD_TIMEOUT = 900.0
+# The longest comment a department sends with a file (characters): a few paragraphs, and in
+# the API's query string well within what a server takes in a request line.
+COMMENT_LIMIT = 1000
+COMMENT_TOO_LONG = (
+    f"Kommentaren er for lang ({{length}} tegn; høyst {COMMENT_LIMIT}). Kort den ned, og "
+    "legg lengre forklaringer i filen eller send dem til controller på e-post."
+)
+# Control characters but the line break and the tab, and the direction overrides and
+# isolates (which would turn the board's text around them): dropped from a comment.
+_CONTROL = dict.fromkeys(
+    [
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+)
 log = logging.getLogger("vrapport.service")
 
 
@@ -58,6 +78,15 @@ def expected_templates(specs: Specs) -> list[str]:
     return found
 
 
+def upload_comment(text: str) -> str:
+    """A department's comment on an upload as stored: line breaks kept (as \\n), other control
+    characters dropped, space around it trimmed; LedgerError(400) above COMMENT_LIMIT."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL).strip()
+    if len(text) > COMMENT_LIMIT:
+        raise LedgerError(400, COMMENT_TOO_LONG.format(length=len(text)))
+    return text
+
+
 def parse_period(text: str) -> str:
     """The canonical period text, or LedgerError(400) with the CLI's wording."""
     try:
@@ -73,6 +102,8 @@ class Upload:
     again: bool = False  # the same bytes as the latest version: that one, no new version
     # A new version with the same bytes as an earlier one the controller returned: that return.
     same_as_returned: Decision | None = None
+    # A comment sent with a file that made no new version (`again`): not stored.
+    comment_dropped: bool = False
 
 
 class Service:
@@ -119,8 +150,9 @@ class Service:
 
     # -- uploads ---------------------------------------------------------------------------
 
-    def record_upload(self, period: str, template: str, sha256: str) -> Upload:
-        """Check a stored upload in isolation and record it as the next version. The same
+    def record_upload(self, period: str, template: str, sha256: str, comment: str = "") -> Upload:
+        """Check a stored upload in isolation and record it as the next version, with the
+        department's `comment` (see upload_comment). The same
         file as the latest version again, when that had no errors, is that version (its
         findings and its decision kept: sending the approved file once more does not undo
         the approval); a file with errors is checked again (its check may have been stopped
@@ -129,15 +161,17 @@ class Service:
         that holds the returned file is right contests the return by sending it again, and
         the controller decides anew. Uploads of one template are recorded one after
         another, so each is compared with the version recorded before it and two identical
-        uploads sent at once make one version; other templates are checked meanwhile."""
+        uploads sent at once make one version; other templates are checked meanwhile. A
+        comment with a file that is that latest version again is not stored (no version to
+        store it with; the version's own comment is kept): `comment_dropped`."""
         with self._upload_lock(period, template):
-            return self._record_upload(period, template, sha256)
+            return self._record_upload(period, template, sha256, comment)
 
     def _upload_lock(self, period: str, template: str) -> threading.Lock:
         with self._locks_guard:
             return self._upload_locks.setdefault((period, template), threading.Lock())
 
-    def _record_upload(self, period: str, template: str, sha256: str) -> Upload:
+    def _record_upload(self, period: str, template: str, sha256: str, comment: str) -> Upload:
         state = self.ledger.state(period, template)
         latest = state.latest
         if (
@@ -146,7 +180,7 @@ class Service:
             and not latest.errors
             and state.status != RETURNED
         ):
-            return Upload(latest, state.status, again=True)
+            return Upload(latest, state.status, again=True, comment_dropped=bool(comment))
         previous = self.ledger.last_readable(period, template)
         work = self.work_dir()
         try:
@@ -181,6 +215,7 @@ class Service:
                 feedback,
                 result.readable,
                 compared,
+                comment,
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)

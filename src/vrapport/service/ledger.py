@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS versions (
     readable INTEGER NOT NULL DEFAULT 1,
     compared_seq INTEGER,
     same_as_seq INTEGER,
+    comment TEXT NOT NULL DEFAULT '',
     UNIQUE (period, template, seq)
 );
 CREATE TABLE IF NOT EXISTS decisions (
@@ -136,6 +137,7 @@ class Version:
     readable: bool = True  # read as its template: later versions are compared with it
     compared_seq: int | None = None  # the version `changes` is against; None: no comparison
     same_as_seq: int | None = None  # the newest earlier version with the same bytes
+    comment: str = ""  # the department's, sent with the file (why it is sent again, say)
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class SubmissionState:
             # the controller had returned that one.
             "same_as": latest.same_as_seq if latest else None,
             "same_as_returned": self.same_as_returned is not None,
+            # The department's comment sent with the latest version.
+            "upload_comment": (latest.comment or None) if latest else None,
         }
 
 
@@ -214,6 +218,7 @@ def _version(row: sqlite3.Row) -> Version:
         bool(row["readable"]),
         row["compared_seq"],
         row["same_as_seq"],
+        row["comment"],
     )
 
 
@@ -250,6 +255,8 @@ def _add_comparison_columns(db: sqlite3.Connection) -> None:
             "WHERE o.period = versions.period AND o.template = versions.template "
             "AND o.sha256 = versions.sha256 AND o.seq < versions.seq)"
         )
+    if "comment" not in columns:  # a ledger from before a department's upload comment
+        db.execute("ALTER TABLE versions ADD COLUMN comment TEXT NOT NULL DEFAULT ''")
 
 
 # Seconds after which what is left in tmp/ is no one's: far beyond an upload's or a check's
@@ -407,9 +414,11 @@ class Ledger:
         feedback_sha256: str | None,
         readable: bool = True,
         compared_seq: int | None = None,
+        comment: str = "",
     ) -> Version:
         """Record a checked upload as the next version of `template` in `period` (noting the
-        newest earlier version with the same bytes, if any)."""
+        newest earlier version with the same bytes, if any), with the department's
+        `comment`."""
         errors = sum(f["severity"] == "error" for f in findings)
         warnings = len(findings) - errors
         size = self.blob(sha256).stat().st_size
@@ -430,7 +439,7 @@ class Ledger:
             cursor = db.execute(
                 "INSERT INTO versions (period, template, seq, sha256, size, uploaded_at, errors, "
                 "warnings, findings, changes, feedback_sha256, readable, compared_seq, "
-                "same_as_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "same_as_seq, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     period,
                     template,
@@ -446,6 +455,7 @@ class Ledger:
                     int(readable),
                     compared_seq,
                     same_as,
+                    comment,
                 ),
             )
             version_id = cursor.lastrowid
