@@ -520,7 +520,7 @@ def test_a_decision_made_on_a_page_loaded_before_another_decision_is_refused(
     stale = client.post(f"/perioder/{P}/hr/returner", data={**first_tab, "kommentar": "Nei."})
     assert stale.status_code == 409
     assert re.search(
-        r"Versjon 1 av «hr» ble godkjent \d\d\.\d\d\.\d{4} kl\. \d\d:\d\d \(i en annen fane",
+        r"Versjon 1 av «HR/HMS» ble godkjent \d\d\.\d\d\.\d{4} kl\. \d\d:\d\d \(i en annen fane",
         stale.text,
     )
     assert "etter at du åpnet siden" in stale.text and "last siden på nytt" in stale.text
@@ -1169,7 +1169,21 @@ def test_a_department_says_why_it_sends_the_returned_file_again(
     row = board.split('id="rad-hr"')[1].split("</tr>")[0]
     assert f"Avdelingens kommentar: «{stored}»" in row and "Levert på nytt uendret" in row
     latest = re.search(r'href="(/versjoner/\d+)"', row)
-    assert latest and stored in client.get(latest.group(1)).text
+    assert latest
+    version = client.get(latest.group(1)).text
+    assert stored in version
+    # The controller who read the comment decides on the version page, as on the board.
+    form = version.split('id="vedtak"')[1].split("</div>")[0]
+    fields = dict(re.findall(r'name="(versjon|nr|vedtak)" value="([^"]*)"', form))
+    assert fields == {"versjon": state["version"], "nr": "2", "vedtak": "1"}
+    approved = client.post(f"/perioder/{P}/hr/godkjenn", data={"csrf": csrf(version), **fields})
+    assert approved.status_code == 303
+    assert (
+        client.get(f"/api/periods/{P}/submissions/hr", headers=controller).json()["status"]
+        == "godkjent"
+    )
+    login(client, hr)  # the department's page of the version has no decision forms
+    assert 'id="vedtak"' not in client.get(latest.group(1)).text
 
 
 def test_an_upload_comment_through_the_api_and_one_that_makes_no_version(

@@ -451,6 +451,7 @@ class Pages:
             decisions=self.ledger.decisions(version.id),
             fresh=request.query_params.get("ny", ""),
             comment_dropped=request.query_params.get("kommentar") == "ikke-lagret",
+            locked=bool(getattr(self.ledger.period(version.period), "locked", True)),
         )
 
     def _version(self, request: Request, who: Principal) -> Any:

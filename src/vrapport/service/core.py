@@ -285,7 +285,8 @@ class Service:
         period = self.open_period(period)
         if action == RETURNED and not comment.strip():
             raise LedgerError(400, NEEDS_COMMENT)
-        self.ledger.decide(period, self.known(template), action, comment, seen, decided, seen_seq)
+        name = self.title(self.known(template))
+        self.ledger.decide(period, template, action, comment, seen, decided, seen_seq, name)
         return self.ledger.state(period, template)
 
     def build(self, period: str, partial: bool, pdf: bool) -> ReportRow:

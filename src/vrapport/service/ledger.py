@@ -496,6 +496,7 @@ class Ledger:
         seen: str | None = None,
         decided: int | None = None,
         seen_seq: int | None = None,
+        name: str = "",
     ) -> Version:
         """Approve or return the latest version of `template` in `period`; with `seen` (the
         SHA-256 of the version the controller looked at) and `seen_seq` (its number), only if
@@ -503,7 +504,9 @@ class Ledger:
         `decided` (SubmissionState.decisions as the controller saw it), only if no decision
         was made since: a page loaded before another tab's (or controller's) decision does
         not silently override it. Both are checked in the transaction that decides, so of
-        decisions made at once on the same view one is made and the others refused (409)."""
+        decisions made at once on the same view one is made and the others refused (409).
+        `name`: the template as users know it, in the messages (default: its key)."""
+        name = name or template
         with self._write() as db:
             row = db.execute("SELECT locked FROM periods WHERE period = ?", (period,)).fetchone()
             if row is None:
@@ -516,21 +519,21 @@ class Ledger:
                 (period, template),
             ).fetchone()
             if latest is None:
-                raise LedgerError(409, f"«{template}» har ikke levert noe for {period}.")
+                raise LedgerError(409, f"«{name}» har ikke levert noe for {period}.")
             if (seen is not None and latest["sha256"] != seen) or (
                 seen_seq is not None and latest["seq"] != seen_seq
             ):
                 raise LedgerError(
                     409,
-                    f"«{template}» har levert versjon {latest['seq']} etter versjonen du så "
+                    f"«{name}» har levert versjon {latest['seq']} etter versjonen du så "
                     "på; se på den nye versjonen før du bestemmer deg.",
                 )
             if decided is not None:
-                _refuse_if_decided_since(db, period, template, decided)
+                _refuse_if_decided_since(db, period, template, decided, name)
             if action == APPROVED and latest["errors"]:
                 raise LedgerError(
                     409,
-                    f"Versjon {latest['seq']} av «{template}» har feil og kan ikke godkjennes.",
+                    f"Versjon {latest['seq']} av «{name}» har feil og kan ikke godkjennes.",
                 )
             db.execute(
                 "INSERT INTO decisions (version_id, action, comment, decided_at) "
@@ -678,7 +681,7 @@ def _decision_count(db: sqlite3.Connection, period: str, template: str) -> int:
 
 
 def _refuse_if_decided_since(
-    db: sqlite3.Connection, period: str, template: str, decided: int
+    db: sqlite3.Connection, period: str, template: str, decided: int, name: str
 ) -> None:
     """LedgerError(409) when the template has had other decisions than the `decided` the
     controller saw, naming the last one."""
@@ -691,12 +694,12 @@ def _refuse_if_decided_since(
         (period, template),
     ).fetchone()
     if last is None:  # (fewer than seen: no page showed a decision there never was)
-        raise LedgerError(409, f"Vedtakene for «{template}» er endret; last siden på nytt.")
+        raise LedgerError(409, f"Vedtakene for «{name}» er endret; last siden på nytt.")
     day, _, clock = local_time(last["decided_at"]).partition(" ")
     said = f" med kommentaren «{last['comment']}»" if last["comment"] else ""
     raise LedgerError(
         409,
-        f"Versjon {last['seq']} av «{template}» ble {last['action']} {day} kl. {clock}{said} "
+        f"Versjon {last['seq']} av «{name}» ble {last['action']} {day} kl. {clock}{said} "
         "(i en annen fane eller av en annen controller), etter at du åpnet siden. Vedtaket "
         "ditt er ikke lagret; last siden på nytt og se om du fortsatt vil gjøre det.",
     )
