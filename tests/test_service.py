@@ -1208,7 +1208,7 @@ def test_an_upload_comment_through_the_api_and_one_that_makes_no_version(
     sent = client.post(
         f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token, "kommentar": "Igjen."}
     )
-    assert sent.headers["location"].endswith("?ny=igjen&kommentar=ikke-lagret")
+    assert sent.headers["location"].endswith("?ny=igjen&uten_kommentar=1")
     page = client.get(sent.headers["location"]).text
     assert 'id="kommentar-ikke-lagret"' in page and "Kommentaren ble ikke lagret" in page
     assert "Første levering." in page

@@ -225,10 +225,10 @@ def test_a_flood_of_uploads_of_one_template_does_not_stall_the_others(
     service = app.state.service
     release, real = threading.Event(), service._record_upload
 
-    def slow(period: str, template: str, sha256: str):  # type: ignore[no-untyped-def]
+    def slow(period: str, template: str, sha256: str, comment: str):  # type: ignore[no-untyped-def]
         if template == "okonomi":
             release.wait(60)  # a check that takes its time
-        return real(period, template, sha256)
+        return real(period, template, sha256, comment)
 
     service._record_upload = slow
     with TestClient(app) as client:

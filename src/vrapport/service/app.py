@@ -427,7 +427,7 @@ class Pages:
             await form.close()
         done = await self._record(period, template, sha, comment)
         fresh = "igjen" if done.again else "1"
-        dropped = "&kommentar=ikke-lagret" if done.comment_dropped else ""
+        dropped = "&uten_kommentar=1" if done.comment_dropped else ""
         return RedirectResponse(
             f"/versjoner/{done.version.id}?ny={fresh}{dropped}", status_code=303
         )
@@ -450,7 +450,7 @@ class Pages:
             state=self.ledger.state(version.period, version.template),
             decisions=self.ledger.decisions(version.id),
             fresh=request.query_params.get("ny", ""),
-            comment_dropped=request.query_params.get("kommentar") == "ikke-lagret",
+            comment_dropped=request.query_params.get("uten_kommentar") == "1",
             locked=bool(getattr(self.ledger.period(version.period), "locked", True)),
         )
 
