@@ -345,3 +345,86 @@ def test_figures_are_numbered_by_their_chapter(schemas_copy, example_copy, tmp_p
         "Figur 7.2 Egen- og legemeldt fravær",
         "Figur 7.3 Kort- og langtidsfravær",
     ]
+
+
+def _report_edited(schemas_copy, *edits: tuple[str, str]) -> Path:
+    """A copy of schemas/ with several text edits of report.yaml, each old text required."""
+    folder = schemas_copy()
+    path = folder / "report.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return folder
+
+
+# Sick leave's target raised to 5,5 % (its parts with it), as a controller would.
+TARGET_RAISED = (
+    ("sick_leave_total: 0.05", "sick_leave_total: 0.055"),
+    ("sick_leave_long_term: 0.025", "sick_leave_long_term: 0.03"),
+)
+
+
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        (  # the front page judged against 5 % while chapter 5 judged against 5,5 %
+            TARGET_RAISED,
+            r"report\.yaml › front_page\.key_figures\[2\]\.green\.max: 0\.05 er ikke målet; "
+            r"kapittel 5 HR/HMS vurderer tallet mot targets\.sick_leave_total \(0\.055, vist "
+            r"«5,5\s%»\), så forsiden ville vist en annen vurdering enn kapittelet\. Skriv "
+            r"green: \{max: 0\.055\}",
+        ),
+        (  # the threshold followed, the label still said «(mål 5 %)»
+            (*TARGET_RAISED, ("green: {max: 0.05}", "green: {max: 0.055}")),
+            r"report\.yaml › front_page\.key_figures\[2\]\.label: «Sykefravær hittil i år "
+            r"\(mål 5 %\)» nevner 5\s%, men kapittel 5 HR/HMS vurderer tallet mot "
+            r"targets\.sick_leave_total .*\(«5,5\s%»\)",
+        ),
+        (  # the service desk's target changed, the front page's threshold not
+            (("service_desk_answered_60s: 0.70", "service_desk_answered_60s: 0.75"),),
+            r"report\.yaml › front_page\.key_figures\[1\]\.green\.min: 0\.7 er ikke målet; "
+            r"kapittel 3 Tjenester/produksjon vurderer tallet mot "
+            r"targets\.service_desk_answered_60s \(0\.75, vist «75\s%»\)",
+        ),
+        (  # judged on the wrong side: a sick leave under the target was never green
+            (("green: {max: 0.05}\n      yellow: {max: 0.06}", "green: {min: 0.05}"),),
+            r"report\.yaml › front_page\.key_figures\[2\]\.green\.max: mangler; kapittel 5",
+        ),
+        (  # a floor as well: a sick leave of 0,5 % would not have been green
+            (("green: {max: 0.05}", "green: {min: 0.01, max: 0.05}"),),
+            r"report\.yaml › front_page\.key_figures\[2\]\.green\.min: 0\.01: kapittel 5 .*"
+            r"Fjern green\.min",
+        ),
+        (  # a target the chapter writes rounded: «71 %» while it judged against 70,5 %
+            (
+                ("service_desk_answered_60s: 0.70", "service_desk_answered_60s: 0.705"),
+                ("green: {min: 0.70}", "green: {min: 0.705}"),
+            ),
+            r"report\.yaml › targets\.service_desk_answered_60s: 0\.705 vises som «71\s%» i "
+            r"kapittel 3 Tjenester/produksjon, som vurderer tallene mot 0\.705",
+        ),
+        (  # green taken from the target, and a yellow stricter than it
+            (("green: {max: 0.05}\n      yellow: {max: 0.06}", "yellow: {max: 0.04}"),),
+            r"report\.yaml › front_page\.key_figures\[2\]\.yellow: er strengere enn målet",
+        ),
+    ],
+)
+def test_a_key_figure_is_judged_against_its_chapters_target(schemas_copy, edits, message):
+    with pytest.raises(SpecError, match=message):
+        load_specs(_report_edited(schemas_copy, *edits))
+
+
+def test_a_key_figure_without_green_is_judged_against_the_target(schemas_copy):
+    folder = _report_edited(
+        schemas_copy,
+        *TARGET_RAISED,
+        ("Sykefravær hittil i år (mål 5 %)", "Sykefravær hittil i år (mål 5,5 %)"),
+        ("      green: {max: 0.05}\n", ""),
+        ("      green: {min: 0.70}\n", ""),
+    )
+    figures = load_specs(folder).report.model.front_page.key_figures
+    assert (figures[2].green.min, figures[2].green.max) == (None, 0.055)
+    assert (figures[1].green.min, figures[1].green.max) == (0.7, None)
+    assert figures[2].yellow.max == 0.06

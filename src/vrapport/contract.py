@@ -12,6 +12,7 @@ one Norwegian line: the YAML file, the key path, what is wrong and what would be
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection, Iterable, Mapping
 
 from vrapport.spec import (
@@ -450,6 +451,122 @@ def _facts(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  
                     )
 
 
+# A percentage as a text writes it: «5 %», «5,5 %», «70\u00a0%».
+PERCENT_TEXT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+
+
+def _percents(text: str) -> list[float]:
+    """The percentages written in `text`, as shares: «(mål 5,5 %)» -> [0.055]."""
+    return [float(n.replace(",", ".")) / 100 for n in PERCENT_TEXT.findall(text)]
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def _judged_targets(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
+    """A target a chapter judges a fact against is one the chapter can write as it is: 0.705
+    was written «71 %» in chapter 3 while months of 70,6 % were marked as under it."""
+    targets = specs.report.model.targets
+    for chapter in chapters:
+        for judged in sections[chapter.section].judged.values():
+            target = targets[judged.target]
+            shown = judged.shown(target)
+            if not _same(_percents(shown)[0], target):
+                raise _fail(
+                    REPORT_FILE,
+                    f"targets.{judged.target}",
+                    f"{target:g} vises som «{shown}» i kapittel {chapter.number} "
+                    f"{chapter.title}, som vurderer tallene mot {target:g}; rapporten ville "
+                    f"vist et annet mål enn den vurderer mot. Skriv {_percents(shown)[0]:g}, "
+                    "eller et annet mål kapittelet viser som det er",
+                )
+
+
+def _judged_key_figures(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> Specs:  # type: ignore[type-arg]
+    """A key figure of a fact its chapter judges against a target (`Judged`) is judged
+    against the same target: its green bound on the side that misses is the target, it has
+    no other bound short of the ends of a share, and a percentage its label writes («mål
+    5 %») is the target as the chapter writes it. With the target changed to 0.055, chapter 5
+    judged against 5,5 % while the front page still said «(mål 5 %)» and judged against 5 %.
+    A key figure without `green` gets the target as its green bound."""
+    from vrapport.reportfile import KeyFigureEntry
+
+    model = specs.report.model
+    judged = {
+        f"{c.key}.{fact}": (c, how)
+        for c in chapters
+        for fact, how in sections[c.section].judged.items()
+    }
+    entries = list(model.front_page.key_figures)
+    for index, entry in enumerate(entries):
+        if entry.fact not in judged:
+            continue
+        chapter, how = judged[entry.fact]
+        where = f"front_page.key_figures[{index}]"
+        target = model.targets[how.target]
+        shown = how.shown(target)
+        reader = (
+            f"kapittel {chapter.number} {chapter.title} vurderer tallet mot targets."
+            f"{how.target} ({target:g}, vist «{shown}»)"
+        )
+        side = "over" if how.limit == "max" else "under"
+        if entry.green is None:
+            data = entry.model_dump(exclude_unset=True)
+            data["green"] = {how.limit: target}
+            try:
+                entry = entries[index] = KeyFigureEntry.model_validate(data)
+            except ValueError:
+                raise _fail(
+                    REPORT_FILE,
+                    f"{where}.yellow",
+                    f"er strengere enn målet; green er målet når den utelates: {reader}, og "
+                    f"tallet er gult bare når det er {side} målet",
+                ) from None
+        green = entry.green
+        assert green is not None
+        bound = getattr(green, how.limit)
+        if bound is None or not _same(bound, target):
+            given = "mangler" if bound is None else f"{bound:g} er ikke målet"
+            raise _fail(
+                REPORT_FILE,
+                f"{where}.green.{how.limit}",
+                f"{given}; {reader}, så forsiden ville vist en annen vurdering enn "
+                f"kapittelet. Skriv green: {{{how.limit}: {target:g}}}, eller utelat green",
+            )
+        other = "min" if how.limit == "max" else "max"
+        edge = 0.0 if other == "min" else 1.0
+        extra = getattr(green, other)
+        if extra is not None and not (extra <= edge if other == "min" else extra >= edge):
+            raise _fail(
+                REPORT_FILE,
+                f"{where}.green.{other}",
+                f"{extra:g}: {reader} og regner det som nådd når tallet ikke er {side} målet; "
+                f"med {other} ville forsiden vist et nådd mål som ikke grønt. Fjern "
+                f"green.{other}",
+            )
+        for written in _percents(entry.label):
+            if not _same(written, target):
+                raise _fail(
+                    REPORT_FILE,
+                    f"{where}.label",
+                    f"«{entry.label}» nevner {format_percent(written)}, men {reader}; skriv "
+                    f"målet slik kapittelet viser det («{shown}»)",
+                )
+    if entries == list(model.front_page.key_figures):
+        return specs
+    front = model.front_page.model_copy(update={"key_figures": entries})
+    report = dataclasses.replace(specs.report, model=model.model_copy(update={"front_page": front}))
+    return dataclasses.replace(specs, report=report)
+
+
+def format_percent(share: float) -> str:
+    """0.05 -> «5 %», 0.055 -> «5,5 %»: a percentage as a label wrote it."""
+    from vrapport.numbers import format_plain
+
+    return f"{format_plain(round(share * 100, 6))}\u00a0%"
+
+
 def _plausibility_columns(specs: Specs) -> None:
     """The columns the plausibility check compares (`plausibility.pairs`) and those it reads
     as amounts for the whole year (`plausibility.annual`, each also in a pair) are numeric
@@ -735,5 +852,7 @@ def check_contract(specs: Specs) -> Specs:
     _explained_targets(specs)
     _portfolio_statuses(specs, chapters)
     _service_windows(specs, chapters)
+    _judged_targets(specs, chapters, sections)
+    specs = _judged_key_figures(specs, chapters, sections)
     report = dataclasses.replace(specs.report, chapters=chapters)
     return dataclasses.replace(specs, report=report)

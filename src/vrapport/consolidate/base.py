@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from vrapport.lineage import SheetSource
 from vrapport.period import Period
@@ -223,12 +223,26 @@ UNIT_SHOWS = {
 
 
 @dataclass(frozen=True)
+class Judged:
+    """A fact the section judges against a target of report.yaml (`targets.<target>`): it
+    misses the target over it (`limit` max: sick leave) or under it (min: calls answered
+    within 60 s), and the section writes the target as `shown` does («5 %»). A key figure of
+    the fact on the front page is judged against the same target (checked when the specs
+    load), or the board saw two verdicts on one figure."""
+
+    target: str
+    limit: Literal["min", "max"]
+    shown: Callable[[float], str]
+
+
+@dataclass(frozen=True)
 class SectionSpec:
     """A registered section builder and everything it shares with the specs: the templates
     it reads (by role, in the order report.yaml lists them), the facts it reports (for the
     front page; name -> AMOUNT_FACT, SHARE_FACT, ...), and the targets, report.yaml blocks and
     catalogues it needs. `target_sums`: a target that is the sum of others (total sick
-    leave = short-term + long-term), as the section computes the rates."""
+    leave = short-term + long-term), as the section computes the rates. `judged`: the facts
+    it judges against a target (fact -> Judged)."""
 
     name: str
     build: SectionBuilder
@@ -238,6 +252,7 @@ class SectionSpec:
     settings: tuple[str, ...] = ()
     catalogues: tuple[str, ...] = ()
     target_sums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    judged: Mapping[str, Judged] = field(default_factory=dict)
 
 
 SECTIONS: dict[str, SectionSpec] = {}
@@ -251,6 +266,7 @@ def section(
     settings: tuple[str, ...] = (),
     catalogues: tuple[str, ...] = (),
     target_sums: Mapping[str, tuple[str, ...]] | None = None,
+    judged: Mapping[str, Judged] | None = None,
 ) -> Callable[[SectionBuilder], SectionBuilder]:
     """Register a section builder under the name report.yaml's chapters use, with what it
     reads and reports (see SectionSpec)."""
@@ -265,6 +281,7 @@ def section(
             settings,
             catalogues,
             dict(target_sums or {}),
+            dict(judged or {}),
         )
         return function
 

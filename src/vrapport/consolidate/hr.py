@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from vrapport.consolidate.base import (
     COUNT_FACT,
     SHARE_FACT,
+    Judged,
     Reads,
     SectionInput,
     count_columns,
@@ -506,6 +507,12 @@ def _targets(inputs: SectionInput) -> dict[str, float]:
     # The total rate is the sum of the short- and long-term rates (lost workdays over the
     # same agreed workdays), so its target is too.
     target_sums={TARGETS[0]: TARGETS[1:]},
+    # Total sick leave is judged against the total target (over it misses it), as the
+    # summary table, the charts' target line and the drafted text judge it.
+    judged={
+        fact: Judged(TARGETS[0], "max", target_text)
+        for fact in ("sick_leave_month", "sick_leave_ytd", "sick_leave_prior_ytd")
+    },
 )
 def build(inputs: SectionInput) -> Section:
     period, chapter = inputs.period, inputs.chapter

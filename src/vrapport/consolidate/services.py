@@ -20,6 +20,7 @@ from vrapport.consolidate.base import (
     NUMBER_FACT,
     SERIES_FACT,
     SHARE_FACT,
+    Judged,
     Reads,
     SectionInput,
     count_columns,
@@ -734,6 +735,12 @@ def _citer(inputs: SectionInput, role: str, sheet: str) -> Cite:
     facts=FACTS,
     targets=(TARGET,),
     catalogues=("order_categories", "preparedness_levels"),
+    # The share answered within 60 s is judged against its target (under it misses it), as
+    # the monthly table marks the months under it.
+    judged={
+        fact: Judged(TARGET, "min", _percent)
+        for fact in ("service_desk_answered_60s_month", "service_desk_answered_60s_previous_month")
+    },
 )
 def build(inputs: SectionInput) -> Section:
     period, config, chapter = inputs.period, inputs.config, inputs.chapter
