@@ -244,6 +244,28 @@ def test_the_packaged_specs_keep_the_contract():
             r"okonomi\.yaml › sheets\.comments\.columns\.lines\.multiple: malen har allerede "
             r"en kolonne med flere valg \(sheets\.comments\.columns\.tags\)",
         ),
+        (  # the investment table read another catalogue's rows: a KeyError once all filled
+            {
+                "okonomi.yaml": (
+                    "rows: {catalogue: investment_categories}",
+                    "rows: {catalogue: order_categories}",
+                )
+            },
+            r"okonomi\.yaml › sheets\.investments\.rows: radene er katalogen "
+            r"«order_categories»; kapittel 2 Økonomi \(seksjonen «finance»\) leser én rad per "
+            r"post i report\.yaml › catalogues\.investment_categories\. Skriv rows: "
+            r"\{catalogue: investment_categories\}",
+        ),
+        (  # the result table's lines as fixed rows, not the line catalogue
+            {
+                "okonomi.yaml": (
+                    "rows: {catalogue: finance_lines}",
+                    "rows:\n      before:\n        - {key: sla, label: SLA}",
+                )
+            },
+            r"okonomi\.yaml › sheets\.result\.rows: radene er ikke en katalog; kapittel 2 "
+            r"Økonomi .* catalogues\.finance_lines",
+        ),
     ],
 )
 def test_other_contract_breaches_name_the_key(schemas_copy, edits, message):

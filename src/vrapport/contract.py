@@ -184,6 +184,7 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
         file = _file(template)
         sheets = {s.key: s for s in template.sheets}
         wanted = set(reads.columns) | set(reads.rows) | set(reads.months) | set(reads.year_before)
+        wanted |= set(reads.row_catalogues)
         if reads.topics:
             wanted.add(reads.topic_sheet)
         for sheet_key in sorted(wanted):
@@ -213,6 +214,20 @@ def _chapter(chapter: Chapter, specs: Specs, sections: dict) -> Chapter:  # type
                     f"arket har bare {count} av månedene i året før ({given}); {reader} alle "
                     "tolv (samme periode i fjor og hele fjoråret), og månedene som mangler, "
                     "ville blitt talt som 0. Skriv months_back: 12",
+                )
+        for sheet_key, catalogue in reads.row_catalogues.items():
+            given_catalogue = sheets[sheet_key].rows_catalogue
+            if given_catalogue != catalogue:
+                source = (
+                    f"katalogen «{given_catalogue}»"
+                    if given_catalogue is not None
+                    else "ikke en katalog"
+                )
+                raise _fail(
+                    file,
+                    f"sheets.{sheet_key}.rows",
+                    f"radene er {source}; {reader} én rad per post i {REPORT_FILE} › "
+                    f"catalogues.{catalogue}. Skriv rows: {{catalogue: {catalogue}}}",
                 )
         for sheet_key, rows in reads.rows.items():
             have = [r.key for r in sheets[sheet_key].rows]

@@ -163,6 +163,8 @@ class SheetSpec:
     min_records: int = 0
     # Key figures with a target that a comment paragraph must explain when missed.
     targets: tuple[TargetSpec, ...] = ()
+    # The report.yaml catalogue whose items are the rows (`rows: {catalogue: name}`), if so.
+    rows_catalogue: str | None = None
 
     @property
     def measures(self) -> tuple[ColumnSpec, ...]:
@@ -808,6 +810,7 @@ def _sheet(entry: SheetEntry, report: ReportConfig, where: str) -> SheetSpec:
         blank_rows=entry.blank_rows,
         min_records=entry.min_records,
         targets=tuple(_target(t, columns, f"{where}.targets") for t in entry.targets),
+        rows_catalogue=entry.rows.catalogue if entry.rows is not None else None,
     )
 
 

@@ -95,6 +95,10 @@ class Reads:
     # same period and total): the sheet has them (`rows.months_back: 12`), or the months
     # missing were summed as nothing.
     year_before: tuple[str, ...] = ()
+    # sheet key -> catalogue: sheets whose rows the section reads as a report.yaml
+    # catalogue's items, by the catalogue's keys (the result table's lines); the sheet's rows
+    # are that catalogue (`rows: {catalogue: name}`), or a line had no row to read.
+    row_catalogues: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         types = {

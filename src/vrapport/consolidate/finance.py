@@ -50,6 +50,8 @@ READS = Reads(
     },
     rows={"fte": ("year_start",), "liquidity": ("opening_balance", "credit_limit")},
     months=("fte", "liquidity"),
+    # The result table has a line per finance line, the investment table a row per category.
+    row_catalogues={"result": "finance_lines", "investments": "investment_categories"},
     topics=("result", "income", "costs", "summary", "investments", "liquidity"),
 )
 
