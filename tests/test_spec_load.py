@@ -910,6 +910,24 @@ SILENT = {
         "stått i investeringstabellen; gi kategoriene som skal summeres group: operations, "
         "eller fjern gruppen",
     ),
+    # A group keyed as a category: two rows of one key in the investment table.
+    "investment_group_key_is_a_category": (
+        {
+            "report.yaml": (
+                '{key: acquisitions, label: "Oppkjøp',
+                '{key: projects, label: "Oppkjøp',
+            )
+        },
+        "report.yaml › catalogues.investment_groups[0].key: «projects» er nøkkelen til to "
+        "rader i investeringstabellen (også catalogues.investment_categories[3].key); gi "
+        "radene ulike nøkler",
+    ),
+    # A finance line keyed as a subtotal: the front page took the line for the result.
+    "finance_line_key_is_a_subtotal": (
+        {"report.yaml": ("{key: other_costs, label: Annet", "{key: net_result, label: Annet")},
+        "report.yaml › catalogues.finance_lines[10].key: «net_result» er nøkkelen til to rader "
+        "i resultattabellen (også finance.subtotals.net_result); gi radene ulike nøkler",
+    ),
 }
 
 

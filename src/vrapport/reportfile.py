@@ -554,6 +554,33 @@ class ReportFile(Model):
                         "gi linjene ulike navn"
                     )
                 seen[folded] = where
+        # And keyed once each: the code finds a row by its key, so a finance line keyed
+        # `net_result` was taken for the result (the front page showed the line's variance),
+        # and an investment group keyed as a category gave the table two rows of one key.
+        # (the subtotals first: a line is the one to rename)
+        subtotal_keys = list(Subtotals.model_fields) if self.finance is not None else []
+        finance_keys = [(f"finance.subtotals.{key}", key) for key in subtotal_keys]
+        finance_keys += [
+            (f"catalogues.finance_lines[{i}].key", line.key)
+            for i, line in enumerate(catalogues.finance_lines)
+        ]
+        investment_keys = [
+            (f"catalogues.{name}[{i}].key", item.key)
+            for name in ("investment_categories", "investment_groups")
+            for i, item in enumerate(getattr(catalogues, name))
+        ]
+        for table, keyed in (
+            ("resultattabellen", finance_keys),
+            ("investeringstabellen", investment_keys),
+        ):
+            taken: dict[str, str] = {}
+            for where, key in keyed:
+                if key in taken:
+                    raise ValueError(
+                        f"{where}: «{key}» er nøkkelen til to rader i {table} (også "
+                        f"{taken[key]}); gi radene ulike nøkler"
+                    )
+                taken[key] = where
         return self
 
     @model_validator(mode="after")
