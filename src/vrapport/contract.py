@@ -479,22 +479,26 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) < 1e-9
 
 
-def _judged_targets(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
-    """A target a chapter judges a fact against is one the chapter can write as it is: 0.705
+def _targets_as_written(specs: Specs, chapters: Iterable[Chapter], sections: dict) -> None:  # type: ignore[type-arg]
+    """A target a chapter writes (SectionSpec.target_text) is one it can write as it is: 0.705
     was written «71 %» in chapter 3 while months of 70,6 % were marked as under it."""
     targets = specs.report.model.targets
     for chapter in chapters:
-        for judged in sections[chapter.section].judged.values():
-            target = targets[judged.target]
-            shown = judged.shown(target)
-            if not _same(_percents(shown)[0], target):
+        declared = sections[chapter.section]
+        if declared.target_text is None:
+            continue
+        for key in declared.targets:
+            target = targets[key]
+            shown = declared.target_text(target)
+            written = _percents(shown)[0]
+            if not _same(written, target):
                 raise _fail(
                     REPORT_FILE,
-                    f"targets.{judged.target}",
+                    f"targets.{key}",
                     f"{target:g} vises som «{shown}» i kapittel {chapter.number} "
                     f"{chapter.title}, som vurderer tallene mot {target:g}; rapporten ville "
-                    f"vist et annet mål enn den vurderer mot. Skriv {_percents(shown)[0]:g}, "
-                    "eller et annet mål kapittelet viser som det er",
+                    f"vist et annet mål enn den vurderer mot. Skriv {written:g}, eller et "
+                    "annet mål kapittelet viser som det er",
                 )
 
 
@@ -520,7 +524,8 @@ def _judged_key_figures(specs: Specs, chapters: Iterable[Chapter], sections: dic
         chapter, how = judged[entry.fact]
         where = f"front_page.key_figures[{index}]"
         target = model.targets[how.target]
-        shown = how.shown(target)
+        text = sections[chapter.section].target_text
+        shown = text(target) if text is not None else format_percent(target)
         reader = (
             f"kapittel {chapter.number} {chapter.title} vurderer tallet mot targets."
             f"{how.target} ({target:g}, vist «{shown}»)"
@@ -867,7 +872,7 @@ def check_contract(specs: Specs) -> Specs:
     _explained_targets(specs)
     _portfolio_statuses(specs, chapters)
     _service_windows(specs, chapters)
-    _judged_targets(specs, chapters, sections)
+    _targets_as_written(specs, chapters, sections)
     specs = _judged_key_figures(specs, chapters, sections)
     report = dataclasses.replace(specs.report, chapters=chapters)
     return dataclasses.replace(specs, report=report)

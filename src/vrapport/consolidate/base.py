@@ -230,13 +230,11 @@ UNIT_SHOWS = {
 class Judged:
     """A fact the section judges against a target of report.yaml (`targets.<target>`): it
     misses the target over it (`limit` max: sick leave) or under it (min: calls answered
-    within 60 s), and the section writes the target as `shown` does («5 %»). A key figure of
-    the fact on the front page is judged against the same target (checked when the specs
-    load), or the board saw two verdicts on one figure."""
+    within 60 s). A key figure of the fact on the front page is judged against the same
+    target (checked when the specs load), or the board saw two verdicts on one figure."""
 
     target: str
     limit: Literal["min", "max"]
-    shown: Callable[[float], str]
 
 
 @dataclass(frozen=True)
@@ -246,7 +244,9 @@ class SectionSpec:
     front page; name -> AMOUNT_FACT, SHARE_FACT, ...), and the targets, report.yaml blocks and
     catalogues it needs. `target_sums`: a target that is the sum of others (total sick
     leave = short-term + long-term), as the section computes the rates. `judged`: the facts
-    it judges against a target (fact -> Judged)."""
+    it judges against a target (fact -> Judged); `target_text`: how it writes its targets
+    («5 %»), each of which must be what it writes, or it judged against one figure and
+    printed another."""
 
     name: str
     build: SectionBuilder
@@ -257,6 +257,7 @@ class SectionSpec:
     catalogues: tuple[str, ...] = ()
     target_sums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     judged: Mapping[str, Judged] = field(default_factory=dict)
+    target_text: Callable[[float], str] | None = None
 
 
 SECTIONS: dict[str, SectionSpec] = {}
@@ -271,6 +272,7 @@ def section(
     catalogues: tuple[str, ...] = (),
     target_sums: Mapping[str, tuple[str, ...]] | None = None,
     judged: Mapping[str, Judged] | None = None,
+    target_text: Callable[[float], str] | None = None,
 ) -> Callable[[SectionBuilder], SectionBuilder]:
     """Register a section builder under the name report.yaml's chapters use, with what it
     reads and reports (see SectionSpec)."""
@@ -286,6 +288,7 @@ def section(
             catalogues,
             dict(target_sums or {}),
             dict(judged or {}),
+            target_text,
         )
         return function
 

@@ -510,9 +510,10 @@ def _targets(inputs: SectionInput) -> dict[str, float]:
     # Total sick leave is judged against the total target (over it misses it), as the
     # summary table, the charts' target line and the drafted text judge it.
     judged={
-        fact: Judged(TARGETS[0], "max", target_text)
+        fact: Judged(TARGETS[0], "max")
         for fact in ("sick_leave_month", "sick_leave_ytd", "sick_leave_prior_ytd")
     },
+    target_text=target_text,
 )
 def build(inputs: SectionInput) -> Section:
     period, chapter = inputs.period, inputs.chapter

@@ -745,9 +745,10 @@ def _citer(inputs: SectionInput, role: str, sheet: str) -> Cite:
     # The share answered within 60 s is judged against its target (under it misses it), as
     # the monthly table marks the months under it.
     judged={
-        fact: Judged(TARGET, "min", _percent)
+        fact: Judged(TARGET, "min")
         for fact in ("service_desk_answered_60s_month", "service_desk_answered_60s_previous_month")
     },
+    target_text=_percent,
 )
 def build(inputs: SectionInput) -> Section:
     period, config, chapter = inputs.period, inputs.config, inputs.chapter
