@@ -226,6 +226,69 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "",
         "datosystem",
     ),
+    # str.isdigit() and int() take the digits of other scripts; python-calamine (and Excel)
+    # do not and refuse the whole file: the finding named no sheet and no row (a «²», which
+    # int() refuses, ended as the general «skadet» finding)
+    "row-number-in-other-digits": (
+        lambda: {RESULTAT: lambda d: d.replace(b'<row r="6"', '<row r="٦" hidden="1"'.encode(), 1)},
+        "corrupt-file",
+        "Resultat",
+        "ugyldig cellereferanse «rad ٦»",
+    ),
+    "row-and-cells-in-other-digits": (
+        lambda: {
+            RESULTAT: lambda d: re.sub(
+                rb'<row r="6".*?</row>',
+                lambda m: m.group(0).replace(b'6"', '٦"'.encode()),
+                d,
+                count=1,
+                flags=re.S,
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "ugyldig cellereferanse «rad ٦»",
+    ),
+    "row-number-in-superscript": (
+        lambda: {RESULTAT: lambda d: d.replace(b'<row r="6"', '<row r="²"'.encode(), 1)},
+        "corrupt-file",
+        "Resultat",
+        "ugyldig cellereferanse «rad ²»",
+    ),
+    "merged-range-in-other-digits": (
+        lambda: {RESULTAT: corpus.add_merge("F6:G٦")},
+        "corrupt-file",
+        "Resultat",
+        "ugyldig cellereferanse «F6:G٦»",
+    ),
+    "sheet-size-in-other-digits": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b'<dimension ref="A1:Y17"', '<dimension ref="A1:Y١٧"'.encode()
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "ugyldig størrelse «A1:Y١٧»",
+    ),
+    "shared-string-index-in-other-digits": (
+        lambda: {
+            RESULTAT: lambda d: d.replace(
+                b'<c r="F6" s="12" t="n"><v>34185330</v>',
+                '<c r="F6" s="12" t="s"><v>٠</v>'.encode(),
+                1,
+            )
+        },
+        "corrupt-file",
+        "Resultat",
+        "F6: tekstreferansen «٠» er ugyldig",
+    ),
+    "number-in-other-digits": (
+        lambda: {RESULTAT: lambda d: d.replace(b"<v>34185330</v>", "<v>٣٤</v>".encode(), 1)},
+        "corrupt-file",
+        "Resultat",
+        "F6: tallet er lagret som «٣٤»",
+    ),
     "truncated-sheet-xml": (
         lambda: {RESULTAT: _truncated},
         "corrupt-file",

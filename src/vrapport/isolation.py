@@ -287,9 +287,10 @@ def _number_texts(
 
 
 # A number as a cell's <v> may hold it for python-calamine (Rust's f64 syntax: no spaces,
-# no digit separators, no hexadecimal).
+# no digit separators, no hexadecimal, digits 0–9 only).
 _STORED_NUMBER = re.compile(
-    r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)", re.IGNORECASE
+    r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)",
+    re.IGNORECASE | re.ASCII,  # «٣٤» is no number to Rust's f64 parser
 )
 
 

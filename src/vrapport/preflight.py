@@ -57,7 +57,7 @@ CHUNK = 1 << 16
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-_REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?(\d{1,8})$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?(\d{1,8})$", re.ASCII)  # 0–9 only (see _digits)
 
 # Active content, by what names it in member paths, content types and relationship types.
 ACTIVE_CONTENT = (
@@ -82,6 +82,14 @@ class Refused(Exception):
     def __init__(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
         super().__init__(message)
         self.code, self.message, self.sheet, self.cell = code, message, sheet, cell
+
+
+def _digits(text: str) -> bool:
+    """Only the digits 0–9, at least one. str.isdigit() (and int()) take the digits of other
+    scripts too («٥», «５», «²»: int() refuses the last); python-calamine and Excel read row
+    numbers, cell references, style and text indexes in ASCII digits only, so a «٥» there
+    must not be read as a position vrapport and the reader disagree on."""
+    return text.isascii() and text.isdigit()
 
 
 def col_number(letters: str) -> int:
@@ -421,7 +429,8 @@ _CODES = {
 # The value of a date cell (t="d"): an ISO 8601 date, time or both (ST_Xstring, as Excel
 # writes them: 2024-03-31, 2024-03-31T12:00:00, 12:00:00).
 _ISO_DATE = re.compile(
-    r"^(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?|\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$"
+    r"^(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?|\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$",
+    re.ASCII,
 )
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
@@ -430,7 +439,7 @@ _FALSE = ("0", "false")
 _BOOLEANS = frozenset(("0", "1", "true", "false"))
 # A sheet's size (<dimension ref>) as python-calamine reads it: one or two cells, letters
 # then digits (a row from 1); it refuses the whole file for any other.
-_DIMENSION_CELL = re.compile(r"[A-Za-z]+(\d+)")
+_DIMENSION_CELL = re.compile(r"[A-Za-z]+(\d+)", re.ASCII)
 # A sheet's visibility (<sheet state>) as the format has it; python-calamine refuses the
 # whole file for any other (« hidden », «Hidden»).
 _SHEET_STATES = frozenset(("visible", "hidden", "veryHidden"))
@@ -794,9 +803,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             flagged = kind == "e"
             if odd_styles and kind in (None, "n"):
                 style = attrs.get("s", "0")
-                if style not in odd_styles and not (style.isdigit() and style[0] != "0"):
+                if style not in odd_styles and not (_digits(style) and style[0] != "0"):
                     # s="014" or " 14" is style 14 to every reader
-                    style = str(int(style)) if style.strip().isdigit() else style
+                    style = str(int(style)) if _digits(style.strip()) else style
                 if style in date_styles:
                     dated = odd_styles[style]
                 elif style in odd_styles:
@@ -856,7 +865,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                     sheet,
                 )
             if ref is not None:
-                if not ref.isdigit() or len(ref) > 8 or not 1 <= int(ref) <= EXCEL_ROWS:
+                if not _digits(ref) or len(ref) > 8 or not 1 <= int(ref) <= EXCEL_ROWS:
                     raise bad_ref(f"rad {ref}")
                 if int(ref) < row:
                     raise out_of_order(f"rad {int(ref)}", f"rad {row - 1}")
@@ -870,7 +879,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if _true(attrs.get("hidden")) or _unseen(attrs.get("width"), MIN_COL_WIDTH):
                 # xsd:unsignedInt: min=" 6" is column 6 to LibreOffice
                 low, high = attrs.get("min", "").strip(), attrs.get("max", "").strip()
-                if low.isascii() and low.isdigit() and high.isascii() and high.isdigit():
+                if _digits(low) and _digits(high):
                     scan.hidden_cols.append((int(low), int(high)))
         elif code == _CONDITIONAL:
             conditional[0] = attrs.get("sqref", "")
@@ -880,7 +889,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             shown_as = attrs.get("formatCode", "")
             if len(shown_as) > NUMBER_FORMAT_MAX:
                 raise Refused("corrupt-file", _too_long(shown_as), sheet)
-            shown_as = shown_as or (BUILTIN.get(int(number), "") if number.isdigit() else "")
+            shown_as = shown_as or (BUILTIN.get(int(number), "") if _digits(number) else "")
             if shown_as and may_alter(shown_as):
                 rule_formats.append(shown_as)
         elif code == _RULE_RANGE and rule_formats:
@@ -1004,7 +1013,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             at_col = 0
 
     def shared(index: str) -> None:
-        if not index.isdigit():
+        if not _digits(index):
             raise Refused(
                 "corrupt-file",
                 f"{where}, celle {col_letters(at_col)}{at_row}: tekstreferansen «{index[:20]}» "
@@ -1213,7 +1222,7 @@ def _count_shared(
             for key in ("count", "uniqueCount"):
                 value = attrs.get(key)
                 if value is not None:
-                    declared[key] = int(value) if value.isdigit() else -1
+                    declared[key] = int(value) if _digits(value) else -1
 
     def end(name: str) -> None:
         tag = local_name(name)
@@ -1416,7 +1425,7 @@ def _too_long(code: str) -> str:
 def _number_id(value: str | None) -> str:
     """A numFmtId as the number it is (xsd:unsignedInt: «09» and « 9 » are 9 to a reader)."""
     text = (value or "").strip()
-    return str(int(text)) if text.isascii() and text.isdigit() else (value or "")
+    return str(int(text)) if _digits(text) else (value or "")
 
 
 def _serial(text: str) -> float:
