@@ -259,3 +259,17 @@ def test_a_merged_text_beyond_excels_limit_in_utf16_is_an_error_not_cut_silently
     table = Table("t", "T", header, (Row("r", "Rad", (wide,)),), column_spans=(2,))
     with pytest.raises(WriteError, match="tekst"):
         write_report(_report(table), tmp_path / "r.xlsx")
+
+
+@pytest.mark.parametrize("lead", ["Linjeleie", "Linjeleie _x2014_ Annet"])
+def test_a_paragraph_with_a_bold_lead_keeps_text_excel_would_read_as_an_escape(
+    tmp_path: Path, lead: str
+):
+    """«_x2014_» typed in a comment is that text, not «—»: xlsxwriter escapes it twice in a
+    rich string (the report showed «_x005F_x2014_»), so such a paragraph is written plain."""
+    text = f"{lead}: kostnaden _x2014_ og _x00E5_ står som skrevet."
+    out = write_report(
+        _report(Text(text, lead=lead), Text("Uten ledd _x0041_.")), tmp_path / "r.xlsx"
+    )
+    cells = [v for row in read_grids(out)["S"] for v in row if isinstance(v, str) and v]
+    assert cells == [text, "Uten ledd _x0041_."]
