@@ -497,3 +497,76 @@ def test_a_conditional_format_of_white_type_on_a_dark_fill_is_seen(specs: Specs,
         _conditional(b'<color rgb="FFFFFFFF"/>', fill),
     )
     assert _found(path, specs, "number-format-alters", "number-format-hides") == []
+
+
+@pytest.mark.parametrize(
+    ("font", "hidden"),
+    [
+        (b'<color rgb="FFFFF2CC"/>', True),  # the input cells' own fill, by value
+        (b'<color rgb="00FFF2CC"/>', True),  # any alpha
+        (b'<color rgb="FFFF0000"/>', False),  # red type on the pale fill is seen
+    ],
+)
+def test_a_conditional_format_in_the_type_of_the_cells_own_fill_hides_the_figure(
+    specs: Specs, tmp_path: Path, font: bytes, hidden: bool
+):
+    """A rule «> 0» whose style sets the type colour only, to the colour of the input cells'
+    own fill: the figures vanish while it holds, and reached the report without a finding."""
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", _conditional(font))
+    found = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert sorted((f.cell, f.severity) for f in found) == (
+        [("F6", "warning"), ("F7", "warning")] if hidden else []
+    )
+    why = "en betinget formatering gir cellen skrift i samme farge som fyllfargen"
+    assert all(f"vises ikke i cellen ({why})" in f.message for f in found)
+
+
+def _excel_2010_rule(dxf: str) -> dict[str, Callable[[bytes], bytes]]:
+    """Edits giving Resultat!F6:F7 an Excel 2010 conditional format (value > 0) whose own
+    style is `dxf` (the inside of its <x14:dxf>)."""
+    x14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+    xm = "http://schemas.microsoft.com/office/excel/2006/main"
+    ext = (
+        f'<extLst><ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" xmlns:x14="{x14}">'
+        f'<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="{xm}">'
+        '<x14:cfRule type="cellIs" priority="9" operator="greaterThan" id="{0-0-0-0-1}">'
+        f"<xm:f>0</xm:f><x14:dxf>{dxf}</x14:dxf>"
+        "</x14:cfRule><xm:sqref>F6:F7</xm:sqref></x14:conditionalFormatting>"
+        "</x14:conditionalFormattings></ext></extLst>"
+    ).encode()
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    return {member: lambda data: data.replace(b"</worksheet>", ext + b"</worksheet>", 1)}
+
+
+@pytest.mark.parametrize(
+    ("dxf", "why"),
+    [
+        ('<font><color rgb="FFFFFFFF"/></font>', "hvit skrift"),
+        (
+            '<font><b/><color theme="5"/></font>'
+            '<fill><patternFill><bgColor theme="5"/></patternFill></fill>',
+            "skrift i samme farge som fyllfargen",
+        ),
+        ('<font><color rgb="FFFF0000"/></font>', ""),  # red type is seen
+        (  # a white border's colour is no type colour
+            '<font><b/></font><border><left style="thin"><color rgb="FFFFFFFF"/></left></border>',
+            "",
+        ),
+        (  # white type on a dark fill is seen
+            '<font><color rgb="FFFFFFFF"/></font>'
+            '<fill><patternFill><bgColor rgb="FFC00000"/></patternFill></fill>',
+            "",
+        ),
+    ],
+)
+def test_an_excel_2010_conditional_format_in_unseen_type_hides_the_figure(
+    specs: Specs, tmp_path: Path, dxf: str, why: str
+):
+    """Excel 2010's conditional formats hold their style in the rule (<x14:dxf>): its type
+    colour was not looked at, and white type over F6:F7 reached the report unseen."""
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", _excel_2010_rule(dxf))
+    found = _found(path, specs, "number-format-alters", "number-format-hides")
+    assert sorted((f.cell, f.severity) for f in found) == (
+        [("F6", "warning"), ("F7", "warning")] if why else []
+    )
+    assert all(f"en betinget formatering gir cellen {why})" in f.message for f in found)

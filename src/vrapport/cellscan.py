@@ -35,6 +35,11 @@ SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
 WHITE_TYPE = "(hvit skrift)"
 # ... or in type of the colour of its own fill (a conditional format's: of its own fill)
 FILL_TYPE = "(skrift i fyllfargen)"
+# ... or (a cell's style) a solid fill of the colour after FILLED, which a conditional format
+# giving type of the colour after TYPED (and no fill of its own) hides the figure on: only
+# styles of a fill some conditional format's type has, and those formats, are so marked.
+FILLED = "(fyll) "
+TYPED = "(skrift) "
 
 
 @dataclass

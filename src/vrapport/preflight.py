@@ -28,9 +28,11 @@ from xml.parsers import expat
 from vrapport.cellscan import (
     ESCAPE,
     FILL_TYPE,
+    FILLED,
     FORMULA_WITHOUT_VALUE,
     LAST_DECODED,
     SHARED_FOLLOWER,
+    TYPED,
     WHITE_TYPE,
     BookScan,
     SheetScan,
@@ -373,6 +375,9 @@ _CONDITIONAL, _RULE = 8, 9
 # the rule (<x14:dxf><numFmt/>) and its range in an element (<xm:sqref>), not attributes.
 _RULE_FORMAT, _RULE_RANGE = 10, 11
 _DIMENSION = 15
+# ... and its type and fill colours (<x14:dxf><font><color/></font><fill><patternFill>
+# <bgColor/></patternFill></fill>): elements no cell has, looked at inside a rule only.
+_RULE_FONT, _RULE_COLOR, _RULE_PATTERN, _RULE_FG, _RULE_BG = 16, 17, 18, 19, 20
 # The parts of an inline text (see _TextParts): watched in the sheet pass as a state, not
 # an object per cell (an inline text is in every text cell of a register).
 _TEXT, _RUN, _PHONETIC = 12, 13, 14
@@ -425,6 +430,11 @@ _CODES = {
     "numFmt": _RULE_FORMAT,
     "sqref": _RULE_RANGE,
     "dimension": _DIMENSION,
+    "font": _RULE_FONT,
+    "color": _RULE_COLOR,
+    "patternFill": _RULE_PATTERN,
+    "fgColor": _RULE_FG,
+    "bgColor": _RULE_BG,
 }
 # The value of a date cell (t="d"): an ISO 8601 date, time or both (ST_Xstring, as Excel
 # writes them: 2024-03-31, 2024-03-31T12:00:00, 12:00:00).
@@ -583,8 +593,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     date_styles = {
         style
         for style, code in odd_styles.items()
-        if code not in (WHITE_TYPE, FILL_TYPE) and shows_date(code)
+        if code not in (WHITE_TYPE, FILL_TYPE) and not code.startswith(FILLED) and shows_date(code)
     }
+    # The fills (their colour) of cell styles some conditional format's type has
+    filled = {code[len(FILLED) :] for code in odd_styles.values() if code.startswith(FILLED)}
     dated: str | None = None  # the format of the current cell, when a date style
     area = _SheetArea()
     scan = SheetScan()
@@ -627,6 +639,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     conditional = [""]  # the sqref of the <conditionalFormatting> being read
     # its x14 rules' number formats that may alter a number; None outside one
     rule_formats: list[str] | None = None
+    # an Excel 2010 rule's own style (<x14:dxf>): its type colour, its fill colour, inside
+    # its <font>, inside a solid <patternFill>
+    rule_style: list[Any] = [None, None, False, False]
 
     def outside(ref: str, cell: str = "") -> Refused:
         return Refused(
@@ -896,7 +911,20 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             collecting = _RULE_RANGE
             text.clear()
             parser.CharacterDataHandler = text.append
+        elif code >= _RULE_FONT:
+            if rule_formats is None:
+                return
+            if code == _RULE_FONT:
+                rule_style[2] = True
+            elif code == _RULE_COLOR and rule_style[2]:
+                rule_style[0] = _colour(attrs)
+            elif code == _RULE_PATTERN:
+                pattern = attrs.get("patternType")
+                rule_style[3] = pattern is None or pattern.strip() == "solid"
+            elif rule_style[3] and (code == _RULE_BG or rule_style[1] is None):
+                rule_style[1] = _colour(attrs)
         elif code == _RULE:
+            rule_style[:] = [None, None, False, False]
             # Excel shows a cell in the rule's range with the rule's format (its dxf) while
             # the rule holds: a number format there may show the number otherwise.
             shown_as = odd_styles.get(f"dxf:{_number_id(attrs.get('dxfId'))}", "")
@@ -962,6 +990,14 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             collecting = 0
         elif code == _CONDITIONAL:
             rule_formats = None
+        elif code == _RULE_FONT:
+            rule_style[2] = False
+        elif code == _RULE_PATTERN:
+            rule_style[3] = False
+        elif code == _RULE and rule_formats is not None:
+            unseen = _unseen_by(rule_style[0], rule_style[1])
+            if unseen and (not unseen.startswith(TYPED) or unseen[len(TYPED) :] in filled):
+                rule_formats.append(unseen)
         elif code == _CELL:
             in_cell = False
             if kind == "b" and value is not None and value.strip().lower() not in _BOOLEANS:
@@ -1460,6 +1496,8 @@ def _number_formats(
     dxf = -1  # the index of the <dxf> being read (a conditional format's style), or -1
     dxf_font: str | None = None  # the colour of that <dxf>'s type, and of its fill
     dxf_fill: str | None = None
+    fill_of: dict[str, str] = {}  # cell style (not odd otherwise) -> the colour of its fill
+    typed: set[str] = set()  # the type colours of conditional formats with no fill
 
     def format_code(attrs: dict[str, str]) -> str:
         code = attrs.get("formatCode", "")
@@ -1527,6 +1565,10 @@ def _number_formats(
                 odd[str(index)] = FILL_TYPE
             elif code and (may_alter(code) or shows_date(code)):
                 odd[str(index)] = code
+            elif (
+                fill_colour := fill_colours.get(_number_id(attrs.get("fillId", "0")))
+            ) is not None:
+                fill_of[str(index)] = fill_colour
             index += 1
 
     def end(name: str) -> None:
@@ -1540,18 +1582,42 @@ def _number_formats(
             in_font = False
         elif tag == "patternFill":
             solid = False
-        elif tag == "dxf" and f"dxf:{dxf}" not in odd and dxf_font is not None:
-            if dxf_font == _WHITE and dxf_fill in (None, _WHITE):
-                odd[f"dxf:{dxf}"] = WHITE_TYPE
-            elif dxf_font == dxf_fill:
-                odd[f"dxf:{dxf}"] = FILL_TYPE
+        elif tag == "dxf" and f"dxf:{dxf}" not in odd:
+            unseen = _unseen_by(dxf_font, dxf_fill)
+            if unseen:
+                odd[f"dxf:{dxf}"] = unseen
+                if unseen.startswith(TYPED):
+                    typed.add(unseen[len(TYPED) :])
         elif tag == "dxfs":
             dxf = -1
 
     parser = xml_parser()
     parser.StartElementHandler, parser.EndElementHandler = start, end
     stream.parse(archive, info, parser, "Stilene i filen")
+    # A conditional format's type on no fill of its own hides a figure on a cell filled in
+    # that colour: such cell styles are marked, and such formats kept only when one is.
+    for style, colour in fill_of.items():
+        if colour in typed:
+            odd[style] = FILLED + colour
+    kept = {odd[style][len(FILLED) :] for style in fill_of if style in odd}
+    for key in [k for k, code in odd.items() if code.startswith(TYPED)]:
+        if odd[key][len(TYPED) :] not in kept:
+            del odd[key]
     return odd
+
+
+def _unseen_by(font: str | None, fill: str | None) -> str | None:
+    """What a conditional format's style of type colour `font` and fill colour `fill` (None:
+    none of its own) shows a figure in when nobody sees it: WHITE_TYPE (white type, no fill
+    or a white one), FILL_TYPE (type of its own fill's colour) or, with no fill of its own,
+    TYPED and the colour (unseen on a cell of that fill, FILLED); None for seen type."""
+    if font is None:
+        return None
+    if font == _WHITE and fill in (None, _WHITE):
+        return WHITE_TYPE
+    if font == fill:
+        return FILL_TYPE
+    return TYPED + font if fill is None else None
 
 
 _WHITE = "white"

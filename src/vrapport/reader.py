@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
-from vrapport.cellscan import FILL_TYPE, SHARED_FOLLOWER, WHITE_TYPE, SheetScan, linked_name
+from vrapport.cellscan import (
+    FILL_TYPE,
+    FILLED,
+    SHARED_FOLLOWER,
+    TYPED,
+    WHITE_TYPE,
+    SheetScan,
+    linked_name,
+)
 from vrapport.findings import ERROR, TEMPLATE_SOURCE, WARNING, Finding, Severity, row_ref
 from vrapport.formulas import Evaluator, close
 from vrapport.isolation import Workbook, read_workbooks
@@ -1193,9 +1201,14 @@ def _number_formats(
     by_rules = _conditional_codes(data, conditional) if conditional else {}
     for cell, label, key in _input_cells_by_column(data):
         code = formats.get(cell)
+        fill = None
+        if code is not None and code.startswith(FILLED):  # a fill, shown as it is
+            fill, code = code[len(FILLED) :], None
         by_rule = code is None and cell in by_rules
         if by_rule:
             code = by_rules[cell]
+            if code.startswith(TYPED):  # the rule's type on the cell's own fill
+                code = FILL_TYPE if code[len(TYPED) :] == fill else None
         if code is None:
             continue
         column = data.spec.column(key)
