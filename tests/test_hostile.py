@@ -32,6 +32,11 @@ def _truncated(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
 
+def _member(name: str) -> bytes:
+    with zipfile.ZipFile(EXAMPLES / "okonomi.xlsx") as archive:
+        return archive.read(name)
+
+
 # name -> (edits of okonomi.xlsx, finding code, sheet named, words in the message)
 CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
     "last-cell-of-grid": (
@@ -288,6 +293,24 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
         "corrupt-file",
         "Resultat",
         "F6: tallet er lagret som «٣٤»",
+    ),
+    # python-calamine's zip reader takes «\\» for «/»: it read the second copy (99 for
+    # 34 185 330 at F6) while pre-flight checked the first, and 99 reached the report
+    "sheet-twice-once-with-backslashes": (
+        lambda: {
+            RESULTAT.replace("/", "\\"): _member(RESULTAT).replace(
+                b"<v>34185330</v>", b"<v>99</v>", 1
+            )
+        },
+        "suspicious-file",
+        "",
+        "dupliserte deler",
+    ),
+    "backslash-path-out-of-the-archive": (
+        lambda: {"xl\\..\\..\\evil.xml": b"<x/>"},
+        "suspicious-file",
+        "",
+        "ugyldige stier",
     ),
     "truncated-sheet-xml": (
         lambda: {RESULTAT: _truncated},

@@ -1696,9 +1696,12 @@ def _check_archive(
         raise Refused(
             "suspicious-file", f"Filen har {len(infos)} deler; det er for mange for en mal."
         )
-    if len({n.casefold() for n in names}) != len(names):  # part names ignore case (OPC)
+    # Part names ignore case (OPC), and python-calamine's zip reader takes a «\» for a «/»
+    # (of xl/worksheets/sheet2.xml and xl\worksheets\sheet2.xml it read the second)
+    slashed = [n.replace("\\", "/") for n in names]
+    if len({n.casefold() for n in slashed}) != len(names):
         raise Refused("suspicious-file", "Filen har dupliserte deler og kan være manipulert.")
-    if any(n.startswith("/") or ".." in n.split("/") for n in names):
+    if any(n.startswith("/") or ".." in n.split("/") for n in slashed):
         raise Refused("suspicious-file", "Filen har ugyldige stier og kan være manipulert.")
     total = 0
     for info in infos:
