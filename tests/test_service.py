@@ -27,7 +27,7 @@ from vrapport.service.app import create_app
 from vrapport.service.auth import COOKIE
 from vrapport.service.core import Config, expected_templates
 from vrapport.service.engine import changed_cells
-from vrapport.service.ledger import Ledger, too_large
+from vrapport.service.ledger import Ledger, Seen, too_large
 from vrapport.spec import Specs
 
 P = str(PERIOD)
@@ -566,7 +566,7 @@ def test_of_decisions_made_at_once_on_the_same_view_one_is_made(
     def decide(i: int) -> int:
         action = "godkjent" if i % 2 else "returnert"
         try:
-            service.decide(P, "hr", action, f"Vedtak {i}", state.latest.sha256, 0, 1)
+            service.decide(P, "hr", action, f"Vedtak {i}", Seen(state.latest.sha256, 1, 0))
         except LedgerError as exc:
             return exc.status
         return 200

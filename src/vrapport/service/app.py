@@ -59,6 +59,7 @@ from vrapport.service.ledger import (
     APPROVED,
     RETURNED,
     LedgerError,
+    Seen,
     local_time,
     too_large,
 )
@@ -516,7 +517,12 @@ class Pages:
             raise LedgerError(400, "Skjemaet sier ikke hvilken versjon du så; last siden på nytt.")
         try:
             await run_in_threadpool(
-                self.service.decide, period, template, action, comment, seen, int(decided), int(seq)
+                self.service.decide,
+                period,
+                template,
+                action,
+                comment,
+                Seen(seen, int(seq), int(decided)),
             )
         except LedgerError as exc:
             if exc.status != 409:
@@ -654,7 +660,7 @@ class Pages:
                 "godkjennes aldri en versjon ingen har sett.",
             )
         state = await run_in_threadpool(
-            self.service.decide, period, template, action, comment, seen, decided, seq
+            self.service.decide, period, template, action, comment, Seen(seen, seq, decided)
         )
         return JSONResponse(state.to_dict())
 

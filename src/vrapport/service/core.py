@@ -18,10 +18,12 @@ from vrapport.service.ledger import (
     ERRORS,
     MISSING,
     RETURNED,
+    UNCHECKED,
     Decision,
     Ledger,
     LedgerError,
     ReportRow,
+    Seen,
     SubmissionState,
     Version,
     period_locked,
@@ -277,16 +279,14 @@ class Service:
         template: str,
         action: str,
         comment: str,
-        seen: str | None = None,
-        decided: int | None = None,
-        seen_seq: int | None = None,
+        seen: Seen = UNCHECKED,
     ) -> SubmissionState:
-        """See Ledger.decide: `seen`, `seen_seq` and `decided` are what the controller saw."""
+        """See Ledger.decide: `seen` is what the controller saw."""
         period = self.open_period(period)
         if action == RETURNED and not comment.strip():
             raise LedgerError(400, NEEDS_COMMENT)
         name = self.title(self.known(template))
-        self.ledger.decide(period, template, action, comment, seen, decided, seen_seq, name)
+        self.ledger.decide(period, template, action, comment, seen, name)
         return self.ledger.state(period, template)
 
     def build(self, period: str, partial: bool, pdf: bool) -> ReportRow:

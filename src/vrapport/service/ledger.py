@@ -114,6 +114,20 @@ def local_time(stamp: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What the controller looked at when deciding (None: not checked): the latest
+    version's SHA-256 and number, and the decisions made on it so far
+    (SubmissionState.decisions)."""
+
+    sha256: str | None = None
+    seq: int | None = None
+    decisions: int | None = None
+
+
+UNCHECKED = Seen()  # a decision that checks nothing the controller saw
+
+
+@dataclass(frozen=True)
 class PeriodRow:
     period: str
     opened_at: str
@@ -493,18 +507,16 @@ class Ledger:
         template: str,
         action: str,
         comment: str,
-        seen: str | None = None,
-        decided: int | None = None,
-        seen_seq: int | None = None,
+        seen: Seen = UNCHECKED,
         name: str = "",
     ) -> Version:
-        """Approve or return the latest version of `template` in `period`; with `seen` (the
-        SHA-256 of the version the controller looked at) and `seen_seq` (its number), only if
-        that is still the latest: a version uploaded meanwhile is never approved unseen; with
-        `decided` (SubmissionState.decisions as the controller saw it), only if no decision
-        was made since: a page loaded before another tab's (or controller's) decision does
-        not silently override it. Both are checked in the transaction that decides, so of
-        decisions made at once on the same view one is made and the others refused (409).
+        """Approve or return the latest version of `template` in `period`; with the version
+        the controller looked at (`seen.sha256`, `seen.seq`), only if that is still the
+        latest: a version uploaded meanwhile is never approved unseen; with the decisions
+        it had (`seen.decisions`), only if no decision was made since: a page loaded before
+        another tab's (or controller's) decision does not silently override it. Both are
+        checked in the transaction that decides, so of decisions made at once on the same
+        view one is made and the others refused (409).
         `name`: the template as users know it, in the messages (default: its key)."""
         name = name or template
         with self._write() as db:
@@ -520,16 +532,16 @@ class Ledger:
             ).fetchone()
             if latest is None:
                 raise LedgerError(409, f"«{name}» har ikke levert noe for {period}.")
-            if (seen is not None and latest["sha256"] != seen) or (
-                seen_seq is not None and latest["seq"] != seen_seq
+            if (seen.sha256 is not None and latest["sha256"] != seen.sha256) or (
+                seen.seq is not None and latest["seq"] != seen.seq
             ):
                 raise LedgerError(
                     409,
                     f"«{name}» har levert versjon {latest['seq']} etter versjonen du så "
                     "på; se på den nye versjonen før du bestemmer deg.",
                 )
-            if decided is not None:
-                _refuse_if_decided_since(db, period, template, decided, name)
+            if seen.decisions is not None:
+                _refuse_if_decided_since(db, period, template, seen.decisions, name)
             if action == APPROVED and latest["errors"]:
                 raise LedgerError(
                     409,
