@@ -77,6 +77,16 @@ def approve(client: TestClient, controller: dict[str, str], template: str, perio
     )
 
 
+def upload_form(client: TestClient, token: str, template: str, body: bytes, **fields: str):  # type: ignore[no-untyped-def]
+    """Log in as the department of `token` and send `body` through its page's upload form
+    (with the page's CSRF value and any other `fields`, such as `kommentar`)."""
+    login(client, token)
+    page = client.get(f"/perioder/{P}/{template}").text
+    files = {"fil": (f"{template}.xlsx", body)}
+    data = {"csrf": csrf(page), **fields}
+    return client.post(f"/perioder/{P}/{template}/last-opp", files=files, data=data)
+
+
 def login(client: TestClient, token: str) -> None:
     response = client.get("/logg-inn", params={"token": token})
     assert response.status_code == 303
@@ -1074,10 +1084,7 @@ def test_the_same_file_again_is_that_version_and_keeps_its_approval(
     again = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
     assert (again["again"], again["seq"], again["status"]) == (True, 1, "godkjent")
     assert again["version"] == first["version"]
-    login(client, hr)
-    token = csrf(client.get(f"/perioder/{P}/hr").text)
-    files = {"fil": ("hr.xlsx", (EXAMPLES / "hr.xlsx").read_bytes())}
-    sent = client.post(f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token})
+    sent = upload_form(client, hr, "hr", (EXAMPLES / "hr.xlsx").read_bytes())
     assert sent.headers["location"].endswith("?ny=igjen")
     page = client.get(sent.headers["location"]).text
     assert "Filen er den samme som versjon 1" in page and "(status: Godkjent)" in page
@@ -1096,10 +1103,7 @@ def test_the_returned_file_sent_again_is_a_new_delivery_the_controller_sees(
     first = put(client, hr, "hr", EXAMPLES / "hr.xlsx").json()
     back = f"/api/periods/{P}/submissions/hr/return"
     client.post(back, headers=controller, json={"comment": "Sjekk sykefraværet i B6."})
-    login(client, hr)
-    token = csrf(client.get(f"/perioder/{P}/hr").text)
-    files = {"fil": ("hr.xlsx", (EXAMPLES / "hr.xlsx").read_bytes())}
-    sent = client.post(f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token})
+    sent = upload_form(client, hr, "hr", (EXAMPLES / "hr.xlsx").read_bytes())
     assert sent.headers["location"].endswith("?ny=1")
     page = client.get(sent.headers["location"]).text
     assert "Filen er den samme som versjon 1, som controller returnerte." in page
@@ -1202,12 +1206,7 @@ def test_an_upload_comment_through_the_api_and_one_that_makes_no_version(
     assert (again.json()["comment"], again.json()["comment_dropped"]) == ("Første levering.", True)
     too_long = client.put(url, params={"comment": "æ" * 1001}, content=body, headers=bearer(hr))
     assert too_long.status_code == 400 and "høyst 1000" in too_long.json()["error"]
-    login(client, hr)
-    token = csrf(client.get(f"/perioder/{P}/hr").text)
-    files = {"fil": ("hr.xlsx", body)}
-    sent = client.post(
-        f"/perioder/{P}/hr/last-opp", files=files, data={"csrf": token, "kommentar": "Igjen."}
-    )
+    sent = upload_form(client, hr, "hr", body, kommentar="Igjen.")
     assert sent.headers["location"].endswith("?ny=igjen&uten_kommentar=1")
     page = client.get(sent.headers["location"]).text
     assert 'id="kommentar-ikke-lagret"' in page and "Kommentaren ble ikke lagret" in page
