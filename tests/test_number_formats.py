@@ -181,25 +181,10 @@ def test_a_conditional_format_that_scales_is_an_error_at_its_cells(specs: Specs,
     """Excel shows a cell with its conditional format's number format while the rule holds:
     a rule «>0» with «#,##0,» over F6:F7 shows 34 185 for 34 185 330 (no finding before);
     dxfId="02" is dxf 2 (xsd:unsignedInt)."""
-    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
-
-    def styles(data: bytes) -> bytes:
-        added = b'<dxf><numFmt numFmtId="171" formatCode="#,##0,"/></dxf></dxfs>'
-        return data.replace(b'<dxfs count="2">', b'<dxfs count="3">').replace(b"</dxfs>", added)
-
-    def rule(data: bytes) -> bytes:
-        conditional = (
-            b'<conditionalFormatting sqref="F6:F7 H20"><cfRule type="cellIs" dxfId="02" '
-            b'priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
-            b"</conditionalFormatting>"
-        )
-        return data.replace(b"<dataValidations", conditional + b"<dataValidations", 1)
-
-    path = rewrite(
-        EXAMPLES / "okonomi.xlsx",
-        tmp_path / "okonomi.xlsx",
-        {"xl/styles.xml": styles, member: rule},
+    scaling = _conditional_rule(
+        b'<numFmt numFmtId="171" formatCode="#,##0,"/>', b"F6:F7 H20", b"02"
     )
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", scaling)
     found = _found(path, specs, "number-format-alters", "number-format-hides")
     assert [(f.sheet, f.cell, f.severity) for f in found] == [
         ("Resultat", "F6", "error"),
@@ -445,24 +430,35 @@ def test_a_white_border_does_not_make_a_figure_white(specs: Specs, example_copy)
     assert _found(path, specs, "number-format-alters", "number-format-hides") == []
 
 
-def _conditional(font: bytes, fill: bytes = b"") -> dict[str, Callable[[bytes], bytes]]:
-    """Edits giving Resultat!F6:F7 a conditional format (value > 0) whose style has the
-    type colour `font` (a <color>) and the fill `fill` (a <fill>, or none)."""
+def _conditional_rule(
+    dxf: bytes, sqref: bytes = b"F6:F7", dxf_id: bytes = b"2"
+) -> dict[str, Callable[[bytes], bytes]]:
+    """Edits giving Resultat's cells `sqref` a conditional format (value > 0) whose style (a
+    third <dxf>, referred to as `dxf_id`) holds `dxf`."""
     member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
 
     def styles(data: bytes) -> bytes:
-        added = b"<dxf><font>" + font + b"</font>" + fill + b"</dxf></dxfs>"
+        added = b"<dxf>" + dxf + b"</dxf></dxfs>"
         return data.replace(b'<dxfs count="2">', b'<dxfs count="3">').replace(b"</dxfs>", added)
 
     def rule(data: bytes) -> bytes:
         conditional = (
-            b'<conditionalFormatting sqref="F6:F7"><cfRule type="cellIs" dxfId="2" '
-            b'priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
+            b'<conditionalFormatting sqref="'
+            + sqref
+            + b'"><cfRule type="cellIs" dxfId="'
+            + dxf_id
+            + b'" priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
             b"</conditionalFormatting>"
         )
         return data.replace(b"<dataValidations", conditional + b"<dataValidations", 1)
 
     return {"xl/styles.xml": styles, member: rule}
+
+
+def _conditional(font: bytes, fill: bytes = b"") -> dict[str, Callable[[bytes], bytes]]:
+    """Edits giving Resultat!F6:F7 a conditional format (value > 0) whose style has the
+    type colour `font` (a <color>) and the fill `fill` (a <fill>, or none)."""
+    return _conditional_rule(b"<font>" + font + b"</font>" + fill)
 
 
 @pytest.mark.parametrize(
