@@ -240,17 +240,24 @@ def test_the_counting_dates_over_the_table_have_room_beside_each_other(example_r
         assert width >= min(len(cell.value), 13) + 2, (cell.value, width)
 
 
+def _built_from_counts(specs, make_filled, tmp_path, *counts):  # type: ignore[no-untyped-def]
+    """The report built from a DocMap submission of `counts` ((date, open), ...) alone: the
+    outcome, the report's sheets and the front page's line «Åpne avvik i DocMap»."""
+    folder = tmp_path / "innsendt"
+    folder.mkdir()
+    make_filled("kvalitet", {"open_deviations": _log(*counts)}, name="innsendt/kvalitet.xlsx")
+    outcome = build([folder], PERIOD, tmp_path / "rapport.xlsx", specs)
+    assert not outcome.blocked, [str(f) for f in outcome.findings]
+    grids = read_grids(tmp_path / "rapport.xlsx")
+    front = next(r for r in grids["Forside"] if r[0] == "Åpne avvik i DocMap")
+    return outcome, grids, front
+
+
 def test_front_page_compares_with_the_count_a_month_earlier_only(specs, make_filled, tmp_path):
     """The key figure's «forrige måned» is the count on the first of the month before; with
     1 March missing, 1 April's 258 was compared with 1 February's 252 as «forrige måned»."""
-    folder = tmp_path / "innsendt"
-    folder.mkdir()
-    rows = _log((dt.datetime(2024, 2, 1), 252), (dt.datetime(2024, 4, 1), 258))
-    make_filled("kvalitet", {"open_deviations": rows}, name="innsendt/kvalitet.xlsx")
-    outcome = build([folder], PERIOD, tmp_path / "rapport.xlsx", specs)
-    assert not outcome.blocked, [str(f) for f in outcome.findings]
-    front = next(
-        r for r in read_grids(tmp_path / "rapport.xlsx")["Forside"] if r[0] == "Åpne avvik i DocMap"
+    _, _, front = _built_from_counts(
+        specs, make_filled, tmp_path, (dt.datetime(2024, 2, 1), 252), (dt.datetime(2024, 4, 1), 258)
     )
     assert front[1] == 258 and "forrige måned" not in front[2] and "252" not in front[2]
 
@@ -259,15 +266,10 @@ def test_front_page_shows_no_count_when_the_closing_count_is_missing(specs, make
     """Without the count of 1 April, the March report's front page showed 1 March's 255 as
     «Åpne avvik i DocMap», undated, as if it were the count at the end of March. The line
     stays, without a figure, and says which count is missing and what the last one was."""
-    folder = tmp_path / "innsendt"
-    folder.mkdir()
-    rows = _log((dt.datetime(2024, 2, 1), 252), (dt.datetime(2024, 3, 1), 255))
-    make_filled("kvalitet", {"open_deviations": rows}, name="innsendt/kvalitet.xlsx")
-    outcome = build([folder], PERIOD, tmp_path / "rapport.xlsx", specs)
-    assert not outcome.blocked, [str(f) for f in outcome.findings]
+    outcome, grids, front = _built_from_counts(
+        specs, make_filled, tmp_path, (dt.datetime(2024, 2, 1), 252), (dt.datetime(2024, 3, 1), 255)
+    )
     assert "missing-closing-count" in {f.code for f in outcome.findings}
-    grids = read_grids(tmp_path / "rapport.xlsx")
-    front = next(r for r in grids["Forside"] if r[0] == "Åpne avvik i DocMap")
     assert front[1] in (None, "")
     assert front[2] == "Mangler tellingen pr. 1. april 2024; siste telling 1. mars 2024: 255"
     # The chapter still shows the counts it has, with their dates.
