@@ -26,6 +26,13 @@ def round_half_away(value: float, digits: int = 0) -> float:
     return float(exact.quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT))
 
 
+def shown_share(share: float) -> float:
+    """A share as the report shows it, to a tenth of a percent («5,0 %» for 0,0504): what a
+    share is judged by wherever the report shows a verdict beside it (front page, chapters,
+    explained-targets), so a figure shown on target is never marked as missing it."""
+    return round_half_away(share, 3)
+
+
 def thousands(kroner: float) -> int:
     """Kroner to whole thousands, rounded half away from zero."""
     return int(round_half_away(kroner / 1000))

@@ -25,7 +25,7 @@ from vrapport.consolidate.base import (
     number_columns,
     section,
 )
-from vrapport.numbers import format_number, round_half_away
+from vrapport.numbers import format_number, round_half_away, shown_share
 from vrapport.period import MONTHS_NB, MONTHS_SHORT_NB, Period
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 from vrapport.report.model import (
@@ -242,7 +242,7 @@ def summary_table(
         # As the table shows the two (one decimal of a percent, as _relation compares): 5,04 %
         # shown «5,0 %» against 5,0 % is on target, not a red «+0,0 %».
         gap = (
-            round_half_away(round_half_away(ytd_rate, 3) - round_half_away(target, 3), 3)
+            shown_share(shown_share(ytd_rate) - shown_share(target))
             if target is not None and ytd_rate is not None
             else None
         )

@@ -29,7 +29,7 @@ from vrapport.consolidate.base import (
     number_columns,
     section,
 )
-from vrapport.numbers import format_number, round_half_away
+from vrapport.numbers import format_number, round_half_away, shown_share
 from vrapport.period import MONTHS_SHORT_NB, Period
 from vrapport.reader import MONTH
 from vrapport.report.model import (
@@ -243,7 +243,7 @@ def under(share: float | None, target: float) -> bool:
     """Whether `share` misses the target, judged as the front page's key figure and the check
     explained-targets judge it, to a tenth of a percent: 69,96 % was marked red under a target
     of 70 % here while the front page showed it green at 70,0 %."""
-    return share is not None and round_half_away(share, 3) < target
+    return share is not None and shown_share(share) < target
 
 
 def below_target(months: list[SupportMonth], target: float) -> list[SupportMonth]:

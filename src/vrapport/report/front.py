@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vrapport.lineage import split_citation
-from vrapport.numbers import format_millions, format_number, round_half_away
+from vrapport.numbers import format_millions, format_number, round_half_away, shown_share
 from vrapport.report.model import (
     Contents,
     HeaderCell,
@@ -84,7 +84,7 @@ def _as_shown(value: float, unit: str) -> float:
     if unit == "mill":
         return round_half_away(value / 1_000_000, 1) * 1_000_000
     if unit == "percent":
-        return round_half_away(value, 3)
+        return shown_share(value)
     return round_half_away(value)
 
 
