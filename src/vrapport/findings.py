@@ -383,6 +383,17 @@ def location_kind(sheet: str, ref: str) -> LocationKind:
     raise ValueError(f"not an A1 cell, range or row: {ref!r}")
 
 
+def _one_cell(kind: LocationKind, ref: str) -> str:
+    """One cell standing for a place of `kind` at `ref` (see `Location.cell`)."""
+    if kind == "cell":
+        return ref
+    if kind == "range":
+        return ref.split(":")[0]
+    if kind == "row":
+        return f"A{ref.split(':')[0]}"
+    return ""
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a finding is: file, sheet, one place on the sheet (kind + A1 reference), and
@@ -399,13 +410,7 @@ class Location:
     def cell(self) -> str:
         """One cell standing for the place: the cell, a range's first cell, column A of a
         row; "" for a whole sheet or file."""
-        if self.kind == "cell":
-            return self.ref
-        if self.kind == "range":
-            return self.ref.split(":")[0]
-        if self.kind == "row":
-            return f"A{self.ref.split(':')[0]}"
-        return ""
+        return _one_cell(self.kind, self.ref)
 
     @property
     def row(self) -> int | None:
@@ -506,7 +511,7 @@ class Finding:
     @property
     def cell(self) -> str:
         """One cell for the place (see `Location.cell`): what cell-marking code uses."""
-        return self.where.cell
+        return _one_cell(self.kind, self.ref)
 
     @property
     def location(self) -> str:

@@ -340,19 +340,29 @@ def _params(code: str, value: Any, column: ColumnSpec, label: str) -> dict[str, 
 def findings_from_failures(
     sub: Submission, data: SheetData, failures: pd.DataFrame
 ) -> list[Finding]:
-    """The adapter from pandera's failure_cases table to findings with their cells."""
+    """The adapter from pandera's failure_cases table to findings with their cells. The
+    work is per distinct failing cell, and a row's label is looked up once: a sheet filled
+    down can fail 100 000 times, and pandera may report a cell once per check."""
     found: list[Finding] = []
-    seen: set[Finding] = set()
-    for failure in failures.itertuples(index=False):
-        check = str(failure.check)
-        index = failure.index
+    seen: set[tuple[str, str, Any]] = set()
+    made: set[Finding] = set()  # two checks can come to one finding (percent-in-number)
+    labels: dict[Any, str] = {}
+    label_of = _row_labels(data)
+    checks, columns, indexes = (failures[c].tolist() for c in ("check", "column", "index"))
+    for check_name, failing_column, index in zip(checks, columns, indexes, strict=True):
+        check = str(check_name)
         if index is None or (isinstance(index, float) and index != index):
             continue
         if check.startswith(REQUIRED_PREFIX):
             key, code = check[len(REQUIRED_PREFIX) :], "required"
             value: Any = None
         else:
-            key, code, value = str(failure.column), check, data.frame.at[index, failure.column]
+            key, code = str(failing_column), check
+        if (code, key, index) in seen:
+            continue
+        seen.add((code, key, index))
+        if code != "required":
+            value = data.frame.at[index, key]
         if isinstance(value, SpecialCell):
             code = (
                 value.text if value.text in (FORMULA_WITHOUT_VALUE, NOT_FINITE) else "error-value"
@@ -368,13 +378,9 @@ def findings_from_failures(
             code = "number-in-date"  # a date-formatted cell is read as a date: this one is not
         elif code == "not-a-date" and isinstance(value, dt.time):
             code = "time-in-date"
-        label = str(data.frame.at[index, "_label"])
-        month = data.frame.at[index, MONTH]
-        if isinstance(month, int | float) and month == month and 1 <= month <= 12:
-            if label == month_label(int(month)):
-                label = label.lower()  # 'for april', as in running text
-        if data.spec.kind == "grid":
-            label = f"{label}, {month_label(int(data.frame.at[index, MONTH])).lower()}"
+        label = labels.get(index)
+        if label is None:
+            label = labels[index] = label_of(index)
         finding = Finding.make(
             code,
             sub.display,
@@ -384,10 +390,31 @@ def findings_from_failures(
             key=key,
             **_params(code, value, column, label),
         )
-        if finding not in seen:  # constant time: a sheet filled down can fail 10 000 times
-            seen.add(finding)
+        if finding not in made:
+            made.add(finding)
             found.append(finding)
     return found
+
+
+def _row_labels(data: SheetData) -> Callable[[Any], str]:
+    """How a failing cell's row is named in its message, by the row's index: the row's
+    label, lower-cased when it is a month ('for april', as in running text); a grid's row
+    with its month. The columns are taken once (as `DataFrame.at` gives their values)."""
+    frame = data.frame
+    labels, months = frame["_label"].to_numpy(), frame[MONTH].to_numpy()
+    grid = data.spec.kind == "grid"
+
+    def label_of(index: Any) -> str:
+        at = frame.index.get_loc(index)
+        label, month = str(labels[at]), months[at]
+        if isinstance(month, int | float) and month == month and 1 <= month <= 12:
+            if label == month_label(int(month)):
+                label = label.lower()
+        if grid:
+            label = f"{label}, {month_label(int(month)).lower()}"
+        return label
+
+    return label_of
 
 
 def _validate_sheet(sub: Submission, data: SheetData, period: Period) -> None:
@@ -504,7 +531,8 @@ def sort_findings(sub: Submission) -> None:
 
     def key(finding: Finding) -> tuple[int, int, int]:
         sheet = -1 if not finding.sheet else names.get(finding.sheet, order.get(finding.sheet, 99))
-        row, col = xl_cell_to_rowcol(finding.cell) if finding.cell else (-1, -1)
+        cell = finding.cell
+        row, col = xl_cell_to_rowcol(cell) if cell else (-1, -1)
         return sheet, row, col
 
     sub.findings.sort(key=key)
