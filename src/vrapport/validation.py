@@ -348,6 +348,7 @@ def findings_from_failures(
     made: set[Finding] = set()  # two checks can come to one finding (percent-in-number)
     labels: dict[Any, str] = {}
     label_of = _row_labels(data)
+    cell_value = _cell_values(data.frame)
     checks, columns, indexes = (failures[c].tolist() for c in ("check", "column", "index"))
     for check_name, failing_column, index in zip(checks, columns, indexes, strict=True):
         check = str(check_name)
@@ -362,7 +363,7 @@ def findings_from_failures(
             continue
         seen.add((code, key, index))
         if code != "required":
-            value = data.frame.at[index, key]
+            value = cell_value(index, key)
         if isinstance(value, SpecialCell):
             code = (
                 value.text if value.text in (FORMULA_WITHOUT_VALUE, NOT_FINITE) else "error-value"
@@ -394,6 +395,20 @@ def findings_from_failures(
             made.add(finding)
             found.append(finding)
     return found
+
+
+def _cell_values(frame: pd.DataFrame) -> Callable[[Any, str], Any]:
+    """A frame's value by row index and column, as `DataFrame.at` gives it (a column's
+    array taken once, not the frame's lookup machinery per cell)."""
+    arrays: dict[str, Any] = {}
+
+    def value(index: Any, key: str) -> Any:
+        array = arrays.get(key)
+        if array is None:
+            array = arrays[key] = frame[key].array
+        return array[frame.index.get_loc(index)]
+
+    return value
 
 
 def _row_labels(data: SheetData) -> Callable[[Any], str]:
