@@ -32,6 +32,18 @@ def _truncated(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
 
+def _encoded(declared: str, encoding: str) -> Callable[[bytes], bytes]:
+    """An edit saving a sheet in `encoding` with an XML declaration of `declared` (none
+    when empty), a header «Faktisk» written «Fæktisk» so that latin-1 differs from UTF-8."""
+
+    def edit(data: bytes) -> bytes:
+        text = data.decode("utf-8").replace(">Faktisk<", ">Fæktisk<", 1)
+        head = f'<?xml version="1.0" encoding="{declared}" standalone="yes"?>' if declared else ""
+        return (head + text).encode(encoding)
+
+    return edit
+
+
 def _member(name: str) -> bytes:
     with zipfile.ZipFile(EXAMPLES / "okonomi.xlsx") as archive:
         return archive.read(name)
@@ -315,8 +327,34 @@ CASES: dict[str, tuple[Callable[[], dict[str, corpus.Edit]], str, str, str]] = {
     "truncated-sheet-xml": (
         lambda: {RESULTAT: _truncated},
         "corrupt-file",
-        "",
+        "Resultat",
         "«Resultat» er skadet",
+    ),
+    # A sheet in another encoding than UTF-8: python-calamine fails the whole file on it
+    # (and reads UTF-8 declared as UTF-16 as UTF-8), openpyxl follows the declaration.
+    "utf16-sheet": (
+        lambda: {RESULTAT: _encoded("UTF-16", "utf-16")},
+        "corrupt-file",
+        "Resultat",
+        "Arket «Resultat» er lagret med tegnkodingen UTF-16, ikke UTF-8",
+    ),
+    "latin1-sheet": (
+        lambda: {RESULTAT: _encoded("ISO-8859-1", "latin-1")},
+        "corrupt-file",
+        "Resultat",
+        "Arket «Resultat» er lagret med tegnkodingen ISO-8859-1, ikke UTF-8",
+    ),
+    "latin1-sheet-undeclared": (
+        lambda: {RESULTAT: _encoded("", "latin-1")},
+        "corrupt-file",
+        "Resultat",
+        "Arket «Resultat» er lagret med en annen tegnkoding, ikke UTF-8",
+    ),
+    "utf8-sheet-declared-utf16": (
+        lambda: {RESULTAT: _encoded("UTF-16", "utf-8")},
+        "corrupt-file",
+        "Resultat",
+        "Arket «Resultat» er lagret med tegnkodingen UTF-16, ikke UTF-8",
     ),
 }
 

@@ -15,6 +15,7 @@ there is one, the sheet.
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import zipfile
@@ -282,6 +283,7 @@ class _Stream:
         where: str,
         on_dtd: Callable[..., None] | None = None,
         watch: Callable[[bytes], None] | None = None,
+        sheet: str = "",
     ):
         def refuse_dtd(*_: Any) -> None:
             raise Refused(
@@ -292,16 +294,23 @@ class _Stream:
 
         parser.StartDoctypeDeclHandler = on_dtd or refuse_dtd
         parser.EntityDeclHandler = on_dtd or refuse_dtd
+        chunk = before = b""
         try:
             for chunk in self._chunks(archive, info):
+                if not before:
+                    _utf8_declared(chunk, where, sheet)
                 if watch is not None:
                     watch(chunk)
                 parser.Parse(chunk, False)
+                before = chunk
             parser.Parse(b"", True)
         except expat.ExpatError:
+            if not _utf8(before[-3:] + chunk):
+                raise _not_utf8(where, "", sheet) from None
             raise Refused(
                 "corrupt-file",
                 f"{where} er skadet (ugyldig XML) og kan ikke leses. Lagre filen på nytt i Excel.",
+                sheet,
             ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError):
             raise Refused(
@@ -332,6 +341,47 @@ class _Stream:
                         "Filen pakker ut til mer enn en mal kan inneholde (mulig zip-bombe).",
                     )
                 yield chunk
+
+
+# An XML declaration's encoding (the declaration is ASCII in every encoding expat reads
+# from bytes but UTF-16 and UTF-32, which a NUL among the first bytes gives away)
+_ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
+_UTF8_NAMES = (b"utf-8", b"utf8")
+
+
+def _utf8_declared(head: bytes, where: str, sheet: str) -> None:
+    """Refuse a part (its first bytes `head`) in another encoding than UTF-8, the one
+    Excel writes: python-calamine reads every part as UTF-8 whatever it declares (a UTF-16
+    or ISO-8859-1 sheet fails the whole file, or reads other text), while expat and so
+    openpyxl follow the declaration, so the two readers need not read the same file."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
+        raise _not_utf8(where, "UTF-16", sheet)
+    declared = _ENCODING.match(head[:512])
+    if declared is not None and declared.group(1).strip().lower() not in _UTF8_NAMES:
+        raise _not_utf8(where, declared.group(1).decode("ascii", "replace")[:20], sheet)
+
+
+def _utf8(data: bytes) -> bool:
+    """Are `data` (a chunk, possibly cut inside a character at either end) UTF-8?"""
+    start = 0
+    while start < min(3, len(data)) and 0x80 <= data[start] < 0xC0:
+        start += 1  # the end of a character begun before
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[start:], final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _not_utf8(where: str, encoding: str, sheet: str) -> Refused:
+    named = f"tegnkodingen {encoding}" if encoding else "en annen tegnkoding"
+    return Refused(
+        "corrupt-file",
+        f"{where} er lagret med {named}, ikke UTF-8 slik Excel lagrer arbeidsbøker. "
+        "Ulike programmer leser da ulikt innhold, så filen kan ikke leses sikkert. Den er "
+        "laget av et annet program eller endret; lagre den på nytt i Excel.",
+        sheet,
+    )
 
 
 def xml_parser() -> Any:
@@ -1126,7 +1176,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         parser.ProcessingInstructionHandler = instruction
     else:
         parser.ProcessingInstructionHandler = markup_in_cell
-    stream.parse(archive, info, parser, where, None if namespaces else rerun, watch)
+    stream.parse(archive, info, parser, where, None if namespaces else rerun, watch, sheet)
     area.rows, area.cols = max_row, max_col
     if area.rows * area.cols > MAX_CELLS:
         raise Refused(
