@@ -4,17 +4,21 @@ department sees and checks what Excel shows; the report gets what is stored."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.colors import Color
 
 from tests.conftest import PERIOD, assert_build_blocked_at
 from tests.corpus import EXAMPLES, rewrite, sheet_member
 from vrapport.findings import Finding
 from vrapport.numfmt import Shown, may_alter, shown
+from vrapport.preflight import PALETTE
 from vrapport.spec import Specs
 from vrapport.validation import check_files
 
@@ -70,6 +74,9 @@ def _formatted(path: Path, sheet: str, formats: dict[str, str]) -> Path:
         workbook[sheet][cell].number_format = code
     workbook.save(path)
     return path
+
+
+FORMAT_CODES = ("number-format-alters", "number-format-hides")
 
 
 def _found(path: Path, specs: Specs, *codes: str) -> list[Finding]:
@@ -566,3 +573,223 @@ def test_an_excel_2010_conditional_format_in_unseen_type_hides_the_figure(
         [("F6", "warning"), ("F7", "warning")] if why else []
     )
     assert all(f"en betinget formatering gir cellen {why})" in f.message for f in found)
+
+
+@pytest.mark.parametrize(
+    ("fill", "hidden"),
+    [
+        ("FF1F3864", False),  # dark blue, a header style many departments use
+        (Color(theme=1), False),  # «Tekst 1», black
+        (Color(theme=3), False),  # «Tekst 2», dk2 1F497D in the examples' theme
+        (Color(theme=4), False),  # accent 1, 4F81BD
+        (Color(indexed=18), False),  # the palette's navy, 000080
+        (Color(theme=4, tint=0.8), True),  # accent 1 made pale
+        (Color(theme=2), True),  # «Bakgrunn 2», lt2 EEECE1
+        ("FFA5A5A5", True),  # mid grey: contrast 2.6 to white
+        (Color(indexed=26), True),  # the palette's pale yellow, FFFFCC
+    ],
+)
+def test_white_type_is_hidden_only_on_no_fill_or_a_light_one(
+    specs: Specs, example_copy, fill: str | Color, hidden: bool
+):
+    """White type on a dark fill (dark blue, the theme's dark colours, a dark palette entry)
+    was said to be hidden: a header style many departments use blocked nothing but gave a
+    false alarm on every figure in it. White type is hidden on a fill of contrast below 3
+    to white (WCAG), judged by the colour's value, the workbook's theme and tint, the
+    palette."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    sheet["F7"].font = Font(color="FFFFFFFF")
+    sheet["F7"].fill = PatternFill("solid", fgColor=fill)
+    workbook.save(path)
+    found = [(f.cell, f.code) for f in _found(path, specs, *FORMAT_CODES)]
+    assert found == ([("F7", "number-format-hides")] if hidden else [])
+
+
+def _with_theme_slot(path: Path, slot: str, rgb: str) -> Path:
+    """`path` with its theme's colour `slot` (lt2, dk2, ...) set to `rgb`."""
+
+    def theme(data: bytes) -> bytes:
+        pattern = rf"(<a:{slot}>)<a:(?:srgbClr|sysClr)[^>]*/>".encode()
+        edited = re.sub(pattern, rf'\1<a:srgbClr val="{rgb}"/>'.encode(), data, count=1)
+        assert edited != data
+        return edited
+
+    return rewrite(path, path.with_name("tema.xlsx"), {"xl/theme/theme1.xml": theme})
+
+
+def test_a_theme_colour_is_the_workbooks_own(specs: Specs, example_copy):
+    """A fill of theme colour 2 («Bakgrunn 2») is the colour the workbook's theme gives
+    it: made dark there, white type on it is seen; with no theme at all, Office's own."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    sheet["F7"].font = Font(color="FFFFFFFF")
+    sheet["F7"].fill = PatternFill("solid", fgColor=Color(theme=2))
+    workbook.save(path)
+    assert [f.cell for f in _found(path, specs, *FORMAT_CODES)] == ["F7"]
+    assert _found(_with_theme_slot(path, "lt2", "203864"), specs, *FORMAT_CODES) == []
+    # no theme part: Office's lt2 (E7E6E6) is light
+    bare = rewrite(path, path.with_name("uten_tema.xlsx"), {"xl/theme/theme1.xml": None})
+    assert [f.cell for f in _found(bare, specs, *FORMAT_CODES)] == ["F7"]
+
+
+@pytest.mark.parametrize(
+    ("font", "fill"),
+    [
+        (Color(theme=4), "FF4F81BD"),  # accent 1 by theme, the same colour by value
+        (Color(indexed=2), "FFFF0000"),  # the palette's red, red by value
+        ("FF000000", Color(theme=1)),  # black, «Tekst 1»
+    ],
+)
+def test_type_of_its_fills_colour_however_written_is_hidden(
+    specs: Specs, example_copy, font: str | Color, fill: str | Color
+):
+    """Type and fill of one colour, one written by value and the other by theme or palette:
+    nobody sees the figure, and it reached the report without a finding."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    sheet["F7"].font = Font(color=font)
+    sheet["F7"].fill = PatternFill("solid", fgColor=fill)
+    workbook.save(path)
+    (found,) = _found(path, specs, *FORMAT_CODES)
+    assert (found.cell, found.code) == ("F7", "number-format-hides")
+    assert "(skriftfargen er den samme som cellens fyllfarge)" in found.message
+
+
+def test_the_palette_is_openpyxls():
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    assert PALETTE == [rgb[2:] for rgb in COLOR_INDEX]
+
+
+def _dark_input_cells(data: bytes) -> bytes:
+    """styles.xml with the input cells' fill (FFF2CC) dark blue."""
+    return data.replace(b'<fgColor rgb="FFFFF2CC" />', b'<fgColor rgb="FF1F3864" />', 1)
+
+
+@pytest.mark.parametrize("excel_2010", [False, True])
+def test_a_conditional_format_of_white_type_on_a_dark_cell_is_seen(
+    specs: Specs, tmp_path: Path, excel_2010: bool
+):
+    """A rule giving white type only, over input cells filled dark blue: the figures are
+    seen while it holds, and they were said to be hidden."""
+    font = '<font><color rgb="FFFFFFFF"/></font>'
+    edits = _excel_2010_rule(font) if excel_2010 else _conditional(font.encode()[6:-7])
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    assert sorted(f.cell for f in _found(path, specs, *FORMAT_CODES)) == ["F6", "F7"]
+    styles = edits.get("xl/styles.xml")
+    edits["xl/styles.xml"] = lambda data: _dark_input_cells(styles(data) if styles else data)
+    dark = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "mørk.xlsx", edits)
+    assert _found(dark, specs, *FORMAT_CODES) == []
+
+
+def test_an_excel_2010_conditional_format_in_the_type_of_the_cells_fill_is_caught_alone(
+    specs: Specs, tmp_path: Path
+):
+    """An Excel 2010 rule giving only type of the input cells' own fill colour (FFF2CC) was
+    caught only when a rule of the sheet's own list shared that colour: alone, the figures
+    vanished while it held and reached the report without a finding."""
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        _excel_2010_rule('<font><color rgb="FFFFF2CC"/></font>'),
+    )
+    found = _found(path, specs, *FORMAT_CODES)
+    assert sorted((f.cell, f.severity) for f in found) == [("F6", "warning"), ("F7", "warning")]
+    why = "en betinget formatering gir cellen skrift i samme farge som fyllfargen"
+    assert all(f"vises ikke i cellen ({why})" in f.message for f in found)
+
+
+@pytest.mark.parametrize(
+    ("fill", "hidden"),
+    [
+        ('<fill><patternFill><bgColor rgb="FF000000"/></patternFill></fill>', True),
+        ('<fill><patternFill><bgColor theme="1"/></patternFill></fill>', True),
+        ('<fill><patternFill><bgColor rgb="FFFF0000"/></patternFill></fill>', False),
+    ],
+)
+@pytest.mark.parametrize("excel_2010", [False, True])
+def test_a_conditional_format_filling_in_the_cells_type_colour_hides_the_figure(
+    specs: Specs, tmp_path: Path, fill: str, hidden: bool, excel_2010: bool
+):
+    """A rule giving only a fill, of the colour of the cells' own type (black, «Tekst 1»):
+    the figures vanish while it holds, and reached the report without a finding. A red
+    fill under black type is seen."""
+    edits = _excel_2010_rule(fill) if excel_2010 else _conditional_rule(fill.encode())
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    found = _found(path, specs, *FORMAT_CODES)
+    assert sorted((f.cell, f.severity) for f in found) == (
+        [("F6", "warning"), ("F7", "warning")] if hidden else []
+    )
+    why = "en betinget formatering gir cellen fyllfarge i samme farge som skriften"
+    assert all(f"vises ikke i cellen ({why})" in f.message for f in found)
+
+
+def test_a_conditional_format_filling_white_under_white_type_hides_the_figure(
+    specs: Specs, tmp_path: Path
+):
+    """White type on dark input cells is seen; a rule filling them white (or pale) hides
+    the figures while it holds."""
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+    white_type = b'<font><name val="Calibri" /><color rgb="FFFFFFFF" /><sz val="11" /></font>'
+
+    def styles(data: bytes) -> bytes:
+        data = _dark_input_cells(data).replace(b'<fonts count="5">', b'<fonts count="6">')
+        data = data.replace(b"</fonts>", white_type + b"</fonts>", 1)
+        data = data.replace(
+            b'<xf numFmtId="3" fontId="0" fillId="4"', b'<xf numFmtId="3" fontId="5" fillId="4"'
+        )
+        return data.replace(b'<dxfs count="2">', b'<dxfs count="3">').replace(
+            b"</dxfs>",
+            b'<dxf><fill><patternFill><bgColor rgb="FFFFF2CC"/></patternFill></fill></dxf></dxfs>',
+        )
+
+    seen = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "mørk.xlsx", {"xl/styles.xml": styles})
+    assert _found(seen, specs, *FORMAT_CODES) == []
+    rule = _conditional_rule(b"")[member]
+    path = rewrite(seen, tmp_path / "okonomi.xlsx", {member: rule})
+    found = _found(path, specs, *FORMAT_CODES)
+    assert sorted(f.cell for f in found) == ["F6", "F7"]
+    why = "cellen har hvit skrift, og en betinget formatering gir den lys fyllfarge"
+    assert all(f"vises ikke i cellen ({why})" in f.message for f in found)
+
+
+def test_every_conditional_format_over_a_cell_is_judged(specs: Specs, tmp_path: Path):
+    """Two rules over F6:F7: the first hides negatives only (the figures are positive), the
+    second divides by 1 000. Only the first was judged, and the scaled figures reached the
+    report without a finding."""
+    member = sheet_member(EXAMPLES / "okonomi.xlsx", "Resultat")
+
+    def styles(data: bytes) -> bytes:
+        added = (
+            b'<dxf><numFmt numFmtId="171" formatCode="#,##0;;"/></dxf>'
+            b'<dxf><numFmt numFmtId="172" formatCode="#,##0,"/></dxf></dxfs>'
+        )
+        return data.replace(b'<dxfs count="2">', b'<dxfs count="4">').replace(b"</dxfs>", added)
+
+    def rules(data: bytes) -> bytes:
+        added = b"".join(
+            b'<conditionalFormatting sqref="F6:F7"><cfRule type="cellIs" dxfId="'
+            + dxf
+            + b'" priority="9" operator="greaterThan"><formula>0</formula></cfRule>'
+            b"</conditionalFormatting>"
+            for dxf in (b"2", b"3")
+        )
+        return data.replace(b"<dataValidations", added + b"<dataValidations", 1)
+
+    path = rewrite(
+        EXAMPLES / "okonomi.xlsx",
+        tmp_path / "okonomi.xlsx",
+        {"xl/styles.xml": styles, member: rules},
+    )
+    found = _found(path, specs, *FORMAT_CODES)
+    assert [(f.cell, f.code) for f in found] == [
+        ("F6", "number-format-alters"),
+        ("F7", "number-format-alters"),
+    ]
+    assert "delt på 1\u00a0000 (tallformatet «#,##0,» i en betinget formatering)" in (
+        found[0].message
+    )

@@ -16,6 +16,7 @@ there is one, the sheet.
 from __future__ import annotations
 
 import codecs
+import colorsys
 import posixpath
 import re
 import zipfile
@@ -537,6 +538,15 @@ def _unseen(size: str | None, least: float) -> bool:
         return False
 
 
+class _Remark(Exception):
+    """A sheet's Excel 2010 conditional formats need cell styles marked with their colours
+    (FILLED) that the styles did not: `marks`, style -> its mark."""
+
+    def __init__(self, marks: dict[str, str]) -> None:
+        super().__init__()
+        self.marks = marks
+
+
 class _Rerun(Exception):
     """The namespace-free pass over a sheet met a name it cannot vouch for: scan the sheet
     again with the namespace-aware parser, which decides as before."""
@@ -595,16 +605,27 @@ def _scan_sheet(  # type: ignore[no-untyped-def]
     sheet: str,
     odd_styles: dict[str, str] | None = None,
     shared_texts: dict[int, str] | None = None,
+    colours: _Colours | None = None,
 ):
     """The sheet's pass (_scan_pass), first with a parser that leaves names as written and
     reads them itself (at ×650 the big sheets take 0.8 of the time); when that one meets a
-    name it cannot vouch for, the namespace-aware parser's pass decides, as it always did."""
+    name it cannot vouch for, the namespace-aware parser's pass decides, as it always did.
+    When the sheet's own (Excel 2010) conditional formats need cell styles marked with
+    their colours that the styles did not (_Remark), the sheet is scanned again so."""
     read = stream.total
+
+    def scan(styles: dict[str, str] | None):  # type: ignore[no-untyped-def]
+        try:
+            return _scan_pass(stream, archive, info, sheet, False, styles, shared_texts, colours)
+        except _Rerun:
+            stream.total = read
+            return _scan_pass(stream, archive, info, sheet, True, styles, shared_texts, colours)
+
     try:
-        return _scan_pass(stream, archive, info, sheet, False, odd_styles, shared_texts)
-    except _Rerun:
+        return scan(odd_styles)
+    except _Remark as remark:
         stream.total = read
-        return _scan_pass(stream, archive, info, sheet, True, odd_styles, shared_texts)
+        return scan({**(odd_styles or {}), **remark.marks})
 
 
 def _scan_pass(  # type: ignore[no-untyped-def]
@@ -615,6 +636,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     namespaces: bool,
     odd_styles: dict[str, str] | None = None,
     shared_texts: dict[int, str] | None = None,
+    colours: _Colours | None = None,
 ):
     """One streaming pass over a sheet: its used area from the real cell positions (refused
     outside Excel's grid or the limits, merged ranges outside the used area, shared-string
@@ -645,8 +667,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         for style, code in odd_styles.items()
         if code not in (WHITE_TYPE, FILL_TYPE) and not code.startswith(FILLED) and shows_date(code)
     }
-    # The fills (their colour) of cell styles some conditional format's type has
-    filled = {code[len(FILLED) :] for code in odd_styles.values() if code.startswith(FILLED)}
+    # the cell styles an Excel 2010 conditional format needs marked with their colours
+    # (_Colours.differing) and the styles did not mark: style -> its mark
+    unmarked: dict[str, str] = {}
+    marked: set[str] = set()  # the TYPED codes whose styles are looked at
     dated: str | None = None  # the format of the current cell, when a date style
     area = _SheetArea()
     scan = SheetScan()
@@ -1044,10 +1068,15 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             rule_style[2] = False
         elif code == _RULE_PATTERN:
             rule_style[3] = False
-        elif code == _RULE and rule_formats is not None:
-            unseen = _unseen_by(rule_style[0], rule_style[1])
-            if unseen and (not unseen.startswith(TYPED) or unseen[len(TYPED) :] in filled):
+        elif code == _RULE and rule_formats is not None and colours is not None:
+            unseen = colours.rule(colours.rgb(rule_style[0]), colours.rgb(rule_style[1]))
+            if unseen:
                 rule_formats.append(unseen)
+            if unseen and unseen.startswith(TYPED) and unseen not in marked:
+                marked.add(unseen)
+                for style in colours.differing(unseen):
+                    if style not in odd_styles:
+                        unmarked[style] = colours.records[style]
         elif code == _CELL:
             in_cell = False
             if kind == "b" and value is not None and value.strip().lower() not in _BOOLEANS:
@@ -1177,6 +1206,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     else:
         parser.ProcessingInstructionHandler = markup_in_cell
     stream.parse(archive, info, parser, where, None if namespaces else rerun, watch, sheet)
+    if unmarked:
+        raise _Remark(unmarked)
     area.rows, area.cols = max_row, max_col
     if area.rows * area.cols > MAX_CELLS:
         raise Refused(
@@ -1522,32 +1553,92 @@ def _serial(text: str) -> float:
         return 0.0
 
 
+BLACK, WHITE = "000000", "FFFFFF"
+# The theme's colours as <color theme="N"> numbers them (Excel swaps the first two pairs
+# of the theme's own order): 0 lt1 («Bakgrunn 1»), 1 dk1 («Tekst 1»), 2 lt2, 3 dk2, 4-9
+# accent1-6, 10 hlink, 11 folHlink.
+THEME_SLOTS = (
+    "lt1",
+    "dk1",
+    "lt2",
+    "dk2",
+    "accent1",
+    "accent2",
+    "accent3",
+    "accent4",
+    "accent5",
+    "accent6",
+    "hlink",
+    "folHlink",
+)
+# The default Office theme's colours (Excel 2013 and later), for a workbook without a theme
+OFFICE_THEME = (
+    "FFFFFF",
+    "000000",
+    "E7E6E6",
+    "44546A",
+    "4472C4",
+    "ED7D31",
+    "A5A5A5",
+    "FFC000",
+    "5B9BD5",
+    "70AD47",
+    "0563C1",
+    "954F72",
+)
+# Excel's palette (<color indexed="N">, 0-63), as openpyxl.styles.colors.COLOR_INDEX has it
+# (a test compares the two); 64 and 65 are the system's colours, no colour of their own.
+PALETTE = (
+    "000000 FFFFFF FF0000 00FF00 0000FF FFFF00 FF00FF 00FFFF "
+    "000000 FFFFFF FF0000 00FF00 0000FF FFFF00 FF00FF 00FFFF "
+    "800000 008000 000080 808000 800080 008080 C0C0C0 808080 "
+    "9999FF 993366 FFFFCC CCFFFF 660066 FF8080 0066CC CCCCFF "
+    "000080 FF00FF FFFF00 00FFFF 800080 800000 008080 0000FF "
+    "00CCFF CCFFFF CCFFCC FFFF99 99CCFF FF99CC CC99FF FFCC99 "
+    "3366FF 33CCCC 99CC00 FFCC00 FF9900 FF6600 666699 969696 "
+    "003366 339966 003300 333300 993300 993366 333399 333333"
+).split()
+_HEX = re.compile(r"[0-9A-Fa-f]{6}")
+# White type is readable on a fill of at least this contrast ratio to white (WCAG 2's
+# ratio, (L1 + 0.05) / (L2 + 0.05) of relative luminances; 3 is its least for large text
+# and for what a user must see of a control): white on Excel's dark blue 1F3864, on
+# «Tekst 1» or «Tekst 2», on accent 4472C4 is seen; on the input cells' FFF2CC, on grey
+# A5A5A5 it is not.
+WHITE_TYPE_CONTRAST = 3.0
+
+
 def _number_formats(
-    stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
-) -> dict[str, str]:
+    stream: _Stream,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    theme: tuple[str, ...],
+) -> tuple[dict[str, str], _Colours]:
     """The cell styles (their index in cellXfs, as a cell's `s` attribute writes it) whose
     number format can show a number other than it is stored (numfmt.may_alter), and that
     format's code; and so the conditional formats' styles (`dxf:N`, N their index in dxfs).
-    A style whose type is white (WHITE_TYPE) or of its own fill's colour (FILL_TYPE) shows
-    no figure either: so for a cell style, and for a conditional format's style whose type
-    is white with no fill of its own, or of the colour of its own fill. The work is per
-    style, once per file; the sheet pass looks up each cell's style."""
+    A style whose type nobody sees (unseen_in: white type on no fill or a light one, type
+    of its fill's colour) shows no figure either: WHITE_TYPE, FILL_TYPE. A conditional
+    format giving the type colour or the fill colour only is judged with the cell's own
+    (_Colours); the cell styles that needs are marked (FILLED). The work is per style, once
+    per file; the sheet pass looks up each cell's style. `theme`: the workbook's theme
+    colours (_theme_colours), which <color theme="N"> names."""
     codes = {str(number): code for number, code in BUILTIN.items()}
     odd: dict[str, str] = {}
-    in_xfs, index = False, 0
-    white: set[str] = set()  # the fonts (their index in <fonts>) in white type
-    font_colours: dict[str, str] = {}  # font index -> its colour (_colour)
-    fill_colours: dict[str, str] = {}  # fill index -> the colour of its solid fill
+    in_xfs, in_palette = False, False
+    fonts: list[str | None] = []  # per <font> of <fonts>: its colour (_colour), None: automatic
+    fills: list[str | None] = []  # per <fill> of <fills>: the colour of its solid fill
+    xfs: list[tuple[str, str, str]] = []  # per cell style: its format code, font and fill
+    # per conditional format's style (<dxf>) not odd by its number format: its index and
+    # its type colour and fill colour (None: none of its own)
+    dxfs: list[tuple[int, str | None, str | None]] = []
+    palette: list[str] = []  # the workbook's own <indexedColors>, when it has them
     # where the element being read is: "fonts", "fills" (of the cell styles) or ""
     part = ""
-    font = fill = -1  # the index of the <font> of <fonts> / <fill> of <fills> being read
     in_font = False  # inside a <font> (of <fonts> or of a <dxf>)
     solid = False  # inside a <patternFill patternType="solid">
     dxf = -1  # the index of the <dxf> being read (a conditional format's style), or -1
     dxf_font: str | None = None  # the colour of that <dxf>'s type, and of its fill
     dxf_fill: str | None = None
-    fill_of: dict[str, str] = {}  # cell style (not odd otherwise) -> the colour of its fill
-    typed: set[str] = set()  # the type colours of conditional formats with no fill
 
     def format_code(attrs: dict[str, str]) -> str:
         code = attrs.get("formatCode", "")
@@ -1556,36 +1647,31 @@ def _number_formats(
         return code
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal in_xfs, index, dxf, font, fill, part, in_font, solid, dxf_font, dxf_fill
+        nonlocal in_xfs, dxf, part, in_font, solid, dxf_font, dxf_fill, in_palette
         tag = local_name(name)
         if tag == "fonts" or tag == "fills":
             part = tag
         elif tag == "font":
             in_font = True
             if part == "fonts" and dxf < 0:
-                font += 1
+                fonts.append(None)
         elif tag == "fill" and part == "fills" and dxf < 0:
-            fill += 1
+            fills.append(None)
         elif tag == "patternFill":
             solid = (attrs.get("patternType") or "").strip() == "solid"
             if dxf >= 0 and attrs.get("patternType") is None:
                 solid = True  # a conditional format's fill is solid unless it says otherwise
         elif tag == "color" and in_font:
-            colour = _colour(attrs)
             if dxf >= 0:
-                dxf_font = colour
-            elif part == "fonts" and colour is not None:
-                font_colours[str(font)] = colour
-                if colour == _WHITE:
-                    white.add(str(font))
+                dxf_font = _colour(attrs)
+            elif part == "fonts" and fonts:
+                fonts[-1] = _colour(attrs)
         elif tag in ("fgColor", "bgColor") and solid:
             # a cell style's solid fill is its fgColor; a conditional format's its bgColor
             if dxf >= 0 and (tag == "bgColor" or dxf_fill is None):
                 dxf_fill = _colour(attrs)
-            elif dxf < 0 and part == "fills" and tag == "fgColor":
-                colour = _colour(attrs)
-                if colour is not None:
-                    fill_colours[str(fill)] = colour
+            elif dxf < 0 and part == "fills" and tag == "fgColor" and fills:
+                fills[-1] = _colour(attrs)
         elif tag == "numFmt" and dxf >= 0:
             code = format_code(attrs) or codes.get(_number_id(attrs.get("numFmtId")), "")
             if code and may_alter(code):
@@ -1605,24 +1691,16 @@ def _number_formats(
             in_xfs, part = True, ""
         elif tag == "xf" and in_xfs:
             code = codes.get(_number_id(attrs.get("numFmtId", "0")), "")
-            font_id = _number_id(attrs.get("fontId", "0"))
-            colour = font_colours.get(font_id)
-            if font_id in white:
-                odd[str(index)] = WHITE_TYPE
-            elif colour is not None and colour == fill_colours.get(
-                _number_id(attrs.get("fillId", "0"))
-            ):
-                odd[str(index)] = FILL_TYPE
-            elif code and (may_alter(code) or shows_date(code)):
-                odd[str(index)] = code
-            elif (
-                fill_colour := fill_colours.get(_number_id(attrs.get("fillId", "0")))
-            ) is not None:
-                fill_of[str(index)] = fill_colour
-            index += 1
+            xfs.append(
+                (code, _number_id(attrs.get("fontId", "0")), _number_id(attrs.get("fillId", "0")))
+            )
+        elif tag == "indexedColors":
+            in_palette = True
+        elif tag == "rgbColor" and in_palette:
+            palette.append(attrs.get("rgb", ""))
 
     def end(name: str) -> None:
-        nonlocal in_xfs, dxf, part, in_font, solid
+        nonlocal in_xfs, dxf, part, in_font, solid, in_palette
         tag = local_name(name)
         if tag == "cellXfs":
             in_xfs = False
@@ -1632,81 +1710,230 @@ def _number_formats(
             in_font = False
         elif tag == "patternFill":
             solid = False
-        elif tag == "dxf" and f"dxf:{dxf}" not in odd:
-            unseen = _unseen_by(dxf_font, dxf_fill)
-            if unseen:
-                odd[f"dxf:{dxf}"] = unseen
-                if unseen.startswith(TYPED):
-                    typed.add(unseen[len(TYPED) :])
+        elif tag == "dxf" and f"dxf:{dxf}" not in odd and (dxf_font or dxf_fill):
+            dxfs.append((dxf, dxf_font, dxf_fill))
         elif tag == "dxfs":
             dxf = -1
+        elif tag == "indexedColors":
+            in_palette = False
 
     parser = xml_parser()
     parser.StartElementHandler, parser.EndElementHandler = start, end
     stream.parse(archive, info, parser, "Stilene i filen")
-    # A conditional format's type on no fill of its own hides a figure on a cell filled in
-    # that colour: such cell styles are marked, and such formats kept only when one is.
-    for style, colour in fill_of.items():
-        if colour in typed:
-            odd[style] = FILLED + colour
-    kept = {odd[style][len(FILLED) :] for style in fill_of if style in odd}
-    for key in [k for k, code in odd.items() if code.startswith(TYPED)]:
-        if odd[key][len(TYPED) :] not in kept:
-            del odd[key]
-    return odd
+    colours = _Colours(theme, palette)
+    font_rgb = [colours.rgb(key) for key in fonts]
+    fill_rgb = [colours.rgb(key) for key in fills]
+    for index, (code, font, fill) in enumerate(xfs):
+        style = str(index)
+        type_ = _at(font_rgb, font) or BLACK
+        back = _at(fill_rgb, fill)
+        unseen = unseen_in(type_, back)
+        if unseen:
+            odd[style] = unseen
+        elif code and (may_alter(code) or shows_date(code)):
+            odd[style] = code
+        else:
+            colours.add(style, type_, back)
+    marked: set[str] = set()  # the TYPED codes whose cell styles are marked
+    for number, font_key, fill_key in dxfs:
+        rule = colours.rule(colours.rgb(font_key), colours.rgb(fill_key))
+        if rule is not None:
+            odd[f"dxf:{number}"] = rule
+        if rule is not None and rule.startswith(TYPED) and rule not in marked:
+            marked.add(rule)
+            for style in colours.differing(rule):
+                odd[style] = colours.records[style]
+    return odd, colours
 
 
-def _unseen_by(font: str | None, fill: str | None) -> str | None:
-    """What a conditional format's style of type colour `font` and fill colour `fill` (None:
-    none of its own) shows a figure in when nobody sees it: WHITE_TYPE (white type, no fill
-    or a white one), FILL_TYPE (type of its own fill's colour) or, with no fill of its own,
-    TYPED and the colour (unseen on a cell of that fill, FILLED); None for seen type."""
-    if font is None:
-        return None
-    if font == _WHITE and fill in (None, _WHITE):
+def _at(colours: list[str | None], index: str) -> str | None:
+    """The colour of a font's or fill's index (None: none, or no such font or fill)."""
+    number = int(index) if _digits(index) else -1
+    return colours[number] if 0 <= number < len(colours) else None
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG 2's relative luminance of the colour `rgb` (RRGGBB)."""
+    linear = []
+    for at in (0, 2, 4):
+        channel = int(rgb[at : at + 2], 16) / 255
+        linear.append(channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _light(rgb: str) -> bool:
+    """Is white type unreadable on a fill of colour `rgb` (WHITE_TYPE_CONTRAST)?"""
+    return 1.05 / (_luminance(rgb) + 0.05) < WHITE_TYPE_CONTRAST
+
+
+def unseen_in(type_: str, fill: str | None) -> str | None:
+    """Is a figure in type of colour `type_` (RRGGBB) on the fill `fill` (RRGGBB, None: no
+    fill, the window's white) seen? WHITE_TYPE: white type on no fill or a light one
+    (_light); FILL_TYPE: type of the fill's own colour (the same RGB, however the two are
+    written: by value, theme colour and tint, palette index); None: seen."""
+    back = fill or WHITE
+    if type_ == WHITE and _light(back):
         return WHITE_TYPE
-    if font == fill:
-        return FILL_TYPE
-    return TYPED + font if fill is None else None
+    return FILL_TYPE if type_ == back else None
 
 
-_WHITE = "white"
+def rule_unseen(rule: str, record: str | None) -> str | None:
+    """unseen_in while a conditional format whose style gives only the type colour or the
+    fill colour holds (`rule`: its TYPED code without the prefix, "type fill", «-» for the
+    one it does not give), on a cell whose own colours are `record` (a FILLED code without
+    the prefix, "fill type"; None: a cell style with none marked, which every such format
+    sees as no fill and automatic, black, type: see _Colours.differing)."""
+    rule_type, rule_fill = rule.split(" ")
+    fill, type_ = record.split(" ") if record else ("-", BLACK)
+    type_ = type_ if rule_type == "-" else rule_type
+    fill = fill if rule_fill == "-" else rule_fill
+    return unseen_in(type_, None if fill == "-" else fill)
+
+
+class _Colours:
+    """A workbook's colours: <color> elements' keys (_colour) as RGB, by its theme and
+    palette; and the cell styles not otherwise odd by their colours (fill, type), for the
+    conditional formats that give only the type or only the fill colour."""
+
+    def __init__(self, theme: tuple[str, ...], palette: list[str]) -> None:
+        self.theme = theme
+        own = [rgb.strip()[-6:] for rgb in palette]
+        self.palette = [
+            own[n].upper() if n < len(own) and _HEX.fullmatch(own[n]) else PALETTE[n]
+            for n in range(len(PALETTE))
+        ]
+        self.records: dict[str, str] = {}  # cell style -> its colours, as FILLED marks them
+        self.by_fill: dict[str | None, set[str]] = {}  # fill colour -> those cell styles
+        self.by_type: dict[str, set[str]] = {}  # type colour -> those cell styles
+        self._differing: dict[str, set[str]] = {}  # TYPED code -> differing (its work once)
+
+    def rgb(self, key: str | None) -> str | None:
+        """The colour (RRGGBB) of a key of _colour; None for none or one not known."""
+        if key is None:
+            return None
+        kind, _, value = key.partition(":")
+        if kind == "rgb":
+            return value
+        if kind == "indexed":
+            number = int(value) if _digits(value) else -1
+            return self.palette[number] if 0 <= number < len(self.palette) else None
+        slot, _, tint = value.partition(":")
+        number = int(slot) if _digits(slot) else -1
+        if not 0 <= number < len(self.theme):
+            return None
+        return _tinted(self.theme[number], float(tint)) if float(tint) else self.theme[number]
+
+    def add(self, style: str, type_: str, fill: str | None) -> None:
+        self.records[style] = f"{FILLED}{fill or '-'} {type_}"
+        self.by_fill.setdefault(fill, set()).add(style)
+        self.by_type.setdefault(type_, set()).add(style)
+
+    def rule(self, type_: str | None, fill: str | None) -> str | None:
+        """The code of a conditional format's style of type colour `type_` and fill `fill`
+        (None: not its own), for the cells under it: WHITE_TYPE or FILL_TYPE when it hides
+        a figure on any cell; TYPED and "type fill" when it does on some (rule_unseen);
+        None when it hides none."""
+        if type_ is not None and fill is not None:
+            return unseen_in(type_, fill)
+        if type_ is None and fill is None:
+            return None
+        rule = f"{type_ or '-'} {fill or '-'}"
+        hides = rule_unseen(rule, None) is not None or self.differing(TYPED + rule)
+        return TYPED + rule if hides else None
+
+    def differing(self, code: str) -> set[str]:
+        """The cell styles a conditional format of TYPED `code` judges otherwise than a
+        cell with no fill and automatic type (rule_unseen's None): those the sheet pass must
+        mark with their colours. Type only: white type is seen on a dark fill, other type
+        on a fill of its colour; fill only: a black fill shows type that is not black, other
+        fills hide type of their colour (and white type when light)."""
+        found = self._differing.get(code)
+        if found is None:
+            found = self._differing[code] = self._differs(code)
+        return found
+
+    def _differs(self, code: str) -> set[str]:
+        rule_type, rule_fill = code[len(TYPED) :].split(" ")
+        if rule_fill == "-":
+            if rule_type == WHITE:
+                return {
+                    style
+                    for fill, styles in self.by_fill.items()
+                    if fill is not None and not _light(fill)
+                    for style in styles
+                }
+            return self.by_fill.get(rule_type, set())
+        if rule_fill == BLACK:
+            return {s for type_, styles in self.by_type.items() if type_ != BLACK for s in styles}
+        found = set(self.by_type.get(rule_fill, ()))
+        if _light(rule_fill):
+            found |= self.by_type.get(WHITE, set())
+        return found
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """A theme colour with its tint applied, as Excel does: the lightness (HLS) darkened by
+    `tint` below 0, lightened towards white above."""
+    tint = max(-1.0, min(1.0, tint))
+    red, green, blue = (int(rgb[at : at + 2], 16) / 255 for at in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    return "".join(f"{round(c * 255):02X}" for c in colorsys.hls_to_rgb(hue, lightness, saturation))
 
 
 def _colour(color: dict[str, str]) -> str | None:
-    """A <color>, <fgColor> or <bgColor> element's colour (its attributes) as a key two
-    equal colours share: _WHITE for white (_white), else by value, theme (and tint) or
-    palette index; None for the automatic colour and the system's (palette 64, 65), which
-    are not one colour."""
-    if _white(color):
-        return _WHITE
+    """A <color>, <fgColor> or <bgColor> element's colour (its attributes) as a key of its
+    value (rgb:RRGGBB, any alpha), theme colour and tint (theme:N:tint) or palette index
+    (indexed:N), which _Colours.rgb gives as RGB; None for the automatic colour, the
+    system's (palette 64, 65) and what is none of these."""
     rgb = color.get("rgb", "").strip().upper()
     if rgb:
-        return f"rgb:{rgb[-6:]}" if len(rgb) in (6, 8) else None
+        return f"rgb:{rgb[-6:]}" if len(rgb) in (6, 8) and _HEX.fullmatch(rgb[-6:]) else None
     if "theme" in color:
         tint = color.get("tint", "").strip()
         try:
             shade = round(float(tint), 4) if tint else 0.0
         except ValueError:
             return None
+        if shade != shade:  # NaN
+            return None
         return f"theme:{color['theme'].strip()}:{shade}"
     indexed = color.get("indexed", "").strip()
     return f"indexed:{indexed}" if indexed and indexed not in ("64", "65") else None
 
 
-# White type: by colour (any alpha), the theme's first colour («Bakgrunn 1», lt1) or the
-# palette's white (indexes 1 and 9).
-_WHITE_INDEXES = ("1", "9")
+def _theme_colours(
+    stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> tuple[str, ...]:
+    """The theme's colours in THEME_SLOTS order, from its first colour scheme: a slot's
+    <a:srgbClr val> or <a:sysClr lastClr>; the Office theme's where it gives none."""
+    found: dict[str, str] = {}
+    slot = ""
+    schemes = 0
 
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal slot, schemes
+        tag = local_name(name)
+        if tag == "clrScheme":
+            schemes += 1
+        elif schemes != 1:
+            return
+        elif tag in THEME_SLOTS:
+            slot = tag
+        elif slot and slot not in found:
+            value = attrs.get("val" if tag == "srgbClr" else "lastClr", "").strip()
+            if tag in ("srgbClr", "sysClr") and _HEX.fullmatch(value):
+                found[slot] = value.upper()
 
-def _white(color: dict[str, str]) -> bool:
-    """Does a <color> element's `color` (its attributes) give white type?"""
-    rgb = color.get("rgb", "").strip().upper()
-    if rgb:
-        return len(rgb) in (6, 8) and rgb.endswith("FFFFFF")
-    if "theme" in color:
-        return color["theme"].strip() == "0" and not color.get("tint", "").strip(" 0.")
-    return color.get("indexed", "").strip() in _WHITE_INDEXES
+    def end(name: str) -> None:
+        nonlocal slot
+        if local_name(name) in THEME_SLOTS:
+            slot = ""
+
+    parser = xml_parser()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    stream.parse(archive, info, parser, "Fargetemaet i filen")
+    return tuple(found.get(s, OFFICE_THEME[n]) for n, s in enumerate(THEME_SLOTS))
 
 
 def _application(stream: _Stream, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
@@ -1789,9 +2016,18 @@ def _check_archive(
         raise Refused("not-xlsx", "Filen er en Office-fil, men ikke en Excel-arbeidsbok (.xlsx).")
     stream.parse(archive, by_name["[Content_Types].xml"], xml_parser(), "Innholdslisten i filen")
     relation_types: list[str] = []
+    theme: zipfile.ZipInfo | None = None  # the workbook's theme (its colours)
+    members = {name.casefold(): info for name, info in by_name.items()}
     for info in infos:
         if info.filename.endswith(".rels"):
-            relation_types += [r.get("Type", "") for r in _relations(stream, archive, info)]
+            relations = _relations(stream, archive, info)
+            relation_types += [r.get("Type", "") for r in relations]
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                for rel in relations:
+                    target = rel.get("Target", "")
+                    if rel.get("Type", "").endswith("/theme") and target and theme is None:
+                        full = posixpath.join("xl", target) if target[0] != "/" else target[1:]
+                        theme = members.get(posixpath.normpath(full).casefold())
     active = _active_content(names, content_types, relation_types)
     if active:
         raise Refused("active-content", f"Filen inneholder aktivt innhold: {active}. {CLEAN_COPY}")
@@ -1799,7 +2035,16 @@ def _check_archive(
         ready()
     sheets = _sheet_names(stream, archive, by_name, book)
     styles = by_name.get(book.styles_part)
-    odd_styles = _number_formats(stream, archive, styles) if styles is not None else {}
+    if theme is not None and (
+        not theme.filename.lower().startswith("xl/theme/") or theme.filename in sheets
+    ):
+        theme = None  # (a sheet, and any other part, is read as what it is)
+    colours = _theme_colours(stream, archive, theme) if theme is not None else OFFICE_THEME
+    odd_styles, palette = (
+        _number_formats(stream, archive, styles, colours)
+        if styles is not None
+        else ({}, _Colours(colours, []))
+    )
     shared_count: int | None = None
     # The shared texts python-calamine reads otherwise than Excel shows them (by index),
     # known before the sheets are scanned, so each cell showing one is found in their pass.
@@ -1822,11 +2067,11 @@ def _check_archive(
         name = info.filename
         if skipped(info):
             continue
-        if info is styles:
+        if info is styles or info is theme:
             continue  # (parsed above)
         if is_sheet(name):
             areas[name], scan = _scan_sheet(
-                stream, archive, info, sheets.get(name, ""), odd_styles, shared_texts
+                stream, archive, info, sheets.get(name, ""), odd_styles, shared_texts, palette
             )
             if name in sheets:
                 book.sheets[sheets[name]] = scan

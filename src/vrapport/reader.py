@@ -36,6 +36,7 @@ from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
 from vrapport.numfmt import DEFAULT_FORMATS, Shown, shown
 from vrapport.period import MONTHS_NB
+from vrapport.preflight import rule_unseen
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
 
 if TYPE_CHECKING:
@@ -1194,98 +1195,126 @@ def _number_formats(
     """A number whose cell's format shows it otherwise than the template's does: scaled
     («#,##0,» divides by 1 000, «%» multiplies by 100) or with digits of its own is an error,
     since the department sees and checks another number than the report gets; hidden
-    («;;;», a text-only section) a warning. A 0 not shown is no finding. A conditional
-    format's number format counts as the cell's (Excel shows it while the rule holds)."""
+    («;;;», a text-only section, type nobody sees) a warning. A 0 not shown is no finding.
+    A conditional format's number format and colours count as the cell's (Excel shows them
+    while the rule holds; which rules hold is not known, so each over the cell is judged,
+    and the first that gives a finding is the cell's)."""
     if not formats and not conditional:
         return
     by_rules = _conditional_codes(data, conditional) if conditional else {}
     for cell, label, key in _input_cells_by_column(data):
         code = formats.get(cell)
-        fill = None
-        if code is not None and code.startswith(FILLED):  # a fill, shown as it is
-            fill, code = code[len(FILLED) :], None
-        by_rule = code is None and cell in by_rules
-        if by_rule:
-            code = by_rules[cell]
-            if code.startswith(TYPED):  # the rule's type on the cell's own fill
-                code = FILL_TYPE if code[len(TYPED) :] == fill else None
-        if code is None:
+        colours = None  # the cell's own colours, when its style is so marked
+        if code is not None and code.startswith(FILLED):
+            colours, code = code[len(FILLED) :], None
+        if code is None and cell not in by_rules:
             continue
         column = data.spec.column(key)
         value = _at(grid, *xl_cell_to_rowcol(cell))
         if column.type not in NUMBER_TYPES or not is_number(value):
             continue
-        if code == WHITE_TYPE or code == FILL_TYPE:
-            if value != 0:
-                sub.add(
-                    data.name,
-                    cell,
-                    WARNING,
-                    "number-format-hides",
-                    _unseen_type(value, code, by_rule),
-                    label,
-                    key,
-                )
+        if code is not None:
+            _judge_format(sub, data, cell, label, key, code, value, False)
             continue
-        expected_code = column.number_format or DEFAULT_FORMATS.get(column.type, "")
-        if code == expected_code:
-            continue
-        named = quoted(code) + (" i en betinget formatering" if by_rule else "")
-        got = shown(code, value)
-        meant = shown(expected_code, value) if expected_code else Shown()
-        stored = format_plain(value)
-        redo = "Gi cellen malens tallformat igjen (Hjem › Tall) og kontroller tallet."
-        if got.hidden and not meant.hidden and value != 0:
-            if got.white:
-                what = "viser det med hvit skrift"
-            else:
-                what = f"viser bare teksten {quoted(got.text)}" if got.text else "skjuler det"
-            message = (
-                f"Tallet {stored} vises ikke i cellen (tallformatet {named} {what}), "
-                f"men det leses og kommer i rapporten. {redo}"
-            )
-            sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
-        elif got.date and not meant.date:
-            message = (
-                f"Cellen viser tallet som dato eller klokkeslett (tallformatet {named}), men "
-                f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
-            )
-            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
-        elif not got.hidden and not got.date and got.factor != meant.factor:
-            ratio = got.factor / meant.factor
-            how = (
-                f"ganget med {format_plain(ratio)}"
-                if ratio > 1
-                else f"delt på {format_plain(1 / ratio)}"
-            )
-            seen = format_number(value * got.factor, got.decimals) + (
-                "\u00a0%" if got.percent else ""
-            )
-            message = (
-                f"Cellen viser tallet {how} (tallformatet {named}): {seen} vises, men "
-                f"tallet som er lagret og kommer i rapporten, er {stored}. Skriv tallet slik "
-                f"det skal stå i rapporten. {redo}"
-            )
-            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
-        elif got.unsigned and not meant.unsigned:
-            message = (
-                f"Cellen viser tallet uten minustegn (tallformatet {named}): "
-                f"{format_number(-value, got.decimals)} vises, men tallet som er lagret og kommer "
-                f"i rapporten, er {stored}. {redo}"
-            )
-            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
-        elif got.digits and not meant.digits:
-            message = (
-                f"Tallformatet {named} viser sifre som ikke er en del av tallet; "
-                f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
-            )
-            sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+        for rule in by_rules[cell]:
+            by_fill = False
+            if rule.startswith(TYPED):  # the rule's type or fill with the cell's own colours
+                unseen = rule_unseen(rule[len(TYPED) :], colours)
+                if unseen is None:
+                    continue
+                rule, by_fill = unseen, rule.startswith(TYPED + "- ")
+            if _judge_format(sub, data, cell, label, key, rule, value, True, by_fill):
+                break
 
 
-def _unseen_type(value: float, code: str, by_rule: bool) -> str:
+def _judge_format(
+    sub: Submission,
+    data: SheetData,
+    cell: str,
+    label: str,
+    key: str,
+    code: str,
+    value: float,
+    by_rule: bool,
+    by_fill: bool = False,
+) -> bool:
+    """The finding, if any, of the number `value` at `cell` shown with the format `code`
+    (WHITE_TYPE, FILL_TYPE or a number format's code; `by_rule`: a conditional format's,
+    `by_fill` one giving only the fill). True when there is one."""
+    column = data.spec.column(key)
+    if code == WHITE_TYPE or code == FILL_TYPE:
+        if value == 0:
+            return False
+        message = _unseen_type(value, code, by_rule, by_fill)
+        sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
+        return True
+    expected_code = column.number_format or DEFAULT_FORMATS.get(column.type, "")
+    if code == expected_code:
+        return False
+    named = quoted(code) + (" i en betinget formatering" if by_rule else "")
+    got = shown(code, value)
+    meant = shown(expected_code, value) if expected_code else Shown()
+    stored = format_plain(value)
+    redo = "Gi cellen malens tallformat igjen (Hjem › Tall) og kontroller tallet."
+    if got.hidden and not meant.hidden and value != 0:
+        if got.white:
+            what = "viser det med hvit skrift"
+        else:
+            what = f"viser bare teksten {quoted(got.text)}" if got.text else "skjuler det"
+        message = (
+            f"Tallet {stored} vises ikke i cellen (tallformatet {named} {what}), "
+            f"men det leses og kommer i rapporten. {redo}"
+        )
+        sub.add(data.name, cell, WARNING, "number-format-hides", message, label, key)
+    elif got.date and not meant.date:
+        message = (
+            f"Cellen viser tallet som dato eller klokkeslett (tallformatet {named}), men "
+            f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
+        )
+        sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+    elif not got.hidden and not got.date and got.factor != meant.factor:
+        ratio = got.factor / meant.factor
+        how = (
+            f"ganget med {format_plain(ratio)}"
+            if ratio > 1
+            else f"delt på {format_plain(1 / ratio)}"
+        )
+        seen = format_number(value * got.factor, got.decimals) + ("\u00a0%" if got.percent else "")
+        message = (
+            f"Cellen viser tallet {how} (tallformatet {named}): {seen} vises, men "
+            f"tallet som er lagret og kommer i rapporten, er {stored}. Skriv tallet slik "
+            f"det skal stå i rapporten. {redo}"
+        )
+        sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+    elif got.unsigned and not meant.unsigned:
+        message = (
+            f"Cellen viser tallet uten minustegn (tallformatet {named}): "
+            f"{format_number(-value, got.decimals)} vises, men tallet som er lagret og kommer "
+            f"i rapporten, er {stored}. {redo}"
+        )
+        sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+    elif got.digits and not meant.digits:
+        message = (
+            f"Tallformatet {named} viser sifre som ikke er en del av tallet; "
+            f"tallet som er lagret og kommer i rapporten, er {stored}. {redo}"
+        )
+        sub.add(data.name, cell, ERROR, "number-format-alters", message, label, key)
+    else:
+        return False
+    return True
+
+
+def _unseen_type(value: float, code: str, by_rule: bool, by_fill: bool = False) -> str:
     """The message of a figure written in type nobody sees (`code`: WHITE_TYPE, FILL_TYPE),
-    by the cell's style or (`by_rule`) by a conditional format while its rule holds."""
-    if code == WHITE_TYPE:
+    by the cell's style or (`by_rule`) by a conditional format while its rule holds
+    (`by_fill`: one giving the fill only, under the cell's own type)."""
+    if by_fill:
+        why = (
+            "cellen har hvit skrift, og en betinget formatering gir den lys fyllfarge"
+            if code == WHITE_TYPE
+            else "en betinget formatering gir cellen fyllfarge i samme farge som skriften"
+        )
+    elif code == WHITE_TYPE:
         why = (
             "en betinget formatering gir cellen hvit skrift"
             if by_rule
@@ -1308,28 +1337,32 @@ def _unseen_type(value: float, code: str, by_rule: bool) -> str:
 
 def _conditional_codes(
     data: SheetData, rules: Sequence[tuple[tuple[int, int], tuple[int, int], str]]
-) -> dict[str, str]:
-    """The number format of the first conditional format (in the sheet's order) over each
-    input cell it covers. Each cell is given a format once: per column the input rows are
-    sorted, and the rows a rule has given one are skipped (pointers to the next row without
-    one), so the work is the cells plus the rules per column, not cells times rules (1 000
-    rules over a register of 20 000 rows took 4,5 s)."""
+) -> dict[str, list[str]]:
+    """The codes of the conditional formats over each input cell they cover, each once, in
+    the sheet's order. Per column the input rows are sorted, and per code the rows it has
+    been given to are skipped (pointers to the next row without it), so the work is the
+    cells times the codes over them plus the rules, not cells times rules (1 000 rules over
+    a register of 20 000 rows took 4,5 s)."""
     columns: dict[int, list[tuple[int, str]]] = {}
     for cell, _label, _key in _input_cells_by_column(data):
         row, col = (n + 1 for n in xl_cell_to_rowcol(cell))  # 1-based, as the rules
         columns.setdefault(col, []).append((row, cell))
-    codes: dict[str, str] = {}
+    codes: dict[str, list[str]] = {}
     for col, cells in columns.items():
         cells.sort()
         rows = [row for row, _ in cells]
-        after = list(range(len(rows) + 1))  # the first row at or after i without a format
+        # per code: the first row at or after i without it
+        free: dict[str, list[int]] = {}
         for (r0, c0), (r1, c1), code in rules:
             if not c0 <= col <= c1:
                 continue
+            after = free.get(code)
+            if after is None:
+                after = free[code] = list(range(len(rows) + 1))
             end = bisect.bisect_right(rows, r1)
             i = _first_free(after, bisect.bisect_left(rows, r0))
             while i < end:
-                codes[cells[i][1]] = code
+                codes.setdefault(cells[i][1], []).append(code)
                 after[i] = i + 1
                 i = _first_free(after, i + 1)
     return codes
