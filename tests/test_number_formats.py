@@ -641,6 +641,10 @@ def test_a_theme_colour_is_the_workbooks_own(specs: Specs, example_copy):
         (Color(theme=4), "FF4F81BD"),  # accent 1 by theme, the same colour by value
         (Color(indexed=2), "FFFF0000"),  # the palette's red, red by value
         ("FF000000", Color(theme=1)),  # black, «Tekst 1»
+        # the examples' accent 1 (4F81BD) lighter 80 %: Excel shows DCE6F1, the tint as
+        # computed is DCE6F2
+        (Color(theme=4, tint=0.7999816888943144), "FFDCE6F1"),
+        ("FFFFF2CC", "FFFCF5CF"),  # 3 off in each channel: no eye tells them apart
     ],
 )
 def test_type_of_its_fills_colour_however_written_is_hidden(
@@ -657,6 +661,29 @@ def test_type_of_its_fills_colour_however_written_is_hidden(
     (found,) = _found(path, specs, *FORMAT_CODES)
     assert (found.cell, found.code) == ("F7", "number-format-hides")
     assert "(skriftfargen er den samme som cellens fyllfarge)" in found.message
+
+
+def test_type_of_a_colour_near_its_fills_is_seen(specs: Specs, example_copy):
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    sheet["F7"].font = Font(color="FFFFF2CC")
+    sheet["F7"].fill = PatternFill("solid", fgColor="FFFFF2D0")  # 4 off: SAME_COLOUR is 3
+    workbook.save(path)
+    assert _found(path, specs, *FORMAT_CODES) == []
+
+
+def test_too_many_colours_to_judge_is_refused(tmp_path: Path, monkeypatch):
+    """The cell styles' colours are judged under each colour-only conditional format, up to
+    a bound (a crafted file could hold 60 000 styles and as many formats)."""
+    from vrapport import preflight
+
+    monkeypatch.setattr(preflight, "MAX_COLOUR_CHECKS", 5)
+    edits = _conditional(b'<color rgb="FFFF0000"/>')
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    (finding,) = preflight.preflight(path, path.name)  # (in this process: the bound set)
+    assert (finding.code, finding.severity) == ("suspicious-file", "error")
+    assert "uvanlig mange ulike cellestiler og betingede formateringer" in finding.message
 
 
 def test_the_palette_is_openpyxls():

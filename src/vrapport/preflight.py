@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import colorsys
+import functools
 import posixpath
 import re
 import zipfile
@@ -1605,6 +1606,9 @@ _HEX = re.compile(r"[0-9A-Fa-f]{6}")
 # «Tekst 1» or «Tekst 2», on accent 4472C4 is seen; on the input cells' FFF2CC, on grey
 # A5A5A5 it is not.
 WHITE_TYPE_CONTRAST = 3.0
+# cell styles' colours judged under the conditional formats' (_Colours.differing), at most:
+# a template has tens of styles and a few formats; millions are a crafted file
+MAX_COLOUR_CHECKS = 2_000_000
 
 
 def _number_formats(
@@ -1766,15 +1770,30 @@ def _light(rgb: str) -> bool:
     return 1.05 / (_luminance(rgb) + 0.05) < WHITE_TYPE_CONTRAST
 
 
+@functools.lru_cache(maxsize=4096)
 def unseen_in(type_: str, fill: str | None) -> str | None:
     """Is a figure in type of colour `type_` (RRGGBB) on the fill `fill` (RRGGBB, None: no
     fill, the window's white) seen? WHITE_TYPE: white type on no fill or a light one
-    (_light); FILL_TYPE: type of the fill's own colour (the same RGB, however the two are
-    written: by value, theme colour and tint, palette index); None: seen."""
+    (_light); FILL_TYPE: type of the fill's own colour (_same, however the two are written:
+    by value, theme colour and tint, palette index); None: seen."""
     back = fill or WHITE
-    if type_ == WHITE and _light(back):
+    if _same(type_, WHITE) and _light(back):
         return WHITE_TYPE
-    return FILL_TYPE if type_ == back else None
+    return FILL_TYPE if _same(type_, back) else None
+
+
+# Two colours are the same when no channel (of 0-255) differs by more than this: what the
+# rounding of a tint leaves between a theme colour and the value Excel shows for it, and
+# far below what an eye tells apart. (Not a contrast ratio: red on a green of its
+# luminance has a ratio of 1 and is seen.)
+SAME_COLOUR = 3
+
+
+def _same(one: str, other: str) -> bool:
+    return one == other or all(
+        abs(int(one[at : at + 2], 16) - int(other[at : at + 2], 16)) <= SAME_COLOUR
+        for at in (0, 2, 4)
+    )
 
 
 def rule_unseen(rule: str, record: str | None) -> str | None:
@@ -1803,8 +1822,8 @@ class _Colours:
             for n in range(len(PALETTE))
         ]
         self.records: dict[str, str] = {}  # cell style -> its colours, as FILLED marks them
-        self.by_fill: dict[str | None, set[str]] = {}  # fill colour -> those cell styles
-        self.by_type: dict[str, set[str]] = {}  # type colour -> those cell styles
+        self.by_record: dict[str, set[str]] = {}  # their colours ("fill type") -> styles
+        self.checks = 0  # the colours judged for differing (MAX_COLOUR_CHECKS)
         self._differing: dict[str, set[str]] = {}  # TYPED code -> differing (its work once)
 
     def rgb(self, key: str | None) -> str | None:
@@ -1824,9 +1843,9 @@ class _Colours:
         return _tinted(self.theme[number], float(tint)) if float(tint) else self.theme[number]
 
     def add(self, style: str, type_: str, fill: str | None) -> None:
-        self.records[style] = f"{FILLED}{fill or '-'} {type_}"
-        self.by_fill.setdefault(fill, set()).add(style)
-        self.by_type.setdefault(type_, set()).add(style)
+        record = f"{fill or '-'} {type_}"
+        self.records[style] = FILLED + record
+        self.by_record.setdefault(record, set()).add(style)
 
     def rule(self, type_: str | None, fill: str | None) -> str | None:
         """The code of a conditional format's style of type colour `type_` and fill `fill`
@@ -1844,31 +1863,30 @@ class _Colours:
     def differing(self, code: str) -> set[str]:
         """The cell styles a conditional format of TYPED `code` judges otherwise than a
         cell with no fill and automatic type (rule_unseen's None): those the sheet pass must
-        mark with their colours. Type only: white type is seen on a dark fill, other type
-        on a fill of its colour; fill only: a black fill shows type that is not black, other
-        fills hide type of their colour (and white type when light)."""
+        mark with their colours (white type is seen on a dark fill, a black fill shows type
+        that is not black, a fill hides type of its colour...)."""
         found = self._differing.get(code)
         if found is None:
             found = self._differing[code] = self._differs(code)
         return found
 
     def _differs(self, code: str) -> set[str]:
-        rule_type, rule_fill = code[len(TYPED) :].split(" ")
-        if rule_fill == "-":
-            if rule_type == WHITE:
-                return {
-                    style
-                    for fill, styles in self.by_fill.items()
-                    if fill is not None and not _light(fill)
-                    for style in styles
-                }
-            return self.by_fill.get(rule_type, set())
-        if rule_fill == BLACK:
-            return {s for type_, styles in self.by_type.items() if type_ != BLACK for s in styles}
-        found = set(self.by_type.get(rule_fill, ()))
-        if _light(rule_fill):
-            found |= self.by_type.get(WHITE, set())
-        return found
+        rule = code[len(TYPED) :]
+        default = rule_unseen(rule, None)
+        self.checks += len(self.by_record)
+        if self.checks > MAX_COLOUR_CHECKS:
+            raise Refused(
+                "suspicious-file",
+                "Filen har uvanlig mange ulike cellestiler og betingede formateringer med "
+                "farger; det er ikke mulig å kontrollere om tall skjules. Lagre filen på nytt "
+                "fra malen.",
+            )
+        return {
+            style
+            for record, styles in self.by_record.items()
+            if rule_unseen(rule, record) != default
+            for style in styles
+        }
 
 
 def _tinted(rgb: str, tint: float) -> str:
