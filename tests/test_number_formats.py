@@ -820,3 +820,18 @@ def test_every_conditional_format_over_a_cell_is_judged(specs: Specs, tmp_path: 
     assert "delt på 1\u00a0000 (tallformatet «#,##0,» i en betinget formatering)" in (
         found[0].message
     )
+
+
+def test_a_format_in_white_on_a_dark_fill_is_seen(specs: Specs, example_copy):
+    """«[White]#,##0» on a dark blue fill shows the figure: it was said to be hidden. A
+    format that scales as well still does (and is no longer taken for a hidden one)."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Resultat"]
+    for cell, code in (("F7", "[White]#,##0"), ("F8", '[White]#,##0,"[White]"')):
+        sheet[cell].number_format = code
+        sheet[cell].fill = PatternFill("solid", fgColor="FF1F3864")
+    workbook.save(path)
+    (found,) = _found(path, specs, *FORMAT_CODES)
+    assert (found.cell, found.code, found.severity) == ("F8", "number-format-alters", "error")
+    assert found.message.startswith("Cellen viser tallet delt på 1\u00a0000")

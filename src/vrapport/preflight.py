@@ -1600,6 +1600,8 @@ PALETTE = (
     "003366 339966 003300 333300 993300 993366 333399 333333"
 ).split()
 _HEX = re.compile(r"[0-9A-Fa-f]{6}")
+# a number format's white colour («[White]», «[Color2]», numfmt's), not inside quotes
+_WHITE_SECTION = re.compile(r'("[^"]*")|\[\s*(?:white|color\s*2)\s*\]', re.IGNORECASE)
 # White type is readable on a fill of at least this contrast ratio to white (WCAG 2's
 # ratio, (L1 + 0.05) / (L2 + 0.05) of relative luminances; 3 is its least for large text
 # and for what a user must see of a control): white on Excel's dark blue 1F3864, on
@@ -1732,6 +1734,9 @@ def _number_formats(
         type_ = _at(font_rgb, font) or BLACK
         back = _at(fill_rgb, fill)
         unseen = unseen_in(type_, back)
+        if code and back is not None and not _light(back):
+            # white type in the format is seen there (a quoted text stays)
+            code = _WHITE_SECTION.sub(lambda found: found.group(1) or "", code)
         if unseen:
             odd[style] = unseen
         elif code and (may_alter(code) or shows_date(code)):
