@@ -835,3 +835,12 @@ def test_a_format_in_white_on_a_dark_fill_is_seen(specs: Specs, example_copy):
     (found,) = _found(path, specs, *FORMAT_CODES)
     assert (found.cell, found.code, found.severity) == ("F8", "number-format-alters", "error")
     assert found.message.startswith("Cellen viser tallet delt på 1\u00a0000")
+
+
+def test_a_format_that_begins_like_vrapports_own_marks_is_judged(specs: Specs, example_copy):
+    """A number format's code beginning «(fyll) », as vrapport marks a cell style's
+    colours, was taken for such a mark: the format was not judged, and a figure it showed
+    divided by 1 000 reached the report without a finding."""
+    path = _formatted(example_copy("okonomi.xlsx"), "Resultat", {"F6": "(fyll) #,##0,"})
+    (found,) = _found(path, specs, *FORMAT_CODES)
+    assert (found.cell, found.code, found.severity) == ("F6", "number-format-alters", "error")

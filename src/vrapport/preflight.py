@@ -666,7 +666,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     date_styles = {
         style
         for style, code in odd_styles.items()
-        if code not in (WHITE_TYPE, FILL_TYPE) and not code.startswith(FILLED) and shows_date(code)
+        if code not in (WHITE_TYPE, FILL_TYPE) and marked_colours(code) is None and shows_date(code)
     }
     # the cell styles an Excel 2010 conditional format needs marked with their colours
     # (_Colours.differing) and the styles did not mark: style -> its mark
@@ -1799,6 +1799,21 @@ def _same(one: str, other: str) -> bool:
         abs(int(one[at : at + 2], 16) - int(other[at : at + 2], 16)) <= SAME_COLOUR
         for at in (0, 2, 4)
     )
+
+
+# FILLED's "fill type" and TYPED's "type fill" (_Colours): what a number format's code that
+# happens to begin like them is not taken for
+_CELL_MARK = re.compile(r"(?:-|[0-9A-F]{6}) [0-9A-F]{6}")
+_RULE_MARK = re.compile(r"(?:-|[0-9A-F]{6}) (?:-|[0-9A-F]{6})")
+
+
+def marked_colours(code: str, rule: bool = False) -> str | None:
+    """The colours of a cell style's FILLED mark (`rule`: a conditional format's TYPED
+    code), without the prefix; None when `code` is none (a number format's code)."""
+    prefix, mark = (TYPED, _RULE_MARK) if rule else (FILLED, _CELL_MARK)
+    if code.startswith(prefix) and mark.fullmatch(code, len(prefix)):
+        return code[len(prefix) :]
+    return None
 
 
 def rule_unseen(rule: str, record: str | None) -> str | None:

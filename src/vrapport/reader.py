@@ -21,9 +21,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_c
 
 from vrapport.cellscan import (
     FILL_TYPE,
-    FILLED,
     SHARED_FOLLOWER,
-    TYPED,
     WHITE_TYPE,
     SheetScan,
     linked_name,
@@ -36,7 +34,7 @@ from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
 from vrapport.numfmt import DEFAULT_FORMATS, Shown, shown
 from vrapport.period import MONTHS_NB
-from vrapport.preflight import rule_unseen
+from vrapport.preflight import marked_colours, rule_unseen
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
 
 if TYPE_CHECKING:
@@ -1205,8 +1203,8 @@ def _number_formats(
     for cell, label, key in _input_cells_by_column(data):
         code = formats.get(cell)
         colours = None  # the cell's own colours, when its style is so marked
-        if code is not None and code.startswith(FILLED):
-            colours, code = code[len(FILLED) :], None
+        if code is not None and (colours := marked_colours(code)) is not None:
+            code = None
         if code is None and cell not in by_rules:
             continue
         column = data.spec.column(key)
@@ -1218,11 +1216,12 @@ def _number_formats(
             continue
         for rule in by_rules[cell]:
             by_fill = False
-            if rule.startswith(TYPED):  # the rule's type or fill with the cell's own colours
-                unseen = rule_unseen(rule[len(TYPED) :], colours)
+            given = marked_colours(rule, rule=True)
+            if given is not None:  # the rule's type or fill with the cell's own colours
+                unseen = rule_unseen(given, colours)
                 if unseen is None:
                     continue
-                rule, by_fill = unseen, rule.startswith(TYPED + "- ")
+                rule, by_fill = unseen, given.startswith("- ")
             if _judge_format(sub, data, cell, label, key, rule, value, True, by_fill):
                 break
 
