@@ -844,3 +844,16 @@ def test_a_format_that_begins_like_vrapports_own_marks_is_judged(specs: Specs, e
     path = _formatted(example_copy("okonomi.xlsx"), "Resultat", {"F6": "(fyll) #,##0,"})
     (found,) = _found(path, specs, *FORMAT_CODES)
     assert (found.cell, found.code, found.severity) == ("F6", "number-format-alters", "error")
+
+
+def test_a_conditional_format_over_a_cell_of_a_harmless_format_of_its_own_is_judged(
+    specs: Specs, tmp_path: Path
+):
+    """F6 formatted «#,##0;;» (negatives hidden; its figure is positive) under a rule that
+    divides by 1 000: the cell's own format was judged and the rule never was."""
+    edits = _conditional_rule(b'<numFmt numFmtId="172" formatCode="#,##0,"/>', b"F6")
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    path = _formatted(path, "Resultat", {"F6": "#,##0;;"})
+    (found,) = _found(path, specs, *FORMAT_CODES)
+    assert (found.cell, found.code, found.severity) == ("F6", "number-format-alters", "error")
+    assert "(tallformatet «#,##0,» i en betinget formatering)" in found.message

@@ -1211,10 +1211,9 @@ def _number_formats(
         value = _at(grid, *xl_cell_to_rowcol(cell))
         if column.type not in NUMBER_TYPES or not is_number(value):
             continue
-        if code is not None:
-            _judge_format(sub, data, cell, label, key, code, value, False)
+        if code is not None and _judge_format(sub, data, cell, label, key, code, value, False):
             continue
-        for rule in by_rules[cell]:
+        for rule in by_rules.get(cell, ()):
             by_fill = False
             given = marked_colours(rule, rule=True)
             if given is not None:  # the rule's type or fill with the cell's own colours
