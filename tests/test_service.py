@@ -4,6 +4,7 @@ boundary, the ledger's rules, and reports equal to `vrapport build` on the same 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import sqlite3
@@ -1240,6 +1241,50 @@ def test_the_returned_file_sent_again_through_the_api_is_delivered_again(
     board = client.get(f"/api/periods/{P}/status", headers=controller).json()
     (row,) = [r for r in board["submissions"] if r["template"] == "hr"]
     assert (row["status"], row["same_as"], row["same_as_returned"]) == ("levert", None, False)
+
+
+def test_status_shows_each_departments_upload_comment_on_one_line(
+    client: TestClient, data_dir: Path, tokens: Tokens, opened: str
+) -> None:
+    """`vrapport status` shows the comment the department sent with its current version, as
+    the board does: on one line, printed as text (never rich markup, no control characters),
+    a long one shortened with «…» and a pointer to --json, which holds all of it."""
+    hr, okonomi = tokens.departments["hr"], tokens.departments["okonomi"]
+    url = f"/api/periods/{P}/submissions"
+    short = "Sjekket [bold]B6[/bold]\nmot lønnssystemet."
+    client.put(
+        f"{url}/hr",
+        params={"comment": short},
+        content=(EXAMPLES / "hr.xlsx").read_bytes(),
+        headers=bearer(hr),
+    )
+    long = "Tallene for mars er rettet etter revisjonen. " * 4
+    client.put(
+        f"{url}/okonomi",
+        params={"comment": long},
+        content=(EXAMPLES / "okonomi.xlsx").read_bytes(),
+        headers=bearer(okonomi),
+    )
+    # A ledger written before comments were cleaned may hold an escape sequence.
+    with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
+        db.execute(
+            "UPDATE versions SET comment = ? WHERE template = 'hr'", (short + "\x07\u202e\x1b",)
+        )
+    shown = CliRunner().invoke(
+        cli_app, ["status", str(data_dir), "--period", P], env={"COLUMNS": "250"}
+    )
+    assert shown.exit_code == 0, shown.output
+    (hr_row,) = [r for r in shown.output.splitlines() if r.startswith("│ hr ")]
+    assert "«Sjekket [bold]B6[/bold] mot lønnssystemet.»" in hr_row
+    assert "\x1b" not in shown.output and "\u202e" not in shown.output
+    (okonomi_row,) = [r for r in shown.output.splitlines() if r.startswith("│ okonomi ")]
+    said = re.search(r"«([^»]*)»", okonomi_row)
+    assert said and said.group(1).endswith("…") and len(said.group(1)) <= 60
+    assert long.startswith(said.group(1)[:-1])
+    assert "Lange kommentarer er forkortet" in shown.output and "--json" in shown.output
+    whole = CliRunner().invoke(cli_app, ["status", str(data_dir), "--period", P, "--json"])
+    by = {s["template"]: s for s in json.loads(whole.output)["submissions"]}
+    assert by["okonomi"]["upload_comment"] == long.strip()
 
 
 def test_the_return_comment_stays_in_the_api_after_a_new_upload(

@@ -4,6 +4,7 @@ Registered on the CLI app by `register`; the web stack is imported inside the co
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -36,6 +37,8 @@ def _specs(schemas: Path | None):  # type: ignore[no-untyped-def]
 
 
 MAX_UPLOAD_MB = 1024
+# Characters of a department's upload comment in the status table (all of it: --json).
+COMMENT_SHOWN = 60
 
 
 def _ledger(data_dir: Path):  # type: ignore[no-untyped-def]
@@ -198,7 +201,12 @@ def status(
     """Vis innsamlingen for en periode: hvem som har levert, med feil, godkjent."""
     from rich.table import Table
 
-    from vrapport.service.core import expected_templates, parse_period, status_payload
+    from vrapport.service.core import (
+        comment_line,
+        expected_templates,
+        parse_period,
+        status_payload,
+    )
     from vrapport.service.ledger import (
         LEDGER_FILE,
         LedgerError,
@@ -224,11 +232,16 @@ def status(
     table = Table(title=f"Innsamling {the_period}")
     for column in ("Mal", "Status", "Versjoner", "Sist lastet opp", "Feil", "Advarsler"):
         table.add_column(column)
+    # The comment the department sent with its latest version, as the board shows it.
+    table.add_column("Avdelingens kommentar", overflow="fold")
+    shortened = False
     for state in board:
         latest = state.latest
         shown = state.status
         if state.same_as_returned is not None and latest is not None:
             shown += f" (samme fil som returnert versjon {latest.same_as_seq})"
+        said, cut = comment_line(latest.comment, COMMENT_SHOWN) if latest else ("", False)
+        shortened = shortened or cut
         table.add_row(
             data(state.template),
             data(shown),
@@ -236,8 +249,15 @@ def status(
             local_time(latest.uploaded_at) if latest else "",
             str(latest.errors) if latest else "",
             str(latest.warnings) if latest else "",
+            f"«{data(said)}»" if said else "",
         )
     console().print(table, soft_wrap=False)
+    if shortened:
+        again = f"vrapport status {shlex.quote(str(data_dir))} --period {the_period} --json"
+        console().print(
+            "Lange kommentarer er forkortet (…); hele teksten står i «upload_comment» med "
+            f"--json: {data(again)}"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -89,6 +89,22 @@ def upload_comment(text: str) -> str:
     return text
 
 
+def comment_line(text: str, width: int) -> tuple[str, bool]:
+    """A department's comment on one terminal line: line breaks and tabs as one space, the
+    control and direction characters upload_comment drops dropped (a ledger may hold older
+    text); cut to at most `width` characters, at a space near the end if there is one, with
+    «…»; and whether it was cut."""
+    words = text.translate(_CONTROL).split()
+    joined = " ".join(words)
+    if len(joined) <= width:
+        return joined, False
+    cut = joined[: width - 1]
+    space = cut.rfind(" ")
+    if space >= width * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip() + "…", True
+
+
 def parse_period(text: str) -> str:
     """The canonical period text, or LedgerError(400) with the CLI's wording."""
     try:
