@@ -4,6 +4,7 @@ Also the `token` and `status` commands."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -34,9 +35,11 @@ from vrapport.cli import app as cli_app
 from vrapport.service.app import create_app
 from vrapport.service.core import Config, expected_templates
 from vrapport.service.engine import DIED, KILLED, TIMEOUT, Isolated, JobFailed, Limits
+from vrapport.service.ledger import Ledger, Received
 from vrapport.spec import Specs
 
 P = "2024-03"
+LATER = "2024-04"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -104,9 +107,52 @@ def test_a_check_stopped_from_outside_records_nothing_and_asks_to_send_again(
         assert sent.status_code == 503 and "ikke på grunn av filen" in sent.text
         state = client.get(url, headers=hr).json()
         assert (state["status"], state["versions"]) == ("mangler", 0)
+        # Nothing refers to the bytes the stopped uploads stored: they are gone.
+        stored = service.ledger.blob(hashlib.sha256(book).hexdigest())
+        assert not stored.exists()
         service.isolated.run = real
         fine = client.put(url, content=book, headers=hr).json()
         assert (fine["status"], fine["seq"], fine["again"]) == ("levert", 1, False)
+        assert stored.is_file()
+        # The same bytes stopped in another period: the file version 1 refers to stays.
+        client.post(f"/api/periods/{LATER}", headers=bearer(tokens.controller))
+        service.isolated.run = stopped
+        later = f"/api/periods/{LATER}/submissions/hr"
+        assert client.put(later, content=book, headers=hr).status_code == 503
+        assert stored.read_bytes() == book
+
+
+def test_a_released_upload_removes_only_bytes_it_stored_that_nothing_holds(
+    tmp_path: Path,
+) -> None:
+    """Ledger.release removes an upload's file only when that upload put it in the store
+    and nothing else has it: not while another upload of the same bytes is being checked,
+    not when the file was there before (a feedback copy or report the service stored)."""
+    ledger = Ledger(tmp_path / "data")
+
+    def received(content: bytes) -> Received:
+        tmp = ledger.new_temp()
+        tmp.write_bytes(content)
+        return ledger.receive(tmp)
+
+    first, second = received(b"samme"), received(b"samme")
+    assert (first.created, second.created) == (True, False)
+    ledger.release(first)  # the second upload is still being checked
+    assert ledger.blob(first.sha256).read_bytes() == b"samme"
+    ledger.release(second)  # the one that stored it is done, and nothing records it
+    assert not ledger.blob(first.sha256).exists()
+    made = tmp_path / "rapport.xlsx"
+    made.write_bytes(b"laget av tjenesten")
+    kept = ledger.store_file(made)
+    ledger.release(received(b"laget av tjenesten"))
+    assert ledger.blob(kept).is_file()
+    # Stored by an upload, then by the service for itself (a feedback copy with the same
+    # bytes) before the upload is done: kept.
+    own = received(b"egen")
+    made.write_bytes(b"egen")
+    ledger.store_file(made)
+    ledger.release(own)
+    assert ledger.blob(own.sha256).is_file()
 
 
 def test_a_reader_that_aborts_inside_a_job_is_a_failed_job(tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ from vrapport.service.ledger import (
     APPROVED,
     RETURNED,
     LedgerError,
+    Received,
     Seen,
     local_time,
     too_large,
@@ -268,7 +269,7 @@ class Pages:
 
     # -- receiving files ---------------------------------------------------------------------
 
-    async def _receive_body(self, request: Request) -> str:
+    async def _receive_body(self, request: Request) -> Received:
         """Stream the request body into the store (limit enforced while streaming); a body
         broken off (the client gone, less than its declared length) is stored nowhere."""
         bounded = self._bounded(request, self.limit)
@@ -285,9 +286,9 @@ class Pages:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        return await run_in_threadpool(self.ledger.keep, tmp)
+        return await run_in_threadpool(self.ledger.receive, tmp)
 
-    async def _receive_part(self, upload: UploadFile) -> str:
+    async def _receive_part(self, upload: UploadFile) -> Received:
         tmp, size = self.ledger.new_temp(), 0
         try:
             with tmp.open("wb") as out:
@@ -299,19 +300,25 @@ class Pages:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        return await run_in_threadpool(self.ledger.keep, tmp)
+        return await run_in_threadpool(self.ledger.receive, tmp)
 
-    async def _record(self, period: str, template: str, sha256: str, comment: str) -> Upload:
+    async def _record(self, period: str, template: str, received: Received, comment: str) -> Upload:
         """Check and record a received upload. One after another per template, as
         Service.record_upload does, but waiting here, in the event loop: an upload waiting
         for the one before it holds no worker thread, so many sent at once by one department
-        do not take the threads the board and the other departments need."""
-        lock = self._uploading.setdefault((period, template), asyncio.Lock())
-        async with lock:
-            done: Upload = await run_in_threadpool(
-                self.service.record_upload, period, template, sha256, comment
-            )
-        return done
+        do not take the threads the board and the other departments need. Then the upload
+        is released: bytes it stored that nothing records (its check was stopped from
+        outside, the period was locked meanwhile) are removed (Ledger.release)."""
+        try:
+            lock = self._uploading.setdefault((period, template), asyncio.Lock())
+            async with lock:
+                done: Upload = await run_in_threadpool(
+                    self.service.record_upload, period, template, received.sha256, comment
+                )
+            return done
+        finally:
+            # Here, not in a worker thread: a cancelled request cannot skip it.
+            self.ledger.release(received)
 
     def _blob_response(self, sha256: str, filename: str, media_type: str) -> Response:
         return FileResponse(
@@ -423,10 +430,10 @@ class Pages:
             if not isinstance(upload, UploadFile) or not upload.filename:
                 raise LedgerError(400, "Velg filen du vil laste opp.")
             comment = upload_comment(str(form.get("kommentar", "")))
-            sha = await self._receive_part(upload)
+            received = await self._receive_part(upload)
         finally:
             await form.close()
-        done = await self._record(period, template, sha, comment)
+        done = await self._record(period, template, received, comment)
         fresh = "igjen" if done.again else "1"
         dropped = "&uten_kommentar=1" if done.comment_dropped else ""
         return RedirectResponse(
@@ -589,8 +596,8 @@ class Pages:
         period = self.service.writable_period(request.path_params["period"])
         # The department's comment, percent-encoded in the query (the body is the file).
         comment = upload_comment(request.query_params.get("comment", ""))
-        sha = await self._receive_body(request)
-        done = await self._record(period, template, sha, comment)
+        received = await self._receive_body(request)
+        done = await self._record(period, template, received, comment)
         version = done.version
         return JSONResponse(
             {

@@ -16,6 +16,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -205,6 +206,15 @@ class SubmissionState:
 
 
 @dataclass(frozen=True)
+class Received:
+    """An upload moved into the store, held there (Ledger.receive) until Ledger.release:
+    its SHA-256, and whether this upload put the file there (no stored file had its bytes)."""
+
+    sha256: str
+    created: bool
+
+
+@dataclass(frozen=True)
 class ReportRow:
     id: int
     period: str
@@ -295,6 +305,14 @@ class Ledger:
         self._remove_leftovers()
         self.path = root / LEDGER_FILE
         self._secrets: dict[str, str] = {}
+        # Stored files in use by uploads being checked (SHA-256: how many uploads); of them
+        # the ones an upload put into the store (not there before); and the ones this
+        # process stored for itself (feedback copies, reports), never removed by `release`.
+        # The lock also orders placing a file against removing one.
+        self._held: dict[str, int] = {}
+        self._fresh: set[str] = set()
+        self._made: set[str] = set()
+        self._store_lock = threading.Lock()
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -351,17 +369,61 @@ class Ledger:
         return Path(name)
 
     def keep(self, tmp: Path) -> str:
-        """Move a received temporary file into the store; return its SHA-256."""
+        """Move a file the service made into the store; return its SHA-256. The file is
+        never removed by `release` (it is about to be recorded)."""
+        return self._keep(tmp, upload=False).sha256
+
+    def receive(self, tmp: Path) -> Received:
+        """Move a received upload into the store and hold it there until `release`."""
+        return self._keep(tmp, upload=True)
+
+    def _keep(self, tmp: Path, upload: bool) -> Received:
         try:
             digest = hashlib.sha256()
             with tmp.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 16), b""):
                     digest.update(chunk)
             sha = digest.hexdigest()
-            self._place(tmp, sha)
-            return sha
+            with self._store_lock:
+                created = self._place(tmp, sha)
+                if upload:
+                    self._held[sha] = self._held.get(sha, 0) + 1
+                    if created:
+                        self._fresh.add(sha)
+                else:
+                    self._made.add(sha)
+                return Received(sha, created)
         finally:
             tmp.unlink(missing_ok=True)
+
+    def release(self, received: Received) -> None:
+        """The upload `received` is done with (recorded or not). When the last upload of
+        these bytes is done, the file one of them put into the store is removed if nothing
+        refers to it (no version, feedback copy or report; the service did not store the
+        same bytes for itself), as after a check stopped from outside: nothing would ever
+        read it. A file that was in the store before those uploads is never removed."""
+        sha = received.sha256
+        with self._store_lock:
+            left = self._held.get(sha, 0) - 1
+            if left > 0:
+                self._held[sha] = left
+                return
+            self._held.pop(sha, None)
+            fresh = sha in self._fresh
+            self._fresh.discard(sha)
+            if not fresh or sha in self._made or self._referenced(sha):
+                return
+            with suppress(FileNotFoundError):
+                self.blob(sha).unlink()
+
+    def _referenced(self, sha: str) -> bool:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT 1 FROM versions WHERE sha256 = ?1 OR feedback_sha256 = ?1 UNION ALL "
+                "SELECT 1 FROM reports WHERE xlsx_sha256 = ?1 OR pdf_sha256 = ?1 LIMIT 1",
+                (sha,),
+            ).fetchone()
+        return row is not None
 
     def store_file(self, path: Path) -> str:
         """Copy a file the service made (a feedback copy, a report) into the store."""
@@ -369,16 +431,18 @@ class Ledger:
         shutil.copyfile(path, tmp)
         return self.keep(tmp)
 
-    def _place(self, tmp: Path, sha: str) -> None:
+    def _place(self, tmp: Path, sha: str) -> bool:
+        """Link `tmp` into the store as `sha`; whether it was not there before."""
         target = self.blob(sha)
         if target.exists():
-            return
+            return False
         target.parent.mkdir(exist_ok=True)
         os.chmod(tmp, 0o444)
         try:
             os.link(tmp, target)  # atomic, and never replaces a stored file
         except FileExistsError:
-            pass
+            return False
+        return True
 
     # -- periods -----------------------------------------------------------------------
 
