@@ -1173,6 +1173,9 @@ def test_a_department_says_why_it_sends_the_returned_file_again(
     board = client.get(f"/perioder/{P}").text
     row = board.split('id="rad-hr"')[1].split("</tr>")[0]
     assert f"Avdelingens kommentar: «{stored}»" in row and "Levert på nytt uendret" in row
+    # Set as the note above it (small, muted; test_service_browser compares the type).
+    assert '<span class="muted kommentar" id="avdelingens-kommentar-hr">' in row
+    assert '<span class="muted" id="uendret-hr">' in row
     latest = re.search(r'href="(/versjoner/\d+)"', row)
     assert latest
     version = client.get(latest.group(1)).text

@@ -151,3 +151,36 @@ def test_collect_approve_build_and_download_in_a_browser(
         assert served[sheet] == made[sheet], sheet
     economy = [row for row in served["2 Økonomi"] if any(v != "" for v in row)]
     assert len(economy) > 10
+
+
+def test_the_departments_comment_on_the_board_is_set_as_the_note_above_it(
+    browser, tmp_path: Path
+) -> None:
+    """On the board, a file sent again unchanged after a return has a note («Levert på nytt
+    uendret …») and below it the department's comment: both small muted lines under the
+    status, the comment not in a larger type than the note."""
+    import httpx2
+    from selenium.webdriver.common.by import By
+
+    data = tmp_path / "data"
+    tokens = make_tokens(data, ["hr"])
+    controller = {"Authorization": f"Bearer {tokens.controller}"}
+    hr = {"Authorization": f"Bearer {tokens.departments['hr']}"}
+    book = (EXAMPLES / "hr.xlsx").read_bytes()
+    submission = f"/api/periods/{P}/submissions/hr"
+    with running_server(data) as url, httpx2.Client(base_url=url, timeout=120) as api:
+        assert api.post(f"/api/periods/{P}", headers=controller).status_code == 201
+        assert api.put(submission, content=book, headers=hr).status_code == 200
+        back = api.post(submission + "/return", headers=controller, json={"comment": "Se B6."})
+        assert back.status_code == 200
+        why = {"comment": "Tallet i B6 er riktig; vi har sjekket det mot lønnssystemet."}
+        again = api.put(submission, params=why, content=book, headers=hr)
+        assert again.json()["same_as_returned"] is True
+        browser.get(f"{url}/logg-inn?token={tokens.controller}")
+        browser.get(f"{url}/perioder/{P}")
+        note = browser.find_element(By.ID, "uendret-hr")
+        said = browser.find_element(By.ID, "avdelingens-kommentar-hr")
+        assert said.text == f"Avdelingens kommentar: «{why['comment']}»"
+        browser.save_screenshot(str(tmp_path / "oversikt.png"))
+        for style in ("font-size", "font-family", "color", "line-height"):
+            assert said.value_of_css_property(style) == note.value_of_css_property(style), style
