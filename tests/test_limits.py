@@ -261,15 +261,34 @@ def test_a_merged_text_beyond_excels_limit_in_utf16_is_an_error_not_cut_silently
         write_report(_report(table), tmp_path / "r.xlsx")
 
 
-@pytest.mark.parametrize("lead", ["Linjeleie", "Linjeleie _x2014_ Annet"])
+@pytest.mark.parametrize("lead", ["Linjeleie", "Linjeleie _x2014_ Annet", "_x2014_"])
 def test_a_paragraph_with_a_bold_lead_keeps_text_excel_would_read_as_an_escape(
     tmp_path: Path, lead: str
 ):
-    """«_x2014_» typed in a comment is that text, not «—»: xlsxwriter escapes it twice in a
-    rich string (the report showed «_x005F_x2014_»), so such a paragraph is written plain."""
-    text = f"{lead}: kostnaden _x2014_ og _x00E5_ står som skrevet."
+    """«_x2014_» typed in a comment is that text, not «—», and the paragraph keeps its bold
+    lead: xlsxwriter escapes such text twice in a rich string's run (the report showed
+    «_x005F_x2014_»), so no run holds a whole one. Read back by python-calamine and
+    openpyxl as written; the lead, and only the lead, is a bold run."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    text = f"{lead}: kostnaden _x2014_x2014_ og _x00E5_ står som skrevet_x0041_"
     out = write_report(
         _report(Text(text, lead=lead), Text("Uten ledd _x0041_.")), tmp_path / "r.xlsx"
     )
     cells = [v for row in read_grids(out)["S"] for v in row if isinstance(v, str) and v]
     assert cells == [text, "Uten ledd _x0041_."]
+    sheet = openpyxl.load_workbook(out, rich_text=True)["S"]
+    (rich,) = [c.value for row in sheet.iter_rows() for c in row if c.value and c.row == 1]
+    assert str(rich) == text
+    bold = "".join(r.text for r in rich if not isinstance(r, str) and r.font.b)
+    assert bold == lead
+    with zipfile.ZipFile(out) as archive:
+        shared = archive.read("xl/sharedStrings.xml").decode()
+    (si,) = [si for si in re.findall(r"<si>(.*?)</si>", shared) if "<r>" in si]
+    runs = re.findall(r"<r><rPr>(.*?)</rPr><t[^>]*>(.*?)</t></r>", si)
+    assert "".join(t for p, t in runs if "<b/>" in p) == lead
+    assert "".join(t for _, t in runs) == text
+    assert not any(re.search("_x[0-9a-fA-F]{4}_", t) for _, t in runs)
