@@ -21,7 +21,7 @@ from vrapport.findings import WARNING, Finding, row_ref
 from vrapport.numbers import format_millions, thousands
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData, Submission
-from vrapport.spec import Specs
+from vrapport.spec import SheetSpec, Specs
 from vrapport.validation import shown_value
 
 
@@ -34,10 +34,21 @@ class Restatement:
     sheet: str
     cell: str
     line: str  # the row's label (SLA (tjenesteavtaler), Mars)
-    month: int
+    month: int | None  # the figure's calendar month; None for a balance (Saldo 1.1.)
     column: str  # the column's label
     old: Any
     new: Any
+    year: int  # the figure's calendar year
+    report_year: int  # the year of the report that restates it
+
+    @property
+    def when(self) -> str:
+        """The figure's month as the report names it: «januar» in the report's year,
+        «oktober 2023» in another, "" for a balance of the closed year."""
+        if self.month is None:
+            return ""
+        name = month_label(self.month).lower()
+        return name if self.year == self.report_year else f"{name} {self.year}"
 
     @property
     def difference(self) -> float | None:
@@ -53,6 +64,7 @@ class Restatement:
             "cell": self.cell,
             "line": self.line,
             "month": self.month,
+            "year": self.year,
             "column": self.column,
             "old": self.old,
             "new": self.new,
@@ -60,8 +72,12 @@ class Restatement:
         }
 
     def finding(self) -> Finding:
-        month = month_label(self.month).lower()
-        where = self.line if self.line.lower() == month else f"{self.line}, {month}"
+        if not self.when or self.line.lower() == self.when:
+            where = self.line  # Saldo 1.1. (IB); Mars
+        elif self.month is not None and self.line.lower() == month_label(self.month).lower():
+            where = f"{self.line} {self.year}"  # a row «November» of last year's column
+        else:
+            where = f"{self.line}, {self.when}"  # SLA (tjenesteavtaler), januar
         return Finding(
             self.file,
             self.sheet,
@@ -84,39 +100,102 @@ def _same(old: object, new: object) -> bool:
     return old == new
 
 
+# A figure's identity across two submissions: (row, measure, calendar year, calendar month).
+# Month rows of a table are one row per calendar month (""), so December of last year is the
+# same figure in a window's row «Desember i fjor» of January and in row «Desember» of the
+# December submission, and a column «… i fjor» (`from_last_year`) holds its measure's figure
+# of the year before. A fixed row that is a figure of the closed year (its `from_last_year`
+# names month rows: the opening balance, FTE at the turn of the year) has no month.
+Figure = tuple[str, str, int, int | None]
+
+
+def _last_year_rows(sheet: SheetSpec) -> dict[str, tuple[str, ...]]:
+    """The fixed rows that hold a figure of the year before the submission's year, with the
+    rows of that year's submission they add up to."""
+    months = {r.key for r in sheet.rows if r.month is not None}
+    return {
+        r.key: r.from_last_year
+        for r in sheet.rows
+        if r.month is None and r.from_last_year and any(k in months for k in r.from_last_year)
+    }
+
+
+def _cells(data: SheetData, period: Period) -> Iterator[tuple[Figure, Any, str, Any]]:
+    """Every value of a table or grid sheet with its figure: (figure, frame index, column
+    key, value); blank cells left out."""
+    grid = data.spec.kind == "grid"
+    fixed = _last_year_rows(data.spec)
+    frame = data.frame
+    months = pd.to_numeric(frame[MONTH], errors="coerce").tolist()
+    keys = frame[ROW_KEY].tolist()
+    for position, index in enumerate(frame.index):
+        month, key = months[position], keys[position]
+        for column in data.spec.columns:
+            value = frame.at[index, column.key] if column.key in frame.columns else None
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            if month != month:  # a fixed row
+                if key in fixed:
+                    yield (str(key), column.key, period.year - 1, None), index, column.key, value
+                continue
+            if grid:
+                figure = (str(key), column.key, period.year, int(month))
+            else:
+                when = period.month_at(int(month))
+                year, measure = when.year, column.key
+                if column.from_last_year:
+                    year, measure = year - 1, column.from_last_year
+                figure = ("", measure, year, when.month)
+            yield figure, index, column.key, value
+
+
+def _closed(data: SheetData, period: Period) -> dict[Figure, Any]:
+    """The figures of the previous submission (for `period`) its report already showed: the
+    months up to its period, last year's fixed rows, and, from a December submission, the
+    rows it gives the next year (last year's opening balance + its movements)."""
+    closed = {
+        figure: value
+        for figure, _, _, value in _cells(data, period)
+        if figure[3] is None or Period(figure[2], figure[3]).ordinal <= period.ordinal
+    }
+    if period.month == 12:
+        frame = data.frame.set_index(ROW_KEY)
+        for row, sources in _last_year_rows(data.spec).items():
+            for column in data.spec.columns:
+                values = [frame.at[k, column.key] for k in sources if k in frame.index]
+                if len(values) == len(sources) and all(_number(v) for v in values):
+                    closed[(row, column.key, period.year, None)] = sum(values)
+    return closed
+
+
 def _changes(
-    sub: Submission, now: SheetData, before: SheetData, up_to: int
+    sub: Submission, now: SheetData, before: SheetData, period: Period, old_period: Period
 ) -> Iterator[Restatement]:
-    keys = [ROW_KEY, MONTH]
-    old = before.frame.assign(_old_index=before.frame.index)
-    new = now.frame.assign(_new_index=now.frame.index)
-    months = pd.to_numeric(new[MONTH], errors="coerce")
-    new = new[(months >= 1) & (months <= up_to)]
-    joined = new.merge(old, on=keys, suffixes=("", "_before"))
+    old = _closed(before, old_period)
     title = sub.template.title if sub.template else sub.template_id
-    for _, row in joined.iterrows():
-        for column in now.spec.columns:
-            value, previous = row.get(column.key), row.get(f"{column.key}_before")
-            if value is None or previous is None or pd.isna(value) or pd.isna(previous):
-                continue
-            if _same(previous, value):
-                continue
-            yield Restatement(
-                sub.display,
-                title,
-                now.name,
-                now.cell(row["_new_index"], column.key),
-                str(row[LABEL]),
-                int(row[MONTH]),
-                column.label,
-                previous,
-                value,
-            )
+    labels = {c.key: c.label for c in now.spec.columns}
+    for figure, index, column, value in _cells(now, period):
+        if figure not in old or _same(old[figure], value):
+            continue
+        yield Restatement(
+            sub.display,
+            title,
+            now.name,
+            now.cell(index, column),
+            str(now.frame.at[index, LABEL]),
+            figure[3],
+            labels[column],
+            old[figure],
+            value,
+            figure[2],
+            period.year,
+        )
 
 
 def restatements(current: list[Submission], earlier: list[Submission]) -> list[Restatement]:
-    """Every figure of a month the previous report already had that differs now (same
-    template, same year), in the order of the submissions, sheets and rows."""
+    """Every figure the previous report already had that differs now (same template), in the
+    order of the submissions, sheets and rows: a month up to the previous period, of this
+    year or last year, and a balance of the closed year."""
     found: list[Restatement] = []
     before = {s.template_id: s for s in earlier if s.template is not None}
     for sub in current:
@@ -128,12 +207,12 @@ def restatements(current: list[Submission], earlier: list[Submission]) -> list[R
             old_period = Period.parse(old.meta.get("period", ""))
         except PeriodError:
             continue
-        if now_period.year != old_period.year:
+        if old_period.ordinal >= now_period.ordinal:
             continue
         for key, data in sub.sheets.items():
             if data.spec.kind not in ("table", "grid") or key not in old.sheets:
                 continue
-            found += _changes(sub, data, old.sheets[key], old_period.month)
+            found += _changes(sub, data, old.sheets[key], now_period, old_period)
     return found
 
 
@@ -171,7 +250,7 @@ def unexplained_restatements(
                 row_ref(row + 1),
                 settings.explanation_severity,
                 "unexplained-restatement",
-                f"{item.line}: {item.column.lower()} for {month_label(item.month).lower()} er "
+                f"{item.line}: {item.column.lower()}{' for ' + item.when if item.when else ''} er "
                 f"endret med {amount} siden forrige rapport, over vesentlighetsgrensen; forklar "
                 f"endringen i {sheet} (velg linjen i kolonnen «{column}»).",
             )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vrapport.history import Restatement
-from vrapport.period import month_label
 from vrapport.report.model import HeaderCell, Row, Section, Table, Text
 from vrapport.report.sheetnames import RESTATEMENTS_SHEET
 
@@ -34,7 +33,7 @@ def restatements_section(items: Sequence[Restatement]) -> Section:
             (
                 item.sheet,
                 item.line,
-                month_label(item.month).lower(),
+                item.when,
                 item.column,
                 item.old,
                 item.new,
