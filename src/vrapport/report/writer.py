@@ -136,6 +136,19 @@ class Placed:
     table: Table
 
 
+def _charted(values: tuple[Any, ...], first: int, last: int) -> list[str | None]:
+    """The values a chart series shows, for the chart's cache (what a viewer that does not
+    read the cells draws, e.g. a mail or phone preview): each number as its cell holds it
+    (xlsxwriter writes 16 significant digits), and None (no point, as Excel draws a blank
+    cell) for a blank. Left to xlsxwriter, a blank cell that has a format is cached as 0:
+    a line through April to December at zero in a March report."""
+    shown = values[first : last + 1]
+    return [
+        f"{value:.16g}" if isinstance(value, int | float) and not isinstance(value, bool) else None
+        for value in (*shown, *(None,) * (last + 1 - first - len(shown)))
+    ]
+
+
 def _ok(code: int, what: str) -> None:
     if code < 0:
         raise WriteError(f"kunne ikke skrive {what} (xlsxwriter-kode {code})")
@@ -429,11 +442,13 @@ class _SheetWriter:
         secondary = []
         for number, series in enumerate(block.series):
             r = placed.first_row + table.row_index(series.row)
+            row = table.row(series.row)
             color = series.color or SERIES_COLORS[number % len(SERIES_COLORS)]
             spec: dict[str, Any] = {
-                "name": series.name or table.row(series.row).label,
+                "name": series.name or row.label,
                 "categories": categories,
                 "values": f"={sheet}!{xl_range_abs(r, c0, r, c1)}",
+                "values_data": _charted(row.values, block.first_column, last),
             }
             kind = series.kind or block.kind
             if kind == "line":
