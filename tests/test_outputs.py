@@ -236,3 +236,27 @@ def test_a_write_refused_for_a_report_open_in_excel_says_so(tmp_path: Path):
         "filen er åpen i Excel; lukk den og kjør på nytt"
     )
     assert reason(refused, tmp_path / "annen.xlsx").startswith("ingen skrivetilgang til mappen")
+
+
+def test_a_report_built_into_the_folder_of_submissions_is_replaced_by_the_next_build(
+    tmp_path: Path,
+):
+    """The controller builds into the folder the departments' files are in, corrects a
+    file and builds again: the earlier report is vrapport's own, read as no submission (a
+    warning), and replaced; the submissions stay as they were."""
+    import shutil
+
+    folder = tmp_path / "mars"
+    shutil.copytree(EXAMPLES, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    out = folder / "rapport.xlsx"
+    args = ["build", str(folder), "--period", str(PERIOD), "--out", str(out)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    made = out.read_bytes()
+    again = vrapport.build([folder], PERIOD, out, narrative=False)
+    assert not again.blocked
+    (skipped,) = [f for f in again.findings if f.code == "report-file"]
+    assert skipped.file == "rapport.xlsx"
+    assert out.read_bytes() != made  # the build without drafted sentences
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p != out} == before

@@ -588,8 +588,10 @@ def _check_outputs(
     if trace is not None:
         outputs.append((trace, "sporbarheten", is_trace, "en sporbarhetsfil fra vrapport"))
     taken = {p.resolve() for p in collect_files(inputs)}
-    for path, role, _, _ in outputs:
-        if path.resolve() in taken:
+    for path, role, ours, _ in outputs:
+        # An earlier report of vrapport's own in the folder of submissions is read as none
+        # (a `report-file` warning): building again replaces it, as it would elsewhere.
+        if path.resolve() in taken and not ours(path):
             raise UsageError(f"{path} er en av innsendingene; velg et annet navn for {role}")
     for path, role, ours, kind in outputs:
         if path.exists() and not overwrite and not ours(path):
