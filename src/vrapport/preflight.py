@@ -666,7 +666,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     date_styles = {
         style
         for style, code in odd_styles.items()
-        if code not in (WHITE_TYPE, FILL_TYPE) and marked_colours(code) is None and shows_date(code)
+        if code not in (WHITE_TYPE, FILL_TYPE) and shows_date(marked_format(code))
     }
     # the cell styles an Excel 2010 conditional format needs marked with their colours
     # (_Colours.differing) and the styles did not mark: style -> its mark
@@ -1076,7 +1076,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if unseen and unseen.startswith(TYPED) and unseen not in marked:
                 marked.add(unseen)
                 for style in colours.differing(unseen):
-                    if style not in odd_styles:
+                    if odd_styles.get(style) != colours.records[style]:
                         unmarked[style] = colours.records[style]
         elif code == _CELL:
             in_cell = False
@@ -1741,6 +1741,7 @@ def _number_formats(
             odd[style] = unseen
         elif code and (may_alter(code) or shows_date(code)):
             odd[style] = code
+            colours.add(style, type_, back, code)  # its mark, if a rule needs it, keeps it
         else:
             colours.add(style, type_, back)
     marked: set[str] = set()  # the TYPED codes whose cell styles are marked
@@ -1801,19 +1802,33 @@ def _same(one: str, other: str) -> bool:
     )
 
 
-# FILLED's "fill type" and TYPED's "type fill" (_Colours): what a number format's code that
+# FILLED's "fill type" (then, for a style of a number format of its own, a space and that
+# format's code) and TYPED's "type fill" (_Colours): what a number format's code that
 # happens to begin like them is not taken for
-_CELL_MARK = re.compile(r"(?:-|[0-9A-F]{6}) [0-9A-F]{6}")
+_CELL_MARK = re.compile(r"(?:-|[0-9A-F]{6}) [0-9A-F]{6}(?= |$)")
 _RULE_MARK = re.compile(r"(?:-|[0-9A-F]{6}) (?:-|[0-9A-F]{6})")
 
 
 def marked_colours(code: str, rule: bool = False) -> str | None:
     """The colours of a cell style's FILLED mark (`rule`: a conditional format's TYPED
-    code), without the prefix; None when `code` is none (a number format's code)."""
-    prefix, mark = (TYPED, _RULE_MARK) if rule else (FILLED, _CELL_MARK)
-    if code.startswith(prefix) and mark.fullmatch(code, len(prefix)):
-        return code[len(prefix) :]
+    code), without the prefix and the number format it may hold (marked_format); None
+    when `code` is none (a number format's code)."""
+    if rule:
+        if code.startswith(TYPED) and _RULE_MARK.fullmatch(code, len(TYPED)):
+            return code[len(TYPED) :]
+        return None
+    if code.startswith(FILLED) and (found := _CELL_MARK.match(code, len(FILLED))):
+        return found.group()
     return None
+
+
+def marked_format(code: str) -> str:
+    """The number format's code a cell style's record (SheetScan.formats) holds: `code`
+    itself, the one after a FILLED mark's colours, or "" for a mark of colours alone."""
+    colours = marked_colours(code)
+    if colours is None:
+        return code
+    return code[len(FILLED) + len(colours) + 1 :]
 
 
 def rule_unseen(rule: str, record: str | None) -> str | None:
@@ -1862,9 +1877,11 @@ class _Colours:
             return None
         return _tinted(self.theme[number], float(tint)) if float(tint) else self.theme[number]
 
-    def add(self, style: str, type_: str, fill: str | None) -> None:
+    def add(self, style: str, type_: str, fill: str | None, code: str = "") -> None:
+        """Record a cell style's colours; `code`: its number format's, when it is one
+        vrapport looks at (its mark holds it after the colours: marked_format)."""
         record = f"{fill or '-'} {type_}"
-        self.records[style] = FILLED + record
+        self.records[style] = FILLED + record + (f" {code}" if code else "")
         self.by_record.setdefault(record, set()).add(style)
 
     def rule(self, type_: str | None, fill: str | None) -> str | None:

@@ -34,7 +34,7 @@ from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
 from vrapport.numfmt import DEFAULT_FORMATS, Shown, shown
 from vrapport.period import MONTHS_NB
-from vrapport.preflight import marked_colours, rule_unseen
+from vrapport.preflight import marked_colours, marked_format, rule_unseen
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
 
 if TYPE_CHECKING:
@@ -1204,7 +1204,7 @@ def _number_formats(
         code = formats.get(cell)
         colours = None  # the cell's own colours, when its style is so marked
         if code is not None and (colours := marked_colours(code)) is not None:
-            code = None
+            code = marked_format(code) or None  # and its number format, when it has one
         if code is None and cell not in by_rules:
             continue
         column = data.spec.column(key)

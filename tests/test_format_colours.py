@@ -1,0 +1,73 @@
+"""A conditional format giving only the type colour or only the fill colour is judged with
+the colours of the cell under it, also when the cell's own style has a number format of
+its own (one vrapport looks at): such a cell was judged as if it had no fill and black
+type, so a figure hidden by the rule reached the report unseen, and one the rule leaves
+readable was said to be hidden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import PatternFill
+
+from tests.conftest import PERIOD
+from tests.corpus import EXAMPLES, rewrite
+from tests.test_number_formats import _conditional, _excel_2010_rule
+from vrapport.spec import Specs
+from vrapport.validation import check_files
+
+FORMAT_CODES = ("number-format-alters", "number-format-hides")
+
+
+def _styled(folder: Path, fill: str | None) -> Path:
+    """The example okonomi.xlsx (in `folder`) with Resultat!F6 given the format «#,##0;;»
+    (negatives not shown; its figure is positive, so the format alone hides nothing) and,
+    with `fill`, a solid fill. (Before the rules are added: openpyxl drops Excel 2010's.)"""
+    path = folder / "stilt.xlsx"
+    workbook = openpyxl.load_workbook(EXAMPLES / "okonomi.xlsx")
+    cell = workbook["Resultat"]["F6"]
+    cell.number_format = "#,##0;;"
+    if fill is not None:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    workbook.save(path)
+    return path
+
+
+def _found(path: Path, specs: Specs) -> list[tuple[str, str, str]]:
+    (sub,) = check_files([path], specs, PERIOD)
+    return sorted((f.cell, f.code, f.message) for f in sub.findings if f.code in FORMAT_CODES)
+
+
+@pytest.mark.parametrize("excel_2010", [False, True])
+def test_a_rule_in_the_type_of_the_cells_fill_hides_a_figure_of_a_format_of_its_own(
+    specs: Specs, tmp_path: Path, excel_2010: bool
+):
+    """A rule «> 0» giving type of the input cells' own fill (FFF2CC) over F6:F7: F7 (the
+    template's format) was caught, F6 (a format of its own) was not."""
+    font = '<font><color rgb="FFFFF2CC"/></font>'
+    edits = _excel_2010_rule(font) if excel_2010 else _conditional(font.encode()[6:-7])
+    path = rewrite(_styled(tmp_path, None), tmp_path / "okonomi.xlsx", edits)
+    found = _found(path, specs)
+    assert [(cell, code) for cell, code, _ in found] == [
+        ("F6", "number-format-hides"),
+        ("F7", "number-format-hides"),
+    ]
+    why = "en betinget formatering gir cellen skrift i samme farge som fyllfargen"
+    assert all(f"vises ikke i cellen ({why})" in message for _, _, message in found)
+
+
+@pytest.mark.parametrize("excel_2010", [False, True])
+def test_a_rule_of_white_type_over_a_dark_cell_of_a_format_of_its_own_is_seen(
+    specs: Specs, tmp_path: Path, excel_2010: bool
+):
+    """A rule «> 0» giving white type over F6:F7, F6 filled dark blue and of a format of
+    its own: white on dark blue is seen, and F6 was said to be hidden; F7 (white on the
+    pale input fill) is hidden."""
+    font = '<font><color rgb="FFFFFFFF"/></font>'
+    edits = _excel_2010_rule(font) if excel_2010 else _conditional(font.encode()[6:-7])
+    path = rewrite(_styled(tmp_path, "FF1F3864"), tmp_path / "okonomi.xlsx", edits)
+    assert [(cell, code) for cell, code, _ in _found(path, specs)] == [
+        ("F7", "number-format-hides")
+    ]
