@@ -10,7 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.colors import Color
 
 from tests.conftest import PERIOD
 from tests.corpus import EXAMPLES, rewrite
@@ -71,3 +72,51 @@ def test_a_rule_of_white_type_over_a_dark_cell_of_a_format_of_its_own_is_seen(
     assert [(cell, code) for cell, code, _ in _found(path, specs)] == [
         ("F7", "number-format-hides")
     ]
+
+
+@pytest.mark.parametrize(
+    ("font", "fill", "hidden"),
+    [
+        ("FFFAFAFA", None, True),  # near-white on no fill (the window's white)
+        ("FFF2F2F2", None, True),  # «Hvit, Bakgrunn 1, mørkere 5 %»
+        (Color(theme=0, tint=-0.0499893185216834), None, True),  # the same, by theme
+        ("FFD9D9D9", None, True),  # «mørkere 15 %»: contrast 1.4 to white
+        ("FFFAFAFA", "FFFFF2CC", True),  # on the input cells' pale fill
+        ("FFFFF2CC", "FFFFF2D0", True),  # pale yellow, 4 off its fill's (SAME_COLOUR is 3)
+        ("FFFAFAFA", "FF1F3864", False),  # on dark blue: seen, as white is
+        ("FFBFBFBF", None, False),  # «mørkere 25 %», the grey of muted type: seen
+        ("FF00B050", None, False),  # Excel's green on white is seen (contrast 2.9)
+    ],
+)
+def test_near_white_type_is_judged_as_white(
+    specs: Specs, example_copy, font: str | Color, fill: str | None, hidden: bool
+):
+    """A figure typed in FAFAFA or F2F2F2 on white is as invisible to the person checking
+    the sheet as one in white, and reached the report without a finding (only type within
+    3 of FFFFFF in each channel was white). Type that passes for white (contrast to white
+    below 1.5) is hidden where its contrast to the fill is below 3 (WCAG), as white is."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    cell = workbook["Resultat"]["F7"]
+    cell.font = Font(color=font)
+    cell.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill(fill_type=None)
+    workbook.save(path)
+    found = _found(path, specs)
+    assert [(cell, code) for cell, code, _ in found] == (
+        [("F7", "number-format-hides")] if hidden else []
+    )
+    assert all("(cellen har hvit skrift)" in message for _, _, message in found)
+
+
+def test_a_conditional_format_in_near_white_type_hides_the_figure(specs: Specs, tmp_path: Path):
+    """A rule «> 0» giving type FAFAFA over F6:F7 (the pale input cells): hidden while it
+    holds, as white type is."""
+    edits = _conditional(b'<color rgb="FFFAFAFA"/>')
+    path = rewrite(EXAMPLES / "okonomi.xlsx", tmp_path / "okonomi.xlsx", edits)
+    found = _found(path, specs)
+    assert [(cell, code) for cell, code, _ in found] == [
+        ("F6", "number-format-hides"),
+        ("F7", "number-format-hides"),
+    ]
+    why = "en betinget formatering gir cellen hvit skrift"
+    assert all(f"vises ikke i cellen ({why})" in message for _, _, message in found)

@@ -663,12 +663,21 @@ def test_type_of_its_fills_colour_however_written_is_hidden(
     assert "(skriftfargen er den samme som cellens fyllfarge)" in found.message
 
 
-def test_type_of_a_colour_near_its_fills_is_seen(specs: Specs, example_copy):
+@pytest.mark.parametrize(
+    ("font", "fill"),
+    [
+        ("FFC00000", "FFC00004"),  # 4 off: SAME_COLOUR is 3
+        ("FFFF0000", "FF009400"),  # red on a green of its luminance (contrast 1) is seen
+    ],
+)
+def test_type_of_a_colour_near_its_fills_is_seen(specs: Specs, example_copy, font: str, fill: str):
+    """(Pale type near its fill's colour, FFF2CC on FFF2D0, passes for white and is hidden:
+    tests/test_format_colours.py.)"""
     path = example_copy("okonomi.xlsx")
     workbook = openpyxl.load_workbook(path)
     sheet = workbook["Resultat"]
-    sheet["F7"].font = Font(color="FFFFF2CC")
-    sheet["F7"].fill = PatternFill("solid", fgColor="FFFFF2D0")  # 4 off: SAME_COLOUR is 3
+    sheet["F7"].font = Font(color=font)
+    sheet["F7"].fill = PatternFill("solid", fgColor=fill)
     workbook.save(path)
     assert _found(path, specs, *FORMAT_CODES) == []
 

@@ -1608,6 +1608,12 @@ _WHITE_SECTION = re.compile(r'("[^"]*")|\[\s*(?:white|color\s*2)\s*\]', re.IGNOR
 # «Tekst 1» or «Tekst 2», on accent 4472C4 is seen; on the input cells' FFF2CC, on grey
 # A5A5A5 it is not.
 WHITE_TYPE_CONTRAST = 3.0
+# Type passes for white when its contrast ratio to white is below this: FAFAFA, «Hvit,
+# Bakgrunn 1, mørkere 5 %» F2F2F2 (1.1), «mørkere 15 %» D9D9D9 (1.4), yellow FFFF00 (1.1);
+# not «mørkere 25 %» BFBFBF (1.8), the grey of muted type, nor any colour people type
+# figures in (Excel's green 00B050 is 2.9). Such type is judged as white is: hidden where
+# its contrast to the fill is below WHITE_TYPE_CONTRAST.
+NEAR_WHITE_CONTRAST = 1.5
 # cell styles' colours judged under the conditional formats' (_Colours.differing), at most:
 # a template has tens of styles and a few formats; millions are a crafted file
 MAX_COLOUR_CHECKS = 2_000_000
@@ -1776,16 +1782,27 @@ def _light(rgb: str) -> bool:
     return 1.05 / (_luminance(rgb) + 0.05) < WHITE_TYPE_CONTRAST
 
 
+def _contrast(one: str, other: str) -> float:
+    """WCAG 2's contrast ratio of two colours (RRGGBB): 1 (none) to 21."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 @functools.lru_cache(maxsize=4096)
 def unseen_in(type_: str, fill: str | None) -> str | None:
     """Is a figure in type of colour `type_` (RRGGBB) on the fill `fill` (RRGGBB, None: no
     fill, the window's white) seen? WHITE_TYPE: white type on no fill or a light one
     (_light); FILL_TYPE: type of the fill's own colour (_same, however the two are written:
-    by value, theme colour and tint, palette index); None: seen."""
+    by value, theme colour and tint, palette index); None: seen. Type that passes for white
+    (NEAR_WHITE_CONTRAST: FAFAFA, F2F2F2) is white where its contrast to the fill is below
+    WHITE_TYPE_CONTRAST, as white is."""
     back = fill or WHITE
     if _same(type_, WHITE) and _light(back):
         return WHITE_TYPE
-    return FILL_TYPE if _same(type_, back) else None
+    if _same(type_, back):
+        return FILL_TYPE
+    near_white = _contrast(type_, WHITE) < NEAR_WHITE_CONTRAST
+    return WHITE_TYPE if near_white and _contrast(type_, back) < WHITE_TYPE_CONTRAST else None
 
 
 # Two colours are the same when no channel (of 0-255) differs by more than this: what the
