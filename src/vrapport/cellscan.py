@@ -31,14 +31,19 @@ _WORD = re.compile(r"[A-Za-z_\\][\w.\\]*")  # what a defined name may be (and ot
 _STRING = re.compile(r'"[^"]*"')
 MAX_NAME_LINKS = 5  # a name defined by a name defined by ... by a link: the depth followed
 SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
-# In SheetScan.formats: the cell's style writes its figure in white type (no number format).
+# In SheetScan.formats (and conditional_formats): the cell's style (the rule's) writes its
+# figure in type nobody sees: white, or passing for white, on no fill or a light one...
 WHITE_TYPE = "(hvit skrift)"
-# ... or in type of the colour of its own fill (a conditional format's: of its own fill)
+# ... or type of the colour of its own fill
 FILL_TYPE = "(skrift i fyllfargen)"
-# ... or (a cell's style) a solid fill of the colour after FILLED, which a conditional format
-# giving type of the colour after TYPED (and no fill of its own) hides the figure on: only
-# styles of a fill some conditional format's type has, and those formats, are so marked.
+# ... or (a cell's style) its colours, for a conditional format that gives only the type
+# colour or only the fill colour: FILLED, then "fill type" (each RRGGBB, the fill «-» when
+# there is none), then, for a style of a number format vrapport looks at, a space and that
+# format's code. Only the styles such a format judges otherwise than a cell of no fill and
+# black type are so marked (preflight._Colours.differing).
 FILLED = "(fyll) "
+# ... and (a conditional format's) TYPED, then "type fill", «-» for the one it does not give.
+# preflight.marked_colours and marked_format read the marks; rule_unseen judges the two.
 TYPED = "(skrift) "
 
 
@@ -51,10 +56,12 @@ class SheetScan:
     hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # 1-based, inclusive
     # a number's cell whose number format can show it as another number, or not at all
-    # (vrapport.numfmt) -> that format's code
+    # (vrapport.numfmt) -> that format's code; or whose type is unseen (WHITE_TYPE,
+    # FILL_TYPE); or whose colours a conditional format over it needs (a FILLED mark)
     formats: dict[str, str] = field(default_factory=dict)
-    # each range of a conditional format with such a number format: its corners ((row,
-    # column), 1-based, as preflight.parse_range gives them) and the format's code
+    # each range of a conditional format with such a number format or colours: its corners
+    # ((row, column), 1-based, as preflight.parse_range gives them) and the format's code
+    # (or WHITE_TYPE, FILL_TYPE, a TYPED mark)
     conditional_formats: list[tuple[tuple[int, int], tuple[int, int], str]] = field(
         default_factory=list
     )
