@@ -208,10 +208,9 @@ class SubmissionState:
 @dataclass(frozen=True)
 class Received:
     """An upload moved into the store, held there (Ledger.receive) until Ledger.release:
-    its SHA-256, and whether this upload put the file there (no stored file had its bytes)."""
+    its SHA-256. (Whether an upload put the file there is the ledger's to know: _fresh.)"""
 
     sha256: str
-    created: bool
 
 
 @dataclass(frozen=True)
@@ -392,7 +391,7 @@ class Ledger:
                         self._fresh.add(sha)
                 else:
                     self._made.add(sha)
-                return Received(sha, created)
+                return Received(sha)
         finally:
             tmp.unlink(missing_ok=True)
 
