@@ -36,6 +36,8 @@ SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
 WHITE_TYPE = "(hvit skrift)"
 # ... or type of the colour of its own fill
 FILL_TYPE = "(skrift i fyllfargen)"
+# ... or (a conditional format's) a data bar or an icon set shown without the figure
+NO_VALUE = "(bare stolpe eller ikon)"
 # ... or (a cell's style) its colours, for a conditional format that gives only the type
 # colour or only the fill colour: FILLED, then "fill type" (each RRGGBB, the fill «-» when
 # there is none), then, for a style of a number format vrapport looks at, a space and that
@@ -61,7 +63,7 @@ class SheetScan:
     formats: dict[str, str] = field(default_factory=dict)
     # each range of a conditional format with such a number format or colours: its corners
     # ((row, column), 1-based, as preflight.parse_range gives them) and the format's code
-    # (or WHITE_TYPE, FILL_TYPE, a TYPED mark)
+    # (or WHITE_TYPE, FILL_TYPE, NO_VALUE, a TYPED mark)
     conditional_formats: list[tuple[tuple[int, int], tuple[int, int], str]] = field(
         default_factory=list
     )

@@ -34,6 +34,7 @@ from vrapport.cellscan import (
     FILLED,
     FORMULA_WITHOUT_VALUE,
     LAST_DECODED,
+    NO_VALUE,
     SHARED_FOLLOWER,
     TYPED,
     WHITE_TYPE,
@@ -430,6 +431,9 @@ _DIMENSION = 15
 # ... and its type and fill colours (<x14:dxf><font><color/></font><fill><patternFill>
 # <bgColor/></patternFill></fill>): elements no cell has, looked at inside a rule only.
 _RULE_FONT, _RULE_COLOR, _RULE_PATTERN, _RULE_FG, _RULE_BG = 16, 17, 18, 19, 20
+# A data bar's or icon set's rule (<dataBar>, <iconSet>, also x14's): «Vis bare stolpe» or
+# «Vis bare ikon» (showValue="0") shows no figure in the cells of its range.
+_RULE_NO_VALUE = 21
 # The parts of an inline text (see _TextParts): watched in the sheet pass as a state, not
 # an object per cell (an inline text is in every text cell of a register).
 _TEXT, _RUN, _PHONETIC = 12, 13, 14
@@ -487,6 +491,8 @@ _CODES = {
     "patternFill": _RULE_PATTERN,
     "fgColor": _RULE_FG,
     "bgColor": _RULE_BG,
+    "dataBar": _RULE_NO_VALUE,
+    "iconSet": _RULE_NO_VALUE,
 }
 # The value of a date cell (t="d"): an ISO 8601 date, time or both (ST_Xstring, as Excel
 # writes them: 2024-03-31, 2024-03-31T12:00:00, 12:00:00).
@@ -986,6 +992,15 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             collecting = _RULE_RANGE
             text.clear()
             parser.CharacterDataHandler = text.append
+        elif code == _RULE_NO_VALUE:
+            if rule_formats is None or not _true(attrs.get("showValue"), _FALSE):
+                return
+            if not conditional[0]:  # Excel 2010's: its range (<xm:sqref>) comes after it
+                rule_formats.append(NO_VALUE)
+            for ref in conditional[0].split():
+                corners = parse_range(ref)
+                if corners is not None and len(scan.conditional_formats) < MAX_CONDITIONAL_FORMATS:
+                    scan.conditional_formats.append((*corners, NO_VALUE))
         elif code >= _RULE_FONT:
             if rule_formats is None:
                 return

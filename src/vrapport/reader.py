@@ -21,6 +21,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_c
 
 from vrapport.cellscan import (
     FILL_TYPE,
+    NO_VALUE,
     SHARED_FOLLOWER,
     WHITE_TYPE,
     SheetScan,
@@ -1237,10 +1238,10 @@ def _judge_format(
     by_fill: bool = False,
 ) -> bool:
     """The finding, if any, of the number `value` at `cell` shown with the format `code`
-    (WHITE_TYPE, FILL_TYPE or a number format's code; `by_rule`: a conditional format's,
+    (WHITE_TYPE, FILL_TYPE, NO_VALUE or a number format's code; `by_rule`: a conditional format's,
     `by_fill` one giving only the fill). True when there is one."""
     column = data.spec.column(key)
-    if code == WHITE_TYPE or code == FILL_TYPE:
+    if code == WHITE_TYPE or code == FILL_TYPE or code == NO_VALUE:
         if value == 0:
             return False
         message = _unseen_type(value, code, by_rule, by_fill)
@@ -1304,9 +1305,12 @@ def _judge_format(
 
 def _unseen_type(value: float, code: str, by_rule: bool, by_fill: bool = False) -> str:
     """The message of a figure written in type nobody sees (`code`: WHITE_TYPE, FILL_TYPE),
-    by the cell's style or (`by_rule`) by a conditional format while its rule holds
-    (`by_fill`: one giving the fill only, under the cell's own type)."""
-    if by_fill:
+    or not shown at all (NO_VALUE: a data bar or icon set without it), by the cell's style
+    or (`by_rule`) by a conditional format while its rule holds (`by_fill`: one giving the
+    fill only, under the cell's own type)."""
+    if code == NO_VALUE:
+        why = "en betinget formatering viser bare en datastolpe eller et ikon, ikke tallet"
+    elif by_fill:
         why = (
             "cellen har hvit skrift, og en betinget formatering gir den lys fyllfarge"
             if code == WHITE_TYPE
