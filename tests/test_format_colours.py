@@ -120,3 +120,36 @@ def test_a_conditional_format_in_near_white_type_hides_the_figure(specs: Specs, 
     ]
     why = "en betinget formatering gir cellen hvit skrift"
     assert all(f"vises ikke i cellen ({why})" in message for _, _, message in found)
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "fill", "hidden"),
+    [
+        # negatives in red (a format many use) on a cell filled red: the figure vanishes
+        ("#,##0;[Red]-#,##0", -2_000, "FFFF0000", True),
+        ("#,##0;[Red]-#,##0", 2_000, "FFFF0000", False),  # a positive one is black
+        ("#,##0;[Red]-#,##0", -2_000, "FF1F3864", False),  # red on dark blue is seen
+        ("[Blue]#,##0", 2_000, "FF0000FF", True),
+        ("[Color10]#,##0", 2_000, "FF008000", True),  # the palette's 10th: green 008000
+        ("[Yellow]#,##0", 2_000, None, True),  # yellow on white passes for white
+        ("[Yellow]#,##0", 2_000, "FF1F3864", False),
+    ],
+)
+def test_a_format_colour_not_seen_on_the_cells_fill_hides_the_figure(
+    specs: Specs, example_copy, code: str, value: float, fill: str | None, hidden: bool
+):
+    """A number format's colour on a fill of that colour («#,##0;[Red]-#,##0» on a red
+    cell): the figure is not seen, and it reached the report without a finding."""
+    path = example_copy("okonomi.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    cell = workbook["Resultat"]["F7"]
+    cell.value = value
+    cell.number_format = code
+    cell.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill(fill_type=None)
+    workbook.save(path)
+    found = _found(path, specs)
+    assert [(cell, code) for cell, code, _ in found] == (
+        [("F7", "number-format-hides")] if hidden else []
+    )
+    why = f"(tallformatet «{code}» viser det i en farge som ikke ses på cellens fyllfarge)"
+    assert all(why in message for _, _, message in found)

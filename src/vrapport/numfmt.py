@@ -34,6 +34,11 @@ _CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d
 _DATE_BRACKET = re.compile(r"\[(h+|m+|s+)\]", re.IGNORECASE)
 _PLACEHOLDERS = frozenset("0#?")
 _WHITE = frozenset(("[white]", "[color2]"))  # Excel's colour names and palette (2: white)
+# After a colour's name in a code («[Red!]»): the colour is not seen on the cell's fill
+# (vrapport's mark, preflight._format_colours; no code Excel reads has it). as_written
+# gives the code without it.
+UNSEEN_COLOUR = "!"
+_UNSEEN_MARK = re.compile(r'("[^"]*")|(\[[^\]"]*)!\]')
 # Excel's built-in formats (numFmtId below 164) that show a number otherwise: the percents
 # (scaled) and the dates and times (ECMA-376 Part 1, 18.8.30), which show a figure as a
 # date, a time of day, or «####» past Excel's last date.
@@ -80,6 +85,8 @@ class Shown:
     # shown in white («[White]», «[Color2]»): on the input cell's pale fill nobody sees it
     # (`hidden` too)
     white: bool = False
+    # shown in a colour not seen on the cell's fill (UNSEEN_COLOUR; `hidden` too)
+    unseen_colour: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ def _section(tokens: list[str]) -> _Section:
     condition = None
     shape: list[str] = []  # per token: 0 placeholder, , . or x (anything else)
     percent = 0
-    digits = date = text_part = general = white = False
+    digits = date = text_part = general = white = unseen = False
     literal: list[str] = []
     for token in tokens:
         low = token.lower()
@@ -130,6 +137,7 @@ def _section(tokens: list[str]) -> _Section:
             shape.append("x")
         elif token.startswith("["):
             white |= low.replace(" ", "") in _WHITE
+            unseen |= token.endswith(UNSEEN_COLOUR + "]")
             shape.append("x")  # a colour or a locale
         elif low in ("am/pm", "a/p") or (len(token) == 1 and low in "ymdhsb"):
             date = True
@@ -146,13 +154,23 @@ def _section(tokens: list[str]) -> _Section:
     scaling = sum(len(run.group(1)) for run in re.finditer(r"0(,+)(?!,)(?=[^0]|$)", "".join(shape)))
     placeholders = "0" in shape or general
     factor = 100.0**percent / 1000.0**scaling
-    hidden = (not placeholders and not date) or white
+    hidden = (not placeholders and not date) or white or unseen
     after = re.search(r"\.([0,]*)", "".join(shape))
     decimals = after.group(1).count("0") if after else 0
     text = "".join(literal).strip()
     signed = "-" in text or "\u2212" in text or ("(" in text and ")" in text)
     return _Section(
-        Shown(factor, digits, hidden, text, date, decimals, percent > 0, white=white),
+        Shown(
+            factor,
+            digits,
+            hidden,
+            text,
+            date,
+            decimals,
+            percent > 0,
+            white=white,
+            unseen_colour=unseen,
+        ),
         condition,
         text_part,
         signed,
@@ -201,6 +219,13 @@ def shown(code: str, value: float) -> Shown:
             return negative.shown
         return replace(negative.shown, unsigned=True)
     return sections[2].shown
+
+
+def as_written(code: str) -> str:
+    """`code` as the workbook has it: without vrapport's UNSEEN_COLOUR marks."""
+    if UNSEEN_COLOUR not in code:
+        return code
+    return _UNSEEN_MARK.sub(lambda found: found.group(1) or found.group(2) + "]", code)
 
 
 def may_alter(code: str) -> bool:

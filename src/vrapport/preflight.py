@@ -45,7 +45,14 @@ from vrapport.cellscan import (
     undecoded,
 )
 from vrapport.findings import ERROR, WARNING, Finding
-from vrapport.numfmt import BUILTIN, LAST_DATE, NUMBER_FORMAT_MAX, may_alter, shows_date
+from vrapport.numfmt import (
+    BUILTIN,
+    LAST_DATE,
+    NUMBER_FORMAT_MAX,
+    UNSEEN_COLOUR,
+    may_alter,
+    shows_date,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
@@ -1615,8 +1622,22 @@ PALETTE = (
     "003366 339966 003300 333300 993300 993366 333399 333333"
 ).split()
 _HEX = re.compile(r"[0-9A-Fa-f]{6}")
-# a number format's white colour («[White]», «[Color2]», numfmt's), not inside quotes
-_WHITE_SECTION = re.compile(r'("[^"]*")|\[\s*(?:white|color\s*2)\s*\]', re.IGNORECASE)
+# a number format's colour («[Red]», «[Color10]»), not inside quotes
+_FORMAT_COLOUR = re.compile(
+    r'("[^"]*")|\[\s*(black|blue|cyan|green|magenta|red|white|yellow|color\s*(\d{1,2}))\s*\]',
+    re.IGNORECASE,
+)
+# Excel's colour names in number formats; «[ColorN]» is the palette's N + 7th (_Colours)
+_NAMED_COLOURS = {
+    "black": BLACK,
+    "blue": "0000FF",
+    "cyan": "00FFFF",
+    "green": "00FF00",
+    "magenta": "FF00FF",
+    "red": "FF0000",
+    "white": WHITE,
+    "yellow": "FFFF00",
+}
 # White type is readable on a fill of at least this contrast ratio to white (WCAG 2's
 # ratio, (L1 + 0.05) / (L2 + 0.05) of relative luminances; 3 is its least for large text
 # and for what a user must see of a control): white on Excel's dark blue 1F3864, on
@@ -1755,9 +1776,8 @@ def _number_formats(
         type_ = _at(font_rgb, font) or BLACK
         back = _at(fill_rgb, fill)
         unseen = unseen_in(type_, back)
-        if code and back is not None and not _light(back):
-            # white type in the format is seen there (a quoted text stays)
-            code = _WHITE_SECTION.sub(lambda found: found.group(1) or "", code)
+        if code and "[" in code:
+            code = _format_colours(code, back, colours)
         if unseen:
             odd[style] = unseen
         elif code and (may_alter(code) or shows_date(code)):
@@ -1775,6 +1795,32 @@ def _number_formats(
             for style in colours.differing(rule):
                 odd[style] = colours.records[style]
     return odd, colours
+
+
+def _format_colours(code: str, back: str | None, colours: _Colours) -> str:
+    """A number format's `code` with its colours judged on the cell's fill `back` (None:
+    none): white seen there is dropped (numfmt takes «[White]» for hidden), and any other
+    colour unseen there (unseen_in: red on red, yellow on white) marked for numfmt
+    (UNSEEN_COLOUR, «[Red!]»). A quoted text stays as it is."""
+
+    def judged(found: re.Match[str]) -> str:
+        if found.group(1):
+            return found.group(1)
+        name = found.group(2).lower()
+        number = found.group(3)
+        if number is not None:
+            index = int(number) + 7
+            rgb = colours.palette[index] if 8 <= index < len(colours.palette) else None
+        else:
+            rgb = _NAMED_COLOURS[name]
+        if rgb is None:
+            return found.group()
+        unseen = unseen_in(rgb, back)
+        if _same(rgb, WHITE):
+            return found.group() if unseen else ""
+        return found.group()[:-1] + UNSEEN_COLOUR + "]" if unseen else found.group()
+
+    return _FORMAT_COLOUR.sub(judged, code)
 
 
 def _at(colours: list[str | None], index: str) -> str | None:

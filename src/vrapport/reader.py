@@ -33,7 +33,7 @@ from vrapport.isolation import Workbook, read_workbooks
 from vrapport.labels import norm, norm_each, quoted, skeleton
 from vrapport.layout import INSTRUCTIONS_SHEET, META_SHEET, meta_cell, read_meta
 from vrapport.numbers import format_number, format_plain, is_number, parse_number_text
-from vrapport.numfmt import DEFAULT_FORMATS, Shown, shown
+from vrapport.numfmt import DEFAULT_FORMATS, Shown, as_written, shown
 from vrapport.period import MONTHS_NB
 from vrapport.preflight import marked_colours, marked_format, rule_unseen
 from vrapport.spec import SheetSpec, Specs, TemplateSpec
@@ -1250,7 +1250,7 @@ def _judge_format(
     expected_code = column.number_format or DEFAULT_FORMATS.get(column.type, "")
     if code == expected_code:
         return False
-    named = quoted(code) + (" i en betinget formatering" if by_rule else "")
+    named = quoted(as_written(code)) + (" i en betinget formatering" if by_rule else "")
     got = shown(code, value)
     meant = shown(expected_code, value) if expected_code else Shown()
     stored = format_plain(value)
@@ -1258,6 +1258,8 @@ def _judge_format(
     if got.hidden and not meant.hidden and value != 0:
         if got.white:
             what = "viser det med hvit skrift"
+        elif got.unseen_colour:
+            what = "viser det i en farge som ikke ses på cellens fyllfarge"
         else:
             what = f"viser bare teksten {quoted(got.text)}" if got.text else "skjuler det"
         message = (
