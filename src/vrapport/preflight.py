@@ -441,6 +441,9 @@ _RULE_FONT, _RULE_COLOR, _RULE_PATTERN, _RULE_FG, _RULE_BG = 16, 17, 18, 19, 20
 # A data bar's or icon set's rule (<dataBar>, <iconSet>, also x14's): «Vis bare stolpe» or
 # «Vis bare ikon» (showValue="0") shows no figure in the cells of its range.
 _RULE_NO_VALUE = 21
+# The sheet's default row height and column width (<sheetFormatPr>): the rows without a
+# height of their own, the columns without a width of their own, are that high or wide.
+_SHEET_FORMAT = 22
 # The parts of an inline text (see _TextParts): watched in the sheet pass as a state, not
 # an object per cell (an inline text is in every text cell of a register).
 _TEXT, _RUN, _PHONETIC = 12, 13, 14
@@ -500,6 +503,7 @@ _CODES = {
     "bgColor": _RULE_BG,
     "dataBar": _RULE_NO_VALUE,
     "iconSet": _RULE_NO_VALUE,
+    "sheetFormatPr": _SHEET_FORMAT,
 }
 # The value of a date cell (t="d"): an ISO 8601 date, time or both (ST_Xstring, as Excel
 # writes them: 2024-03-31, 2024-03-31T12:00:00, 12:00:00).
@@ -539,6 +543,20 @@ def _true(value: str | None, meaning: tuple[str, str] = _TRUE) -> bool:
 # a row of ht="0.1" is a line, a column of width="0.01" fits not even a «#».
 MIN_ROW_HEIGHT = 4.0
 MIN_COL_WIDTH = 1.0
+
+
+def _gaps(ranges: list[tuple[int, int]], last: int) -> list[tuple[int, int]]:
+    """The runs of 1..`last` in none of `ranges` (1-based, inclusive)."""
+    gaps: list[tuple[int, int]] = []
+    at = 1
+    for low, high in sorted(ranges):
+        if low > at:
+            gaps.append((at, min(low - 1, last)))
+        at = max(at, high + 1)
+        if at > last:
+            return gaps
+    gaps.append((at, last))
+    return gaps
 
 
 def _unseen(size: str | None, least: float) -> bool:
@@ -725,6 +743,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # a cell reference that ends with them is in that row. (A string no reference ends with.)
     row_digits, row_number, row_cut = "-", 0, -1
     conditional = [""]  # the sqref of the <conditionalFormatting> being read
+    # <sheetFormatPr>'s default row height, column width too small to show a figure
+    # (MIN_ROW_HEIGHT, MIN_COL_WIDTH); the columns of a width of their own (1-based)
+    unseen_default = [False, False]
+    widths: list[tuple[int, int]] = []
     # its x14 rules' number formats that may alter a number; None outside one
     rule_formats: list[str] | None = None
     # an Excel 2010 rule's own style (<x14:dxf>): its type colour, its fill colour, inside
@@ -975,15 +997,25 @@ def _scan_pass(  # type: ignore[no-untyped-def]
                 row = int(ref)
                 if row <= MAX_ROWS:
                     row_digits, row_number, row_cut = ref, row, -len(ref)
-            if _true(attrs.get("hidden")) or _unseen(attrs.get("ht"), MIN_ROW_HEIGHT):
+            height = attrs.get("ht")
+            if (
+                _true(attrs.get("hidden"))
+                or _unseen(height, MIN_ROW_HEIGHT)
+                or (height is None and unseen_default[0])
+            ):
                 if row <= MAX_ROWS:
                     hidden_rows.add(row)
         elif code == _COL:
+            # xsd:unsignedInt: min=" 6" is column 6 to LibreOffice
+            low, high = attrs.get("min", "").strip(), attrs.get("max", "").strip()
             if _true(attrs.get("hidden")) or _unseen(attrs.get("width"), MIN_COL_WIDTH):
-                # xsd:unsignedInt: min=" 6" is column 6 to LibreOffice
-                low, high = attrs.get("min", "").strip(), attrs.get("max", "").strip()
                 if _digits(low) and _digits(high):
                     scan.hidden_cols.append((int(low), int(high)))
+            elif attrs.get("width") is not None and _digits(low) and _digits(high):
+                widths.append((int(low), int(high)))
+        elif code == _SHEET_FORMAT:
+            unseen_default[0] = _unseen(attrs.get("defaultRowHeight"), MIN_ROW_HEIGHT)
+            unseen_default[1] = _unseen(attrs.get("defaultColWidth"), MIN_COL_WIDTH)
         elif code == _CONDITIONAL:
             conditional[0] = attrs.get("sqref", "")
             rule_formats = []
@@ -1231,6 +1263,8 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     stream.parse(archive, info, parser, where, None if namespaces else rerun, watch, sheet)
     if unmarked:
         raise _Remark(unmarked)
+    if unseen_default[1]:  # the columns of no width of their own are too narrow
+        scan.hidden_cols.extend(_gaps(widths + scan.hidden_cols, MAX_COLS))
     area.rows, area.cols = max_row, max_col
     if area.rows * area.cols > MAX_CELLS:
         raise Refused(
