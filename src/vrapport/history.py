@@ -5,13 +5,24 @@ department changes one of them, the board's year-to-date figures change too; the
 should know. Compared within one year, month by month, cell by cell; each change is a
 `Restatement`: a warning at the cell with the old and the new value, and a row of the
 report's sheet of restatements (report/restatements.py).
+
+A register (a records sheet with a date: delivered orders, the preparedness log, the counts
+of open deviations) repeats its records of closed months too. Its records dated in a month
+the previous report already showed are compared with that report's, by id where the sheet
+has one, else as a multiset of whole rows: each record deleted, added late or changed is a
+restatement at its cell (a deleted one at the sheet, named as it was), and each month whose
+count (or, on a register of numbers, whose sum) changed is one more, «Leverte oppdrag i
+februar: 13 → 12».
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol
@@ -40,6 +51,10 @@ class Restatement:
     new: Any
     year: int  # the figure's calendar year
     report_year: int  # the year of the report that restates it
+    # "cell": a figure in a month column; "count": a register's count (or sum) of a month;
+    # "record": a register's record deleted, added or changed (`detail`: its message).
+    kind: Literal["cell", "count", "record"] = "cell"
+    detail: str = ""
 
     @property
     def when(self) -> str:
@@ -69,9 +84,20 @@ class Restatement:
             "old": self.old,
             "new": self.new,
             "difference": self.difference,
+            "kind": self.kind,
         }
 
     def finding(self) -> Finding:
+        if self.kind != "cell":
+            return Finding(
+                self.file,
+                self.sheet,
+                self.cell,
+                WARNING,
+                "changed-since-previous",
+                self.detail or self._count_message(),
+                self.column if self.kind == "record" and self.column != RECORD_COLUMN else "",
+            )
         if not self.when or self.line.lower() == self.when:
             where = self.line  # Saldo 1.1. (IB); Mars
         elif self.month is not None and self.line.lower() == month_label(self.month).lower():
@@ -88,6 +114,19 @@ class Restatement:
             f"{shown_value(self.old)} → {shown_value(self.new)}.",
             self.column,
         )
+
+    def _count_message(self) -> str:
+        what = f"{self.line} i {self.when}"
+        if self.column != COUNT_COLUMN:  # a register's sum (Åpne avvik: Antall åpne avvik)
+            what = f"{self.column} i {self.when} ({self.line})"
+        return (
+            f"{what}: {_shown(self.old)} → {_shown(self.new)} siden forrige rapport; "
+            "rapportens tall for måneden bygger på de nye radene."
+        )
+
+
+COUNT_COLUMN = "Antall"  # the column of a register's count on Endringer
+RECORD_COLUMN = "Rad"  # ... and of a record deleted or added
 
 
 def _number(value: object) -> bool:
@@ -192,6 +231,360 @@ def _changes(
         )
 
 
+# --- Registers ---------------------------------------------------------------------------
+
+ROW_NAME_LENGTH = 60  # characters of a record's values that name it on Endringer
+# Records of a register listed one by one (each a row on Endringer and a finding); beyond,
+# one row says how many more (a register of 100 000 rows typed in again would drown the
+# report), while every month's changed count is still listed.
+MAX_RECORD_ROWS = 200
+
+
+def _date_column(sheet: SheetSpec) -> str | None:
+    """The date a register counts its records by (its first date column); None if the sheet
+    is no register (a table, a comment sheet)."""
+    if sheet.kind != "records":
+        return None
+    return next((c.key for c in sheet.columns if c.type == "date"), None)
+
+
+def _plain(value: Any) -> Any:
+    """A cell value as two submissions are compared: a blank is None."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+@dataclass(frozen=True)
+class _Records:
+    """A register's rows: per row its frame index, its sheet row, its values (in the order
+    of the spec's columns) and its date."""
+
+    index: list[Any]
+    rows: list[str]
+    values: list[tuple[Any, ...]]
+    dates: list[dt.date | None]
+
+
+def _records(data: SheetData, keys: list[str], date_key: str) -> _Records:
+    frame = data.frame
+    blank = [None] * len(frame)
+    columns = [
+        [_plain(v) for v in frame[k].tolist()] if k in frame.columns else blank for k in keys
+    ]
+    values = list(zip(*columns, strict=True))
+    at = keys.index(date_key)
+    rows = (
+        [str(r) for r in frame[ROW_KEY].tolist()] if ROW_KEY in frame.columns else [""] * len(frame)
+    )
+    return _Records(list(frame.index), rows, values, [_day(v[at]) for v in values])
+
+
+def _when(year: int, month: int, report_year: int) -> str:
+    name = month_label(month).lower()
+    return name if year == report_year else f"{name} {year}"
+
+
+def _kept(value: Any) -> Any:
+    """A record's value as a restatement keeps it: a number or text as it is, else as shown."""
+    return (
+        value if value is None or isinstance(value, str) or _number(value) else shown_value(value)
+    )
+
+
+def _shown(value: Any) -> str:
+    return "ingen" if value is None else shown_value(value)
+
+
+def _described(values: tuple[Any, ...]) -> str:
+    """A record as its values read: «12.02.2024, Gul, Strømbrudd i et av datasentrene…»."""
+    text = ", ".join(shown_value(v) for v in values if v is not None and v != "")
+    if len(text) > ROW_NAME_LENGTH:
+        text = text[: ROW_NAME_LENGTH - 1].rstrip() + "…"
+    return text
+
+
+class _Register:
+    """One register of this period's submission against the previous period's: the records
+    of the months the previous report showed, compared by id or as whole rows."""
+
+    def __init__(
+        self,
+        sub: Submission,
+        old_sub: Submission,
+        now: SheetData,
+        before: SheetData,
+        period: Period,
+        old_period: Period,
+    ) -> None:
+        self.sub, self.old_sub, self.now, self.period = sub, old_sub, now, period
+        self.spec = now.spec
+        self.keys = [c.key for c in self.spec.columns]
+        date_key = _date_column(self.spec)
+        assert date_key is not None
+        self.date_key = date_key
+        self.new = _records(now, self.keys, date_key)
+        self.old = _records(before, self.keys, date_key)
+        self.start = period.history_start
+        # The previous report showed its records up to its period's end; a register counted
+        # on the first day after it (open deviations, talt 1. mars for February) showed that
+        # day too: whatever the previous file holds up to this period's end was shown.
+        shown = [d for d in self.old.dates if d is not None and d <= period.end_date]
+        self.cutoff = max([old_period.end_date, *shown])
+        self.numeric = [i for i, c in enumerate(self.spec.columns) if c.numeric]
+        self.measures = [self.spec.columns[i].label for i in self.numeric] or [COUNT_COLUMN]
+        self.title = sub.template.title if sub.template else sub.template_id
+        self.before_totals = self._totals(self.old)
+        self.now_totals = self._totals(self.new)
+
+    def closed(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day <= self.cutoff
+
+    def _totals(self, records: _Records) -> dict[tuple[int, int], list[float | None]]:
+        """Per closed month: the count of its records, or on a register of numbers the sum
+        of each number column (None where no record has one)."""
+        totals: dict[tuple[int, int], list[float | None]] = {}
+        for values, day in zip(records.values, records.dates, strict=True):
+            if day is None or not self.closed(day):
+                continue
+            month = totals.setdefault((day.year, day.month), [None] * len(self.measures))
+            if not self.numeric:
+                month[0] = (month[0] or 0) + 1
+                continue
+            for m, i in enumerate(self.numeric):
+                if _number(values[i]):
+                    month[m] = (month[m] or 0) + values[i]
+        return totals
+
+    def _figure(self, month: tuple[int, int], m: int) -> tuple[float | None, float | None]:
+        blank: float | None = None if self.numeric else 0
+        old = self.before_totals.get(month, [blank] * len(self.measures))[m]
+        new = self.now_totals.get(month, [blank] * len(self.measures))[m]
+        return (blank if old is None else old), (blank if new is None else new)
+
+    def _changed_months(self) -> list[tuple[tuple[int, int], int]]:
+        months = sorted(set(self.before_totals) | set(self.now_totals))
+        return [
+            (month, m)
+            for month in months
+            for m in range(len(self.measures))
+            if not _same(*self._figure(month, m))
+        ]
+
+    def _effect(self, *days: dt.date | None) -> str:
+        """What the records' months now count, where that changed: «; Beredskap i februar:
+        4 → 3»."""
+        parts = []
+        months = dict.fromkeys((d.year, d.month) for d in days if d is not None and self.closed(d))
+        for month in months:
+            for m, measure in enumerate(self.measures):
+                old, new = self._figure(month, m)
+                if not _same(old, new):
+                    what = self.now.name if measure == COUNT_COLUMN else measure
+                    when = _when(*month, self.period.year)
+                    parts.append(f"{what} i {when}: {_shown(old)} → {_shown(new)}")
+        return "; " + "; ".join(parts) if parts else ""
+
+    def _restatement(
+        self,
+        cell: str,
+        line: str,
+        day: dt.date,
+        column: str,
+        old: Any,
+        new: Any,
+        kind: Literal["count", "record"],
+        detail: str = "",
+    ) -> Restatement:
+        return Restatement(
+            self.sub.display,
+            self.title,
+            self.now.name,
+            cell,
+            line,
+            day.month,
+            column,
+            old,
+            new,
+            day.year,
+            self.period.year,
+            kind,
+            detail,
+        )
+
+    def counts(self) -> Iterator[Restatement]:
+        for (year, month), m in self._changed_months():
+            old, new = self._figure((year, month), m)
+            line = self.now.name
+            yield self._restatement(
+                "", line, dt.date(year, month, 1), self.measures[m], old, new, "count"
+            )
+
+    def _name(self, values: tuple[Any, ...], key_at: int | None) -> str:
+        if key_at is not None:
+            return f"{self.spec.columns[key_at].label} {values[key_at]}"
+        return _described(values)
+
+    def _deleted(self, i: int, key_at: int | None) -> Restatement:
+        values, day = self.old.values[i], self.old.dates[i]
+        assert day is not None
+        where = f"{self.old_sub.display}, {self.now.name}, rad {self.old.rows[i]}"
+        named = self._name(values, key_at)
+        record = f"«{named}»" if key_at is None else f"{named} ({_described(values)})"
+        detail = (
+            f"{record} står i forrige rapports fil ({where}), men er ikke lenger med; "
+            f"den lå i {_when(day.year, day.month, self.period.year)}, som forrige rapport "
+            f"allerede viste{self._effect(day)}."
+        )
+        return self._restatement("", named, day, RECORD_COLUMN, "med", "slettet", "record", detail)
+
+    def _added(self, j: int, key_at: int | None) -> Restatement:
+        values, day = self.new.values[j], self.new.dates[j]
+        assert day is not None
+        date_label = self.spec.column(self.date_key).label
+        detail = (
+            f"Raden er ny siden forrige rapport ({self.old_sub.display}), men {date_label.lower()}"
+            f" {shown_value(day)} ligger i {_when(day.year, day.month, self.period.year)}, som "
+            f"forrige rapport allerede viste{self._effect(day)}."
+        )
+        cell = self.now.cell(self.new.index[j], self.date_key)
+        named = self._name(values, key_at)
+        return self._restatement(
+            cell, named, day, RECORD_COLUMN, "ikke med", "ny", "record", detail
+        )
+
+    def _changed(self, i: int, j: int, c: int, named: str) -> Restatement:
+        column = self.spec.columns[c]
+        old, new = self.old.values[i][c], self.new.values[j][c]
+        old_day, new_day = self.old.dates[i], self.new.dates[j]
+        day = old_day if old_day is not None and self.closed(old_day) else new_day
+        assert day is not None
+        detail = (
+            f"{column.label} for {named} er endret siden forrige rapport: "
+            f"{_shown(old)} → {_shown(new)}{self._effect(old_day, new_day)}."
+        )
+        cell = self.now.cell(self.new.index[j], column.key)
+        old, new = _kept(old), _kept(new)  # a date as the sheet shows it, also in --json
+        return self._restatement(cell, named, day, column.label, old, new, "record", detail)
+
+    def _edited(self, i: int, j: int) -> Iterator[Restatement]:
+        """A record without id that is gone and one that is new on the same date, the only
+        ones of that date: one record changed, each changed column a restatement."""
+        day = self.new.dates[j]
+        named = f"{self.spec.column(self.date_key).label} {shown_value(day)}"
+        for c, (old, new) in enumerate(zip(self.old.values[i], self.new.values[j], strict=True)):
+            if not _same(old, new):
+                yield self._changed(i, j, c, named)
+
+    def _key_at(self) -> int | None:
+        """The column that names a record (`id`), if every record has a different one in
+        both submissions; else records are whole rows."""
+        if "id" not in self.keys:
+            return None
+        at = self.keys.index("id")
+        for records in (self.old, self.new):
+            ids = [v[at] for v in records.values]
+            if None in ids or len(set(ids)) != len(ids):
+                return None
+        return at
+
+    def records(self) -> Iterator[Restatement]:
+        key_at = self._key_at()
+        if key_at is not None:
+            yield from self._by_id(key_at)
+            return
+        old_rows = Counter(
+            v for v, d in zip(self.old.values, self.old.dates, strict=True) if self.closed(d)
+        )
+        new_closed = [j for j, d in enumerate(self.new.dates) if self.closed(d)]
+        new_rows = Counter(self.new.values[j] for j in new_closed)
+        gone, extra = old_rows - new_rows, new_rows - old_rows
+        deleted = []
+        for i, values in enumerate(self.old.values):
+            if gone[values] > 0 and self.closed(self.old.dates[i]):
+                gone[values] -= 1
+                deleted.append(i)
+        added = []
+        for j in reversed(new_closed):  # a repeat of an old row: the later one is new
+            if extra[self.new.values[j]] > 0:
+                extra[self.new.values[j]] -= 1
+                added.append(j)
+        added.reverse()
+        at = self.keys.index(self.date_key)
+        gone_on = Counter(self.old.values[i][at] for i in deleted)
+        new_on = Counter(self.new.values[j][at] for j in added)
+        paired = {d for d, n in gone_on.items() if n == 1 and new_on[d] == 1}
+        edited = {self.old.values[i][at]: i for i in deleted if self.old.values[i][at] in paired}
+        for i in deleted:
+            if self.old.values[i][at] not in paired:
+                yield self._deleted(i, None)
+        for j in added:
+            day = self.new.values[j][at]
+            if day in paired:
+                yield from self._edited(edited[day], j)
+            else:
+                yield self._added(j, None)
+
+    def _by_id(self, at: int) -> Iterator[Restatement]:
+        new_by = {v[at]: j for j, v in enumerate(self.new.values)}
+        old_ids = set()
+        for i, values in enumerate(self.old.values):
+            old_ids.add(values[at])
+            j = new_by.get(values[at])
+            if j is None:
+                if self.closed(self.old.dates[i]):
+                    yield self._deleted(i, at)
+                continue
+            if not (self.closed(self.old.dates[i]) or self.closed(self.new.dates[j])):
+                continue
+            for c, (old, new) in enumerate(zip(values, self.new.values[j], strict=True)):
+                if not _same(old, new):
+                    yield self._changed(i, j, c, self._name(values, at))
+        for j, values in enumerate(self.new.values):
+            if values[at] not in old_ids and self.closed(self.new.dates[j]):
+                yield self._added(j, at)
+
+
+def _register_changes(
+    sub: Submission,
+    old_sub: Submission,
+    now: SheetData,
+    before: SheetData,
+    period: Period,
+    old_period: Period,
+) -> list[Restatement]:
+    """A register's months whose count changed, then its records that changed them."""
+    register = _Register(sub, old_sub, now, before, period, old_period)
+    records = list(itertools.islice(register.records(), MAX_RECORD_ROWS + 1))
+    if len(records) > MAX_RECORD_ROWS:  # a register re-entered: its months' counts tell
+        rest = sum(1 for _ in register.records()) - MAX_RECORD_ROWS + 1
+        first = records[0]
+        records[MAX_RECORD_ROWS:] = []
+        records[-1] = replace(
+            first,
+            cell="",
+            line=f"{rest} endringer til",
+            month=None,
+            column=RECORD_COLUMN,
+            old=None,
+            new=None,
+            detail=(
+                f"{rest} endringer til av rader i {now.name} siden forrige rapport "
+                f"({old_sub.display}), i måneder den allerede viste, vises ikke hver for seg; "
+                "månedstallene viser virkningen."
+            ),
+        )
+    return [*register.counts(), *records]
+
+
 def restatements(current: list[Submission], earlier: list[Submission]) -> list[Restatement]:
     """Every figure the previous report already had that differs now (same template), in the
     order of the submissions, sheets and rows: a month up to the previous period, of this
@@ -210,9 +603,12 @@ def restatements(current: list[Submission], earlier: list[Submission]) -> list[R
         if old_period.ordinal >= now_period.ordinal:
             continue
         for key, data in sub.sheets.items():
-            if data.spec.kind not in ("table", "grid") or key not in old.sheets:
+            if key not in old.sheets:
                 continue
-            found += _changes(sub, data, old.sheets[key], now_period, old_period)
+            if data.spec.kind in ("table", "grid"):
+                found += _changes(sub, data, old.sheets[key], now_period, old_period)
+            elif _date_column(data.spec) is not None:
+                found += _register_changes(sub, old, data, old.sheets[key], now_period, old_period)
     return found
 
 
@@ -233,7 +629,7 @@ def unexplained_restatements(
     for item in restated:
         change = item.difference
         sub = by_file.get(item.file)
-        if change is None or sub is None:
+        if change is None or sub is None or item.kind != "cell":
             continue
         share = abs(change) / abs(float(item.old)) * 100 if item.old else 100.0
         if abs(change) < settings.materiality_kroner or share < settings.materiality_percent:
