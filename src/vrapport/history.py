@@ -29,7 +29,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 
 from vrapport.explained import explained
 from vrapport.findings import WARNING, Finding, row_ref
-from vrapport.numbers import format_millions, thousands
+from vrapport.numbers import format_millions
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData, Submission
 from vrapport.spec import SheetSpec, Specs
@@ -638,7 +638,7 @@ def unexplained_restatements(
         if not sheet or item.line not in choices or item.line in named:
             continue
         row, _ = xl_cell_to_rowcol(item.cell)
-        amount = format_millions(thousands(change) * 1000).replace("-", "\u2212")
+        amount = format_millions(change).replace("-", "\u2212")  # rounded once (DESIGN §7)
         found.append(
             Finding(
                 item.file,

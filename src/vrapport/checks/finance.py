@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 
 from vrapport.checks import CheckContext, check, each_row
 from vrapport.findings import ERROR, WARNING, Finding, row_ref
-from vrapport.numbers import format_millions, format_plain, is_number, thousands
+from vrapport.numbers import format_millions, format_plain, is_number
 from vrapport.period import month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY
 from vrapport.spec import split_choices
@@ -105,8 +105,10 @@ def finance_signs(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _signed_millions(kroner: float) -> str:
-    """−4,6 mill. kr: rounded from the thousands the report's table shows, a true minus."""
-    return format_millions(thousands(kroner) * 1000).replace("-", "\u2212")
+    """−4,6 mill. kr, a true minus: rounded once from the unrounded kroner (DESIGN §7), as the
+    chapter's sentences round it (1 249 600 kr is 1,2 mill. kr, though the table shows 1 250
+    thousand)."""
+    return format_millions(kroner).replace("-", "\u2212")
 
 
 @check("explained-variances")
