@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -64,10 +65,17 @@ def _endringer(grids: dict[str, Any], template: str) -> list[list[Any]]:
     ]
 
 
-def _front_count(grids: dict[str, Any]) -> int:
-    (hit,) = find_label(grids, r"^endringer i lukkede måneder: \d+ tall endret", "Forside")
+def _front_count(grids: dict[str, Any]) -> tuple[int, int]:
+    """The front page's count: (figures changed, register rows changed)."""
+    (hit,) = find_label(grids, r"^endringer i lukkede måneder: \d+ tall", "Forside")
     text = grids["Forside"][hit[1]][hit[2]]
-    return int(text.split(":")[1].split()[0])
+    found = re.fullmatch(
+        r"Endringer i lukkede måneder: (\d+) tall(?: og (\d+) rad(?:er)?)? endret siden "
+        r"forrige rapport",
+        text,
+    )
+    assert found, text
+    return int(found[1]), int(found[2] or 0)
 
 
 def _changed(outcome: Any, file: str) -> list[Any]:
@@ -121,7 +129,7 @@ def test_a_deleted_preparedness_event_of_a_closed_month_is_a_restatement(
             "slettet",
         ],
     ]
-    assert _front_count(grids) == 2
+    assert _front_count(grids) == (1, 1)
     count, record = _changed(outcome, "drift.xlsx")
     assert (count.sheet, count.ref, record.sheet, record.ref) == ("Beredskap", "", "Beredskap", "")
     assert count.message.startswith("Beredskap i februar: 4 → 3 siden forrige rapport")
@@ -168,7 +176,7 @@ def test_a_register_changed_throughout_lists_its_months_and_the_first_records(
         ["04.01.2024, Grønn, Hendelse 4.", "januar", "Rad", "med", "slettet"],
         ["3 endringer til", "Rad"],
     ]
-    assert _front_count(grids) == 5
+    assert _front_count(grids) == (2, 5)
     last = _changed(outcome, "drift.xlsx")[-1]
     assert (last.sheet, last.ref) == ("Beredskap", "")
     assert last.message.startswith("3 endringer til av rader i Beredskap siden forrige rapport")
@@ -259,7 +267,7 @@ def test_an_order_moved_to_another_month_and_one_added_late_change_their_months_
             late_cell,
         ],
     ]
-    assert _front_count(grids) == 5
+    assert _front_count(grids) == (3, 2)
     findings = _changed(outcome, "nye_tjenester.xlsx")
     assert [(f.sheet, f.ref) for f in findings] == [("Leverte oppdrag", "")] * 3 + [
         ("Leverte oppdrag", moved_cell),
@@ -306,7 +314,7 @@ def test_a_changed_count_of_open_deviations_is_restated_with_its_month(
         ["Telledato 01.02.2024", "februar", label, 240, now_feb, now_feb - 240, feb_cell],
         ["Telledato 01.03.2024", "mars", label, now_march + 1, now_march, -1, march_cell],
     ]
-    assert _front_count(grids) == 4
+    assert _front_count(grids) == (2, 2)
     findings = _changed(outcome, "kvalitet.xlsx")
     assert [(f.sheet, f.ref) for f in findings] == [("Åpne avvik", "")] * 2 + [
         ("Åpne avvik", feb_cell),
@@ -337,7 +345,7 @@ def test_a_changed_level_of_a_closed_event_is_a_restatement_at_its_cell(
     assert _endringer(grids, "Drift") == [
         ["Drift", "Beredskap", "Dato 01.02.2024", "februar", "Nivå", "Grønn", "Gul", cell]
     ]
-    assert _front_count(grids) == 1
+    assert _front_count(grids) == (0, 1)
     (finding,) = _changed(outcome, "drift.xlsx")
     assert (finding.sheet, finding.ref, finding.column) == ("Beredskap", cell, "Nivå")
     assert finding.message == (

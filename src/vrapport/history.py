@@ -55,6 +55,7 @@ class Restatement:
     # "record": a register's record deleted, added or changed (`detail`: its message).
     kind: Literal["cell", "count", "record"] = "cell"
     detail: str = ""
+    rows: int = 1  # the register rows a "record" stands for (more past MAX_RECORD_ROWS)
 
     @property
     def when(self) -> str:
@@ -576,6 +577,7 @@ def _register_changes(
             column=RECORD_COLUMN,
             old=None,
             new=None,
+            rows=rest,
             detail=(
                 f"{rest} endringer til av rader i {now.name} siden forrige rapport "
                 f"({old_sub.display}), i måneder den allerede viste, vises ikke hver for seg; "

@@ -21,8 +21,16 @@ def _format(item: Restatement) -> str:
 
 
 def front_line(items: Sequence[Restatement]) -> str:
-    """The sheet's line in the front page's contents: the count."""
-    return f"{TITLE}: {len(items)} tall endret siden forrige rapport"
+    """The sheet's line in the front page's contents: the figures changed (a month's figure,
+    a register's count for a month) and, apart, the register rows deleted, added or changed
+    (one row of the sheet may stand for many, past its cap): one deleted order is one changed
+    count and one row, not «2 tall»."""
+    figures = sum(1 for item in items if item.kind != "record")
+    rows = sum(item.rows for item in items if item.kind == "record")
+    if not rows:
+        return f"{TITLE}: {figures} tall endret siden forrige rapport"
+    shown = f"{rows} {'rad' if rows == 1 else 'rader'}"
+    return f"{TITLE}: {figures} tall og {shown} endret siden forrige rapport"
 
 
 def restatements_section(items: Sequence[Restatement]) -> Section:
