@@ -1361,3 +1361,61 @@ def test_changed_cells_show_what_a_cell_without_a_usable_value_holds(
     after = {"sheet": "Resultat", "cell": "F6", "before": shown, "after": "34\u00a0185\u00a0330"}
     assert changed_cells(path, clean) == [after]
     assert changed_cells(clean, path) == [{**after, "before": after["after"], "after": shown}]
+
+
+# What the service builds from and carries on: only a department's filled template can be
+# approved in its place, and the next period starts from the version that was approved.
+
+
+def test_a_report_uploaded_as_a_submission_is_an_error_and_cannot_be_approved(
+    client: TestClient, tokens: Tokens, specs: Specs, tmp_path: Path
+) -> None:
+    """A report vrapport wrote, sent in the project portfolio's place: «levert» with one
+    warning, approvable, and the report then said «Ikke levert» for a chapter the
+    controller had approved. Now it is an error at the file, as another template is."""
+    outcome = build([EXAMPLES], PERIOD, tmp_path / "rapport.xlsx", specs)
+    assert outcome.report is not None
+    controller = bearer(tokens.controller)
+    client.post(f"/api/periods/{P}", headers=controller)
+    sent = put(client, tokens.departments["prosjekt"], "prosjekt", tmp_path / "rapport.xlsx")
+    assert sent.status_code == 200, sent.text
+    answer = sent.json()
+    assert answer["status"] == "feil" and answer["errors"] == 1, answer
+    (error,) = [f for f in answer["findings"] if f["severity"] == "error"]
+    assert error["code"] == "wrong-template"
+    assert "ikke en utfylt mal for «prosjekt»" in error["message"]
+    assert any(f["code"] == "report-file" for f in answer["findings"])
+    refused = approve(client, controller, "prosjekt")
+    assert refused.status_code == 409, refused.text
+
+
+def test_the_next_period_is_prefilled_from_the_approved_version_not_a_later_one_with_errors(
+    client: TestClient, tokens: Tokens, tmp_path: Path
+) -> None:
+    """February's portfolio approved, then a version with an error sent: March's template
+    was not pre-filled at all («Ingen godkjent innsending fra forrige periode»)."""
+    controller = bearer(tokens.controller)
+    department = tokens.departments["prosjekt"]
+    client.post("/api/periods/2024-02", headers=controller)
+    put(client, department, "prosjekt", PREVIOUS / "prosjekt.xlsx", "2024-02")
+    assert approve(client, controller, "prosjekt", "2024-02").status_code == 200
+    later = put(client, department, "prosjekt", EXAMPLES / "prosjekt.xlsx", "2024-02")
+    assert later.json()["status"] == "feil", later.text  # (March's file: the wrong period)
+    client.post(f"/api/periods/{P}", headers=controller)
+    login(client, department)
+    assert (
+        "Forhåndsutfylt fra forrige periodes godkjente innsending"
+        in client.get(f"/perioder/{P}/prosjekt").text
+    )
+    served = client.get(f"/perioder/{P}/prosjekt/mal")
+    assert served.status_code == 200
+    from typer.testing import CliRunner
+
+    from vrapport.cli import app as cli_app
+
+    command = ["templates", P, "--only", "prosjekt", "--from", str(PREVIOUS)]
+    made = CliRunner().invoke(cli_app, [*command, "--out", str(tmp_path / "cli")])
+    assert made.exit_code == 0, made.output
+    saved = tmp_path / "served.xlsx"
+    saved.write_bytes(served.content)
+    assert read_grids(saved) == read_grids(tmp_path / "cli" / "prosjekt_2024-03.xlsx")

@@ -243,14 +243,16 @@ class Service:
     # -- templates -------------------------------------------------------------------------
 
     def previous_approved(self, period: str) -> dict[str, Version]:
-        """Last period's approved versions (for pre-filling and the report's trends)."""
+        """Last period's approved versions (for pre-filling and the report's trends): per
+        template the newest approved one, also when a later upload there has errors or
+        waits for a decision (the figures its report showed are the ones to carry on)."""
         try:
             earlier = str(Period.parse(period).shift(-1))
         except PeriodError:  # January 2000, the first period there can be, has none before
             return {}
         if self.ledger.period(earlier) is None:
             return {}
-        return approved(self.ledger.board(earlier, self.expected))
+        return self.ledger.last_approved(earlier, self.expected)
 
     def template_file(self, period: str, template: str) -> tuple[bytes, str, bool]:
         """The department's template for the period: bytes, file name, pre-filled or not.

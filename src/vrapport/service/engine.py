@@ -288,6 +288,21 @@ def check_job(
             )
             sub.findings.insert(0, wrong)
             report.findings.insert(0, wrong)
+        elif sub.template is None and not any(f.severity == ERROR for f in sub.findings):
+            # Read as no template at all without an error (a report vrapport wrote is
+            # skipped with a warning in a folder): in the template's place it is an error,
+            # or it could be approved and leave the chapter out of the report.
+            not_one = Finding(
+                sub.display,
+                "",
+                "",
+                ERROR,
+                "wrong-template",
+                f"Filen er ikke en utfylt mal for «{template}» (se merknaden under). Last opp "
+                "den utfylte malen for din avdeling.",
+            )
+            sub.findings.insert(0, not_one)
+            report.findings.insert(0, not_one)
         written = report.write_feedback(out)
         readable = sub.template is not None and sub.template_id == template
         compared = readable and previous is not None

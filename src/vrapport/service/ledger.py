@@ -558,6 +558,23 @@ class Ledger:
         found = self.versions(period, template)
         return found[0] if found else None
 
+    def last_approved(self, period: str, templates: list[str]) -> dict[str, Version]:
+        """Per template, the newest version whose latest decision approves it: what the
+        period's report is built from, and stays so when a later upload has errors or waits
+        for a decision (the next period's template is pre-filled from it)."""
+        found: dict[str, Version] = {}
+        with self._connect() as db:
+            for template in templates:
+                row = db.execute(
+                    "SELECT v.* FROM versions v WHERE v.period = ? AND v.template = ? AND "
+                    "(SELECT d.action FROM decisions d WHERE d.version_id = v.id "
+                    "ORDER BY d.id DESC LIMIT 1) = ? ORDER BY v.seq DESC LIMIT 1",
+                    (period, template, APPROVED),
+                ).fetchone()
+                if row is not None:
+                    found[template] = _version(row)
+        return found
+
     def last_readable(self, period: str, template: str) -> Version | None:
         """The newest version that was read as its template (what a new one is compared with)."""
         return next((v for v in self.versions(period, template) if v.readable), None)
