@@ -245,7 +245,7 @@ def sources_section(
                 HeaderCell("Mal"),
                 HeaderCell("Rolle"),
                 HeaderCell("Periode"),
-                HeaderCell("Versjon"),
+                HeaderCell("Malversjon"),
                 HeaderCell("SHA-256"),
                 HeaderCell("Feil"),
                 HeaderCell("Advarsler"),
