@@ -36,6 +36,8 @@ SPREADSHEET_APPS = ("Microsoft Excel", "LibreOffice")
 WHITE_TYPE = "(hvit skrift)"
 # ... or type of the colour of its own fill
 FILL_TYPE = "(skrift i fyllfargen)"
+# ... or type too small to read (a font's size below preflight.LEAST_TYPE_SIZE points)
+TINY_TYPE = "(for liten skrift)"
 # ... or (a conditional format's) a data bar or an icon set shown without the figure
 NO_VALUE = "(bare stolpe eller ikon)"
 # ... or (a cell's style) its colours, for a conditional format that gives only the type

@@ -36,6 +36,7 @@ from vrapport.cellscan import (
     LAST_DECODED,
     NO_VALUE,
     SHARED_FOLLOWER,
+    TINY_TYPE,
     TYPED,
     WHITE_TYPE,
     BookScan,
@@ -697,7 +698,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     date_styles = {
         style
         for style, code in odd_styles.items()
-        if code not in (WHITE_TYPE, FILL_TYPE) and shows_date(marked_format(code))
+        if code not in (WHITE_TYPE, FILL_TYPE, TINY_TYPE) and shows_date(marked_format(code))
     }
     # the cell styles an Excel 2010 conditional format needs marked with their colours
     # (_Colours.differing) and the styles did not mark: style -> its mark
@@ -1684,6 +1685,10 @@ WHITE_TYPE_CONTRAST = 3.0
 # figures in (Excel's green 00B050 is 2.9). Such type is judged as white is: hidden where
 # its contrast to the fill is below WHITE_TYPE_CONTRAST.
 NEAR_WHITE_CONTRAST = 1.5
+# Type of a size below this (points) is too small to read: Excel and LibreOffice draw a
+# figure in 1-3 pt type (<font><sz val="1"/>) as a speck of 1-4 pixels at 100 % zoom. The
+# templates' type is 8-11 pt, and 4 pt is the least any of them could use for a footnote.
+LEAST_TYPE_SIZE = 4.0
 # cell styles' colours judged under the conditional formats' (_Colours.differing), at most:
 # a template has tens of styles and a few formats; millions are a crafted file
 MAX_COLOUR_CHECKS = 2_000_000
@@ -1699,7 +1704,8 @@ def _number_formats(
     number format can show a number other than it is stored (numfmt.may_alter), and that
     format's code; and so the conditional formats' styles (`dxf:N`, N their index in dxfs).
     A style whose type nobody sees (unseen_in: white type on no fill or a light one, type
-    of its fill's colour) shows no figure either: WHITE_TYPE, FILL_TYPE. A conditional
+    of its fill's colour) shows no figure either: WHITE_TYPE, FILL_TYPE; nor one (or a
+    conditional format's) of type too small to read: TINY_TYPE. A conditional
     format giving the type colour or the fill colour only is judged with the cell's own
     (_Colours); the cell styles that needs are marked (FILLED). The work is per style, once
     per file; the sheet pass looks up each cell's style. `theme`: the workbook's theme
@@ -1708,6 +1714,7 @@ def _number_formats(
     odd: dict[str, str] = {}
     in_xfs, in_palette = False, False
     fonts: list[str | None] = []  # per <font> of <fonts>: its colour (_colour), None: automatic
+    tiny: set[str] = set()  # the <font>s of <fonts> (their index) of type too small to read
     fills: list[str | None] = []  # per <fill> of <fills>: the colour of its solid fill
     xfs: list[tuple[str, str, str]] = []  # per cell style: its format code, font and fill
     # per conditional format's style (<dxf>) not odd by its number format: its index and
@@ -1721,6 +1728,7 @@ def _number_formats(
     dxf = -1  # the index of the <dxf> being read (a conditional format's style), or -1
     dxf_font: str | None = None  # the colour of that <dxf>'s type, and of its fill
     dxf_fill: str | None = None
+    dxf_tiny = False  # that <dxf>'s type is too small to read (LEAST_TYPE_SIZE)
 
     def format_code(attrs: dict[str, str]) -> str:
         code = attrs.get("formatCode", "")
@@ -1729,7 +1737,7 @@ def _number_formats(
         return code
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal in_xfs, dxf, part, in_font, solid, dxf_font, dxf_fill, in_palette
+        nonlocal in_xfs, dxf, part, in_font, solid, dxf_font, dxf_fill, dxf_tiny, in_palette
         tag = local_name(name)
         if tag == "fonts" or tag == "fills":
             part = tag
@@ -1748,6 +1756,11 @@ def _number_formats(
                 dxf_font = _colour(attrs)
             elif part == "fonts" and fonts:
                 fonts[-1] = _colour(attrs)
+        elif tag == "sz" and in_font and _unseen(attrs.get("val"), LEAST_TYPE_SIZE):
+            if dxf >= 0:
+                dxf_tiny = True
+            elif part == "fonts" and fonts:
+                tiny.add(str(len(fonts) - 1))
         elif tag in ("fgColor", "bgColor") and solid:
             # a cell style's solid fill is its fgColor; a conditional format's its bgColor
             if dxf >= 0 and (tag == "bgColor" or dxf_fill is None):
@@ -1769,6 +1782,7 @@ def _number_formats(
         elif tag == "dxf":
             dxf += 1
             dxf_font = dxf_fill = None
+            dxf_tiny = False
         elif tag == "cellXfs":
             in_xfs, part = True, ""
         elif tag == "xf" and in_xfs:
@@ -1792,6 +1806,8 @@ def _number_formats(
             in_font = False
         elif tag == "patternFill":
             solid = False
+        elif tag == "dxf" and dxf_tiny:
+            odd[f"dxf:{dxf}"] = TINY_TYPE  # no figure is read in it, whatever its format
         elif tag == "dxf" and f"dxf:{dxf}" not in odd and (dxf_font or dxf_fill):
             dxfs.append((dxf, dxf_font, dxf_fill))
         elif tag == "dxfs":
@@ -1814,6 +1830,8 @@ def _number_formats(
             code = _format_colours(code, back, colours)
         if unseen:
             odd[style] = unseen
+        elif font in tiny:
+            odd[style] = TINY_TYPE
         elif code and (may_alter(code) or shows_date(code)):
             odd[style] = code
             colours.add(style, type_, back, code)  # its mark, if a rule needs it, keeps it

@@ -23,6 +23,7 @@ from vrapport.cellscan import (
     FILL_TYPE,
     NO_VALUE,
     SHARED_FOLLOWER,
+    TINY_TYPE,
     WHITE_TYPE,
     SheetScan,
     linked_name,
@@ -1238,10 +1239,10 @@ def _judge_format(
     by_fill: bool = False,
 ) -> bool:
     """The finding, if any, of the number `value` at `cell` shown with the format `code`
-    (WHITE_TYPE, FILL_TYPE, NO_VALUE or a number format's code; `by_rule`: a conditional format's,
-    `by_fill` one giving only the fill). True when there is one."""
+    (WHITE_TYPE, FILL_TYPE, TINY_TYPE, NO_VALUE or a number format's code; `by_rule`: a
+    conditional format's, `by_fill` one giving only the fill). True when there is one."""
     column = data.spec.column(key)
-    if code == WHITE_TYPE or code == FILL_TYPE or code == NO_VALUE:
+    if code in (WHITE_TYPE, FILL_TYPE, TINY_TYPE, NO_VALUE):
         if value == 0:
             return False
         message = _unseen_type(value, code, by_rule, by_fill)
@@ -1306,12 +1307,19 @@ def _judge_format(
 
 
 def _unseen_type(value: float, code: str, by_rule: bool, by_fill: bool = False) -> str:
-    """The message of a figure written in type nobody sees (`code`: WHITE_TYPE, FILL_TYPE),
+    """The message of a figure written in type nobody sees (`code`: WHITE_TYPE, FILL_TYPE,
+    TINY_TYPE),
     or not shown at all (NO_VALUE: a data bar or icon set without it), by the cell's style
     or (`by_rule`) by a conditional format while its rule holds (`by_fill`: one giving the
     fill only, under the cell's own type)."""
     if code == NO_VALUE:
         why = "en betinget formatering viser bare en datastolpe eller et ikon, ikke tallet"
+    elif code == TINY_TYPE:
+        why = (
+            "en betinget formatering gir cellen så liten skrift at tallet ikke kan leses"
+            if by_rule
+            else "cellen har så liten skrift at tallet ikke kan leses"
+        )
     elif by_fill:
         why = (
             "cellen har hvit skrift, og en betinget formatering gir den lys fyllfarge"
@@ -1328,11 +1336,12 @@ def _unseen_type(value: float, code: str, by_rule: bool, by_fill: bool = False) 
         why = "en betinget formatering gir cellen skrift i samme farge som fyllfargen"
     else:
         why = "skriftfargen er den samme som cellens fyllfarge"
-    fix = (
-        "Fjern den betingede formateringen (Hjem › Betinget formatering › Fjern regler)"
-        if by_rule
-        else "Gi cellen vanlig skriftfarge (Hjem › Skriftfarge › Automatisk)"
-    )
+    if by_rule:
+        fix = "Fjern den betingede formateringen (Hjem › Betinget formatering › Fjern regler)"
+    elif code == TINY_TYPE:
+        fix = "Gi cellen malens skriftstørrelse (Hjem › Skriftstørrelse)"
+    else:
+        fix = "Gi cellen vanlig skriftfarge (Hjem › Skriftfarge › Automatisk)"
     return (
         f"Tallet {format_plain(value)} vises ikke i cellen ({why}), men det leses og kommer "
         f"i rapporten. {fix} og kontroller tallet."
