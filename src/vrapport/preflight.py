@@ -751,8 +751,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
     # its x14 rules' number formats that may alter a number; None outside one
     rule_formats: list[str] | None = None
     # an Excel 2010 rule's own style (<x14:dxf>): its type colour, its fill colour, inside
-    # its <font>, inside a solid <patternFill>
-    rule_style: list[Any] = [None, None, False, False]
+    # its <font>, inside a solid <patternFill>, and its number format's code when it has
+    # colours («[Red]»: judged on its fill at the rule's end, _format_colours)
+    rule_style: list[Any] = [None, None, False, False, ""]
 
     def outside(ref: str, cell: str = "") -> Refused:
         return Refused(
@@ -1026,7 +1027,9 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             if len(shown_as) > NUMBER_FORMAT_MAX:
                 raise Refused("corrupt-file", _too_long(shown_as), sheet)
             shown_as = shown_as or (BUILTIN.get(int(number), "") if _digits(number) else "")
-            if shown_as and may_alter(shown_as):
+            if "[" in shown_as and colours is not None:
+                rule_style[4] = shown_as
+            elif shown_as and may_alter(shown_as):
                 rule_formats.append(shown_as)
         elif code == _RULE_RANGE and rule_formats:
             collecting = _RULE_RANGE
@@ -1054,7 +1057,7 @@ def _scan_pass(  # type: ignore[no-untyped-def]
             elif rule_style[3] and (code == _RULE_BG or rule_style[1] is None):
                 rule_style[1] = _colour(attrs)
         elif code == _RULE:
-            rule_style[:] = [None, None, False, False]
+            rule_style[:] = [None, None, False, False, ""]
             # Excel shows a cell in the rule's range with the rule's format (its dxf) while
             # the rule holds: a number format there may show the number otherwise.
             shown_as = odd_styles.get(f"dxf:{_number_id(attrs.get('dxfId'))}", "")
@@ -1125,6 +1128,10 @@ def _scan_pass(  # type: ignore[no-untyped-def]
         elif code == _RULE_PATTERN:
             rule_style[3] = False
         elif code == _RULE and rule_formats is not None and colours is not None:
+            if rule_style[4]:
+                shown_as = _format_colours(rule_style[4], colours.rgb(rule_style[1]), colours)
+                if may_alter(shown_as):
+                    rule_formats.append(shown_as)
             unseen = colours.rule(colours.rgb(rule_style[0]), colours.rgb(rule_style[1]))
             if unseen:
                 rule_formats.append(unseen)
@@ -1705,7 +1712,9 @@ def _number_formats(
     format's code; and so the conditional formats' styles (`dxf:N`, N their index in dxfs).
     A style whose type nobody sees (unseen_in: white type on no fill or a light one, type
     of its fill's colour) shows no figure either: WHITE_TYPE, FILL_TYPE; nor one (or a
-    conditional format's) of type too small to read: TINY_TYPE. A conditional
+    conditional format's) of type too small to read: TINY_TYPE. A number format's colours
+    («[Red]») are judged on the fill they are shown on (_format_colours): a cell style's on
+    its fill, a conditional format's on its own (none: the window's white). A conditional
     format giving the type colour or the fill colour only is judged with the cell's own
     (_Colours); the cell styles that needs are marked (FILLED). The work is per style, once
     per file; the sheet pass looks up each cell's style. `theme`: the workbook's theme
@@ -1729,6 +1738,10 @@ def _number_formats(
     dxf_font: str | None = None  # the colour of that <dxf>'s type, and of its fill
     dxf_fill: str | None = None
     dxf_tiny = False  # that <dxf>'s type is too small to read (LEAST_TYPE_SIZE)
+    dxf_code = ""  # that <dxf>'s number format's code
+    # per <dxf> of a number format with colours («[Red]»): its index, that code and its fill
+    # colour (None: none of its own), judged when the colours are known (_format_colours)
+    coloured: list[tuple[int, str, str | None]] = []
 
     def format_code(attrs: dict[str, str]) -> str:
         code = attrs.get("formatCode", "")
@@ -1737,7 +1750,8 @@ def _number_formats(
         return code
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal in_xfs, dxf, part, in_font, solid, dxf_font, dxf_fill, dxf_tiny, in_palette
+        nonlocal in_xfs, dxf, part, in_font, solid, dxf_font, dxf_fill, dxf_tiny, dxf_code
+        nonlocal in_palette
         tag = local_name(name)
         if tag == "fonts" or tag == "fills":
             part = tag
@@ -1768,9 +1782,7 @@ def _number_formats(
             elif dxf < 0 and part == "fills" and tag == "fgColor" and fills:
                 fills[-1] = _colour(attrs)
         elif tag == "numFmt" and dxf >= 0:
-            code = format_code(attrs) or codes.get(_number_id(attrs.get("numFmtId")), "")
-            if code and may_alter(code):
-                odd[f"dxf:{dxf}"] = code
+            dxf_code = format_code(attrs) or codes.get(_number_id(attrs.get("numFmtId")), "")
         elif tag == "numFmt" and len(codes) < MAX_NUMBER_FORMATS:
             number, code = _number_id(attrs.get("numFmtId")), format_code(attrs)
             # an id defined twice, or a built-in one redefined (Excel shows its own): which
@@ -1782,7 +1794,7 @@ def _number_formats(
         elif tag == "dxf":
             dxf += 1
             dxf_font = dxf_fill = None
-            dxf_tiny = False
+            dxf_tiny, dxf_code = False, ""
         elif tag == "cellXfs":
             in_xfs, part = True, ""
         elif tag == "xf" and in_xfs:
@@ -1808,8 +1820,13 @@ def _number_formats(
             solid = False
         elif tag == "dxf" and dxf_tiny:
             odd[f"dxf:{dxf}"] = TINY_TYPE  # no figure is read in it, whatever its format
-        elif tag == "dxf" and f"dxf:{dxf}" not in odd and (dxf_font or dxf_fill):
-            dxfs.append((dxf, dxf_font, dxf_fill))
+        elif tag == "dxf":
+            if "[" in dxf_code:  # its colours are judged on its fill, or the window's white
+                coloured.append((dxf, dxf_code, dxf_fill))
+            elif dxf_code and may_alter(dxf_code):
+                odd[f"dxf:{dxf}"] = dxf_code
+            if not (dxf_code and may_alter(dxf_code)) and (dxf_font or dxf_fill):
+                dxfs.append((dxf, dxf_font, dxf_fill))
         elif tag == "dxfs":
             dxf = -1
         elif tag == "indexedColors":
@@ -1837,6 +1854,10 @@ def _number_formats(
             colours.add(style, type_, back, code)  # its mark, if a rule needs it, keeps it
         else:
             colours.add(style, type_, back)
+    for number, code, fill_key in coloured:
+        code = _format_colours(code, colours.rgb(fill_key), colours)
+        if may_alter(code):
+            odd[f"dxf:{number}"] = code
     marked: set[str] = set()  # the TYPED codes whose cell styles are marked
     for number, font_key, fill_key in dxfs:
         rule = colours.rule(colours.rgb(font_key), colours.rgb(fill_key))
