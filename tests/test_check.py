@@ -359,7 +359,7 @@ def test_a_file_in_the_folder_that_is_no_spreadsheet_is_a_warning_naming_it(tmp_
     folder = tmp_path / "innsendt"
     shutil.copytree(EXAMPLES, folder)
     (folder / "hr.pdf").write_bytes(b"%PDF-1.7\n")  # sent instead of, or besides, the workbook
-    (folder / "~$okonomi.xlsx").write_bytes(b"lock")  # Excel's lock file: passed over
+    (folder / "~$okonomi.xlsx").write_bytes(b"lock")  # Excel's lock file: not read itself
     (folder / ".DS_Store").write_bytes(b"")
     result = runner.invoke(app, ["check", str(folder), "--period", "2024-03", "--json"])
     assert result.exit_code == 0
@@ -367,7 +367,11 @@ def test_a_file_in_the_folder_that_is_no_spreadsheet_is_a_warning_naming_it(tmp_
     skipped = [f for f in findings if f["code"] == "skipped-file"]
     assert [(f["file"], f["severity"]) for f in skipped] == [("hr.pdf", "warning")]
     assert "ikke et regneark (.pdf)" in skipped[0]["message"]
-    assert len(findings) == 1
+    # ... but the workbook it locks is open in Excel (see the test of submission-open)
+    assert [(f["code"], f["file"]) for f in findings] == [
+        ("skipped-file", "hr.pdf"),
+        ("submission-open", "okonomi.xlsx"),
+    ]
 
 
 def test_feedback_copy_marks_the_cell_and_leaves_the_original(example_copy, tmp_path):
@@ -1104,3 +1108,38 @@ def test_a_long_path_is_printed_on_one_line(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert f"Skrev {out} (6 av 6 kapitler)." in result.output.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("lock", "program"), [("~$hr.xlsx", "Excel"), (".~lock.hr.xlsx#", "LibreOffice")]
+)
+def test_a_submission_open_in_a_spreadsheet_program_is_a_warning(
+    tmp_path: Path, specs: Specs, lock: str, program: str
+):
+    """hr.xlsx still open in Excel when the controller checks the folder: what HR typed and
+    has not saved is not in the file read; the lock file beside it says so."""
+    import shutil
+
+    import vrapport
+
+    folder = tmp_path / "mars"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / lock).write_bytes(b"\x0bola \x00")
+    report = vrapport.check([folder], PERIOD, specs=specs)
+    (warning,) = [f for f in report.findings if f.code == "submission-open"]
+    assert (warning.file, warning.sheet, warning.ref, warning.severity) == (
+        "hr.xlsx",
+        "",
+        "",
+        "warning",
+    )
+    assert f"Filen er åpen i {program} (låsefilen {lock} finnes)" in warning.message
+    result = runner.invoke(app, ["check", str(folder), "--period", str(PERIOD), "--json"])
+    assert result.exit_code == 0, result.output
+    codes = [f["code"] for f in json.loads(result.output)["findings"]]
+    assert codes == ["submission-open"]
+    built = vrapport.build([folder], PERIOD, tmp_path / "r.xlsx", specs=specs)
+    assert not built.blocked
+    assert [f.file for f in built.findings if f.code == "submission-open"] == ["hr.xlsx"]
+    (folder / lock).unlink()
+    assert vrapport.check([folder], PERIOD, specs=specs).findings == []

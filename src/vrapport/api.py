@@ -244,7 +244,7 @@ def check(
     one period for all. `specs`: loaded specs or a folder of them (default: the bundled).
     `previous`: last period's submissions; every figure of a closed month that differs from
     them is a finding at its cell and listed in `restatements` (as `build --previous`)."""
-    from vrapport.files import collect_files, skipped_files
+    from vrapport.files import collect_files, open_files, skipped_files
 
     paths = [Path(p) for p in paths]
     earlier_paths = [Path(p) for p in previous or []]
@@ -268,7 +268,7 @@ def check(
         raise _nothing_to_read(paths)
     submissions = check_files(files, loaded, the_period)
     findings = [f for sub in submissions for f in sub.findings] + check_duplicates(submissions)
-    findings += skipped_files(paths)
+    findings += skipped_files(paths) + open_files(files)
     if the_period is None:
         findings += check_periods(submissions)
     restated, previous_files = [], 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vrapport.findings import Finding
+from vrapport.outputs import lock_files
 
 # Spreadsheet-like files in a folder are read (a wrong kind is reported, not skipped).
 SUBMISSION_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
@@ -55,6 +56,17 @@ def skipped_files(paths: Iterable[Path]) -> list[Finding]:
         if p.is_file()
         and p.suffix.lower() not in SUBMISSION_SUFFIXES
         and not p.name.startswith(("~$", "."))
+    ]
+
+
+def open_files(files: list[Path]) -> list[Finding]:
+    """A warning for each submission a spreadsheet program has open (its lock file is
+    beside it): what is typed there and not yet saved is not in the file that is read."""
+    names = display_names(files)
+    return [
+        Finding.make("submission-open", names[path], program=program, lock=printable(lock.name))
+        for path in files
+        for lock, program in lock_files(path)[:1]
     ]
 
 

@@ -119,6 +119,14 @@ CODES: Mapping[str, Code] = _table(
         "Rapporten er åpen i {program} (låsefilen {lock} finnes): vinduet viser den forrige "
         "versjonen. Lukk den uten å lagre, og åpne {name} på nytt.",
     ),
+    # a submission open in a spreadsheet program (its lock file is beside it) when read
+    Code(
+        "submission-open",
+        "file",
+        WARNING,
+        "Filen er åpen i {program} (låsefilen {lock} finnes): det som er skrevet inn og ikke "
+        "lagret ennå, er ikke med. Lagre og lukk filen, og kontroller den på nytt.",
+    ),
     Code("missing-meta", "file", ERROR),
     Code("unknown-template", "file", ERROR),
     Code(

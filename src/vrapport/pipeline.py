@@ -12,7 +12,7 @@ from typing import Any
 from vrapport import __version__
 from vrapport.consolidate.base import Frames, SectionInput, load_sections
 from vrapport.consolidate.transforms import leads, with_lead, without_empty_headings
-from vrapport.files import collect_files, skipped_files
+from vrapport.files import collect_files, open_files, skipped_files
 from vrapport.findings import ERROR, WARNING, Finding
 from vrapport.history import restatements, unexplained_restatements
 from vrapport.lineage import SheetSource
@@ -163,13 +163,14 @@ def build(
     its front page. `absent`: template delivered but left out -> why (a clause after
     «fordi», with the period), said in its chapter.
     """
-    submissions = check_files(collect_files(paths), specs, period)
+    files = collect_files(paths)
+    submissions = check_files(files, specs, period)
     earlier = check_previous(previous, specs, period) if previous else []
     outcome = BuildOutcome(submissions)
     for sub in submissions + earlier:
         outcome.findings += sub.findings
     outcome.findings += check_duplicates(submissions) + check_duplicates(earlier)
-    outcome.findings += skipped_files(paths)
+    outcome.findings += skipped_files(paths) + open_files(files)
     restated = restatements(submissions, earlier)
     outcome.findings += [r.finding() for r in restated]
     outcome.findings += unexplained_restatements(restated, submissions, specs)
