@@ -398,6 +398,25 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
     ]
 
 
+def test_a_second_serve_on_a_data_folder_in_use_is_refused(tmp_path: Path) -> None:
+    """Two services on one data folder shared the ledger and the store, each removing the
+    files only it knew it held: the second now stops with one Norwegian line, and the first
+    goes on serving."""
+    data = tmp_path / "data"
+    with running_server(data) as url:
+        pipe = subprocess.PIPE
+        second = serve_process(data, "--port", "0", stdout=pipe, stderr=pipe)
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 2, (out, err)
+        assert out.splitlines() + err.splitlines() == [
+            f"Feil: en annen innsamlingstjeneste bruker allerede datamappen {data} (låsen "
+            "tjeneste.lock holdes); stopp den først, eller bruk en annen datamappe"
+        ]
+        assert httpx2.get(url + "/logg-inn").status_code == 200
+    with running_server(data) as url:  # the first one stopped: its lock is gone with it
+        assert httpx2.get(url + "/logg-inn").status_code == 200
+
+
 def test_serve_announces_the_real_address_once_it_accepts_connections(tmp_path: Path) -> None:
     pipe = subprocess.PIPE
     server = serve_process(tmp_path / "data", "--port", "0", stdout=pipe, stderr=pipe)

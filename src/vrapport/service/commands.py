@@ -7,7 +7,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -138,6 +138,7 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _ledger(data_dir)
+        _hold(data_dir)
     except typer.Exit:
         sock.close()
         raise
@@ -152,6 +153,31 @@ def serve(
                 typer.echo(announce)
 
     Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+SERVICE_LOCK = "tjeneste.lock"  # in the data folder: held by the one `serve` using it
+_held: list[Any] = []  # the open lock file, for the process's lifetime
+
+
+def _hold(data_dir: Path) -> None:
+    """Refuse a second `vrapport serve` on a data folder one is serving already: the two
+    would share one ledger and store, each removing the files it alone knows it holds."""
+    import fcntl
+
+    lock = data_dir / SERVICE_LOCK
+    try:
+        handle = lock.open("a")
+    except OSError as exc:
+        raise fail(f"datamappen {data_dir} kan ikke brukes ({exc.strerror})") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise fail(
+            f"en annen innsamlingstjeneste bruker allerede datamappen {data_dir} (låsen "
+            f"{SERVICE_LOCK} holdes); stopp den først, eller bruk en annen datamappe"
+        ) from None
+    _held.append(handle)
 
 
 def token(
