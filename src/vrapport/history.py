@@ -13,6 +13,13 @@ has one, else as a multiset of whole rows: each record deleted, added late or ch
 restatement at its cell (a deleted one at the sheet, named as it was), and each month whose
 count (or, on a register of numbers, whose sum) changed is one more, «Leverte oppdrag i
 februar: 13 → 12».
+
+The budget of the months the previous report did not close is no figure of a closed month,
+but the report showed their sum: the annual budget of each finance line (the sum of its 12
+monthly budgets). A line whose annual budget differs from the previous report's of the same
+year, through a month that report had not closed (its open month and the rest of the year),
+is one more restatement at the line's row, naming the months that changed; a closed month's
+budget is compared at its cell as any figure is.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 
 from vrapport.explained import explained
 from vrapport.findings import WARNING, Finding, row_ref
-from vrapport.numbers import format_millions
+from vrapport.numbers import format_millions, format_number, round_half_away
 from vrapport.period import Period, PeriodError, month_label
 from vrapport.reader import LABEL, MONTH, ROW_KEY, SheetData, Submission
 from vrapport.spec import SheetSpec, Specs
@@ -52,15 +59,19 @@ class Restatement:
     year: int  # the figure's calendar year
     report_year: int  # the year of the report that restates it
     # "cell": a figure in a month column; "count": a register's count (or sum) of a month;
-    # "record": a register's record deleted, added or changed (`detail`: its message).
-    kind: Literal["cell", "count", "record"] = "cell"
+    # "record": a register's record deleted, added or changed (`detail`: its message);
+    # "annual": a line's annual budget, the sum of its monthly budgets (`detail`: its message).
+    kind: Literal["cell", "count", "record", "annual"] = "cell"
     detail: str = ""
     rows: int = 1  # the register rows a "record" stands for (more past MAX_RECORD_ROWS)
 
     @property
     def when(self) -> str:
         """The figure's month as the report names it: «januar» in the report's year,
-        «oktober 2023» in another, "" for a balance of the closed year."""
+        «oktober 2023» in another, "" for a balance of the closed year; «året» for an
+        annual budget."""
+        if self.kind == "annual":
+            return "året" if self.year == self.report_year else str(self.year)
         if self.month is None:
             return ""
         name = month_label(self.month).lower()
@@ -97,7 +108,7 @@ class Restatement:
                 WARNING,
                 "changed-since-previous",
                 self.detail or self._count_message(),
-                self.column if self.kind == "record" and self.column != RECORD_COLUMN else "",
+                "" if self.kind == "count" or self.column == RECORD_COLUMN else self.column,
             )
         if not self.when or self.line.lower() == self.when:
             where = self.line  # Saldo 1.1. (IB); Mars
@@ -229,6 +240,104 @@ def _changes(
             value,
             figure[2],
             period.year,
+        )
+
+
+# --- Annual budgets ----------------------------------------------------------------------
+
+BUDGET = "budget"  # a grid's measure whose 12 months add up to the line's annual budget
+
+
+def _months_named(months: list[int]) -> str:
+    """Calendar months as runs: [4, 5, …, 12] -> «april–desember», [2, 4, 5] -> «februar og
+    april–mai»."""
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    names = [
+        month_label(r[0]).lower() + (f"–{month_label(r[-1]).lower()}" if len(r) > 1 else "")
+        for r in runs
+    ]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+def _budget_months(data: SheetData) -> dict[str, dict[int, tuple[Any, Any]]]:
+    """Per line of a grid (in the sheet's order): per month its budget and frame index."""
+    frame = data.frame
+    lines: dict[str, dict[int, tuple[Any, Any]]] = {}
+    months = pd.to_numeric(frame[MONTH], errors="coerce").tolist()
+    for index, key, month, value in zip(
+        frame.index, frame[ROW_KEY].tolist(), months, frame[BUDGET].tolist(), strict=True
+    ):
+        if month == month:  # a month row, not a fixed one
+            lines.setdefault(str(key), {})[int(month)] = (_plain(value), index)
+    return lines
+
+
+def _total(months: dict[int, tuple[Any, Any]], after: int = 0) -> float:
+    """The sum of the budgets of the months after `after` (a blank or text counts nothing:
+    it is a finding of its own)."""
+    return float(sum(v for m, (v, _) in months.items() if m > after and _number(v)))
+
+
+def _annual_budget_changes(
+    sub: Submission, now: SheetData, before: SheetData, period: Period, old_period: Period
+) -> Iterator[Restatement]:
+    """Each line whose annual budget differs from the previous report's through a month that
+    report had not closed; a closed month's budget is already a restatement at its cell, so
+    a line whose open months' budgets add up as before is none (not reported twice)."""
+    keys = {c.key for c in now.spec.columns}
+    if now.spec.kind != "grid" or BUDGET not in keys or old_period.year != period.year:
+        return
+    if BUDGET not in now.frame.columns or BUDGET not in before.frame.columns:
+        return
+    title = sub.template.title if sub.template else sub.template_id
+    label = now.spec.column(BUDGET).label
+    old_lines = _budget_months(before)
+    for key, months in _budget_months(now).items():
+        was = old_lines.get(key)
+        if was is None:
+            continue
+        old_total, new_total = _total(was), _total(months)
+        closed = old_period.month
+        if _same(old_total, new_total) or _same(_total(was, closed), _total(months, closed)):
+            continue
+        changed = sorted(
+            m
+            for m in set(months) | set(was)
+            if not _same(months.get(m, (None, None))[0], was.get(m, (None, None))[0])
+        )
+        at = next((months[m][1] for m in changed if m in months), next(iter(months.values()))[1])
+        row, _ = xl_cell_to_rowcol(now.cell(at, BUDGET))
+        line = str(now.frame.at[at, LABEL])
+        change = new_total - old_total
+        # Rounded once from the kroner (DESIGN §7); a change shown as 0,0 mill. kr in kroner.
+        amount = format_millions(change)
+        if round_half_away(change / 1_000_000, 1) == 0:
+            amount = f"{format_number(change)}\u00a0kr"
+        amount = amount.replace("-", "\u2212") if change < 0 else f"+{amount}"
+        detail = (
+            f"{label} for {line} for {period.year} (hele året) er endret siden forrige "
+            f"rapport: {format_number(old_total)} → {format_number(new_total)} kr, {amount} "
+            f"(endret i {_months_named(changed)}); rapportens årsbudsjett bygger på de nye tallene."
+        )
+        yield Restatement(
+            sub.display,
+            title,
+            now.name,
+            row_ref(row + 1),
+            line,
+            None,
+            label,
+            old_total,
+            new_total,
+            period.year,
+            period.year,
+            "annual",
+            detail,
         )
 
 
@@ -609,6 +718,7 @@ def restatements(current: list[Submission], earlier: list[Submission]) -> list[R
                 continue
             if data.spec.kind in ("table", "grid"):
                 found += _changes(sub, data, old.sheets[key], now_period, old_period)
+                found += _annual_budget_changes(sub, data, old.sheets[key], now_period, old_period)
             elif _date_column(data.spec) is not None:
                 found += _register_changes(sub, old, data, old.sheets[key], now_period, old_period)
     return found
