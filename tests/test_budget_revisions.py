@@ -29,10 +29,12 @@ LICENSES_ANNUAL_BEFORE = 273_829_956.0
 FEBRUARY = Period(2024, 2)
 
 
-def _previous(tmp_path, make_filled, budgets=(), period=FEBRUARY):  # type: ignore[no-untyped-def]
+def _previous(tmp_path, make_filled, budgets=(), period=FEBRUARY, edit=None):  # type: ignore[no-untyped-def]
     """Last period's folder: the example finance figures up to `period`, with `budgets`
-    ((line, month, change in kroner)) applied to its budget."""
+    ((line, month, change in kroner)) applied to its budget, and `edit` to its data."""
     data = _example_data("okonomi")
+    if edit:
+        edit(data)
     for cells in data["result"].values():
         for month in range(period.month + 1, 13):
             cells.pop(("actual", month), None)
@@ -192,3 +194,45 @@ def test_budget_moved_between_open_months_leaves_the_annual_budget(tmp_path, mak
     previous = _previous(tmp_path, make_filled, [("licenses", 5, 10_000), ("licenses", 6, -10_000)])
     changed, _ = _changed(tmp_path, previous)
     assert changed == []
+
+
+def test_revised_investment_budget_and_credit_limit_are_restatements(tmp_path, make_filled, specs):
+    """The investments' annual budget and the credit limit hold for the whole year: a value
+    that differs from the previous report's of the same year is a restatement at its cell."""
+
+    def edit(data):  # type: ignore[no-untyped-def]
+        data["investments"]["project_capex"]["annual_budget"] = 140_000_000
+        data["liquidity"]["credit_limit"]["amount"] = 600_000_000
+
+    previous = _previous(tmp_path, make_filled, edit=edit)
+    out = tmp_path / "rapport.xlsx"
+    outcome = build([EXAMPLES], PERIOD, out, specs, previous=[previous])
+    assert not outcome.blocked, [str(f) for f in outcome.findings if f.severity == "error"]
+    path = EXAMPLES / "okonomi.xlsx"
+    capex = "Prosjektinvesteringer HN IKT (aktiverbare utgifter)"
+    changed = [
+        (f.sheet, f.ref, f.message.replace("\u00a0", " "))
+        for f in outcome.findings
+        if f.code == "changed-since-previous"
+    ]
+    assert changed == [
+        (
+            "Investeringer",
+            cell_of(path, "Investeringer", capex, "Årsbudsjett (kr)"),
+            f"Årsbudsjett (kr) for {capex} er endret siden forrige rapport: "
+            "140 000 000 → 146 000 000.",
+        ),
+        (
+            "Likviditet",
+            cell_of(path, "Likviditet", "Kassekredittramme", "Beløp (kr)"),
+            "Beløp (kr) for Kassekredittramme er endret siden forrige rapport: "
+            "600 000 000 → 640 000 000.",
+        ),
+    ]
+    grids = read_grids(out)
+    rows = [[v for v in r if v not in ("", None)] for r in grids["Endringer"] if r[0] == "Økonomi"]
+    assert [r[1:8] for r in rows] == [
+        ["Investeringer", capex, "året", "Årsbudsjett (kr)", 140e6, 146e6, 6e6],
+        ["Likviditet", "Kassekredittramme", "året", "Beløp (kr)", 600e6, 640e6, 40e6],
+    ]
+    assert find_label(grids, r"^endringer i lukkede måneder: 2 tall endret", "Forside")

@@ -68,10 +68,10 @@ class Restatement:
     @property
     def when(self) -> str:
         """The figure's month as the report names it: «januar» in the report's year,
-        «oktober 2023» in another, "" for a balance of the closed year; «året» for an
-        annual budget."""
-        if self.kind == "annual":
-            return "året" if self.year == self.report_year else str(self.year)
+        «oktober 2023» in another, "" for a balance of the closed year; «året» for a figure
+        of the whole year (an annual budget, the credit limit)."""
+        if self.month is None and self.year == self.report_year and self.kind != "record":
+            return "året"
         if self.month is None:
             return ""
         name = month_label(self.month).lower()
@@ -110,7 +110,7 @@ class Restatement:
                 self.detail or self._count_message(),
                 "" if self.kind == "count" or self.column == RECORD_COLUMN else self.column,
             )
-        if not self.when or self.line.lower() == self.when:
+        if self.month is None or self.line.lower() == self.when:
             where = self.line  # Saldo 1.1. (IB); Mars
         elif self.month is not None and self.line.lower() == month_label(self.month).lower():
             where = f"{self.line} {self.year}"  # a row «November» of last year's column
@@ -173,9 +173,12 @@ def _last_year_rows(sheet: SheetSpec) -> dict[str, tuple[str, ...]]:
 
 def _cells(data: SheetData, period: Period) -> Iterator[tuple[Figure, Any, str, Any]]:
     """Every value of a table or grid sheet with its figure: (figure, frame index, column
-    key, value); blank cells left out."""
+    key, value); blank cells left out. A fixed row's value that holds for the whole year (a
+    carried row or column: the credit limit, an investment's annual budget) is a figure of
+    the submission's year without a month, so compared within one year only."""
     grid = data.spec.kind == "grid"
     fixed = _last_year_rows(data.spec)
+    carried = {r.key for r in data.spec.rows if r.month is None and r.carry}
     frame = data.frame
     months = pd.to_numeric(frame[MONTH], errors="coerce").tolist()
     keys = frame[ROW_KEY].tolist()
@@ -188,6 +191,8 @@ def _cells(data: SheetData, period: Period) -> Iterator[tuple[Figure, Any, str, 
             if month != month:  # a fixed row
                 if key in fixed:
                     yield (str(key), column.key, period.year - 1, None), index, column.key, value
+                elif key in carried or column.carry:
+                    yield (str(key), column.key, period.year, None), index, column.key, value
                 continue
             if grid:
                 figure = (str(key), column.key, period.year, int(month))
