@@ -1,4 +1,5 @@
-"""The report's sheet of restatements: every figure of a closed month that differs from last
+"""The report's sheet of restatements: every figure the previous report showed (a closed
+month, a register's rows of it, the year's budget and limits) that differs from last
 period's submission (`build --previous`), so the board sees that history changed, and the
 line on the front page that counts them."""
 
@@ -71,8 +72,9 @@ def restatements_section(items: Sequence[Restatement]) -> Section:
     blocks = (
         Text(TITLE, "heading1"),
         Text(
-            "Tall for måneder som forrige rapport allerede viste, og som er endret i "
-            "innsendingene siden da. Hittil i år-tallene i rapporten bygger på de nye tallene.",
+            "Tall som forrige rapport allerede viste, og som er endret i innsendingene siden "
+            "da: måneder den hadde lukket, rader i registrene for de månedene, og årets budsjett "
+            "og rammer («året»). Tallene i rapporten bygger på de nye tallene.",
         ),
         Table(
             "restatements",
