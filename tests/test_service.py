@@ -446,6 +446,7 @@ def test_status_lists_every_expected_template(
         "returned_comment": None,
         "same_as": None,
         "same_as_returned": False,
+        "approved_before": None,
         "upload_comment": None,
     }
     assert (
@@ -1419,3 +1420,32 @@ def test_the_next_period_is_prefilled_from_the_approved_version_not_a_later_one_
     saved = tmp_path / "served.xlsx"
     saved.write_bytes(served.content)
     assert read_grids(saved) == read_grids(tmp_path / "cli" / "prosjekt_2024-03.xlsx")
+
+
+def test_an_upload_after_approval_says_on_the_board_that_the_approval_no_longer_holds(
+    client: TestClient, tokens: Tokens, tmp_path: Path
+) -> None:
+    """Økonomi's version 1 approved, then version 2 sent: the board showed «Levert» as for
+    any upload, and nothing said an approval had been superseded."""
+    controller = bearer(tokens.controller)
+    client.post(f"/api/periods/{P}", headers=controller)
+    department = tokens.departments["okonomi"]
+    put(client, department, "okonomi", EXAMPLES / "okonomi.xlsx")
+    assert approve(client, controller, "okonomi").status_code == 200
+    state = client.get(f"/api/periods/{P}/submissions/okonomi", headers=controller).json()
+    assert (state["status"], state["approved_before"]) == ("godkjent", None)
+    second = tmp_path / "okonomi.xlsx"
+    second.write_bytes((EXAMPLES / "okonomi.xlsx").read_bytes())
+    set_cells(second, "Resultat", {"F6": 34185331})
+    assert put(client, department, "okonomi", second).json()["status"] == "levert"
+    state = client.get(f"/api/periods/{P}/submissions/okonomi", headers=controller).json()
+    assert (state["status"], state["seq"], state["approved_before"]) == ("levert", 2, 1)
+    login(client, tokens.controller)
+    row = client.get(f"/perioder/{P}").text.split('id="rad-okonomi"')[1].split("</tr>")[0]
+    assert (
+        "Godkjenningen gjelder ikke lenger</strong>: versjon 1 var godkjent, men avdelingen "
+        "har sendt versjon 2 etter den"
+    ) in row
+    assert approve(client, controller, "okonomi").status_code == 200
+    row = client.get(f"/perioder/{P}").text.split('id="rad-okonomi"')[1].split("</tr>")[0]
+    assert "gjelder ikke lenger" not in row

@@ -176,6 +176,9 @@ class SubmissionState:
     # The latest version is the same file as an earlier version the controller returned
     # (sent again as it was: the department holds the file is right); that return.
     same_as_returned: Decision | None = None
+    # When the latest version is not approved: the newest version that is (a department
+    # sent another after its approval; the board says the approval is no longer current).
+    approved_before: Version | None = None
     # Decisions on any version of the template in the period: what a decision made on a
     # page (or a status) shown before another decision is told apart by (Ledger.decide).
     decisions: int = 0
@@ -200,6 +203,8 @@ class SubmissionState:
             # the controller had returned that one.
             "same_as": latest.same_as_seq if latest else None,
             "same_as_returned": self.same_as_returned is not None,
+            # The newest approved version when the latest is not approved (its seq).
+            "approved_before": self.approved_before.seq if self.approved_before else None,
             # The department's comment sent with the latest version.
             "upload_comment": (latest.comment or None) if latest else None,
         }
@@ -222,6 +227,17 @@ class ReportRow:
     pdf_sha256: str | None
     partial: bool
     sources: dict[str, str] = field(default_factory=dict)
+
+
+def _last_approved(db: sqlite3.Connection, period: str, template: str) -> Version | None:
+    """The newest version of `template` in `period` whose latest decision approves it."""
+    row = db.execute(
+        "SELECT v.* FROM versions v WHERE v.period = ? AND v.template = ? AND "
+        "(SELECT d.action FROM decisions d WHERE d.version_id = v.id "
+        "ORDER BY d.id DESC LIMIT 1) = ? ORDER BY v.seq DESC LIMIT 1",
+        (period, template, APPROVED),
+    ).fetchone()
+    return None if row is None else _version(row)
 
 
 def _version(row: sqlite3.Row) -> Version:
@@ -562,18 +578,9 @@ class Ledger:
         """Per template, the newest version whose latest decision approves it: what the
         period's report is built from, and stays so when a later upload has errors or waits
         for a decision (the next period's template is pre-filled from it)."""
-        found: dict[str, Version] = {}
         with self._connect() as db:
-            for template in templates:
-                row = db.execute(
-                    "SELECT v.* FROM versions v WHERE v.period = ? AND v.template = ? AND "
-                    "(SELECT d.action FROM decisions d WHERE d.version_id = v.id "
-                    "ORDER BY d.id DESC LIMIT 1) = ? ORDER BY v.seq DESC LIMIT 1",
-                    (period, template, APPROVED),
-                ).fetchone()
-                if row is not None:
-                    found[template] = _version(row)
-        return found
+            found = {t: _last_approved(db, period, t) for t in templates}
+        return {t: v for t, v in found.items() if v is not None}
 
     def last_readable(self, period: str, template: str) -> Version | None:
         """The newest version that was read as its template (what a new one is compared with)."""
@@ -681,6 +688,8 @@ class Ledger:
             state.status = decided["action"]
         else:
             state.status = ERRORS if state.latest.errors else DELIVERED
+        if state.status != APPROVED:
+            state.approved_before = _last_approved(db, period, template)
         if state.latest.same_as_seq is not None:
             earlier = db.execute(
                 "SELECT d.* FROM decisions d JOIN versions v ON v.id = d.version_id "
